@@ -1,0 +1,1 @@
+"""Reading, OCR, classification, field extraction and normalisers."""

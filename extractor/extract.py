@@ -1,0 +1,141 @@
+"""From a read file to contract Documents: classify, split, extract fields.
+
+Pure over the page model: ``ReadResult -> list[Document]``; no I/O, no OCR.
+Structured e-invoice data (OFD tags, XML, XBRL) overrides text-derived invoice
+fields, because it is exact (most exact source wins: XML > OFD structured > text).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.contract import Document, FieldValue
+from models.page import Page, ReadResult
+
+STRUCTURED_SOURCE_CONFIDENCE = {"xml": 1.0, "xbrl": 1.0, "ofd_tags": 0.99}
+INVOICE_KEYS = (
+    "invoice_kind",
+    "invoice_code",
+    "invoice_number",
+    "issue_date",
+    "buyer_name",
+    "buyer_tax_id",
+    "seller_name",
+    "seller_tax_id",
+    "item_names",
+    "tax_rate",
+    "amount_excl_tax",
+    "tax_amount",
+    "total_incl_tax",
+    "total_in_words",
+    "check_code",
+    "red_letter",
+    "original_invoice_code",
+    "original_invoice_number",
+)
+
+
+def _doc_method(pages: list[Page]) -> str:
+    methods = {p.method for p in pages}
+    if not methods:
+        return "text"
+    if len(methods) == 1:
+        return next(iter(methods))
+    return "mixed" if "ocr" in methods else sorted(methods)[0]
+
+
+def _structured_fields(data: dict[str, Any], page: int | None) -> dict[str, FieldValue]:
+    source = str(data.get("source") or "xml")
+    conf = STRUCTURED_SOURCE_CONFIDENCE.get(source, 0.98)
+    out: dict[str, FieldValue] = {}
+    for key in INVOICE_KEYS:
+        value = data.get(key)
+        if value is None or value == "" or value == []:
+            continue
+        out[key] = FieldValue(
+            value=value,
+            page=page,
+            confidence=conf,
+            method=f"structured:{source}",
+            source_text=str(value)[:200],
+        )
+    return out
+
+
+def extract_documents(read: ReadResult) -> list[Document]:
+    """Split one read file into logical documents with their fields."""
+    from extractor.classify import classify_pages
+    from extractor.fields import extract_fields
+
+    if read.errors and not read.pages:
+        return [
+            Document(
+                file=read.file,
+                sha256=read.sha256,
+                doc_type="other",
+                pages=[],
+                method="text",
+                errors=list(read.errors),
+            )
+        ]
+    docs: list[Document] = []
+    by_number = {p.number: p for p in read.pages}
+    segments = classify_pages(read.pages) if read.pages else []
+    if read.structured and not any(s.doc_type == "invoice" for s in segments):
+        # A structured e-invoice (XML) is an invoice whatever its text looks like.
+        from extractor.classify import Segment
+
+        segments = [Segment(doc_type="invoice", pages=[p.number for p in read.pages], confidence=1.0, title=None)]
+    for seg in segments:
+        pages = [by_number[n] for n in seg.pages if n in by_number]
+        errors: list[str] = []
+        try:
+            fields = extract_fields(seg.doc_type, pages)
+        except Exception as exc:  # an extractor bug must not lose the document
+            fields = {}
+            errors.append(f"字段提取失败：{type(exc).__name__}")
+        line_items: list[dict[str, Any]] = []
+        items_fv = fields.pop("line_items", None)
+        if items_fv is not None and isinstance(items_fv.value, list):
+            line_items = items_fv.value
+        if seg.doc_type == "invoice" and read.structured:
+            structured = _structured_fields(read.structured, seg.pages[0] if seg.pages else None)
+            for key, fv in structured.items():
+                printed = fields.get(key)
+                if printed is not None and fv.bbox is None:
+                    # keep the printed position for highlighting, take the exact value
+                    fv = fv.model_copy(update={"bbox": printed.bbox, "page": printed.page})
+                fields[key] = fv
+            if read.structured.get("line_items"):
+                line_items = read.structured["line_items"]
+        title = seg.title
+        if title is None and "title" in fields:
+            title = str(fields["title"].value)
+        docs.append(
+            Document(
+                file=read.file,
+                sha256=read.sha256,
+                doc_type=seg.doc_type,
+                pages=list(seg.pages),
+                method="structured" if read.kind == "xml" else _doc_method(pages),
+                fields=fields,
+                errors=errors,
+                title=title,
+                classification_confidence=round(seg.confidence, 3),
+                line_items=line_items,
+            )
+        )
+    if not docs:
+        docs.append(
+            Document(
+                file=read.file,
+                sha256=read.sha256,
+                doc_type="other",
+                pages=[p.number for p in read.pages],
+                method=read.method,
+                errors=list(read.errors) or ["文件中未读出任何文字"],
+            )
+        )
+    elif read.errors:
+        docs[0].errors = list(read.errors) + docs[0].errors
+    return docs

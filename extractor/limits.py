@@ -1,0 +1,32 @@
+"""Resource limits for reading untrusted files (documented in README, overridable)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 200 * 1024 * 1024  # one evidence file
+    max_pages: int = 2000  # pages per file
+    max_render_pixels: int = 40_000_000  # rendered pixels per page before OCR
+    max_image_pixels: int = 80_000_000  # decoded pixels of one image (Pillow bomb guard)
+    ocr_dpi: int = 200  # rendering resolution for OCR of PDF pages
+    max_zip_entries: int = 5000
+    max_zip_total_bytes: int = 512 * 1024 * 1024  # declared uncompressed size of all members
+    max_zip_member_bytes: int = 200 * 1024 * 1024
+    max_zip_ratio: float = 200.0  # uncompressed / compressed per member
+    max_xml_bytes: int = 50 * 1024 * 1024
+    per_file_seconds: float = 120.0
+    memory_bytes: int = 2 * 1024 * 1024 * 1024  # address-space cap of a reading worker
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """Override any limit with EVREVIEW_LIMIT_<NAME> environment variables."""
+        kwargs = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"EVREVIEW_LIMIT_{f.name.upper()}")
+            if raw:
+                kwargs[f.name] = type(f.default)(float(raw))
+        return cls(**kwargs)

@@ -1,0 +1,46 @@
+"""Pydantic models of the evreview contract (CONTRACT.md) and the reading layer."""
+
+from models.contract import (
+    DIRECTION_LABELS,
+    DOC_TYPE_LABELS,
+    SCHEMA_VERSION,
+    STATUS_LABELS,
+    STATUS_ORDER,
+    VERDICT_LABELS,
+    ApplicationResult,
+    Direction,
+    DocType,
+    Document,
+    EvidenceRef,
+    ExtractResult,
+    FieldValue,
+    Finding,
+    compute_verdict,
+    to_json_value,
+)
+from models.page import Cell, Line, Page, ReadResult, Table, Word
+
+__all__ = [
+    "DIRECTION_LABELS",
+    "DOC_TYPE_LABELS",
+    "SCHEMA_VERSION",
+    "STATUS_LABELS",
+    "STATUS_ORDER",
+    "VERDICT_LABELS",
+    "ApplicationResult",
+    "Cell",
+    "Direction",
+    "DocType",
+    "Document",
+    "EvidenceRef",
+    "ExtractResult",
+    "FieldValue",
+    "Finding",
+    "Line",
+    "Page",
+    "ReadResult",
+    "Table",
+    "Word",
+    "compute_verdict",
+    "to_json_value",
+]

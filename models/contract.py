@@ -1,0 +1,211 @@
+"""Pydantic models of CONTRACT.md section 3 (schema_version "1").
+
+Python-side values keep their natural types (``Decimal`` for money, ``date`` for
+dates); serialisation turns them into the contract's value formats: money as a
+2-place decimal string (``"360000.00"``), dates as ISO strings.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+SCHEMA_VERSION = "1"
+
+
+class Direction(StrEnum):
+    compute_subsidy = "compute_subsidy"
+    lingyan_software = "lingyan_software"
+    software_product = "software_product"
+    hardware_product = "hardware_product"
+    application_scenario = "application_scenario"
+
+
+DIRECTION_LABELS: dict[str, str] = {
+    "compute_subsidy": "算力服务补助",
+    "lingyan_software": "“领雁”软件企业",
+    "software_product": "软件优质产品",
+    "hardware_product": "硬件优质产品",
+    "application_scenario": "典型应用场景",
+}
+
+
+class DocType(StrEnum):
+    application_form = "application_form"
+    business_license = "business_license"
+    contract = "contract"
+    invoice = "invoice"
+    payment_voucher = "payment_voucher"
+    audit_report = "audit_report"
+    patent_certificate = "patent_certificate"
+    award_certificate = "award_certificate"
+    integrity_pledge = "integrity_pledge"
+    test_report = "test_report"
+    team_material = "team_material"
+    other = "other"
+
+
+DOC_TYPE_LABELS: dict[str, str] = {
+    "application_form": "申报表",
+    "business_license": "营业执照",
+    "contract": "合同",
+    "invoice": "发票",
+    "payment_voucher": "银行回单/付款凭证",
+    "audit_report": "审计报告/财务报表",
+    "patent_certificate": "专利证书",
+    "award_certificate": "获奖证书",
+    "integrity_pledge": "无涉黑（失信）承诺",
+    "test_report": "检验检测报告",
+    "team_material": "团队佐证材料",
+    "other": "其他材料",
+}
+
+Status = Literal["pass", "fail", "warn", "missing", "review"]
+Verdict = Literal["pass", "fail", "review"]
+Method = Literal["text", "ocr", "mixed", "structured", "docx"]
+
+STATUS_ORDER: dict[str, int] = {"fail": 0, "missing": 1, "warn": 2, "review": 3, "pass": 4}
+STATUS_LABELS: dict[str, str] = {
+    "fail": "不符合",
+    "missing": "缺少材料",
+    "warn": "需关注",
+    "review": "需人工复核",
+    "pass": "通过",
+}
+VERDICT_LABELS: dict[str, str] = {"pass": "通过", "fail": "不通过", "review": "需人工复核"}
+
+
+def to_json_value(value: Any) -> Any:
+    """Turn a Python field value into the contract's JSON value format.
+
+    >>> to_json_value(Decimal("360000"))
+    '360000.00'
+    >>> to_json_value(_dt.date(2023, 3, 1))
+    '2023-03-01'
+    >>> to_json_value([{"name": "甲", "amount": Decimal("1.5")}])
+    [{'name': '甲', 'amount': '1.50'}]
+    """
+    if isinstance(value, Decimal):
+        return f"{value.quantize(Decimal('0.01')):f}"
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: to_json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(v) for v in value]
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class FieldValue(_Model):
+    """One extracted value with its provenance (docling style)."""
+
+    value: Any
+    page: int | None = None  # 1-based page of the file
+    bbox: list[float] | None = None  # [x0, y0, x1, y1], PDF points or pixels, origin top-left
+    confidence: float = 1.0
+    source_text: str | None = None
+    method: str | None = None  # text | ocr | structured | docx | qr | manual
+    file: str | None = None  # filled by the pipeline when a field leaves its document
+
+    @field_serializer("value")
+    def _ser_value(self, v: Any) -> Any:
+        return to_json_value(v)
+
+
+class Document(_Model):
+    file: str
+    sha256: str
+    doc_type: str
+    pages: list[int] = Field(default_factory=list)
+    method: str = "text"
+    fields: dict[str, FieldValue] = Field(default_factory=dict)
+    errors: list[str] = Field(default_factory=list)
+    # additions (allowed by the contract): classifier confidence and title
+    title: str | None = None
+    classification_confidence: float | None = None
+    line_items: list[dict[str, Any]] = Field(default_factory=list)
+
+    @field_serializer("line_items")
+    def _ser_items(self, v: list[dict[str, Any]]) -> Any:
+        return to_json_value(v)
+
+
+class EvidenceRef(_Model):
+    file: str | None = None
+    page: int | None = None
+    field: str | None = None
+    value: Any = None
+    bbox: list[float] | None = None
+    application_id: str | None = None
+
+    @field_serializer("value")
+    def _ser_value(self, v: Any) -> Any:
+        return to_json_value(v)
+
+
+class Finding(_Model):
+    rule: str
+    status: Status
+    message: str
+    evidence: list[EvidenceRef] = Field(default_factory=list)
+    applications: list[str] | None = None  # batch-level findings only
+    details: dict[str, Any] | None = None  # e.g. which purchases were counted and why
+
+    @field_serializer("details")
+    def _ser_details(self, v: dict[str, Any] | None) -> Any:
+        return to_json_value(v) if v is not None else None
+
+
+def compute_verdict(findings: list[Finding]) -> Verdict:
+    """CONTRACT 3: fail if any fail; else review if any missing/review/warn; else pass.
+
+    >>> compute_verdict([Finding(rule="x", status="pass", message="")])
+    'pass'
+    >>> compute_verdict([Finding(rule="x", status="warn", message="")])
+    'review'
+    """
+    statuses = {f.status for f in findings}
+    if "fail" in statuses:
+        return "fail"
+    if statuses & {"missing", "review", "warn"}:
+        return "review"
+    return "pass"
+
+
+class ApplicationResult(_Model):
+    schema_version: str = SCHEMA_VERSION
+    application_id: str
+    direction: str | None = None
+    declared: dict[str, Any] = Field(default_factory=dict)
+    documents: list[Document] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    verdict: Verdict = "review"
+    policy: str | None = None
+    extractor_version: str | None = None
+
+    @field_serializer("declared")
+    def _ser_declared(self, v: dict[str, Any]) -> Any:
+        return to_json_value(v)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, exclude_none=True)
+
+
+class ExtractResult(_Model):
+    schema_version: str = SCHEMA_VERSION
+    file: str
+    documents: list[Document] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, exclude_none=True)

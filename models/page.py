@@ -1,0 +1,111 @@
+"""The reading layer's page model: one shape for every input format.
+
+Every reader (PDF, image, OFD, XML, DOCX) returns a :class:`ReadResult` whose pages
+hold positioned :class:`Line` objects. Coordinates are PDF points for PDF/OFD (OFD
+millimetres are converted to points) and pixels for images, origin top-left.
+DOCX has no geometry: its lines carry ``bbox=None`` and its tables are exposed as
+cells with row/column indices.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+BBox = tuple[float, float, float, float]
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Word(_M):
+    text: str
+    bbox: BBox | None = None
+    confidence: float = 1.0
+
+
+class Line(_M):
+    text: str
+    bbox: BBox | None = None
+    confidence: float = 1.0
+    method: Literal["text", "ocr", "structured", "docx"] = "text"
+    words: list[Word] = Field(default_factory=list)
+    # for DOCX table cells: where the line sits
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+
+class Cell(_M):
+    text: str
+    row: int
+    col: int
+    bbox: BBox | None = None
+
+
+class Table(_M):
+    cells: list[Cell] = Field(default_factory=list)
+    n_rows: int = 0
+    n_cols: int = 0
+
+    def grid(self) -> list[list[str]]:
+        g = [["" for _ in range(self.n_cols)] for _ in range(self.n_rows)]
+        for c in self.cells:
+            if c.row < self.n_rows and c.col < self.n_cols:
+                g[c.row][c.col] = c.text
+        return g
+
+
+class Page(_M):
+    number: int  # 1-based
+    width: float = 0.0
+    height: float = 0.0
+    unit: Literal["pt", "px", "none"] = "pt"
+    method: Literal["text", "ocr", "structured", "docx"] = "text"
+    lines: list[Line] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    rotation: int = 0  # degrees the page was turned to read it upright
+    ocr_reason: str | None = None  # why OCR was chosen (no text, garbled, image-only ...)
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def confidence(self) -> float:
+        if not self.lines:
+            return 0.0
+        total = sum(len(ln.text) for ln in self.lines) or 1
+        return sum(ln.confidence * len(ln.text) for ln in self.lines) / total
+
+
+class ReadResult(_M):
+    """What reading one file produced. Picklable and JSON-serialisable (cacheable)."""
+
+    file: str  # path relative to the application (or the name given)
+    sha256: str
+    kind: Literal["pdf", "image", "ofd", "xml", "docx", "zip", "unknown"]
+    pages: list[Page] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)  # Chinese, reviewer-facing
+    warnings: list[str] = Field(default_factory=list)  # Chinese, reviewer-facing
+    structured: dict[str, Any] | None = None  # e-invoice data from OFD tags / XML
+    meta: dict[str, Any] = Field(default_factory=dict)
+    ocr_calls: int = 0
+
+    @property
+    def method(self) -> str:
+        methods = {p.method for p in self.pages}
+        if not methods:
+            return "text"
+        if len(methods) == 1:
+            return methods.pop()
+        if "ocr" in methods:
+            return "mixed"
+        return sorted(methods)[0]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.pages)

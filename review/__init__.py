@@ -1,0 +1,1 @@
+"""Orchestration: pipeline, worker isolation, SQLite store, batch runner, exports, CLI."""

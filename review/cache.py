@@ -1,0 +1,74 @@
+"""Read cache: ReadResults keyed by file sha256 + extractor version, in SQLite.
+
+Reading (and above all OCR) is the expensive step; classification and field
+extraction are cheap and always re-run, so a cache hit still picks up extractor
+improvements that don't change reading.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import zlib
+from pathlib import Path
+
+from extractor.read import EXTRACTOR_VERSION
+from models.page import ReadResult
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS read_cache (
+    sha256 TEXT NOT NULL,
+    extractor_version TEXT NOT NULL,
+    result BLOB NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (datetime('now')),
+    PRIMARY KEY (sha256, extractor_version)
+);
+"""
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open a store database with the durability settings the project relies on."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(p), timeout=30, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+class ReadCache:
+    def __init__(self, path: str | Path, version: str = EXTRACTOR_VERSION) -> None:
+        self.path = Path(path)
+        self.version = version
+        self._conn = connect(self.path)
+        self._conn.executescript(_SCHEMA)
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, sha256: str) -> ReadResult | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT result FROM read_cache WHERE sha256=? AND extractor_version=?",
+                (sha256, self.version),
+            ).fetchone()
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return ReadResult.model_validate_json(zlib.decompress(row[0]))
+
+    def put(self, result: ReadResult) -> None:
+        if result.meta.get("isolation_failure"):
+            return  # a timeout may be transient (load); don't pin it
+        blob = zlib.compress(result.model_dump_json().encode("utf-8"), 6)
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO read_cache (sha256, extractor_version, result) VALUES (?, ?, ?)",
+                (result.sha256, self.version, blob),
+            )
+
+    def close(self) -> None:
+        self._conn.close()

@@ -1,0 +1,254 @@
+"""Command line: ``evreview verify | batch | extract | eval`` (CONTRACT section 2)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from models.contract import DIRECTION_LABELS, DOC_TYPE_LABELS, VERDICT_LABELS, Direction, ExtractResult
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+class _ArgParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # Chinese message, exit 2, no traceback
+        self.print_usage(sys.stderr)
+        print(f"evreview：参数错误：{message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _fail(message: str) -> int:
+    print(f"evreview：{message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    from review.atomic import write_text_atomic
+
+    write_text_atomic(path, text)
+
+
+def _make_reader(args: argparse.Namespace):
+    from review.worker import InProcessReader, IsolatedReader
+
+    return InProcessReader() if getattr(args, "no_isolation", False) else IsolatedReader()
+
+
+def _make_cache(args: argparse.Namespace):
+    if getattr(args, "no_cache", False):
+        return None
+    from review.cache import ReadCache
+
+    db = getattr(args, "db", None) or "data/evreview.db"
+    try:
+        return ReadCache(db)
+    except Exception as exc:  # an unwritable cache location must not stop verification
+        print(f"evreview：缓存不可用（{exc}），本次不使用缓存", file=sys.stderr)
+        return None
+
+
+# -- extract -----------------------------------------------------------------------
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from extractor.extract import extract_documents
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"文件不存在或不是普通文件：{path}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _fail(f"无法读取文件 {path}：{exc.strerror or exc}")
+    with _make_reader(args) as reader:
+        read = reader.read(data, path.name)
+    documents = extract_documents(read)
+    result = ExtractResult(file=str(path), documents=documents, errors=list(read.errors))
+    if args.json:
+        _write_text_atomic(Path(args.json), result.to_json())
+    readable = bool(read.pages) and not (read.errors and not any(p.lines for p in read.pages))
+    print(f"文件：{path.name}（{read.kind}，{len(read.pages)} 页，读取方式 {read.method}，OCR 调用 {read.ocr_calls} 次）")
+    for msg in read.warnings:
+        print(f"  注意：{msg}")
+    for msg in read.errors:
+        print(f"  错误：{msg}")
+    for doc in documents:
+        label = DOC_TYPE_LABELS.get(doc.doc_type, doc.doc_type)
+        print(f"- {label}（{doc.doc_type}） 页 {doc.pages} 方式 {doc.method}")
+        for key, fv in doc.fields.items():
+            value = fv.model_dump()["value"]
+            shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+            print(f"    {key}: {shown[:120]}  (第{fv.page}页, 置信度 {fv.confidence:.2f})")
+    if not readable:
+        return _fail("文件无法读取：" + "；".join(read.errors or ["未读出任何文字"]))
+    return EXIT_OK
+
+
+# -- verify ------------------------------------------------------------------------
+
+
+def _summary_line(app) -> str:
+    counts = Counter(f.status for f in app.findings)
+    direction = DIRECTION_LABELS.get(app.direction or "", app.direction or "未识别")
+    company = app.declared.get("company_name") or "（未读出单位名称）"
+    return (
+        f"{app.application_id}  {company}  方向：{direction}  结论：{VERDICT_LABELS[app.verdict]}  "
+        f"不符合 {counts['fail']} · 缺少 {counts['missing']} · 需关注 {counts['warn']} · 需复核 {counts['review']}"
+    )
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from review.pipeline import verify_application
+    from verifiers import load_policy
+
+    path = Path(args.app)
+    if not path.exists():
+        return _fail(f"申报材料不存在：{path}")
+    if path.is_file() and path.suffix.lower() != ".zip":
+        return _fail(f"申报材料应为文件夹或 .zip 压缩包：{path}")
+    try:
+        policy = load_policy(args.policy)
+    except Exception as exc:
+        return _fail(f"无法加载政策文件 {args.policy}：{exc}")
+    cache = _make_cache(args)
+    with _make_reader(args) as reader:
+        app = verify_application(path, reader, cache=cache, direction=args.direction, policy=policy)
+    if args.json:
+        _write_text_atomic(Path(args.json), app.to_json())
+    print(_summary_line(app))
+    from models.contract import STATUS_LABELS, STATUS_ORDER
+
+    for f in sorted(app.findings, key=lambda f: STATUS_ORDER[f.status]):
+        if f.status == "pass" and not args.verbose:
+            continue
+        print(f"  [{STATUS_LABELS[f.status]}] {f.rule}：{f.message}")
+    return EXIT_OK
+
+
+# -- batch -------------------------------------------------------------------------
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from review.batch import run_batch
+
+    root = Path(args.root)
+    if not root.is_dir():
+        return _fail(f"申报材料根目录不存在：{root}")
+    if args.workers is not None and args.workers < 1:
+        return _fail("--workers 至少为 1")
+    try:
+        summary = run_batch(
+            root,
+            Path(args.out),
+            workers=args.workers,
+            engine=args.engine,
+            address=args.address,
+            direction=args.direction,
+            policy_name=args.policy,
+            use_cache=not args.no_cache,
+            db=args.db,
+            isolation=not args.no_isolation,
+            show_progress=not args.quiet,
+        )
+    except FileNotFoundError as exc:
+        return _fail(str(exc))
+    counts = Counter(a["verdict"] for a in summary["applications"])
+    print(
+        f"完成：{len(summary['applications'])} 份申报，通过 {counts['pass']}，不通过 {counts['fail']}，"
+        f"需人工复核 {counts['review']}；用时 {summary.get('seconds', 0):.1f} 秒；结果目录 {args.out}"
+    )
+    return EXIT_OK
+
+
+# -- eval --------------------------------------------------------------------------
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from review.evaluate import evaluate_dir
+
+    root = Path(args.dir)
+    if not root.is_dir():
+        return _fail(f"目录不存在：{root}")
+    started = time.monotonic()
+    with _make_reader(args) as reader:
+        report = evaluate_dir(root, reader, cache=_make_cache(args), only=args.only)
+    print(report.render())
+    if args.json:
+        _write_text_atomic(Path(args.json), json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    print(f"用时 {time.monotonic() - started:.1f} 秒")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _ArgParser(prog="evreview", description="福建省省级人工智能产业发展项目申报材料核验工具")
+    p.add_argument("--log-level", default="WARNING", help=argparse.SUPPRESS)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_ArgParser)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--no-isolation", action="store_true", help="在本进程内读取文件（仅调试用）")
+
+    def cached(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--no-cache", action="store_true", help="不使用读取缓存，全部重新读取")
+        sp.add_argument("--db", default=None, help="SQLite 数据库路径（默认 data/evreview.db）")
+
+    sp = sub.add_parser("extract", help="识别并抽取单个文件")
+    sp.add_argument("file")
+    sp.add_argument("--json", help="把结果写入 JSON 文件")
+    common(sp)
+    sp.set_defaults(func=cmd_extract)
+
+    directions = [d.value for d in Direction]
+    sp = sub.add_parser("verify", help="核验一份申报材料（文件夹或 zip）")
+    sp.add_argument("app")
+    sp.add_argument("--json", help="把结果写入 JSON 文件")
+    sp.add_argument("--direction", choices=directions, help="覆盖申报表中读出的申报方向")
+    sp.add_argument("--policy", default=None, help="政策文件名或路径（默认 fujian-ai-2024）")
+    sp.add_argument("-v", "--verbose", action="store_true", help="也列出通过的检查")
+    common(sp)
+    cached(sp)
+    sp.set_defaults(func=cmd_verify)
+
+    sp = sub.add_parser("batch", help="批量核验 ROOT 下的全部申报材料")
+    sp.add_argument("root")
+    sp.add_argument("--out", required=True, help="输出目录")
+    sp.add_argument("--workers", type=int, default=None, help="并行进程数（默认每核一个）")
+    sp.add_argument("--engine", choices=["local", "ray"], default="local")
+    sp.add_argument("--address", default=None, help="Ray 集群地址（--engine ray）")
+    sp.add_argument("--direction", choices=directions, help=argparse.SUPPRESS)
+    sp.add_argument("--policy", default=None, help="政策文件名或路径（默认 fujian-ai-2024）")
+    sp.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
+    common(sp)
+    cached(sp)
+    sp.set_defaults(func=cmd_batch)
+
+    sp = sub.add_parser("eval", help="用真值 JSON 评估抽取准确率（sample_docs 格式）")
+    sp.add_argument("dir", help="含 applications/ 与 truth/ 的目录，例如 sample_docs")
+    sp.add_argument("--json", help="把评估结果写入 JSON 文件")
+    sp.add_argument("--only", default=None, help="只评估 application_id 以此开头的申报")
+    common(sp)
+    cached(sp)
+    sp.set_defaults(func=cmd_eval)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.WARNING))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("evreview：已中断", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""``evreview eval DIR``: extraction accuracy against ground-truth JSON.
+
+DIR holds ``applications/<id>/…`` and ``truth/<id>.json`` (the sample_docs format:
+documents with file, doc_type, pages, scanned, layout, fields, and printed_text per
+file and page). Reports doc_type accuracy, field accuracy per doc_type and per
+reading method (text layer vs OCR), character recovery of the reading layer, and
+lists every miss.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import LCSseq
+
+from models.contract import Document, to_json_value
+from review.pipeline import read_application_files
+
+
+def _norm_scalar(v: Any) -> Any:
+    v = to_json_value(v)
+    if isinstance(v, str):
+        s = unicodedata.normalize("NFKC", v)
+        return "".join(s.split())
+    return v
+
+
+def values_equal(expected: Any, got: Any) -> bool:
+    """Compare a truth value with an extracted one in contract formats.
+
+    >>> values_equal("360000.00", __import__("decimal").Decimal("360000"))
+    True
+    >>> values_equal("泉州智算科技有限公司", "泉州智算科技 有限公司")
+    True
+    >>> values_equal([{"name": "甲", "amount": "1.00"}], [{"name": "甲", "amount": "1.00"}])
+    True
+    """
+    e, g = to_json_value(expected), to_json_value(got)
+    if isinstance(e, list) and isinstance(g, list):
+        if all(isinstance(x, dict) for x in e) and all(isinstance(x, dict) for x in g):
+            norm = lambda xs: sorted(json.dumps({k: _norm_scalar(v) for k, v in x.items()}, ensure_ascii=False) for x in xs)  # noqa: E731
+            return norm(e) == norm(g)
+        return sorted(map(str, map(_norm_scalar, e))) == sorted(map(str, map(_norm_scalar, g)))
+    if isinstance(e, bool) or isinstance(g, bool):
+        return e == g
+    if isinstance(e, (int, float)) and isinstance(g, (int, float, str)):
+        try:
+            return float(e) == float(g)
+        except ValueError:
+            return False
+    return _norm_scalar(e) == _norm_scalar(g)
+
+
+def char_recovery(printed: str, read: str) -> tuple[int, int]:
+    """(characters recovered in order, characters printed), whitespace ignored."""
+    a = "".join(unicodedata.normalize("NFKC", printed).split())
+    b = "".join(unicodedata.normalize("NFKC", read).split())
+    if not a:
+        return 0, 0
+    return LCSseq.similarity(a, b), len(a)
+
+
+@dataclass
+class Tally:
+    ok: int = 0
+    total: int = 0
+
+    def add(self, good: bool) -> None:
+        self.total += 1
+        self.ok += int(good)
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.total if self.total else 1.0
+
+    def fmt(self) -> str:
+        return f"{self.ok}/{self.total} = {self.rate:.1%}"
+
+
+@dataclass
+class EvalReport:
+    doc_type: Tally = field(default_factory=Tally)
+    doc_type_by_group: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    fields_by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    fields_by_method: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    fields_by_group: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    chars_by_method: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    misses: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        out = [f"文档类型准确率：{self.doc_type.fmt()}"]
+        for g, t in sorted(self.doc_type_by_group.items()):
+            out.append(f"  [{g}] {t.fmt()}")
+        out.append("字段准确率（按文档类型）：")
+        out += [f"  {k}: {t.fmt()}" for k, t in sorted(self.fields_by_type.items())]
+        out.append("字段准确率（按读取方式）：")
+        out += [f"  {k}: {t.fmt()}" for k, t in sorted(self.fields_by_method.items())]
+        out.append("字段准确率（按版式组）：")
+        out += [f"  {k}: {t.fmt()}" for k, t in sorted(self.fields_by_group.items())]
+        out.append("字符还原率（按读取方式）：")
+        out += [f"  {k}: {t.fmt()}" for k, t in sorted(self.chars_by_method.items())]
+        if self.misses:
+            out.append(f"未命中（{len(self.misses)}）：")
+            out += [f"  - {m}" for m in self.misses]
+        return "\n".join(out)
+
+    def as_dict(self) -> dict[str, Any]:
+        def d(ts: dict[str, Tally]) -> dict[str, Any]:
+            return {k: {"ok": t.ok, "total": t.total, "rate": round(t.rate, 4)} for k, t in ts.items()}
+
+        return {
+            "doc_type": {"ok": self.doc_type.ok, "total": self.doc_type.total, "rate": round(self.doc_type.rate, 4)},
+            "doc_type_by_group": d(self.doc_type_by_group),
+            "fields_by_type": d(self.fields_by_type),
+            "fields_by_method": d(self.fields_by_method),
+            "fields_by_group": d(self.fields_by_group),
+            "chars_by_method": d(self.chars_by_method),
+            "misses": self.misses,
+        }
+
+
+def _match_doc(truth_doc: dict[str, Any], docs: list[Document]) -> Document | None:
+    same_file = [d for d in docs if d.file == truth_doc["file"]]
+    want = set(truth_doc.get("pages") or [])
+    best, best_overlap = None, -1
+    for d in same_file:
+        overlap = len(want & set(d.pages)) if want else 1
+        if overlap > best_overlap:
+            best, best_overlap = d, overlap
+    return best if best_overlap > 0 or (same_file and not want) else None
+
+
+def evaluate_application(app_dir: Path, truth: dict[str, Any], reader: Any, cache: Any, report: EvalReport) -> None:
+    from extractor.extract import extract_documents
+
+    reads, _errors = read_application_files(app_dir, reader, cache)
+    docs: list[Document] = []
+    for fr in reads:
+        for d in extract_documents(fr.result):
+            d.file = fr.rel
+            docs.append(d)
+    by_file = {fr.rel: fr.result for fr in reads}
+    group_of = truth.get("layout_group") or "seen"
+    app_id = truth.get("application_id", app_dir.name)
+    for tdoc in truth.get("documents", []):
+        group = tdoc.get("layout_group") or group_of
+        got = _match_doc(tdoc, docs)
+        ok_type = got is not None and got.doc_type == tdoc["doc_type"]
+        report.doc_type.add(ok_type)
+        report.doc_type_by_group[group].add(ok_type)
+        if not ok_type:
+            report.misses.append(
+                f"{app_id}/{tdoc['file']} 页{tdoc.get('pages')}: 类型应为 {tdoc['doc_type']}，"
+                f"识别为 {got.doc_type if got else '（未找到）'}"
+            )
+        method = "ocr" if tdoc.get("scanned") else "text"
+        for key, expected in (tdoc.get("fields") or {}).items():
+            fv = got.fields.get(key) if (got is not None and ok_type) else None
+            good = fv is not None and values_equal(expected, fv.value)
+            report.fields_by_type[tdoc["doc_type"]].add(good)
+            report.fields_by_method[method].add(good)
+            report.fields_by_group[group].add(good)
+            if not good:
+                shown = "（未抽取）" if fv is None else json.dumps(to_json_value(fv.value), ensure_ascii=False)
+                report.misses.append(
+                    f"{app_id}/{tdoc['file']} {tdoc['doc_type']}.{key}: 应为 "
+                    f"{json.dumps(expected, ensure_ascii=False)}，抽取 {shown}"
+                )
+    for fname, pages in (truth.get("printed_text") or {}).items():
+        read = by_file.get(fname)
+        for page_no, printed in pages.items():
+            page = next((p for p in read.pages if p.number == int(page_no)), None) if read else None
+            got_text = page.text if page else ""
+            method = page.method if page else "missing"
+            ok, total = char_recovery(printed, got_text)
+            t = report.chars_by_method[method]
+            t.ok += ok
+            t.total += total
+
+
+def evaluate_dir(root: Path, reader: Any, cache: Any = None, only: str | None = None) -> EvalReport:
+    report = EvalReport()
+    truth_dir = root / "truth"
+    apps_dir = root / "applications"
+    for tfile in sorted(truth_dir.glob("*.json")):
+        truth = json.loads(tfile.read_text(encoding="utf-8"))
+        app_id = truth.get("application_id", tfile.stem)
+        if only and not app_id.startswith(only):
+            continue
+        app_dir = apps_dir / app_id
+        if not app_dir.exists() and (apps_dir / f"{app_id}.zip").exists():
+            app_dir = apps_dir / f"{app_id}.zip"
+        if not app_dir.exists():
+            report.misses.append(f"{app_id}: 申报材料不存在")
+            continue
+        evaluate_application(app_dir, truth, reader, cache, report)
+    return report

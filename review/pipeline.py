@@ -1,0 +1,166 @@
+"""Verify one application: files → read (isolated, cached) → documents → rules → result."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from extractor.extract import extract_documents
+from extractor.read import EXTRACTOR_VERSION, sha256_bytes
+from models.contract import ApplicationResult, Document, FieldValue, Finding, compute_verdict
+from models.page import ReadResult
+
+log = logging.getLogger("evreview.pipeline")
+
+FORM_KEYS = (
+    "company_name",
+    "address",
+    "credit_code",
+    "listed",
+    "ownership",
+    "established_date",
+    "legal_representative",
+    "legal_rep_phone",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "direction",
+    "compute_purchase_total",
+    "compute_suppliers",
+    "revenue_last_year",
+    "consortium_members",
+    "project_name",
+)
+
+
+class Reader(Protocol):
+    def read(self, data: bytes | None, name: str, path: str | Path | None = None, force_ocr: bool = False) -> ReadResult: ...
+
+
+@dataclass
+class FileRead:
+    """One input file as read (ReadResult) with where it came from."""
+
+    rel: str
+    result: ReadResult
+    cached: bool = False
+
+
+@dataclass
+class PipelineStats:
+    files: int = 0
+    pages: int = 0
+    ocr_pages: int = 0
+    cache_hits: int = 0
+    seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+def application_id_of(path: Path) -> str:
+    return path.stem if path.suffix.lower() == ".zip" else path.name
+
+
+def read_application_files(
+    app_path: Path,
+    reader: Reader,
+    cache: Any | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[list[FileRead], list[str]]:
+    """Read every evidence file of an application folder or zip."""
+    from extractor.zipsafe import iter_package
+
+    files, package_errors = iter_package(app_path)
+    out: list[FileRead] = []
+    for i, (rel, data) in enumerate(files):
+        if progress:
+            progress(rel, i, len(files))
+        digest = sha256_bytes(data)
+        cached = cache.get(digest) if cache is not None else None
+        if cached is not None:
+            cached.file = rel
+            out.append(FileRead(rel, cached, cached=True))
+            continue
+        result = reader.read(data, rel)
+        result.file = rel
+        result.sha256 = result.sha256 or digest
+        if cache is not None and not result.meta.get("isolation_failure"):
+            cache.put(result)
+        out.append(FileRead(rel, result))
+    if progress:
+        progress("", len(files), len(files))
+    return out, package_errors
+
+
+def declared_from(documents: list[Document]) -> tuple[dict[str, Any], Document | None]:
+    """The application_form's fields (the first form found) as declared values."""
+    forms = [d for d in documents if d.doc_type == "application_form"]
+    if not forms:
+        return {}, None
+    form = forms[0]
+    return {k: fv.value for k, fv in form.fields.items()}, form
+
+
+def assemble(
+    application_id: str,
+    reads: list[FileRead],
+    package_errors: list[str],
+    direction_override: str | None = None,
+    policy: Any | None = None,
+) -> ApplicationResult:
+    """Pure part of the pipeline: read files → documents → findings → verdict."""
+    from verifiers import load_policy, run_rules
+
+    documents: list[Document] = []
+    for fr in reads:
+        for doc in extract_documents(fr.result):
+            doc.file = fr.rel
+            for fv in doc.fields.values():
+                fv.file = None  # the document carries the file
+            documents.append(doc)
+    for msg in package_errors:
+        # a member the package reader refused: kept as an unreadable "document"
+        documents.append(Document(file="（申报材料包）", sha256="", doc_type="other", errors=[msg]))
+    declared, _form = declared_from(documents)
+    direction = direction_override or (str(declared["direction"]) if declared.get("direction") else None)
+    policy = policy or load_policy(None)
+    app = ApplicationResult(
+        application_id=application_id,
+        direction=direction,
+        declared=declared,
+        documents=documents,
+        policy=getattr(policy, "name", None),
+        extractor_version=EXTRACTOR_VERSION,
+    )
+    try:
+        findings = run_rules(app, policy)
+    except Exception as exc:  # a rule bug must not lose the application
+        log.exception("rules failed for %s", application_id)
+        findings = [
+            Finding(rule="evidence.readable", status="review", message=f"规则执行出错（{type(exc).__name__}），请人工复核")
+        ]
+    app.findings = findings
+    app.verdict = compute_verdict(findings)
+    return app
+
+
+def verify_application(
+    app_path: str | Path,
+    reader: Reader,
+    cache: Any | None = None,
+    direction: str | None = None,
+    policy: Any | None = None,
+    progress: ProgressFn | None = None,
+) -> ApplicationResult:
+    path = Path(app_path)
+    reads, package_errors = read_application_files(path, reader, cache, progress)
+    return assemble(application_id_of(path), reads, package_errors, direction, policy)
+
+
+def field_value(fv: FieldValue | None) -> Any:
+    return None if fv is None else fv.value

@@ -1,0 +1,310 @@
+"""Batch and review exports (CONTRACT section 5).
+
+- ``summary.json``: one row per application plus batch-level findings.
+- ``discrepancies.xlsx`` / ``.csv``: one row per non-pass finding.
+- ``推荐汇总表.docx`` / ``.xlsx``: the notice's 附件2 table, grouped by direction in the
+  notice's order, numbered within each group, in the reviewer's order when given.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from models.contract import (
+    DIRECTION_LABELS,
+    STATUS_LABELS,
+    STATUS_ORDER,
+    ApplicationResult,
+    Finding,
+)
+from review.atomic import save_atomic, write_bytes_atomic, write_text_atomic
+
+DIRECTION_ORDER = list(DIRECTION_LABELS)
+DISCREPANCY_COLUMNS = ["申报编号", "单位名称", "申报方向", "规则", "状态", "说明", "文件", "页码"]
+# placeholder wording of 附件2 for the name column, by direction
+NAME_COLUMN_HINT = {
+    "compute_subsidy": "企业名称",
+    "lingyan_software": "企业名称",
+    "software_product": "产品名称",
+    "hardware_product": "产品名称",
+    "application_scenario": "场景名称",
+}
+
+
+def _mask(text: Any) -> Any:
+    if not isinstance(text, str):
+        return text
+    try:
+        from extractor.normalize import mask_personal_data
+    except ImportError:  # pragma: no cover - normalisers always present in a full install
+        return text
+    return mask_personal_data(text)
+
+
+def summary_row(app: ApplicationResult) -> dict[str, Any]:
+    counts = Counter(f.status for f in app.findings)
+    return {
+        "application_id": app.application_id,
+        "direction": app.direction,
+        "company_name": app.declared.get("company_name"),
+        "verdict": app.verdict,
+        "fail": counts["fail"],
+        "warn": counts["warn"],
+        "missing": counts["missing"],
+        "review": counts["review"],
+    }
+
+
+def build_summary(apps: Sequence[ApplicationResult], batch_findings: Sequence[Finding]) -> dict[str, Any]:
+    return {
+        "applications": [summary_row(a) for a in apps],
+        "batch_findings": [f.model_dump(mode="json", exclude_none=True) for f in batch_findings],
+    }
+
+
+def discrepancy_rows(
+    apps: Sequence[ApplicationResult], batch_findings: Sequence[Finding] = ()
+) -> list[list[Any]]:
+    by_id = {a.application_id: a for a in apps}
+    rows: list[list[Any]] = []
+    for app in apps:
+        company = app.declared.get("company_name") or ""
+        direction = DIRECTION_LABELS.get(app.direction or "", app.direction or "")
+        for f in sorted(app.findings, key=lambda f: STATUS_ORDER[f.status]):
+            if f.status == "pass":
+                continue
+            ev = f.evidence[0] if f.evidence else None
+            rows.append(
+                [
+                    app.application_id,
+                    company,
+                    direction,
+                    f.rule,
+                    STATUS_LABELS[f.status],
+                    _mask(f.message),
+                    ev.file if ev else "",
+                    ev.page if ev and ev.page else "",
+                ]
+            )
+    for f in batch_findings:
+        if f.status == "pass":
+            continue
+        ids = f.applications or []
+        for app_id in ids:
+            app = by_id.get(app_id)
+            rows.append(
+                [
+                    app_id,
+                    (app.declared.get("company_name") if app else "") or "",
+                    DIRECTION_LABELS.get(app.direction or "", "") if app else "",
+                    f.rule,
+                    STATUS_LABELS[f.status],
+                    _mask(f.message),
+                    next((e.file for e in f.evidence if e.application_id == app_id and e.file), ""),
+                    next((e.page for e in f.evidence if e.application_id == app_id and e.page), ""),
+                ]
+            )
+    return rows
+
+
+def write_discrepancies_csv(path: Path, rows: Iterable[list[Any]]) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(DISCREPANCY_COLUMNS)
+    for r in rows:
+        w.writerow(r)
+    # UTF-8 with BOM so that Excel on a reviewer's PC opens the Chinese text correctly
+    write_bytes_atomic(path, buf.getvalue().encode("utf-8-sig"))
+
+
+def write_discrepancies_xlsx(path: Path, rows: Iterable[list[Any]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "问题清单"
+    ws.append(DISCREPANCY_COLUMNS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    fills = {"不符合": "F8CBAD", "缺少材料": "FFE699", "需关注": "FFF2CC", "需人工复核": "E2EFDA"}
+    for r in rows:
+        ws.append(r)
+        fill = fills.get(str(r[4]))
+        if fill:
+            ws.cell(row=ws.max_row, column=5).fill = PatternFill("solid", fgColor=fill)
+    for col, width in zip("ABCDEFGH", (12, 28, 14, 28, 10, 70, 30, 6), strict=True):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=2):
+        row[5].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    save_atomic(path, lambda p: wb.save(str(p)))
+
+
+def recommendation_groups(
+    apps: Sequence[ApplicationResult], order: dict[str, int] | None = None
+) -> list[tuple[str, list[ApplicationResult]]]:
+    """Applications grouped by direction (notice order), in the reviewer's order."""
+    order = order or {}
+    groups: list[tuple[str, list[ApplicationResult]]] = []
+    for direction in DIRECTION_ORDER:
+        members = [a for a in apps if a.direction == direction]
+        members.sort(key=lambda a: (order.get(a.application_id, 10**6), a.application_id))
+        groups.append((direction, members))
+    return groups
+
+
+def _contact(app: ApplicationResult) -> str:
+    phone = app.declared.get("contact_phone") or ""
+    email = app.declared.get("contact_email") or ""
+    return "\n".join(x for x in (str(phone), str(email)) if x)
+
+
+def _entry_name(app: ApplicationResult) -> str:
+    company = str(app.declared.get("company_name") or app.application_id)
+    project = app.declared.get("project_name")
+    if app.direction in {"software_product", "hardware_product", "application_scenario"} and project:
+        return f"{project}（{company}）"
+    return company
+
+
+def write_recommendation_docx(
+    path: Path, apps: Sequence[ApplicationResult], order: dict[str, int] | None = None, unit: str = ""
+) -> None:
+    """附件2 项目推荐汇总表 as Word, following the notice's layout."""
+    from docx import Document as DocxDocument
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    doc = DocxDocument()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2))
+    style = doc.styles["Normal"]
+    style.font.name = "宋体"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    style.font.size = Pt(11)
+
+    p = doc.add_paragraph()
+    r = p.add_run("附件2")
+    r.font.size = Pt(14)
+    r.font.name = "黑体"
+    r._element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    tr = title.add_run("项目推荐汇总表")
+    tr.bold = True
+    tr.font.size = Pt(20)
+    tr.font.name = "方正小标宋简体"
+    tr._element.rPr.rFonts.set(qn("w:eastAsia"), "方正小标宋简体")
+    doc.add_paragraph(f"推荐单位（盖章）：{unit}")
+
+    headers = ["序号", "项目", "企业名称", "联系人", "联系方式（手机与邮箱）", "备注"]
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.paragraphs[0].runs[0].bold = True
+    for direction, members in recommendation_groups(apps, order):
+        row = table.add_row().cells
+        merged = row[1].merge(row[-1])
+        merged.text = DIRECTION_LABELS[direction]
+        merged.paragraphs[0].runs[0].bold = True
+        for i, app in enumerate(members, 1):
+            cells = table.add_row().cells
+            project = app.declared.get("project_name") or ""
+            values = [
+                str(i),
+                str(project) if direction != "compute_subsidy" and direction != "lingyan_software" else "",
+                str(app.declared.get("company_name") or ""),
+                str(app.declared.get("contact_name") or ""),
+                _contact(app),
+                "",
+            ]
+            for cell, text in zip(cells, values, strict=True):
+                cell.text = text
+        if not members:
+            cells = table.add_row().cells
+            cells[2].text = "（无推荐项目）"
+    widths = (Cm(1.5), Cm(6), Cm(7), Cm(3), Cm(6), Cm(3))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths, strict=False):
+            cell.width = w
+    save_atomic(path, lambda p: doc.save(str(p)))
+
+
+def write_recommendation_xlsx(
+    path: Path, apps: Sequence[ApplicationResult], order: dict[str, int] | None = None, unit: str = ""
+) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "项目推荐汇总表"
+    ws.append(["附件2"])
+    ws.append(["项目推荐汇总表"])
+    ws.merge_cells("A2:F2")
+    ws["A2"].font = Font(bold=True, size=16)
+    ws["A2"].alignment = Alignment(horizontal="center")
+    ws.append([f"推荐单位（盖章）：{unit}"])
+    ws.append(["序号", "项目", "企业名称", "联系人", "联系方式（手机与邮箱）", "备注"])
+    header_row = ws.max_row
+    for direction, members in recommendation_groups(apps, order):
+        ws.append(["", DIRECTION_LABELS[direction]])
+        ws.merge_cells(start_row=ws.max_row, start_column=2, end_row=ws.max_row, end_column=6)
+        ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
+        for i, app in enumerate(members, 1):
+            project = app.declared.get("project_name") or ""
+            ws.append(
+                [
+                    i,
+                    project if direction not in {"compute_subsidy", "lingyan_software"} else "",
+                    app.declared.get("company_name") or "",
+                    app.declared.get("contact_name") or "",
+                    _contact(app),
+                    "",
+                ]
+            )
+    thin = Side(style="thin")
+    for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=6):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for col, width in zip("ABCDEF", (6, 30, 34, 12, 30, 12), strict=True):
+        ws.column_dimensions[col].width = width
+    save_atomic(path, lambda p: wb.save(str(p)))
+
+
+def write_batch_outputs(
+    out: Path,
+    apps: Sequence[ApplicationResult],
+    batch_findings: Sequence[Finding],
+    order: dict[str, int] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Every file of CONTRACT section 5 except the per-application JSONs."""
+    out.mkdir(parents=True, exist_ok=True)
+    summary = build_summary(apps, batch_findings)
+    if extra:
+        summary.update(extra)
+    write_text_atomic(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2))
+    rows = discrepancy_rows(apps, batch_findings)
+    write_discrepancies_csv(out / "discrepancies.csv", rows)
+    write_discrepancies_xlsx(out / "discrepancies.xlsx", rows)
+    write_recommendation_docx(out / "推荐汇总表.docx", apps, order)
+    write_recommendation_xlsx(out / "推荐汇总表.xlsx", apps, order)

@@ -1,0 +1,184 @@
+"""Process isolation for reading untrusted files.
+
+Parsing, rendering and OCR of applicant files run in a separate worker process
+that has an address-space limit and runs in its own process group. The parent
+waits with a wall-time limit; on a timeout, a crash (segfault, killed by the
+kernel) or a MemoryError the whole process group is killed, the worker is
+replaced, and the file comes back as a ``ReadResult`` whose error says, in
+Chinese, what happened. The OCR model is loaded once per worker (lazily) and
+reused for every file that worker reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import signal
+import time
+from dataclasses import asdict
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from extractor.limits import Limits
+from extractor.read import ReadContext, read_bytes, sha256_bytes
+from models.page import ReadResult
+
+
+def _child_main(conn: Connection, limits_kw: dict, ocr_threads: int | None) -> None:
+    """Worker loop: receive (data|path, name, force_ocr), send back a ReadResult."""
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)  # own process group: the parent can kill helpers we spawn too
+    limits = Limits(**limits_kw)
+    if ocr_threads:
+        os.environ["EVREVIEW_OCR_THREADS"] = str(ocr_threads)
+    try:
+        import resource
+
+        if limits.memory_bytes > 0:
+            resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    except (ImportError, ValueError, OSError):
+        pass
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        payload, name, force_ocr = msg
+        try:
+            data = Path(payload).read_bytes() if isinstance(payload, str) else payload
+            ctx = ReadContext(limits=limits, force_ocr=force_ocr)
+            result = read_bytes(data, name, ctx)
+        except MemoryError:
+            result = ReadResult(
+                file=name,
+                sha256="",
+                kind="unknown",
+                errors=[f"读取时超出内存上限（{limits.memory_bytes // (1024 * 1024)} MB，limits.memory_bytes），文件可能过大或已损坏"],
+            )
+        try:
+            conn.send(result)
+        except (BrokenPipeError, OSError):
+            return
+
+
+class IsolatedReader:
+    """One long-lived worker process that reads files under limits.
+
+    Use as a context manager. ``read()`` never raises for bad input.
+    """
+
+    def __init__(self, limits: Limits | None = None, ocr_threads: int | None = None) -> None:
+        self.limits = limits or Limits.from_env()
+        self.ocr_threads = ocr_threads
+        self._ctx = mp.get_context("spawn")
+        self._proc: mp.Process | None = None
+        self._conn: Connection | None = None
+        self.restarts = 0
+
+    # -- lifecycle -------------------------------------------------------------
+    def _start(self) -> None:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(
+            target=_child_main, args=(child, asdict(self.limits), self.ocr_threads), daemon=True
+        )
+        proc.start()
+        child.close()
+        self._proc, self._conn = proc, parent
+
+    def _kill(self) -> None:
+        proc = self._proc
+        if proc is not None and proc.pid is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            proc.join(timeout=5)
+        if self._conn is not None:
+            self._conn.close()
+        self._proc = self._conn = None
+
+    def close(self) -> None:
+        if self._conn is not None and self._proc is not None and self._proc.is_alive():
+            with contextlib.suppress(BrokenPipeError, OSError):
+                self._conn.send(None)
+            self._proc.join(timeout=2)
+        self._kill()
+
+    def __enter__(self) -> IsolatedReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- work ------------------------------------------------------------------
+    def read(self, data: bytes | None, name: str, path: str | Path | None = None, force_ocr: bool = False) -> ReadResult:
+        """Read one file (bytes, or a path the worker opens itself)."""
+        if self._proc is None or not self._proc.is_alive():
+            self._start()
+        assert self._conn is not None and self._proc is not None
+        payload: bytes | str = str(path) if path is not None else (data or b"")
+        digest = sha256_bytes(data) if data is not None else sha256_bytes(Path(str(path)).read_bytes())
+        timeout = self.limits.per_file_seconds
+        started = time.monotonic()
+        try:
+            self._conn.send((payload, name, force_ocr))
+            if self._conn.poll(timeout):
+                result = self._conn.recv()
+                if isinstance(result, ReadResult):
+                    result.sha256 = result.sha256 or digest
+                    return result
+                reason = "读取进程返回了无法识别的结果"
+            else:
+                reason = (
+                    f"读取超时：超过单个文件时间上限 {timeout:.0f} 秒（limits.per_file_seconds），"
+                    "读取进程已终止"
+                )
+        except (EOFError, BrokenPipeError, ConnectionResetError, OSError):
+            code = self._proc.exitcode if self._proc is not None else None
+            if self._proc is not None and code is None:
+                self._proc.join(timeout=1)
+                code = self._proc.exitcode
+            if code is not None and code < 0:
+                sig = -code
+                if sig == signal.SIGKILL:
+                    reason = "读取进程被系统终止（可能超出内存上限），文件可能过大或已损坏"
+                elif sig == signal.SIGSEGV:
+                    reason = "读取进程崩溃（段错误），文件可能已损坏或为恶意构造"
+                else:
+                    reason = f"读取进程异常退出（信号 {sig}），文件可能已损坏"
+            else:
+                reason = f"读取进程异常退出（退出码 {code}），文件可能已损坏或超出内存上限"
+        elapsed = time.monotonic() - started
+        self._kill()
+        self.restarts += 1
+        return ReadResult(
+            file=name,
+            sha256=digest,
+            kind="unknown",
+            errors=[reason],
+            meta={"isolation_failure": True, "elapsed_s": round(elapsed, 2)},
+        )
+
+
+class InProcessReader:
+    """Same interface without isolation (tests, trusted debugging)."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits.from_env()
+
+    def read(self, data: bytes | None, name: str, path: str | Path | None = None, force_ocr: bool = False) -> ReadResult:
+        if data is None:
+            data = Path(str(path)).read_bytes()
+        return read_bytes(data, name, ReadContext(limits=self.limits, force_ocr=force_ocr))
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> InProcessReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
