@@ -1,0 +1,97 @@
+"""Batch exports (CONTRACT section 5) built from result models."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+
+import pytest
+from docx import Document as DocxDocument
+from openpyxl import load_workbook
+
+from models.contract import ApplicationResult, EvidenceRef, Finding, compute_verdict
+from review.reports import discrepancy_rows, recommendation_groups, write_batch_outputs
+
+
+def _app(app_id: str, direction: str, company: str, findings: list[Finding], **declared) -> ApplicationResult:
+    app = ApplicationResult(
+        application_id=app_id,
+        direction=direction,
+        declared={"company_name": company, **declared},
+        findings=findings,
+    )
+    app.verdict = compute_verdict(findings)
+    return app
+
+
+@pytest.fixture
+def apps() -> list[ApplicationResult]:
+    fail = Finding(
+        rule="invoice.arithmetic",
+        status="fail",
+        message="发票 24352000000012345678：金额 100,000.00 + 税额 6,000.00 = 106,000.00，票面价税合计 116,000.00，不一致",
+        evidence=[EvidenceRef(file="发票/inv1.pdf", page=1, field="total_incl_tax", value=Decimal("116000"))],
+    )
+    ok = Finding(rule="identity.name_match", status="pass", message="单位名称一致")
+    missing = Finding(rule="evidence.required_present", status="missing", message="缺少审计报告")
+    return [
+        _app("app-002", "compute_subsidy", "泉州乙科技有限公司", [ok, missing], contact_name="李四",
+             contact_phone="13800000002", contact_email="b@example.cn"),
+        _app("app-001", "compute_subsidy", "泉州甲科技有限公司", [fail, ok], contact_name="张三",
+             contact_phone="13800000001", contact_email="a@example.cn"),
+        _app("app-003", "software_product", "泉州丙软件有限公司", [ok], project_name="丙智能质检系统",
+             contact_name="王五", contact_phone="0595-28383879"),
+    ]
+
+
+def test_discrepancy_rows_skip_pass_and_order_by_status(apps):
+    rows = discrepancy_rows(apps)
+    assert [r[3] for r in rows] == ["evidence.required_present", "invoice.arithmetic"]
+    arith = rows[1]
+    assert arith[0] == "app-001" and arith[4] == "不符合" and arith[6] == "发票/inv1.pdf" and arith[7] == 1
+
+
+def test_batch_outputs_written_and_readable(tmp_path, apps):
+    batch = [
+        Finding(rule="batch.one_per_direction", status="fail", message="同一单位重复申报", applications=["app-001", "app-002"])
+    ]
+    write_batch_outputs(tmp_path, apps, batch, order={"app-001": 1, "app-002": 2})
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert {a["application_id"]: a["verdict"] for a in summary["applications"]} == {
+        "app-001": "fail",
+        "app-002": "review",
+        "app-003": "pass",
+    }
+    assert summary["applications"][1]["fail"] == 1
+    assert summary["batch_findings"][0]["applications"] == ["app-001", "app-002"]
+
+    with open(tmp_path / "discrepancies.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][:4] == ["申报编号", "单位名称", "申报方向", "规则"]
+    assert sum(1 for r in rows if r[3] == "batch.one_per_direction") == 2
+    ws = load_workbook(tmp_path / "discrepancies.xlsx").active
+    assert ws.max_row == len(rows)
+
+    doc = DocxDocument(str(tmp_path / "推荐汇总表.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "项目推荐汇总表" in text and "附件2" in text
+    table = doc.tables[0]
+    cells = [[c.text for c in row.cells] for row in table.rows]
+    assert cells[0] == ["序号", "项目", "企业名称", "联系人", "联系方式（手机与邮箱）", "备注"]
+    flat = [row[2] for row in cells]
+    # reviewer's order inside the direction: app-001 before app-002
+    assert flat.index("泉州甲科技有限公司") < flat.index("泉州乙科技有限公司")
+    assert any(row[1] == "丙智能质检系统" for row in cells)
+    # all five directions appear as group rows, in the notice's order
+    groups = [row[1] for row in cells if row[1] == row[-1] and row[1]]
+    assert groups == ["算力服务补助", "“领雁”软件企业", "软件优质产品", "硬件优质产品", "典型应用场景"]
+    wb = load_workbook(tmp_path / "推荐汇总表.xlsx").active
+    values = [c.value for c in wb["C"]]
+    assert values.index("泉州甲科技有限公司") < values.index("泉州乙科技有限公司")
+
+
+def test_recommendation_order_defaults_to_id(apps):
+    groups = dict(recommendation_groups(apps))
+    assert [a.application_id for a in groups["compute_subsidy"]] == ["app-001", "app-002"]
+    assert groups["hardware_product"] == []
