@@ -7,6 +7,8 @@ fields, because it is exact (most exact source wins: XML > OFD structured > text
 
 from __future__ import annotations
 
+import datetime as _dt
+from decimal import Decimal
 from typing import Any
 
 from models.contract import Document, FieldValue
@@ -44,6 +46,26 @@ def _doc_method(pages: list[Page]) -> str:
     return "mixed" if "ocr" in methods else sorted(methods)[0]
 
 
+MONEY_KEYS = {"amount_excl_tax", "tax_amount", "total_incl_tax"}
+DATE_KEYS = {"issue_date"}
+
+
+def _coerce(key: str, value: Any) -> Any:
+    """Structured values come back as strings after a JSON round-trip (the read cache)."""
+    if isinstance(value, str):
+        if key in MONEY_KEYS:
+            try:
+                return Decimal(value)
+            except ArithmeticError:
+                return value
+        if key in DATE_KEYS:
+            try:
+                return _dt.date.fromisoformat(value[:10])
+            except ValueError:
+                return value
+    return value
+
+
 def _structured_fields(data: dict[str, Any], page: int | None) -> dict[str, FieldValue]:
     source = str(data.get("source") or "xml")
     conf = STRUCTURED_SOURCE_CONFIDENCE.get(source, 0.98)
@@ -53,7 +75,7 @@ def _structured_fields(data: dict[str, Any], page: int | None) -> dict[str, Fiel
         if value is None or value == "" or value == []:
             continue
         out[key] = FieldValue(
-            value=value,
+            value=_coerce(key, value),
             page=page,
             confidence=conf,
             method=f"structured:{source}",
