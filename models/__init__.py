@@ -18,7 +18,7 @@ from models.contract import (
     compute_verdict,
     to_json_value,
 )
-from models.page import Cell, Line, Page, ReadResult, Table, Word
+from models.page import Barcode, Cell, Line, Page, ReadResult, Table, Word
 
 __all__ = [
     "DIRECTION_LABELS",
@@ -28,6 +28,7 @@ __all__ = [
     "STATUS_ORDER",
     "VERDICT_LABELS",
     "ApplicationResult",
+    "Barcode",
     "Cell",
     "Direction",
     "DocType",

@@ -58,6 +58,14 @@ class Table(_M):
         return g
 
 
+class Barcode(_M):
+    """A decoded QR code / barcode on a page (e.g. the VAT invoice QR)."""
+
+    text: str
+    format: str = "QRCode"
+    bbox: BBox | None = None  # same units as the page's lines
+
+
 class Page(_M):
     number: int  # 1-based
     width: float = 0.0
@@ -66,6 +74,7 @@ class Page(_M):
     method: Literal["text", "ocr", "structured", "docx"] = "text"
     lines: list[Line] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
+    barcodes: list[Barcode] = Field(default_factory=list)
     rotation: int = 0  # degrees the page was turned to read it upright
     ocr_reason: str | None = None  # why OCR was chosen (no text, garbled, image-only ...)
     warnings: list[str] = Field(default_factory=list)
