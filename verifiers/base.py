@@ -1,0 +1,438 @@
+"""Rule framework: a rule is a pure function ``(RuleContext) -> list[Finding]`` with a stable id.
+
+Rules are registered with :func:`rule` (flake8-bugbear / pandera style) and grouped per
+direction in :mod:`verifiers.registry`. They read only the models (an
+``ApplicationResult`` whose findings are still empty) and the policy: no file I/O, no OCR,
+no database.
+
+Field values arrive either as Python types (``Decimal``, ``date``) or, when loaded back from
+the store, as their JSON strings (``"360000.00"``, ``"2023-03-01"``); :func:`as_decimal` and
+:func:`as_date` accept both.
+
+Low OCR confidence: a ``fail`` whose deciding values include one read with confidence below
+``policy.low_confidence`` is reported as ``review`` (the machine may have misread it), with the
+confidence in the message. ``warn``/``missing``/``pass`` are never changed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from extractor.normalize import uscc as _uscc
+from extractor.normalize.dates import parse_date
+from extractor.normalize.money import parse_money
+from extractor.normalize.names import company_key, normalize_name, split_branch
+from models.contract import (
+    DOC_TYPE_LABELS,
+    ApplicationResult,
+    Document,
+    EvidenceRef,
+    FieldValue,
+    Finding,
+    Status,
+)
+from verifiers.policy import Policy
+
+# ---------------------------------------------------------------- value helpers
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """Money/number as ``Decimal`` from a Decimal, number or string (``"360000.00"``, ``"36万元"``).
+
+    >>> as_decimal("360000.00"), as_decimal(Decimal("1.5")), as_decimal(None), as_decimal("abc")
+    (Decimal('360000.00'), Decimal('1.5'), None, None)
+    >>> as_decimal("NaN"), as_decimal("Infinity"), as_decimal("36万元")
+    (None, None, Decimal('360000.00'))
+    """
+    d = _as_decimal(value)
+    return d if d is not None and d.is_finite() else None
+
+
+def _as_decimal(value: Any) -> Decimal | None:
+    if isinstance(value, FieldValue):
+        value = value.value
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, str):
+        s = value.strip()
+        if not s:
+            return None
+        try:
+            return Decimal(s)
+        except InvalidOperation:
+            pass
+        try:
+            return parse_money(s)
+        except Exception:  # a normaliser must not break a rule
+            return None
+    return None
+
+
+def as_date(value: Any) -> _dt.date | None:
+    """A date from a ``date``/``datetime`` or a string (``"2023-03-01"``, ``"2023年3月1日"``).
+
+    >>> as_date("2023-03-01"), as_date(_dt.date(2023, 3, 1)), as_date(""), as_date(None)
+    (datetime.date(2023, 3, 1), datetime.date(2023, 3, 1), None, None)
+    """
+    if isinstance(value, FieldValue):
+        value = value.value
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+        try:
+            return parse_date(value)
+        except Exception:
+            return None
+    return None
+
+
+def as_code(value: Any) -> str | None:
+    """Credit code / tax id normalised (upper case, no spaces), or None."""
+    if isinstance(value, FieldValue):
+        value = value.value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return _uscc.normalize_credit_code(value) or _uscc.compact(value) or None
+    except Exception:
+        return None
+
+
+def as_text(value: Any) -> str:
+    if isinstance(value, FieldValue):
+        value = value.value
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "；".join(as_text(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(as_text(v) for v in value.values())
+    return str(value)
+
+
+def fmt_money(d: Decimal | None) -> str:
+    """``Decimal('360000')`` → ``'360,000.00'``.
+
+    >>> fmt_money(Decimal("360000")), fmt_money(None)
+    ('360,000.00', '—')
+    """
+    if d is None:
+        return "—"
+    return f"{d.quantize(Decimal('0.01')):,.2f}"
+
+
+def uscc_valid(code: str) -> bool:
+    try:
+        return bool(_uscc.is_valid(code))
+    except Exception:
+        return False
+
+
+# ---------------------------------------------------------------- name matching
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """Result of comparing two company names: ``same``, ``near`` (same company written
+    differently, or a branch of it) or ``different``; ``score`` is 0-100."""
+
+    kind: str
+    score: float
+    note: str = ""
+
+    @property
+    def status(self) -> Status:
+        return {"same": "pass", "near": "warn"}.get(self.kind, "fail")  # type: ignore[return-value]
+
+
+def compare_names(a: str | None, b: str | None, near: float = 85.0) -> NameMatch:
+    """Compare company names after the project's normalisation (NFKC, brackets, 有限责任公司…).
+
+    A branch (分公司) of the applicant is ``near``: it is not the legal person itself.
+    """
+    if not a or not b:
+        return NameMatch("different", 0.0, "名称缺失")
+    if normalize_name(a) == normalize_name(b):
+        return NameMatch("same", 100.0)
+    ka, kb = company_key(a), company_key(b)
+    if ka and ka == kb:
+        return NameMatch("same", 100.0)
+    (ha, bra), (hb, brb) = split_branch(a), split_branch(b)
+    if (bra or brb) and company_key(ha) == company_key(hb):
+        return NameMatch("near", 95.0, "分支机构名称")
+    score = float(fuzz.ratio(ka or normalize_name(a), kb or normalize_name(b)))
+    if score >= near:
+        return NameMatch("near", round(score, 1), "名称近似")
+    return NameMatch("different", round(score, 1))
+
+
+# ---------------------------------------------------------------- rule registry
+
+RuleFunc = Callable[["RuleContext"], list[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: stable id + pure function. Calling it runs the function."""
+
+    id: str
+    func: RuleFunc
+    family: str
+
+    def __call__(self, ctx: RuleContext) -> list[Finding]:
+        return self.func(ctx)
+
+    @property
+    def doc(self) -> str:
+        return self.func.__doc__ or ""
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(rule_id: str) -> Callable[[RuleFunc], Rule]:
+    """Register ``func`` under ``rule_id`` (e.g. ``"invoice.arithmetic"``)."""
+
+    def deco(func: RuleFunc) -> Rule:
+        if rule_id in REGISTRY and REGISTRY[rule_id].func is not func:
+            raise ValueError(f"duplicate rule id {rule_id}")
+        r = Rule(rule_id, func, rule_id.split(".", 1)[0])
+        REGISTRY[rule_id] = r
+        return r
+
+    return deco
+
+
+# ---------------------------------------------------------------- context
+
+
+@dataclass
+class Applicant:
+    """Who applies: name and credit code from the form, falling back to the licence."""
+
+    name: str | None = None
+    name_ref: EvidenceRef | None = None
+    name_fv: FieldValue | None = None
+    credit_code: str | None = None
+    code_ref: EvidenceRef | None = None
+    code_fv: FieldValue | None = None
+
+
+def ref(doc: Document, key: str, fv: FieldValue | None = None) -> EvidenceRef:
+    """EvidenceRef of one field of a document (file, page, field, value, bbox)."""
+    fv = fv if fv is not None else doc.fields.get(key)
+    if fv is None:
+        return EvidenceRef(file=doc.file, page=doc.pages[0] if doc.pages else None, field=key)
+    return EvidenceRef(
+        file=fv.file or doc.file,
+        page=fv.page if fv.page is not None else (doc.pages[0] if doc.pages else None),
+        field=key,
+        value=fv.value,
+        bbox=fv.bbox,
+    )
+
+
+def doc_ref(doc: Document) -> EvidenceRef:
+    return EvidenceRef(file=doc.file, page=doc.pages[0] if doc.pages else None)
+
+
+def doc_label(doc: Document) -> str:
+    """Short Chinese label: 发票 24352000000012345678 / 合同 HT-2023-001 / 营业执照（file）."""
+    f = doc.fields
+    if doc.doc_type == "invoice":
+        num = as_text(f.get("invoice_number"))
+        return f"发票 {num}" if num else f"发票（{doc.file}）"
+    if doc.doc_type == "contract":
+        no = as_text(f.get("contract_no"))
+        return f"合同 {no}" if no else f"合同（{doc.file}）"
+    if doc.doc_type == "payment_voucher":
+        sn = as_text(f.get("serial_no"))
+        return f"付款凭证 {sn}" if sn else f"付款凭证（{doc.file}）"
+    return f"{DOC_TYPE_LABELS.get(doc.doc_type, doc.doc_type)}（{doc.file}）"
+
+
+@dataclass
+class RuleContext:
+    """Everything a rule may look at: the application, the policy and precomputed helpers."""
+
+    app: ApplicationResult
+    policy: Policy
+    direction: str | None = None
+    by_type: dict[str, list[Document]] = field(default_factory=dict)
+    applicant: Applicant = field(default_factory=Applicant)
+
+    @classmethod
+    def build(cls, app: ApplicationResult, policy: Policy) -> RuleContext:
+        by_type: dict[str, list[Document]] = {}
+        for d in app.documents:
+            by_type.setdefault(d.doc_type, []).append(d)
+        ctx = cls(app=app, policy=policy, direction=app.direction, by_type=by_type)
+        ctx.applicant = ctx._applicant()
+        return ctx
+
+    # -- documents and declared values
+    def docs(self, doc_type: str) -> list[Document]:
+        return self.by_type.get(doc_type, [])
+
+    @property
+    def form(self) -> Document | None:
+        forms = self.docs("application_form")
+        return forms[0] if forms else None
+
+    @property
+    def licence(self) -> Document | None:
+        lic = self.docs("business_license")
+        return lic[0] if lic else None
+
+    def declared(self, key: str) -> Any:
+        """A declared (application form) value: ``app.declared`` first, then the form document."""
+        v = self.app.declared.get(key)
+        if isinstance(v, FieldValue):
+            v = v.value
+        if v is None or v == "":
+            fv = self.form.fields.get(key) if self.form else None
+            v = fv.value if fv else None
+        return v
+
+    def declared_ref(self, key: str) -> EvidenceRef:
+        form = self.form
+        if form is not None and key in form.fields:
+            return ref(form, key)
+        return EvidenceRef(file=form.file if form else None, field=key, value=self.app.declared.get(key))
+
+    def declared_fv(self, key: str) -> FieldValue | None:
+        return self.form.fields.get(key) if self.form else None
+
+    def _applicant(self) -> Applicant:
+        a = Applicant()
+        name = self.declared("company_name")
+        if name:
+            a.name, a.name_ref, a.name_fv = (
+                str(name),
+                self.declared_ref("company_name"),
+                self.declared_fv("company_name"),
+            )
+        elif self.licence is not None and self.licence.fields.get("company_name"):
+            fv = self.licence.fields["company_name"]
+            a.name, a.name_ref, a.name_fv = as_text(fv), ref(self.licence, "company_name"), fv
+        code = as_code(self.declared("credit_code"))
+        if code:
+            a.credit_code, a.code_ref, a.code_fv = (
+                code,
+                self.declared_ref("credit_code"),
+                self.declared_fv("credit_code"),
+            )
+        elif self.licence is not None and as_code(self.licence.fields.get("credit_code")):
+            fv = self.licence.fields["credit_code"]
+            a.credit_code, a.code_ref, a.code_fv = as_code(fv), ref(self.licence, "credit_code"), fv
+        return a
+
+    @property
+    def role(self) -> str:
+        """``buyer`` when the applicant buys (compute subsidy), ``seller`` when it sells."""
+        return self.policy.applicant_role(self.direction)
+
+    # -- matching helpers
+    def name_match(self, name: str | None) -> NameMatch:
+        return compare_names(self.applicant.name, name, self.policy.names.near)
+
+    def is_applicant(self, name: Any, code: Any) -> str:
+        """``yes`` / ``near`` / ``no`` / ``unknown`` for a (name, code) party against the applicant.
+
+        A matching credit code decides on its own; a different one rules the party out.
+        """
+        c = as_code(code)
+        if c and self.applicant.credit_code:
+            return "yes" if c == self.applicant.credit_code else "no"
+        n = as_text(name)
+        if not n or not self.applicant.name:
+            return "unknown"
+        m = self.name_match(n)
+        return {"same": "yes", "near": "near"}.get(m.kind, "no")
+
+    def keyword_hits(self, *texts: Any) -> list[str]:
+        """Compute keywords of the policy found in the texts (case-insensitive)."""
+        blob = " ".join(as_text(t) for t in texts).upper()
+        return [k for k in self.policy.compute.keywords if k.upper() in blob]
+
+    # -- findings
+    def finding(
+        self,
+        rule_id: str,
+        status: Status,
+        message: str,
+        evidence: Iterable[EvidenceRef] = (),
+        *,
+        values: Iterable[FieldValue | None] = (),
+        details: dict[str, Any] | None = None,
+    ) -> Finding:
+        """Build a finding; a ``fail`` resting on a low-confidence value becomes ``review``."""
+        if status == "fail":
+            low = [
+                v.confidence for v in values if v is not None and v.confidence < self.policy.low_confidence
+            ]
+            if low:
+                status = "review"
+                message += (
+                    f"（相关字段识别置信度 {min(low):.2f} 低于 {self.policy.low_confidence:.2f}，需人工复核）"
+                )
+        return Finding(rule=rule_id, status=status, message=message, evidence=list(evidence), details=details)
+
+    @cached_property
+    def purchases(self) -> Any:
+        """Compute purchase accounting (see :mod:`verifiers.compute`), computed once."""
+        from verifiers.compute import account_purchases
+
+        return account_purchases(self)
+
+
+# ---------------------------------------------------------------- parties of transactional documents
+
+PARTY_KEYS: dict[str, dict[str, tuple[str, str | None]]] = {
+    "invoice": {"buyer": ("buyer_name", "buyer_tax_id"), "seller": ("seller_name", "seller_tax_id")},
+    "contract": {
+        "buyer": ("buyer_name", "buyer_credit_code"),
+        "seller": ("seller_name", "seller_credit_code"),
+    },
+    "payment_voucher": {"buyer": ("payer_name", None), "seller": ("payee_name", None)},
+}
+
+
+def applicant_side(ctx: RuleContext, doc: Document) -> tuple[str, str]:
+    """Which party of an invoice/contract/receipt is the applicant: ``(side, how)``.
+
+    ``side`` is ``buyer`` (buyer / 甲方 / payer) or ``seller``; ``how`` is ``yes``/``near`` when a
+    party matched the applicant, else ``no`` and ``side`` is the side the direction expects
+    (``policy.directions[*].applicant_role``).
+    """
+    keys = PARTY_KEYS.get(doc.doc_type)
+    if not keys:
+        return ctx.role, "no"
+    results = {}
+    for side, (nk, ck) in keys.items():
+        results[side] = ctx.is_applicant(doc.fields.get(nk), doc.fields.get(ck) if ck else None)
+    order = [ctx.role, "seller" if ctx.role == "buyer" else "buyer"]
+    for want in ("yes", "near"):
+        for side in order:
+            if results[side] == want:
+                return side, want
+    return ctx.role, "no"
