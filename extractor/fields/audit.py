@@ -1,0 +1,531 @@
+"""审计报告 (and the 财务报表 that follow it) fields.
+
+Keys: audited_entity, fiscal_year, audit_firm, report_no, report_date, opinion, revenue,
+net_profit, total_assets, rd_expense.
+
+The report part (before the first statement title) gives the entity (``我们审计了XX
+有限公司（以下简称…）财务报表`` — the entity layer delimits the name — or the addressee
+``XX有限公司全体股东：`` or ``被审计单位：``), the year (``2023年12月31日的资产负债表``,
+``2023年度``), the firm (an ORG ending in 会计师事务所…, preferably the signature line),
+the report number (``闽华审字[2024]第0123号``, brackets kept as printed after NFKC), the
+date after the signatures and the opinion:
+
+- 无法表示意见: "无法表示意见" / "我们不对…发表审计意见"
+- 否定意见: "否定意见"
+- 保留意见: "保留意见" (not inside 无保留/非无保留) or "除…的影响外"
+- 带强调事项段的无保留意见: "强调事项" with an unmodified opinion
+- 无保留意见: "在所有重大方面…公允反映" ("标准无保留意见" when printed so)
+
+Statement rows (营业收入/营业总收入, 净利润, 资产总计, 研发费用) take the current-year
+column: the column order comes from the nearest header above (本期金额/本年数/期末余额…
+vs 上期金额/上年数/年初余额…; 本月数 is skipped); a 行次 column and note references are
+ignored. A row may be one line (``营业收入 1 12,345,678.90 10,234,567.00``), a label line
+with number lines to its right (positions decide the column), or DOCX cells. Amounts in
+万元 statements (``单位：万元``) are converted to yuan; ``-``/``—`` reads as 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from extractor.entities import find_entities
+from extractor.fields import layout as L
+from extractor.fields.contract import _clean_org, _Doc
+from extractor.fields.titles import field, nfkc
+from extractor.normalize import find_dates, normalize_name
+from models.contract import FieldValue
+from models.page import Page
+
+# ----------------------------------------------------------------- report part
+
+_STATEMENT_TITLE_RE = re.compile(
+    r"^(?:合并及?(?:母)?公司)?(?:合并|母公司)?(?:资产负债表|利润表|损益表|现金流量表)$"
+)
+
+
+def _statement_start(doc: _Doc) -> int:
+    for k, r in enumerate(doc.refs):
+        t = L.norm(r.line.text)
+        t = re.sub(r"^(?:附件?[:：]?)?", "", t)
+        if len(t) <= 16 and _STATEMENT_TITLE_RE.match(t):
+            return k
+    return len(doc.refs)
+
+
+def _report_text(doc: _Doc, end_k: int) -> tuple[str, int]:
+    end = doc.stream.starts[end_k] if end_k < len(doc.refs) else len(doc.stream.text)
+    return doc.stream.text[:end], end
+
+
+_AUDITED_RE = re.compile(
+    r"(?:审计|审验|审阅)了(?:后附的|后附|所附的?)?(?P<v>[^，,。；;]{4,80}?)"
+    r"(?:[（(]以下简称|的?(?:\d{4}年度?)?(?:合并及(?:母)?公司|合并|母公司)?(?:财务报表|会计报表|注册资本|实收资本)|截至)"
+)
+_ADDRESSEE_RE = re.compile(
+    r"(?:^|\n)\s*(?P<v>[^\n:：，。]{4,40}?)(?:全体股东|董事会|股东会|全体出资人)\s*[:：]"
+    r"|(?:^|\n)\s*(?P<v2>[^\n:：，。]{4,40}?(?:公司|中心|研究院|合作社))\s*[:：]\s*(?=\n)"
+)
+_ENTITY_LABELS = ["被审计单位", "被审验单位", "编制单位", "单位名称"]
+
+
+def _audited_entity(doc: _Doc, text: str, out: dict[str, FieldValue]) -> None:
+    for rx in (_AUDITED_RE, _ADDRESSEE_RE):
+        for m in rx.finditer(text):
+            g = "v" if m.group("v") else "v2"
+            seg = m.group(g)
+            orgs = [e for e in find_entities(seg) if e.label == "ORG"]
+            if orgs:
+                e = orgs[0]
+                s, t_end = m.start(g) + e.start, m.start(g) + e.end
+                name = _clean_org(seg[e.start : e.end])
+            else:
+                name = _clean_org(seg)
+                s, t_end = m.start(g), m.end(g)
+                if not re.search(r"(?:公司|企业|中心|研究院|合作社|厂|集团)$", name):
+                    continue
+            if len(name) >= 4:
+                out["audited_entity"] = field(name, doc.stream.span(s, t_end))
+                return
+    for lab in _ENTITY_LABELS:
+        sp = L.find_value(
+            doc.pages, [lab], validate=lambda t: len(normalize_name(t)) >= 4, stop=["单位：", "单位:", "日期"]
+        )
+        if sp is not None:
+            out["audited_entity"] = field(_clean_org(sp.match), sp)
+            return
+
+
+_YEAR_PATTERNS = [
+    re.compile(
+        r"(?P<y>(?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日的?(?:合并及(?:母)?公司|合并|母公司)?资产负债表"
+    ),
+    re.compile(
+        r"(?P<y>(?:19|20)\d{2})\s*年度的?(?:合并及(?:母)?公司|合并|母公司)?(?:利润表|损益表|现金流量表|财务报表|会计报表)"
+    ),
+    re.compile(r"(?P<y>(?:19|20)\d{2})\s*年度(?:审计报告|财务报告|财务报表)"),
+    re.compile(r"截至\s*(?P<y>(?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"),
+    re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"),
+    re.compile(r"(?P<y>(?:19|20)\d{2})\s*年度"),
+]
+
+
+def _fiscal_year(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    text = doc.stream.text
+    for rx in _YEAR_PATTERNS:
+        m = rx.search(text)
+        if m:
+            out["fiscal_year"] = field(int(m.group("y")), doc.stream.span(m.start(), m.end()))
+            return
+
+
+def _audit_firm(doc: _Doc, end_k: int, out: dict[str, FieldValue]) -> None:
+    """The firm: an ORG with 会计师事务所, preferably a line of its own (the signature),
+    the last such line of the report part."""
+    cands: list[tuple[bool, int, str, L.Span]] = []
+    for k, r in enumerate(doc.refs):
+        t = r.line.text
+        if "事务所" not in t:
+            continue
+        for e in find_entities(t):
+            if e.label != "ORG" or "会计师事务所" not in e.text:
+                continue
+            name = _clean_org(e.text)
+            if re.match(r"^(?:本|贵|该|其|此|上述)|注册会计师", name):
+                continue  # "本会计师事务所", "注册会计师及本会计师事务所"
+            alone = len(L.norm(t)) <= len(L.norm(e.text)) + 6  # the signature line
+            cands.append((alone, k, name, L.Span(t[e.start : e.end], [r], e.start, e.end)))
+    if not cands:
+        # a signature line cut by the seal: "湖北中武会计师事务" (所 hidden)
+        for r in doc.refs[:end_k]:
+            m = re.fullmatch(r"\s*(?P<v>[\u4e00-\u9fff]{2,12}会计师事务)所?\s*", r.line.text)
+            if m and not re.match(r"^(?:本|贵|该)|注册", m.group("v")):
+                sp = L.Span(m.group("v"), [r], m.start("v"), m.end("v"))
+                out["audit_firm"] = field(normalize_name(m.group("v")) + "所", sp, 0.3)
+                return
+        return
+    in_report = [c for c in cands if c[1] < end_k] or cands
+    alone = [c for c in in_report if c[0]]
+    best = alone[-1] if alone else in_report[0]
+    out["audit_firm"] = field(best[2], best[3])
+
+
+_REPORT_NO_RE = re.compile(
+    r"(?P<v>(?:[\u4e00-\u9fffA-Za-z]{1,10}字|[\u4e00-\u9fff]{2,6})\s*[\[［〔【(（]\s*(?:19|20)\d{2}\s*[\]］〕】)）]"
+    r"\s*第?\s*[A-Za-z0-9\-－—]{1,20}\s*号)"
+)
+
+
+def _report_no(doc: _Doc, text: str, out: dict[str, FieldValue]) -> None:
+    for m in _REPORT_NO_RE.finditer(text):
+        v = re.sub(r"^(?:报告编号|报告文号|文号|编号|报告号|本报告)", "", m.group("v"))
+        v = re.sub(r"\s+", "", nfkc(v))
+        if len(v) >= 6:
+            out["report_no"] = field(v, doc.stream.span(m.start("v"), m.end("v")))
+            return
+
+
+def _report_date(doc: _Doc, end_k: int, out: dict[str, FieldValue]) -> None:
+    sig = None
+    for k in range(min(end_k, len(doc.refs)) - 1, -1, -1):
+        if re.search(r"中国注册会计师|注册会计师[:：]|会计师事务所", doc.refs[k].line.text):
+            sig = k
+            break
+    ranges = []
+    if sig is not None:
+        ranges.append(range(max(0, sig - 6), min(len(doc.refs), sig + 10)))
+    ranges.append(range(min(end_k, len(doc.refs)) - 1, -1, -1))
+    for rg in ranges:
+        for k in rg:
+            r = doc.refs[k]
+            found = find_dates(r.line.text)
+            if not found:
+                continue
+            d, s, e = found[-1]
+            rest = L.norm(r.line.text[:s] + r.line.text[e:])
+            if len(rest) <= 8 or re.fullmatch(r"(?:中国\W?\w{2,4}|报告日期:?|日期:?)", rest):
+                out["report_date"] = field(d, L.Span(r.line.text[s:e], [r], s, e))
+                return
+
+
+def _opinion(doc: _Doc, text: str, out: dict[str, FieldValue]) -> None:
+    t = re.sub(r"\s+", "", nfkc(text))
+    checks = [
+        ("无法表示意见", r"无法表示意见|不对[^。]{0,40}发表审计意见"),
+        ("否定意见", r"否定意见"),
+        ("保留意见", r"(?<![无非])保留意见|除[^。]{1,120}(?:可能)?(?:产生|造成)的(?:影响|可能影响)外"),
+        ("带强调事项段的无保留意见", r"强调事项"),
+        ("标准无保留意见", r"标准无保留意见"),
+        ("无保留意见", r"在所有重大方面[^。]{0,80}(?:公允反映|编制)"),
+    ]
+    for value, pat in checks:
+        m = re.search(pat, t)
+        if not m:
+            continue
+        if value == "带强调事项段的无保留意见" and not re.search(r"在所有重大方面", t):
+            continue
+        key = m.group(0)[:6]
+        sp = None
+        for r in doc.refs:
+            if key in re.sub(r"\s+", "", nfkc(r.line.text)):
+                sp = L.span_of_line(r)
+                break
+        out["opinion"] = field(value, sp) if sp is not None else FieldValue(value=value, confidence=0.8)
+        return
+
+
+# ----------------------------------------------------------------- statements
+
+ROWS: dict[str, list[str]] = {
+    "revenue": ["营业总收入", "营业收入"],
+    "net_profit": ["净利润"],
+    "total_assets": ["资产总计", "资产合计", "资产总额"],
+    "rd_expense": ["研发费用", "研究与开发费用", "研究开发费用"],
+}
+_CUR = ["本期金额", "本期发生额", "本年金额", "本年发生额", "本年累计数", "本年累计金额", "本年累计", "本年数", "本期数",
+        "期末余额", "期末数", "年末余额", "年末数", "本年实际", "本期"]  # fmt: skip
+_PRIOR = ["上期金额", "上期发生额", "上年金额", "上年同期数", "上年同期", "上年数", "上期数", "上年年末余额", "上年末余额",
+          "年初余额", "年初数", "期初余额", "期初数", "上年实际", "上期", "本月数", "本月金额"]  # fmt: skip
+_HEADER_RE = re.compile("|".join(sorted(map(re.escape, _CUR + _PRIOR), key=len, reverse=True)))
+_NUM_RE = re.compile(r"(?<![\w.])(?:[-－—–]\s*)?[(（]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?[)）]?(?![\w.])"
+                     r"|(?<![\w.])(?:[-－]\s*)?[(（]?\d+\.\d{1,2}[)）]?(?![\w.])"
+                     r"|(?<![\w.,])\d{1,4}(?![\w.,])"
+                     r"|(?<=\s)[-－—–]{1,2}(?=\s|$)")  # fmt: skip
+_NOTE_RE = re.compile(
+    r"[一二三四五六七八九十]+[、.．]?\s*[(（]?\s*[一二三四五六七八九十\d]+\s*[)）]?|附注\S*|[A-Za-z]\d+"
+)
+_ROW_PREFIX_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|其中[:：]|减[:：]|加[:：])*"
+)
+
+
+class _Header:
+    def __init__(self, ref: L.Ref, order: list[str], xs: list[float], has_line_no: bool) -> None:
+        self.ref = ref
+        self.order = order  # "cur" / "prior" in column order
+        self.xs = xs  # x centres of the columns (positioned pages)
+        self.has_line_no = has_line_no
+
+    @property
+    def cur_index(self) -> int | None:
+        return self.order.index("cur") if "cur" in self.order else None
+
+
+def _header_of(ref: L.Ref, pool: Sequence[L.Ref]) -> _Header | None:
+    t = ref.line.text
+    ms = list(_HEADER_RE.finditer(t))
+    if not ms:
+        return None
+    order, xs = [], []
+    for m in ms:
+        word = m.group(0)
+        kind = "cur" if word in _CUR else "prior"
+        if word in ("本月数", "本月金额"):
+            kind = "other"
+        order.append(kind)
+        sb = L.sub_bbox(ref.line, m.start(), m.end())
+        xs.append(L.center(sb)[0] if sb else 0.0)
+    has_no = "行次" in L.norm(t)
+    # header words printed as separate lines on the same row
+    if ref.line.bbox is not None:
+        for r in L.right_of(ref, pool) + [
+            x
+            for x in pool
+            if x.line.bbox
+            and x.page is ref.page
+            and x.line.bbox[2] < ref.line.bbox[0]
+            and L.v_overlap(x.line.bbox, ref.line.bbox) >= 0.5
+        ]:
+            for m in _HEADER_RE.finditer(r.line.text):
+                word = m.group(0)
+                kind = "other" if word in ("本月数", "本月金额") else ("cur" if word in _CUR else "prior")
+                sb = L.sub_bbox(r.line, m.start(), m.end())
+                if sb is None:
+                    continue
+                order.append(kind)
+                xs.append(L.center(sb)[0])
+            if "行次" in L.norm(r.line.text):
+                has_no = True
+        pairs = sorted(zip(xs, order, strict=True))
+        xs = [p[0] for p in pairs]
+        order = [p[1] for p in pairs]
+    if "cur" not in order:
+        return None
+    return _Header(ref, order, xs, has_no)
+
+
+def _money_token(tok: str) -> Decimal | None:
+    t = nfkc(tok).replace(",", "").replace("，", "").replace(" ", "")
+    if re.fullmatch(r"[-—–]{1,2}", t):
+        return Decimal("0.00")
+    neg = t.startswith(("-", "(")) or t.endswith(")")
+    t = t.strip("-()")
+    try:
+        v = Decimal(t)
+    except InvalidOperation:
+        return None
+    v = v.quantize(Decimal("0.01"))
+    return -v if neg else v
+
+
+def _tokens(text: str, start: int) -> list[tuple[str, int, int]]:
+    masked = _NOTE_RE.sub(lambda m: " " * len(m.group(0)), text)
+    return [(m.group(0), m.start(), m.end()) for m in _NUM_RE.finditer(masked, start)]
+
+
+def _is_line_no(tok: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,3}", tok))
+
+
+def _row_label(text: str, labels: Sequence[str]) -> int | None:
+    """End of the row label when the line's label part is one of ``labels``."""
+    raw = text
+    n, idx = L.norm_with_map(raw)
+    p = _ROW_PREFIX_RE.match(n)
+    k = p.end() if p else 0
+    for lab in labels:
+        if n.startswith(lab, k):
+            after = n[k + len(lab) : k + len(lab) + 1]
+            if after and not re.match(r"[(\d\-—–:]", after):
+                continue  # "营业收入" must not match "营业收入成本率"
+            # skip a bracketed remark "（净亏损以“－”号填列）"
+            end = k + len(lab)
+            if after == "(":
+                close = n.find(")", end)
+                end = close + 1 if close > 0 else end
+            return idx[end - 1] + 1
+    return None
+
+
+def _unit_factor(doc: _Doc, k: int) -> Decimal:
+    for kk in range(k, max(-1, k - 80), -1):
+        t = L.norm(doc.refs[kk].line.text)
+        if "单位" in t:
+            if "万元" in t:
+                return Decimal(10000)
+            if "元" in t:
+                return Decimal(1)
+    return Decimal(1)
+
+
+def _pick(tokens: list[tuple[str, int, int]], header: _Header | None) -> tuple[str, int, int] | None:
+    toks = list(tokens)
+    if (
+        toks
+        and _is_line_no(toks[0][0])
+        and ((header is not None and header.has_line_no) or (len(toks) >= 2 and not _is_line_no(toks[1][0])))
+    ):
+        toks = toks[1:]
+    toks = [t for t in toks if not _is_line_no(t[0]) or t[0] == "0"]
+    if not toks:
+        return None
+    idx = 0
+    if header is not None and header.cur_index is not None:
+        cols = [o for o in header.order if o in ("cur", "prior", "other")]
+        idx = cols.index("cur")
+        if len(toks) < len(cols):
+            # fewer numbers than columns: positions are unknown, keep the first
+            idx = 0 if len(toks) == 1 else min(idx, len(toks) - 1)
+    return toks[idx] if idx < len(toks) else None
+
+
+def _statement_rows(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    headers: list[tuple[int, _Header]] = []
+    for k, r in enumerate(doc.refs):
+        if _HEADER_RE.search(r.line.text):
+            h = _header_of(r, doc.refs)
+            if h is not None:
+                headers.append((k, h))
+    docx_headers = _docx_headers(doc)
+    for key, labels in ROWS.items():
+        for lab_group in ([lab] for lab in labels):
+            got = _find_row(doc, lab_group, headers, docx_headers)
+            if got is not None:
+                value, span, conf_pen = got
+                out[key] = field(value, span, conf_pen)
+                break
+
+
+def _docx_headers(doc: _Doc) -> dict[tuple[int, int], tuple[int, int | None]]:
+    """(page id, table) → (row of the header, current column) for DOCX statement tables."""
+    found: dict[tuple[int, int], tuple[int, int | None]] = {}
+    for r in doc.refs:
+        ln = r.line
+        if ln.table is None:
+            continue
+        m = _HEADER_RE.search(ln.text)
+        if not m or (id(r.page), ln.table) in found:
+            continue
+        # the first current-year header cell of this table
+        if m.group(0) in _CUR and m.group(0) not in ("本月数", "本月金额"):
+            found[(id(r.page), ln.table)] = (ln.row or 0, ln.col)
+    return found
+
+
+def _find_row(doc, labels, headers, docx_headers):
+    for k, r in enumerate(doc.refs):
+        t = r.line.text
+        end = _row_label(t, labels)
+        if end is None:
+            continue
+        header = None
+        for hk, h in headers:
+            if hk < k and (h.ref.page is r.page or hk >= k - 200):
+                header = h
+        factor = _unit_factor(doc, k)
+        # (C) DOCX table row
+        if r.line.table is not None:
+            hdr = docx_headers.get((id(r.page), r.line.table))
+            cells = sorted(
+                (
+                    x
+                    for x in doc.refs
+                    if x.page is r.page
+                    and x.line.table == r.line.table
+                    and x.line.row == r.line.row
+                    and (x.line.col or 0) > (r.line.col or 0)
+                ),
+                key=lambda x: x.line.col or 0,
+            )
+            pick = None
+            if hdr is not None and hdr[1] is not None:
+                pick = next((x for x in cells if x.line.col == hdr[1]), None)
+            if pick is None:
+                nums = [x for x in cells if _tokens(x.line.text, 0) and not _is_line_no(x.line.text.strip())]
+                pick = nums[0] if nums else None
+            if pick is not None:
+                toks = _tokens(pick.line.text, 0)
+                if toks:
+                    v = _money_token(toks[0][0])
+                    if v is not None:
+                        return v * factor, L.span_of_line(pick), 0.0
+            continue
+        # (A) numbers on the label's own line
+        toks = _tokens(t, end)
+        if any(not _is_line_no(x[0]) for x in toks):
+            if r.line.words and header is not None and header.ref.line.words and any(header.xs):
+                pick = _by_position(r, toks, header)
+            else:
+                pick = _pick(toks, header)
+            if pick is not None:
+                v = _money_token(pick[0])
+                if v is not None:
+                    return v * factor, L.Span(t[pick[1] : pick[2]], [r], pick[1], pick[2]), 0.0
+            continue
+        # (B) number lines to the right on the same row
+        if r.line.bbox is not None:
+            cells = []
+            for x in L.right_of(r, doc.refs):
+                for tok in _tokens(x.line.text, 0):
+                    cells.append((x, tok))
+            if not cells:
+                continue
+            if header is not None and header.xs and any(header.xs):
+                cur_x = next(xx for xx, o in zip(header.xs, header.order, strict=True) if o == "cur")
+                others = [xx for xx, o in zip(header.xs, header.order, strict=True) if o != "cur"]
+
+                def dist(c, cur_x=cur_x):
+                    sb = L.sub_bbox(c[0].line, c[1][1], c[1][2]) or c[0].line.bbox
+                    return abs(L.center(sb)[0] - cur_x)
+
+                money_cells = [c for c in cells if not _is_line_no(c[1][0]) or c[1][0] == "0"]
+                if not money_cells:
+                    continue
+                best = min(money_cells, key=dist)
+                # it must be nearer the current column than any other column
+                sb = L.sub_bbox(best[0].line, best[1][1], best[1][2]) or best[0].line.bbox
+                if others and min(abs(L.center(sb)[0] - o) for o in others) < dist(best):
+                    continue
+            else:
+                money_cells = [c for c in cells if not _is_line_no(c[1][0])]
+                if not money_cells:
+                    continue
+                best = money_cells[0]
+            x, tok = best
+            v = _money_token(tok[0])
+            if v is not None:
+                return v * factor, L.Span(x.line.text[tok[1] : tok[2]], [x], tok[1], tok[2]), 0.0
+    return None
+
+
+def _by_position(r: L.Ref, toks, header: _Header):
+    cur_x = next(xx for xx, o in zip(header.xs, header.order, strict=True) if o == "cur")
+    others = [xx for xx, o in zip(header.xs, header.order, strict=True) if o != "cur"]
+    best = None
+    for tok in toks:
+        if _is_line_no(tok[0]) and tok[0] != "0":
+            continue
+        sb = L.sub_bbox(r.line, tok[1], tok[2])
+        if sb is None:
+            return _pick(toks, header)
+        cx = L.center(sb)[0]
+        d = abs(cx - cur_x)
+        if others and min(abs(cx - o) for o in others) < d:
+            continue
+        if best is None or d < best[0]:
+            best = (d, tok)
+    return best[1] if best else _pick(toks, header)
+
+
+# ----------------------------------------------------------------- entry point
+
+
+def extract(pages: list[Page]) -> dict[str, FieldValue]:
+    """Fields of an audit report and its statements (see the module doc)."""
+    out: dict[str, FieldValue] = {}
+    if not pages:
+        return out
+    doc = _Doc(pages)
+    if not doc.refs:
+        return out
+    end_k = _statement_start(doc)
+    text, _ = _report_text(doc, end_k)
+    _audited_entity(doc, text, out)
+    _fiscal_year(doc, out)
+    _audit_firm(doc, end_k, out)
+    _report_no(doc, text, out)
+    _report_date(doc, end_k, out)
+    _opinion(doc, text, out)
+    _statement_rows(doc, out)
+    return out

@@ -1,0 +1,796 @@
+"""Contract fields (compute-service contracts and any other contract).
+
+Keys: contract_no, title, buyer_name, buyer_credit_code, seller_name, seller_credit_code,
+sign_date, service_start, service_end, amount_total, amount_in_words, tax_rate, gpu_model,
+gpu_count, service_content.
+
+Parties are read from party blocks: a line that starts with a party label — buyer
+甲方/采购方/委托方/买方/需方/客户/发包人…, seller 乙方/服务方/受托方/供应商/卖方/供方/
+服务商/承包人… — optionally followed by the other name of the role in brackets
+(``发包人（甲方）``) and a colon, then the name; or a heading line (``2.1 发包人（甲方）``)
+followed by ``单位：…``/``名称：…``; or a DOCX cell next to the label cell. The credit
+code is the one printed in the block (until the next party label). Template blanks
+(``甲方：______``) give nothing.
+
+Running text (amounts, periods, dates) is searched over a :class:`~extractor.fields.titles.Stream`
+of all lines, so a value may sit on the line after its label (``9.1 合同总价`` / next
+line ``人民币壹拾亿…``); the entity layer (:func:`extractor.entities.find_entities`)
+delimits organisation names inside prose.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import lru_cache
+
+from extractor.entities import find_entities
+from extractor.fields import layout as L
+from extractor.fields.titles import Stream, field, find_title, is_blank, nfkc, prepare_pages
+from extractor.normalize import find_credit_codes, find_dates, find_money, normalize_name, parse_date
+from extractor.normalize import uscc as _uscc
+from models.contract import FieldValue
+from models.page import Page
+
+BUYER_LABELS = (
+    "甲方", "采购方", "采购人", "委托方", "委托人", "买方", "需方", "客户", "发包人", "发包方",
+    "承租方", "承租人", "租用方", "用户方", "购买方",
+)  # fmt: skip
+SELLER_LABELS = (
+    "乙方", "服务方", "服务提供方", "受托方", "受托人", "供应商", "卖方", "供方", "服务商",
+    "承包人", "承包方", "出租方", "出租人", "销售方",
+)  # fmt: skip
+_ROLE = {lab: "buyer" for lab in BUYER_LABELS} | {lab: "seller" for lab in SELLER_LABELS}
+_PARTY_ALT = "|".join(sorted((re.escape(x) for x in _ROLE), key=len, reverse=True))
+
+
+def _spaced(word: str) -> str:
+    """Regex for a label whose chars may be separated by blanks (``合 同 编 号``)."""
+    return r"\s*".join(re.escape(c) for c in word)
+
+
+# a party label at the start of a line or after a blank / sentence end, with an optional
+# "(甲方)" and "(盖章)" and then a colon (or nothing at all: a heading)
+_PARTY_RE = re.compile(
+    r"(?:^|(?<=[\s。；;]))(?:[\d.]+\s*|[（(][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+[、.]\s*)?"
+    rf"(?P<label>{_PARTY_ALT})(?:\s*(?:名称|单位名称|单位|全称))?"
+    r"\s*(?:[（(](?P<alt>[^()（）]{1,8})[)）])?"
+    r"\s*(?:[（(]\s*(?:盖章|签章|公章|签字|签名|章|签字盖章|盖章处)\s*[)）])?"
+    r"\s*(?P<colon>[:：])?"
+)
+# labels that end a value printed on the same line
+_NEXT_LABEL_RE = re.compile(
+    r"(?:统一社会信用代码|社会信用代码|信用代码|纳税人识别号|税号|地\s*址|住\s*所(?:\s*地)?|法定代表人|"
+    r"法人代表|授权代表|委托代理人|代理人|联\s*系\s*人|联系电话|电\s*话|传\s*真|开户(?:银)?行|账\s*号|"
+    r"邮\s*编|电子(?:信箱|邮箱)|邮\s*箱|签订日期|签署日期|签约日期|签订时间|日\s*期|项目经理|"
+    rf"通讯地址|{_PARTY_ALT})\s*(?:[（(][^()（）]{{0,8}}[)）])?\s*[:：]"
+)
+_SUB_NAME_RE = re.compile(r"^\s*(?:单\s*位|名\s*称|单位名称|公司名称|企业名称|全\s*称)\s*[:：]\s*(?P<v>.*)$")
+_STAMP_RE = re.compile(r"[（(]\s*(?:盖章|签章|公章|签字|签名|章|签字盖章|盖章处)\s*[)）]")
+_SENTENCE_PUNCT = "，。；;！？!?、"
+_CODE_LABEL_RE = re.compile(r"(?:统一)?社会信用代码|信用代码|纳税人识别号|识别号|税\s*号|注册号")
+
+
+def _clean_org(name: str) -> str:
+    """Normalise an organisation name and drop what the entity layer may leave in front
+    (a year ``2023年``, a preposition ``向``) or behind (``（盖章）``).
+
+    >>> _clean_org("2023年向北京智算云科技有限公司")
+    '北京智算云科技有限公司'
+    >>> _clean_org(" 长沙深算科技有限公司（盖章） ")
+    '长沙深算科技有限公司'
+    """
+    s = _STAMP_RE.sub("", name or "")
+    s = normalize_name(s)
+    s = re.sub(r"^(?:\d{4}年度?|上年度|本年度)", "", s)
+    s = re.sub(r"^(?:向|与|和|及|由|经|对|给|从|自|在)", "", s)
+    s = s.strip(":：")
+    if s.startswith("(") and ")" not in s[1:]:
+        s = s[1:]
+    if s.endswith("(") or (s.endswith(")") and "(" not in s):
+        s = s[:-1]
+    return s
+
+
+def _name_from_text(text: str) -> tuple[str, int, int] | None:
+    """A party name at the start of ``text`` → (name, start, end) in ``text``; None for blanks.
+
+    >>> _name_from_text("  长沙深算科技有限公司  ")[0]
+    '长沙深算科技有限公司'
+    >>> _name_from_text("中国中材国际工程股份有限公司（南京） 鉴于甲乙双方签订总承包合同，")[0]
+    '中国中材国际工程股份有限公司(南京)'
+    >>> _name_from_text("_______________") is None, _name_from_text("（盖章）") is None
+    (True, True)
+    """
+    m = _NEXT_LABEL_RE.search(text)
+    cut = m.start() if m else len(text)
+    head = text[:cut]
+    gap = re.search(r"\S(\s{2,}|\t)\S", head)
+    if gap:
+        head = head[: gap.start() + 1]
+    raw = _STAMP_RE.sub(lambda mm: " " * len(mm.group(0)), head)
+    if is_blank(raw):
+        return None
+    s0 = len(raw) - len(raw.lstrip())
+    stripped = raw.strip()
+    if not any(p in stripped for p in _SENTENCE_PUNCT) and len(stripped) <= 40:
+        name = _clean_org(stripped)
+        if len(name) >= 2 and not is_blank(name) and re.search(r"[\u4e00-\u9fffA-Za-z]", name):
+            return name, s0, s0 + len(stripped)
+    # prose after the name: let the entity layer delimit it
+    for ent in find_entities(head):
+        if ent.label != "ORG" or ent.start > s0 + 2:
+            continue
+        end = ent.end
+        br = re.match(r"\s*[（(][\u4e00-\u9fff]{2,6}[)）]", head[end:])
+        if br and not _STAMP_RE.match(br.group(0).strip()):
+            end += len(br.group(0))
+        name = _clean_org(head[ent.start : end])
+        if len(name) >= 4:
+            return name, ent.start, end
+    return None
+
+
+class _Doc:
+    """The contract's lines in reading order as one stream."""
+
+    def __init__(self, pages: Sequence[Page]) -> None:
+        self.pages = prepare_pages(pages)
+        refs: list[L.Ref] = []
+        for p in self.pages:
+            prs = list(L.iter_refs([p]))
+            refs.extend(L.reading_order(prs) if all(r.line.bbox for r in prs) else prs)
+        self.refs = refs
+        self.stream = Stream.of(refs)
+        self.pos = {(id(r.page), r.index): k for k, r in enumerate(refs)}
+
+    def k(self, ref: L.Ref) -> int:
+        return self.pos[(id(ref.page), ref.index)]
+
+
+# ----------------------------------------------------------------- parties
+
+
+class _Party:
+    def __init__(self, role: str, name: str, span: L.Span, block_end: int, value_ref_k: int) -> None:
+        self.role = role
+        self.name = name
+        self.span = span
+        self.block_end = block_end  # index (in doc.refs) after the party block
+        self.k = value_ref_k
+
+
+def _party_candidates(doc: _Doc) -> list[_Party]:
+    refs = doc.refs
+    heads: list[tuple[int, re.Match[str]]] = []
+    for k, r in enumerate(refs):
+        t = r.line.text
+        for m in _PARTY_RE.finditer(t):
+            rest = t[m.end() :]
+            heading = m.group("colon") is None
+            if heading and rest.strip():
+                continue  # "甲方委托乙方…" is prose, not a label
+            heads.append((k, m))
+    out: list[_Party] = []
+    for n, (k, m) in enumerate(heads):
+        r = refs[k]
+        role = _ROLE[m.group("label")]
+        # block: until the next party label of the other role (or 8 lines)
+        nxt = [kk for kk, mm in heads[n + 1 :] if kk > k or mm.start() > m.start()]
+        block_end = min([*nxt[:1], k + 9, len(refs)]) if nxt else min(k + 9, len(refs))
+        block_end = max(block_end, k + 1)
+        t = r.line.text
+        # same line: up to the next party label on the line
+        later = [mm.start() for kk, mm in heads if kk == k and mm.start() > m.start()]
+        seg_end = min(later) if later else len(t)
+        got = _name_from_text(t[m.end() : seg_end])
+        if got is not None:
+            name, s, e = got
+            span = L.Span(t[m.end() + s : m.end() + e], [r], m.end() + s, m.end() + e, how="same_line")
+            out.append(_Party(role, name, span, block_end, k))
+            continue
+        # value elsewhere: next DOCX cell, right of the label, or a "单位：" line below
+        cands: list[L.Ref] = []
+        if r.line.table is not None:
+            cands = L.next_cells(r, doc.refs)[:1]
+        elif r.line.bbox is not None:
+            cands = L.right_of(r, doc.refs)[:1]
+        for c in cands:
+            got = _name_from_text(c.line.text)
+            if got is not None:
+                out.append(
+                    _Party(role, got[0], L.Span(c.line.text, [c], got[1], got[2]), block_end, doc.k(c))
+                )
+                break
+        else:
+            for kk in range(k + 1, min(k + 4, len(refs))):
+                if any(hk == kk for hk, _ in heads):
+                    break
+                sub = _SUB_NAME_RE.match(refs[kk].line.text)
+                if not sub:
+                    continue
+                got = _name_from_text(sub.group("v"))
+                if got is not None:
+                    off = sub.start("v")
+                    t2 = refs[kk].line.text
+                    span = L.Span(t2[off + got[1] : off + got[2]], [refs[kk]], off + got[1], off + got[2])
+                    out.append(_Party(role, got[0], span, block_end, kk))
+                break
+    return out
+
+
+def _code_in_block(doc: _Doc, party: _Party) -> tuple[str, L.Span, bool] | None:
+    """The credit code printed in a party block → (code, span, valid)."""
+    start_k = party.k
+    first_ref = doc.refs[start_k]
+    for kk in range(start_k, max(party.block_end, start_k + 1)):
+        r = doc.refs[kk]
+        t = r.line.text
+        lo = 0
+        if kk == start_k and party.span.end is not None and party.span.refs[0] is first_ref:
+            lo = party.span.end
+        labelled = _CODE_LABEL_RE.search(t, lo)
+        if kk == start_k:
+            # stop at the other party's label on the same line
+            m_other = [m for m in _PARTY_RE.finditer(t, lo) if m.group("colon")]
+            hi = m_other[0].start() if m_other else len(t)
+        else:
+            hi = len(t)
+        for code, s, e in find_credit_codes(t[lo:hi]):
+            s, e = s + lo, e + lo
+            valid = _uscc.is_valid(code)
+            if not valid and not (labelled and labelled.start() < s):
+                continue
+            if not valid and not L.CREDIT_CODE_RE.fullmatch(code):
+                continue
+            return code, L.Span(t[s:e], [r], s, e), valid
+    return None
+
+
+def _parties(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    parties = _party_candidates(doc)
+    for role in ("buyer", "seller"):
+        mine = [p for p in parties if p.role == role]
+        if not mine:
+            continue
+        # prefer an organisation name over a person's; keep document order otherwise
+        orgs = [p for p in mine if len(p.name) >= 4]
+        first = (orgs or mine)[0]
+        out[f"{role}_name"] = field(first.name, first.span)
+        for p in [first] + [q for q in mine if q is not first]:
+            if p.name != first.name and len(p.name) >= 4:
+                continue
+            got = _code_in_block(doc, p)
+            if got is not None:
+                code, span, valid = got
+                repaired = _uscc.compact(span.text) != code
+                penalty = (0.1 if repaired else 0.0) + (0.0 if valid else 0.3)
+                out[f"{role}_credit_code"] = field(code, span, penalty)
+                break
+
+
+# ----------------------------------------------------------------- labelled values
+
+
+@lru_cache(maxsize=64)
+def _label_re(labels: tuple[str, ...], line_start: bool, need_sep: bool) -> re.Pattern[str]:
+    pre = (
+        r"(?:^|(?<=\n))\s*(?:第[一二三四五六七八九十\d]+[条章][、.．\s]*|[\d.．]+[、\s]*"
+        r"|[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"
+        if line_start
+        else ""
+    )
+    sep = r"(?:[:：]|为|是|\s*(?=\n|$))" if need_sep else r"[:：为是]?"
+    alt = "|".join(_spaced(lab) for lab in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"{pre}(?P<lab>{alt})\s*(?:[（(][^()（）\n]{{0,8}}[)）])?\s*{sep}")
+
+
+def _label_hits(
+    doc: _Doc, labels: Sequence[str], *, line_start: bool = False, need_sep: bool = False
+) -> list[tuple[int, int, str]]:
+    """(label start, label end incl. colon, label) in the stream, sorted by the label's
+    priority (its place in ``labels``) then document order. ``line_start``: only labels at a
+    line start (after clause numbering); ``need_sep``: the label must be followed by a
+    colon, 为/是, or the end of its line (a heading whose value is on the next line)."""
+    rank = {re.sub(r"\s", "", lab): i for i, lab in enumerate(labels)}
+    out: list[tuple[int, int, int, str]] = []
+    for m in _label_re(tuple(labels), line_start, need_sep).finditer(doc.stream.text):
+        lab = re.sub(r"\s", "", m.group("lab"))
+        out.append((rank.get(lab, len(rank)), m.start("lab"), m.end(), lab))
+    out.sort(key=lambda x: (x[0], x[1]))
+    return [(s, e, lab) for _, s, e, lab in out]
+
+
+def _window(doc: _Doc, pos: int, *, max_chars: int = 120, extend_heading: bool = True) -> tuple[int, int]:
+    """Text after a label: to the end of its sentence on that line; a label that ends its
+    line (a heading) extends to the next line."""
+    text = doc.stream.text
+    nl = text.find("\n", pos)
+    nl = len(text) if nl < 0 else nl
+    end = nl
+    rest = text[pos:nl]
+    if extend_heading and not re.search(r"[\u4e00-\u9fff\d]", rest):
+        nl2 = text.find("\n", nl + 1)
+        end = len(text) if nl2 < 0 else nl2
+    end = min(end, pos + max_chars)
+    stop = text.find("。", pos, end)
+    if stop >= 0:
+        end = stop
+    return pos, end
+
+
+def _contract_no(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    head_k = min(len(doc.refs), 60)
+    limit = doc.stream.starts[head_k - 1] + len(doc.refs[head_k - 1].line.text) if head_k else 0
+    strong = _label_hits(doc, ["合同编号", "合同号", "协议编号", "合同编码", "订单编号", "订单号"])
+    weak = _label_hits(doc, ["编号", "NO.", "No."], line_start=True)
+    for s, e, _lab in strong + weak:
+        if s > limit:
+            continue
+        text = doc.stream.text
+        nl = text.find("\n", e)
+        nl = len(text) if nl < 0 else nl
+        seg = text[e:nl]
+        m = re.match(r"\s*([^\s：:，,；;。]+(?:\s[^\s：:，,；;。\u4e00-\u9fff]+)*(?:\s*号)?)", seg)
+        if not m:
+            continue
+        val = m.group(1)
+        if is_blank(val) or not re.search(r"[0-9A-Za-z]", val) or len(val) > 40:
+            continue
+        if parse_date(val) is not None:
+            continue
+        vs = e + m.start(1)
+        sp = doc.stream.span(vs, vs + len(val))
+        out["contract_no"] = field(re.sub(r"\s+", "", nfkc(val)), sp)
+        return
+
+
+def _title(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    ends = ("合同", "协议", "协议书", "合同书", "订单", "采购单", "确认书", "合同(协议)", "服务单")
+    sp = find_title(doc.pages, ends=ends, max_len=50)
+    if sp is not None:
+        t = re.sub(r"\s+", " ", sp.text).strip()
+        out["title"] = field(t, sp)
+
+
+# ----------------------------------------------------------------- dates
+
+_SIGN_LABELS = [
+    "签订日期",
+    "签约日期",
+    "签署日期",
+    "签订时间",
+    "签约时间",
+    "签署时间",
+    "合同签订日期",
+    "签订日",
+]
+_SIGNED_RE = re.compile(r"于\s*(?P<d>[^，,。；;]{6,24}?)\s*(?:在[^，,。]{0,12})?(?:正式)?签(?:订|署|约)")
+
+
+def _sign_date(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    text = doc.stream.text
+    for _s, e, _lab in _label_hits(doc, _SIGN_LABELS):
+        a, b = _window(doc, e, max_chars=30, extend_heading=False)
+        found = find_dates(text[a:b])
+        if found:
+            d, ds, de = found[0]
+            out["sign_date"] = field(d, doc.stream.span(a + ds, a + de))
+            return
+    for m in _SIGNED_RE.finditer(text):
+        d = parse_date(m.group("d"))
+        if d is not None:
+            out["sign_date"] = field(d, doc.stream.span(m.start("d"), m.end("d")))
+            return
+    # the dates by the signatures: last quarter of the document, after 盖章/签字
+    n = len(doc.refs)
+    tail_from = 0
+    for k in range(n - 1, -1, -1):
+        if re.search(r"盖章|签字|签章|签名", doc.refs[k].line.text):
+            tail_from = max(0, k - 3)
+            break
+    else:
+        tail_from = max(0, n - n // 4 - 1)
+    best: tuple[date, L.Span] | None = None
+    for k in range(tail_from, n):
+        r = doc.refs[k]
+        for d, ds, de in find_dates(r.line.text):
+            if (
+                re.search(r"日\s*期|签|盖章|^\s*$", r.line.text[:ds])
+                or len(r.line.text.strip()) <= de - ds + 4
+            ):
+                if best is None or d > best[0]:
+                    best = (d, L.Span(r.line.text[ds:de], [r], ds, de))
+    if best is not None:
+        out["sign_date"] = field(best[0], best[1], 0.1)
+
+
+_PERIOD_LABELS = [
+    "服务期限", "租赁期限", "服务期", "服务时间", "服务周期", "租赁期", "租用期限", "使用期限", "合同期限",
+    "合同有效期", "有效期限", "有效期", "合作期限", "履行期限", "租期", "合作开发时间", "开发时间",
+]  # fmt: skip
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_DURATION_RE = re.compile(
+    r"(?:为期|共计|期限为?|租期|服务期)\s*(?P<n>\d{1,3}|十[一二]?|[一二两三四五六七八九])\s*(?P<u>个月|个自然月|月|年)"
+)
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    y += d.year
+    m += 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def _duration_months(text: str) -> int | None:
+    m = _DURATION_RE.search(text)
+    if not m:
+        return None
+    n = m.group("n")
+    val = (
+        int(n)
+        if n.isdigit()
+        else (10 + _CN_NUM.get(n[1:], 0) if n.startswith("十") and len(n) > 1 else _CN_NUM.get(n, 0))
+    )
+    if not val:
+        return None
+    return val * 12 if m.group("u") == "年" else val
+
+
+def _period_in(doc: _Doc, a: int, b: int, penalty: float = 0.0) -> dict[str, FieldValue] | None:
+    text = doc.stream.text
+    seg = text[a:b]
+    found = find_dates(seg)
+    if not found:
+        return None
+    d1, s1, e1 = found[0]
+    sep = re.match(r"\s*(?:起)?\s*(?:至|到|-|~|—|–|－|―|〜|～)\s*", seg[e1:])
+    if sep and sep.group(0).strip():
+        tail = seg[e1 + sep.end() :]
+        if len(found) >= 2 and found[1][1] == e1 + sep.end():
+            d2, _s2, e2 = found[1]
+            sp = doc.stream.span(a + s1, a + e2)
+            return {"service_start": field(d1, sp, penalty), "service_end": field(d2, sp, penalty)}
+        md = re.match(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", tail)
+        if md:
+            try:
+                d2 = date(d1.year, int(md.group(1)), int(md.group(2)))
+            except ValueError:
+                d2 = None
+            if d2 is not None:
+                sp = doc.stream.span(a + s1, a + e1 + sep.end() + md.end())
+                return {"service_start": field(d1, sp, penalty), "service_end": field(d2, sp, penalty)}
+    months = _duration_months(seg)
+    if months:
+        d2 = _add_months(d1, months) - timedelta(days=1)
+        sp = doc.stream.span(a + s1, a + e1)
+        return {"service_start": field(d1, sp, penalty), "service_end": field(d2, sp, penalty + 0.1)}
+    if re.search(r"(?:起|开始)", seg[e1 : e1 + 4]):
+        return {"service_start": field(d1, doc.stream.span(a + s1, a + e1), penalty)}
+    return None
+
+
+def _period(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    for _s, e, _lab in _label_hits(doc, _PERIOD_LABELS):
+        a, b = _window(doc, e, max_chars=80)
+        got = _period_in(doc, a, b)
+        if got:
+            out.update(got)
+            return
+    text = doc.stream.text
+    for m in re.finditer(r"[^。\n]+", text):
+        sent = m.group(0)
+        if not ("服务" in sent or "租" in sent or "使用" in sent) or not re.search(r"\d{4}\s*[年.\-/]", sent):
+            continue
+        got = _period_in(doc, m.start(), m.end(), 0.1)
+        if got and "service_end" in got:
+            out.update(got)
+            return
+
+
+# ----------------------------------------------------------------- money
+
+_AMOUNT_LABELS = [
+    "合同总金额", "合同总价款", "合同总价", "合同总额", "合同金额", "合同价款", "总价款", "含税总价",
+    "含税总金额", "价税合计", "服务费总额", "技术服务费总额", "租赁费总额", "费用总额", "总费用", "总金额",
+    "总价", "总计", "合计",
+]  # fmt: skip
+_WEAK_AMOUNT_LABELS = ["服务费", "租赁费", "技术服务费", "费用为", "价款", "金额"]
+_CN_MONEY_CHARS = set("零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正一二三四五六七八九十百千两")
+
+
+def _is_words(t: str) -> bool:
+    return bool(re.search("[壹贰叁肆伍陆柒捌玖拾佰仟]", t))
+
+
+def _amount(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    text = doc.stream.text
+    hits = _label_hits(doc, _AMOUNT_LABELS) + _label_hits(doc, _WEAK_AMOUNT_LABELS)
+    for _s, e, _lab in hits:
+        a, b = _window(doc, e)
+        found = find_money(text[a:b])
+        found = [f for f in found if f[0] > 0]
+        if not found:
+            continue
+        digits = [f for f in found if not _is_words(text[a + f[1] : a + f[2]])]
+        words = [f for f in found if _is_words(text[a + f[1] : a + f[2]])]
+        main = digits[0] if digits else found[0]
+        penalty = 0.0
+        _set_amount(doc, out, a, main, words, penalty)
+        return
+    # OCR: a label with a wrong character (fuzzy, via the layout toolkit)
+    for hit in L.find_labels(doc.pages, _AMOUNT_LABELS[:12]):
+        k = doc.pos.get((id(hit.ref.page), hit.ref.index))
+        if k is None:
+            continue
+        a, b = _window(doc, doc.stream.starts[k] + hit.end)
+        found = [f for f in find_money(text[a:b]) if f[0] > 0]
+        if found:
+            digits = [f for f in found if not _is_words(text[a + f[1] : a + f[2]])]
+            words = [f for f in found if _is_words(text[a + f[1] : a + f[2]])]
+            _set_amount(doc, out, a, digits[0] if digits else found[0], words, 0.1)
+            return
+    # no label: 人民币 figures confirmed by the same amount in words within the sentence
+    for m in re.finditer(r"[^。\n]+", text):
+        found = [f for f in find_money(m.group(0)) if f[0] > 0]
+        digits = [f for f in found if not _is_words(m.group(0)[f[1] : f[2]])]
+        words = [f for f in found if _is_words(m.group(0)[f[1] : f[2]])]
+        if digits and words and digits[0][0] == words[0][0]:
+            _set_amount(doc, out, m.start(), digits[0], words, 0.2)
+            return
+
+
+def _set_amount(doc: _Doc, out: dict[str, FieldValue], a: int, main, words, penalty: float) -> None:
+    text = doc.stream.text
+    if words and words[0][0] != main[0]:
+        penalty += 0.2  # 大写 and 小写 disagree: keep the figures, flag the doubt
+    out["amount_total"] = field(main[0], doc.stream.span(a + main[1], a + main[2]), penalty)
+    if words:
+        ws, we = a + words[0][1], a + words[0][2]
+        if text[max(0, ws - 3) : ws] == "人民币":
+            ws -= 3
+        printed = re.sub(r"\s+", "", nfkc(text[ws:we]))
+        out["amount_in_words"] = field(printed, doc.stream.span(ws, we))
+
+
+_RATE_RE = re.compile(r"税\s*率\s*(?:为|是|按|:|：)?\s*(?P<n>\d{1,2}(?:\.\d{1,2})?)\s*[%％]")
+_RATE_WEAK_RE = re.compile(
+    r"(?P<n>\d{1,2}(?:\.\d{1,2})?)\s*[%％]\s*(?:的)?\s*(?:增值税|[\u4e00-\u9fff]{0,6}(?:专票|专用发票|普票|普通发票|发票))"
+)
+
+
+def _rate_str(n: str) -> str:
+    """'6' → '0.06', '13' → '0.13', '1.5' → '0.015'."""
+    d = (Decimal(n) / 100).normalize()
+    s = format(d, "f")
+    return s if "." in s and len(s.split(".")[1]) >= 2 else format(d.quantize(Decimal("0.01")), "f")
+
+
+def _tax_rate(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    text = doc.stream.text
+    for m in _RATE_RE.finditer(text):
+        if "所得税" in text[max(0, m.start() - 8) : m.start()]:
+            continue  # income tax, not the VAT rate of the contract
+        out["tax_rate"] = field(_rate_str(m.group("n")), doc.stream.span(m.start(), m.end()))
+        return
+    weak = list(_RATE_WEAK_RE.finditer(text))
+    if weak and len({m.group("n") for m in weak}) == 1:
+        m = weak[0]
+        out["tax_rate"] = field(_rate_str(m.group("n")), doc.stream.span(m.start(), m.end()), 0.1)
+
+
+# ----------------------------------------------------------------- GPU
+
+_GPU_CONTEXT = re.compile(r"GPU|显卡|算力|加速卡|服务器|云主机|型号|配置|NVIDIA|英伟达|昇腾|卡", re.I)
+_GPU_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?P<brand>NVIDIA|Nvidia|nvidia|英伟达|华为)\s*)?(?:Tesla\s*|GeForce\s*)?"
+    r"(?P<model>(?:RTX\s*)?(?:A100|A800|H100|H800|H200|H20|L20|L40S|L40|A6000|A5000|A40|A30|A10|V100S?|"
+    r"P100|T4|L4)(?![0-9])"
+    r"|(?:GeForce\s*)?RTX\s*(?:4090D?|3090|5090)|(?<![0-9])(?:4090D?|3090)(?=\s*(?:显卡|GPU|卡|24G|\s*\*|\s*[×xX]))"
+    r"|(?:昇腾|Ascend)\s*910\s*[ABC]?|MLU\s*\d{3}|(?:海光\s*)?DCU\s*K100(?:[_\s-]*AI)?)"
+    r"(?:\s*(?:[-/（(]|SXM\d?|PCIe|NVLink)?\s*(?P<mem>\d{2,3})\s*G(?:B)?(?![A-Za-z]))?",
+)
+_GPU_HINT = re.compile(r"[AHLVTP]\d|910|MLU|DCU|[34]090|5090|A[56]000", re.I)
+_COUNT_PATTERNS = [
+    # 8卡×4台 / 4台8卡 → product
+    (re.compile(r"(?P<a>\d{1,4})\s*(?:卡|张卡|GPU)\s*[×xX*＊]\s*(?P<b>\d{1,4})\s*(?:台|节点)"), "prod"),
+    (
+        re.compile(r"(?P<b>\d{1,4})\s*(?:台|节点)\s*(?:[×xX*＊]\s*)?(?P<a>\d{1,4})\s*(?:卡|张卡)(?!时)"),
+        "prod",
+    ),
+    (re.compile(r"[×xX*＊]\s*(?P<a>\d{1,4})(?![\d.])(?!\s*(?:G|小时|h|H|个月|月|年|天))"), "one"),
+    (re.compile(r"(?P<a>\d{1,4})\s*(?:卡|张|块|片|颗)(?!时|·时|小时|\d)"), "one"),
+    (re.compile(r"数\s*量\s*[:：为]?\s*(?P<a>\d{1,4})(?![\d.])"), "one"),
+    (re.compile(r"(?P<a>\d{1,4})\s*(?:台|节点)(?!时)"), "one"),
+]
+_MACHINE_RE_ONE = _COUNT_PATTERNS[-1][0]
+_COUNT_HEADERS = (
+    "数量",
+    "卡数",
+    "GPU数量",
+    "显卡数量",
+    "台数",
+    "数量(台)",
+    "数量(卡)",
+    "数量（台）",
+    "数量（卡）",
+)
+
+
+def _gpu_model_text(m: re.Match[str]) -> str:
+    parts = []
+    if m.group("brand"):
+        parts.append(nfkc(m.group("brand")).upper() if m.group("brand").isascii() else m.group("brand"))
+    parts.append(re.sub(r"\s+", " ", nfkc(m.group("model"))).strip())
+    if m.group("mem"):
+        unit = "GB" if re.search(r"\d\s*GB", m.group(0), re.I) else "G"
+        parts.append(f"{m.group('mem')}{unit}")
+    return " ".join(parts)
+
+
+_MACHINE_RE = re.compile(r"(?P<a>\d{1,4})\s*(?:台|节点)(?!时)")
+
+
+def _count_in(text: str, lo: int, hi: int, skip: tuple[int, int]) -> tuple[int, int, int] | None:
+    """A unit count in text[lo:hi] outside ``skip`` → (count, start, end): cards, times
+    machines when both are printed apart (``×8卡，共2台``, ``4台，每台8卡``)."""
+    best = None
+    for pat, kind in _COUNT_PATTERNS:
+        for m in pat.finditer(text, lo, hi):
+            if m.start() < skip[1] and m.end() > skip[0]:
+                continue
+            n = int(m.group("a")) * (int(m.group("b")) if kind == "prod" else 1)
+            if n <= 0 or n > 100000:
+                continue
+            dist = min(abs(m.start() - skip[1]), abs(skip[0] - m.end()))
+            if best is None or dist < best[4]:
+                best = (n, m.start(), m.end(), kind, dist, pat)
+        if best is not None:
+            break
+    if best is None:
+        return None
+    n, s, e, kind, _, pat = best
+    if kind == "one" and pat is not _MACHINE_RE_ONE:
+        for m in _MACHINE_RE.finditer(text, lo, hi):
+            if m.end() <= s or m.start() >= e:
+                if not (m.start() < skip[1] and m.end() > skip[0]):
+                    return n * int(m.group("a")), min(s, m.start()), max(e, m.end())
+    return n, s, e
+
+
+def _gpu(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    """gpu_model: the accelerator model as printed (brand, model, memory: ``NVIDIA A100 80GB``).
+
+    gpu_count counts accelerator cards: ``8卡``/``×8``/``8张``/``数量：8`` next to the model;
+    when both cards per server and servers are printed (``8卡×4台``, ``4台8卡``) their
+    product; when only machines are printed (``8台``), that number (the contract then
+    counts servers, which a reviewer reads as such). Card-hours (``1000卡时``) are not a count.
+    """
+    if not _GPU_HINT.search(doc.stream.text):
+        return
+    for r in doc.refs:
+        t = r.line.text
+        if not _GPU_HINT.search(t):
+            continue
+        for m in _GPU_RE.finditer(t):
+            if not (m.group("brand") or _GPU_CONTEXT.search(t)):
+                continue
+            out["gpu_model"] = field(
+                _gpu_model_text(m), L.Span(t[m.start() : m.end()], [r], m.start(), m.end())
+            )
+            got = _count_in(t, max(0, m.start() - 25), min(len(t), m.end() + 30), (m.start(), m.end()))
+            if got is not None:
+                n, s, e = got
+                out["gpu_count"] = field(n, L.Span(t[s:e], [r], s, e))
+                return
+            # a DOCX table row: the 数量 column of this row, or any other cell of the row
+            if r.line.table is not None:
+                row = [
+                    x
+                    for x in doc.refs
+                    if x.line.table == r.line.table and x.line.row == r.line.row and x is not r
+                ]
+                header_cols = {
+                    x.line.col
+                    for x in doc.refs
+                    if x.line.table == r.line.table
+                    and x.line.row is not None
+                    and x.line.row < (r.line.row or 0)
+                    and L.norm(x.line.text) in {L.norm(h) for h in _COUNT_HEADERS}
+                }
+                for x in sorted(row, key=lambda x: (x.line.col not in header_cols, x.line.col or 0)):
+                    xt = x.line.text.strip()
+                    mm = re.fullmatch(r"(\d{1,5})\s*(?:卡|张|块|台|个|片)?", xt)
+                    if mm and (x.line.col in header_cols or not header_cols):
+                        out["gpu_count"] = field(int(mm.group(1)), x)
+                        return
+            # the next line (a table printed as lines) or the previous one
+            k = doc.k(r)
+            for kk in (k + 1, k - 1):
+                if 0 <= kk < len(doc.refs):
+                    t2 = doc.refs[kk].line.text
+                    got = _count_in(t2, 0, len(t2), (0, 0))
+                    if got is not None and len(t2) < 40:
+                        n, s, e = got
+                        out["gpu_count"] = field(n, L.Span(t2[s:e], [doc.refs[kk]], s, e), 0.2)
+                        return
+            return
+
+
+# ----------------------------------------------------------------- content
+
+_CONTENT_LABELS = [
+    "服务内容", "服务项目", "服务名称", "产品名称", "采购内容", "租赁内容", "采购标的", "合同标的",
+    "技术服务的内容", "技术内容", "标的", "项目名称",
+]  # fmt: skip
+_CONTENT_WORDS = re.compile(r"算力服务|算力|GPU|云服务器|云主机|卡时|智算|服务器租赁|裸金属")
+
+
+def _short(text: str, n: int = 80) -> str:
+    """The first clause of a text (what is bought), at most ``n`` chars.
+
+    >>> _short("GPU云服务器租赁服务，含8卡A100服务器2台；运维支持")
+    'GPU云服务器租赁服务'
+    """
+    t = re.split(r"[。；;]|\s\d+(?:\.\d+)+\s", text.strip())[0]
+    first = re.split(r"[，,]", t)[0]
+    if len(first.strip()) >= 6:
+        t = first
+    t = re.sub(r"\s+", " ", nfkc(t)).strip(" ：:，,")
+    return t[:n]
+
+
+def _service_content(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    text = doc.stream.text
+    for _s, e, _lab in _label_hits(doc, _CONTENT_LABELS, line_start=True, need_sep=True):
+        a, b = _window(doc, e, max_chars=160)
+        seg = text[a:b]
+        first, _, second = seg.partition("\n")
+        if not first.strip() and text[e - 1] in ":：":
+            continue  # "项目名称：" left blank
+        raw = first if first.strip() else second
+        val = _short(raw)
+        if (
+            is_blank(val)
+            or len(val) < 2
+            or _NEXT_LABEL_RE.match(raw)
+            or re.match(r"^[^:：]{1,12}[:：]", raw.strip())
+        ):
+            continue
+        off = text.find(val[:4], a) if val[:4] in text[a:b] else a
+        out["service_content"] = field(val, doc.stream.span(off, min(b, off + len(val))))
+        return
+    m = _CONTENT_WORDS.search(text)
+    if m:
+        s = max(text.rfind("。", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        e_ = text.find("\n", m.end())
+        e_ = len(text) if e_ < 0 else e_
+        val = _short(text[s:e_])
+        if len(val) >= 2:
+            out["service_content"] = field(val, doc.stream.span(s, s + len(val)), 0.2)
+
+
+# ----------------------------------------------------------------- entry point
+
+
+def extract(pages: list[Page]) -> dict[str, FieldValue]:
+    """Fields of a contract (see the module doc); only what was found."""
+    out: dict[str, FieldValue] = {}
+    if not pages:
+        return out
+    doc = _Doc(pages)
+    if not doc.refs:
+        return out
+    _contract_no(doc, out)
+    _title(doc, out)
+    _parties(doc, out)
+    _sign_date(doc, out)
+    _period(doc, out)
+    _amount(doc, out)
+    _tax_rate(doc, out)
+    _gpu(doc, out)
+    _service_content(doc, out)
+    return out

@@ -1,0 +1,295 @@
+"""Audit report + financial statements: generated PDF (text layer, positioned columns),
+DOCX statements (table cells), synthetic OCR lines, opinion variants, and the real
+scanned CPA report (slow, OCR)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import docx
+import pymupdf
+import pytest
+
+from extractor.fields import extract_fields
+from extractor.fields.audit import extract
+from extractor.read import read_bytes
+from models.page import Line, Page
+
+OPINION_PAGE = [
+    "审计报告",
+    "闽华审字[2024]第0123号",
+    "泉州智算科技有限公司全体股东：",
+    "一、审计意见",
+    "我们审计了泉州智算科技有限公司（以下简称智算公司）财务报表，包括2023年12月31日的资产负债表，",
+    "2023年度的利润表、现金流量表、所有者权益变动表以及相关财务报表附注。",
+    "我们认为，后附的财务报表在所有重大方面按照企业会计准则的规定编制，公允反映了智算公司",
+    "2023年12月31日的财务状况以及2023年度的经营成果和现金流量。",
+    "二、形成审计意见的基础",
+    "我们按照中国注册会计师审计准则的规定执行了审计工作。如果我们得出结论认为存在重大不确定性，",
+    "我们应当发表非无保留意见。",
+    "福建华审会计师事务所（特殊普通合伙）        中国注册会计师：张三",
+    "中国·福州                                  中国注册会计师：李四",
+    "二〇二四年三月十五日",
+]
+
+
+def _pdf(pages: list[list[tuple[float, float, str, float]]]) -> bytes:
+    doc = pymupdf.open()
+    for items in pages:
+        page = doc.new_page(width=595, height=842)
+        for x, y, text, fs in items:
+            page.insert_text((x, y), text, fontname="china-s", fontsize=fs)
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+def _right(x_right: float, text: str, fs: float = 9) -> float:
+    return x_right - pymupdf.get_text_length(text, fontname="china-s", fontsize=fs)
+
+
+def build_report_pdf(*, inline_income: bool = True) -> bytes:
+    p1 = []
+    y = 60
+    for i, t in enumerate(OPINION_PAGE):
+        p1.append((60 if i else 260, y, t, 16 if i == 0 else 10))
+        y += 22
+    # balance sheet: positioned columns (label, 附注, 期末余额, 上年年末余额)
+    p2 = [
+        (250, 50, "资产负债表", 16),
+        (40, 75, "编制单位：泉州智算科技有限公司", 9),
+        (420, 75, "单位：元", 9),
+    ]
+    p2 += [
+        (40, 100, "项目", 9),
+        (220, 100, "附注", 9),
+        (330, 100, "期末余额", 9),
+        (460, 100, "上年年末余额", 9),
+    ]
+    rows = [
+        ("货币资金", "五、1", "3,456,789.01", "2,345,678.90"),
+        ("流动资产合计", "", "8,000,000.00", "7,000,000.00"),
+        ("资产总计", "", "15,678,901.23", "12,345,678.00"),
+        ("负债合计", "", "5,000,000.00", "4,000,000.00"),
+    ]
+    y = 120
+    for label, note, cur, prior in rows:
+        p2 += [
+            (40, y, label, 9),
+            (220, y, note, 9),
+            (_right(390, cur), y, cur, 9),
+            (_right(530, prior), y, prior, 9),
+        ]
+        y += 18
+    # income statement: 行次 column; rows either as one text line or positioned
+    p3 = [(260, 50, "利润表", 16), (40, 75, "编制单位：泉州智算科技有限公司", 9), (420, 75, "单位：元", 9)]
+    header = "项目 行次 本期金额 上期金额"
+    inc = [
+        ("一、营业总收入", "1", "12,345,678.90", "10,234,567.00"),
+        ("其中：营业收入", "2", "12,345,678.90", "10,234,567.00"),
+        ("研发费用", "8", "1,500,000.00", "-"),
+        ("五、净利润（净亏损以“－”号填列）", "30", "2,100,000.50", "(350,000.00)"),
+        ("（一）归属于母公司所有者的净利润", "31", "2,000,000.00", "(300,000.00)"),
+    ]
+    y = 100
+    if inline_income:
+        p3.append((40, y, header, 9))
+        y += 20
+        for label, no, cur, prior in inc:
+            p3.append((40, y, f"{label} {no} {cur} {prior}", 9))
+            y += 18
+    else:
+        p3 += [(40, y, "项目", 9), (240, y, "行次", 9), (330, y, "本期金额", 9), (460, y, "上期金额", 9)]
+        y += 20
+        for label, no, cur, prior in inc:
+            p3 += [
+                (40, y, label, 9),
+                (245, y, no, 9),
+                (_right(390, cur), y, cur, 9),
+                (_right(530, prior), y, prior, 9),
+            ]
+            y += 18
+    return _pdf([p1, p2, p3])
+
+
+def _read(data: bytes, name: str) -> list[Page]:
+    rr = read_bytes(data, name)
+    assert not rr.errors, rr.errors
+    return rr.pages
+
+
+def _check_report(f: dict) -> None:
+    assert f["audited_entity"].value == "泉州智算科技有限公司"
+    assert f["fiscal_year"].value == 2023
+    assert f["audit_firm"].value == "福建华审会计师事务所(特殊普通合伙)"
+    assert f["report_no"].value == "闽华审字[2024]第0123号"
+    assert f["report_date"].value == date(2024, 3, 15)
+    assert f["opinion"].value == "无保留意见"
+
+
+@pytest.mark.parametrize("inline", [True, False])
+def test_pdf_report_and_statements(inline):
+    f = extract(_read(build_report_pdf(inline_income=inline), "审计报告.pdf"))
+    _check_report(f)
+    assert f["total_assets"].value == Decimal("15678901.23")
+    assert f["revenue"].value == Decimal("12345678.90")
+    assert f["net_profit"].value == Decimal("2100000.50")
+    assert f["rd_expense"].value == Decimal("1500000.00")
+    # provenance: the statement values come from pages 2 and 3, with boxes
+    assert f["total_assets"].page == 2 and f["revenue"].page == 3
+    assert f["total_assets"].bbox is not None and f["total_assets"].bbox[2] > 380  # the 期末余额 column
+    assert f["report_no"].page == 1 and f["report_no"].method == "text"
+
+
+def test_registry_dispatch():
+    f = extract_fields("audit_report", _read(build_report_pdf(), "r.pdf"))
+    assert f["fiscal_year"].value == 2023
+
+
+def _page(lines: list[str], *, method="text", conf=1.0, number=1) -> Page:
+    return Page(
+        number=number,
+        width=595,
+        height=842,
+        method=method,
+        lines=[
+            Line(
+                text=t, bbox=(40, 40 + 20 * i, 40 + 10 * len(t), 52 + 20 * i), confidence=conf, method=method
+            )
+            for i, t in enumerate(lines)
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "paragraph,expected",
+    [
+        (
+            [
+                "我们认为，除“形成保留意见的基础”部分所述事项可能产生的影响外，后附的财务报表在所有重大方面公允反映了。"
+            ],
+            "保留意见",
+        ),
+        (["一、保留意见", "我们审计了甲乙科技有限公司财务报表。"], "保留意见"),
+        (["一、否定意见", "由于…的重要性，财务报表没有在所有重大方面公允反映。"], "否定意见"),
+        (["一、无法表示意见", "我们不对后附的甲乙科技有限公司财务报表发表审计意见。"], "无法表示意见"),
+        (
+            [
+                "我们认为，财务报表在所有重大方面按照企业会计准则的规定编制，公允反映了…",
+                "三、强调事项",
+                "我们提醒财务报表使用者关注…",
+            ],
+            "带强调事项段的无保留意见",
+        ),
+    ],
+)
+def test_opinion_variants(paragraph, expected):
+    f = extract([_page(["审计报告", *paragraph])])
+    assert f["opinion"].value == expected
+
+
+def test_boilerplate_non_unqualified_is_not_qualified():
+    f = extract([_page(OPINION_PAGE)])
+    assert f["opinion"].value == "无保留意见"
+
+
+def test_ocr_noise_report_number_brackets_and_year_label():
+    lines = [
+        "审 计 报 告",
+        "中武验字［2025］ZW-5504号",
+        "长沙深算科技有限公司：",
+        "我们接受委托，审验了长沙深算科技有限公司（以下简称贵公司）截至2025年9月10日止新增注册资本的实收情况。",
+        "湖北中武会计师事务所(普通合伙)",
+        "中国·武汉",
+        "2025年9月11日",
+    ]
+    f = extract([_page(lines, method="ocr", conf=0.9, number=4)])
+    assert f["report_no"].value == "中武验字[2025]ZW-5504号"
+    assert f["audited_entity"].value == "长沙深算科技有限公司"
+    assert f["audit_firm"].value == "湖北中武会计师事务所(普通合伙)"
+    assert f["report_date"].value == date(2025, 9, 11)
+    assert f["report_no"].confidence == pytest.approx(0.9)
+    assert f["report_no"].page == 4 and f["report_no"].method == "ocr"
+    assert "opinion" not in f  # a capital verification report states no audit opinion
+
+
+def test_statement_in_wan_yuan_and_old_column_order():
+    lines = [
+        "资产负债表",
+        "编制单位：甲乙科技有限公司 2023年12月31日 单位：万元",
+        "资产 行次 年初数 期末数",
+        "资产总计 40 1,100.50 1,234.56",
+        "利润表",
+        "项目 本月数 本年累计数",
+        "一、营业收入 120.00 2,345.67",
+        "四、净利润 10.00 300.10",
+    ]
+    f = extract([_page(lines)])
+    assert f["total_assets"].value == Decimal("12345600.00")
+    assert f["revenue"].value == Decimal("23456700.00")
+    assert f["net_profit"].value == Decimal("3001000.00")
+    assert f["fiscal_year"].value == 2023
+    assert "rd_expense" not in f
+
+
+def build_statements_docx() -> bytes:
+    d = docx.Document()
+    d.add_paragraph("审计报告")
+    d.add_paragraph("闽华审字〔2024〕第88号")
+    d.add_paragraph(
+        "我们审计了福建星云数据有限公司（以下简称星云公司）财务报表，包括2023年12月31日的资产负债表。"
+    )
+    d.add_paragraph(
+        "我们认为，后附的财务报表在所有重大方面按照企业会计准则的规定编制，公允反映了星云公司的财务状况。"
+    )
+    d.add_paragraph("利润表")
+    t = d.add_table(rows=4, cols=4)
+    data = [
+        ["项目", "行次", "本年数", "上年数"],
+        ["一、营业收入", "1", "5,000,000.00", "4,000,000.00"],
+        ["研发费用", "5", "600,000.00", "500,000.00"],
+        ["四、净利润", "20", "800,000.00", "700,000.00"],
+    ]
+    for r, row in enumerate(data):
+        for c, text in enumerate(row):
+            t.cell(r, c).text = text
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_docx_statement_cells():
+    f = extract(_read(build_statements_docx(), "s.docx"))
+    assert f["audited_entity"].value == "福建星云数据有限公司"
+    assert f["report_no"].value == "闽华审字〔2024〕第88号"
+    assert f["revenue"].value == Decimal("5000000.00")
+    assert f["rd_expense"].value == Decimal("600000.00")
+    assert f["net_profit"].value == Decimal("800000.00")
+    assert f["revenue"].source_text == "5,000,000.00" and f["revenue"].bbox is None
+    assert f["opinion"].value == "无保留意见"
+
+
+def test_empty_and_unrelated_pages():
+    assert extract([]) == {}
+    assert extract([Page(number=1)]) == {}
+    f = extract([_page(["会议纪要", "与会人员：张三、李四"])])
+    assert f == {}
+
+
+@pytest.mark.slow
+@pytest.mark.ocr
+def test_real_scanned_capital_verification_report(realdocs):
+    from extractor.read import read_path
+
+    rr = read_path(realdocs / "reports" / "rpt01_cpa-capital-verification_scan_changsha-shensuan_2025.pdf")
+    f = extract(rr.pages)
+    assert f["report_no"].value == "中武验字[2025]ZW-5504号"
+    assert f["audited_entity"].value == "长沙深算科技有限公司"
+    assert f["report_date"].value == date(2025, 9, 11)
+    # the seal hides "所(普通合伙)": the firm is completed with a lowered confidence
+    assert f["audit_firm"].value == "湖北中武会计师事务所"
+    assert f["audit_firm"].confidence <= 0.7
+    assert f["report_no"].method == "ocr" and f["report_no"].bbox is not None
+    assert "opinion" not in f

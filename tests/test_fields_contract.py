@@ -1,0 +1,316 @@
+"""Contract fields on the four real contracts, a generated compute-service contract
+(DOCX and a 10-page PDF, also timed), OCR-like lines; titles of the other doc types."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import date
+from decimal import Decimal
+
+import docx
+import pymupdf
+import pytest
+
+from extractor.fields import extract_fields
+from extractor.fields import titles as T
+from extractor.fields.contract import extract
+from extractor.read import read_bytes, read_path
+from models.page import Cell, Line, Page, Table
+
+
+def _real(realdocs, name: str) -> dict:
+    rr = read_path(realdocs / "contracts" / name)
+    assert not rr.errors
+    return extract(rr.pages)
+
+
+def test_ct03_filled_epc_contract(realdocs):
+    f = _real(realdocs, "ct03_epc-cement-line_filled_probably-synthetic.docx")
+    assert f["contract_no"].value == "NC(2021)-401"
+    assert f["title"].value.endswith("EPC 总承包合同")
+    assert f["buyer_name"].value == "江西玉山南方水泥有限公司"  # 发包人 = buyer
+    assert f["buyer_credit_code"].value == "913611237511350966"
+    assert f["seller_name"].value == "中国中材国际工程股份有限公司(南京)"  # 承包人 = seller
+    assert f["seller_credit_code"].value == "91320000710929340E"
+    assert f["amount_total"].value == Decimal("1052000000.00")
+    assert f["amount_in_words"].value == "人民币壹拾亿零伍仟贰佰万元整"
+    assert f["sign_date"].value == date(2021, 2, 2)
+    assert f["buyer_name"].method == "docx" and f["buyer_name"].page == 1 and f["buyer_name"].bbox is None
+    assert "统一社会信用代码：913611237511350966" in f["buyer_credit_code"].source_text
+    # 6% and 9% invoices for different parts: no single tax rate
+    assert "tax_rate" not in f
+    assert "gpu_model" not in f
+
+
+def test_ct04_fictional_tax_service_contract(realdocs):
+    f = _real(realdocs, "ct04_tax-service_FICTIONAL_red-flag-clauses.docx")
+    assert f["title"].value == "税务筹划与合规服务合同"
+    assert f["contract_no"].value == "HT-2026-XXX"
+    assert f["buyer_name"].value == "北京甲方科技有限公司"
+    assert f["seller_name"].value == "北京乙方税务咨询有限公司"
+    assert f["amount_total"].value == Decimal("300000.00")
+    assert f["amount_in_words"].value == "人民币叁拾万元"
+    assert f["sign_date"].value == date(2026, 3, 31)
+    assert (f["service_start"].value, f["service_end"].value) == (date(2026, 4, 1), date(2027, 3, 31))
+    # masked codes 9111XXXX… are not credit codes; 企业所得税税率25% is not the contract's rate
+    assert "buyer_credit_code" not in f and "seller_credit_code" not in f
+    assert "tax_rate" not in f
+
+
+def test_templates_give_no_garbage(realdocs):
+    f1 = _real(realdocs, "ct01_most-model_technical-service_template.docx")
+    assert set(f1) <= {"title"}, {k: v.value for k, v in f1.items()}
+    assert f1["title"].value == "技术服务合同"
+    f2 = _real(realdocs, "ct02_software-dev_template_supplier-changsha-shensuan.docx")
+    assert f2["seller_name"].value == "长沙深算科技有限公司"
+    assert set(f2) <= {"title", "seller_name"}, {k: v.value for k, v in f2.items()}
+
+
+COMPUTE_LINES = [
+    "GPU算力服务合同",
+    "合同编号：QZSL-2023-0315",
+    "甲方（采购方）：泉州智算科技有限公司",
+    "统一社会信用代码：91460300MAA92DJN95",
+    "乙方（服务方）：北京智算云科技有限公司",
+    "统一社会信用代码：91110108690017781B",
+    "第一条 服务内容：乙方向甲方提供GPU云服务器算力服务，用于大模型训练。",
+    "配置：NVIDIA A100 80GB ×8卡，共2台。",
+    "第二条 服务期限：为期12个月，自2023年3月1日起。",
+    "第三条 合同总金额：人民币360,000.00元（大写：人民币叁拾陆万元整），含税，税率6%。",
+    "甲方（盖章）：泉州智算科技有限公司 乙方（盖章）：北京智算云科技有限公司",
+    "签订日期：2023年2月20日",
+]
+
+
+def _check_compute(f: dict) -> None:
+    assert f["title"].value == "GPU算力服务合同"
+    assert f["contract_no"].value == "QZSL-2023-0315"
+    assert f["buyer_name"].value == "泉州智算科技有限公司"
+    assert f["buyer_credit_code"].value == "91460300MAA92DJN95"
+    assert f["seller_name"].value == "北京智算云科技有限公司"
+    assert f["seller_credit_code"].value == "91110108690017781B"
+    assert f["service_start"].value == date(2023, 3, 1)
+    assert f["service_end"].value == date(2024, 2, 29)  # 12 months from 2023-03-01
+    assert f["amount_total"].value == Decimal("360000.00")
+    assert f["amount_in_words"].value == "人民币叁拾陆万元整"
+    assert f["tax_rate"].value == "0.06"
+    assert f["gpu_model"].value == "NVIDIA A100 80GB"
+    assert f["gpu_count"].value == 16  # 8 cards × 2 machines
+    assert f["sign_date"].value == date(2023, 2, 20)
+    assert f["service_content"].value.startswith("乙方向甲方提供GPU云服务器算力服务")
+
+
+def test_compute_contract_docx():
+    d = docx.Document()
+    for t in COMPUTE_LINES:
+        d.add_paragraph(t)
+    buf = io.BytesIO()
+    d.save(buf)
+    f = extract_fields("contract", read_bytes(buf.getvalue(), "c.docx").pages)
+    _check_compute(f)
+
+
+def _ocr_page(lines: list[str], number: int = 1) -> Page:
+    return Page(
+        number=number,
+        width=1240,
+        height=1754,
+        unit="px",
+        method="ocr",
+        lines=[
+            Line(
+                text=t, bbox=(80, 100 + 40 * i, 80 + 24 * len(t), 130 + 40 * i), confidence=0.9, method="ocr"
+            )
+            for i, t in enumerate(lines)
+        ],
+    )
+
+
+def test_ocr_noise_and_repaired_code():
+    lines = [ln.replace("91110108690017781B", "9I11O1O869OO17781B") for ln in COMPUTE_LINES]
+    lines = [ln.replace("合同总金额", "合同总金頟") for ln in lines]  # one wrong char in the label
+    f = extract([_ocr_page(lines, 3)])
+    assert f["seller_credit_code"].value == "91110108690017781B"
+    assert f["seller_credit_code"].confidence < 0.9
+    assert f["buyer_name"].confidence == pytest.approx(0.9)
+    assert f["buyer_name"].page == 3 and f["buyer_name"].method == "ocr"
+    x0, y0, _x1, _y1 = f["buyer_name"].bbox
+    assert x0 > 80 and y0 == 180  # part of the line, not the label
+    assert f["amount_total"].value == Decimal("360000.00")  # found via 合计/总价 words or 人民币…
+    assert f["gpu_count"].value == 16
+
+
+@pytest.mark.parametrize(
+    "line,model,count",
+    [
+        ("租赁昇腾910B服务器4台，每台8卡", "昇腾910B", 32),
+        ("GPU型号：H800 数量：64", "H800", 64),
+        ("NVIDIA H20 96G 8卡服务器", "NVIDIA H20 96G", 8),
+        ("RTX 4090 显卡 ×16", "RTX 4090", 16),
+        ("提供A800算力1000卡时", "A800", None),
+    ],
+)
+def test_gpu_variants(line, model, count):
+    f = extract([_ocr_page(["算力服务合同", line])])
+    assert f["gpu_model"].value == model
+    if count is None:
+        assert "gpu_count" not in f  # card-hours are not a card count
+    else:
+        assert f["gpu_count"].value == count
+
+
+def test_gpu_in_docx_table_row():
+    page = Page(
+        number=1,
+        method="docx",
+        unit="none",
+        lines=[
+            Line(text="云服务器租赁合同", method="docx"),
+            Line(text="产品", method="docx", table=0, row=0, col=0),
+            Line(text="数量", method="docx", table=0, row=0, col=1),
+            Line(text="A100-80G GPU云服务器", method="docx", table=0, row=1, col=0),
+            Line(text="4", method="docx", table=0, row=1, col=1),
+        ],
+        tables=[Table(cells=[Cell(text="产品", row=0, col=0)], n_rows=2, n_cols=2)],
+    )
+    f = extract([page])
+    assert f["gpu_model"].value == "A100 80G"
+    assert f["gpu_count"].value == 4
+    assert f["title"].value == "云服务器租赁合同"
+
+
+@pytest.mark.parametrize(
+    "text,start,end",
+    [
+        ("服务期：2023.03.01-2024.02.29", date(2023, 3, 1), date(2024, 2, 29)),
+        ("租赁期限：自2023年1月1日起至2023年12月31日止", date(2023, 1, 1), date(2023, 12, 31)),
+        ("服务期限为2023年5月1日至12月31日", date(2023, 5, 1), date(2023, 12, 31)),
+    ],
+)
+def test_period_variants(text, start, end):
+    f = extract([_ocr_page(["技术服务合同", text])])
+    assert (f["service_start"].value, f["service_end"].value) == (start, end)
+
+
+def test_party_label_variants_and_blanks():
+    f = extract(
+        [
+            _ocr_page(
+                [
+                    "采购合同",
+                    "需方：福建星云数据有限公司    供方：厦门云图算力有限公司",
+                    "买方：________________",
+                    "签订日期：    年   月   日",
+                ]
+            )
+        ]
+    )
+    assert f["buyer_name"].value == "福建星云数据有限公司"
+    assert f["seller_name"].value == "厦门云图算力有限公司"
+    assert "sign_date" not in f
+
+
+def build_contract_pdf(pages: int = 10) -> bytes:
+    doc = pymupdf.open()
+    filler = "双方应当按照本合同约定履行各自义务，任何一方不得擅自变更或者解除合同。"
+    for n in range(pages):
+        page = doc.new_page(width=595, height=842)
+        y = 60
+        lines = COMPUTE_LINES[:10] if n == 0 else [f"第{n + 3}条 其他约定"] + [filler] * 30
+        if n == pages - 1:
+            lines = lines[:20] + COMPUTE_LINES[10:]
+        for i, t in enumerate(lines):
+            fs = 16 if (n == 0 and i == 0) else 10
+            page.insert_text((50 if fs == 10 else 220, y), t, fontname="china-s", fontsize=fs)
+            y += 24 if fs > 10 else 16
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+def test_ten_page_pdf_contract_and_speed():
+    rr = read_bytes(build_contract_pdf(10), "合同.pdf")
+    assert len(rr.pages) == 10
+    f = extract(rr.pages)
+    _check_compute(f)
+    assert f["sign_date"].page == 10 and f["buyer_name"].page == 1
+    assert f["amount_total"].bbox is not None
+    t0 = time.perf_counter()
+    for _ in range(5):
+        extract(rr.pages)
+    per_page_ms = (time.perf_counter() - t0) / 5 / 10 * 1000
+    assert per_page_ms <= 20, per_page_ms
+
+
+# ----------------------------------------------------------------- titles / other types
+
+
+def test_title_by_font_height_and_patent_fields():
+    page = Page(
+        number=1,
+        width=595,
+        height=842,
+        lines=[
+            Line(text="中华人民共和国国家知识产权局", bbox=(200, 40, 400, 52)),
+            Line(text="发 明 专 利 证 书", bbox=(220, 80, 380, 110)),
+            Line(text="发明名称：一种基于大模型的工业质检方法", bbox=(60, 150, 400, 162)),
+            Line(text="专利号：ZL 2023 1 0123456.7", bbox=(60, 170, 300, 182)),
+        ],
+    )
+    f = extract_fields("patent_certificate", [page])
+    assert f["title"].value == "发明专利证书"
+    assert f["title"].bbox == [220.0, 80.0, 380.0, 110.0]
+    assert f["patent_no"].value == "ZL202310123456.7"
+    assert f["patent_name"].value == "一种基于大模型的工业质检方法"
+
+
+def test_pledge_fields():
+    lines = [
+        "无涉黑（失信）承诺书",
+        "本单位承诺：无涉黑涉恶违法行为，未被列入失信企业名单。",
+        "承诺单位（盖章）：泉州智算科技有限公司",
+        "法定代表人（签字）：",
+        "2024年6月1日",
+    ]
+    f = T.extract([_ocr_page(lines, 2)])
+    assert f["title"].value == "无涉黑（失信）承诺书"
+    assert f["company_name"].value == "泉州智算科技有限公司"
+    assert f["sign_date"].value == date(2024, 6, 1)
+    assert f["title"].page == 2 and f["title"].confidence == pytest.approx(0.9)
+
+
+def test_test_report_and_team_table():
+    lines = [
+        "检 验 报 告",
+        "报告编号：CTR2024-0456",
+        "产品名称：星云边缘AI盒子",
+        "检验单位：国家智能设备质量检验检测中心",
+    ]
+    f = extract_fields("test_report", [_ocr_page(lines)])
+    assert f["title"].value == "检验报告"
+    assert f["report_no"].value == "CTR2024-0456"
+    assert f["product_name"].value == "星云边缘AI盒子"
+    assert f["test_org"].value == "国家智能设备质量检验检测中心"
+    grid = [["序号", "姓名", "职务"], ["1", "张三", "算法工程师"], ["2", "李四", "数据工程师"], ["", "", ""]]
+    table = Table(
+        cells=[Cell(text=t, row=r, col=c) for r, row in enumerate(grid) for c, t in enumerate(row)],
+        n_rows=4,
+        n_cols=3,
+    )
+    page = Page(
+        number=1,
+        method="docx",
+        unit="none",
+        lines=[Line(text="模型研发团队名单", method="docx")],
+        tables=[table],
+    )
+    f = extract_fields("team_material", [page])
+    assert f["title"].value == "模型研发团队名单"
+    assert f["member_count"].value == 2
+
+
+def test_other_empty_pages():
+    assert T.extract([]) == {}
+    assert T.extract([Page(number=1)]) == {}
+    assert extract([Page(number=1)]) == {}
