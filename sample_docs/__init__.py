@@ -1,0 +1,1 @@
+"""Synthetic sample applications with ground truth (see README.md)."""

@@ -1,0 +1,1 @@
+"""Document generators of the sample applications, one module per document type."""
