@@ -1,0 +1,465 @@
+"""Page classification and splitting of a file into logical documents.
+
+Every page gets a score per doc_type (CONTRACT section 4) from weighted keyword hits:
+
+* ``titles`` — document titles; a hit in the page's *title zone* (top 30 % of the page, or
+  the first 6 lines when there is no geometry) weighs ``TITLE_ZONE_WEIGHT``, elsewhere its
+  own lower weight. On OCR lines titles are also matched fuzzily (rapidfuzz).
+* ``labels`` — key labels / phrases of the type, each counted once per page.
+
+The highest score wins when it reaches ``MIN_SIGNAL``; a page below that (no signals)
+continues the previous document. The content decides — never the file name.
+
+Splitting (:func:`classify_pages`): a page starts a new document when it has a title hit
+of another type, or a title hit of a "one document per page" type (invoice with its own
+发票号码, bank receipt, licence, certificates), or very strong label evidence of another
+type; continuation pages (a contract's clauses, an audit report's statements, an
+invoice's 销货清单) stay with their document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from rapidfuzz import fuzz
+
+from extractor.fields.layout import iter_refs, norm, reading_order
+from models.page import Line, Page
+
+TITLE_ZONE_WEIGHT = 8.0
+MIN_SIGNAL = 4.0
+STRONG_LABELS = 9.0  # label-only score that starts a new document without a title
+
+
+@dataclass(frozen=True)
+class Kw:
+    """A keyword: regex on normalised text (no spaces), its weight, and for titles the
+    weight when found outside the title zone."""
+
+    pattern: str
+    weight: float
+    fuzzy: str | None = None  # plain text for fuzzy matching on OCR lines (titles only)
+
+
+@dataclass
+class TypeRule:
+    titles: list[Kw]
+    labels: list[Kw]
+    primary: bool = True  # titles of this type open a document
+    one_per_page: bool = False  # every titled page is its own document
+
+
+RULES: dict[str, TypeRule] = {
+    "application_form": TypeRule(
+        titles=[
+            Kw(r"人工智能产业发展项目申报表", 6, "人工智能产业发展项目申报表"),
+            Kw(r"项目申报表|申报书|申报表", 3, "项目申报表"),
+        ],
+        labels=[
+            Kw(r"单位名称", 1.5),
+            Kw(r"申报方向", 3),
+            Kw(r"项目介绍|项目简介", 2),
+            Kw(r"联系人", 1),
+            Kw(r"是否上市|上市情况", 2),
+            Kw(r"企业性质|所有制", 1),
+            Kw(r"申报单位", 1.5),
+        ],
+    ),
+    "business_license": TypeRule(
+        titles=[Kw(r"营业执照", 4, "营业执照")],
+        labels=[
+            Kw(r"统一社会信用代码", 1.5),
+            Kw(r"法定代表人|负责人|经营者|执行事务合伙人", 1.5),
+            Kw(r"注册资本|注册资金|出资额", 2),
+            Kw(r"成立日期|注册日期", 1.5),
+            Kw(r"登记机关", 2.5),
+            Kw(r"经营范围", 2),
+            Kw(r"营业期限|经营期限|合伙期限", 2),
+            Kw(r"住所|经营场所|主要经营场所", 1),
+            Kw(r"国家企业信用信息公示系统", 2.5),
+        ],
+        one_per_page=True,
+    ),
+    "contract": TypeRule(
+        titles=[
+            Kw(r"(合同|协议|合同书|协议书|订单|订购单)$", 2, None),
+            Kw(
+                r"^.{0,24}(服务合同|采购合同|购销合同|销售合同|租赁合同|技术合同|开发合同|框架协议|服务协议)",
+                2,
+                "服务合同",
+            ),
+        ],
+        labels=[
+            Kw(r"甲方", 2),
+            Kw(r"乙方", 2),
+            Kw(r"合同编号|协议编号|合同号", 3),
+            Kw(r"委托方|受托方|发包人|承包人|买方|卖方|采购方|供货方|需方|供方", 1.5),
+            Kw(r"违约", 1.5),
+            Kw(r"双方", 1),
+            Kw(r"签订|签署|签约", 1),
+            Kw(r"本合同|本协议", 2),
+            Kw(r"争议", 1),
+        ],
+    ),
+    "invoice": TypeRule(
+        titles=[
+            Kw(
+                r"(增值税|电子|普通|专用|通用|机打|统一)发票|发票[(（]|全电发票|数电发票|行程单",
+                4,
+                "增值税电子普通发票",
+            ),
+            Kw(r"发票$", 1, None),
+        ],
+        labels=[
+            Kw(r"发票号码|发票号", 3),
+            Kw(r"发票代码", 2),
+            Kw(r"开票日期", 2.5),
+            Kw(r"价税合计", 3),
+            Kw(r"购买方|购方|购货单位", 1.5),
+            Kw(r"销售方|销方|销货单位", 1.5),
+            Kw(r"纳税人识别号", 1),
+            Kw(r"校验码|机器编号", 1.5),
+            Kw(r"开票人", 1.5),
+            Kw(r"税率", 1),
+        ],
+        one_per_page=True,
+    ),
+    "payment_voucher": TypeRule(
+        titles=[
+            Kw(
+                r"回单|付款凭证|转账凭证|汇款凭证|支付凭证|交易凭证|进账单|业务凭证|汇兑凭证|付款通知",
+                4,
+                "电子回单",
+            ),
+        ],
+        labels=[
+            Kw(r"付款人|付款方|汇款人|出账户名|付款单位|付款账户", 2),
+            Kw(r"收款人|收款方|收款单位|收款账户|入账户名", 2),
+            Kw(r"交易流水号|流水号|回单编号|凭证号|回单号|交易序号", 2),
+            Kw(r"用途|摘要|附言", 1),
+            Kw(r"开户行|开户银行|付款行|收款行", 1),
+            Kw(r"银行", 1),
+            Kw(r"交易日期|记账日期|转账日期|交易时间|付款日期", 1.5),
+            Kw(r"账号", 1),
+            Kw(r"(金额|小写|大写)", 0.5),
+        ],
+        one_per_page=True,
+    ),
+    "audit_report": TypeRule(
+        titles=[
+            Kw(r"审计报告", 4, "审计报告"),
+            Kw(r"验资报告", 4, "验资报告"),
+            Kw(
+                r"资产负债表|利润表|损益表|现金流量表|所有者权益变动表|财务报表附注|财务报表", 3, "资产负债表"
+            ),
+        ],
+        labels=[
+            Kw(r"会计师事务所", 2.5),
+            Kw(r"审计意见|审计报告", 2),
+            Kw(r"注册会计师", 2),
+            Kw(r"营业收入|主营业务收入", 1),
+            Kw(r"净利润", 1),
+            Kw(r"资产总计|负债合计|负债和所有者权益", 1.5),
+            Kw(r"期末余额|本期金额|上期金额|年初余额|期初余额", 1.5),
+            Kw(r"财务报表", 1),
+        ],
+    ),
+    "patent_certificate": TypeRule(
+        titles=[Kw(r"(发明|实用新型|外观设计)?专利证书", 5, "发明专利证书")],
+        labels=[
+            Kw(r"专利号", 3),
+            Kw(r"专利权人", 2.5),
+            Kw(r"发明人|设计人", 1.5),
+            Kw(r"授权公告日|专利申请日", 2.5),
+            Kw(r"国家知识产权局", 2),
+            Kw(r"发明名称|实用新型名称", 2),
+        ],
+        one_per_page=True,
+    ),
+    "award_certificate": TypeRule(
+        titles=[Kw(r"荣誉证书|获奖证书|奖状|荣誉称号", 4, "荣誉证书"), Kw(r"^证书$", 2, None)],
+        labels=[
+            Kw(r"荣获|获得|授予", 1.5),
+            Kw(r"特发此证|特授予|以资鼓励|特颁发", 3),
+            Kw(r"(一|二|三|特)等奖|奖项|优秀奖|金奖|银奖", 2),
+        ],
+        one_per_page=True,
+    ),
+    "integrity_pledge": TypeRule(
+        titles=[Kw(r"承诺书|承诺函|信用承诺|诚信承诺", 3, "信用承诺书")],
+        labels=[
+            Kw(r"涉黑|涉恶|黑恶", 3),
+            Kw(r"失信", 2.5),
+            Kw(r"承诺", 1),
+            Kw(r"严重违法|违法违规|不良记录", 1),
+            Kw(r"法律责任", 1),
+        ],
+    ),
+    "test_report": TypeRule(
+        titles=[Kw(r"检验检测报告|检测报告|检验报告|测试报告|测评报告|评测报告", 4, "检验检测报告")],
+        labels=[
+            Kw(r"检验结论|检测结论|测试结论", 2.5),
+            Kw(r"检验机构|检测机构|检测单位|检验单位", 1.5),
+            Kw(r"样品", 1.5),
+            Kw(r"委托单位|委托方", 1),
+            Kw(r"检验依据|检测依据|测试依据", 2),
+            Kw(r"CMA|CNAS", 1.5),
+            Kw(r"检验项目|检测项目|测试项目", 1.5),
+        ],
+    ),
+    "team_material": TypeRule(
+        titles=[Kw(r"研发团队|团队成员|人员名单|个人简历|团队介绍|核心团队|简历", 3, "研发团队人员名单")],
+        labels=[
+            Kw(r"学历", 1.5),
+            Kw(r"职称", 1.5),
+            Kw(r"毕业院校|毕业学校", 1.5),
+            Kw(r"工作经历|工作经验", 1.5),
+            Kw(r"岗位|职务", 1),
+            Kw(r"研发人员|技术人员", 1),
+            Kw(r"姓名", 0.5),
+        ],
+    ),
+}
+
+# titles that continue an invoice (sales list pages)
+INVOICE_CONTINUATION = re.compile(
+    r"销货清单|销售货物或者?提供应税劳务[、,]?服务清单|货物清单|应税劳务清单|服务清单"
+)
+INVOICE_NUMBER = re.compile(r"发票号码[:]?(?:No\.?)?(\d{8,20})")
+
+
+@dataclass
+class PageClass:
+    """The classification of one page, with the hits that explain it."""
+
+    number: int
+    doc_type: str
+    score: float
+    scores: dict[str, float]
+    title: str | None
+    title_type: str | None  # type whose title appears in the title zone
+    hits: dict[str, list[str]] = field(default_factory=dict)
+    invoice_number: str | None = None
+    continuation: bool = False  # e.g. 销货清单 page of an invoice
+
+    @property
+    def confidence(self) -> float:
+        ranked = sorted(self.scores.values(), reverse=True)
+        best = ranked[0] if ranked else 0.0
+        second = ranked[1] if len(ranked) > 1 else 0.0
+        if best < MIN_SIGNAL:
+            return 0.3
+        margin = (best - second) / best
+        strength = min(1.0, best / 12.0)
+        return round(0.5 + 0.49 * (0.5 * margin + 0.5 * strength), 3)
+
+
+@dataclass
+class Segment:
+    """One logical document inside a file: its type, file page numbers, classifier
+    confidence and printed title (if any)."""
+
+    doc_type: str
+    pages: list[int]
+    confidence: float
+    title: str | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+def _title_zone(page: Page) -> list[Line]:
+    refs = list(iter_refs([page]))
+    if not refs:
+        return []
+    if page.height and all(r.line.bbox is not None for r in refs):
+        top = page.height * 0.30
+        zone = [r for r in refs if r.line.bbox[1] < top]
+        # short pages (receipts on a half A4): keep at least the first few rows
+        if len(zone) < 3:
+            zone = reading_order(refs)[:6]
+        return [r.line for r in reading_order(zone)]
+    return [r.line for r in refs[:6]]
+
+
+def _zone_candidates(zone: list[Line]) -> list[str]:
+    """Normalised title-zone texts: each line, and each pair of neighbouring lines (titles
+    split into two runs, or spaced out as single characters)."""
+    texts = [norm(ln.text) for ln in zone]
+    out = [t for t in texts if t]
+    for a, b in pairwise(texts):
+        if a and b and len(a) + len(b) <= 30:
+            out.append(a + b)
+    # vertical/spaced single-char runs, e.g. 营 / 业 / 执 / 照
+    singles = "".join(t for t in texts if len(t) == 1)
+    if len(singles) >= 2:
+        out.append(singles)
+    return out
+
+
+def _title_like(t: str) -> bool:
+    """A heading, not a sentence or a label line: short, no sentence punctuation/colon."""
+    return 2 <= len(t) <= 30 and not re.search(r"[,，。;；:：]", t)
+
+
+def _match_title(kw: Kw, candidates: list[str], ocr: bool) -> str | None:
+    candidates = [t for t in candidates if _title_like(t)]
+    exact = [t for t in candidates if re.search(kw.pattern, t)]
+    if exact:
+        return min(exact, key=len)  # the title proper, not a sentence quoting it
+    if ocr and kw.fuzzy and len(kw.fuzzy) >= 4:
+        for t in candidates:
+            if len(t) > 40 or len(t) < 3:
+                continue
+            thr = 100.0 * (len(kw.fuzzy) - 1) / len(kw.fuzzy) - 0.1
+            target = kw.fuzzy
+            # compare against the keyword proper (the regex's longest literal alternative)
+            s = fuzz.partial_ratio(target, t)
+            if s >= max(thr, 75):
+                return t
+    return None
+
+
+def classify_page(page: Page) -> PageClass:
+    """Score one page for every doc_type and pick the best (see module doc)."""
+    text = "".join(norm(ln.text) for ln in page.lines)
+    zone = _title_zone(page)
+    cands = _zone_candidates(zone)
+    ocr = page.method == "ocr" or any(ln.method == "ocr" for ln in zone)
+    scores: dict[str, float] = {}
+    hits: dict[str, list[str]] = {}
+    titles: dict[str, tuple[float, str]] = {}
+    for dt, rule in RULES.items():
+        s = 0.0
+        h: list[str] = []
+        for kw in rule.titles:
+            t = _match_title(kw, cands, ocr)
+            if t is not None:
+                s += TITLE_ZONE_WEIGHT
+                h.append(f"标题:{t}")
+                if dt not in titles or len(t) < len(titles[dt][1]):
+                    titles[dt] = (TITLE_ZONE_WEIGHT, t)
+                break
+        else:
+            for kw in rule.titles:
+                if kw.pattern.endswith("$") or kw.pattern.startswith("^"):
+                    continue
+                if re.search(kw.pattern, text):
+                    s += kw.weight
+                    h.append(f"正文:{kw.pattern.split('|')[0]}")
+                    break
+        for kw in rule.labels:
+            m = re.search(kw.pattern, text)
+            if m:
+                s += kw.weight
+                h.append(m.group(0))
+        scores[dt] = round(s, 2)
+        hits[dt] = h
+    # contract titles like "合同" alone in the zone also appear in invoices' remarks etc.;
+    # integrity pledges and team materials often quote 合同: keep the label evidence decisive
+    inv_cont = bool(INVOICE_CONTINUATION.search("".join(cands))) and "价税合计" not in text
+    if inv_cont:
+        scores["invoice"] += TITLE_ZONE_WEIGHT
+        hits["invoice"].append("销货清单")
+    best = max(scores, key=lambda k: scores[k])
+    doc_type = best if scores[best] >= MIN_SIGNAL else "other"
+    title_type = None
+    title = None
+    if titles:
+        # the title of the winning type if it has one, else the best titled type
+        if doc_type in titles:
+            title_type, title = doc_type, titles[doc_type][1]
+        else:
+            title_type = max(titles, key=lambda k: scores[k])
+            title = titles[title_type][1]
+    if title is None and zone:
+        title = _fallback_title(zone)
+    num = None
+    m = INVOICE_NUMBER.search(text)
+    if m:
+        num = m.group(1)
+    return PageClass(
+        number=page.number,
+        doc_type=doc_type,
+        score=scores[best],
+        scores=scores,
+        title=title,
+        title_type=title_type,
+        hits=hits,
+        invoice_number=num,
+        continuation=inv_cont,
+    )
+
+
+def _fallback_title(zone: list[Line]) -> str | None:
+    """The tallest short line of the title zone (a heading), if any."""
+    cands = [ln for ln in zone if 2 <= len(norm(ln.text)) <= 30]
+    if not cands:
+        return None
+    if all(ln.bbox is not None for ln in cands):
+        ln = max(cands, key=lambda ln: ln.bbox[3] - ln.bbox[1])
+    else:
+        ln = cands[0]
+    return norm(ln.text) or None
+
+
+def _starts_new(pc: PageClass, cur: Segment | None, cur_pc: list[PageClass]) -> bool:
+    if cur is None:
+        return True
+    if pc.doc_type == "other":
+        return False
+    rule = RULES[pc.doc_type]
+    titled = pc.title_type == pc.doc_type
+    if pc.doc_type != cur.doc_type:
+        if titled and not pc.continuation:
+            return True
+        # untitled page: only overwhelming label evidence breaks the current document
+        label_score = pc.score - (TITLE_ZONE_WEIGHT if titled else 0)
+        cur_score = pc.scores.get(cur.doc_type, 0.0)
+        return label_score >= STRONG_LABELS and cur_score < MIN_SIGNAL
+    # same type
+    if pc.continuation:
+        return False
+    if pc.doc_type == "invoice":
+        prev_nums = {p.invoice_number for p in cur_pc if p.invoice_number}
+        if pc.invoice_number:
+            return pc.invoice_number not in prev_nums
+        return (
+            titled
+            and any(p.title_type == "invoice" for p in cur_pc)
+            and "价税合计" in "".join(pc.hits["invoice"])
+        )
+    if rule.one_per_page:
+        return titled
+    return False
+
+
+def classify_pages(pages: list[Page]) -> list[Segment]:
+    """Classify every page and split the file into logical documents (module doc)."""
+    segments: list[Segment] = []
+    cur: Segment | None = None
+    cur_pc: list[PageClass] = []
+    for page in pages:
+        pc = classify_page(page)
+        if _starts_new(pc, cur, cur_pc):
+            cur = Segment(
+                doc_type=pc.doc_type,
+                pages=[page.number],
+                confidence=pc.confidence,
+                title=pc.title,
+                reasons=[f"第{page.number}页 {pc.doc_type}: {', '.join(pc.hits.get(pc.doc_type, [])[:6])}"],
+            )
+            cur_pc = [pc]
+            segments.append(cur)
+            continue
+        assert cur is not None
+        cur.pages.append(page.number)
+        cur_pc.append(pc)
+        if cur.doc_type == "other" and pc.doc_type != "other":
+            # a document whose first page carried no signal: the first signal decides
+            cur.doc_type = pc.doc_type
+            cur.confidence = pc.confidence
+            cur.title = pc.title or cur.title
+        elif pc.doc_type == cur.doc_type:
+            cur.confidence = max(cur.confidence, pc.confidence)
+    return segments

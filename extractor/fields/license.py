@@ -1,0 +1,237 @@
+"""Business licence (营业执照) fields: electronic prints, scans and photos.
+
+Labels are letter-spaced on licences (``名      称``); OCR often splits them into two
+boxes (``名`` + ``称 湖北省…``) — :func:`extractor.fields.layout.find_labels` joins those.
+Values sit right of their label (both the 2016 and the 2019+ layouts have two label
+columns); 经营范围 runs over several lines below its first one; the credit code is
+printed right of or under its label, and is repaired with
+:func:`extractor.normalize.normalize_credit_code` only when the check character then
+validates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.fields import layout as L
+from extractor.normalize import (
+    find_credit_codes,
+    normalize_credit_code,
+    normalize_name,
+    parse_date,
+    parse_money,
+    uscc,
+)
+from models.contract import FieldValue
+from models.page import Page
+
+LABELS: dict[str, list[str]] = {
+    "company_name": ["名称", "企业名称", "名 称"],
+    "company_type": ["类型", "企业类型", "主体类型", "组成形式"],
+    "legal_representative": ["法定代表人", "负责人", "经营者", "执行事务合伙人", "投资人", "法人代表"],
+    "registered_capital": ["注册资本", "注册资金", "出资额", "出资总额"],
+    "established_date": ["成立日期", "注册日期", "设立日期"],
+    "business_term": ["营业期限", "经营期限", "合伙期限"],
+    "address": ["住所", "经营场所", "主要经营场所", "营业场所", "企业住所"],
+    "business_scope": ["经营范围", "业务范围"],
+    "registration_authority": ["登记机关", "发照机关"],
+    "credit_code": ["统一社会信用代码", "社会信用代码", "注册号", "信用代码"],
+}
+ALL_LABELS = [lab for labs in LABELS.values() for lab in labs]
+STOPS = [
+    "名称",
+    "类型",
+    "法定代表人",
+    "注册资本",
+    "成立日期",
+    "营业期限",
+    "住所",
+    "经营范围",
+    "登记机关",
+    "统一社会信用代码",
+    "负责人",
+    "经营者",
+    "经营场所",
+]
+AUTHORITY_RE = re.compile(
+    r"[\u4e00-\u9fa5]{2,20}(?:市场监督管理局|工商行政管理局|行政审批局|市场和质量监督管理局|市场监督管理委员会|工商局|行政审批服务局)(?:[\u4e00-\u9fa5]{0,10}分局)?"
+)
+CODE_RE = re.compile(r"[0-9A-Z]{18}|\d{15}")
+
+
+def _stops_except(key: str) -> list[str]:
+    own = set(LABELS[key])
+    return [s for s in STOPS if s not in own]
+
+
+def _valid_name(t: str) -> bool:
+    n = normalize_name(t)
+    return len(n) >= 2 and not re.fullmatch(r"[\d\W_A-Za-z]+", n)
+
+
+def _simple(pages: list[Page], key: str, **kw) -> L.Span | None:
+    sp = L.find_value(pages, LABELS[key], stop=_stops_except(key), **kw)
+    if sp is None:
+        kw.pop("exclude", None)
+        kw.pop("order", None)
+        sp = _lone_glyph(pages, key, **kw)
+    return sp
+
+
+def _credit_code(pages: list[Page], out: dict[str, FieldValue]) -> None:
+    sp = L.find_value(
+        pages,
+        LABELS["credit_code"],
+        pattern=CODE_RE,
+        squash=True,
+        order=("same_line", "right", "below"),
+        below_lines=3.0,
+        exclude=["注册号码"],
+    )
+    raw = uscc.compact(sp.match) if sp else None
+    if sp is None:
+        # no label found (OCR missed it): any valid credit code on the page
+        for ref in L.iter_refs(pages):
+            for code, _s, _e in find_credit_codes(ref.line.text, valid_only=True):
+                out["credit_code"] = L.make_field(code, ref, confidence_penalty=0.1)
+                return
+        return
+    if len(raw) == 15:
+        out["credit_code"] = L.make_field(raw, sp, confidence_penalty=0.05)
+        return
+    code = normalize_credit_code(raw)
+    if code is None:
+        return
+    penalty = 0.0
+    if code != raw:
+        penalty = 0.15  # repaired: the check character validates only after the repair
+    elif not uscc.is_valid(code):
+        penalty = 0.4  # printed (or read) code fails its check character
+    out["credit_code"] = L.make_field(code, sp, confidence_penalty=penalty)
+
+
+def _column_limit(span: L.Span, pages: list[Page]) -> float | None:
+    """x where the next label column starts, right of a value (two-column layouts)."""
+    b = span.bbox or (span.refs[0].line.bbox if span.refs else None)
+    if b is None:
+        return None
+    page = span.refs[0].page
+    h = b[3] - b[1]
+    xs = [
+        h2.bbox[0]
+        for h2 in L.find_labels([page], ALL_LABELS)
+        if h2.bbox is not None
+        and h2.bbox[0] > b[0] + 2 * h
+        and h2.bbox[3] > b[1] - 4 * h
+        and h2.bbox[1] < b[3] + 4 * h
+    ]
+    return min(xs) if xs else None
+
+
+def _multiline(pages: list[Page], key: str, **kw) -> L.Span | None:
+    sp = _simple(pages, key, **kw)
+    if sp is None:
+        sp = _lone_glyph(pages, key, **kw)
+    if sp is None:
+        return None
+    return L.extend_below(sp, pages, stop=ALL_LABELS, x_limit=_column_limit(sp, pages))
+
+
+def _scope(pages: list[Page], out: dict[str, FieldValue]) -> None:
+    sp = _multiline(pages, "business_scope", order=("same_line", "right", "below"))
+    if sp is None:
+        return
+    text = re.sub(r"\s+", "", L.clean_value(sp.text))
+    if text:
+        out["business_scope"] = L.make_field(text, sp)
+
+
+def _lone_glyph(pages: list[Page], key: str, **kw) -> L.Span | None:
+    """OCR of a letter-spaced label may keep only its first glyph (``成`` of 成立日期,
+    ``住`` of 住所): such a lone glyph counts as the label when a valid value is right of it."""
+    firsts = {L.norm(lab)[0]: lab for lab in LABELS[key] if len(L.norm(lab)) >= 2}
+    validate = kw.get("validate")
+    for page in pages:
+        pool = list(L.iter_refs([page]))
+        for ref in pool:
+            t = L.norm(ref.line.text).rstrip(":")
+            if len(t) != 1 or t not in firsts:
+                continue
+            hit = L.Hit(ref, 0, len(ref.line.text), firsts[t], 80.0)
+            sp = L.value_for(hit, pool, stop=_stops_except(key), validate=validate, order=("right",))
+            if sp is not None:
+                return sp
+    return None
+
+
+def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
+    sp = _simple(pages, "registration_authority", validate=lambda t: bool(AUTHORITY_RE.search(L.norm(t))))
+    if sp is not None:
+        m = AUTHORITY_RE.search(L.norm(sp.text))
+        out["registration_authority"] = L.make_field(m.group(0), sp)
+        return
+    # printed in or next to the seal, usually in the lower part of the page
+    for ref in L.iter_refs(pages):
+        t = L.norm(ref.line.text)
+        if "监制" in t or "总局" in t or "公示系统" in t:
+            continue
+        m = AUTHORITY_RE.search(t)
+        if m and (ref.line.bbox is None or not ref.page.height or ref.line.bbox[1] > ref.page.height * 0.5):
+            out["registration_authority"] = L.make_field(m.group(0), ref, confidence_penalty=0.15)
+            return
+
+
+def _term(sp: L.Span) -> tuple[object, float] | None:
+    t = L.norm(sp.text)
+    parts = re.split(r"至|到|—|--|-(?=\D)", t, maxsplit=1)
+    tail = parts[1] if len(parts) > 1 else t
+    if re.search(r"长期|永久|不约定|无固定", tail):
+        return "长期", 0.0
+    d = parse_date(tail)
+    if d is not None:
+        return d, 0.0
+    return None
+
+
+def extract(pages: list[Page]) -> dict[str, FieldValue]:
+    """Fields of one business licence (CONTRACT section 4)."""
+    out: dict[str, FieldValue] = {}
+    if not pages:
+        return out
+    _credit_code(pages, out)
+    sp = _simple(pages, "company_name", validate=_valid_name, exclude=["企业名称预先核准"])
+    if sp is not None:
+        out["company_name"] = L.make_field(normalize_name(sp.match), sp)
+    sp = _simple(pages, "company_type", validate=_valid_name)
+    if sp is not None:
+        out["company_type"] = L.make_field(normalize_name(sp.match), sp)
+    sp = _simple(
+        pages,
+        "legal_representative",
+        validate=lambda t: 2 <= len(normalize_name(t)) <= 40 and _valid_name(t),
+    )
+    if sp is not None:
+        out["legal_representative"] = L.make_field(normalize_name(sp.match), sp)
+    sp = _simple(pages, "registered_capital", validate=lambda t: parse_money(t) is not None)
+    if sp is not None:
+        out["registered_capital"] = L.make_field(parse_money(sp.match), sp)
+    sp = _simple(pages, "established_date", validate=lambda t: parse_date(re.sub(r"\s+", "", t)) is not None)
+    if sp is not None:
+        out["established_date"] = L.make_field(parse_date(re.sub(r"\s+", "", sp.match)), sp)
+    sp = _simple(pages, "business_term", order=("same_line", "right", "row"))
+    if sp is not None:
+        term = _term(sp)
+        if term is not None:
+            out["business_term_end"] = L.make_field(term[0], sp, confidence_penalty=term[1])
+        if "established_date" not in out:
+            # the term starts on the day the company was established (营业期限自成立之日起)
+            start = re.split(r"至|到", L.norm(sp.text), maxsplit=1)[0]
+            d = parse_date(start)
+            if d is not None:
+                out["established_date"] = L.make_field(d, sp, confidence_penalty=0.2)
+    sp = _multiline(pages, "address", validate=lambda t: len(normalize_name(t)) >= 4)
+    if sp is not None:
+        out["address"] = L.make_field(normalize_name(sp.text), sp)
+    _scope(pages, out)
+    _authority(pages, out)
+    return out

@@ -1,0 +1,424 @@
+"""Bank receipt / payment voucher fields (电子回单, 业务回单, 网上银行电子回单, 转账凭证 …).
+
+Two label styles are handled:
+
+* compound labels — ``付款人名称：…``, ``收款账号：…``, ``付款行：…`` — read directly;
+* two-column tables — a ``付款人`` / ``收款人`` marker (often vertical, one glyph per
+  line) with sub-labels ``全称|户名|名称``, ``账号``, ``开户行`` on each side. The
+  sub-labels are assigned to payer or payee by geometry: markers side by side → the
+  marker's column (left/right of the payee marker), stacked → above/below it.
+
+When a page holds several receipts, the first (top-most) one is read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.fields import layout as L
+from extractor.normalize import normalize_name, parse_date, parse_money
+from models.contract import FieldValue
+from models.page import Page
+
+PAYER_MARK = ["付款人", "付款方", "汇款人", "付款单位", "出账户", "付方", "转出方", "付款账户", "付款信息"]
+PAYEE_MARK = ["收款人", "收款方", "收款单位", "入账户", "收方", "转入方", "收款账户", "收款信息"]
+
+DIRECT = {
+    "payer_name": [
+        "付款人名称",
+        "付款人户名",
+        "付款人全称",
+        "付款方户名",
+        "付款方名称",
+        "付款账户名称",
+        "付款账户名",
+        "付款户名",
+        "付款单位名称",
+        "汇款人名称",
+        "汇款人户名",
+        "出账户名",
+        "付方户名",
+        "付款人",
+        "付款方",
+        "付款单位",
+        "汇款人",
+    ],
+    "payee_name": [
+        "收款人名称",
+        "收款人户名",
+        "收款人全称",
+        "收款方户名",
+        "收款方名称",
+        "收款账户名称",
+        "收款账户名",
+        "收款户名",
+        "收款单位名称",
+        "入账户名",
+        "收方户名",
+        "收款人",
+        "收款方",
+        "收款单位",
+    ],
+    "payer_account": [
+        "付款人账号",
+        "付款账号",
+        "付款方账号",
+        "付款账户",
+        "付款人账户",
+        "付款卡号",
+        "汇款人账号",
+        "出账账号",
+        "付方账号",
+    ],
+    "payee_account": [
+        "收款人账号",
+        "收款账号",
+        "收款方账号",
+        "收款账户",
+        "收款人账户",
+        "收款卡号",
+        "入账账号",
+        "收方账号",
+    ],
+    "payer_bank": [
+        "付款人开户行",
+        "付款人开户银行",
+        "付款方开户行",
+        "付款开户行",
+        "付款行名称",
+        "付款行",
+        "付款银行",
+        "汇出行",
+    ],
+    "payee_bank": [
+        "收款人开户行",
+        "收款人开户银行",
+        "收款方开户行",
+        "收款开户行",
+        "收款行名称",
+        "收款行",
+        "收款银行",
+        "汇入行",
+    ],
+}
+SUB_NAME = ["全称", "户名", "名称", "账户名称", "账户名"]
+SUB_ACCOUNT = ["账号", "账户", "卡号"]
+SUB_BANK = ["开户行", "开户银行", "开户机构", "开户网点", "开户行名称"]
+AMOUNT_LABELS = [
+    "金额(小写)",
+    "小写金额",
+    "小写",
+    "交易金额",
+    "转账金额",
+    "汇款金额",
+    "付款金额",
+    "支付金额",
+    "实付金额",
+    "发生额",
+    "金额",
+]
+WORDS_LABELS = ["金额(大写)", "大写金额", "人民币(大写)", "大写", "金额大写"]
+DATE_LABELS = [
+    "交易日期",
+    "记账日期",
+    "转账日期",
+    "付款日期",
+    "支付日期",
+    "入账日期",
+    "业务日期",
+    "委托日期",
+    "交易时间",
+    "日期",
+    "时间戳",
+]
+PURPOSE_LABELS = [
+    ["用途", "交易用途", "汇款用途", "资金用途"],
+    ["摘要", "交易摘要"],
+    ["附言", "备注", "交易附言"],
+]
+SERIAL_LABELS = [
+    "交易流水号",
+    "业务流水号",
+    "流水号",
+    "电子回单号码",
+    "回单编号",
+    "回单号码",
+    "回单号",
+    "凭证号码",
+    "凭证号",
+    "凭证编号",
+    "交易序号",
+    "交易参考号",
+]
+ALL_STOPS = sorted(
+    {
+        *PAYER_MARK,
+        *PAYEE_MARK,
+        *SUB_NAME,
+        *SUB_ACCOUNT,
+        *SUB_BANK,
+        *(lab for labs in DIRECT.values() for lab in labs),
+        "金额",
+        "大写",
+        "小写",
+        "用途",
+        "摘要",
+        "附言",
+        "备注",
+        "流水号",
+        "交易日期",
+        "记账日期",
+        "币种",
+        "业务种类",
+        "交易时间",
+        "回单编号",
+        "凭证号",
+    },
+    key=len,
+    reverse=True,
+)
+ACCOUNT_RE = re.compile(r"\d[\d*]{5,30}\d")
+MONEY_RE = re.compile(r"[-－]?(?:[¥￥]|CNY|RMB)?[-－]?\d[\d,]*\.\d{2}(?!\d)|(?:[¥￥]|CNY|RMB)\d[\d,]*")
+WORDS_RE = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正]{3,}")
+SERIAL_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{5,40}")
+BANK_RE = re.compile(
+    r"[\u4e00-\u9fa5]{2,12}银行(?:股份有限公司)?(?:[\u4e00-\u9fa5]{0,16}(?:分行|支行|营业部|分理处))?"
+)
+
+
+def _stops(own: list[str]) -> list[str]:
+    o = {L.norm(x) for x in own}
+    return [s for s in ALL_STOPS if L.norm(s) not in o and not any(L.norm(s) in x for x in o)]
+
+
+def _is_name(t: str) -> bool:
+    n = normalize_name(t)
+    return len(n) >= 2 and bool(re.search(r"[\u4e00-\u9fa5A-Za-z]{2}", n)) and not re.search(r"\d{6}", n)
+
+
+def _is_bank(t: str) -> bool:
+    return "银行" in t or "信用社" in t or "合作" in t or bool(re.search(r"支行|分行|营业部", t))
+
+
+def _side_split(pages: list[Page]) -> tuple[str, float, int] | None:
+    """How payer and payee blocks are separated on the first page that has both
+    markers: ('x', boundary, page) when side by side, ('y', boundary, page) when stacked."""
+    for page in pages:
+        payer = [h for h in L.find_labels([page], PAYER_MARK) if h.bbox is not None]
+        payee = [h for h in L.find_labels([page], PAYEE_MARK) if h.bbox is not None]
+        if not payer or not payee:
+            # vertical markers printed one glyph per line: 付/款/人 … 收/款/人
+            payer = payer or _vertical_marker(page, "付款")
+            payee = payee or _vertical_marker(page, "收款")
+        if not payer or not payee:
+            continue
+        a, b = payer[0].bbox, payee[0].bbox
+        if abs(a[1] - b[1]) < max(a[3] - a[1], b[3] - b[1]) * 1.5 and b[0] > a[2]:
+            return ("x", b[0] - 2, page.number)
+        if b[1] > a[3]:
+            return ("y", b[1] - 2, page.number)
+    return None
+
+
+def _vertical_marker(page: Page, word: str) -> list[L.Hit]:
+    """A marker printed as single glyphs stacked vertically (``付`` over ``款``)."""
+    singles = [r for r in L.iter_refs([page]) if r.line.bbox is not None and len(L.norm(r.line.text)) == 1]
+    for r in singles:
+        if L.norm(r.line.text) != word[0]:
+            continue
+        b = r.line.bbox
+        for q in singles:
+            qb = q.line.bbox
+            if (
+                L.norm(q.line.text) == word[1]
+                and L.h_overlap(b, qb) > 0.5
+                and 0 <= qb[1] - b[3] <= 2 * (b[3] - b[1])
+            ):
+                return [L.Hit(r, 0, len(r.line.text), word, 100.0)]
+    return []
+
+
+def _side_of(span: L.Span, split: tuple[str, float, int]) -> str | None:
+    axis, boundary, page = split
+    hb = span.label.bbox if span.label is not None else span.bbox
+    if hb is None or span.page != page:
+        return None
+    c = L.center(hb)
+    v = c[0] if axis == "x" else c[1]
+    return "payer" if v < boundary else "payee"
+
+
+def _first_by_side(pages: list[Page], labels: list[str], split, **kw) -> dict[str, L.Span]:
+    out: dict[str, L.Span] = {}
+    for sp in L.find_values(pages, labels, **kw):
+        side = _side_of(sp, split)
+        if side and side not in out:
+            out[side] = sp
+    return out
+
+
+def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
+    checks = {
+        "name": (_is_name, None),
+        "account": (None, ACCOUNT_RE),
+        "bank": (_is_bank, None),
+    }
+    for key, labels in DIRECT.items():
+        kind = key.split("_")[1]
+        validate, pattern = checks[kind]
+        sp = L.find_value(
+            pages,
+            labels,
+            stop=_stops(labels),
+            validate=validate,
+            pattern=pattern,
+            squash=pattern is not None,
+            order=("same_line", "right", "cell"),
+        )
+        if sp is not None:
+            out[key] = _field(kind, sp)
+    missing = [k for k in DIRECT if k not in out]
+    if not missing:
+        return
+    split = _side_split(pages)
+    if split is None:
+        return
+    for kind, labels in (("name", SUB_NAME), ("account", SUB_ACCOUNT), ("bank", SUB_BANK)):
+        validate, pattern = checks[kind]
+        by_side = _first_by_side(
+            pages,
+            labels,
+            split,
+            stop=_stops(labels),
+            validate=validate,
+            pattern=pattern,
+            squash=pattern is not None,
+            order=("same_line", "right", "cell"),
+            exclude=["开户行名称"] if kind == "name" else None,
+        )
+        for side, sp in by_side.items():
+            key = f"{side}_{kind}"
+            if key not in out:
+                out[key] = _field(kind, sp)
+
+
+def _field(kind: str, sp: L.Span) -> FieldValue:
+    if kind == "account":
+        return L.make_field(re.sub(r"\s+", "", sp.match), sp)
+    if kind == "bank":
+        m = BANK_RE.search(L.norm(sp.match))
+        return L.make_field(m.group(0) if m else normalize_name(sp.match), sp)
+    return L.make_field(normalize_name(sp.match), sp)
+
+
+def _amounts(pages: list[Page], out: dict[str, FieldValue]) -> None:
+    sp = L.find_value(
+        pages,
+        AMOUNT_LABELS,
+        pattern=MONEY_RE,
+        squash=True,
+        exclude=["金额(大写)", "大写金额", "金额大写"],
+        order=("same_line", "right", "cell", "below"),
+    )
+    if sp is not None:
+        v = parse_money(sp.match)
+        if v is not None:
+            out["amount"] = L.make_field(v, sp)
+    sp = L.find_value(
+        pages,
+        WORDS_LABELS,
+        validate=lambda t: bool(WORDS_RE.search(L.norm(t))),
+        stop=["小写", "¥", "￥"],
+        order=("same_line", "right", "cell"),
+    )
+    if sp is None:
+        for cand in L.find_pattern(pages, WORDS_RE):
+            if re.search(r"[元圆]", cand.match):
+                sp = cand
+                break
+    if sp is not None:
+        words = WORDS_RE.search(L.norm(sp.text))
+        if words:
+            out["amount_in_words"] = L.make_field(words.group(0), sp)
+            if "amount" not in out:
+                v = parse_money(words.group(0))
+                if v is not None:
+                    out["amount"] = L.make_field(v, sp, confidence_penalty=0.05)
+    if "amount" not in out:
+        # an amount printed with a currency mark and no usable label
+        for cand in L.find_pattern(pages, re.compile(r"(?:[¥￥]|CNY|RMB)\s?\d[\d,]*\.\d{2}")):
+            v = parse_money(cand.match)
+            if v is not None:
+                out["amount"] = L.make_field(v, cand, confidence_penalty=0.15)
+                break
+
+
+def _date(pages: list[Page], out: dict[str, FieldValue]) -> None:
+    def parse(t: str):
+        sq = re.sub(r"\s+", "", t)
+        d = parse_date(sq)
+        if d is None:
+            m = re.search(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})", sq)
+            if m:
+                d = parse_date(f"{m.group(1)}-{m.group(2)}-{m.group(3)}")
+        return d
+
+    sp = L.find_value(
+        pages,
+        DATE_LABELS,
+        validate=lambda t: parse(t) is not None,
+        stop=_stops(DATE_LABELS),
+        order=("same_line", "right", "cell", "below"),
+        exclude=["打印日期", "出票日期"],
+    )
+    if sp is not None:
+        out["pay_date"] = L.make_field(parse(sp.match), sp)
+
+
+def _purpose(pages: list[Page], out: dict[str, FieldValue]) -> None:
+    for labels in PURPOSE_LABELS:
+        sp = L.find_value(pages, labels, stop=_stops(labels), order=("same_line", "right", "cell"))
+        if sp is not None and L.clean_value(sp.match):
+            out["purpose"] = L.make_field(L.norm(L.clean_value(sp.match)), sp)
+            return
+
+
+def _serial(pages: list[Page], out: dict[str, FieldValue]) -> None:
+    sp = L.find_value(
+        pages,
+        SERIAL_LABELS,
+        pattern=SERIAL_RE,
+        squash=True,
+        stop=_stops(SERIAL_LABELS),
+        order=("same_line", "right", "cell"),
+    )
+    if sp is not None:
+        out["serial_no"] = L.make_field(sp.match, sp)
+
+
+def _bank(pages: list[Page], out: dict[str, FieldValue]) -> None:
+    if "payer_bank" in out:
+        out["bank_name"] = out["payer_bank"].model_copy()
+        return
+    # the issuing bank, from the title (中国工商银行网上银行电子回单)
+    for ref in L.iter_refs(pages[:1]):
+        t = L.norm(ref.line.text)
+        m = re.search(r"[\u4e00-\u9fa5]{2,10}银行", t)
+        if m and re.search(r"回单|凭证|进账单|业务|通知", t):
+            name = re.sub(r"(网上银行|企业网银|电子|客户|业务).*$", "", m.group(0))
+            out["bank_name"] = L.make_field(name or m.group(0), ref)
+            return
+
+
+def extract(pages: list[Page]) -> dict[str, FieldValue]:
+    """Fields of one bank receipt (CONTRACT section 4) plus ``payer_bank``/``payee_bank``."""
+    out: dict[str, FieldValue] = {}
+    if not pages:
+        return out
+    _parties(pages, out)
+    _amounts(pages, out)
+    _date(pages, out)
+    _purpose(pages, out)
+    _serial(pages, out)
+    _bank(pages, out)
+    return out

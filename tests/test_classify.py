@@ -1,0 +1,216 @@
+"""Page classification and splitting into logical documents (content only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.classify import classify_page, classify_pages
+from models.page import Line, Page
+
+REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
+
+
+def _page(number: int, title: str | None, body: list[str], *, ocr: bool = False) -> Page:
+    lines = []
+    y = 30.0
+    if title:
+        lines.append(
+            Line(text=title, bbox=(150, y, 150 + 18 * len(title), y + 18), method="ocr" if ocr else "text")
+        )
+        y += 40
+    for t in body:
+        y += 14
+        lines.append(Line(text=t, bbox=(40, y, 40 + 10 * len(t), y + 10), method="ocr" if ocr else "text"))
+    return Page(number=number, width=595, height=842, method="ocr" if ocr else "text", lines=lines)
+
+
+PAGES = {
+    "application_form": (
+        "福建省省级人工智能产业发展项目申报表",
+        ["单位名称：泉州智算科技有限公司", "申报方向：算力服务补助", "项目介绍：……", "联系人：张三"],
+    ),
+    "business_license": (
+        "营业执照",
+        [
+            "统一社会信用代码 91350503MA2Y3K6W8B",
+            "法定代表人 张三",
+            "注册资本 叁拾陆万元",
+            "成立日期 2020年3月1日",
+            "登记机关",
+        ],
+    ),
+    "contract": (
+        "算力服务合同",
+        [
+            "合同编号：QZ-2023-001",
+            "甲方：泉州智算科技有限公司",
+            "乙方：北京算力云科技有限公司",
+            "双方经友好协商签订本合同",
+        ],
+    ),
+    "invoice": (
+        "电子发票（增值税专用发票）",
+        [
+            "发票号码：24112000000048542163",
+            "开票日期：2024年05月28日",
+            "购买方信息 名称：甲",
+            "价税合计（大写）",
+        ],
+    ),
+    "payment_voucher": (
+        "中国工商银行网上银行电子回单",
+        [
+            "付款人 户名 泉州智算科技有限公司",
+            "收款人 户名 北京算力云科技有限公司",
+            "交易流水号 123456",
+            "用途 服务费",
+        ],
+    ),
+    "audit_report": (
+        "审计报告",
+        [
+            "致同会计师事务所（特殊普通合伙）",
+            "一、审计意见",
+            "我们审计了泉州智算科技有限公司财务报表",
+            "注册会计师：",
+        ],
+    ),
+    "patent_certificate": (
+        "发明专利证书",
+        [
+            "发明名称：一种算力调度方法",
+            "专利号：ZL 2021 1 0000000.0",
+            "专利权人：泉州智算科技有限公司",
+            "授权公告日",
+        ],
+    ),
+    "award_certificate": (
+        "荣誉证书",
+        ["泉州智算科技有限公司：", "荣获2023年度优秀人工智能企业一等奖", "特发此证"],
+    ),
+    "integrity_pledge": (
+        "信用承诺书",
+        ["本单位郑重承诺：", "无涉黑涉恶、失信被执行等不良记录", "如有虚假，愿承担法律责任"],
+    ),
+    "test_report": (
+        "检验检测报告",
+        ["委托单位：泉州智算科技有限公司", "样品名称：AI服务器", "检验结论：合格", "CMA"],
+    ),
+    "team_material": (
+        "研发团队人员名单",
+        ["姓名 学历 职称 岗位", "张三 博士 高级工程师 算法负责人", "毕业院校：厦门大学"],
+    ),
+}
+
+
+@pytest.mark.parametrize("doc_type", sorted(PAGES))
+def test_every_doc_type(doc_type):
+    title, body = PAGES[doc_type]
+    pc = classify_page(_page(1, title, body))
+    assert pc.doc_type == doc_type, (pc.scores, pc.hits)
+    segs = classify_pages([_page(1, title, body)])
+    assert [(s.doc_type, s.pages) for s in segs] == [(doc_type, [1])]
+    assert segs[0].title and segs[0].confidence > 0.5
+
+
+def test_no_signal_is_other():
+    segs = classify_pages([_page(1, None, ["今天天气很好", "一二三四五"])])
+    assert segs[0].doc_type == "other"
+    assert segs[0].confidence < 0.5
+
+
+def test_ocr_title_with_a_wrong_glyph():
+    # OCR misread 执 as 孰 in the title: still a licence through fuzzy title match + labels
+    body = PAGES["business_license"][1]
+    pc = classify_page(_page(1, "营业孰照", body, ocr=True))
+    assert pc.doc_type == "business_license"
+    assert pc.title_type == "business_license" and pc.title == "营业孰照"
+    # exact matching only on text layers: the misread title is no title there
+    assert classify_page(_page(1, "营业孰照", body)).title_type is None
+
+
+def test_three_invoices_in_one_pdf_split():
+    pages = []
+    for i, num in enumerate(
+        ["24112000000048542163", "24112000000048542164", "24112000000048542165"], start=1
+    ):
+        pages.append(
+            _page(
+                i,
+                "电子发票（普通发票）",
+                [f"发票号码：{num}", "开票日期：2024年05月28日", "价税合计（小写）¥100.00"],
+            )
+        )
+    segs = classify_pages(pages)
+    assert [(s.doc_type, s.pages) for s in segs] == [("invoice", [1]), ("invoice", [2]), ("invoice", [3])]
+
+
+def test_invoice_with_sales_list_continuation():
+    pages = [
+        _page(
+            1,
+            "增值税电子普通发票",
+            ["发票代码：033002000211", "发票号码：83089647", "价税合计（大写）", "(详见销货清单)"],
+        ),
+        _page(2, "销售货物或者提供应税劳务、服务清单", ["购买方名称：甲", "销售方名称：乙", "小计 100.00"]),
+        _page(3, "销售货物或者提供应税劳务、服务清单", ["总计 200.00"]),
+    ]
+    segs = classify_pages(pages)
+    assert [(s.doc_type, s.pages) for s in segs] == [("invoice", [1, 2, 3])]
+
+
+def test_contract_then_two_receipts():
+    title, body = PAGES["contract"]
+    receipt_title, receipt_body = PAGES["payment_voucher"]
+    pages = [
+        _page(1, title, body),
+        _page(2, None, ["第三条 付款方式：乙方开具增值税专用发票后，甲方支付合同价款", "第四条 违约责任"]),
+        _page(3, None, ["甲方（盖章）：", "乙方（盖章）：", "签订日期：2023年3月1日"]),
+        _page(4, receipt_title, receipt_body),
+        _page(5, receipt_title, [*receipt_body[:2], "交易流水号 654321"]),
+    ]
+    segs = classify_pages(pages)
+    assert [(s.doc_type, s.pages) for s in segs] == [
+        ("contract", [1, 2, 3]),
+        ("payment_voucher", [4]),
+        ("payment_voucher", [5]),
+    ]
+    assert segs[0].title == "算力服务合同"
+
+
+def test_audit_report_statements_stay_together():
+    pages = [
+        _page(1, "审计报告", PAGES["audit_report"][1]),
+        _page(2, "资产负债表", ["资产总计 1,000,000.00", "负债合计 200,000.00", "期末余额 年初余额"]),
+        _page(3, "利润表", ["营业收入 800,000.00", "净利润 100,000.00", "本期金额 上期金额"]),
+        _page(4, None, ["财务报表附注", "一、公司基本情况"]),
+    ]
+    segs = classify_pages(pages)
+    assert [(s.doc_type, s.pages) for s in segs] == [("audit_report", [1, 2, 3, 4])]
+
+
+def test_leading_page_without_signal():
+    # a signal-less first page stays apart from a titled document that follows ...
+    segs = classify_pages([_page(1, None, ["（空白页）"]), _page(2, *PAGES["contract"])])
+    assert [(s.doc_type, s.pages) for s in segs] == [("other", [1]), ("contract", [2])]
+    # ... but takes the type of untitled pages with signals that continue it
+    body = ["甲方：泉州智算科技有限公司", "乙方：北京算力云科技有限公司", "本合同自双方签字盖章之日起生效"]
+    segs = classify_pages([_page(1, None, ["（空白页）"]), _page(2, None, body)])
+    assert [(s.doc_type, s.pages) for s in segs] == [("contract", [1, 2])]
+
+
+def test_empty():
+    assert classify_pages([]) == []
+
+
+def test_real_text_invoice_pdf():
+    from extractor.read import read_path
+
+    path = REALDOCS / "invoices" / "inv10_pdf_shudian-zhuanpiao_chips_35559.69.pdf"
+    if not path.is_file():
+        pytest.skip(f"realdocs file absent: {path}")
+    segs = classify_pages(read_path(path).pages)
+    assert [(s.doc_type, s.pages) for s in segs] == [("invoice", [1])]
+    assert segs[0].title == "电子发票(增值税专用发票)"

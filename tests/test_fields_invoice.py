@@ -1,0 +1,358 @@
+"""Invoice fields: real text-layer PDFs and OCR'd images from /work/shared/realdocs
+(values asserted as printed, per its MANIFEST.tsv), plus synthetic layouts."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extractor.fields.invoice import extract, normalize_kind
+from models.page import Line, Page
+
+REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
+INVOICES = REALDOCS / "invoices"
+
+# file prefix -> printed values (MANIFEST.tsv)
+EXPECTED = {
+    "inv10": dict(
+        invoice_kind="电子发票（增值税专用发票）",
+        invoice_number="25317000002228021821",
+        issue_date=date(2025, 10, 20),
+        buyer_name="龙腾半导体股份有限公司",
+        buyer_tax_id="91610132688983884K",
+        seller_name="上海积塔半导体有限公司",
+        seller_tax_id="91310115MA1H9HD02E",
+        amount_excl_tax=Decimal("31468.75"),
+        tax_amount=Decimal("4090.94"),
+        total_incl_tax=Decimal("35559.69"),
+        tax_rate="0.13",
+    ),
+    "inv12": dict(
+        invoice_kind="增值税电子普通发票",
+        invoice_code="034012000211",
+        invoice_number="75505018",
+        issue_date=date(2021, 4, 28),
+        buyer_name="深圳市拓保软件有限公司",
+        buyer_tax_id="91440300799214981G",
+        seller_name="安徽好马科技有限公司",
+        seller_tax_id="91340100MA2NFR8P2R",
+        amount_excl_tax=Decimal("29.43"),
+        tax_amount=Decimal("0.88"),
+        total_incl_tax=Decimal("30.31"),
+        tax_rate="0.03",
+        check_code="57948816702740209571",
+    ),
+    "inv15": dict(  # no ToUnicode map: read by OCR
+        buyer_tax_id="91330106599555490T",
+        seller_tax_id="91330100673964613D",
+        amount_excl_tax=Decimal("182.08"),
+        tax_amount=Decimal("10.92"),
+        total_incl_tax=Decimal("193.00"),
+    ),
+    "inv16": dict(
+        invoice_kind="电子发票（增值税专用发票）",
+        invoice_number="23512000000005197325",
+        issue_date=date(2023, 1, 30),
+        buyer_name="中国移动通信集团四川有限公司成都分公司",
+        buyer_tax_id="91510000765055994P",
+        seller_name="郫都区星讯通讯设备经营部",
+        seller_tax_id="92510124MA6B1BBY1G",
+        amount_excl_tax=Decimal("2129.34"),
+        tax_amount=Decimal("21.29"),
+        total_incl_tax=Decimal("2150.63"),
+        tax_rate="0.01",
+    ),
+    "inv17": dict(
+        invoice_kind="电子发票（航空运输电子客票行程单）",
+        invoice_number="9223372036854775807",
+        buyer_name="北京XXX公司",
+    ),
+    "inv19": dict(
+        invoice_code="044031800104",
+        invoice_number="41108527",
+        issue_date=date(2019, 3, 19),
+        buyer_name="深圳市华云中盛科技有限公司",
+        buyer_tax_id="91440300708436854B",
+        seller_name="深圳市南山区江南百货商场",
+        seller_tax_id="92440300L08175019R",
+        amount_excl_tax=Decimal("96.72"),
+        tax_amount=Decimal("15.48"),
+        total_incl_tax=Decimal("112.20"),
+    ),
+    "inv20": dict(
+        invoice_number="87654321",
+        issue_date=date(2010, 11, 18),
+        buyer_name="测试购方企业",
+        buyer_tax_id="410305123456789",
+        seller_name="测试销方企业",
+        amount_excl_tax=Decimal("5999.00"),
+        tax_amount=Decimal("1019.83"),
+        total_incl_tax=Decimal("7018.83"),
+    ),
+    "inv21": dict(
+        invoice_code="044031900211",
+        invoice_number="37820761",
+        issue_date=date(2020, 7, 6),
+        buyer_name="深圳市骏合商贸有限公司",
+        buyer_tax_id="914403003597744087",
+        seller_name="深圳市白云航空旅游有限公司",
+        seller_tax_id="91440300192478382J",
+        amount_excl_tax=Decimal("37990.57"),
+        tax_amount=Decimal("2279.43"),
+        total_incl_tax=Decimal("40270.00"),
+    ),
+    "inv22": dict(
+        invoice_code="012001800311",
+        invoice_number="33207675",
+        issue_date=date(2019, 5, 8),
+        buyer_name="个人",
+        seller_name="天津瑞佳讯贸易有限公司",
+        seller_tax_id="91120222079642398Y",
+        amount_excl_tax=Decimal("46.62"),
+        tax_amount=Decimal("6.08"),
+        total_incl_tax=Decimal("52.70"),
+    ),
+    "inv23": dict(
+        invoice_kind="电子发票（普通发票）",
+        invoice_number="23442000000010967536",
+        issue_date=date(2023, 2, 7),
+        buyer_name="中国移动通信集团广东有限公司河源分公司",
+        buyer_tax_id="91441600707924573M",
+        seller_name="和平县启航通讯店",
+        seller_tax_id="92441624MA55G8UD71",
+        amount_excl_tax=Decimal("7816.09"),
+        tax_amount=Decimal("78.16"),
+        total_incl_tax=Decimal("7894.25"),
+    ),
+}
+
+
+def _file(prefix: str) -> Path:
+    if not INVOICES.is_dir():
+        pytest.skip(f"realdocs folder absent: {INVOICES}")
+    found = sorted(INVOICES.glob(f"{prefix}_*"))
+    found = [f for f in found if f.suffix in {".pdf", ".png", ".jpg"}]
+    if not found:
+        pytest.skip(f"{prefix} not in {INVOICES}")
+    return found[0]
+
+
+def _read(prefix: str) -> list[Page]:
+    from extractor.read import read_path
+
+    rr = read_path(_file(prefix))
+    assert not rr.errors, rr.errors
+    return rr.pages
+
+
+def _check(prefix: str) -> dict:
+    pages = _read(prefix)
+    fields = extract(pages)
+    wrong = {
+        k: (fields[k].value if k in fields else None, v)
+        for k, v in EXPECTED[prefix].items()
+        if k not in fields or fields[k].value != v
+    }
+    assert not wrong, wrong
+    for fv in fields.values():
+        assert fv.page == 1
+    return fields
+
+
+@pytest.mark.parametrize("prefix", ["inv10", "inv12", "inv16", "inv17"])
+def test_text_layer_invoices(prefix):
+    fields = _check(prefix)
+    for key in EXPECTED[prefix]:
+        assert fields[key].method == "text"
+        assert fields[key].bbox is not None and fields[key].source_text
+
+
+def test_inv10_line_items_and_words():
+    fields = _check("inv10")
+    items = fields["line_items"].value
+    assert items == [
+        {
+            "name": "*微电子组件*芯片",
+            "amount": Decimal("31468.75"),
+            "tax_rate": "0.13",
+            "tax_amount": Decimal("4090.94"),
+            "quantity": Decimal("25.00"),
+            "unit_price": Decimal("1258.75"),
+        }
+    ]
+    assert fields["item_names"].value == ["*微电子组件*芯片"]
+    assert fields["total_in_words"].value == "叁万伍仟伍佰伍拾玖圆陆角玖分"
+    assert fields["red_letter"].value is False
+    # provenance: the buyer name sits in the left (buyer) half, the seller's in the right
+    assert fields["buyer_name"].bbox[2] < 300 < fields["seller_name"].bbox[0]
+
+
+def test_inv23_ocr_render():
+    """One OCR'd image in the default suite (a clean 953x635 rendering, ~5 s)."""
+    fields = _check("inv23")
+    assert fields["buyer_name"].method == "ocr"
+    assert 0.5 < fields["invoice_number"].confidence <= 1.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("prefix", ["inv15", "inv19", "inv20", "inv21", "inv22"])
+def test_ocr_invoice_images(prefix):
+    _check(prefix)
+
+
+# ---------------------------------------------------------------- synthetic pages
+
+
+def _page(rows, *, ocr=False, width=600.0, height=400.0) -> Page:
+    lines = [
+        Line(
+            text=t,
+            bbox=(x, y, x + 9 * len(t), y + 9),
+            confidence=0.9 if ocr else 1.0,
+            method="ocr" if ocr else "text",
+        )
+        for t, x, y in rows
+    ]
+    return Page(number=3, width=width, height=height, method="ocr" if ocr else "text", lines=lines)
+
+
+SHUDIAN_OCR = [
+    ("电子发票(普通发票)", 200, 10),
+    ("发票号码:24352000000012345678", 420, 20),
+    ("开票日期:2024年05月28日", 420, 35),
+    ("购", 10, 60),
+    ("买", 10, 72),
+    ("方", 10, 84),
+    ("名称:泉州智算科技有限公司", 30, 60),
+    ("统一社会信用代码/纳税入识别号:91350503MA2Y3K6W8C", 30, 85),
+    ("销", 300, 60),
+    ("售", 300, 72),
+    ("方", 300, 84),
+    ("名称:福建算力云服务有限公司", 320, 60),
+    ("统一社会信用代码/纳税人识别号:91350100M000100Y43", 320, 85),
+    ("项目名称", 40, 120),
+    ("规格型号", 150, 120),
+    ("数量", 240, 120),
+    ("单价", 290, 120),
+    ("金额", 360, 120),
+    ("税率/征收率", 430, 120),
+    ("税额", 540, 120),
+    ("*信息技术服务*算力租赁服务", 5, 135),
+    ("1", 245, 135),
+    ("339622.64", 290, 135),
+    ("339622.64", 350, 135),
+    ("6%", 440, 135),
+    ("20377.36", 530, 135),
+    ("合计", 40, 250),
+    ("¥339622.64", 340, 250),
+    ("¥20377.36", 520, 250),
+    ("价税合计(大写)", 40, 270),
+    ("⊗叁拾陆万圆整", 170, 270),
+    ("(小写)¥360000.00", 420, 270),
+]
+
+
+def test_shudian_layout_ocr_lines():
+    fields = extract([_page(SHUDIAN_OCR, ocr=True)])
+    assert fields["invoice_kind"].value == "电子发票（普通发票）"
+    assert fields["invoice_number"].value == "24352000000012345678"
+    assert "invoice_code" not in fields
+    assert fields["issue_date"].value == date(2024, 5, 28)
+    assert fields["buyer_name"].value == "泉州智算科技有限公司"
+    assert fields["seller_name"].value == "福建算力云服务有限公司"
+    # the OCR-garbled label (纳税入识别号) is still found fuzzily
+    assert fields["buyer_tax_id"].value == "91350503MA2Y3K6W8C"
+    assert fields["buyer_tax_id"].bbox[0] < 300
+    assert fields["seller_tax_id"].value.startswith("91350100")
+    assert fields["seller_tax_id"].bbox[0] > 300
+    assert fields["item_names"].value == ["*信息技术服务*算力租赁服务"]
+    assert fields["tax_rate"].value == "0.06"
+    assert fields["amount_excl_tax"].value == Decimal("339622.64")
+    assert fields["tax_amount"].value == Decimal("20377.36")
+    assert fields["total_incl_tax"].value == Decimal("360000.00")
+    assert fields["total_in_words"].value == "叁拾陆万圆整"
+    assert fields["buyer_name"].method == "ocr" and fields["buyer_name"].page == 3
+    assert fields["buyer_name"].confidence <= 0.9
+
+
+def test_repaired_code_lowers_confidence():
+    rows = [r for r in SHUDIAN_OCR if "纳税" not in r[0]]
+    rows.append(("纳税人识别号:9111O1O869OO17781B", 30, 85))  # O read for 0
+    fields = extract([_page(rows, ocr=True)])
+    assert fields["buyer_tax_id"].value == "91110108690017781B"
+    assert fields["buyer_tax_id"].confidence < 0.9
+
+
+def test_old_layout_buyer_top_seller_bottom_and_label_below():
+    rows = [
+        ("福建增值税专用发票", 200, 10),
+        ("发票代码:", 420, 10),
+        ("035002200111", 480, 10),
+        ("发票号码:", 420, 25),
+        ("01234567", 480, 25),
+        ("开票日期:", 420, 40),
+        ("2022 03 01", 480, 40),
+        ("名    称:", 30, 60),
+        ("泉州智算科技有限公司", 100, 60),
+        ("纳税人识别号:", 30, 75),
+        ("91350503MA2Y3K6W8C", 100, 75),
+        ("货物或应税劳务、服务名称", 20, 110),
+        ("金  额", 360, 110),
+        ("税率", 430, 110),
+        ("税  额", 520, 110),
+        ("*现代服务*技术服务费", 10, 125),
+        ("1000.00", 360, 125),
+        ("6%", 440, 125),
+        ("60.00", 520, 125),
+        ("合      计", 40, 250),
+        ("¥1000.00", 360, 250),
+        ("¥60.00", 520, 250),
+        ("价税合计(大写)", 40, 270),
+        ("壹仟零陆拾圆整", 170, 270),
+        ("(小写)", 400, 270),
+        ("¥1060.00", 460, 270),
+        ("名    称:", 30, 300),
+        ("厦门云计算有限公司", 100, 300),
+        ("纳税人识别号:", 30, 315),
+        ("91350200MA0000000X", 100, 315),
+    ]
+    fields = extract([_page(rows)])
+    assert fields["invoice_kind"].value == "增值税专用发票"
+    assert fields["invoice_code"].value == "035002200111"
+    assert fields["invoice_number"].value == "01234567"
+    assert fields["issue_date"].value == date(2022, 3, 1)
+    assert fields["buyer_name"].value == "泉州智算科技有限公司"
+    assert fields["seller_name"].value == "厦门云计算有限公司"
+    assert fields["buyer_tax_id"].value == "91350503MA2Y3K6W8C"
+    assert fields["seller_tax_id"].value == "91350200MA0000000X"
+    assert fields["amount_excl_tax"].value == Decimal("1000.00")
+    assert fields["tax_amount"].value == Decimal("60.00")
+    assert fields["total_incl_tax"].value == Decimal("1060.00")
+
+
+def test_red_letter_invoice():
+    rows = [r for r in SHUDIAN_OCR if not r[0].startswith(("(小写)", "⊗"))]
+    rows += [
+        ("⊗(负数)叁拾陆万圆整", 170, 270),
+        ("(小写)-¥360000.00", 420, 270),
+        ("被红冲蓝字数电票号码:24352000000011112222", 40, 300),
+    ]
+    fields = extract([_page(rows)])
+    assert fields["red_letter"].value is True
+    assert fields["original_invoice_number"].value == "24352000000011112222"
+    assert fields["total_incl_tax"].value == Decimal("-360000.00")
+    assert fields["total_in_words"].value.startswith("负")
+
+
+def test_normalize_kind():
+    assert normalize_kind("电子发票（增值税专用发票）") == "电子发票（增值税专用发票）"
+    assert normalize_kind("福建增值税电子专用发票") == "增值税电子专用发票"
+    assert normalize_kind("发票号码：123") is None
+
+
+def test_empty_input():
+    assert extract([]) == {}
+    assert extract([Page(number=1)]) == {}

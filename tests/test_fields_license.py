@@ -1,0 +1,171 @@
+"""Business licence fields: the four real licences (OCR, slow) and synthetic layouts."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extractor.fields.license import extract
+from models.page import Line, Page
+
+REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
+LICENSES = REALDOCS / "licenses"
+
+EXPECTED = {
+    "lic01": dict(
+        company_name="湖北省迅航科技有限公司",
+        credit_code="91420111MADANHD04J",
+        legal_representative="余卓航",
+        established_date=date(2024, 1, 12),
+        registered_capital=Decimal("1000000.00"),
+        company_type="有限责任公司(自然人独资)",
+        registration_authority="武汉市洪山区行政审批局",
+    ),
+    "lic02": dict(
+        company_name="深圳市雄楚速通国际物流有限公司",
+        credit_code="91440300MA5H3E0T3W",
+        legal_representative="别伟康",
+        established_date=date(2021, 11, 26),
+        registration_authority="深圳市市场监督管理局",
+    ),
+    "lic03": dict(
+        company_name="汕头市钦海国际货运代理有限公司",
+        credit_code="91440507694788698B",
+        legal_representative="林意微",
+        established_date=date(2009, 10, 12),
+        registered_capital=Decimal("5000000.00"),
+    ),
+    "lic04": dict(
+        company_name="南京文化艺术产权交易所有限公司",
+        credit_code="91320113580452133T",
+        legal_representative="高华军",
+        established_date=date(2011, 8, 10),
+        registered_capital=Decimal("30000000.00"),
+        business_term_end=date(2041, 8, 9),
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("prefix", sorted(EXPECTED))
+def test_real_licences(prefix):
+    from extractor.read import read_path
+
+    if not LICENSES.is_dir():
+        pytest.skip(f"realdocs folder absent: {LICENSES}")
+    path = next(iter(sorted(LICENSES.glob(f"{prefix}_*"))), None)
+    if path is None:
+        pytest.skip(f"{prefix} not in {LICENSES}")
+    rr = read_path(path)
+    fields = extract(rr.pages)
+    wrong = {
+        k: (fields[k].value if k in fields else None, v)
+        for k, v in EXPECTED[prefix].items()
+        if k not in fields or fields[k].value != v
+    }
+    assert not wrong, wrong
+    assert fields["credit_code"].method == "ocr" and fields["credit_code"].bbox is not None
+
+
+def _page(rows, *, ocr=True, width=1000.0, height=700.0) -> Page:
+    lines = [
+        Line(
+            text=t,
+            bbox=(x, y, x + w, y + (h[0] if h else 20)),
+            confidence=0.95 if ocr else 1.0,
+            method="ocr" if ocr else "text",
+        )
+        for t, x, y, w, *h in rows
+    ]
+    return Page(number=1, width=width, height=height, method="ocr" if ocr else "text", lines=lines)
+
+
+# 2019+ two-column layout as OCR returns it: letter-spaced labels split into glyphs,
+# stacked labels merged ("名类"), values right of labels, scope over several lines
+NEW_LAYOUT = [
+    ("营业执照", 400, 40, 200),
+    ("统一社会信用代码", 60, 80, 160),
+    ("9146O3OOMAA92DJN95", 60, 105, 180),
+    ("名类", 60, 200, 40, 60),  # 名 over 类 read as one box spanning both rows
+    ("称泉州智算科技有限公司", 150, 200, 220),
+    ("型有限责任公司(自然人独资)", 150, 240, 260),
+    ("注册资本 叁拾陆万元整", 560, 200, 220),
+    ("成立日期 2020年03月01日", 560, 240, 240),
+    ("法定代表人 张三", 60, 280, 160),
+    ("住", 560, 280, 20),
+    ("所福建省泉州市丰泽区东海街道", 640, 280, 300),
+    ("智算大厦18层", 660, 302, 140),
+    ("营业期限 2020年03月01日至长期", 560, 330, 300),
+    ("经营范围", 60, 330, 80),
+    ("一般项目：人工智能应用软件开发；", 150, 330, 340),
+    ("算力服务；数据处理服务。", 150, 352, 250),
+    ("登记机关", 620, 560, 80),
+    ("泉州市丰泽区市场监督管理局", 720, 560, 260),
+    ("国家市场监督管理总局监制", 700, 660, 240),
+]
+
+
+def test_new_layout_ocr():
+    f = extract([_page(NEW_LAYOUT)])
+    # O read for 0 in digit-only positions, repaired because the check character then validates
+    assert f["credit_code"].value == "91460300MAA92DJN95"
+    assert f["credit_code"].confidence < 0.95
+    assert f["company_name"].value == "泉州智算科技有限公司"
+    assert f["company_type"].value == "有限责任公司(自然人独资)"
+    assert f["legal_representative"].value == "张三"
+    assert f["registered_capital"].value == Decimal("360000.00")
+    assert f["established_date"].value == date(2020, 3, 1)
+    assert f["business_term_end"].value == "长期"
+    assert f["address"].value == "福建省泉州市丰泽区东海街道智算大厦18层"
+    assert f["business_scope"].value == "一般项目：人工智能应用软件开发；算力服务；数据处理服务。"
+    assert f["registration_authority"].value == "泉州市丰泽区市场监督管理局"
+    assert f["company_name"].method == "ocr"
+    assert f["company_name"].bbox[0] >= 150  # the value, not the label fragment
+
+
+def test_credit_code_repair_only_when_valid():
+    rows = [r for r in NEW_LAYOUT if not r[0].startswith("9146")]
+    f = extract([_page([*rows, ("9I11O1O869OO17781B", 60, 105, 180)])])
+    assert f["credit_code"].value == "91110108690017781B"
+    assert f["credit_code"].confidence < 0.95  # repaired → lower confidence
+    # a code whose check character fails stays as read, with a much lower confidence
+    f = extract([_page([*rows, ("91350503MA2Y3K6W8C", 60, 105, 180)], ocr=False)])
+    assert f["credit_code"].value == "91350503MA2Y3K6W8C"
+    assert f["credit_code"].confidence <= 0.6
+
+
+def test_old_layout_labels_with_colons_and_lone_glyph():
+    rows = [
+        ("营业执照", 400, 40, 200),
+        ("统一社会信用代码 91110108690017781B", 60, 80, 400),
+        ("名      称：北京智算云科技有限公司", 60, 150, 400),
+        ("类      型：其他有限责任公司", 60, 180, 300),
+        ("住      所：北京市海淀区中关村大街1号", 60, 210, 400),
+        ("法定代表人：李四", 60, 240, 200),
+        ("注册资本：3000万元", 60, 270, 200),
+        ("成", 60, 300, 20),
+        ("2011年08月10日", 200, 300, 160),
+        ("营业期限：2011年08月10日至2041年08月09日", 60, 330, 420),
+    ]
+    f = extract([_page(rows)])
+    assert f["credit_code"].value == "91110108690017781B"
+    assert f["company_name"].value == "北京智算云科技有限公司"
+    assert f["company_type"].value == "其他有限责任公司"
+    assert f["address"].value == "北京市海淀区中关村大街1号"
+    assert f["legal_representative"].value == "李四"
+    assert f["registered_capital"].value == Decimal("30000000.00")
+    assert f["established_date"].value == date(2011, 8, 10)
+    assert f["business_term_end"].value == date(2041, 8, 9)
+    assert "registration_authority" not in f
+
+
+def test_docx_cells_and_empty():
+    cells = [("名称", 0, 0), ("厦门数算科技有限公司", 0, 1), ("法定代表人", 1, 0), ("王五", 1, 1)]
+    lines = [Line(text=t, method="docx", table=0, row=r, col=c) for t, r, c in cells]
+    f = extract([Page(number=1, unit="none", method="docx", lines=lines)])
+    assert f["company_name"].value == "厦门数算科技有限公司"
+    assert f["legal_representative"].value == "王五"
+    assert extract([]) == {}

@@ -1,0 +1,165 @@
+"""Bank receipt fields on synthetic pages: compound labels, two-column tables (side by
+side and stacked), DOCX-like table cells and OCR noise."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from extractor.fields.voucher import extract
+from models.page import Line, Page
+
+
+def _page(
+    rows: list[tuple[str, float, float]], *, ocr: bool = False, width: float = 600, height: float = 300
+) -> Page:
+    """rows: (text, x0, y0); glyphs 10 pt wide/high."""
+    lines = [
+        Line(
+            text=t,
+            bbox=(x, y, x + 10 * len(t), y + 10),
+            confidence=0.9 if ocr else 1.0,
+            method="ocr" if ocr else "text",
+        )
+        for t, x, y in rows
+    ]
+    return Page(number=1, width=width, height=height, method="ocr" if ocr else "text", lines=lines)
+
+
+def test_compound_labels_same_line():
+    p = _page(
+        [
+            ("中国工商银行网上银行电子回单", 150, 10),
+            ("电子回单号码：0030-2023-0301-8888", 20, 30),
+            ("付款人户名：泉州智算科技有限公司", 20, 50),
+            ("收款人户名：北京算力云科技有限公司", 20, 65),
+            ("付款账号：1408 0101 0900 1234 567", 20, 80),
+            ("收款账号：1100 2233 4455 6677", 20, 95),
+            ("付款人开户行：中国工商银行泉州分行", 20, 110),
+            ("金额（小写）：¥360,000.00", 20, 125),
+            ("金额（大写）：人民币叁拾陆万元整", 20, 140),
+            ("用途：算力服务费", 20, 155),
+            ("交易日期：2023-03-01 10:22:33", 20, 170),
+        ]
+    )
+    f = extract([p])
+    assert f["payer_name"].value == "泉州智算科技有限公司"
+    assert f["payee_name"].value == "北京算力云科技有限公司"
+    assert f["payer_account"].value == "1408010109001234567"
+    assert f["payee_account"].value == "1100223344556677"
+    assert f["amount"].value == Decimal("360000.00")
+    assert f["amount_in_words"].value == "叁拾陆万元整"
+    assert f["pay_date"].value == date(2023, 3, 1)
+    assert f["purpose"].value == "算力服务费"
+    assert f["serial_no"].value == "0030-2023-0301-8888"
+    assert f["bank_name"].value == "中国工商银行泉州分行"
+    assert f["payer_name"].page == 1 and f["payer_name"].bbox is not None
+    assert "付款人户名" in f["payer_name"].source_text
+
+
+def test_two_column_table_side_by_side():
+    # 付款人 block on the left, 收款人 on the right, sub-labels 全称/账号/开户行 in each
+    p = _page(
+        [
+            ("中国建设银行单位客户专用回单", 150, 10),
+            ("付款人", 10, 60),
+            ("全称", 50, 40),
+            ("泉州智算科技有限公司", 90, 40),
+            ("账号", 50, 60),
+            ("35050166780700001234", 90, 60),
+            ("开户行", 50, 80),
+            ("中国建设银行泉州丰泽支行", 90, 80),
+            ("收款人", 310, 60),
+            ("全称", 350, 40),
+            ("杭州云栖算力服务有限公司", 390, 40),
+            ("账号", 350, 60),
+            ("33001616781053000555", 390, 60),
+            ("开户行", 350, 80),
+            ("中国建设银行杭州分行", 390, 80),
+            ("金额", 10, 110),
+            ("人民币(大写)：壹拾贰万元整", 50, 110),
+            ("小写：120000.00", 400, 110),
+            ("摘要", 10, 130),
+            ("服务费", 50, 130),
+            ("记账日期", 10, 150),
+            ("2024年05月06日", 90, 150),
+            ("流水号", 300, 150),
+            ("B2024050600123", 360, 150),
+        ]
+    )
+    f = extract([p])
+    assert f["payer_name"].value == "泉州智算科技有限公司"
+    assert f["payee_name"].value == "杭州云栖算力服务有限公司"
+    assert f["payer_account"].value == "35050166780700001234"
+    assert f["payee_account"].value == "33001616781053000555"
+    assert f["payer_bank"].value == "中国建设银行泉州丰泽支行"
+    assert f["payee_bank"].value == "中国建设银行杭州分行"
+    assert f["amount"].value == Decimal("120000.00")
+    assert f["pay_date"].value == date(2024, 5, 6)
+    assert f["purpose"].value == "服务费"
+    assert f["serial_no"].value == "B2024050600123"
+
+
+def test_stacked_blocks_and_vertical_markers():
+    # payer block on top, payee block below; markers printed one glyph per line
+    rows = [("付", 10, 40), ("款", 10, 52), ("人", 10, 64)]
+    rows += [("户名：泉州智算科技有限公司", 40, 40), ("账号：6222 0214 0800 1234", 40, 55)]
+    rows += [("收", 10, 100), ("款", 10, 112), ("人", 10, 124)]
+    rows += [("户名：福州星河数据有限公司", 40, 100), ("账号：5910 0001 2345", 40, 115)]
+    rows += [
+        ("交易金额：CNY 88,000.00", 40, 150),
+        ("附言：GPU租赁", 40, 165),
+        ("交易时间：2024-01-02 09:00", 40, 180),
+    ]
+    f = extract([_page(rows)])
+    assert f["payer_name"].value == "泉州智算科技有限公司"
+    assert f["payee_name"].value == "福州星河数据有限公司"
+    assert f["payer_account"].value == "6222021408001234"
+    assert f["payee_account"].value == "591000012345"
+    assert f["amount"].value == Decimal("88000.00")
+    assert f["purpose"].value == "GPU租赁"
+    assert f["pay_date"].value == date(2024, 1, 2)
+
+
+def test_docx_table_cells():
+    cells = [
+        ("付款人名称", 0, 0),
+        ("泉州智算科技有限公司", 0, 1),
+        ("收款人名称", 1, 0),
+        ("厦门数算科技有限公司", 1, 1),
+        ("金额", 2, 0),
+        ("¥50,000.00", 2, 1),
+        ("用途", 3, 0),
+        ("技术服务费", 3, 1),
+    ]
+    lines = [Line(text=t, method="docx", table=0, row=r, col=c) for t, r, c in cells]
+    p = Page(number=1, unit="none", method="docx", lines=lines)
+    f = extract([p])
+    assert f["payer_name"].value == "泉州智算科技有限公司"
+    assert f["payee_name"].value == "厦门数算科技有限公司"
+    assert f["amount"].value == Decimal("50000.00")
+    assert f["purpose"].value == "技术服务费"
+    assert f["payer_name"].method == "docx" and f["payer_name"].bbox is None
+
+
+def test_ocr_noise_spaces_and_confidence():
+    p = _page(
+        [
+            ("付 款 人 名 称 ： 泉州智算科技 有限公司", 20, 40),
+            ("收款人名称:北京算力云科技有限公司", 20, 60),
+            ("小写金额 ¥ 1 2,345.60", 20, 80),
+        ],
+        ocr=True,
+    )
+    f = extract([p])
+    assert f["payer_name"].value == "泉州智算科技有限公司"
+    assert f["payee_name"].value == "北京算力云科技有限公司"
+    assert f["amount"].value == Decimal("12345.60")
+    assert f["payer_name"].method == "ocr"
+    assert f["payer_name"].confidence == 0.9
+
+
+def test_absent_fields_are_absent():
+    f = extract([_page([("某某银行电子回单", 100, 10), ("备注：无", 20, 40)])])
+    assert "payer_name" not in f and "amount" not in f
+    assert extract([]) == {}
