@@ -1,6 +1,7 @@
 """Pydantic models of the evreview contract (CONTRACT.md) and the reading layer."""
 
 from models.contract import (
+    CONTRACT_FIELDS,
     DIRECTION_LABELS,
     DOC_TYPE_LABELS,
     SCHEMA_VERSION,
@@ -21,6 +22,7 @@ from models.contract import (
 from models.page import Barcode, Cell, Line, Page, ReadResult, Table, Word
 
 __all__ = [
+    "CONTRACT_FIELDS",
     "DIRECTION_LABELS",
     "DOC_TYPE_LABELS",
     "SCHEMA_VERSION",

@@ -99,12 +99,14 @@ class Policy(_P):
         return d.applicant_role if d else "buyer"
 
 
-def load_policy(path_or_name: str | Path = DEFAULT_POLICY) -> Policy:
+def load_policy(path_or_name: str | Path | None = DEFAULT_POLICY) -> Policy:
     """Load a policy by name (``"fujian-ai-2024"``, looked up in ``verifiers/policies``) or path.
 
     Raises ``FileNotFoundError`` for an unknown name and ``ValueError`` for an invalid file
     (a configuration error of the operator, not bad applicant input).
     """
+    if path_or_name is None:
+        path_or_name = DEFAULT_POLICY
     p = Path(path_or_name)
     if p.suffix != ".toml" and not p.exists():
         p = POLICY_DIR / f"{path_or_name}.toml"

@@ -50,7 +50,7 @@ LISTED = {"是": True, "否": False}
 
 # label variants per field, in preference order
 LABELS: dict[str, list[str]] = {
-    "company_name": ["单位名称", "企业名称", "申报单位名称", "公司名称", "申报单位"],
+    "company_name": ["单位名称", "单位全称", "企业名称", "企业全称", "申报单位名称", "公司名称", "申报单位"],
     "address": ["单位地址", "企业地址", "通讯地址", "注册地址", "地址"],
     "credit_code": ["统一社会信用代码", "社会信用代码", "信用代码", "统一社会"],
     "listed": ["是否上市"],
@@ -66,7 +66,7 @@ LABELS: dict[str, list[str]] = {
 # every label of the form (values are cut where another label starts)
 _STOP = sorted(
     {lab for labs in LABELS.values() for lab in labs if len(lab) >= 3}
-    | {"单位简介", "项目介绍", "材料真实性承诺", "上市板块", "联系方式", "电子邮箱", "联系电话"},
+    | {"单位简介", "项目介绍", "材料真实性承诺", "上市板块", "联系方式", "电子邮箱", "联系电话", "填报日期", "申报日期", "填表日期"},
     key=len,
     reverse=True,
 )
