@@ -116,6 +116,12 @@ def extract_documents(read: ReadResult) -> list[Document]:
         except Exception as exc:  # an extractor bug must not lose the document
             fields = {}
             errors.append(f"字段提取失败：{type(exc).__name__}")
+        if seg.doc_type == "invoice" and "qr" not in fields:
+            from extractor.qr import qr_field
+
+            qr = qr_field(pages)
+            if qr is not None:
+                fields["qr"] = qr
         line_items: list[dict[str, Any]] = []
         items_fv = fields.pop("line_items", None)
         if items_fv is not None and isinstance(items_fv.value, list):

@@ -14,9 +14,9 @@ from verifiers import (
     evidence,
     identity,
     invoice,
-    invoice_qr,
     jurisdiction,
     payment,
+    qr,
     scenario,
 )
 from verifiers.base import Rule
@@ -34,7 +34,7 @@ COMMON: tuple[Rule, ...] = (
 INVOICE_CHECKS: tuple[Rule, ...] = (
     invoice.arithmetic,
     invoice.amount_words,
-    invoice_qr.qr_matches,
+    qr.qr_matches,
     invoice.duplicate,
 )
 
@@ -53,7 +53,7 @@ RULES_BY_DIRECTION: dict[str, tuple[Rule, ...]] = {
         audit.covers_last_year,
         invoice.arithmetic,
         invoice.amount_words,
-        invoice_qr.qr_matches,
+        qr.qr_matches,
         invoice.buyer_is_applicant,
         invoice.in_period,
         invoice.duplicate,

@@ -1,0 +1,180 @@
+"""Rule ``invoice.qr_matches``: the invoice QR names the same invoice as the printed text.
+
+The QR printed on a VAT invoice is issued with it and carries its type, code, number,
+amount and date (payload and per-type amount in :mod:`extractor.qr`, docs/QR.md). An
+invoice whose printed number, date or amount was edited afterwards (a PDF retouched
+before upload) still carries the original QR, so a disagreement flags an altered copy.
+
+The extractor stores the parsed payload in the invoice's ``qr`` field (a dict, see
+:func:`extractor.qr.qr_field`; after a store round-trip its amount/date are strings); a raw
+payload string is accepted too.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from extractor.qr import parse_invoice_qr, qr_amount_field
+from models.contract import Document, FieldValue, Finding
+from verifiers.base import (
+    REGISTRY,
+    Rule,
+    RuleContext,
+    as_date,
+    as_decimal,
+    as_text,
+    doc_label,
+    fmt_money,
+    ref,
+)
+from verifiers.invoice import invoice_number
+
+RULE_ID = "invoice.qr_matches"
+CENT = Decimal("0.005")  # a QR amount is exact: any difference of a cent or more counts
+AMOUNT_LABELS = {"amount_excl_tax": "票面金额", "total_incl_tax": "票面价税合计"}
+
+
+def qr_payload(value: Any) -> dict[str, Any] | None:
+    """The parsed QR of a ``qr`` field value: a dict from :func:`extractor.qr.parse_invoice_qr`
+    (Python or JSON-round-tripped values) or the raw payload string.
+
+    >>> qr_payload("01,10,034012000211,75505018,29.43,20210428,5794,34F1,")["amount"]
+    Decimal('29.43')
+    >>> qr_payload({"type": "31", "invoice_number": "25317000002228021821", "amount": "35559.69",
+    ...             "issue_date": "2025-10-20"})["issue_date"]
+    datetime.date(2025, 10, 20)
+    >>> qr_payload("https://example.org") is None
+    True
+    """
+    if isinstance(value, FieldValue):
+        value = value.value
+    if isinstance(value, str):
+        return parse_invoice_qr(value)
+    if not isinstance(value, dict):
+        return None
+    if not value.get("raw") and value.get("invoice_number") is None:
+        return None
+    out = dict(value)
+    out["type"] = as_text(value.get("type"))
+    out["invoice_code"] = as_text(value.get("invoice_code")).strip()
+    out["invoice_number"] = as_text(value.get("invoice_number")).strip()
+    out["amount"] = as_decimal(value.get("amount"))
+    out["issue_date"] = as_date(value.get("issue_date"))
+    return out
+
+
+def _digits(value: Any) -> str:
+    return "".join(ch for ch in as_text(value) if ch.isdigit())
+
+
+def _compare(d: Document, qr: dict[str, Any]) -> tuple[list[str], list[str], list[str], str | None]:
+    """(problems, printed fields compared, printed fields that disagree, amount field used)."""
+    problems: list[str] = []
+    compared: list[str] = []
+    wrong: list[str] = []
+    f = d.fields
+
+    printed_no = invoice_number(d)
+    if printed_no and qr.get("invoice_number"):
+        compared.append("invoice_number")
+        if _digits(printed_no) != _digits(qr["invoice_number"]):
+            wrong.append("invoice_number")
+            problems.append(f"二维码发票号码 {qr['invoice_number']}，票面发票号码 {printed_no}")
+    printed_code = _digits(f.get("invoice_code"))
+    if printed_code and qr.get("invoice_code"):
+        compared.append("invoice_code")
+        if printed_code != _digits(qr["invoice_code"]):
+            wrong.append("invoice_code")
+            problems.append(f"二维码发票代码 {qr['invoice_code']}，票面发票代码 {printed_code}")
+
+    day = as_date(f.get("issue_date"))
+    if day and qr.get("issue_date"):
+        compared.append("issue_date")
+        if day != qr["issue_date"]:
+            wrong.append("issue_date")
+            problems.append(f"二维码开票日期 {qr['issue_date'].isoformat()}，票面开票日期 {day.isoformat()}")
+
+    amount = qr.get("amount")
+    field = qr_amount_field(qr)
+    if amount is not None:
+        if field is not None:
+            printed = as_decimal(f.get(field))
+            if printed is not None:
+                compared.append(field)
+                if abs(abs(printed) - abs(amount)) >= CENT:
+                    wrong.append(field)
+                    problems.append(
+                        f"二维码金额 {fmt_money(amount)}，{AMOUNT_LABELS[field]} {fmt_money(printed)}"
+                    )
+        else:
+            # type not established: the QR amount must be one of the two printed amounts
+            cands = {k: as_decimal(f.get(k)) for k in AMOUNT_LABELS}
+            cands = {k: v for k, v in cands.items() if v is not None}
+            if cands:
+                hit = [k for k, v in cands.items() if abs(abs(v) - abs(amount)) < CENT]
+                compared.extend(hit or list(cands))
+                if not hit:
+                    wrong.extend(cands)
+                    shown = "，".join(f"{AMOUNT_LABELS[k]} {fmt_money(v)}" for k, v in cands.items())
+                    problems.append(f"二维码金额 {fmt_money(amount)}，{shown}")
+                field = hit[0] if hit else None
+    return problems, compared, wrong, field
+
+
+def _qr_matches(ctx: RuleContext) -> list[Finding]:
+    """The QR printed on each invoice names the same number, date and amount as the printed
+    (extracted) invoice; the amount compared is the one the QR carries for the invoice type
+    (pre-tax amount for 增值税发票, total incl. tax for 数电票, see extractor.qr.qr_amount_field).
+
+    Notice clause: — (none; the notice asks for authentic invoices as evidence). Purpose: a
+    printed value edited after issue no longer matches the QR, so a disagreement flags a
+    possibly altered invoice copy (fail; review when the printed value was read by OCR with
+    low confidence). No finding for an invoice whose QR was not decoded.
+    """
+    out: list[Finding] = []
+    for d in ctx.docs("invoice"):
+        fv = d.fields.get("qr")
+        qr = qr_payload(fv) if fv is not None else None
+        if qr is None:
+            continue
+        problems, compared, wrong, field = _compare(d, qr)
+        if not compared:
+            continue
+        label = doc_label(d)
+        if label.startswith("发票（") and qr.get("invoice_number"):
+            label = f"发票 {qr['invoice_number']}"
+        details = {"qr": qr.get("raw") or as_text(fv), "amount_field": field, "compared": compared}
+        if problems:
+            refs = [ref(d, "qr")] + [ref(d, k) for k in wrong]
+            out.append(
+                ctx.finding(
+                    RULE_ID,
+                    "fail",
+                    f"{label}：" + "；".join(problems) + "，不一致，票面可能被改动",
+                    refs,
+                    values=[d.fields.get(k) for k in wrong],
+                    details=details,
+                )
+            )
+        else:
+            what = "、".join(
+                {"invoice_number": "号码", "invoice_code": "代码", "issue_date": "日期"}.get(k, "金额")
+                for k in compared
+            )
+            amount = qr.get("amount")
+            shown = f"（金额 {fmt_money(amount)}）" if field and amount is not None else ""
+            out.append(
+                ctx.finding(
+                    RULE_ID,
+                    "pass",
+                    f"{label}：二维码{what}{shown}与票面一致",
+                    [ref(d, "qr")] + [ref(d, k) for k in compared],
+                    details=details,
+                )
+            )
+    return out
+
+
+qr_matches = Rule(RULE_ID, _qr_matches, RULE_ID.split(".", 1)[0])
+REGISTRY.setdefault(RULE_ID, qr_matches)
