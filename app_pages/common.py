@@ -1,0 +1,149 @@
+"""Shared set-up for the review pages: login, reviewer name, store and worker handles.
+
+Only non-personal objects are cached with ``st.cache_resource`` (the database handle,
+the isolated reader and renderer processes, the policy); results, names and file
+contents are never put into a Streamlit cache.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import streamlit as st
+
+from review.store import Store, default_db_path
+
+REVIEWER_KEY = "reviewer"
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    return Store(path)
+
+
+def get_store() -> Store:
+    return _store(str(default_db_path().resolve()))
+
+
+def _ui_reader() -> Any:
+    from review.render import plain_main
+    from review.worker import IsolatedReader
+
+    class UIReader(IsolatedReader):
+        def _start(self) -> None:
+            with plain_main():  # don't let the spawned worker re-run the app script
+                super()._start()
+
+    return UIReader()
+
+
+class _LockedReader:
+    """One isolated reading process shared by all sessions, one file at a time."""
+
+    def __init__(self) -> None:
+        self.reader = _ui_reader()
+        self.lock = threading.Lock()
+
+    def read(self, data: bytes | None, name: str, path: Any = None, force_ocr: bool = False) -> Any:
+        with self.lock:
+            return self.reader.read(data, name, path=path, force_ocr=force_ocr)
+
+
+@st.cache_resource(show_spinner=False)
+def get_reader() -> _LockedReader:
+    return _LockedReader()
+
+
+@st.cache_resource(show_spinner=False)
+def get_renderer() -> Any:
+    from review.render import RenderWorker
+
+    return RenderWorker()
+
+
+@st.cache_resource(show_spinner=False)
+def get_policy() -> Any:
+    from review.service import load_policy
+
+    return load_policy()
+
+
+def _has_auth_secrets() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all
+        return False
+
+
+def auth_gate() -> str | None:
+    """Stop the page unless the user is allowed in. Returns the signed-in name (OIDC) if any.
+
+    - ``[auth]`` in ``.streamlit/secrets.toml``: Streamlit's OIDC login (``st.login``/``st.user``);
+    - else ``EVREVIEW_PASSWORD`` set: a shared password (compared with ``hmac.compare_digest``);
+    - else open (local use).
+    """
+    if _has_auth_secrets():
+        if not st.user.is_logged_in:
+            st.title("evreview 申报材料核验")
+            st.info("请先登录。")
+            st.button("登录", on_click=st.login, type="primary")
+            st.stop()
+        st.sidebar.button("退出登录", on_click=st.logout)
+        name = st.user.get("name") or st.user.get("email")
+        return str(name) if name else None
+    password = os.environ.get("EVREVIEW_PASSWORD")
+    if password and not st.session_state.get("_auth_ok"):
+        st.title("evreview 申报材料核验")
+        with st.form("login"):
+            entered = st.text_input("访问口令", type="password")
+            ok = st.form_submit_button("进入", type="primary")
+        if ok:
+            if hmac.compare_digest(entered.encode("utf-8"), password.encode("utf-8")):
+                st.session_state["_auth_ok"] = True
+                st.rerun()
+            st.error("口令不正确。")
+        st.stop()
+    return None
+
+
+def sidebar_reviewer(signed_in: str | None) -> str:
+    """The reviewer name field in the sidebar (prefilled from the login when there is one)."""
+    if signed_in and not st.session_state.get(REVIEWER_KEY):
+        st.session_state[REVIEWER_KEY] = signed_in
+    name = st.sidebar.text_input("审核人姓名", key=REVIEWER_KEY, placeholder="记录审核决定前必须填写")
+    if not name.strip():
+        st.sidebar.warning("请填写审核人姓名：每条审核决定都会记录审核人。")
+    return name.strip()
+
+
+def reviewer() -> str:
+    return str(st.session_state.get(REVIEWER_KEY) or "").strip()
+
+
+def store_or_stop() -> Store:
+    """The store; on a failed integrity check, a clear message (pages then only read)."""
+    store = get_store()
+    if store.read_only:
+        st.error(
+            f"{store.integrity_error}。为保护已有审核记录，系统已停止一切写入（导入、审核决定、更正均不可用）。"
+            "请联系管理员从备份恢复数据库。"
+        )
+        if not store.readable:
+            st.stop()
+    return store
+
+
+@contextmanager
+def shown_errors() -> Iterator[None]:
+    """Turn a store error into a Chinese message on the page instead of a traceback."""
+    from review.store import StoreError
+
+    try:
+        yield
+    except StoreError as exc:
+        st.error(str(exc))

@@ -1,0 +1,345 @@
+"""审核: one application's findings, the evidence highlighted on its page, decisions, corrections."""
+
+import streamlit as st
+
+from app_pages.common import get_policy, get_renderer, reviewer, shown_errors, store_or_stop
+from models.contract import DIRECTION_LABELS, DOC_TYPE_LABELS, STATUS_LABELS, VERDICT_LABELS
+from review.pipeline import FORM_KEYS
+from review.service import (
+    FIELD_LABELS,
+    correct_value,
+    decide,
+    evidence_boxes,
+    file_sha,
+    page_of,
+    read_result,
+    review_view,
+)
+from review.store import DECISION_LABELS, REVIEW_STATUS_LABELS
+
+STATUS_ICONS = {"fail": "🔴", "missing": "🟠", "warn": "🟡", "review": "🔵", "pass": "🟢"}
+
+store = store_or_stop()
+apps = store.list_applications()
+if not apps:
+    st.title("审核")
+    st.info("还没有导入任何申报材料。")
+    st.stop()
+
+ids = [a.id for a in apps]
+current = st.query_params.get("app") or st.session_state.get("review_app")  # /review?app=<id> links work
+app_id = st.selectbox(
+    "申报",
+    ids,
+    index=ids.index(current) if current in ids else 0,
+    format_func=lambda i: f"{i}　{next((a.company or '' for a in apps if a.id == i), '')}",
+)
+st.session_state["review_app"] = app_id
+if st.query_params.get("app") not in (None, app_id):
+    st.query_params["app"] = app_id
+view = review_view(store, app_id)
+row = store.get_application(app_id)
+if view is None or row is None:
+    st.error("找不到该申报。")
+    st.stop()
+result = view.result
+
+if msg := st.session_state.pop("review_flash", None):
+    st.success(msg)
+
+st.title(f"{result.declared.get('company_name') or app_id}")
+m = st.columns(5)
+m[0].metric("申报方向", DIRECTION_LABELS.get(result.direction or "", "未识别"))
+m[1].metric("系统结论", VERDICT_LABELS.get(result.verdict, result.verdict))
+m[2].metric("审核后结论", VERDICT_LABELS.get(view.verdict, view.verdict))
+m[3].metric("审核状态", REVIEW_STATUS_LABELS.get(row.status, row.status))
+undecided = sum(1 for f in view.findings if f.finding.status != "pass" and f.decision is None)
+m[4].metric("待决定问题", undecided)
+
+col_find, col_page, col_docs = st.columns([3, 5, 2])
+
+# ------------------------------------------------------------------ findings
+with col_find:
+    st.subheader("核验结果")
+    show_pass = st.toggle("显示通过项", value=False, key="review_show_pass")
+    ordered = [
+        f for _status, items in view.grouped() for f in items if show_pass or f.finding.status != "pass"
+    ]
+    if not ordered:
+        st.info("没有需要处理的问题。")
+        chosen = None
+    else:
+        by_id = {f.finding_id: f for f in ordered}
+
+        def _label(fid: str) -> str:
+            f = by_id[fid]
+            s = f.finding.status
+            mark = ""
+            if f.decision is not None:
+                mark = "　✔" + DECISION_LABELS[f.decision.decision]
+            text = f.finding.message if len(f.finding.message) <= 60 else f.finding.message[:58] + "…"
+            return f"{STATUS_ICONS[s]}【{STATUS_LABELS[s]}】{text}{mark}"
+
+        fid = st.radio(
+            "问题（按 不符合 → 缺少材料 → 需关注 → 需人工复核 → 通过 排列）",
+            list(by_id),
+            format_func=_label,
+            key=f"finding_{app_id}",
+        )
+        chosen = by_id[fid]
+
+    if chosen is not None:
+        f = chosen.finding
+        st.markdown(f"**{STATUS_LABELS[f.status]}** · `{f.rule}`")
+        st.write(f.message)
+        if chosen.decision is not None:
+            d = chosen.decision
+            st.caption(
+                f"当前决定：{DECISION_LABELS[d.decision]}（{d.reviewer}，{d.time}）{('：' + d.reason) if d.reason else ''}"
+            )
+        reason = st.text_input("理由（可选）", key=f"reason_{chosen.finding_id}")
+        b1, b2 = st.columns(2)
+        who = reviewer()
+        clicked = None
+        if b1.button(
+            "确认问题", type="primary", key=f"confirm_{chosen.finding_id}", disabled=store.read_only
+        ):
+            clicked = "confirmed"
+        if b2.button("误报（忽略）", key=f"fp_{chosen.finding_id}", disabled=store.read_only):
+            clicked = "false_positive"
+        if clicked:
+            if not who:
+                st.warning("请先在侧边栏填写审核人姓名。")
+            else:
+                with shown_errors():
+                    decide(store, app_id, chosen.finding_id, who, clicked, reason)
+                    st.session_state["review_flash"] = f"已记录：{DECISION_LABELS[clicked]}。"
+                    st.rerun()
+        if chosen.history:
+            with st.expander(f"决定记录（{len(chosen.history)} 条）"):
+                for d in reversed(chosen.history):
+                    st.caption(
+                        f"{d.time} {d.reviewer}：{DECISION_LABELS[d.decision]}{('（' + d.reason + '）') if d.reason else ''}"
+                    )
+
+# ------------------------------------------------------------------ documents (side panel)
+with col_docs:
+    st.subheader("材料")
+    docs = view.documents
+    for d in docs:
+        doc = d["doc"]
+        label = DOC_TYPE_LABELS.get(doc.doc_type, doc.doc_type)
+        pages = (
+            f"第 {doc.pages[0]}–{doc.pages[-1]} 页"
+            if len(doc.pages) > 1
+            else (f"第 {doc.pages[0]} 页" if doc.pages else "")
+        )
+        st.markdown(
+            f"**{label}**  \n{doc.file} {pages}" + ("  \n⚠️ " + "；".join(doc.errors) if doc.errors else "")
+        )
+    if docs:
+        pick = st.selectbox(
+            "打开文档",
+            range(len(docs)),
+            key=f"open_doc_{app_id}",
+            format_func=lambda i: (
+                f"{DOC_TYPE_LABELS.get(docs[i]['doc'].doc_type, '')}｜{docs[i]['doc'].file}"
+            ),
+        )
+        pdoc = docs[pick]["doc"]
+        sha = file_sha(store, app_id, pdoc.file)
+        rr = read_result(store, sha or "")
+        n_pages = max([p.number for p in rr.pages], default=0) if rr else max(pdoc.pages, default=1)
+        page_no = st.number_input(
+            "页码",
+            min_value=1,
+            max_value=max(1, n_pages),
+            value=pdoc.pages[0] if pdoc.pages else 1,
+            key=f"open_page_{app_id}",
+        )
+        if st.button("打开此页", key=f"open_go_{app_id}"):
+            st.session_state["view_override"] = {
+                "app": app_id,
+                "file": pdoc.file,
+                "page": int(page_no),
+                "doc": pick,
+            }
+
+# ------------------------------------------------------------------ page viewer
+with col_page:
+    override = st.session_state.get("view_override")
+    if override and override.get("app") != app_id:
+        override = None
+    boxes = []
+    if override:
+        st.subheader("材料页面")
+        odoc = (
+            view.documents[override["doc"]]["doc"]
+            if override.get("doc") is not None and override["doc"] < len(view.documents)
+            else None
+        )
+        if odoc is not None:
+            for name, fv in odoc.fields.items():
+                if fv.page == override["page"]:
+                    from review.service import EvidenceBox, _jsonable
+
+                    boxes.append(
+                        EvidenceBox(
+                            odoc.file,
+                            override["page"],
+                            tuple(fv.bbox) if fv.bbox else None,
+                            name,
+                            _jsonable(fv.value),
+                            FIELD_LABELS.get(name, name),
+                        )
+                    )
+        target = (override["file"], override["page"])
+        if st.button("返回问题证据", key="close_override"):
+            st.session_state.pop("view_override", None)
+            st.rerun()
+    elif chosen is not None:
+        st.subheader("证据")
+        boxes = evidence_boxes(result, chosen.finding)
+        places = list(dict.fromkeys((b.file, b.page) for b in boxes))
+        target = None
+        if places:
+            target = (
+                places[0]
+                if len(places) == 1
+                else st.selectbox(
+                    "证据所在页面",
+                    places,
+                    format_func=lambda fp: f"{fp[0]} 第 {fp[1]} 页",
+                    key=f"place_{chosen.finding_id}",
+                )
+            )
+        else:
+            st.caption("该结果没有指向具体页面的证据。")
+    else:
+        target = None
+
+    if target is not None:
+        file, page_no = target
+        here = [b for b in boxes if b.file == file and b.page == page_no]
+        data = store.file_bytes(app_id, file)
+        sha = file_sha(store, app_id, file) or ""
+        page = page_of(store, sha, page_no)
+        st.caption(f"{file} · 第 {page_no} 页")
+        if data is None:
+            st.warning("原文件未保存，无法显示页面。")
+        elif page is not None and page.unit == "none":
+            # DOCX / XML: no page geometry — show the text the reader saw, evidence highlighted
+            needles = [str(b.value) for b in here if b.value not in (None, "")]
+            for line in page.lines:
+                hit = any(n and n in line.text for n in needles)
+                st.markdown(f":red-background[{line.text}]" if hit else line.text)
+        else:
+            rendered = get_renderer().render_page(
+                data, page_no, [b.bbox for b in here if b.bbox], page.rotation if page else None
+            )
+            if rendered.png is None:
+                st.warning(rendered.error or "页面无法显示。")
+            else:
+                st.image(rendered.png, width="stretch")
+        n = 0
+        for b in here:
+            if b.bbox:
+                n += 1
+                st.markdown(f"**{n}.** {b.label or '位置'}：`{b.value}`")
+            elif b.label:
+                st.markdown(f"· {b.label}：`{b.value}`（无位置信息）")
+
+# ------------------------------------------------------------------ corrections
+st.divider()
+st.subheader("更正数值")
+st.caption("更正申报表填报值或从材料中提取的值；保存后立即重新运行全部核验规则（不重新读取文件）。")
+target_kind = st.radio(
+    "更正对象",
+    ["declared", "document"],
+    horizontal=True,
+    key=f"corr_target_{app_id}",
+    format_func=lambda t: "申报表填报值" if t == "declared" else "材料提取值",
+)
+doc_choice = None
+if target_kind == "document" and view.documents:
+    doc_choice = st.selectbox(
+        "材料",
+        range(len(view.documents)),
+        key=f"corr_doc_{app_id}",
+        format_func=lambda i: (
+            f"{DOC_TYPE_LABELS.get(view.documents[i]['doc'].doc_type, '')}｜{view.documents[i]['key']}"
+        ),
+    )
+if target_kind == "declared":
+    options = list(dict.fromkeys([*result.declared.keys(), *FORM_KEYS]))
+    currents = dict(result.declared)
+else:
+    cdoc = view.documents[doc_choice]["doc"] if doc_choice is not None else None
+    currents = {k: fv.value for k, fv in cdoc.fields.items()} if cdoc else {}
+    options = list(currents) or ["title"]
+with st.form(f"correct_{app_id}_{target_kind}_{doc_choice}"):
+    field_name = st.selectbox("字段", options, format_func=lambda k: f"{FIELD_LABELS.get(k, k)}（{k}）")
+    st.caption("当前值见下表；留空表示删除该值。")
+    value = st.text_input("更正为")
+    why = st.text_input("更正理由")
+    submitted = st.form_submit_button("保存更正并重新核验", disabled=store.read_only)
+if currents:
+    with st.expander("当前值"):
+        st.dataframe(
+            [{"字段": FIELD_LABELS.get(k, k), "键": k, "值": str(v)} for k, v in currents.items()],
+            hide_index=True,
+        )
+if submitted:
+    who = reviewer()
+    if not who:
+        st.warning("请先在侧边栏填写审核人姓名。")
+    else:
+        with shown_errors():
+            dkey = (
+                view.documents[doc_choice]["key"]
+                if target_kind == "document" and doc_choice is not None
+                else None
+            )
+            new = correct_value(
+                store,
+                app_id,
+                who,
+                target_kind,
+                field_name,
+                value,
+                why,
+                doc=dkey,
+                finding_id=chosen.finding_id if chosen else None,
+                policy=get_policy(),
+            )
+            st.session_state["review_flash"] = (
+                f"已更正 {FIELD_LABELS.get(field_name, field_name)}，规则已重新运行：系统结论「{VERDICT_LABELS[new.verdict]}」。"
+            )
+            st.rerun()
+
+# ------------------------------------------------------------------ status
+st.divider()
+s1, s2 = st.columns(2)
+if row.status != "done":
+    if s1.button("标记审核完成", key=f"done_{app_id}", disabled=store.read_only):
+        if not reviewer():
+            st.warning("请先在侧边栏填写审核人姓名。")
+        else:
+            with shown_errors():
+                store.set_status(app_id, "done", reviewer())
+                st.session_state["review_flash"] = "已标记为审核完成。" + (
+                    f"（仍有 {undecided} 条问题未作决定）" if undecided else ""
+                )
+                st.rerun()
+elif s1.button("重新打开审核", key=f"reopen_{app_id}", disabled=store.read_only):
+    if reviewer():
+        with shown_errors():
+            store.set_status(app_id, "in_progress", reviewer())
+            st.rerun()
+    else:
+        st.warning("请先在侧边栏填写审核人姓名。")
+with s2.expander("审核记录"):
+    log = store.audit_log(app_id)
+    st.dataframe(
+        [{"时间": e["time"], "操作人": e["actor"], "操作": e["action"]} for e in log], hide_index=True
+    )
