@@ -26,6 +26,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = ".manifest.json"
+BATCH_TRUTH = "_batch.json"  # batch-level expectations (across applications)
 PDF_META = {
     "producer": "evreview sample generator",
     "creator": "evreview sample generator",
@@ -66,7 +67,29 @@ def _render_file(spec, rng: random.Random) -> tuple[bytes, list[dict[str, Any]],
             "layout": spec.form_layout,
             "fields": declared,
         }
+        if spec.group:
+            doc_entry["layout_group"] = spec.group
         return data, [doc_entry], {"1": printed}
+
+    if spec.kind == "ofd":
+        from sample_docs.gen import ofd as ofd_mod
+
+        (part,) = spec.parts
+        data, drawn, printed = ofd_mod.build(part.data, part.layout)
+        entry = {
+            "file": spec.path,
+            "doc_type": part.doc_type,
+            "pages": [1],
+            "scanned": False,
+            "method_expected": "ofd",
+            "layout": part.layout,
+            "fields": drawn.fields,
+        }
+        if part.group:
+            entry["layout_group"] = part.group
+        if drawn.extra:
+            entry["unprinted"] = drawn.extra
+        return data, [entry], {"1": printed}
 
     doc = pymupdf.open()
     entries: list[dict[str, Any]] = []
@@ -86,6 +109,8 @@ def _render_file(spec, rng: random.Random) -> tuple[bytes, list[dict[str, Any]],
         }
         if spec.rotate90:
             entry["rotated"] = 90
+        if part.group:
+            entry["layout_group"] = part.group
         if drawn.extra:
             entry["unprinted"] = drawn.extra
         entries.append(entry)
@@ -97,7 +122,9 @@ def _render_file(spec, rng: random.Random) -> tuple[bytes, list[dict[str, Any]],
     if spec.kind == "pdf":
         doc.subset_fonts()
         doc.set_metadata(PDF_META)
-        data = doc.tobytes(garbage=4, deflate=True, no_new_id=True)
+        # unseen layouts (non-embedded fonts, one content stream per text run): merge the streams
+        clean = any(getattr(sh, "font", None) for sh in sheets)
+        data = doc.tobytes(garbage=4, deflate=True, no_new_id=True, clean=clean)
     elif spec.kind in ("jpg", "png"):
         assert doc.page_count == 1, f"{spec.path}: an image holds one page"
         img = render_page(doc, 0, spec.dpi)
@@ -138,9 +165,11 @@ def build_app(app, out: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
         "declared": declared,
         "documents": documents,
         "printed_text": printed,
-        "expected_findings": [],
-        "expected_verdict": "pass",
+        "expected_findings": list(app.expected_findings),
+        "expected_verdict": app.expected_verdict,
     }
+    if app.defect:
+        truth["seeded_defect"] = app.defect
     return truth, files
 
 
@@ -164,6 +193,14 @@ def generate(out: Path) -> dict[str, str]:
         tp = truth_dir / f"{app.application_id}.json"
         tp.write_bytes(tdata)
         hashes[tp.relative_to(out).as_posix()] = hashlib.sha256(tdata).hexdigest()
+    from sample_docs.gen.seeded import BATCH_EXPECTATIONS
+
+    bdata = (
+        json.dumps({"expected_batch_findings": BATCH_EXPECTATIONS}, ensure_ascii=False, indent=2) + "\n"
+    ).encode()
+    bp = truth_dir / BATCH_TRUTH
+    bp.write_bytes(bdata)
+    hashes[bp.relative_to(out).as_posix()] = hashlib.sha256(bdata).hexdigest()
     manifest = {"source_sha256": source_hash(), "files": dict(sorted(hashes.items()))}
     (apps_dir / MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

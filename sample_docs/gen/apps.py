@@ -30,6 +30,7 @@ class Part:
     layout: str
     draw: Any  # callable(doc, data, layout) -> Drawn
     data: Any
+    group: str = ""  # truth "layout_group" (seeded applications): seen | unseen
 
 
 @dataclass
@@ -41,6 +42,7 @@ class FileSpec:
     form_layout: str = ""
     rotate90: bool = False
     dpi: int = 150
+    group: str = ""  # layout_group of the .docx form (seeded applications)
 
 
 @dataclass
@@ -48,6 +50,9 @@ class AppSpec:
     application_id: str
     direction: str
     files: list[FileSpec]
+    expected_findings: list[dict[str, str]] = field(default_factory=list)
+    expected_verdict: str = "pass"
+    defect: str = ""  # seeded applications: what is wrong, in Chinese
 
 
 def _companies(rng: random.Random) -> dict[str, Company]:
@@ -333,6 +338,7 @@ def build_apps() -> list[AppSpec]:
             remark=f"合同编号：{ct.number}；第二期算力服务费",
         ),
     ]
+    shared = {"app001_invoice2": inv[1]}  # claimed again by app-104 (batch invoice.duplicate)
     rc = [
         ReceiptData(a, s, M("180000"), D(2023, 3, 8), "算力服务费", digits(rng, 20), digits(rng, 12)),
         ReceiptData(a, s, M("180000"), D(2023, 9, 8), "算力服务费二期", digits(rng, 20), digits(rng, 12)),
@@ -874,4 +880,7 @@ def build_apps() -> list[AppSpec]:
             ],
         )
     )
+    from .seeded import build_seeded
+
+    apps.extend(build_seeded(C, shared, SEED))
     return apps

@@ -136,8 +136,102 @@ def _statement_page(doc, a: AuditData, L: dict, title: str, period: str, cols: l
     return s
 
 
+def _draw_firm_b(doc: pymupdf.Document, a: AuditData, L: dict) -> Drawn:
+    """Another firm's design: a cover page (报告名称/报告文号/防伪编码), the opinion with 审计意见 /
+    形成审计意见的基础 as bold run-in headings, and statements with 本年金额/上年金额 where the
+    income statement opens with 一、营业总收入 / 其中：营业收入; 黑体 non-embedded."""
+    font = L["font"]
+    bs, inc = _statements(a)
+    fy = a.fiscal_year
+    cover = Sheet.new(doc, A4, font=font)
+    cover.text(297, 170, a.entity.name, 20, align="center")
+    cover.text(297, 215, f"{fy}年度财务报表审计报告", 18, align="center")
+    for i, (lab, val) in enumerate(
+        (("报告文号", a.report_no), ("防伪编码", a.firm_code or "—"), ("出具日期", fmt_date(a.report_date, "cn_short")))
+    ):
+        cover.text(150, 420 + i * 30, f"{lab}：", 12)
+        cover.text(222, 420 + i * 30, val, 12)
+    cover.text(297, 700, a.firm, 15, align="center")
+    op = Sheet.new(doc, A4, font=font)
+    op.text(297, 90, "审计报告", 18, align="center")
+    op.text(523, 118, a.report_no, 9.5, align="right")
+    y = 150
+    op.text(72, y, f"{a.entity.name}：", 11)
+    y += 26
+    y = op.wrap(
+        72,
+        y,
+        f"审计意见：我们审计了{a.entity.name}（以下简称“公司”）的财务报表，包括{fy}年12月31日的资产负债表，"
+        f"{fy}年度的利润表、现金流量表、股东权益变动表以及财务报表附注。我们认为，后附的财务报表在所有重大方面"
+        f"按照企业会计准则的规定编制，公允反映了公司{fy}年12月31日的财务状况以及{fy}年度的经营成果和现金流量。"
+        "本所对上述财务报表出具无保留意见。",
+        451,
+        10.5,
+        19,
+        indent=21,
+    )
+    y = op.wrap(
+        72,
+        y + 6,
+        "形成审计意见的基础：我们按照中国注册会计师审计准则的规定执行了审计工作。我们相信，我们获取的审计证据是充分、"
+        "适当的，为发表审计意见提供了基础。",
+        451,
+        10.5,
+        19,
+        indent=21,
+    )
+    y += 50
+    op.text(72, y, a.firm, 11)
+    op.text(72, y + 26, f"地址：{a.firm_address}", 9.5)
+    op.text(360, y, f"中国注册会计师（项目合伙人）：{a.cpas[0]}", 9.5)
+    op.text(360, y + 26, f"中国注册会计师：{a.cpas[1]}", 9.5)
+    op.text(360, y + 60, fmt_date(a.report_date, "cn_short"), 11)
+    op.image(100, y - 40, 190, y + 50, seal(a.firm, "★", "", 180, seed=22))
+    st = Sheet.new(doc, A4, font=font)
+    st.text(297, 64, "资产负债表", 14, align="center")
+    st.text(72, 86, f"编制单位：{a.entity.name}", 9)
+    st.text(523, 86, f"{fy}年12月31日  单位：元", 9, align="right")
+    rows = [["项目", "本年金额", "上年金额"], *[[k, fmt_money(v1, "comma"), fmt_money(v0, "comma")] for k, v1, v0 in bs]]
+    y = st.table(72, 94, [171, 140, 140], rows, 19, 8.5, align=["left", "right", "right"])
+    st.text(297, y + 34, "利润表", 14, align="center")
+    st.text(72, y + 56, f"编制单位：{a.entity.name}", 9)
+    st.text(523, y + 56, f"{fy}年度  单位：元", 9, align="right")
+    rename = {
+        "减：营业成本": "其中：营业成本",
+        "二、营业利润": "三、营业利润",
+        "三、利润总额": "四、利润总额",
+        "四、净利润": "五、净利润",
+    }
+    vals = {k: (v1, v0) for k, v1, v0 in inc}
+    r1, r0 = vals["一、营业收入"]
+    p1, p0 = vals["二、营业利润"]
+    inc_rows = [
+        ["一、营业总收入", fmt_money(r1, "comma"), fmt_money(r0, "comma")],
+        ["其中：营业收入", fmt_money(r1, "comma"), fmt_money(r0, "comma")],
+        ["二、营业总成本", fmt_money(r1 - p1, "comma"), fmt_money(r0 - p0, "comma")],
+    ]
+    for k, v1, v0 in inc[1:]:
+        inc_rows.append([rename.get(k, k), fmt_money(v1, "comma"), fmt_money(v0, "comma")])
+    st.table(72, y + 64, [171, 140, 140], [["项目", "本年金额", "上年金额"], *inc_rows], 19, 8.5, align=["left", "right", "right"])
+    fields = {
+        "audited_entity": a.entity.name,
+        "fiscal_year": fy,
+        "audit_firm": a.firm,
+        "report_no": a.report_no,
+        "report_date": a.report_date.isoformat(),
+        "opinion": "无保留意见",
+        "revenue": mstr(a.revenue),
+        "net_profit": mstr(a.net_profit),
+        "total_assets": mstr(a.total_assets),
+        "rd_expense": mstr(a.rd_expense),
+    }
+    return Drawn(fields, [cover, op, st])
+
+
 def draw(doc: pymupdf.Document, a: AuditData, layout: str) -> Drawn:
     L = LAYOUTS[layout]
+    if "draw" in L:
+        return L["draw"](doc, a, L)
     bs, inc = _statements(a)
     sheets = [_opinion_page(doc, a, L)]
     if L["separate_pages"]:
@@ -208,3 +302,5 @@ LAYOUTS: dict[str, dict] = {
         "inc_cols": ["本年累计数", "上年同期数"],
     },
 }
+# unseen layout (helper H11): cover + opinion + both statements on one page, 本年金额/上年金额
+LAYOUTS["firm_cover"] = {"draw": _draw_firm_b, "font": "china-s"}

@@ -126,18 +126,40 @@ class Sheet:
     page: pymupdf.Page
     items: list[tuple] = field(default_factory=list)  # (baseline y, x, text[, solo])
     writers: dict[tuple, pymupdf.TextWriter] = field(default_factory=dict)  # one per colour
+    # Non-embedded base fonts instead of the embedded Droid font: a PyMuPDF CJK name
+    # ("china-s" 黑体 / "china-ss" 宋体) for text with CJK characters and a base-14 name
+    # ("helv", "cour", "tiro") for Latin-1 text. None = the embedded font (original layouts).
+    font: str | None = None
+    latin: str = "helv"
 
     @classmethod
-    def new(cls, doc: pymupdf.Document, size: tuple[float, float] = A4) -> Sheet:
+    def new(
+        cls,
+        doc: pymupdf.Document,
+        size: tuple[float, float] = A4,
+        font: str | None = None,
+        latin: str = "helv",
+    ) -> Sheet:
         # new_page() invalidates earlier Page objects: write their queued text first
         for pending in getattr(doc, "_pending_sheets", []):
             pending.flush()
         page = doc.new_page(width=size[0], height=size[1])
-        sheet = cls(page)
+        sheet = cls(page, font=font, latin=latin)
         doc._pending_sheets = [sheet]
         return sheet
 
+    def _base_font(self, s: str) -> str:
+        assert self.font is not None
+        try:
+            s.encode("latin-1")
+        except UnicodeEncodeError:
+            return self.font
+        return self.latin
+
     def _put(self, x: float, y: float, s: str, size: float, color) -> None:
+        if self.font is not None:
+            self.page.insert_text((x, y), s, fontname=self._base_font(s), fontsize=size, color=color)
+            return
         key = tuple(color)
         if key not in self.writers:
             self.writers[key] = pymupdf.TextWriter(self.page.rect)
@@ -157,8 +179,9 @@ class Sheet:
     def height(self) -> float:
         return self.page.rect.height
 
-    @staticmethod
-    def length(s: str, size: float) -> float:
+    def length(self, s: str, size: float) -> float:
+        if self.font is not None:
+            return pymupdf.get_text_length(s, fontname=self._base_font(s), fontsize=size)
         return cjk_font().text_length(s, fontsize=size)
 
     def text(
@@ -242,6 +265,9 @@ class Sheet:
 
     def image(self, x0, y0, x1, y1, img: Image.Image):
         buf = io.BytesIO()
+        if self.font is not None and img.mode == "RGBA":
+            # unseen layouts: stamps as 8-colour palette PNGs (a third of the size)
+            img = img.quantize(colors=8, method=Image.Quantize.FASTOCTREE)
         img.save(buf, format="PNG", optimize=True)
         self.page.insert_image(pymupdf.Rect(x0, y0, x1, y1), stream=buf.getvalue())
 

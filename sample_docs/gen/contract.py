@@ -17,16 +17,17 @@ LEFT, RIGHT, TOP, BOTTOM = 72.0, 523.0, 80.0, 770.0
 class _Writer:
     """Flows paragraphs over as many A4 pages as needed."""
 
-    def __init__(self, doc: pymupdf.Document, footer: str):
+    def __init__(self, doc: pymupdf.Document, footer: str, font: str | None = None):
         self.doc = doc
         self.sheets: list[Sheet] = []
         self.footer = footer
+        self.font = font
         self._new()
 
     def _new(self):
         if self.sheets:
             self._foot()
-        self.s = Sheet.new(self.doc, A4)
+        self.s = Sheet.new(self.doc, A4, font=self.font)
         self.sheets.append(self.s)
         self.y = TOP
 
@@ -175,6 +176,56 @@ def _sales_body(w: _Writer, ct: ContractData, L: dict):
     w.para("本合同一式贰份，双方各执壹份，自双方签字盖章之日起生效。")
 
 
+def _procure_parties(w: _Writer, L: dict, ct: ContractData):
+    """采购方/供应商 block: name and code on one line each, 联系人 and 电话, no bank line."""
+    for lab, c in ((L["buyer_full"], ct.buyer), (L["seller_full"], ct.seller)):
+        w.line(f"{lab}：{c.name}", 11)
+        w.line(f"{L['code']}：{c.credit_code}", 10)
+        w.line(f"住所地：{c.address}", 10)
+        w.line(f"法定代表人：{c.legal_rep}    联系电话：{c.phone}", 10)
+        w.y += 4
+
+
+def _procure_body(w: _Writer, ct: ContractData, L: dict):
+    """Free prose in 章/条; the GPU configuration (if any) in a table; the amount only in the
+    payment clause."""
+    B, S = L["buyer"], L["seller"]
+    w.para(
+        f"根据《中华人民共和国民法典》及相关法律法规，{B}就人工智能模型训练所需算力资源向{S}进行采购，"
+        "双方在平等、自愿、公平、诚实信用的基础上，经协商一致，订立本合同。"
+    )
+    w.line("第一章 采购标的", 11)
+    if ct.gpu_model:
+        w.para(f"第一条 {S}向{B}提供{ct.product}，用于{ct.content}。算力资源配置如下表：")
+        w.table(
+            [36, 120, 150, 60, 85],
+            [
+                ["序号", "产品名称", "配置说明", "数量", "使用期限"],
+                ["1", ct.product, f"{ct.gpu_model}×{ct.gpu_count}", f"{ct.card_hours}卡时", "见第二条"],
+            ],
+        )
+    else:
+        w.para(f"第一条 {S}向{B}提供{ct.product}，用于{ct.content}，具体资源由{S}根据{B}的训练任务统筹调度。")
+    w.para(f"第二条 服务期自{fmt_date(ct.start, 'dot')}起至{fmt_date(ct.end, 'dot')}止，期满经双方书面确认可续期。")
+    w.line("第二章 价款与支付", 11)
+    w.para(
+        f"第三条 本合同价款为固定总价，计人民币{fmt_money(ct.total, 'comma')}元（大写：{words(ct.total)}），"
+        f"已含{int(ct.rate * 100)}%增值税及{S}为履行本合同发生的全部费用。"
+    )
+    for i, (when, amt) in enumerate(ct.installments, 1):
+        w.para(f"第三条之{i}：{when}，{B}支付{fmt_money(amt, 'comma')}元；")
+    w.para(f"第四条 {S}应在每期款项支付前向{B}开具等额合法有效的增值税发票，{B}以银行转账方式支付。")
+    w.line("第三章 双方权利义务", 11)
+    w.para(
+        f"第五条 {S}应保证算力资源稳定可用，月度可用率不低于99.9%；{B}应合法合规使用算力资源，"
+        "不得用于挖矿等与本合同约定用途无关的活动。"
+    )
+    w.para("第六条 双方应对履约过程中获悉的对方技术资料、训练数据和商业信息保密。")
+    w.line("第四章 其他", 11)
+    w.para("第七条 本合同未尽事宜，双方可另行签订补充协议。因本合同引起的争议，由合同签订地人民法院管辖。")
+    w.para("第八条 本合同一式陆份，采购方执肆份，供应商执贰份，具有同等法律效力。")
+
+
 LAYOUTS: dict[str, dict] = {
     "compute_table": {
         "buyer": "甲方",
@@ -213,16 +264,32 @@ LAYOUTS: dict[str, dict] = {
         "date_style": "cn",
         "body": _sales_body,
     },
+    # unseen layout (helper H11): 采购方/供应商, 宋体 non-embedded, amount only in the payment clause
+    "procure_prose": {
+        "buyer": "采购方",
+        "seller": "供应商",
+        "buyer_full": "采购方（甲方）",
+        "seller_full": "供应商（乙方）",
+        "code": "统一社会信用代码",
+        "no_label": "采购合同编号",
+        "date_style": "dot",
+        "font": "china-ss",
+        "party": _procure_parties,
+        "body": _procure_body,
+    },
 }
 
 
 def draw(doc: pymupdf.Document, ct: ContractData, layout: str) -> Drawn:
     L = LAYOUTS[layout]
-    w = _Writer(doc, ct.title)
+    w = _Writer(doc, ct.title, L.get("font"))
     w.s.text(RIGHT, 60, f"{L['no_label']}：{ct.number}", 9.5, align="right")
     w.title(ct.title)
-    _party_block(w, L["buyer_full"], ct.buyer, L["code"])
-    _party_block(w, L["seller_full"], ct.seller, L["code"])
+    if "party" in L:
+        L["party"](w, L, ct)
+    else:
+        _party_block(w, L["buyer_full"], ct.buyer, L["code"])
+        _party_block(w, L["seller_full"], ct.seller, L["code"])
     L["body"](w, ct, L)
     w.line("（以下无正文）", x=(LEFT + RIGHT) / 2 - 40)
     _signature(w, ct, L["buyer"], L["seller"], L["date_style"])

@@ -110,7 +110,38 @@ def _rows_alt(f: FormData) -> list[list[str | None]]:
     ]
 
 
-LAYOUTS = {"fj2024_table": _rows_fj2024, "fj2024_alt": _rows_alt}
+def _rows_blocks(f: FormData) -> list[list[str | None]]:
+    """Unseen layout (helper H11): code before address, ■/□ marks, ISO founding date, 手机/邮箱
+    of the contact in one cell, the compute suppliers in a separate table after the form."""
+    c = f.company
+    mark = lambda on: "■" if on else "□"  # noqa: E731
+    dirs = "  ".join(f"{mark(k == f.direction)}{lab}" for k, lab in DIRECTIONS)
+    own = " ".join(f"{mark(o == f.ownership)}{o}" for o in OWNERSHIP)
+    project = list(f.project)
+    if f.suppliers:
+        project.append("算力采购明细见附表《算力采购情况》。")
+    return [
+        ["单位名称", c.name, None, None, None],
+        ["统一社会信用代码", c.credit_code, None, "成立时间", c.established.isoformat()],
+        ["注册地址", c.address, None, None, None],
+        ["法定代表人", c.legal_rep, None, "手机", c.phone],
+        ["单位性质", own, None, "是否上市", f"{mark(f.listed)}是 {mark(not f.listed)}否"],
+        ["项目联系人", c.contact, None, "手机/邮箱", f"{c.contact_phone} / {c.email}"],
+        ["申报方向（在□内打■）", dirs, None, None, None],
+        ["单位简介", f.intro, None, None, None],
+        ["项目介绍", "\n".join(project), None, None, None],
+        [
+            "真实性承诺",
+            "本单位对所填报信息及附件材料的真实性负责，如有虚假，自愿承担相应责任。\n"
+            "法定代表人（签字）：            申报单位（盖章）：\n年   月   日",
+            None,
+            None,
+            None,
+        ],
+    ]
+
+
+LAYOUTS = {"fj2024_table": _rows_fj2024, "fj2024_alt": _rows_alt, "fj2024_blocks": _rows_blocks}
 
 
 def _set_cell(cell, text: str, bold: bool = False):
@@ -190,6 +221,17 @@ def build(f: FormData, layout: str) -> tuple[bytes, dict, str]:
             if down > ri:
                 cell = cell.merge(table.cell(down, ci))
             _set_cell(cell, val, bold=(ci in (0, 2) and layout == "fj2024_table") or ci == 0)
+    if layout == "fj2024_blocks" and f.suppliers:
+        d.add_paragraph("附表：算力采购情况")
+        t2 = d.add_table(rows=len(f.suppliers) + 2, cols=4)
+        t2.style = "Table Grid"
+        total = sum((a for _, a in f.suppliers), Decimal(0))
+        srows = [["序号", "供应商名称", "采购金额（元）", "备注"]]
+        srows += [[str(i), n, fmt_money(a, "comma"), "算力服务"] for i, (n, a) in enumerate(f.suppliers, 1)]
+        srows += [["合计", "", fmt_money(total, "comma"), ""]]
+        for ri, vals in enumerate(srows):
+            for ci, val in enumerate(vals):
+                _set_cell(t2.cell(ri, ci), val, bold=ri == 0)
     if f.consortium:
         d.add_paragraph("联合体成员单位：")
         for i, name in enumerate(f.consortium, 1):

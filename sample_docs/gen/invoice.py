@@ -270,7 +270,120 @@ def _draw_legacy(doc: pymupdf.Document, inv: InvoiceData) -> Drawn:
     return Drawn(fields, [s], {"qr_payload": payload})
 
 
-LAYOUTS = {"shudian_special": _draw_shudian, "legacy_e_normal": _draw_legacy}
+# ---------------------------------------------------------------- unseen layouts (helper H11)
+
+DARK = (0.22, 0.22, 0.22)
+
+
+def shudian_kind(inv: InvoiceData) -> str:
+    return "电子发票（普通发票）" if inv.normal else "电子发票（增值税专用发票）"
+
+
+def shudian_payload(inv: InvoiceData) -> str:
+    """QR payload of a 数电票: type 31 (special) / 32 (normal); the amount is 价税合计."""
+    kind = "32" if inv.normal else "31"
+    return f"01,{kind},,{inv.number},{mstr(inv.total)},{inv.issue_date:%Y%m%d},,{inv.number[-4:]}"
+
+
+def printed_words(inv: InvoiceData) -> str:
+    return inv.printed_words or words(inv.total, "圆")
+
+
+def red_remark(inv: InvoiceData) -> str:
+    return f"被红冲蓝字数电发票号码：{inv.red_of} 红字发票信息确认单编号：{inv.number[-8:]}0001" if inv.red_of else ""
+
+
+def unseen_fields(inv: InvoiceData) -> dict:
+    """Truth fields of the unseen 数电 layouts (printed values, red-letter additions)."""
+    f = _common_fields(inv, shudian_kind(inv))
+    f["amount_excl_tax"] = mstr(inv.shown_amount)
+    f["total_in_words"] = printed_words(inv)
+    if inv.red_of:
+        f["red_letter"] = True
+        f["original_invoice_number"] = inv.red_of
+    return f
+
+
+def small_seal(inv: InvoiceData):
+    return seal(inv.seller.name, inv.seller.credit_code, "发票专用章", size=150, oval=True, seed=int(inv.number[-2:]))
+
+
+def _draw_shudian_table(doc: pymupdf.Document, inv: InvoiceData) -> Drawn:
+    """数电票 as printed by a provincial e-tax client: parties stacked as label tables
+    (纳税人识别号 before 名称 for the buyer), ¥ amount columns, 小写 before 大写, 宋体 + Helvetica."""
+    kind = shudian_kind(inv)
+    s = Sheet.new(doc, INVOICE_SIZE, font="china-ss")
+    c = DARK
+    payload = shudian_payload(inv)
+    s.image(22, 14, 80, 72, qr_image(payload, 3))
+    s.text(297, 40, kind, 17, c, align="center")
+    s.hline(200, 394, 48, c, 0.6)
+    s.rect(420, 18, 580, 58, c, 0.6)
+    s.hline(420, 580, 38, c, 0.4)
+    s.vline(470, 18, 58, c, 0.4)
+    s.text(424, 32, "发票号码", 8.5, c)
+    s.text(474, 32, inv.number, 8.5)
+    s.text(424, 52, "开票日期", 8.5, c)
+    s.text(474, 52, fmt_date(inv.issue_date, "cn_short"), 8.5)
+    x0, x1 = 15, 580
+    y = 78
+    # parties: two stacked label tables
+    for who, rows in (
+        ("购买方信息", (("纳税人识别号", inv.buyer.credit_code), ("名    称", inv.buyer.name))),
+        ("销售方信息", (("名    称", inv.seller.name), ("统一社会信用代码", inv.seller.credit_code))),
+    ):
+        s.rect(x0, y, x1, y + 40, c, 0.6)
+        s.vline(x0 + 70, y, y + 40, c, 0.4)
+        s.vline(x0 + 160, y, y + 40, c, 0.4)
+        s.hline(x0 + 70, x1, y + 20, c, 0.4)
+        s.text(x0 + 8, y + 24, who, 9, c)
+        for i, (lab, val) in enumerate(rows):
+            s.text(x0 + 76, y + 14 + 20 * i, lab, 8, c)
+            s.text(x0 + 166, y + 14 + 20 * i, val, 9.5)
+        y += 46
+    # items with ¥ columns
+    heads = ["项目名称", "规格型号", "单位", "数量", "单价", "金额（¥）", "税率", "税额（¥）"]
+    widths = [118, 70, 34, 48, 70, 90, 40, 95]
+    amount = inv.shown_amount
+    rows = [
+        heads,
+        [
+            inv.item,
+            inv.spec,
+            inv.unit,
+            str(-inv.quantity if inv.red_of else inv.quantity),
+            _unit_price(inv).lstrip("-"),
+            fmt_money(amount, "yen_comma"),
+            _rate_pct(inv.rate),
+            fmt_money(inv.tax, "yen_comma"),
+        ],
+        ["合计", "", "", "", "", fmt_money(amount, "yen_comma"), "", fmt_money(inv.tax, "yen_comma")],
+    ]
+    y = s.table(x0, y, widths, rows, 22, 8, c, align=["left", "left", "center", "right", "right", "right", "center", "right"])
+    s.rect(x0, y, x1, y + 24, c, 0.6)
+    s.text(x0 + 8, y + 16, "价税合计", 9, c)
+    s.text(x0 + 80, y + 16, "（小写）", 8.5, c)
+    s.text(x0 + 118, y + 16, fmt_money(inv.total, "yen_comma"), 10)
+    s.text(x0 + 270, y + 16, "（大写）", 8.5, c)
+    s.text(x0 + 308, y + 16, printed_words(inv), 9.5)
+    y += 24
+    s.rect(x0, y, x1, y + 34, c, 0.6)
+    s.text(x0 + 8, y + 14, "备注", 9, c)
+    remark = "；".join(x for x in (red_remark(inv), inv.remark) if x)
+    if remark:
+        s.wrap(x0 + 50, y + 14, remark, 500, 7.5, 11)
+    s.text(40, 382, "开票人：", 9, c)
+    s.text(80, 382, inv.drawer, 9)
+    if not inv.red_of:
+        s.image(480, 336, 560, 392, small_seal(inv))
+    return Drawn(unseen_fields(inv), [s], {"qr_payload": payload})
+
+
+LAYOUTS = {
+    "shudian_special": _draw_shudian,
+    "legacy_e_normal": _draw_legacy,
+    "shudian_table": _draw_shudian_table,
+}
 
 
 def draw(doc: pymupdf.Document, inv: InvoiceData, layout: str) -> Drawn:

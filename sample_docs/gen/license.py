@@ -117,7 +117,62 @@ def _draw_fuben(doc: pymupdf.Document, c: Company) -> Drawn:
     return Drawn(_fields(c), [s])
 
 
-LAYOUTS = {"electronic": _draw_electronic, "fuben": _draw_fuben}
+# ---------------------------------------------------------------- unseen layout (helper H11)
+
+
+def _draw_zhengben(doc: pymupdf.Document, c: Company) -> Drawn:
+    """Landscape paper 正本: code in the top-left corner with （1-1）, one column of fields in the
+    order 名称/类型/住所/法定代表人/注册资本/成立日期/营业期限, capital as 人民币1000万元,
+    营业期限 may be 长期, 经营范围 in a box at the bottom, the issue date (not the founding date)
+    under 登记机关; 宋体 non-embedded."""
+    s = Sheet.new(doc, A4_LANDSCAPE, font="china-ss")
+    s.page.draw_rect(s.page.rect, color=None, fill=(1.0, 0.985, 0.96), width=0)
+    _frame(s, 24)
+    s.text(50, 62, "统一社会信用代码", 9, INK)
+    s.text(50, 78, c.credit_code, 11, INK)
+    s.text(50, 92, "（1-1）", 8, INK)
+    _emblem(s, 421, 78, 30)
+    s.text(421, 150, "营业执照", 38, GOLD, align="center")
+    cap_wan = (c.registered_capital / 10000).normalize()
+    term = f"{fmt_date(c.established)}至{fmt_date(c.term_end)}" if c.term_end else f"{fmt_date(c.established)}至长期"
+    rows = [
+        ("名称", c.name),
+        ("类型", c.company_type),
+        ("住所", c.address),
+        ("法定代表人", c.legal_rep),
+        ("注册资本", f"人民币{cap_wan:f}万元"),
+        ("成立日期", fmt_date(c.established)),
+        ("营业期限", term),
+    ]
+    y = 200
+    for lab, val in rows:
+        s.text(150, y, f"{lab}：", 11, INK)
+        s.text(250, y, val, 11, INK)
+        y += 26
+    s.rect(120, y - 8, 722, y + 76, INK, 0.5)
+    s.text(130, y + 10, "经营范围：", 10, INK)
+    s.wrap(200, y + 10, c.scope, 512, 9, 14, INK)
+    s.text(520, 530, "登记机关", 11, INK)
+    s.text(520, 550, c.authority, 10, INK)
+    s.text(560, 570, "2023年05月12日", 10, INK)
+    s.image(600, 470, 700, 570, seal(c.authority, "★", "", 180, seed=13))
+    f = {
+        "company_name": c.name,
+        "credit_code": c.credit_code,
+        "company_type": c.company_type,
+        "legal_representative": c.legal_rep,
+        "registered_capital": mstr(c.registered_capital),
+        "established_date": c.established.isoformat(),
+        "address": c.address,
+        "business_scope": c.scope,
+        "registration_authority": c.authority,
+    }
+    if c.term_end:
+        f["business_term_end"] = c.term_end.isoformat()
+    return Drawn(f, [s])
+
+
+LAYOUTS = {"electronic": _draw_electronic, "fuben": _draw_fuben, "zhengben": _draw_zhengben}
 
 
 def draw(doc: pymupdf.Document, c: Company, layout: str) -> Drawn:

@@ -52,15 +52,18 @@ class TestReportData:
 # ------------------------------------------------------------------ team
 
 
+_SONG = {"team_roster", "pledge_song"}  # unseen layouts (helper H11): non-embedded 宋体
+
+
 def _team(doc: pymupdf.Document, t: TeamData, layout: str) -> Drawn:
-    s = Sheet.new(doc, A4)
-    title = "研发团队情况表" if layout == "team_table" else "模型研发团队介绍"
+    s = Sheet.new(doc, A4, font="china-ss" if layout in _SONG else None)
+    title = {"team_table": "研发团队情况表", "team_roster": "核心研发人员名单"}.get(layout, "模型研发团队介绍")
     s.text(297, 80, title, 18, align="center")
     s.text(72, 115, f"申报单位：{t.company.name}", 10.5)
     y = s.wrap(
         72, 140, f"本单位{t.subject}研发团队共{len(t.members)}人，核心成员如下：", 451, 10.5, 18, indent=21
     )
-    if layout == "team_table":
+    if layout in ("team_table", "team_roster"):
         rows = [["序号", "姓名", "职务", "专业", "学历", "分工"]]
         rows += [[str(i), m.name, m.role, m.major, m.degree, m.duty] for i, m in enumerate(t.members, 1)]
         y = s.table(72, y, [34, 56, 80, 92, 42, 147], rows, 24, 9, align=["center"] * 5 + ["left"])
@@ -96,6 +99,14 @@ _PLEDGE_TEXTS = {
             "4. 所提交的申报材料真实、准确、完整，如有虚假，愿承担相应法律责任。",
         ],
     ),
+    "pledge_song": (
+        "无涉黑（失信）承诺",
+        [
+            "泉州市工业和信息化局：",
+            "我单位申报2024年省级人工智能产业发展项目，郑重承诺：本单位无涉黑涉恶违法行为，未被列入企业经营异常名录，"
+            "未被列入失信企业名单，运营和财务状况良好。以上承诺如有不实，本单位愿承担由此引起的一切法律责任。",
+        ],
+    ),
     "pledge_short": (
         "信用承诺书",
         [
@@ -110,7 +121,7 @@ _PLEDGE_TEXTS = {
 
 def _pledge(doc: pymupdf.Document, p: PledgeData, layout: str) -> Drawn:
     title, paras = _PLEDGE_TEXTS[layout]
-    s = Sheet.new(doc, A4)
+    s = Sheet.new(doc, A4, font="china-ss" if layout in _SONG else None)
     s.text(297, 100, title, 20, align="center")
     y = 150
     for i, para in enumerate(paras):
@@ -182,7 +193,7 @@ def _test_report(doc: pymupdf.Document, r: TestReportData, layout: str) -> Drawn
     return Drawn(fields, [cover, body])
 
 
-TEAM_LAYOUTS = ("team_table", "team_prose")
+TEAM_LAYOUTS = ("team_table", "team_prose", "team_roster")
 PLEDGE_LAYOUTS = tuple(_PLEDGE_TEXTS)
 TEST_LAYOUTS = ("lab_cover", "lab_plain")
 

@@ -45,6 +45,11 @@ class InvoiceData:
     machine_no: str = ""
     remark: str = ""
     drawer: str = "陈晓雯"
+    # additions for the unseen layouts and seeded defects (defaults keep the original output)
+    normal: bool = False  # 电子发票（普通发票） instead of the special invoice
+    red_of: str = ""  # red-letter (负数) invoice cancelling this invoice number
+    printed_amount: Decimal | None = None  # a wrongly printed 金额 (arithmetic defect)
+    printed_words: str = ""  # a wrongly printed 价税合计（大写） (words defect)
 
     @property
     def amount(self) -> Decimal:
@@ -53,6 +58,11 @@ class InvoiceData:
     @property
     def tax(self) -> Decimal:
         return self.total - self.amount
+
+    @property
+    def shown_amount(self) -> Decimal:
+        """金额 as printed (differs from ``amount`` only on a seeded arithmetic defect)."""
+        return self.amount if self.printed_amount is None else self.printed_amount
 
 
 @dataclass
@@ -98,3 +108,4 @@ class AuditData:
     total_assets: Decimal
     cpas: tuple[str, str] = ("林志远", "黄雅琴")
     fiscal_year: int = 2023
+    firm_code: str = ""  # 报告编码 / 防伪编码 (unseen layouts)
