@@ -225,6 +225,12 @@ def rule(rule_id: str) -> Callable[[RuleFunc], Rule]:
 # ---------------------------------------------------------------- context
 
 
+def _machine_read(fv: FieldValue) -> bool:
+    """Whether a value's confidence is a reading uncertainty (OCR), not exact digital text."""
+    method = fv.method or "ocr"
+    return not (method in {"text", "docx", "manual"} or method.startswith("structured"))
+
+
 @dataclass
 class Applicant:
     """Who applies: name and credit code from the form, falling back to the licence."""
@@ -335,13 +341,18 @@ class RuleContext:
             fv = self.licence.fields["company_name"]
             a.name, a.name_ref, a.name_fv = as_text(fv), ref(self.licence, "company_name"), fv
         code = as_code(self.declared("credit_code"))
+        lic_code = as_code(self.licence.fields.get("credit_code")) if self.licence is not None else None
+        if code and not _uscc.is_valid(code) and lic_code and _uscc.is_valid(lic_code):
+            # a mistyped code on the form: identify the applicant by the licence's valid code;
+            # the form's code is reported by identity.credit_code_valid / _match
+            code = None
         if code:
             a.credit_code, a.code_ref, a.code_fv = (
                 code,
                 self.declared_ref("credit_code"),
                 self.declared_fv("credit_code"),
             )
-        elif self.licence is not None and as_code(self.licence.fields.get("credit_code")):
+        elif self.licence is not None and lic_code:
             fv = self.licence.fields["credit_code"]
             a.credit_code, a.code_ref, a.code_fv = as_code(fv), ref(self.licence, "credit_code"), fv
         return a
@@ -388,7 +399,9 @@ class RuleContext:
         """Build a finding; a ``fail`` resting on a low-confidence value becomes ``review``."""
         if status == "fail":
             low = [
-                v.confidence for v in values if v is not None and v.confidence < self.policy.low_confidence
+                v.confidence
+                for v in values
+                if v is not None and v.confidence < self.policy.low_confidence and _machine_read(v)
             ]
             if low:
                 status = "review"
