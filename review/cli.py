@@ -241,8 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.WARNING))
+    from review.runtmp import private_tmpdir
+
     try:
-        return int(args.func(args))
+        with private_tmpdir():
+            return int(args.func(args))
     except KeyboardInterrupt:
         print("evreview：已中断", file=sys.stderr)
         return 130

@@ -1,0 +1,310 @@
+"""PDF reader (PyMuPDF): text layer where it is usable, OCR page by page where not.
+
+Coordinates: PDF points, origin top-left, in the frame of the page **as displayed**
+(``/Rotate`` applied, i.e. ``page.rect``). PyMuPDF extracts text in the unrotated
+frame; boxes are mapped through ``page.rotation_matrix``. If OCR finds that the
+displayed page is still sideways or upside down, the page is read turned upright
+and its boxes refer to that frame. In every case ``Page.rotation`` is the total
+clockwise rotation from the stored (unrotated) page, so rendering the page with
+``pymupdf_page.set_rotation(page.rotation)`` gives exactly the frame of the boxes
+(for OCR pages, up to the small deskew reported in ``meta["pages"]``).
+
+A page's text layer is judged unusable (→ OCR, ``Page.ocr_reason``) when:
+
+* it has no text (``OCR_NO_TEXT``);
+* it is garbled: glyphs without a Unicode mapping (U+FFFD, "(cid:"), private-use
+  characters, control characters or letters of scripts that never occur in these
+  documents (what fonts without ToUnicode produce) make up ≥ 10 % of the text
+  (``OCR_GARBLED``);
+* it covers a small part of a page that is mostly image, e.g. a scan with a tiny
+  text stamp (``OCR_SCANNED``).
+
+The check works on text already extracted, so it costs one regex pass per page;
+image placement is queried only for pages with little text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pymupdf
+
+from extractor.read import ReadContext, sha256_bytes
+from models.page import Line, Page, ReadResult, Word
+
+OCR_NO_TEXT = "无文字层"
+OCR_GARBLED = "文字层乱码"
+OCR_SCANNED = "扫描图像页"
+OCR_FORCED = "强制OCR"
+
+TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
+
+# Characters a Chinese/English evidence document may contain; anything else in a
+# text layer (U+FFFD, private use, C0 controls, Arabic/Syriac/... letters that
+# glyph ids of an unmapped CJK font turn into) counts as garbled.
+_BAD_CHAR = re.compile(
+    "[^\t\n\r\x20-\x7e\u00a0-\u024f\u02b0-\u02ff\u0370-\u03ff\u0400-\u045f\u1e00-\u1eff"
+    "\u2000-\u2bff\u2e80-\u9fff\uf900-\ufaff\ufb00-\ufb06\ufe10-\ufe1f\ufe30-\ufe6f"
+    "\uff00-\uffef\U00020000-\U0003134f]"
+)
+GARBLED_RATIO = 0.10
+SPARSE_TEXT_COVER = 0.10  # line boxes cover < 10 % of the page ...
+IMAGE_COVER = 0.50  # ... while images cover ≥ 50 %: treat as a scanned page
+# Word boxes (PyMuPDF "words") are attached only to text-layer lines holding visibly
+# separate pieces (a run of 2+ blanks, e.g. "2021      04     28"): building Word
+# objects for every line would cost more than the text extraction itself.
+WORDS_SEPARATOR = "  "
+
+
+def _error(name: str, data: bytes, msg: str) -> ReadResult:
+    return ReadResult(file=name, sha256=sha256_bytes(data), kind="pdf", errors=[msg])
+
+
+def read_pdf(data: bytes, name: str, ctx: ReadContext) -> ReadResult:
+    """Read a PDF's bytes into pages of positioned lines (see module doc)."""
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception:
+        return _error(name, data, "PDF 文件已损坏或格式不正确，无法打开")
+    with doc:
+        if doc.needs_pass and not doc.authenticate(""):
+            return _error(name, data, "PDF 已加密（需要密码），无法读取")
+        n = doc.page_count
+        if n == 0:
+            return _error(name, data, "PDF 中没有任何页面")
+        if n > ctx.limits.max_pages:
+            return _error(
+                name,
+                data,
+                f"PDF 共 {n} 页，超过单个文件页数上限 {ctx.limits.max_pages} 页（limits.max_pages）",
+            )
+        meta: dict[str, Any] = {"page_count": n}
+        meta.update({k: v for k, v in (doc.metadata or {}).items() if v and isinstance(v, str)})
+        result = ReadResult(file=name, sha256=sha256_bytes(data), kind="pdf", meta=meta)
+        page_meta: list[dict[str, Any]] = []
+        skipped: list[int] = []
+        for i in range(n):
+            try:
+                page = doc[i]
+                pg, info = _read_page(page, i + 1, ctx)
+            except Exception as exc:  # one broken page must not lose the others
+                pg = Page(number=i + 1, warnings=[f"第 {i + 1} 页无法读取（{type(exc).__name__}）"])
+                info = {}
+            if pg.method == "ocr" and not pg.lines and info.get("ocr_skipped"):
+                skipped.append(i + 1)
+            result.pages.append(pg)
+            extra = {k: v for k, v in info.items() if k != "ocr_skipped"}
+            if extra:
+                page_meta.append({"number": i + 1, **extra})
+        if page_meta:
+            result.meta["pages"] = page_meta
+        if skipped:
+            result.warnings.append(
+                f"第 {_ranges(skipped)} 页需要 OCR 识别，但 OCR 未启用或不可用，这些页面的文字未读取"
+            )
+        return result
+
+
+def _read_page(page: pymupdf.Page, number: int, ctx: ReadContext) -> tuple[Page, dict[str, Any]]:
+    tp = page.get_textpage(flags=TEXT_FLAGS)
+    raw = tp.extractDICT()
+    raw_lines: list[tuple[tuple[float, float, float, float], str, tuple[float, float], int, int]] = []
+    parts: list[str] = []
+    for bno, block in enumerate(raw["blocks"]):
+        for lno, line in enumerate(block.get("lines", ())):
+            text = "".join(s["text"] for s in line["spans"])
+            if text.strip():
+                raw_lines.append((line["bbox"], text, line["dir"], bno, lno))
+                parts.append(text)
+    reason = OCR_FORCED if ctx.force_ocr else _ocr_reason(page, raw, raw_lines, "".join(parts))
+    if reason is None:
+        words = _words(tp) if any(WORDS_SEPARATOR in rl[1].strip() for rl in raw_lines) else {}
+        return _text_page(page, number, raw_lines, words), {}
+    return _ocr_page(page, number, reason, ctx)
+
+
+def is_garbled(text: str) -> bool:
+    r"""Whether a page's extracted text is mostly glyphs without a usable Unicode mapping.
+
+    >>> is_garbled("统一社会信用代码：91330106599555490T 金额 ¥193.00")
+    False
+    >>> is_garbled("\ufffd\ufffd\ufffd\ufffd\ufffd 2017 10 06 \ufffd\ufffd")
+    True
+    >>> is_garbled("\ue000\ue001\ue002 193.00")  # private-use area
+    True
+    >>> is_garbled("ق\nࢵ\nᕹ\nӞ\nݎ\x03 \x03ᐥ 2017 10 06")  # glyph ids as letters of random scripts
+    True
+    >>> is_garbled("(cid:12)(cid:34)(cid:56) 2017")
+    True
+    >>> is_garbled("• 一、项目概况\uf0b7 二、建设内容 三、资金预算 四、绩效目标 五、进度安排")  # one symbol bullet
+    False
+    """
+    n = len(text) - text.count(" ") - text.count("\u3000") - text.count("\t") - text.count("\n")
+    if n <= 0:
+        return False
+    bad = len(_BAD_CHAR.findall(text)) + 4 * text.count("(cid:")
+    return (bad >= 3 and bad >= GARBLED_RATIO * n) or bad / n >= 0.5
+
+
+def _ocr_reason(page: pymupdf.Page, raw: dict[str, Any], raw_lines: list[Any], text: str) -> str | None:
+    if not text.strip():
+        return OCR_NO_TEXT
+    if is_garbled(text):
+        return OCR_GARBLED
+    area = (raw.get("width") or 0) * (raw.get("height") or 0)
+    if area <= 0:
+        return None
+    covered = sum((b[2] - b[0]) * (b[3] - b[1]) for b, *_ in raw_lines)
+    if covered < SPARSE_TEXT_COVER * area and page.get_images():
+        prect = pymupdf.Rect(0, 0, raw["width"], raw["height"])  # unrotated frame, like text
+        img_area = 0.0
+        for info in page.get_image_info():
+            r = pymupdf.Rect(info["bbox"]) & prect
+            if not r.is_empty:
+                img_area += r.width * r.height
+        if img_area >= IMAGE_COVER * prect.width * prect.height:
+            return OCR_SCANNED
+    return None
+
+
+def _words(tp: pymupdf.TextPage) -> dict[tuple[int, int], list[tuple[float, float, float, float, str]]]:
+    out: dict[tuple[int, int], list[tuple[float, float, float, float, str]]] = {}
+    for x0, y0, x1, y1, w, bno, lno, _ in tp.extractWORDS():
+        out.setdefault((bno, lno), []).append((x0, y0, x1, y1, w))
+    return out
+
+
+def _text_page(
+    page: pymupdf.Page,
+    number: int,
+    raw_lines: list[Any],
+    words: dict[tuple[int, int], list[tuple[float, float, float, float, str]]],
+) -> Page:
+    rot = page.rotation % 360
+    mat = page.rotation_matrix if rot else None
+    lines: list[Line] = []
+    prev: tuple[float, float, float, float] | None = None
+    prev_horizontal = False
+    for bbox, text, direction, bno, lno in raw_lines:
+        if mat is not None:
+            bbox = tuple(pymupdf.Rect(bbox) * mat)
+            dx, dy = direction
+            direction = (mat.a * dx + mat.c * dy, mat.b * dx + mat.d * dy)
+        horizontal = abs(direction[1]) < 0.02 and direction[0] > 0
+        lw = words.get((bno, lno), ()) if WORDS_SEPARATOR in text.strip() else ()
+        wl = (
+            [Word(text=w[4], bbox=tuple(pymupdf.Rect(w[:4]) * mat) if mat is not None else w[:4]) for w in lw]
+            if len(lw) > 1
+            else []
+        )
+        if (
+            prev is not None
+            and horizontal
+            and prev_horizontal
+            and len(text.strip()) <= 2
+            and _same_row(prev, bbox)
+        ):
+            # One glyph per text run (e.g. OFD→PDF converters): join the fragments of
+            # the printed line. Spacing between such glyphs says nothing about blanks,
+            # so nothing is inserted; blanks present in the PDF are kept.
+            last = lines[-1]
+            prev = (
+                min(prev[0], bbox[0]),
+                min(prev[1], bbox[1]),
+                max(prev[2], bbox[2]),
+                max(prev[3], bbox[3]),
+            )
+            last.text += text
+            last.bbox = prev
+            last.words.extend(wl)
+            continue
+        prev, prev_horizontal = bbox, horizontal
+        lines.append(Line(text=text, bbox=bbox, confidence=1.0, method="text", words=wl))
+    rect = page.rect
+    return Page(
+        number=number,
+        width=rect.width,
+        height=rect.height,
+        unit="pt",
+        method="text",
+        lines=lines,
+        rotation=rot,
+    )
+
+
+def _same_row(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Same baseline band, similar size, and ``b`` follows ``a`` closely."""
+    ha, hb = a[3] - a[1], b[3] - b[1]
+    if min(ha, hb) <= 0 or hb > 1.3 * ha or hb < 0.7 * ha:
+        return False
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    gap = b[0] - a[2]
+    return overlap >= 0.6 * min(ha, hb) and -0.3 * hb <= gap <= 2.0 * hb
+
+
+def render_page(page: pymupdf.Page, ctx: ReadContext) -> tuple[np.ndarray, float]:
+    """Render the displayed page to RGB pixels at ``ocr_dpi`` (lowered to respect
+    ``max_render_pixels``); returns the array and the zoom (pixels per point)."""
+    rect = page.rect
+    zoom = ctx.limits.ocr_dpi / 72.0
+    area = max(rect.width * rect.height, 1.0)
+    if area * zoom * zoom > ctx.limits.max_render_pixels:
+        zoom = math.sqrt(ctx.limits.max_render_pixels / area) * 0.995  # pixel rounding
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csRGB, alpha=False)
+    img = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width * 3]
+    img = img.reshape(pix.height, pix.width, 3)
+    return img, pix.width / max(rect.width, 1e-6)
+
+
+def _ocr_page(page: pymupdf.Page, number: int, reason: str, ctx: ReadContext) -> tuple[Page, dict[str, Any]]:
+    rect = page.rect
+    rot = page.rotation % 360
+    base = Page(
+        number=number,
+        width=rect.width,
+        height=rect.height,
+        unit="pt",
+        method="ocr",
+        ocr_reason=reason,
+        rotation=rot,
+    )
+    if not ctx.ocr_enabled:
+        base.warnings.append(f"本页需要 OCR 识别（{reason}），但 OCR 已关闭，文字未读取")
+        return base, {"ocr_skipped": True}
+    from extractor.ocr import get_engine, ocr_page
+
+    if not get_engine().is_available():
+        base.warnings.append(f"本页需要 OCR 识别（{reason}），但 OCR 引擎不可用，文字未读取")
+        return base, {"ocr_skipped": True}
+    img, zoom = render_page(page, ctx)
+    res = ocr_page(img, ctx)
+    k = 1.0 / zoom
+    lines = [
+        ln.model_copy(update={"bbox": tuple(v * k for v in ln.bbox)}) if ln.bbox else ln for ln in res.lines
+    ]
+    base.lines = lines
+    base.width, base.height = res.width * k, res.height * k
+    base.rotation = (rot + res.rotation) % 360
+    info = {"ocr_dpi": round(zoom * 72, 1), "skew": res.skew, "ocr_seconds": res.seconds}
+    return base, info
+
+
+def _ranges(nums: list[int]) -> str:
+    """Compact page list: [1, 2, 3, 5] → '1-3、5'.
+
+    >>> _ranges([1, 2, 3, 5, 7, 8])
+    '1-3、5、7-8'
+    """
+    out: list[str] = []
+    start = prev = nums[0]
+    for x in [*nums[1:], None]:
+        if x is not None and x == prev + 1:
+            prev = x
+            continue
+        out.append(f"{start}-{prev}" if prev != start else str(start))
+        if x is not None:
+            start = prev = x
+    return "、".join(out)

@@ -1,0 +1,18 @@
+"""Shared pytest fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# tests live in /work/main/tests, so parents[2] is /work
+REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
+
+
+@pytest.fixture(scope="session")
+def realdocs() -> Path:
+    """Folder of real public documents (read-only); skips when it is absent."""
+    if not REALDOCS.is_dir():
+        pytest.skip(f"real documents folder {REALDOCS} is absent")
+    return REALDOCS
