@@ -164,6 +164,16 @@ def extract_documents(read: ReadResult) -> list[Document]:
                 errors=list(read.errors) or ["文件中未读出任何文字"],
             )
         )
-    elif read.errors:
-        docs[0].errors = list(read.errors) + docs[0].errors
+    else:
+        if read.errors:
+            docs[0].errors = list(read.errors) + docs[0].errors
+        if read.warnings:
+            docs[0].warnings = list(read.warnings) + docs[0].warnings
+        # page-level problems (an undecodable page, OCR unavailable) belong to the document
+        # holding that page: its text is missing, so a reviewer must look
+        for doc in docs:
+            for n in doc.pages:
+                page = by_number.get(n)
+                if page is not None and page.warnings:
+                    doc.errors.extend(page.warnings)
     return docs

@@ -12,6 +12,8 @@ class Limits:
     max_pages: int = 2000  # pages per file
     max_render_pixels: int = 40_000_000  # rendered pixels per page before OCR
     max_image_pixels: int = 80_000_000  # decoded pixels of one image (Pillow bomb guard)
+    max_page_content_bytes: int = 16 * 1024 * 1024  # decompressed drawing instructions per PDF page
+    max_page_points: float = 14400.0  # PDF page side (the PDF spec's own maximum)
     ocr_dpi: int = 200  # rendering resolution for OCR of PDF pages
     max_zip_entries: int = 5000
     max_zip_total_bytes: int = 512 * 1024 * 1024  # declared uncompressed size of all members

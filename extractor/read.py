@@ -9,6 +9,7 @@ run it in an isolated worker process and cache the result by
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from models.page import ReadResult
 
 # Bump when reading or extraction changes in a way that alters results: the cache
 # key is sha256 + this version.
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 
 @dataclass
@@ -131,6 +132,9 @@ def _reader_for(kind: str) -> Callable[[bytes, str, ReadContext], ReadResult] | 
     return None
 
 
+# Unicode bidirectional controls: "invoice\u202efdp.exe" displays as "invoiceexe.pdf"
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
 KIND_LABELS = {
     "pdf": "PDF",
     "image": "图片",
@@ -187,6 +191,9 @@ def read_bytes(data: bytes, name: str, ctx: ReadContext | None = None) -> ReadRe
             errors=["无法识别的文件格式（支持 PDF、PNG/JPG/TIFF 图片、OFD、XML、DOCX）"],
         )
     warnings: list[str] = []
+    if BIDI_CONTROLS.search(name):
+        shown = BIDI_CONTROLS.sub(lambda m: f"<U+{ord(m.group()):04X}>", name)
+        warnings.append(f"文件名含有隐藏的文字方向控制字符，显示的名称和扩展名可能具有误导性（实际名称：{shown}）")
     ext_kind = EXT_KINDS.get(Path(name).suffix.lower())
     if ext_kind and ext_kind != kind:
         warnings.append(

@@ -221,7 +221,9 @@ class Document(_Model):
     method: str = "text"
     fields: dict[str, FieldValue] = Field(default_factory=dict)
     errors: list[str] = Field(default_factory=list)
-    # additions (allowed by the contract): classifier confidence and title
+    # additions (allowed by the contract): notes that need no decision (e.g. an extension
+    # that does not match the content), classifier confidence and title
+    warnings: list[str] = Field(default_factory=list)
     title: str | None = None
     classification_confidence: float | None = None
     line_items: list[dict[str, Any]] = Field(default_factory=list)

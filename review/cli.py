@@ -72,12 +72,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
     result = ExtractResult(file=str(path), documents=documents, errors=list(read.errors))
     if args.json:
         _write_text_atomic(Path(args.json), result.to_json())
-    readable = bool(read.pages) and not (read.errors and not any(p.lines for p in read.pages))
+    readable = any(p.lines for p in read.pages) or bool(read.structured)
     print(f"文件：{path.name}（{read.kind}，{len(read.pages)} 页，读取方式 {read.method}，OCR 调用 {read.ocr_calls} 次）")
     for msg in read.warnings:
         print(f"  注意：{msg}")
     for msg in read.errors:
         print(f"  错误：{msg}")
+    for page in read.pages:
+        for msg in page.warnings:
+            print(f"  第 {page.number} 页：{msg}")
     for doc in documents:
         label = DOC_TYPE_LABELS.get(doc.doc_type, doc.doc_type)
         print(f"- {label}（{doc.doc_type}） 页 {doc.pages} 方式 {doc.method}")
@@ -86,7 +89,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
             print(f"    {key}: {shown[:120]}  (第{fv.page}页, 置信度 {fv.confidence:.2f})")
     if not readable:
-        return _fail("文件无法读取：" + "；".join(read.errors or ["未读出任何文字"]))
+        page_msgs = [m for p in read.pages for m in p.warnings]
+        return _fail("文件无法读取：" + "；".join(read.errors or page_msgs or ["未读出任何文字"]))
     return EXIT_OK
 
 

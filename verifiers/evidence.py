@@ -26,11 +26,13 @@ def readable(ctx: RuleContext) -> list[Finding]:
         )
     if ctx.app.documents and not bad:
         files = sorted({d.file for d in ctx.app.documents})
+        notes = [f"{d.file}：{w}" for d in ctx.app.documents for w in d.warnings]
         out.append(
             ctx.finding(
                 "evidence.readable",
                 "pass",
-                f"共 {len(files)} 个文件、{len(ctx.app.documents)} 份材料均已读取",
+                f"共 {len(files)} 个文件、{len(ctx.app.documents)} 份材料均已读取"
+                + (f"（提示：{'；'.join(notes)}）" if notes else ""),
                 [doc_ref(d) for d in ctx.app.documents],
             )
         )

@@ -133,6 +133,9 @@ def image_page(arr: np.ndarray, number: int, ctx: ReadContext) -> tuple[Page, di
         page.warnings.append("图片需要 OCR 识别，但 OCR 引擎不可用，文字未读取")
         return page, {"ocr_skipped": True}
     res = ocr_page(arr, ctx)
+    from extractor.qr import decode_barcodes
+
+    page.barcodes = decode_barcodes(arr, rotation=res.rotation)
     page.lines = res.lines
     page.width, page.height = float(res.width), float(res.height)
     page.rotation = res.rotation

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 from typing import Any
 
 import numpy as np
@@ -84,12 +85,18 @@ def read_pdf(data: bytes, name: str, ctx: ReadContext) -> ReadResult:
         meta: dict[str, Any] = {"page_count": n}
         meta.update({k: v for k, v in (doc.metadata or {}).items() if v and isinstance(v, str)})
         result = ReadResult(file=name, sha256=sha256_bytes(data), kind="pdf", meta=meta)
+        # problems a reviewer must see even though the file was read
+        result.errors.extend(document_flags(doc, data))
         page_meta: list[dict[str, Any]] = []
         skipped: list[int] = []
         for i in range(n):
             try:
                 page = doc[i]
-                pg, info = _read_page(page, i + 1, ctx)
+                refused = _refuse_page(doc, page, ctx)
+                if refused:
+                    pg, info = Page(number=i + 1, warnings=[refused]), {}
+                else:
+                    pg, info = _read_page(page, i + 1, ctx)
             except Exception as exc:  # one broken page must not lose the others
                 pg = Page(number=i + 1, warnings=[f"第 {i + 1} 页无法读取（{type(exc).__name__}）"])
                 info = {}
@@ -108,6 +115,68 @@ def read_pdf(data: bytes, name: str, ctx: ReadContext) -> ReadResult:
         return result
 
 
+def document_flags(doc: pymupdf.Document, data: bytes) -> list[str]:
+    """Chinese notes on a PDF that was opened but needs a reviewer's eye."""
+    flags: list[str] = []
+    start = data.find(b"%PDF-")
+    if start > 0:
+        flags.append(f"PDF 文件头前有 {start} 字节多余数据，文件可能被改动或拼接，请与原件核对")
+    if doc.is_repaired:
+        flags.append("PDF 文件结构已损坏（交叉引用表或文件尾有误），已自动修复后读取，内容可能不完整，请与原件核对")
+    if (doc.metadata or {}).get("encryption"):
+        flags.append("PDF 设有权限密码（限制打印或复制），已按只读方式读取，请确认材料为原件")
+    n_files = doc.embfile_count()
+    if n_files:
+        flags.append(f"PDF 内嵌 {n_files} 个附件文件，未提取、未打开；如需核对请向申报单位索取原件")
+    if _has_javascript(doc):
+        flags.append("PDF 含 JavaScript 脚本，未执行；正常的申报材料不应包含脚本，请核实来源")
+    return flags
+
+
+def _has_javascript(doc: pymupdf.Document, max_objects: int = 200_000) -> bool:
+    for xref in range(1, min(doc.xref_length(), max_objects)):
+        try:
+            obj = doc.xref_object(xref, compressed=True)
+        except Exception:
+            continue
+        if "/JavaScript" in obj or "/JS" in obj:
+            return True
+    return False
+
+
+def _refuse_page(doc: pymupdf.Document, page: pymupdf.Page, ctx: ReadContext) -> str | None:
+    """A reason not to read this page at all (absurd size, runaway drawing instructions)."""
+    number = page.number + 1
+    rect = page.rect
+    side = ctx.limits.max_page_points
+    if rect.width > side or rect.height > side:
+        return (
+            f"第 {number} 页尺寸异常（{rect.width:,.0f}×{rect.height:,.0f} 磅，超过 {side:,.0f} 磅，"
+            "limits.max_page_points），未读取"
+        )
+    cap = ctx.limits.max_page_content_bytes
+    total = 0
+    for xref in page.get_contents():
+        raw = doc.xref_stream_raw(xref) or b""
+        filt = doc.xref_get_key(xref, "Filter")[1]
+        if "FlateDecode" in filt and "[" not in filt:
+            d = zlib.decompressobj()
+            try:
+                total += len(d.decompress(raw, max(cap - total, 1) + 1))
+            except zlib.error:
+                total += len(raw)
+            if d.unconsumed_tail:
+                total = cap + 1
+        else:
+            total += len(raw)
+        if total > cap:
+            return (
+                f"第 {number} 页绘图指令过多（解压后超过 {cap // (1024 * 1024)} MB，"
+                "limits.max_page_content_bytes），可能是恶意构造的文件，未读取"
+            )
+    return None
+
+
 def _read_page(page: pymupdf.Page, number: int, ctx: ReadContext) -> tuple[Page, dict[str, Any]]:
     tp = page.get_textpage(flags=TEXT_FLAGS)
     raw = tp.extractDICT()
@@ -122,7 +191,12 @@ def _read_page(page: pymupdf.Page, number: int, ctx: ReadContext) -> tuple[Page,
     reason = OCR_FORCED if ctx.force_ocr else _ocr_reason(page, raw, raw_lines, "".join(parts))
     if reason is None:
         words = _words(tp) if any(WORDS_SEPARATOR in rl[1].strip() for rl in raw_lines) else {}
-        return _text_page(page, number, raw_lines, words), {}
+        pg = _text_page(page, number, raw_lines, words)
+        from extractor.qr import decode_pdf_page_barcodes, page_wants_qr
+
+        if page_wants_qr(pg.text):
+            pg.barcodes = decode_pdf_page_barcodes(page)
+        return pg, {}
     return _ocr_page(page, number, reason, ctx)
 
 
@@ -279,9 +353,29 @@ def _ocr_page(page: pymupdf.Page, number: int, reason: str, ctx: ReadContext) ->
     if not get_engine().is_available():
         base.warnings.append(f"本页需要 OCR 识别（{reason}），但 OCR 引擎不可用，文字未读取")
         return base, {"ocr_skipped": True}
+    for info in page.get_images(full=True):
+        w, h = int(info[2] or 0), int(info[3] or 0)
+        if w * h > ctx.limits.max_image_pixels:
+            base.warnings.append(
+                f"第 {number} 页内嵌图片 {w}×{h} 像素，超过单张图片上限 {ctx.limits.max_image_pixels:,} 像素"
+                "（limits.max_image_pixels），可能是恶意构造的“解压炸弹”，未识别"
+            )
+            return base, {}
+    pymupdf.TOOLS.reset_mupdf_warnings()
     img, zoom = render_page(page, ctx)
+    broken = [
+        w for w in pymupdf.TOOLS.mupdf_warnings().splitlines() if re.search(r"error|cannot|malformed", w, re.I)
+    ]
+    if broken:
+        base.warnings.append(f"第 {number} 页图像数据损坏（{broken[0][:80]}），识别结果可能不完整，请与原件核对")
     res = ocr_page(img, ctx)
     k = 1.0 / zoom
+    from extractor.qr import decode_barcodes
+
+    base.barcodes = [
+        b.model_copy(update={"bbox": tuple(v * k for v in b.bbox) if b.bbox else None})
+        for b in decode_barcodes(img, rotation=res.rotation)
+    ]
     lines = [
         ln.model_copy(update={"bbox": tuple(v * k for v in ln.bbox)}) if ln.bbox else ln for ln in res.lines
     ]
