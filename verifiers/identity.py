@@ -152,6 +152,10 @@ def credit_code_match(ctx: RuleContext) -> list[Finding]:
     lic = ctx.licence
     if lic is not None and a.code_ref.file != lic.file and "credit_code" in lic.fields:
         targets.append((lic, "credit_code", "营业执照"))
+    form = ctx.form
+    if form is not None and a.code_ref.file != form.file and "credit_code" in form.fields:
+        # the applicant was identified by the licence (the form's code is mistyped)
+        targets.append((form, "credit_code", "申报表"))
     for doc in ctx.docs("invoice") + ctx.docs("contract"):
         _nk, ck, label = _party_fields(ctx, doc)
         if ck and ck in doc.fields:
