@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages.common import get_policy, get_renderer, reviewer, shown_errors, store_or_stop
+from extractor.normalize import mask_personal_data
 from models.contract import DIRECTION_LABELS, DOC_TYPE_LABELS, STATUS_LABELS, VERDICT_LABELS
 from review.pipeline import FORM_KEYS
 from review.service import (
@@ -77,7 +78,8 @@ with col_find:
             mark = ""
             if f.decision is not None:
                 mark = "　✔" + DECISION_LABELS[f.decision.decision]
-            text = f.finding.message if len(f.finding.message) <= 60 else f.finding.message[:58] + "…"
+            msg = mask_personal_data(f.finding.message)
+            text = msg if len(msg) <= 60 else msg[:58] + "…"
             return f"{STATUS_ICONS[s]}【{STATUS_LABELS[s]}】{text}{mark}"
 
         fid = st.radio(
@@ -91,7 +93,7 @@ with col_find:
     if chosen is not None:
         f = chosen.finding
         st.markdown(f"**{STATUS_LABELS[f.status]}** · `{f.rule}`")
-        st.write(f.message)
+        st.write(mask_personal_data(f.message))  # full values stay visible on the page image
         if chosen.decision is not None:
             d = chosen.decision
             st.caption(
@@ -245,9 +247,9 @@ with col_page:
         for b in here:
             if b.bbox:
                 n += 1
-                st.markdown(f"**{n}.** {b.label or '位置'}：`{b.value}`")
+                st.markdown(f"**{n}.** {b.label or '位置'}：`{mask_personal_data(str(b.value))}`")
             elif b.label:
-                st.markdown(f"· {b.label}：`{b.value}`（无位置信息）")
+                st.markdown(f"· {b.label}：`{mask_personal_data(str(b.value))}`（无位置信息）")
 
 # ------------------------------------------------------------------ corrections
 st.divider()
