@@ -6,7 +6,7 @@ PIP     = $(PY) -m pip
 STAMP   = $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: run test test-slow lint e2e bench samples clean venv
+.PHONY: run test test-slow lint e2e bench bench-batch samples clean venv
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+bench-batch: $(STAMP)
+	$(PY) bench/batch.py --quick

@@ -31,15 +31,9 @@ def get_store() -> Store:
 
 
 def _ui_reader() -> Any:
-    from review.render import plain_main
     from review.worker import IsolatedReader
 
-    class UIReader(IsolatedReader):
-        def _start(self) -> None:
-            with plain_main():  # don't let the spawned worker re-run the app script
-                super()._start()
-
-    return UIReader()
+    return IsolatedReader()
 
 
 class _LockedReader:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 import time
 from collections import Counter
@@ -139,7 +140,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from review.batch import run_batch
+    from review.batch import format_summary, run_batch
 
     root = Path(args.root)
     if not root.is_dir():
@@ -159,14 +160,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
             db=args.db,
             isolation=not args.no_isolation,
             show_progress=not args.quiet,
+            ocr_threads=args.ocr_threads,
         )
     except FileNotFoundError as exc:
         return _fail(str(exc))
-    counts = Counter(a["verdict"] for a in summary["applications"])
-    print(
-        f"完成：{len(summary['applications'])} 份申报，通过 {counts['pass']}，不通过 {counts['fail']}，"
-        f"需人工复核 {counts['review']}；用时 {summary.get('seconds', 0):.1f} 秒；结果目录 {args.out}"
-    )
+    print(format_summary(summary, args.out))
     return EXIT_OK
 
 
@@ -226,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--address", default=None, help="Ray 集群地址（--engine ray）")
     sp.add_argument("--direction", choices=directions, help=argparse.SUPPRESS)
     sp.add_argument("--policy", default=None, help="政策文件名或路径（默认 fujian-ai-2024）")
+    sp.add_argument("--ocr-threads", type=int, default=None, help="每个读取进程的 OCR 线程数（默认：多进程时为 1）")
     sp.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
     common(sp)
     cached(sp)
@@ -247,6 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.WARNING))
     from review.runtmp import private_tmpdir
 
+    def _stop(*_a: object) -> None:  # `kill` stops as cleanly as Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
     try:
         with private_tmpdir():
             return int(args.func(args))

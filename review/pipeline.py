@@ -112,28 +112,35 @@ def assemble(
     package_errors: list[str],
     direction_override: str | None = None,
     policy: Any | None = None,
+    documents: list[list[Document] | None] | None = None,
 ) -> ApplicationResult:
-    """Pure part of the pipeline: read files → documents → findings → verdict."""
+    """Pure part of the pipeline: read files → documents → findings → verdict.
+
+    ``documents`` (one entry per read, ``None`` where not done) carries documents that
+    were already extracted elsewhere (the batch's worker processes); the rest are
+    extracted here.
+    """
     from verifiers import load_policy, run_rules
 
-    documents: list[Document] = []
-    for fr in reads:
-        for doc in extract_documents(fr.result):
+    per_read = documents if documents is not None else [None] * len(reads)
+    docs_out: list[Document] = []
+    for fr, docs in zip(reads, per_read, strict=True):
+        for doc in docs if docs is not None else extract_documents(fr.result):
             doc.file = fr.rel
             for fv in doc.fields.values():
                 fv.file = None  # the document carries the file
-            documents.append(doc)
+            docs_out.append(doc)
     for msg in package_errors:
         # a member the package reader refused: kept as an unreadable "document"
-        documents.append(Document(file="（申报材料包）", sha256="", doc_type="other", errors=[msg]))
-    declared, _form = declared_from(documents)
+        docs_out.append(Document(file="（申报材料包）", sha256="", doc_type="other", errors=[msg]))
+    declared, _form = declared_from(docs_out)
     direction = direction_override or (str(declared["direction"]) if declared.get("direction") else None)
     policy = policy or load_policy(None)
     app = ApplicationResult(
         application_id=application_id,
         direction=direction,
         declared=declared,
-        documents=documents,
+        documents=docs_out,
         policy=getattr(policy, "name", None),
         extractor_version=EXTRACTOR_VERSION,
     )

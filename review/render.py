@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from review.worker import plain_main
+
 MAX_PX = 2000  # longest side of a rendered page, pixels
 DEFAULT_ZOOM = 2.0  # PDF points → pixels (144 dpi) before the max_px cap
 RENDER_MEMORY = 1536 * 1024 * 1024
@@ -204,29 +206,6 @@ def page_count(data: bytes) -> int:
 
 
 # ----------------------------------------------------------------- isolation
-
-
-@contextlib.contextmanager
-def plain_main() -> Any:
-    """Start spawned workers without re-running the caller's main script.
-
-    ``multiprocessing``'s spawn start method re-imports ``__main__`` from its ``__file__``
-    in the child. Under ``streamlit run`` (and AppTest) ``__main__`` is the app script, so
-    every worker start would run the whole app in the worker. For the moment of the start,
-    ``__main__`` is replaced with an empty module (the running script keeps its globals).
-    """
-    import sys
-    import types
-
-    main = sys.modules.get("__main__")
-    if main is None or getattr(main, "__spec__", None) is not None or not getattr(main, "__file__", None):
-        yield
-        return
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
 
 
 _CALLS = {"page": render_page, "crop": crop_evidence, "count": page_count}

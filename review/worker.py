@@ -15,7 +15,10 @@ import contextlib
 import multiprocessing as mp
 import os
 import signal
+import sys
 import time
+import types
+from collections.abc import Iterator
 from dataclasses import asdict
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -32,6 +35,7 @@ def _child_main(conn: Connection, limits_kw: dict, ocr_threads: int | None) -> N
     limits = Limits(**limits_kw)
     if ocr_threads:
         os.environ["EVREVIEW_OCR_THREADS"] = str(ocr_threads)
+        os.environ.setdefault("OMP_NUM_THREADS", str(ocr_threads))  # OpenCV/numpy helpers too
     try:
         import resource
 
@@ -46,11 +50,16 @@ def _child_main(conn: Connection, limits_kw: dict, ocr_threads: int | None) -> N
             return
         if msg is None:
             return
-        payload, name, force_ocr = msg
+        payload, name, force_ocr, opts = msg
         try:
             data = Path(payload).read_bytes() if isinstance(payload, str) else payload
             ctx = ReadContext(limits=limits, force_ocr=force_ocr)
-            result = read_bytes(data, name, ctx)
+            if opts:  # page ranges / split planning of large scans (review.batch)
+                from review.batch import read_part
+
+                result = read_part(data, name, ctx, opts)
+            else:
+                result = read_bytes(data, name, ctx)
         except MemoryError:
             result = ReadResult(
                 file=name,
@@ -62,6 +71,26 @@ def _child_main(conn: Connection, limits_kw: dict, ocr_threads: int | None) -> N
             conn.send(result)
         except (BrokenPipeError, OSError):
             return
+
+
+@contextlib.contextmanager
+def plain_main() -> Iterator[None]:
+    """Start spawned workers without re-running the caller's main script.
+
+    ``multiprocessing``'s spawn start method re-imports ``__main__`` from its ``__file__``
+    in the child. Under ``streamlit run`` (and AppTest) ``__main__`` is the app script, so
+    every worker start would run the whole app in the worker. For the moment of the start,
+    ``__main__`` is replaced with an empty module (the running script keeps its globals).
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None or not getattr(main, "__file__", None):
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 class IsolatedReader:
@@ -84,7 +113,8 @@ class IsolatedReader:
         proc = self._ctx.Process(
             target=_child_main, args=(child, asdict(self.limits), self.ocr_threads), daemon=True
         )
-        proc.start()
+        with plain_main():
+            proc.start()
         child.close()
         self._proc, self._conn = proc, parent
 
@@ -113,18 +143,36 @@ class IsolatedReader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def pid(self) -> int | None:
+        """Process id of the current worker process (None before the first read)."""
+        return self._proc.pid if self._proc is not None and self._proc.is_alive() else None
+
     # -- work ------------------------------------------------------------------
-    def read(self, data: bytes | None, name: str, path: str | Path | None = None, force_ocr: bool = False) -> ReadResult:
-        """Read one file (bytes, or a path the worker opens itself)."""
+    def read(
+        self,
+        data: bytes | None,
+        name: str,
+        path: str | Path | None = None,
+        force_ocr: bool = False,
+        opts: dict | None = None,
+    ) -> ReadResult:
+        """Read one file (bytes, or a path the worker opens itself).
+
+        ``opts`` (see ``review.batch.read_part``) reads a page range of a PDF or asks
+        for a split plan; ``opts["sha256"]`` spares hashing the bytes again.
+        """
         if self._proc is None or not self._proc.is_alive():
             self._start()
         assert self._conn is not None and self._proc is not None
         payload: bytes | str = str(path) if path is not None else (data or b"")
-        digest = sha256_bytes(data) if data is not None else sha256_bytes(Path(str(path)).read_bytes())
+        digest = (opts or {}).get("sha256") or (
+            sha256_bytes(data) if data is not None else sha256_bytes(Path(str(path)).read_bytes())
+        )
         timeout = self.limits.per_file_seconds
         started = time.monotonic()
         try:
-            self._conn.send((payload, name, force_ocr))
+            self._conn.send((payload, name, force_ocr, opts))
             if self._conn.poll(timeout):
                 result = self._conn.recv()
                 if isinstance(result, ReadResult):
@@ -169,10 +217,22 @@ class InProcessReader:
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits.from_env()
 
-    def read(self, data: bytes | None, name: str, path: str | Path | None = None, force_ocr: bool = False) -> ReadResult:
+    def read(
+        self,
+        data: bytes | None,
+        name: str,
+        path: str | Path | None = None,
+        force_ocr: bool = False,
+        opts: dict | None = None,
+    ) -> ReadResult:
         if data is None:
             data = Path(str(path)).read_bytes()
-        return read_bytes(data, name, ReadContext(limits=self.limits, force_ocr=force_ocr))
+        ctx = ReadContext(limits=self.limits, force_ocr=force_ocr)
+        if opts:
+            from review.batch import read_part
+
+            return read_part(data, name, ctx, opts)
+        return read_bytes(data, name, ctx)
 
     def close(self) -> None:
         pass

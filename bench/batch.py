@@ -1,0 +1,247 @@
+"""Batch benchmark: ``python bench/batch.py [--quick] [--bigscan N] [--keep DIR]``.
+
+Builds a synthetic intake (bench/make_intake.py) and prints, side by side:
+
+* text documents end to end (``run_batch``, default workers) in pages/s vs raw PyMuPDF
+  ``get_text`` on the same PDFs, and OCR pages on text-layer pages (must be 0);
+* seconds per scanned page in the batch (1 worker) vs a bare RapidOCR call on the same
+  rendered image with the same thread count;
+* workers × OCR threads (1×1, 1×2, 2×1) on scanned applications, in pages/s;
+* an unchanged re-run vs the first run;
+* peak RSS per reader worker (psutil, worker plus its children), and on one big
+  scanned PDF (read as page ranges by every worker).
+
+The full run takes about 10 minutes on an idle 2-core machine (OCR ≈ 2–5 s per page);
+``--quick`` about 3; ``--bigscan 200`` is the 200-page memory check (~8 minutes more).
+Every figure carries the 1-minute load average: on a shared machine compare only
+figures taken at similar load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from make_intake import build_intake  # noqa: E402
+
+from review.batch import JOURNAL_DIR, JOURNAL_NAME, default_workers, run_batch  # noqa: E402
+
+
+def _journal_times(out: Path) -> tuple[float, float, float, int]:
+    """(batch start, first done, last done, n done) of the last run in ``out``."""
+    recs = [
+        json.loads(line)
+        for line in (out / JOURNAL_DIR / JOURNAL_NAME).read_text().splitlines()
+        if line.strip()
+    ]
+    start = max(i for i, r in enumerate(recs) if r["event"] == "batch_start")
+    run = recs[start:]
+    done = [r["t"] for r in run if r["event"] == "done"]
+    return run[0]["t"], min(done), max(done), len(done)
+
+
+def batch_run(root: Path, work: Path, tag: str, **kw) -> dict:
+    out, db = work / f"out-{tag}", work / f"db-{tag}.sqlite"
+    shutil.rmtree(out, ignore_errors=True)
+    db.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    summary = run_batch(root, out, db=str(db), show_progress=False, **kw)
+    wall = time.perf_counter() - t0
+    st = summary["stats"]
+    t_start, t_first, t_last, n = _journal_times(out)
+    steady = (t_last - t_first) / (n - 1) if n > 1 else float("nan")  # s per application
+    return {
+        "wall": wall,
+        "stats": st,
+        "out": out,
+        "db": db,
+        "startup": t_first - t_start,
+        "steady_app_s": steady,
+        "n": n,
+    }
+
+
+def raw_get_text(root: Path) -> tuple[int, float]:
+    import pymupdf
+
+    t0 = time.perf_counter()
+    pages = 0
+    for f in sorted(root.rglob("*.pdf")):
+        with pymupdf.open(f) as doc:
+            for page in doc:
+                page.get_text()
+                pages += 1
+    return pages, time.perf_counter() - t0
+
+
+def bare_ocr_seconds(root: Path) -> tuple[int, float]:
+    """Bare RapidOCR (same models and thread setting as extractor.ocr) on the rendered pages."""
+    import pymupdf
+
+    from extractor.ocr import OcrEngine, _to_bgr
+    from extractor.read import ReadContext
+    from extractor.readers.pdf import render_page
+
+    engine = OcrEngine()
+    ocr = engine._load()  # the RapidOCR object itself
+    images = []
+    for f in sorted(root.rglob("*.pdf")):
+        with pymupdf.open(f) as doc:
+            for page in doc:
+                images.append(_to_bgr(render_page(page, ReadContext())[0]))
+    ocr(images[0])  # warm-up, like the batch's first page
+    t0 = time.perf_counter()
+    for img in images[1:]:
+        ocr(img)
+    return len(images) - 1, time.perf_counter() - t0
+
+
+def fmt_rss(st: dict) -> str:
+    vals = list(st.get("peak_rss_mb", {}).values())
+    return f"{max(vals):.0f} MB (workers: {', '.join(f'{v:.0f}' for v in vals)})" if vals else "n/a"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="evreview batch benchmark")
+    ap.add_argument("--quick", action="store_true", help="small intake (about 3 minutes)")
+    ap.add_argument(
+        "--bigscan",
+        type=int,
+        default=None,
+        help="pages of the big scanned PDF (default 60, quick 12; 200 for the memory check)",
+    )
+    ap.add_argument("--keep", default=None, help="build the intake here and keep it")
+    args = ap.parse_args(argv)
+    os.environ.pop("EVREVIEW_OCR_THREADS", None)
+    text_apps, scan_apps = (12, 4) if args.quick else (40, 8)
+    big_pages = args.bigscan if args.bigscan is not None else (12 if args.quick else 60)
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="evreview-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    ncpu = default_workers()
+    rows: list[tuple[str, str, str, str]] = []
+    t_bench = time.perf_counter()
+
+    def row(what: str, value: str, versus: str = "", verdict: str = "") -> None:
+        verdict = f"{verdict} [load {os.getloadavg()[0]:.1f}]".strip()
+        rows.append((what, value, versus, verdict))
+        print(f"  {what}: {value}  {versus}  {verdict}", flush=True)
+
+    print(f"building intake in {work} …", flush=True)
+    build_intake(work / "text", apps=text_apps, scanned_apps=0)
+    build_intake(work / "scan", apps=scan_apps, scanned_apps=scan_apps, scan_pages=1, text=False)
+    build_intake(work / "big", apps=0, scanned_apps=0, bigscan=big_pages)
+    # load this process's extraction/rules stack once, as a long-running CLI would
+    from review.batch import _warm_parent
+    from verifiers import DEFAULT_POLICY, load_policy
+
+    _warm_parent(load_policy(DEFAULT_POLICY))
+
+    # 1. text documents end to end vs raw PyMuPDF
+    raw_pages, raw_s = raw_get_text(work / "text")
+    text = batch_run(work / "text", work, "text")
+    st = text["stats"]
+    e2e = st["pages"] / text["wall"]
+    pages_per_app = st["pages"] / max(text["n"], 1)
+    steady = pages_per_app / text["steady_app_s"]
+    raw_rate = raw_pages / raw_s
+    row(
+        "text end to end",
+        f"{e2e:.1f} pages/s ({st['pages']} pages, {text['wall']:.1f} s, {st['workers']} workers)",
+        f"raw get_text {raw_rate:.0f} pages/s",
+        f"{e2e / raw_rate:.0%} (target ≥ 25%)",
+    )
+    row(
+        "text steady state (after start-up)",
+        f"{steady:.1f} pages/s (start-up {text['startup']:.1f} s)",
+        "",
+        f"{steady / raw_rate:.0%} of raw",
+    )
+    row(
+        "OCR pages among text-layer pages", str(st["ocr_pages"]), "", "OK" if st["ocr_pages"] == 0 else "FAIL"
+    )
+    row("peak RSS per worker (text)", fmt_rss(st))
+
+    # 2. unchanged re-run
+    t0 = time.perf_counter()
+    again = run_batch(work / "text", text["out"], db=str(text["db"]), show_progress=False)
+    rerun_s = time.perf_counter() - t0
+    row(
+        "unchanged re-run",
+        f"{rerun_s:.2f} s (first {text['wall']:.1f} s, {again['stats']['files_read']} files read)",
+        "",
+        f"{text['wall'] / rerun_s:.0f}× faster (target ≥ 50×)",
+    )
+
+    # 3. scanned pages: batch (1 worker, default threads) vs bare OCR
+    # bare OCR measured right before and after the batch run (the machine may be shared)
+    bare_n, bare_s = bare_ocr_seconds(work / "scan")
+    one = batch_run(work / "scan", work, "scan-1xdefault", workers=1)
+    bare_n2, bare_s2 = bare_ocr_seconds(work / "scan")
+    bare = (bare_s + bare_s2) / (bare_n + bare_n2)
+    per_page = one["steady_app_s"]
+    row(
+        "scanned page in the batch (1 worker, all threads)",
+        f"{per_page:.2f} s/page (steady)",
+        f"bare RapidOCR {bare:.2f} s/page ({bare_s / bare_n:.2f} before, {bare_s2 / bare_n2:.2f} after)",
+        f"{per_page / bare:.2f}× (target ≤ 1.10×)",
+    )
+
+    # 4. workers × OCR threads
+    combos = [(1, 1), (1, 2), (2, 1)] if ncpu >= 2 else [(1, 1)]
+    rates = {}
+    for w, t in combos:
+        r = batch_run(work / "scan", work, f"scan-{w}x{t}", workers=w, ocr_threads=t)
+        rates[(w, t)] = (scan_apps / r["wall"], 1 / r["steady_app_s"], r)
+        row(
+            f"scanned {w} worker(s) × {t} OCR thread(s)",
+            f"{scan_apps / r['wall']:.3f} pages/s overall, {1 / r['steady_app_s']:.3f} steady",
+            f"peak RSS {fmt_rss(r['stats'])}",
+        )
+    if (2, 1) in rates:
+        row(
+            "2 workers×1 thread vs 1×1",
+            f"{rates[(2, 1)][1] / rates[(1, 1)][1]:.2f}× steady, "
+            f"{rates[(2, 1)][0] / rates[(1, 1)][0]:.2f}× overall",
+            "",
+            "target ≥ 1.7×",
+        )
+        default = (min(ncpu, scan_apps), 1)
+        best = max(rates, key=lambda k: rates[k][0])
+        row(
+            "default (workers = cores, 1 thread each)",
+            f"{default[0]}×{default[1]}",
+            f"fastest overall: {best[0]}×{best[1]}",
+            "OK" if best == default else "not the fastest here",
+        )
+
+    # 5. one big scanned PDF: split into page ranges across all workers
+    big = batch_run(work / "big" / "_bigscan", work, "bigscan")
+    bst = big["stats"]
+    row(
+        f"big scan ({big_pages} pages, {bst['workers']} workers)",
+        f"{bst['ocr_pages'] / big['wall']:.3f} pages/s, {big['wall']:.0f} s, {bst['split_parts']} page ranges",
+        f"1×1 rate {rates[(1, 1)][1]:.3f} pages/s" if (1, 1) in rates else "",
+    )
+    row("peak RSS per worker (big scan)", fmt_rss(bst), "", "target ≤ 1536 MB")
+
+    print(f"\nbench took {time.perf_counter() - t_bench:.0f} s; intake in {work}\n")
+    width = max(len(r[0]) for r in rows)
+    for what, value, versus, verdict in rows:
+        print(f"{what:<{width}}  {value}  {versus}  {verdict}".rstrip())
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
