@@ -144,6 +144,9 @@ def _has_javascript(doc: pymupdf.Document, max_objects: int = 200_000) -> bool:
     return False
 
 
+DEFLATE_MAX_RATIO = 1032  # the deflate format's maximum expansion
+
+
 def _refuse_page(doc: pymupdf.Document, page: pymupdf.Page, ctx: ReadContext) -> str | None:
     """A reason not to read this page at all (absurd size, runaway drawing instructions)."""
     number = page.number + 1
@@ -160,6 +163,10 @@ def _refuse_page(doc: pymupdf.Document, page: pymupdf.Page, ctx: ReadContext) ->
         raw = doc.xref_stream_raw(xref) or b""
         filt = doc.xref_get_key(xref, "Filter")[1]
         if "FlateDecode" in filt and "[" not in filt:
+            if total + len(raw) * DEFLATE_MAX_RATIO <= cap:
+                # deflate cannot expand more than ~1032:1: small streams are safe unread
+                total += len(raw)
+                continue
             d = zlib.decompressobj()
             try:
                 total += len(d.decompress(raw, max(cap - total, 1) + 1))
