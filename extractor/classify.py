@@ -49,6 +49,9 @@ class TypeRule:
     labels: list[Kw]
     primary: bool = True  # titles of this type open a document
     one_per_page: bool = False  # every titled page is its own document
+    # a title phrase outside the title zone counts only on a heading-like line (contracts
+    # and receipts quote "增值税专用发票" in their sentences)
+    body_title_in_prose: bool = True
 
 
 RULES: dict[str, TypeRule] = {
@@ -90,12 +93,19 @@ RULES: dict[str, TypeRule] = {
                 2,
                 "服务合同",
             ),
+            # OCR: one wrong character in the title (服务协仪, 采购合问)
+            Kw(r"^.{0,24}服务协议", 2, "服务协议"),
+            Kw(r"^.{0,24}采购合同", 2, "采购合同"),
+            Kw(r"^.{0,24}租赁合同", 2, "租赁合同"),
         ],
         labels=[
             Kw(r"甲方", 2),
             Kw(r"乙方", 2),
             Kw(r"合同编号|协议编号|合同号", 3),
-            Kw(r"委托方|受托方|发包人|承包人|买方|卖方|采购方|供货方|需方|供方", 1.5),
+            Kw(
+                r"委托[方万人]|受托[方万人]|发包人|承包人|买方|卖方|采购方|供货方|需方|供方|服务方|承租方|出租方",
+                1.5,
+            ),
             Kw(r"违约", 1.5),
             Kw(r"双方", 1),
             Kw(r"签订|签署|签约", 1),
@@ -112,6 +122,7 @@ RULES: dict[str, TypeRule] = {
             ),
             Kw(r"发票$", 1, None),
         ],
+        body_title_in_prose=False,
         labels=[
             Kw(r"发票号码|发票号", 3),
             Kw(r"发票代码", 2),
@@ -341,10 +352,13 @@ def classify_page(page: Page) -> PageClass:
                     titles[dt] = (TITLE_ZONE_WEIGHT, t)
                 break
         else:
+            body = text
+            if not rule.body_title_in_prose:
+                body = "\n".join(t for t in (norm(ln.text) for ln in page.lines) if _title_like(t))
             for kw in rule.titles:
                 if kw.pattern.endswith("$") or kw.pattern.startswith("^"):
                     continue
-                if re.search(kw.pattern, text):
+                if re.search(kw.pattern, body):
                     s += kw.weight
                     h.append(f"正文:{kw.pattern.split('|')[0]}")
                     break

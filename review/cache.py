@@ -61,8 +61,8 @@ class ReadCache:
         return ReadResult.model_validate_json(zlib.decompress(row[0]))
 
     def put(self, result: ReadResult) -> None:
-        if result.meta.get("isolation_failure"):
-            return  # a timeout may be transient (load); don't pin it
+        if result.meta.get("isolation_failure") or result.meta.get("incomplete"):
+            return  # a timeout or a failed page may be transient (load, memory); don't pin it
         blob = zlib.compress(result.model_dump_json().encode("utf-8"), 6)
         with self._lock:
             self._conn.execute(

@@ -203,6 +203,8 @@ def evaluate_dir(root: Path, reader: Any, cache: Any = None, only: str | None = 
     truth_dir = root / "truth"
     apps_dir = root / "applications"
     for tfile in sorted(truth_dir.glob("*.json")):
+        if only and not tfile.stem.startswith(only):
+            continue
         if tfile.name.startswith("_"):  # _batch.json: batch expectations, not an application
             continue
         truth = json.loads(tfile.read_text(encoding="utf-8"))

@@ -214,3 +214,34 @@ def test_real_text_invoice_pdf():
     segs = classify_pages(read_path(path).pages)
     assert [(s.doc_type, s.pages) for s in segs] == [("invoice", [1])]
     assert segs[0].title == "电子发票(增值税专用发票)"
+
+
+def test_ocr_noisy_contract_is_a_contract_not_an_invoice():
+    # OCR garbles the title (协议→协仪), a label (编号→编亏) and a party label (委托方→委托万);
+    # the prose quotes 增值税发票 and prints a taxpayer id, which must not make it an invoice
+    body = [
+        "协议编亏：LGSL-2023-0388",
+        "委托万：泉州海丝智能科技有限公司",
+        "纳税人识别号：91350582MA7CQNRTXP",
+        "受托方：上海临港算力网络有限公司",
+        "鉴于委托方从事大模型研发，需要租用高性能GPU服务器资源；受托方具备提供人工智能算",
+        "力服务的能力。双方本着平等互利的原则，订立本协议。",
+        "协议价款合计贰拾伍万元整（¥250000.00），已含6%增值税。",
+        "受托方应在收到款项后开具合法有效的增值税发票。",
+    ]
+    p1 = _page(1, "GPU算力服务协仪", body, ocr=True)
+    pc = classify_page(p1)
+    assert pc.doc_type == "contract", pc.scores
+    assert pc.scores["invoice"] < 4
+    p2 = _page(2, None, ["委托方（盖章）：泉州海丝智能科技有限公司", "签订日期：2023年4月3日"], ocr=True)
+    segs = classify_pages([p1, p2])
+    assert [(s.doc_type, s.pages) for s in segs] == [("contract", [1, 2])]
+
+
+def test_invoice_title_on_a_heading_line_outside_the_title_zone_still_counts():
+    # a receipt-sized invoice image: the title sits low on the page, as its own line
+    lines = [Line(text="发票号码：24352000000012345678", bbox=(300, 600, 560, 612))]
+    lines.append(Line(text="电子发票（普通发票）", bbox=(200, 300, 400, 320)))
+    lines.append(Line(text="价税合计（大写）叁拾陆万圆整", bbox=(40, 700, 400, 712)))
+    p = Page(number=1, width=595, height=842, lines=lines)
+    assert classify_page(p).doc_type == "invoice"

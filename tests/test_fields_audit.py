@@ -126,7 +126,7 @@ def _check_report(f: dict) -> None:
     assert f["audit_firm"].value == "福建华审会计师事务所(特殊普通合伙)"
     assert f["report_no"].value == "闽华审字[2024]第0123号"
     assert f["report_date"].value == date(2024, 3, 15)
-    assert f["opinion"].value == "无保留意见"
+    assert f["opinion"].value == "标准无保留意见"
 
 
 @pytest.mark.parametrize("inline", [True, False])
@@ -192,7 +192,7 @@ def test_opinion_variants(paragraph, expected):
 
 def test_boilerplate_non_unqualified_is_not_qualified():
     f = extract([_page(OPINION_PAGE)])
-    assert f["opinion"].value == "无保留意见"
+    assert f["opinion"].value == "标准无保留意见"
 
 
 def test_ocr_noise_report_number_brackets_and_year_label():
@@ -268,7 +268,7 @@ def test_docx_statement_cells():
     assert f["rd_expense"].value == Decimal("600000.00")
     assert f["net_profit"].value == Decimal("800000.00")
     assert f["revenue"].source_text == "5,000,000.00" and f["revenue"].bbox is None
-    assert f["opinion"].value == "无保留意见"
+    assert f["opinion"].value == "标准无保留意见"
 
 
 def test_empty_and_unrelated_pages():
@@ -293,3 +293,25 @@ def test_real_scanned_capital_verification_report(realdocs):
     assert f["audit_firm"].confidence <= 0.7
     assert f["report_no"].method == "ocr" and f["report_no"].bbox is not None
     assert "opinion" not in f
+
+
+@pytest.mark.parametrize(
+    "signature,firm",
+    [
+        ("福建闽泉会计师事务所有限公司", "福建闽泉会计师事务所有限公司"),
+        ("泉州正信会计师事务所 有限公司", "泉州正信会计师事务所有限公司"),
+        ("厦门天健会计师事务所（特殊普通合伙）", "厦门天健会计师事务所(特殊普通合伙)"),
+        ("中兴信会计师事务所有限责任公司", "中兴信会计师事务所有限责任公司"),
+    ],
+)
+def test_audit_firm_keeps_legal_form_after_shiwusuo(signature, firm):
+    lines = [
+        "审计报告",
+        "我们审计了甲乙科技有限公司财务报表。",
+        "我们认为，后附的财务报表在所有重大方面按照企业会计准则的规定编制，公允反映了财务状况。",
+        signature,
+        "中国·福州 2024年3月15日",
+    ]
+    f = extract([_page(lines)])
+    assert f["audit_firm"].value == firm
+    assert f["opinion"].value == "标准无保留意见"

@@ -278,6 +278,10 @@ def test_pledge_fields():
     assert f["company_name"].value == "泉州智算科技有限公司"
     assert f["sign_date"].value == date(2024, 6, 1)
     assert f["title"].page == 2 and f["title"].confidence == pytest.approx(0.9)
+    assert "legal_representative" not in f  # the signature line is blank
+    lines[3] = "法定代表人（签字）：林志强"
+    f = T.extract([_ocr_page(lines, 2)])
+    assert f["legal_representative"].value == "林志强"
 
 
 def test_test_report_and_team_table():
@@ -314,3 +318,154 @@ def test_other_empty_pages():
     assert T.extract([]) == {}
     assert T.extract([Page(number=1)]) == {}
     assert extract([Page(number=1)]) == {}
+
+
+# ----------------------------------------------------------------- positioned tables / prose
+
+
+def _pos_page(cells: list[tuple[str, float, float]], width: float = 595, height: float = 842) -> Page:
+    """Positioned text lines: (text, x0, y0), glyphs 10 pt wide, 12 pt high."""
+    return Page(
+        number=1,
+        width=width,
+        height=height,
+        lines=[Line(text=t, bbox=(x, y, x + 10 * len(t), y + 12)) for t, x, y in cells],
+    )
+
+
+def test_gpu_config_table_row_beats_prose_mention():
+    # the prose names the model without memory; the configuration table (header row with
+    # a 数量 column) gives memory and the card count of the row
+    page = _pos_page(
+        [
+            ("算力服务合同", 240, 70),
+            ("服务内容：提供某品牌A800 GPU服务器算力资源。", 90, 300),
+            ("产品类型", 100, 360), ("显卡机型配置", 200, 360), ("数量", 313, 360), ("用量（卡时）", 365, 360),
+            ("GPU云算力租赁服务", 60, 382), ("NVIDIA A800 80G", 190, 382), ("8卡", 315, 382), ("24000", 379, 382),
+        ]
+    )  # fmt: skip
+    f = extract([page])
+    assert f["gpu_model"].value == "NVIDIA A800 80G"
+    assert f["gpu_count"].value == 8
+    assert f["gpu_count"].bbox == [315.0, 382.0, 335.0, 394.0]
+
+
+def test_gpu_brand_from_another_mention_and_unitless_count_column():
+    page = _pos_page(
+        [
+            ("GPU服务器租赁合同", 240, 70),
+            ("乙方提供NVIDIA A100 GPU云主机。", 90, 300),
+            ("型号", 100, 360), ("台数", 300, 360), ("单价", 400, 360),
+            ("A100 40G", 100, 382), ("4", 305, 382), ("1000.00", 400, 382),
+        ]
+    )  # fmt: skip
+    f = extract([page])
+    assert f["gpu_model"].value == "NVIDIA A100 40G"
+    assert f["gpu_count"].value == 4
+
+
+def test_gpu_model_with_memory_suffix_and_multiplier():
+    f = extract([_ocr_page(["算力服务合同", "显卡配置：A800-80G×8"])])
+    assert f["gpu_model"].value == "A800 80G"
+    assert f["gpu_count"].value == 8
+
+
+def test_contract_no_that_contains_a_date():
+    f = extract([_ocr_page(["合同编号：YQ-HT-20230612", "算力服务合同"])])
+    assert f["contract_no"].value == "YQ-HT-20230612"
+    f = extract([_ocr_page(["算力服务合同", "编号：2023年6月12日"])])
+    assert "contract_no" not in f
+
+
+def test_service_content_full_sentence_and_wrapped_line():
+    page = _pos_page(
+        [
+            ("算力服务合同", 240, 70),
+            ("服务内容：A800 GPU集群算力及高速存储服务，用于城市治理大模型训练，含运维与", 72, 300),
+            ("技术支持。具体配置如下：", 72, 318),
+            ("第二条 服务期间", 72, 340),
+            ("自2023年4月10日至2024年4月9日。", 90, 358),
+        ],
+        width=900,
+    )
+    f = extract([page])
+    assert (
+        f["service_content"].value == "A800 GPU集群算力及高速存储服务,用于城市治理大模型训练,含运维与技术支持"
+    )
+    assert (f["service_start"].value, f["service_end"].value) == (date(2023, 4, 10), date(2024, 4, 9))
+
+
+def test_service_content_in_prose_beats_heading_paragraph():
+    lines = [
+        "GPU算力服务协议",
+        "一、服务内容",
+        "受托方向委托方提供裸金属GPU服务器租用，每台8卡，约定",
+        "用量10000卡时，服务内容为多模态模型训练算力资源及运维保障。",
+    ]
+    f = extract([_ocr_page(lines)])
+    assert f["service_content"].value == "多模态模型训练算力资源及运维保障"
+    # without the explicit phrase, the heading's paragraph is the content
+    f = extract([_ocr_page(lines[:3])])
+    assert f["service_content"].value.startswith("受托方向委托方提供裸金属GPU服务器租用")
+
+
+def test_team_members_positioned_table_and_numbered_prose():
+    page = _pos_page(
+        [
+            ("研发团队情况表", 234, 61),
+            ("申报单位：甲乙科技有限公司", 72, 104),
+            ("序号", 80, 164), ("姓名", 125, 164), ("职务", 193, 164),
+            ("1", 87, 188), ("林志强", 120, 188), ("总经理", 189, 188),
+            ("2", 87, 212), ("陈思远", 120, 212), ("首席科学家", 180, 212),
+            ("甲乙科技有限公司（盖章）", 330, 351),
+        ]
+    )  # fmt: skip
+    f = extract_fields("team_material", [page])
+    assert f["members"].value == ["林志强", "陈思远"]
+    assert f["member_count"].value == 2
+    assert f["company_name"].value == "甲乙科技有限公司"
+    lines = [
+        "模型研发团队介绍",
+        "本单位研发团队共2人，核心成员如下：",
+        "1. 黄建华，总经理，硕士，负责项目统筹。",
+        "2. 王一鸣，技术总监，博士，负责模型设计。",
+        "丙丁智能科技有限公司（盖章）",
+    ]
+    f = extract_fields("team_material", [_ocr_page(lines)])
+    assert f["members"].value == ["黄建华", "王一鸣"]
+    assert f["company_name"].value == "丙丁智能科技有限公司"
+
+
+def test_test_report_cover_fields():
+    cover = _pos_page(
+        [
+            ("报告编号：HX-2023-0735", 353, 60),
+            ("检验检测报告", 213, 171),
+            ("产品名称", 130, 316), ("：边缘智能巡检终端", 205, 316),
+            ("委托单位", 130, 396), ("：甲乙智能装备有限公司", 205, 396),
+            ("福建某某产品检测中心有限公司", 177, 684),
+            ("2023年07月20日", 253, 717),
+        ]
+    )  # fmt: skip
+    results = _pos_page([("单项结论", 475, 119), ("检验结论：经检验，所检项目均符合技术要求。", 72, 287)])
+    results.number = 2
+    f = extract_fields("test_report", [cover, results])
+    assert f["client_name"].value == "甲乙智能装备有限公司"
+    assert f["test_org"].value == "福建某某产品检测中心有限公司"
+    assert f["issue_date"].value == date(2023, 7, 20)
+    assert f["conclusion"].value == "经检验,所检项目均符合技术要求。"
+    assert f["conclusion"].page == 2
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["技术服务合同", "甲    方：泉州智算科技有限公司", "乙    方：北京智算云科技有限公司"],
+        ["技术服务合同", "甲方", "泉州智算科技有限公司", "乙方", "北京智算云科技有限公司"],
+        ["设备买卖合同", "买受人：泉州智算科技有限公司", "出卖人：北京智算云科技有限公司"],
+    ],
+)
+def test_party_labels_spaced_heading_and_civil_code_terms(lines):
+    f = extract([_ocr_page(lines)])
+    assert f["buyer_name"].value == "泉州智算科技有限公司"
+    assert f["seller_name"].value == "北京智算云科技有限公司"

@@ -403,3 +403,105 @@ def test_speed_docx_form():
         extract(pages)
     per_call = (time.perf_counter() - t0) / 10
     assert per_call < 0.2, per_call
+
+
+# ----------------------------------------------------------------- row-bound phones, names
+
+
+def _docx_rows(rows: list[list[str]], before: list[str] = (), after: list[str] = ()) -> Page:
+    lines = [Line(text=t, method="docx") for t in before]
+    for r, row in enumerate(rows):
+        lines += [Line(text=t, method="docx", table=0, row=r, col=c) for c, t in enumerate(row) if t]
+    lines += [Line(text=t, method="docx") for t in after]
+    return Page(number=1, unit="none", method="docx", lines=lines)
+
+
+def test_phone_of_the_persons_row_docx():
+    # the legal representative's phone is labelled 法人电话; the contact's 手机
+    p = _docx_rows(
+        [
+            ["单位全称", "甲乙科技有限公司"],
+            ["联系人", "郑丽娟", "手机", "13800595302"],
+            ["法人代表", "王振东", "法人电话", "13800595301"],
+        ]
+    )
+    f = extract([p])
+    assert f["legal_rep_phone"].value == "13800595301"
+    assert f["contact_phone"].value == "13800595302"
+    assert f["legal_representative"].value == "王振东"
+
+
+def test_phone_of_the_persons_row_positioned():
+    # 联系电话 is printed on the contact's row, 手机 on the legal representative's row:
+    # each phone belongs to the person on its row, whatever the label says
+    def ln(t, x, y):
+        return Line(text=t, bbox=(x, y, x + 10 * len(t), y + 12))
+
+    p = Page(
+        number=1,
+        width=595,
+        height=842,
+        lines=[
+            ln("联系人", 60, 100), ln("陈雅琳", 150, 100), ln("联系电话", 300, 100), ln("0595-22334455", 400, 100),
+            ln("法定代表人", 60, 130), ln("林志强", 150, 130), ln("手机", 300, 130), ln("13912345678", 400, 130),
+        ],
+    )  # fmt: skip
+    f = extract([p])
+    assert f["legal_rep_phone"].value == "13912345678"
+    assert f["contact_phone"].value == "0595-22334455"
+    assert f["legal_rep_phone"].bbox == [400.0, 130.0, 510.0, 142.0]
+
+
+def test_project_name_from_intro_first_clause_and_heading():
+    f = extract(
+        [_docx_rows([["项目介绍", "软件优质产品方向： 一、产品简介：星云视觉质检平台V3.0，基于深度学习。"]])]
+    )
+    assert f["project_name"].value == "星云视觉质检平台V3.0"
+    f = extract([_docx_rows([["项目介绍", "一、场景简介：本场景面向纺织印染，总投资460万元。"]])])
+    assert "project_name" not in f  # a sentence is not a name
+    f = extract([_docx_rows([["项目介绍", "港口智慧调度平台\n一、场景功能概况：以AI替代人工调度。"]])])
+    assert f["project_name"].value == "港口智慧调度平台"
+
+
+def test_consortium_members_numbered_lines_and_legal_form():
+    p = _docx_rows(
+        [
+            [
+                "项目介绍",
+                "一、场景简介：场景名称：验布场景，联合体成员：甲乙科技有限公司、泉州海丝工业互联网研究院有限公司。",
+            ]
+        ]
+    )
+    f = extract([p])
+    assert f["consortium_members"].value == ["甲乙科技有限公司", "泉州海丝工业互联网研究院有限公司"]
+    p = _docx_rows(
+        [],
+        after=[
+            "联合体成员单位：",
+            "1. 泉州云织智能科技有限公司（牵头单位）",
+            "2. 石狮市华锦纺织有限公司",
+            "3. 泉州海丝工业互联网研究院有限公司",
+            "附件清单",
+        ],
+    )
+    f = extract([p])
+    assert f["consortium_members"].value == [
+        "泉州云织智能科技有限公司",
+        "石狮市华锦纺织有限公司",
+        "泉州海丝工业互联网研究院有限公司",
+    ]
+
+
+def test_name_labels_with_xingming_suffix():
+    p = _docx_rows(
+        [
+            ["企业名称", "甲乙科技有限公司"],
+            ["法定代表人姓名", "王振东", "法定代表人手机", "13800595301"],
+            ["联系人姓名", "郑丽娟", "联系人手机", "13800595302"],
+        ]
+    )
+    f = extract([p])
+    assert f["legal_representative"].value == "王振东"
+    assert f["contact_name"].value == "郑丽娟"
+    assert f["legal_rep_phone"].value == "13800595301"
+    assert f["contact_phone"].value == "13800595302"

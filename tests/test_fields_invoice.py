@@ -356,3 +356,14 @@ def test_normalize_kind():
 def test_empty_input():
     assert extract([]) == {}
     assert extract([Page(number=1)]) == {}
+
+
+def test_title_split_into_two_ocr_lines_with_a_lost_bracket():
+    # OCR reads the 数电票 title as two boxes and drops the opening bracket; the number
+    # label follows on the same row
+    rows = [r for r in SHUDIAN_OCR if not r[0].startswith(("电子发票", "发票号码"))]
+    rows += [("电子发票", 150, 12), ("增值税专用发票）", 190, 10), ("发票号码:24352000000012345678", 270, 12)]
+    fields = extract([_page(rows, ocr=True)])
+    assert fields["invoice_kind"].value == "电子发票（增值税专用发票）"
+    assert fields["invoice_number"].value == "24352000000012345678"
+    assert normalize_kind("电子发票普通发票)") == "电子发票（普通发票）"

@@ -52,7 +52,9 @@ def test_compound_labels_same_line():
     assert f["pay_date"].value == date(2023, 3, 1)
     assert f["purpose"].value == "算力服务费"
     assert f["serial_no"].value == "0030-2023-0301-8888"
-    assert f["bank_name"].value == "中国工商银行泉州分行"
+    # bank_name is the issuing bank (title); the branch stays in payer_bank
+    assert f["bank_name"].value == "中国工商银行"
+    assert f["payer_bank"].value == "中国工商银行泉州分行"
     assert f["payer_name"].page == 1 and f["payer_name"].bbox is not None
     assert "付款人户名" in f["payer_name"].source_text
 
@@ -163,3 +165,92 @@ def test_absent_fields_are_absent():
     f = extract([_page([("某某银行电子回单", 100, 10), ("备注：无", 20, 40)])])
     assert "payer_name" not in f and "amount" not in f
     assert extract([]) == {}
+
+
+def _glyph_column(word: str, x: float, y: float, step: float = 11) -> list[Line]:
+    """A vertical label, one glyph per line, glyph boxes 12 pt high overlapping by 1 pt."""
+    return [Line(text=ch, bbox=(x, y + k * step, x + 10, y + k * step + 12)) for k, ch in enumerate(word)]
+
+
+def test_vertical_column_labels_side_by_side_with_overlapping_glyphs():
+    # 付|款|人 and 收|款|人 printed vertically at the left of each half, with
+    # 户名/账号/开户银行 rows beside them; the receipt number is printed above the grid
+    rows = [
+        ("某某银行网上银行电子回单", 180, 20),
+        ("电子回单号码：125500001111", 40, 55),
+        ("户名", 60, 80), ("甲乙科技有限公司", 100, 80),
+        ("账号", 60, 100), ("6222000011112222333", 100, 100),
+        ("开户银行", 60, 120), ("某某银行泉州丰泽支行", 100, 120),
+        ("户名", 330, 80), ("丙丁数据有限公司", 370, 80),
+        ("账号", 330, 100), ("2291000022223333444", 370, 100),
+        ("开户银行", 330, 120), ("另一银行北京中关村支行", 370, 120),
+        ("金额", 36, 145), ("¥180,000.00元", 100, 145),
+        ("交易流水号", 36, 165), ("39200132380030637846", 100, 165),
+    ]  # fmt: skip
+    p = _page(rows)
+    p.lines += _glyph_column("付款人", 36, 88) + _glyph_column("收款人", 304, 88)
+    f = extract([p])
+    assert f["payer_name"].value == "甲乙科技有限公司"
+    assert f["payer_account"].value == "6222000011112222333"
+    assert f["payee_name"].value == "丙丁数据有限公司"
+    assert f["payee_account"].value == "2291000022223333444"
+    assert f["payer_bank"].value == "某某银行泉州丰泽支行"
+    assert f["payee_bank"].value == "另一银行北京中关村支行"
+    # 交易流水号 wins over the receipt number printed first
+    assert f["serial_no"].value == "39200132380030637846"
+    assert f["bank_name"].value == "某某银行"
+
+
+def test_serial_falls_back_to_receipt_number_and_bank_to_payer_branch():
+    p = _page(
+        [
+            ("回单编号：HD20240001", 20, 20),
+            ("付款人名称：甲科技有限公司", 20, 40),
+            ("付款人开户行：中国建设银行股份有限公司晋江支行", 20, 55),
+            ("金额：¥1,000.00", 20, 70),
+        ]
+    )
+    f = extract([p])
+    assert f["serial_no"].value == "HD20240001"
+    assert f["bank_name"].value == "中国建设银行"
+    assert f["payer_bank"].value.startswith("中国建设银行")
+
+
+def test_column_headers_with_shared_row_labels():
+    # 付款人 | 收款人 head two value columns; 户名/账号/开户行 label the rows once, at the left
+    p = _page(
+        [
+            ("某某银行转账凭证", 200, 10),
+            ("付款人", 150, 40), ("收款人", 380, 40),
+            ("户名", 20, 60), ("甲乙科技有限公司", 150, 60), ("丙丁数据有限公司", 380, 60),
+            ("账号", 20, 80), ("1408010109001234567", 150, 80), ("1100223344556677", 380, 80),
+            ("开户行", 20, 100), ("某某银行泉州分行", 150, 100), ("另一银行厦门支行", 380, 100),
+            ("金额", 20, 120), ("¥5,000.00", 150, 120),
+        ],
+        width=700,
+    )  # fmt: skip
+    f = extract([p])
+    assert f["payer_name"].value == "甲乙科技有限公司"
+    assert f["payee_name"].value == "丙丁数据有限公司"
+    assert f["payer_account"].value == "1408010109001234567"
+    assert f["payee_account"].value == "1100223344556677"
+    assert f["payee_bank"].value == "另一银行厦门支行"
+    assert f["bank_name"].value == "某某银行"
+
+
+def test_header_row_with_values_in_the_row_below():
+    p = _page(
+        [
+            ("付款人名称", 20, 40), ("付款账号", 160, 40), ("收款人名称", 300, 40), ("收款账号", 450, 40),
+            ("甲乙科技有限公司", 20, 55), ("6222000011112222", 160, 55),
+            ("丙丁数据有限公司", 300, 55), ("6222999988887777", 450, 55),
+            ("交易金额：1,200.00", 20, 80),
+        ],
+        width=700,
+    )  # fmt: skip
+    f = extract([p])
+    assert f["payer_name"].value == "甲乙科技有限公司"
+    assert f["payee_name"].value == "丙丁数据有限公司"
+    assert f["payer_account"].value == "6222000011112222"
+    assert f["payee_account"].value == "6222999988887777"
+    assert f["amount"].value == Decimal("1200.00")

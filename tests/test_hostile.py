@@ -122,7 +122,7 @@ def test_verify_application_of_hostile_files(hostile_dir: Path, tmp_path: Path):
     work.mkdir()
     tmp.mkdir()
     out_json = tmp_path / "result.json"
-    proc, seconds, peak_mb = _run(
+    proc, _seconds, peak_mb = _run(
         ["verify", str(app), "--json", str(out_json), "--no-cache"], work, _env(tmp), timeout=len(CASES) * (PER_FILE_SECONDS + 5)
     )
     text = proc.stdout + proc.stderr

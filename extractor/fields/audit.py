@@ -14,7 +14,9 @@ date after the signatures and the opinion:
 - 否定意见: "否定意见"
 - 保留意见: "保留意见" (not inside 无保留/非无保留) or "除…的影响外"
 - 带强调事项段的无保留意见: "强调事项" with an unmodified opinion
-- 无保留意见: "在所有重大方面…公允反映" ("标准无保留意见" when printed so)
+- 标准无保留意见: "标准无保留意见", or "在所有重大方面…公允反映" without any modification
+  (the canonical values are 标准无保留意见 / 带强调事项段的无保留意见 / 保留意见 / 否定意见 /
+  无法表示意见)
 
 Statement rows (营业收入/营业总收入, 净利润, 资产总计, 研发费用) take the current-year
 column: the column order comes from the nearest header above (本期金额/本年数/期末余额…
@@ -33,7 +35,7 @@ from decimal import Decimal, InvalidOperation
 from extractor.entities import find_entities
 from extractor.fields import layout as L
 from extractor.fields.contract import _clean_org, _Doc
-from extractor.fields.titles import field, nfkc
+from extractor.fields.titles import extend_legal_form, field, nfkc
 from extractor.normalize import find_dates, normalize_name
 from models.contract import FieldValue
 from models.page import Page
@@ -131,11 +133,13 @@ def _audit_firm(doc: _Doc, end_k: int, out: dict[str, FieldValue]) -> None:
         for e in find_entities(t):
             if e.label != "ORG" or "会计师事务所" not in e.text:
                 continue
-            name = _clean_org(e.text)
+            # the entity layer may stop at 事务所: keep the legal form printed after it
+            end = extend_legal_form(t, e.end)
+            name = _clean_org(t[e.start : end])
             if re.match(r"^(?:本|贵|该|其|此|上述)|注册会计师", name):
                 continue  # "本会计师事务所", "注册会计师及本会计师事务所"
-            alone = len(L.norm(t)) <= len(L.norm(e.text)) + 6  # the signature line
-            cands.append((alone, k, name, L.Span(t[e.start : e.end], [r], e.start, e.end)))
+            alone = len(L.norm(t)) <= len(L.norm(t[e.start : end])) + 6  # the signature line
+            cands.append((alone, k, name, L.Span(t[e.start : end], [r], e.start, end)))
     if not cands:
         # a signature line cut by the seal: "湖北中武会计师事务" (所 hidden)
         for r in doc.refs[:end_k]:
@@ -197,7 +201,7 @@ def _opinion(doc: _Doc, text: str, out: dict[str, FieldValue]) -> None:
         ("保留意见", r"(?<![无非])保留意见|除[^。]{1,120}(?:可能)?(?:产生|造成)的(?:影响|可能影响)外"),
         ("带强调事项段的无保留意见", r"强调事项"),
         ("标准无保留意见", r"标准无保留意见"),
-        ("无保留意见", r"在所有重大方面[^。]{0,80}(?:公允反映|编制)"),
+        ("标准无保留意见", r"在所有重大方面[^。]{0,80}(?:公允反映|编制)"),
     ]
     for value, pat in checks:
         m = re.search(pat, t)

@@ -37,19 +37,23 @@ from models.page import Page
 
 BUYER_LABELS = (
     "甲方", "采购方", "采购人", "委托方", "委托人", "买方", "需方", "客户", "发包人", "发包方",
-    "承租方", "承租人", "租用方", "用户方", "购买方",
+    "承租方", "承租人", "租用方", "用户方", "购买方", "买受人", "订购方", "订货方",
 )  # fmt: skip
 SELLER_LABELS = (
     "乙方", "服务方", "服务提供方", "受托方", "受托人", "供应商", "卖方", "供方", "服务商",
-    "承包人", "承包方", "出租方", "出租人", "销售方",
+    "承包人", "承包方", "出租方", "出租人", "销售方", "出卖人", "供货方", "承接方",
 )  # fmt: skip
 _ROLE = {lab: "buyer" for lab in BUYER_LABELS} | {lab: "seller" for lab in SELLER_LABELS}
-_PARTY_ALT = "|".join(sorted((re.escape(x) for x in _ROLE), key=len, reverse=True))
 
 
 def _spaced(word: str) -> str:
     """Regex for a label whose chars may be separated by blanks (``合 同 编 号``)."""
     return r"\s*".join(re.escape(c) for c in word)
+
+
+# party labels may be letter-spaced in print (``甲    方：``)
+_PARTY_ALT = "|".join(_spaced(x) for x in sorted(_ROLE, key=len, reverse=True))
+_ORG_TAIL_RE = re.compile(r"(?:公司|研究院|研究所|中心|大学|学院|医院|集团|事务所|合作社|分行|支行|厂|局)$")
 
 
 # a party label at the start of a line or after a blank / sentence end, with an optional
@@ -177,7 +181,7 @@ def _party_candidates(doc: _Doc) -> list[_Party]:
     out: list[_Party] = []
     for n, (k, m) in enumerate(heads):
         r = refs[k]
-        role = _ROLE[m.group("label")]
+        role = _ROLE[re.sub(r"\s+", "", m.group("label"))]
         # block: until the next party label of the other role (or 8 lines)
         nxt = [kk for kk, mm in heads[n + 1 :] if kk > k or mm.start() > m.start()]
         block_end = min([*nxt[:1], k + 9, len(refs)]) if nxt else min(k + 9, len(refs))
@@ -211,6 +215,14 @@ def _party_candidates(doc: _Doc) -> list[_Party]:
                     break
                 sub = _SUB_NAME_RE.match(refs[kk].line.text)
                 if not sub:
+                    if kk == k + 1 and m.group("colon") is None:
+                        # a heading (甲方) with the bare name on the next line
+                        t2 = refs[kk].line.text
+                        got = _name_from_text(t2)
+                        if got is not None and _ORG_TAIL_RE.search(got[0]) and not re.search(r"[:：]", t2):
+                            span = L.Span(t2[got[1] : got[2]], [refs[kk]], got[1], got[2])
+                            out.append(_Party(role, got[0], span, block_end, kk))
+                            break
                     continue
                 got = _name_from_text(sub.group("v"))
                 if got is not None:
@@ -340,8 +352,8 @@ def _contract_no(doc: _Doc, out: dict[str, FieldValue]) -> None:
         val = m.group(1)
         if is_blank(val) or not re.search(r"[0-9A-Za-z]", val) or len(val) > 40:
             continue
-        if parse_date(val) is not None:
-            continue
+        if re.fullmatch(r"[\d\s年月日号./\-]+", val) and parse_date(val) is not None:
+            continue  # a date printed after 编号 (not a code that merely holds one)
         vs = e + m.start(1)
         sp = doc.stream.span(vs, vs + len(val))
         out["contract_no"] = field(re.sub(r"\s+", "", nfkc(val)), sp)
@@ -411,6 +423,8 @@ def _sign_date(doc: _Doc, out: dict[str, FieldValue]) -> None:
 _PERIOD_LABELS = [
     "服务期限", "租赁期限", "服务期", "服务时间", "服务周期", "租赁期", "租用期限", "使用期限", "合同期限",
     "合同有效期", "有效期限", "有效期", "合作期限", "履行期限", "租期", "合作开发时间", "开发时间",
+    "服务期间", "租赁期间", "租用期间", "使用期间", "合作期间", "服务起止时间", "服务起止日期", "起止时间",
+    "起止日期",
 ]  # fmt: skip
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _DURATION_RE = re.compile(
@@ -661,62 +675,173 @@ def _count_in(text: str, lo: int, hi: int, skip: tuple[int, int]) -> tuple[int, 
     return n, s, e
 
 
-def _gpu(doc: _Doc, out: dict[str, FieldValue]) -> None:
-    """gpu_model: the accelerator model as printed (brand, model, memory: ``NVIDIA A100 80GB``).
+_COUNT_CELL_RE = re.compile(r"(\d{1,5})\s*(卡|张|块|片|颗|台|个|套|节点)?")
 
-    gpu_count counts accelerator cards: ``8卡``/``×8``/``8张``/``数量：8`` next to the model;
-    when both cards per server and servers are printed (``8卡×4台``, ``4台8卡``) their
-    product; when only machines are printed (``8台``), that number (the contract then
-    counts servers, which a reviewer reads as such). Card-hours (``1000卡时``) are not a count.
-    """
-    if not _GPU_HINT.search(doc.stream.text):
-        return
-    for r in doc.refs:
+
+class _GpuHit:
+    def __init__(self, ref: L.Ref, m: re.Match[str], in_row: bool) -> None:
+        self.ref = ref
+        self.m = m
+        self.in_row = in_row  # a table row (DOCX cells or positioned cells side by side)
+
+    @property
+    def score(self) -> int:
+        return 2 * bool(self.m.group("mem")) + bool(self.m.group("brand")) + self.in_row
+
+    @property
+    def model(self) -> str:
+        return re.sub(r"\s+", "", nfkc(self.m.group("model"))).upper()
+
+
+def _row_cells(doc: _Doc, r: L.Ref) -> list[L.Ref]:
+    """The other cells of a line's table row: DOCX cells of the same row, or positioned
+    lines side by side with it (vertical overlap ≥ 0.5)."""
+    if r.line.table is not None:
+        return [
+            x for x in doc.refs if x.line.table == r.line.table and x.line.row == r.line.row and x is not r
+        ]
+    b = r.line.bbox
+    if b is None:
+        return []
+    return [
+        x
+        for x in L.page_refs(r.page)
+        if x is not r and x.line.bbox is not None and L.v_overlap(b, x.line.bbox) >= 0.5
+    ]
+
+
+def _header_columns(doc: _Doc, r: L.Ref, words: set[str]) -> list[tuple[float, float] | int]:
+    """Columns whose header (a row above ``r``) is one of ``words``: DOCX column indices,
+    or the x ranges of positioned header cells (the nearest such header above)."""
+    if r.line.table is not None:
+        return [
+            x.line.col
+            for x in doc.refs
+            if x.line.table == r.line.table
+            and x.line.row is not None
+            and x.line.row < (r.line.row or 0)
+            and x.line.col is not None
+            and L.norm(x.line.text) in words
+        ]
+    b = r.line.bbox
+    if b is None:
+        return []
+    h = max(b[3] - b[1], 1.0)
+    above = [
+        x
+        for x in L.page_refs(r.page)
+        if x.line.bbox is not None
+        and x.line.bbox[3] <= b[1] + 0.2 * h
+        and b[1] - x.line.bbox[3] <= 8 * h
+        and L.norm(x.line.text) in words
+    ]
+    if not above:
+        return []
+    nearest = max(x.line.bbox[3] for x in above)
+    return [(x.line.bbox[0], x.line.bbox[2]) for x in above if x.line.bbox[3] >= nearest - 0.5 * h]
+
+
+def _in_column(x: L.Ref, cols: list) -> bool:
+    if x.line.table is not None:
+        return x.line.col in cols
+    b = x.line.bbox
+    return b is not None and any(L.h_overlap(b, (c[0], b[1], c[1], b[3])) > 0.3 for c in cols)
+
+
+_COUNT_WORDS = {L.norm(h) for h in _COUNT_HEADERS}
+_GPU_HEADER_RE = re.compile(r"型号|配置|显卡|GPU|加速卡|规格", re.I)
+
+
+def _gpu_hits(doc: _Doc) -> list[_GpuHit]:
+    hits: list[_GpuHit] = []
+    for k, r in enumerate(doc.refs):
         t = r.line.text
         if not _GPU_HINT.search(t):
             continue
+        row = None
         for m in _GPU_RE.finditer(t):
-            if not (m.group("brand") or _GPU_CONTEXT.search(t)):
+            if row is None:
+                row = _row_cells(doc, r)
+            ctx = m.group("brand") or _GPU_CONTEXT.search(t)
+            if not ctx:
+                # a bare model in a table cell under a 型号/配置 header
+                near = " ".join(x.line.text for x in row) + " ".join(
+                    doc.refs[kk].line.text for kk in range(max(0, k - 8), k)
+                )
+                ctx = _GPU_HEADER_RE.search(near)
+            if ctx:
+                hits.append(_GpuHit(r, m, in_row=len(row) >= 2))
+    return hits
+
+
+def _count_near(doc: _Doc, hit: _GpuHit) -> tuple[int, L.Span, float] | None:
+    r, m, t = hit.ref, hit.m, hit.ref.line.text
+    got = _count_in(t, max(0, m.start() - 25), min(len(t), m.end() + 30), (m.start(), m.end()))
+    if got is not None:
+        n, s, e = got
+        return n, L.Span(t[s:e], [r], s, e), 0.0
+    row = _row_cells(doc, r)
+    if row:
+        cols = _header_columns(doc, r, _COUNT_WORDS)
+        cells = sorted(row, key=lambda x: (x.line.col or 0) if x.line.table is not None else x.line.bbox[0])
+        for x in cells:
+            xt = x.line.text.strip()
+            mm = _COUNT_CELL_RE.fullmatch(xt)
+            if not mm:
                 continue
-            out["gpu_model"] = field(
-                _gpu_model_text(m), L.Span(t[m.start() : m.end()], [r], m.start(), m.end())
-            )
-            got = _count_in(t, max(0, m.start() - 25), min(len(t), m.end() + 30), (m.start(), m.end()))
-            if got is not None:
+            if cols:
+                if not _in_column(x, cols):
+                    continue
+            elif mm.group(2) not in ("卡", "张", "块", "片", "颗") and not (
+                x.line.table is not None and len(row) <= 2
+            ):
+                continue  # without a 数量 header only a unit makes a number a card count
+            return int(mm.group(1)), L.span_of_line(x), 0.0
+    # the next line (a table printed as lines) or the previous one
+    k = doc.k(r)
+    for kk in (k + 1, k - 1):
+        if 0 <= kk < len(doc.refs):
+            t2 = doc.refs[kk].line.text
+            got = _count_in(t2, 0, len(t2), (0, 0))
+            if got is not None and len(t2) < 40:
                 n, s, e = got
-                out["gpu_count"] = field(n, L.Span(t[s:e], [r], s, e))
-                return
-            # a DOCX table row: the 数量 column of this row, or any other cell of the row
-            if r.line.table is not None:
-                row = [
-                    x
-                    for x in doc.refs
-                    if x.line.table == r.line.table and x.line.row == r.line.row and x is not r
-                ]
-                header_cols = {
-                    x.line.col
-                    for x in doc.refs
-                    if x.line.table == r.line.table
-                    and x.line.row is not None
-                    and x.line.row < (r.line.row or 0)
-                    and L.norm(x.line.text) in {L.norm(h) for h in _COUNT_HEADERS}
-                }
-                for x in sorted(row, key=lambda x: (x.line.col not in header_cols, x.line.col or 0)):
-                    xt = x.line.text.strip()
-                    mm = re.fullmatch(r"(\d{1,5})\s*(?:卡|张|块|台|个|片)?", xt)
-                    if mm and (x.line.col in header_cols or not header_cols):
-                        out["gpu_count"] = field(int(mm.group(1)), x)
-                        return
-            # the next line (a table printed as lines) or the previous one
-            k = doc.k(r)
-            for kk in (k + 1, k - 1):
-                if 0 <= kk < len(doc.refs):
-                    t2 = doc.refs[kk].line.text
-                    got = _count_in(t2, 0, len(t2), (0, 0))
-                    if got is not None and len(t2) < 40:
-                        n, s, e = got
-                        out["gpu_count"] = field(n, L.Span(t2[s:e], [doc.refs[kk]], s, e), 0.2)
-                        return
+                return n, L.Span(t2[s:e], [doc.refs[kk]], s, e), 0.2
+    return None
+
+
+def _gpu(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    """gpu_model: the accelerator model as printed (brand, model, memory: ``NVIDIA A100 80GB``).
+    Of all mentions the most specific wins (memory, brand, in a configuration table row);
+    a brand printed with the same model elsewhere in the contract is added.
+
+    gpu_count counts accelerator cards: ``8卡``/``×8``/``8张``/``数量：8`` next to the model,
+    the 数量/卡数 column of the model's table row; when both cards per server and servers
+    are printed (``8卡×4台``, ``4台8卡``) their product; when only machines are printed
+    (``8台``), that number (the contract then counts servers, which a reviewer reads as
+    such). Card-hours (``1000卡时``) are not a count.
+    """
+    if not _GPU_HINT.search(doc.stream.text):
+        return
+    hits = _gpu_hits(doc)
+    if not hits:
+        return
+    best = max(hits, key=lambda h: h.score)  # max keeps the first of equal scores
+    text = _gpu_model_text(best.m)
+    penalty = 0.0
+    if not best.m.group("brand"):
+        branded = [h for h in hits if h.m.group("brand") and h.model == best.model]
+        if branded:
+            b = branded[0].m.group("brand")
+            text = f"{nfkc(b).upper() if b.isascii() else b} {text}"
+            penalty = 0.05
+    m, r = best.m, best.ref
+    out["gpu_model"] = field(text, L.Span(r.line.text[m.start() : m.end()], [r], m.start(), m.end()), penalty)
+    order = [best] + [h for h in hits if h is not best and h.model == best.model]
+    for h in order:
+        got = _count_near(doc, h)
+        if got is not None:
+            n, span, pen = got
+            out["gpu_count"] = field(n, span, pen)
             return
 
 
@@ -729,48 +854,111 @@ _CONTENT_LABELS = [
 _CONTENT_WORDS = re.compile(r"算力服务|算力|GPU|云服务器|云主机|卡时|智算|服务器租赁|裸金属")
 
 
-def _short(text: str, n: int = 80) -> str:
-    """The first clause of a text (what is bought), at most ``n`` chars.
+def _short(text: str, n: int = 100) -> str:
+    """The first sentence of a text (what is bought), at most ``n`` chars.
 
-    >>> _short("GPU云服务器租赁服务，含8卡A100服务器2台；运维支持")
-    'GPU云服务器租赁服务'
+    >>> _short("GPU云服务器租赁服务，用于大模型训练。具体配置如下：")
+    'GPU云服务器租赁服务,用于大模型训练'
+    >>> _short("裸金属服务器租用；运维支持")
+    '裸金属服务器租用'
     """
     t = re.split(r"[。；;]|\s\d+(?:\.\d+)+\s", text.strip())[0]
-    first = re.split(r"[，,]", t)[0]
-    if len(first.strip()) >= 6:
-        t = first
     t = re.sub(r"\s+", " ", nfkc(t)).strip(" ：:，,")
     return t[:n]
 
 
-def _service_content(doc: _Doc, out: dict[str, FieldValue]) -> None:
+def _wrapped(doc: _Doc, k: int) -> bool:
+    """Whether line ``k`` runs on into line ``k + 1`` (a wrapped paragraph line): it
+    reaches the right margin and the next line on the page is not a new clause."""
+    if k + 1 >= len(doc.refs):
+        return False
+    r, nx = doc.refs[k], doc.refs[k + 1]
+    if r.line.bbox is None or nx.line.bbox is None or nx.page is not r.page:
+        return False
+    right = max((x.line.bbox[2] for x in L.page_refs(r.page) if x.line.bbox is not None), default=0.0)
+    h = max(r.line.bbox[3] - r.line.bbox[1], 1.0)
+    if r.line.bbox[2] < right - 2 * h or nx.line.bbox[1] - r.line.bbox[3] > 1.2 * h:
+        return False
+    return not re.match(
+        r"\s*(?:第[一二三四五六七八九十\d]+[条章]|[\d.．]+[、.．\s]|[（(]?[一二三四五六七八九十\d]+[)）、.．])",
+        nx.line.text,
+    )
+
+
+def _sentence_end(doc: _Doc, pos: int, max_chars: int = 160) -> int:
+    """End of the sentence starting at ``pos``: the first 。；; or a line end that is not
+    a wrap."""
     text = doc.stream.text
-    for _s, e, _lab in _label_hits(doc, _CONTENT_LABELS, line_start=True, need_sep=True):
-        a, b = _window(doc, e, max_chars=160)
-        seg = text[a:b]
-        first, _, second = seg.partition("\n")
-        if not first.strip() and text[e - 1] in ":：":
-            continue  # "项目名称：" left blank
-        raw = first if first.strip() else second
-        val = _short(raw)
-        if (
-            is_blank(val)
-            or len(val) < 2
-            or _NEXT_LABEL_RE.match(raw)
-            or re.match(r"^[^:：]{1,12}[:：]", raw.strip())
-        ):
-            continue
-        off = text.find(val[:4], a) if val[:4] in text[a:b] else a
-        out["service_content"] = field(val, doc.stream.span(off, min(b, off + len(val))))
-        return
+    limit = min(len(text), pos + max_chars)
+    k = doc.stream.ref_at(pos)
+    i = pos
+    while i < limit:
+        ch = text[i]
+        if ch in "。；;":
+            return i
+        if ch == "\n":
+            if not _wrapped(doc, k):
+                return i
+            k += 1
+        i += 1
+    return limit
+
+
+def _content_at(doc: _Doc, pos: int) -> tuple[str, int, int] | None:
+    """The content sentence starting at ``pos`` → (value, start, end) or None."""
+    text = doc.stream.text
+    end = _sentence_end(doc, pos)
+    raw = text[pos:end]
+    lead = len(raw) - len(raw.lstrip(" ：:，,"))
+    val = _short(raw.replace("\n", ""))
+    if (
+        is_blank(val)
+        or len(val) < 2
+        or _NEXT_LABEL_RE.match(raw)
+        or re.match(r"^[^:：]{1,12}[:：]", raw.strip())
+    ):
+        return None
+    return val, pos + lead, end
+
+
+def _service_content(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    """What is bought: the sentence after a content label — ``服务内容：…`` at a line
+    start, then ``服务内容为…`` inside prose, then a heading (``一、服务内容``) whose
+    paragraph follows — else the first sentence that names compute services."""
+    text = doc.stream.text
+    headings: list[int] = []
+    for in_prose, hits in (
+        (False, _label_hits(doc, _CONTENT_LABELS, line_start=True, need_sep=True)),
+        (True, _label_hits(doc, _CONTENT_LABELS[:5], need_sep=True)),
+    ):
+        for _s, e, _lab in hits:
+            nl = text.find("\n", e)
+            nl = len(text) if nl < 0 else nl
+            if not text[e:nl].strip():
+                if text[e - 1] not in ":：为是":
+                    headings.append(nl + 1)  # a heading: its paragraph follows
+                continue  # "项目名称：" left blank
+            if in_prose and text[e - 1 : e] not in ("为", "是", ":", "："):
+                continue
+            got = _content_at(doc, e)
+            if got is not None:
+                val, a, b = got
+                out["service_content"] = field(val, doc.stream.span(a, b))
+                return
+    for pos in headings:
+        if pos < len(text):
+            got = _content_at(doc, pos)
+            if got is not None:
+                val, a, b = got
+                out["service_content"] = field(val, doc.stream.span(a, b), 0.1)
+                return
     m = _CONTENT_WORDS.search(text)
     if m:
         s = max(text.rfind("。", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
-        e_ = text.find("\n", m.end())
-        e_ = len(text) if e_ < 0 else e_
-        val = _short(text[s:e_])
-        if len(val) >= 2:
-            out["service_content"] = field(val, doc.stream.span(s, s + len(val)), 0.2)
+        got = _content_at(doc, s)
+        if got is not None:
+            val, a, b = got
+            out["service_content"] = field(val, doc.stream.span(a, b), 0.2)
 
 
 # ----------------------------------------------------------------- entry point

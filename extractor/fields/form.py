@@ -28,11 +28,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from extractor.entities import find_entities
 from extractor.fields import layout as L
 from extractor.fields.contract import _clean_org
-from extractor.fields.titles import Stream, field, is_blank, nfkc, prepare_pages
+from extractor.fields.titles import Stream, extend_legal_form, field, is_blank, nfkc, prepare_pages
 from extractor.normalize import find_money, normalize_credit_code, normalize_name, normalize_phone, parse_date
 from extractor.normalize import uscc as _uscc
 from models.contract import FieldValue
@@ -56,17 +57,40 @@ LABELS: dict[str, list[str]] = {
     "listed": ["是否上市"],
     "ownership": ["单位性质", "企业性质", "所有制性质"],
     "established_date": ["注册成立时间", "成立时间", "注册时间", "成立日期", "注册日期"],
-    "legal_representative": ["法定代表人", "法人代表"],
+    "legal_representative": ["法定代表人姓名", "法人代表姓名", "法定代表人", "法人代表", "法人姓名"],
     "legal_rep_phone": ["联系电话"],
-    "contact_name": ["申报联系人", "项目联系人", "联系人"],
+    "contact_name": ["申报联系人", "项目联系人", "联系人姓名", "联系人"],
     "contact_phone": ["电话", "手机", "联系方式"],
+    # labels that name whose phone it is
+    "legal_rep_phone_own": [
+        "法定代表人联系电话",
+        "法定代表人电话",
+        "法定代表人手机",
+        "法人代表电话",
+        "法人代表手机",
+        "法人电话",
+        "法人手机",
+        "法人联系电话",
+    ],
+    "contact_phone_own": ["联系人电话", "联系人手机", "联系人联系电话", "联系人联系方式"],
     "contact_email": ["电子邮箱", "电子邮件", "邮箱", "E-mail", "Email"],
     "direction": ["申报方向"],
 }
 # every label of the form (values are cut where another label starts)
 _STOP = sorted(
     {lab for labs in LABELS.values() for lab in labs if len(lab) >= 3}
-    | {"单位简介", "项目介绍", "材料真实性承诺", "上市板块", "联系方式", "电子邮箱", "联系电话", "填报日期", "申报日期", "填表日期"},
+    | {
+        "单位简介",
+        "项目介绍",
+        "材料真实性承诺",
+        "上市板块",
+        "联系方式",
+        "电子邮箱",
+        "联系电话",
+        "填报日期",
+        "申报日期",
+        "填表日期",
+    },
     key=len,
     reverse=True,
 )
@@ -174,13 +198,20 @@ class _Form:
         )
 
 
+@lru_cache(maxsize=512)
+def _label_pattern(label: str) -> re.Pattern[str]:
+    pat = r"\s*".join(re.escape(c) for c in label)
+    return re.compile(
+        rf"(?:^|(?<=\s)|(?<=[:：;；,，。]))\s*(?P<l>{pat})\s*(?:[（(][^()（）]{{0,12}}[)）])?\s*[:：]?"
+    )
+
+
 def _starts_with_label(text: str, label: str) -> tuple[int, int] | None:
     """(start, end) of ``label`` when it starts the text or follows a blank; the end
     skips a following colon."""
-    pat = r"\s*".join(re.escape(c) for c in label)
-    m = re.search(
-        rf"(?:^|(?<=\s)|(?<=[:：;；,，。]))\s*(?P<l>{pat})\s*(?:[（(][^()（）]{{0,12}}[)）])?\s*[:：]?", text
-    )
+    if label[0] not in text:
+        return None
+    m = _label_pattern(label).search(text)
     if not m:
         return None
     # "电话" inside "联系电话" is preceded by a CJK char: excluded by the lookbehinds
@@ -266,6 +297,62 @@ def _find(form: _Form, key: str, validate) -> tuple[object, L.Span] | None:
         sp = _value(form, hit, validate)
         if sp is not None:
             return sp.extra["value"], sp
+    return None
+
+
+_PHONE_LABELS = ["联系电话", "联系方式", "电话", "手机", "移动电话", "手机号码", "办公电话"]
+
+
+def _row_refs(form: _Form, hit: L.Hit) -> list[L.Ref]:
+    """The lines on a label's row to its right: DOCX cells of the same table row with a
+    higher column, or positioned lines side by side with it; the label's own line first."""
+    r = hit.ref
+    ln = r.line
+    if ln.table is not None:
+        row = [
+            x
+            for x in form.refs
+            if x.page is r.page
+            and x.line.table == ln.table
+            and x.line.row == ln.row
+            and (x.line.col or 0) > (ln.col or 0)
+        ]
+        return [r, *sorted(row, key=lambda x: x.line.col or 0)]
+    if ln.bbox is None:
+        return [r]
+    row = [
+        x
+        for x in form.refs
+        if x.page is r.page
+        and x is not r
+        and x.line.bbox is not None
+        and x.line.bbox[0] > ln.bbox[0]
+        and L.v_overlap(x.line.bbox, ln.bbox) >= 0.5
+    ]
+    return [r, *sorted(row, key=lambda x: x.line.bbox[0])]
+
+
+def _phone_in_row(form: _Form, key: str) -> tuple[object, L.Span] | None:
+    """The phone printed on the same table row as a person's label (``法定代表人 | 王振东 |
+    法人电话 | 138…``, ``联系人：郑丽娟  手机：138…``): a phone label right of the person's
+    label whose value is a phone number."""
+    person = "legal_representative" if key == "legal_rep_phone" else "contact_name"
+    labels = LABELS[f"{key}_own"] + _PHONE_LABELS
+    for hit in _label_hits(form, LABELS[person]):
+        for x in _row_refs(form, hit):
+            t = x.line.text
+            lo = hit.end if x is hit.ref else 0
+            found = [
+                (m[0], m[1], m[2])
+                for m in L.find_all_in_line(t[lo:], labels)
+                if (lo + m[0] == 0 or not re.match(r"[\u4e00-\u9fff]", t[lo + m[0] - 1]))
+                or m[2] in LABELS[f"{key}_own"]
+            ]
+            for s0, e0, lab in found:
+                ph = L.Hit(x, lo + s0, lo + e0, lab, 100.0)
+                sp = _value(form, ph, _v_phone)
+                if sp is not None:
+                    return sp.extra["value"], sp
     return None
 
 
@@ -543,37 +630,123 @@ def _revenue(stream: Stream, out: dict[str, FieldValue]) -> None:
 
 
 _CONSORTIUM_RE = re.compile(
-    r"联合体(?:成员(?:单位)?|单位|各方)(?:包括|为|有|共\s*\d\s*家)?\s*[:：]?\s*(?P<v>[^。；;\n]{2,200})"
+    r"联合体(?:成员(?:单位)?|单位|各方)(?:包括|为|有|共\s*\d\s*家)?\s*[:：]?[ \t]*(?P<v>[^。；;\n]{0,200})"
 )
+_ORG_END_RE = re.compile(
+    r"(?:公司|研究院|研究所|中心|大学|学院|医院|集团|事务所|合作社|协会|银行|厂|局|院|所)$"
+)
+_REMARK_RE = re.compile(r"[（(][^()（）]{1,10}[)）]$")
+_ITEM_NO_RE = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.．、]|[一二三四五六七八九十][、.．])\s*")
+
+
+def _member_names(part: str) -> list[tuple[str, int, int]]:
+    """Organisation names in one list item → (name, start, end) in ``part``: the whole
+    item when it is a name (``泉州海丝工业互联网研究院有限公司（牵头单位）``), else the
+    entity layer's ORGs (extended over a legal form it stopped before)."""
+    m = _ITEM_NO_RE.match(part)
+    s0 = m.end() if m else 0
+    item = part[s0:].strip()
+    s0 = part.find(item, s0) if item else s0
+    core = item
+    while _REMARK_RE.search(core) and not re.search(r"[（(](?:特殊普通合伙|普通合伙|有限合伙)[)）]$", core):
+        core = _REMARK_RE.sub("", core).rstrip()
+    name = normalize_name(core)
+    if 4 <= len(name) <= 40 and _ORG_END_RE.search(name) and not re.search(r"[，,。:：]", core):
+        return [(name, s0, s0 + len(core))]
+    out = []
+    for e in find_entities(part):
+        if e.label != "ORG":
+            continue
+        end = extend_legal_form(part, e.end)
+        n = _clean_org(part[e.start : end])
+        if len(n) >= 4:
+            out.append((n, e.start, end))
+    return out
 
 
 def _consortium(stream: Stream, out: dict[str, FieldValue]) -> None:
-    m = _CONSORTIUM_RE.search(stream.text)
+    """联合体成员: a list after the label on its line (``A、B、C``) or as numbered lines
+    below it (``1. A（牵头单位）`` / ``2. B``)."""
+    text = stream.text
+    m = _CONSORTIUM_RE.search(text)
     if not m:
         return
-    seg = m.group("v")
-    names = [_clean_org(e.text) for e in find_entities(seg) if e.label == "ORG"]
-    names = [n for n in names if len(n) >= 4]
-    if not names:
-        parts = re.split(r"[、，,和及与]|\s{2,}", seg)
-        names = [normalize_name(p) for p in parts if len(normalize_name(p)) >= 4]
+    items: list[tuple[int, int]] = []  # (start, end) of each list item in the stream
+    if L.clean_value(m.group("v")):
+        a = m.start("v")
+        for pm in re.finditer(r"[^、，,；;]+", m.group("v")):
+            items.append((a + pm.start(), a + pm.end()))
+    else:
+        pos = m.end() + 1
+        while pos < len(text):
+            nl = text.find("\n", pos)
+            nl = len(text) if nl < 0 else nl
+            line = text[pos:nl]
+            if not _ITEM_NO_RE.match(line):
+                break
+            items.append((pos, nl))
+            pos = nl + 1
     seen: list[str] = []
-    for n in names:
-        if n not in seen:
-            seen.append(n)
+    spans: list[L.Span] = []
+    for a, b in items:
+        for name, s0, e0 in _member_names(text[a:b]):
+            if name not in seen:
+                seen.append(name)
+                spans.append(stream.span(a + s0, a + e0))
     if seen:
-        out["consortium_members"] = field(seen, stream.span(m.start("v"), m.end("v")))
+        out["consortium_members"] = field(seen, spans)
 
 
-_PROJECT_RE = re.compile(r"(?:产品名称|场景名称|项目名称)\s*[:：]\s*(?P<v>[^，,。；;\n（(]{2,60})")
+_PROJECT_RE = re.compile(
+    r"(?:产品名称|场景名称|项目名称|软件名称|解决方案名称)\s*[:：]\s*(?P<v>[^，,。；;\n（(]{2,60})"
+)
+# an introduction whose first clause is the name: "一、产品简介：刺桐智能视觉质检平台V3.0，基于…"
+_INTRO_RE = re.compile(
+    r"(?:产品简介|场景简介|项目简介|产品介绍|场景介绍|项目概况|产品概况)\s*[:：]\s*(?P<v>[^，,。；;\n]{2,60})[，,。；;\n]"
+)
+_NOT_NAME_RE = re.compile(r"^(?:本|我|该|公司|企业|主要|基于|通过|利用|针对|面向|以|为|是|见)|[:：]")
 
 
-def _project_name(stream: Stream, out: dict[str, FieldValue]) -> None:
+def _clean_project(v: str) -> str:
+    return re.sub(r"\s+", " ", nfkc(v)).strip().strip("《》“”\"' ")
+
+
+def _project_name(form: _Form, stream: Stream, out: dict[str, FieldValue]) -> None:
+    """The product / scenario name: ``产品名称：…``/``场景名称：…``; else the first clause
+    of ``产品简介：…``/``场景简介：…`` when it reads as a name; else the first heading of
+    the 项目介绍 (a short line without sentence punctuation)."""
     for m in _PROJECT_RE.finditer(stream.text):
-        v = re.sub(r"\s+", " ", nfkc(m.group("v"))).strip().strip("《》“”\"' ")
+        v = _clean_project(m.group("v"))
         if is_blank(v) or len(v) < 2:
             continue
         out["project_name"] = field(v, stream.span(m.start("v"), m.end("v")))
+        return
+    for m in _INTRO_RE.finditer(stream.text):
+        v = _clean_project(m.group("v"))
+        if is_blank(v) or not (2 <= len(v) <= 40) or _NOT_NAME_RE.search(v):
+            continue
+        out["project_name"] = field(v, stream.span(m.start("v"), m.end("v")), 0.1)
+        return
+    for hit in _label_hits(form, ["项目介绍", "项目简介"]):
+        if hit.ref.line.table is not None:
+            nxt = _next_cell_ref(form, hit.ref)
+            cands = [L.span_of_line(nxt)] if nxt is not None else []
+        else:
+            cands = list(L.value_candidates(hit, form.refs, order=("same_line", "right", "below")))
+        for cand in cands:
+            if _starts_with_any_label(cand.text) or L.norm(cand.text).startswith(tuple(_SECTION_LABELS)):
+                continue
+            first = next((ln for ln in re.split(r"[\n]", cand.text) if ln.strip()), "")
+            v = _clean_project(first)
+            if (
+                2 <= len(v) <= 30
+                and not re.search(r"[，,。；;:：、]", v)
+                and not _ITEM_NO_RE.match(v)
+                and not v.endswith("方向")
+                and not is_blank(v)
+            ):
+                out["project_name"] = field(v, cand, 0.2)
+                return
         return
 
 
@@ -600,7 +773,12 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         ("contact_email", _v_email),
     ]
     for key, validate in simple:
-        got = _find(form, key, validate)
+        got = None
+        if key in ("legal_rep_phone", "contact_phone"):
+            # whose phone: a label naming the person, then the phone on the person's row
+            got = _find(form, f"{key}_own", validate) or _phone_in_row(form, key)
+        if got is None:
+            got = _find(form, key, validate)
         if got is None:
             continue
         value, sp = got
@@ -630,5 +808,5 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     _purchases(form, stream, out)
     _revenue(stream, out)
     _consortium(stream, out)
-    _project_name(stream, out)
+    _project_name(form, stream, out)
     return out

@@ -117,6 +117,10 @@ def normalize_kind(title: str) -> str | None:
     m = re.search(r"电子发票\(([^()]{2,16})\)", t)
     if m:
         return f"电子发票（{m.group(1)}）"
+    # OCR may drop a bracket: "电子发票增值税专用发票)"
+    m = re.search(r"电子发票\(?((?:增值税)?(?:专用|普通)发票)\)?", t)
+    if m:
+        return f"电子发票（{m.group(1)}）"
     m = re.search(r"增值税(?:电子)?(?:普通|专用)发票(?:\((?:卷票|卷式|折叠票)\))?", t)
     if m:
         return m.group(0).replace("(", "（").replace(")", "）")
@@ -126,23 +130,54 @@ def normalize_kind(title: str) -> str | None:
     return None
 
 
-def _kind(pages: list[Page]) -> tuple[str, L.Span] | None:
-    best: tuple[float, str, L.Span] | None = None
+def _title_rows(page: Page) -> list[tuple[str, list[L.Ref]]]:
+    """Each line, and each run of lines side by side on one row with small gaps (a title
+    split by OCR: ``电子发票`` + ``（增值税专用发票）``)."""
+    refs = list(L.iter_refs([page]))
+    out = [(ref.line.text, [ref]) for ref in refs]
+    boxed = [r for r in refs if r.line.bbox is not None]
+    for r in boxed:
+        if not re.search(r"发票|电子|增值税", r.line.text):
+            continue
+        b = r.line.bbox
+        h = b[3] - b[1]
+        run = [r]
+        while True:
+            last = run[-1].line.bbox
+            nxt = [
+                x
+                for x in boxed
+                if x not in run
+                and L.v_overlap(last, x.line.bbox) >= 0.5
+                and -0.3 * h <= x.line.bbox[0] - last[2] <= 1.0 * h
+            ]
+            if not nxt or len(run) >= 4:
+                break
+            run.append(min(nxt, key=lambda x: x.line.bbox[0]))
+            out.append(("".join(x.line.text for x in run), list(run)))
+    return out
+
+
+def _kind(pages: list[Page]) -> tuple[str, L.Span | list[L.Ref]] | None:
+    best: tuple[float, str, list[L.Ref]] | None = None
     for p in pages[:1]:
-        for ref in L.iter_refs([p]):
-            t = L.norm(ref.line.text)
+        for text, refs in _title_rows(p):
+            t = L.norm(text)
             if "发票" not in t or len(t) > 30 or re.search(r"号码|代码|监制|专用章|开票", t):
                 continue
             kind = normalize_kind(t)
             if not kind:
                 continue
-            b = ref.line.bbox
+            b = L.bbox_union(r.line.bbox for r in refs)
             h = (b[3] - b[1]) if b else 0.0
-            top = b[1] if b else ref.index
+            top = b[1] if b else refs[0].index
             score = h * 10 - top * 0.01 + len(kind)
             if best is None or score > best[0]:
-                best = (score, kind, L.span_of_line(ref))
-    return (best[1], best[2]) if best else None
+                best = (score, kind, refs)
+    if best is None:
+        return None
+    refs = best[2]
+    return best[1], (L.span_of_line(refs[0]) if len(refs) == 1 else refs)
 
 
 # ----------------------------------------------------------------- header fields

@@ -714,6 +714,17 @@ def _accept(
     return True, mt, s, e
 
 
+def accept_value(
+    text: str,
+    pattern: re.Pattern[str] | str | None = None,
+    validate: Callable[[str], bool] | None = None,
+    squash: bool = False,
+) -> tuple[bool, str, int, int]:
+    """Public form of the candidate test of :func:`value_for`: (ok, match text, match
+    start, match end) of ``text`` against ``pattern`` / ``validate``."""
+    return _accept(text, pattern, validate, squash)
+
+
 def value_candidates(
     hit: Hit,
     pool: Sequence[Ref],

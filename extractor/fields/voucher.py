@@ -136,20 +136,13 @@ PURPOSE_LABELS = [
     ["摘要", "交易摘要"],
     ["附言", "备注", "交易附言"],
 ]
-SERIAL_LABELS = [
-    "交易流水号",
-    "业务流水号",
-    "流水号",
-    "电子回单号码",
-    "回单编号",
-    "回单号码",
-    "回单号",
-    "凭证号码",
-    "凭证号",
-    "凭证编号",
-    "交易序号",
-    "交易参考号",
+# serial number labels by preference: a transaction serial beats the receipt's own number
+SERIAL_GROUPS = [
+    ["交易流水号", "业务流水号", "银行流水号", "流水号", "交易流水"],
+    ["交易序号", "交易参考号", "交易编号", "业务编号"],
+    ["电子回单号码", "回单编号", "回单号码", "回单号", "凭证号码", "凭证号", "凭证编号"],
 ]
+SERIAL_LABELS = [lab for group in SERIAL_GROUPS for lab in group]
 ALL_STOPS = sorted(
     {
         *PAYER_MARK,
@@ -208,7 +201,7 @@ def _side_split(pages: list[Page]) -> tuple[str, float, int] | None:
         payee = [h for h in L.find_labels([page], PAYEE_MARK) if h.bbox is not None]
         if not payer or not payee:
             # vertical markers printed one glyph per line: 付/款/人 … 收/款/人
-            payer = payer or _vertical_marker(page, "付款")
+            payer = payer or _vertical_marker(page, "付款") or _vertical_marker(page, "汇款")
             payee = payee or _vertical_marker(page, "收款")
         if not payer or not payee:
             continue
@@ -229,18 +222,22 @@ def _vertical_marker(page: Page, word: str) -> list[L.Hit]:
         b = r.line.bbox
         for q in singles:
             qb = q.line.bbox
+            # glyph boxes of stacked characters often overlap a little
             if (
                 L.norm(q.line.text) == word[1]
                 and L.h_overlap(b, qb) > 0.5
-                and 0 <= qb[1] - b[3] <= 2 * (b[3] - b[1])
+                and -0.5 * (b[3] - b[1]) <= qb[1] - b[3] <= 2 * (b[3] - b[1])
             ):
                 return [L.Hit(r, 0, len(r.line.text), word, 100.0)]
     return []
 
 
 def _side_of(span: L.Span, split: tuple[str, float, int]) -> str | None:
+    """payer / payee by the value's position (a label shared by both columns — ``户名``
+    at the left of a table whose columns are headed 付款人 | 收款人 — has one value per
+    side); the label's position when the value has no box."""
     axis, boundary, page = split
-    hb = span.label.bbox if span.label is not None else span.bbox
+    hb = span.bbox if span.bbox is not None else (span.label.bbox if span.label is not None else None)
     if hb is None or span.page != page:
         return None
     c = L.center(hb)
@@ -248,12 +245,35 @@ def _side_of(span: L.Span, split: tuple[str, float, int]) -> str | None:
     return "payer" if v < boundary else "payee"
 
 
-def _first_by_side(pages: list[Page], labels: list[str], split, **kw) -> dict[str, L.Span]:
+def _first_by_side(
+    pages: list[Page],
+    labels: list[str],
+    split,
+    *,
+    pattern=None,
+    validate=None,
+    stop=None,
+    squash=False,
+    exclude=None,
+) -> dict[str, L.Span]:
+    """The first value of a sub-label (户名/账号/开户行) on each side of the split."""
     out: dict[str, L.Span] = {}
-    for sp in L.find_values(pages, labels, **kw):
-        side = _side_of(sp, split)
-        if side and side not in out:
-            out[side] = sp
+    pool = list(L.iter_refs(pages))
+    label_starts = tuple(L.norm(x) for x in [*labels, *ALL_STOPS])
+    for hit in L.find_labels(pages, labels, exclude=exclude):
+        for cand in L.value_candidates(hit, pool, stop=stop, order=("same_line", "right", "cell")):
+            if cand.how != "same_line" and L.norm(cand.text).startswith(label_starts):
+                continue  # the other side's label, not a value
+            ok, mt, s, e = L.accept_value(cand.text, pattern, validate, squash)
+            if not ok:
+                continue
+            base = cand.start or 0
+            sp = L.Span(mt, cand.refs, base + s, base + e, match=mt, label=hit, how=cand.how)
+            side = _side_of(sp, split)
+            if side and side not in out:
+                out[side] = sp
+            if len(out) == 2:
+                return out
     return out
 
 
@@ -273,7 +293,7 @@ def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
             validate=validate,
             pattern=pattern,
             squash=pattern is not None,
-            order=("same_line", "right", "cell"),
+            order=("same_line", "right", "cell", "below"),
         )
         if sp is not None:
             out[key] = _field(kind, sp)
@@ -293,7 +313,6 @@ def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
             validate=validate,
             pattern=pattern,
             squash=pattern is not None,
-            order=("same_line", "right", "cell"),
             exclude=["开户行名称"] if kind == "name" else None,
         )
         for side, sp in by_side.items():
@@ -384,29 +403,62 @@ def _purpose(pages: list[Page], out: dict[str, FieldValue]) -> None:
 
 
 def _serial(pages: list[Page], out: dict[str, FieldValue]) -> None:
-    sp = L.find_value(
-        pages,
-        SERIAL_LABELS,
-        pattern=SERIAL_RE,
-        squash=True,
-        stop=_stops(SERIAL_LABELS),
-        order=("same_line", "right", "cell"),
-    )
-    if sp is not None:
-        out["serial_no"] = L.make_field(sp.match, sp)
+    """The transaction serial (交易流水号) when printed, else the receipt's number."""
+    for labels in SERIAL_GROUPS:
+        sp = L.find_value(
+            pages,
+            labels,
+            pattern=SERIAL_RE,
+            squash=True,
+            stop=_stops(SERIAL_LABELS),
+            order=("same_line", "right", "cell"),
+        )
+        if sp is not None:
+            out["serial_no"] = L.make_field(sp.match, sp)
+            return
+
+
+_BANK_ROOT_RE = re.compile(
+    r"^(?P<v>[\u4e00-\u9fa5]{2,14}?(?:银行|信用社|信用合作联社|农村合作银行|农商银行|邮政储蓄银行))"
+)
+
+
+def bank_root(name: str) -> str:
+    """The bank of a branch name (``中国建设银行晋江支行`` → ``中国建设银行``).
+
+    >>> bank_root("中国建设银行晋江支行"), bank_root("招商银行股份有限公司北京分行")
+    ('中国建设银行', '招商银行')
+    >>> bank_root("中国邮政储蓄银行泉州分行"), bank_root("福建晋江农村商业银行营业部")
+    ('中国邮政储蓄银行', '福建晋江农村商业银行')
+    """
+    t = L.norm(name)
+    m = re.match(r"^(?P<v>.{2,16}?银行)(?:股份有限公司|有限责任公司)?", t)
+    if m:
+        return m.group("v")
+    m = _BANK_ROOT_RE.match(t)
+    return m.group("v") if m else t
 
 
 def _bank(pages: list[Page], out: dict[str, FieldValue]) -> None:
-    if "payer_bank" in out:
-        out["bank_name"] = out["payer_bank"].model_copy()
-        return
-    # the issuing bank, from the title (中国工商银行网上银行电子回单)
-    for ref in L.iter_refs(pages[:1]):
+    """bank_name: the bank that issued the receipt — the bank named in the title / logo
+    text (``中国工商银行网上银行电子回单`` → 中国工商银行), else the bank of the payer's
+    branch. Branches stay in ``payer_bank`` / ``payee_bank``."""
+    refs = list(L.iter_refs(pages[:1]))
+    if refs and all(r.line.bbox is not None for r in refs):
+        refs = L.reading_order(refs)
+    for ref in refs[:8]:
         t = L.norm(ref.line.text)
-        m = re.search(r"[\u4e00-\u9fa5]{2,10}银行", t)
-        if m and re.search(r"回单|凭证|进账单|业务|通知", t):
+        if len(t) > 30 or ":" in t:
+            continue
+        m = re.search(r"[\u4e00-\u9fa5]{2,10}?银行", t)
+        if m and (re.search(r"回单|凭证|进账单|业务|通知|客户|网银", t) or t == m.group(0)):
             name = re.sub(r"(网上银行|企业网银|电子|客户|业务).*$", "", m.group(0))
-            out["bank_name"] = L.make_field(name or m.group(0), ref)
+            out["bank_name"] = L.make_field(bank_root(name or m.group(0)), ref)
+            return
+    for key in ("payer_bank", "payee_bank"):
+        if key in out:
+            fv = out[key]
+            out["bank_name"] = fv.model_copy(update={"value": bank_root(str(fv.value))})
             return
 
 

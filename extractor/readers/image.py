@@ -99,6 +99,7 @@ def _read_frames(img: Image.Image, result: ReadResult, ctx: ReadContext) -> None
             result.errors.append(_bomb_error(ctx))
             return
         except Exception as exc:
+            result.meta["incomplete"] = True  # not cached: the failure may be transient
             result.pages.append(
                 Page(
                     number=number,

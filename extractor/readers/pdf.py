@@ -100,6 +100,7 @@ def read_pdf(data: bytes, name: str, ctx: ReadContext) -> ReadResult:
             except Exception as exc:  # one broken page must not lose the others
                 pg = Page(number=i + 1, warnings=[f"第 {i + 1} 页无法读取（{type(exc).__name__}）"])
                 info = {}
+                result.meta["incomplete"] = True  # not cached: the failure may be transient
             if pg.method == "ocr" and not pg.lines and info.get("ocr_skipped"):
                 skipped.append(i + 1)
             result.pages.append(pg)

@@ -219,7 +219,7 @@ def _draw_firm_b(doc: pymupdf.Document, a: AuditData, L: dict) -> Drawn:
         "audit_firm": a.firm,
         "report_no": a.report_no,
         "report_date": a.report_date.isoformat(),
-        "opinion": "无保留意见",
+        "opinion": "标准无保留意见",  # canonical type of a clean unqualified opinion
         "revenue": mstr(a.revenue),
         "net_profit": mstr(a.net_profit),
         "total_assets": mstr(a.total_assets),
@@ -271,7 +271,7 @@ def draw(doc: pymupdf.Document, a: AuditData, layout: str) -> Drawn:
         "audit_firm": a.firm,
         "report_no": a.report_no,
         "report_date": a.report_date.isoformat(),
-        "opinion": "无保留意见",
+        "opinion": "标准无保留意见",  # canonical type of a clean unqualified opinion
         "revenue": mstr(a.revenue),
         "net_profit": mstr(a.net_profit),
         "total_assets": mstr(a.total_assets),
