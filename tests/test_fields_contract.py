@@ -469,3 +469,25 @@ def test_party_labels_spaced_heading_and_civil_code_terms(lines):
     f = extract([_ocr_page(lines)])
     assert f["buyer_name"].value == "泉州智算科技有限公司"
     assert f["seller_name"].value == "北京智算云科技有限公司"
+
+
+def test_service_content_skips_table_header_and_clause_number():
+    # 产品名称 heads a table column: the cell under it (配置说明) is not the content
+    lines = [
+        "智能算力服务采购合同",
+        "采购方（甲方）：泉州星链智能科技有限公司",
+        "供应商（乙方）：贵安数智算力有限公司",
+        "第一章 采购标的",
+        "第一条 供应商向采购方提供GPU智算云服务，用于大模型预训练及微调所需GPU算力资源。",
+        "序号",
+        "产品名称",
+        "配置说明",
+        "数量",
+        "1",
+        "GPU智算云服务",
+        "NVIDIA H800 80GB×8",
+    ]
+    f = extract([_ocr_page(lines)])
+    content = f["service_content"].value
+    assert content != "配置说明" and "GPU" in content
+    assert not content.startswith("第一条")

@@ -367,3 +367,13 @@ def test_title_split_into_two_ocr_lines_with_a_lost_bracket():
     assert fields["invoice_kind"].value == "电子发票（增值税专用发票）"
     assert fields["invoice_number"].value == "24352000000012345678"
     assert normalize_kind("电子发票普通发票)") == "电子发票（普通发票）"
+
+
+def test_amount_run_into_its_rate_is_split_and_rates_must_exist():
+    # the text layer joins the amount column and the rate column: "¥169,811.326%"
+    rows = [r for r in SHUDIAN_OCR if r[0] not in {"339622.64", "6%"}]
+    rows += [("339622.64", 290, 135), ("¥339,622.646%", 350, 135)]
+    fields = extract([_page(rows)])
+    assert fields["tax_rate"].value == "0.06"
+    items = fields["line_items"].value
+    assert items[0]["amount"] == Decimal("339622.64") and items[0]["tax_rate"] == "0.06"

@@ -254,3 +254,24 @@ def test_header_row_with_values_in_the_row_below():
     assert f["payer_account"].value == "6222000011112222"
     assert f["payee_account"].value == "6222999988887777"
     assert f["amount"].value == Decimal("1200.00")
+
+
+def test_markers_centred_in_stacked_blocks_and_notes_ignored():
+    # 付款方/收款方 sit at the vertical middle of their blocks (rows above and below them);
+    # the printed note mentions 收款方 in passing and must not be read as a label
+    rows = [
+        ("户名", 100, 70), ("泉州晋江数智云科技有限公司", 150, 70),
+        ("付款方", 40, 90), ("账号", 100, 90), ("5429681567636075358", 150, 90),
+        ("开户行", 100, 108), ("招商银行泉州晋江支行", 150, 108),
+        ("户名", 100, 128), ("宁夏中卫云算科技有限公司", 150, 128),
+        ("收款方", 40, 146), ("账号", 100, 146), ("4876998780274809", 150, 146),
+        ("开户行", 100, 166), ("招商银行银川分行", 150, 166),
+        ("交易金额", 40, 184), ("¥140,000.00", 150, 184),
+        ("本回单仅作为客户已通过网上银行发出指令的凭证，不作为收款方发货依据。", 40, 286),
+    ]
+    f = extract([_page(rows, height=320)])
+    assert f["payer_name"].value == "泉州晋江数智云科技有限公司"
+    assert f["payee_name"].value == "宁夏中卫云算科技有限公司"
+    assert f["payer_account"].value == "5429681567636075358"
+    assert f["payee_account"].value == "4876998780274809"
+    assert f["payee_bank"].value == "招商银行银川分行"

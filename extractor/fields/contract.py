@@ -911,6 +911,8 @@ def _content_at(doc: _Doc, pos: int) -> tuple[str, int, int] | None:
     raw = text[pos:end]
     lead = len(raw) - len(raw.lstrip(" ：:，,"))
     val = _short(raw.replace("\n", ""))
+    # a clause number is not content: 「第一条 供应商向采购方提供…」
+    val = re.sub(r"^第[一二三四五六七八九十百\d]+条\s*(?:之\d+)?[：:、]?\s*", "", val)
     if (
         is_blank(val)
         or len(val) < 2
@@ -948,6 +950,8 @@ def _service_content(doc: _Doc, out: dict[str, FieldValue]) -> None:
     for pos in headings:
         if pos < len(text):
             got = _content_at(doc, pos)
+            if got is not None and len(got[0]) <= 6 and not _CONTENT_WORDS.search(got[0]):
+                got = None  # a table's header row (产品名称 | 配置说明 | 数量), not a paragraph
             if got is not None:
                 val, a, b = got
                 out["service_content"] = field(val, doc.stream.span(a, b), 0.1)

@@ -439,7 +439,8 @@ def _tokens(ref: L.Ref, start: int = 0) -> list[tuple[str, float, float]]:
     """Whitespace-separated tokens of a line with approximate x0 and x centre."""
     out = []
     text = ref.line.text
-    for m in re.finditer(r"\S+", text[start:]):
+    # an amount run into its rate ("¥169,811.326%") is two tokens: amounts carry 2 decimals
+    for m in re.finditer(r"[¥￥]?-?[\d,]+\.\d{2}(?=\d{1,2}(?:\.\d)?\s*%)|\S+", text[start:]):
         s, e = m.start() + start, m.end() + start
         b = L.sub_bbox(ref.line, s, e)
         out.append((m.group(0), b[0] if b else 0.0, L.center(b)[0] if b else 0.0))
@@ -456,12 +457,24 @@ def _money(tok: str) -> Decimal | None:
         return None
 
 
+# VAT rates and levy rates (征收率) that exist in China, in percent
+LEGAL_RATES = {Decimal(x) for x in ("0", "0.5", "1", "1.5", "2", "3", "4", "5", "6", "9", "10", "11", "13", "16", "17")}
+
+
 def _rate(tok: str) -> str | None:
+    """A printed tax rate as a decimal string; None unless it is a rate that exists.
+
+    >>> _rate("6%"), _rate("13 %"), _rate("免税"), _rate("11.326%")
+    ('0.06', '0.13', '0', None)
+    """
     m = RATE_RE.search(tok)
     if not m:
         return None
     if m.group(1):
-        d = Decimal(m.group(1)) / 100
+        pct = Decimal(m.group(1))
+        if pct not in LEGAL_RATES:
+            return None
+        d = pct / 100
         return format(d.normalize(), "f") if d != 0 else "0"
     return "0"
 

@@ -209,6 +209,12 @@ def _side_split(pages: list[Page]) -> tuple[str, float, int] | None:
         if abs(a[1] - b[1]) < max(a[3] - a[1], b[3] - b[1]) * 1.5 and b[0] > a[2]:
             return ("x", b[0] - 2, page.number)
         if b[1] > a[3]:
+            # stacked blocks: a marker either heads its block (rows below it) or sits at
+            # the block's vertical middle (rows above and below it, 付款方 between 户名 and
+            # 开户行); in the second case the blocks meet halfway between the markers
+            names = [h.bbox for h in L.find_labels([page], SUB_NAME) if h.bbox is not None]
+            if any(n[3] <= a[1] + 1 for n in names):
+                return ("y", (a[1] + a[3] + b[1] + b[3]) / 4, page.number)
             return ("y", b[1] - 2, page.number)
     return None
 
@@ -462,12 +468,22 @@ def _bank(pages: list[Page], out: dict[str, FieldValue]) -> None:
             return
 
 
+NOTE_RE = re.compile(r"。\s*$|^(?:注|备注|提示|说明)[:：]|不作为|仅作为|重复记账|请勿")
+
+
+def _without_notes(page: Page) -> Page:
+    """The page without its printed notes (「本回单…不作为收款方发货依据。」): sentences that
+    mention 收款方/付款方 in passing must not be read as party labels."""
+    keep = [ln for ln in page.lines if not (len(ln.text) >= 12 and NOTE_RE.search(ln.text.strip()))]
+    return page if len(keep) == len(page.lines) else page.model_copy(update={"lines": keep})
+
+
 def extract(pages: list[Page]) -> dict[str, FieldValue]:
     """Fields of one bank receipt (CONTRACT section 4) plus ``payer_bank``/``payee_bank``."""
     out: dict[str, FieldValue] = {}
     if not pages:
         return out
-    _parties(pages, out)
+    _parties([_without_notes(p) for p in pages], out)
     _amounts(pages, out)
     _date(pages, out)
     _purpose(pages, out)
