@@ -377,3 +377,18 @@ def test_amount_run_into_its_rate_is_split_and_rates_must_exist():
     assert fields["tax_rate"].value == "0.06"
     items = fields["line_items"].value
     assert items[0]["amount"] == Decimal("339622.64") and items[0]["tax_rate"] == "0.06"
+
+
+@pytest.mark.parametrize(
+    "remark",
+    [
+        "被红冲蓝字数电发票号码：23642000000039557660 红字发票信息确认单编号：844681810001",
+        "被红冲蓝字数电票号码:23642000000039557660",
+        "对应正数发票号码 23642000000039557660",
+    ],
+)
+def test_red_letter_remark_names_the_original(remark):
+    from extractor.fields.invoice import RED_ORIGINAL_RE
+
+    m = RED_ORIGINAL_RE.search(remark)
+    assert m and m.group(1) == "23642000000039557660"

@@ -62,9 +62,9 @@ WORDS_RE = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角�
 INVOICE_NUMBER_RE = re.compile(r"(?<!\d)(\d{20}|\d{8}|\d{10,19})(?!\d)")
 INVOICE_CODE_RE = re.compile(r"(?<!\d)(\d{12}|\d{10})(?!\d)")
 RED_ORIGINAL_RE = re.compile(
-    r"(?:被红冲蓝字|蓝字|对应正数|原)(?:数电票|发票|全电发票)?(?:发票)?号码[:]?(\d{8,20})"
+    r"(?:被红冲蓝字|蓝字|对应正数|原)(?:数电票?|全电)?(?:发票)?号码\s*[:：]?\s*(\d{8,20})"
 )
-RED_ORIGINAL_CODE_RE = re.compile(r"(?:对应正数|原|蓝字)发票代码[:]?(\d{10,12})")
+RED_ORIGINAL_CODE_RE = re.compile(r"(?:对应正数|原|蓝字)发票代码\s*[:：]?\s*(\d{10,12})")
 
 
 def _prepare(pages: list[Page]) -> list[Page]:
