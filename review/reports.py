@@ -20,6 +20,7 @@ from models.contract import (
     DIRECTION_LABELS,
     STATUS_LABELS,
     STATUS_ORDER,
+    VERDICT_LABELS,
     ApplicationResult,
     Finding,
 )
@@ -167,12 +168,11 @@ def _contact(app: ApplicationResult) -> str:
     return "\n".join(x for x in (str(phone), str(email)) if x)
 
 
-def _entry_name(app: ApplicationResult) -> str:
-    company = str(app.declared.get("company_name") or app.application_id)
-    project = app.declared.get("project_name")
-    if app.direction in {"software_product", "hardware_product", "application_scenario"} and project:
-        return f"{project}（{company}）"
-    return company
+def _remark(app: ApplicationResult) -> str:
+    """备注: the machine verdict with its counts, for the reviewer who signs the table."""
+    counts = Counter(f.status for f in app.findings)
+    parts = [f"{STATUS_LABELS[s]} {counts[s]} 项" for s in ("fail", "missing", "warn", "review") if counts[s]]
+    return f"核验：{VERDICT_LABELS[app.verdict]}" + (f"（{'，'.join(parts)}）" if parts else "")
 
 
 def write_recommendation_docx(
@@ -233,14 +233,17 @@ def write_recommendation_docx(
                 str(app.declared.get("company_name") or ""),
                 str(app.declared.get("contact_name") or ""),
                 _contact(app),
-                "",
+                _remark(app),
             ]
             for cell, text in zip(cells, values, strict=True):
                 cell.text = text
         if not members:
             cells = table.add_row().cells
             cells[2].text = "（无推荐项目）"
-    widths = (Cm(1.5), Cm(6), Cm(7), Cm(3), Cm(6), Cm(3))
+    widths = (Cm(1.5), Cm(5.5), Cm(6.5), Cm(2.5), Cm(5.5), Cm(4))
+    table.autofit = False
+    for col, w in zip(table.columns, widths, strict=True):
+        col.width = w
     for row in table.rows:
         for cell, w in zip(row.cells, widths, strict=False):
             cell.width = w
@@ -277,7 +280,7 @@ def write_recommendation_xlsx(
                     app.declared.get("company_name") or "",
                     app.declared.get("contact_name") or "",
                     _contact(app),
-                    "",
+                    _remark(app),
                 ]
             )
     thin = Side(style="thin")
