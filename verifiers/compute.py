@@ -29,7 +29,7 @@ from verifiers.base import (
     ref,
     rule,
 )
-from verifiers.invoice import invoice_key, invoice_number, is_red_letter
+from verifiers.invoice import invoice_key, invoice_number, is_red_letter, source_rank
 
 
 @dataclass
@@ -123,7 +123,7 @@ def account_purchases(ctx: RuleContext) -> Accounting:
 
     invoiced_sellers: list[str] = []  # every seller with an invoice (counted or not)
     for key, docs in groups.items():
-        d = max(docs, key=lambda x: len(x.fields))  # the most complete copy
+        d = max(docs, key=source_rank)  # the most exact copy
         label = doc_label(d)
         copies = (
             f"（同一发票 {len(docs)} 份：{'、'.join(x.file for x in docs)}，计一次）" if len(docs) > 1 else ""

@@ -268,6 +268,23 @@ def in_period(ctx: RuleContext) -> list[Finding]:
     return out
 
 
+def source_rank(d: Document) -> tuple[int, int]:
+    """How exact an invoice copy is: XML/XBRL > OFD structured data > OFD text > PDF text
+    > OCR; ties go to the copy with more fields."""
+    methods = {fv.method or "" for fv in d.fields.values()}
+    if any(m.startswith(("structured:xml", "structured:xbrl")) for m in methods):
+        rank = 6 if d.file.lower().endswith(".xml") else 5  # the data file itself first
+    elif any(m.startswith("structured:ofd") for m in methods):
+        rank = 4
+    elif d.file.lower().endswith(".ofd"):
+        rank = 3
+    elif d.method in {"text", "docx"}:
+        rank = 2
+    else:
+        rank = 1
+    return rank, len(d.fields)
+
+
 @rule("invoice.duplicate")
 def duplicate(ctx: RuleContext) -> list[Finding]:
     """The same invoice (code + number) is counted once. Inside one application, copies in other
