@@ -242,6 +242,9 @@ def _variants(key: str, value) -> list[str]:
         return [s, f"{int(Decimal(s) * 100)}%"]
     if key == "direction":
         return [f"{mark}{DIRECTION_LABELS[s]}" for mark in ("☑", "√", "■")]
+    if key == "opinion" and s == "标准无保留意见":
+        # the canonical type of a clean unqualified opinion; reports may print either
+        return [s, "发表无保留意见", "出具无保留意见"]
     return [s]
 
 
