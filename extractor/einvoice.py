@@ -50,6 +50,8 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from extractor.qr import QR_TYPE_NAMES
+
 if TYPE_CHECKING:
     from extractor.zipsafe import SafeZip
 
@@ -90,17 +92,8 @@ FIELD_LABELS: dict[str, str] = {
     "original_invoice_number": "原发票号码",
 }
 
-# GraphCode / QR "type" field → printed invoice kind
-_TYPE_CODES = {
-    "01": "增值税专用发票",
-    "04": "增值税普通发票",
-    "08": "增值税电子专用发票",
-    "10": "增值税电子普通发票",
-    "11": "增值税普通发票（卷式）",
-    "14": "增值税电子普通发票（通行费）",
-    "31": "电子发票（增值税专用发票）",
-    "32": "电子发票（普通发票）",
-}
+# GraphCode / QR "type" field → printed invoice kind (one table, in extractor.qr)
+_TYPE_CODES = QR_TYPE_NAMES
 
 
 # --------------------------------------------------------------------------- safe XML

@@ -11,30 +11,12 @@ import datetime as _dt
 from decimal import Decimal
 from typing import Any
 
-from models.contract import Document, FieldValue
+from models.contract import CONTRACT_FIELDS, Document, FieldValue
 from models.page import Page, ReadResult
 
 STRUCTURED_SOURCE_CONFIDENCE = {"xml": 1.0, "xbrl": 1.0, "ofd_tags": 0.99}
-INVOICE_KEYS = (
-    "invoice_kind",
-    "invoice_code",
-    "invoice_number",
-    "issue_date",
-    "buyer_name",
-    "buyer_tax_id",
-    "seller_name",
-    "seller_tax_id",
-    "item_names",
-    "tax_rate",
-    "amount_excl_tax",
-    "tax_amount",
-    "total_incl_tax",
-    "total_in_words",
-    "check_code",
-    "red_letter",
-    "original_invoice_code",
-    "original_invoice_number",
-)
+# structured e-invoice data fills the contract's invoice fields and the red-letter links
+INVOICE_KEYS = (*CONTRACT_FIELDS["invoice"], "red_letter", "original_invoice_code", "original_invoice_number")
 
 
 def _doc_method(pages: list[Page]) -> str:

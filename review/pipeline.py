@@ -10,30 +10,13 @@ from typing import Any, Protocol
 
 from extractor.extract import extract_documents
 from extractor.read import EXTRACTOR_VERSION, sha256_bytes
-from models.contract import ApplicationResult, Document, FieldValue, Finding, compute_verdict
+from models.contract import CONTRACT_FIELDS, ApplicationResult, Document, FieldValue, Finding, compute_verdict
 from models.page import ReadResult
 
 log = logging.getLogger("evreview.pipeline")
 
-FORM_KEYS = (
-    "company_name",
-    "address",
-    "credit_code",
-    "listed",
-    "ownership",
-    "established_date",
-    "legal_representative",
-    "legal_rep_phone",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "direction",
-    "compute_purchase_total",
-    "compute_suppliers",
-    "revenue_last_year",
-    "consortium_members",
-    "project_name",
-)
+# the 申报表's contract fields plus the additions the batch rules and 附件2 need
+FORM_KEYS = (*CONTRACT_FIELDS["application_form"], "consortium_members", "project_name")
 
 
 class Reader(Protocol):
