@@ -449,3 +449,70 @@ def applicant_side(ctx: RuleContext, doc: Document) -> tuple[str, str]:
             if results[side] == want:
                 return side, want
     return ctx.role, "no"
+
+
+def party_findings(
+    ctx: RuleContext,
+    rid: str,
+    docs: Iterable[Document],
+    name_key: str,
+    code_key: str,
+    word: str,
+    code_word: str = "代码",
+    consequence: str = "",
+) -> list[Finding]:
+    """Is the party (``name_key`` / ``code_key``) of each document the applicant?
+
+    A different credit code is ``fail`` on its own; otherwise the name decides: the same
+    name ``pass``, a near one ``warn`` (with the similarity), another one ``fail``.
+    ``consequence`` is appended to failures (e.g. 「，不属于申报单位直接购买」).
+    """
+    a = ctx.applicant
+    if not a.name and not a.credit_code:
+        return []
+    out: list[Finding] = []
+    for d in docs:
+        f = d.fields
+        name, code = as_text(f.get(name_key)), as_code(f.get(code_key))
+        if not name and not code:
+            continue
+        refs = [ref(d, k) for k in (name_key, code_key) if k in f]
+        refs += [r for r in (a.name_ref, a.code_ref) if r is not None]
+        if code and a.credit_code and code != a.credit_code:
+            out.append(
+                ctx.finding(
+                    rid,
+                    "fail",
+                    f"{doc_label(d)}：{word}「{name or '—'}」{code_word} {code} 不是申报单位"
+                    f"（{a.name or ''} {a.credit_code}）{consequence}",
+                    refs,
+                    values=[f.get(code_key)],
+                )
+            )
+            continue
+        m = ctx.name_match(name) if name else None
+        if m is None or m.kind == "same":
+            what = (f"「{name}」" if name else "") + (f"（{code_word} {code}）" if code else "")
+            out.append(ctx.finding(rid, "pass", f"{doc_label(d)}：{word}{what}为申报单位", refs))
+        elif m.kind == "near":
+            out.append(
+                ctx.finding(
+                    rid,
+                    "warn",
+                    f"{doc_label(d)}：{word}「{name}」与申报单位「{a.name}」{m.note}（相似度 {m.score:.0f}），请核对",
+                    refs,
+                    details={"score": m.score},
+                )
+            )
+        else:
+            out.append(
+                ctx.finding(
+                    rid,
+                    "fail",
+                    f"{doc_label(d)}：{word}「{name}」不是申报单位「{a.name}」（相似度 {m.score:.0f}）{consequence}",
+                    refs,
+                    values=[f.get(name_key)],
+                    details={"score": m.score},
+                )
+            )
+    return out

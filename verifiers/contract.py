@@ -8,12 +8,12 @@ from models.contract import Document, Finding
 from verifiers.base import (
     RuleContext,
     applicant_side,
-    as_code,
     as_date,
     as_decimal,
     as_text,
     doc_label,
     fmt_money,
+    party_findings,
     ref,
     rule,
 )
@@ -32,56 +32,9 @@ def purchase_contracts(ctx: RuleContext) -> list[Document]:
 
 
 def _party_check(ctx: RuleContext, rid: str, side: str, word: str) -> list[Finding]:
-    a = ctx.applicant
-    if not a.name and not a.credit_code:
-        return []
     nk, ck = ("buyer_name", "buyer_credit_code") if side == "buyer" else ("seller_name", "seller_credit_code")
     docs = purchase_contracts(ctx) if side == "buyer" else ctx.docs("contract")
-    out: list[Finding] = []
-    for d in docs:
-        f = d.fields
-        name, code = as_text(f.get(nk)), as_code(f.get(ck))
-        if not name and not code:
-            continue
-        refs = [ref(d, k) for k in (nk, ck) if k in f]
-        refs += [r for r in (a.name_ref, a.code_ref) if r is not None]
-        if code and a.credit_code and code != a.credit_code:
-            out.append(
-                ctx.finding(
-                    rid,
-                    "fail",
-                    f"{doc_label(d)}：{word}「{name or '—'}」代码 {code} 不是申报单位（{a.name or ''} {a.credit_code}）",
-                    refs,
-                    values=[f.get(ck)],
-                )
-            )
-            continue
-        m = ctx.name_match(name) if name else None
-        if m is None or m.kind == "same":
-            what = f"「{name}」" if name else f"（代码 {code}）"
-            out.append(ctx.finding(rid, "pass", f"{doc_label(d)}：{word}{what}为申报单位", refs))
-        elif m.kind == "near":
-            out.append(
-                ctx.finding(
-                    rid,
-                    "warn",
-                    f"{doc_label(d)}：{word}「{name}」与申报单位「{a.name}」{m.note}（相似度 {m.score:.0f}），请核对",
-                    refs,
-                    details={"score": m.score},
-                )
-            )
-        else:
-            out.append(
-                ctx.finding(
-                    rid,
-                    "fail",
-                    f"{doc_label(d)}：{word}「{name}」不是申报单位「{a.name}」（相似度 {m.score:.0f}）",
-                    refs,
-                    values=[f.get(nk)],
-                    details={"score": m.score},
-                )
-            )
-    return out
+    return party_findings(ctx, rid, docs, nk, ck, word)
 
 
 @rule("contract.buyer_is_applicant")

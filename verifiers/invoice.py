@@ -11,12 +11,12 @@ from models.contract import Document, Finding
 from verifiers.base import (
     RuleContext,
     applicant_side,
-    as_code,
     as_date,
     as_decimal,
     as_text,
     doc_label,
     fmt_money,
+    party_findings,
     ref,
     rule,
 )
@@ -171,56 +171,16 @@ def buyer_is_applicant(ctx: RuleContext) -> list[Finding]:
     Invoices on which the applicant is the seller (对外提供开放服务的相关证明材料) are not
     purchases and are not checked here.
     """
-    rid = "invoice.buyer_is_applicant"
-    a = ctx.applicant
-    if not a.name and not a.credit_code:
-        return []
-    out: list[Finding] = []
-    for d in purchase_invoices(ctx):
-        f = d.fields
-        name, code = as_text(f.get("buyer_name")), as_code(f.get("buyer_tax_id"))
-        if not name and not code:
-            continue
-        refs = [ref(d, k) for k in ("buyer_name", "buyer_tax_id") if k in f]
-        refs += [r for r in (a.name_ref, a.code_ref) if r is not None]
-        if code and a.credit_code and code != a.credit_code:
-            out.append(
-                ctx.finding(
-                    rid,
-                    "fail",
-                    f"{doc_label(d)}：购买方「{name or '—'}」税号 {code} 不是申报单位（{a.name or ''} {a.credit_code}），不属于申报单位直接购买",
-                    refs,
-                    values=[f.get("buyer_tax_id")],
-                )
-            )
-            continue
-        m = ctx.name_match(name) if name else None
-        if m is None or m.kind == "same":
-            what = f"「{name}」" if name else ""
-            what += f"（税号 {code}）" if code else ""
-            out.append(ctx.finding(rid, "pass", f"{doc_label(d)}：购买方{what}为申报单位", refs))
-        elif m.kind == "near":
-            out.append(
-                ctx.finding(
-                    rid,
-                    "warn",
-                    f"{doc_label(d)}：购买方「{name}」与申报单位「{a.name}」{m.note}（相似度 {m.score:.0f}），请核对",
-                    refs,
-                    details={"score": m.score},
-                )
-            )
-        else:
-            out.append(
-                ctx.finding(
-                    rid,
-                    "fail",
-                    f"{doc_label(d)}：购买方「{name}」不是申报单位「{a.name}」（相似度 {m.score:.0f}），不属于申报单位直接购买",
-                    refs,
-                    values=[f.get("buyer_name")],
-                    details={"score": m.score},
-                )
-            )
-    return out
+    return party_findings(
+        ctx,
+        "invoice.buyer_is_applicant",
+        purchase_invoices(ctx),
+        "buyer_name",
+        "buyer_tax_id",
+        "购买方",
+        code_word="税号",
+        consequence="，不属于申报单位直接购买",
+    )
 
 
 @rule("invoice.in_period")
