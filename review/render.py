@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import multiprocessing as mp
 import os
-import signal
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from review.worker import plain_main
+from review.worker import WorkerProcess
 
 MAX_PX = 2000  # longest side of a rendered page, pixels
 DEFAULT_ZOOM = 2.0  # PDF points → pixels (144 dpi) before the max_px cap
@@ -239,64 +237,32 @@ def _render_child(conn: Connection, memory: int) -> None:
             return
 
 
-class RenderWorker:
+class RenderWorker(WorkerProcess):
     """Render pages in a separate process (memory cap, time limit, replaced on failure).
 
     Thread-safe: Streamlit sessions share one worker; requests are serialised.
     """
 
     def __init__(self, memory: int = RENDER_MEMORY, seconds: float = RENDER_SECONDS) -> None:
+        super().__init__()
         self.memory = memory
         self.seconds = seconds
-        self._ctx = mp.get_context("spawn")
-        self._proc: Any = None
-        self._conn: Connection | None = None
         self._lock = threading.Lock()
-        self.restarts = 0
 
-    def _start(self) -> None:
-        parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_render_child, args=(child, self.memory), daemon=True)
-        with plain_main():
-            proc.start()
-        child.close()
-        self._proc, self._conn = proc, parent
-
-    def _kill(self) -> None:
-        proc = self._proc
-        if proc is not None and proc.pid is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
-            proc.join(timeout=5)
-        if self._conn is not None:
-            self._conn.close()
-        self._proc = self._conn = None
+    def _target(self) -> tuple[Any, tuple[Any, ...]]:
+        return _render_child, (self.memory,)
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None and self._proc is not None and self._proc.is_alive():
-                with contextlib.suppress(BrokenPipeError, OSError):
-                    self._conn.send(None)
-                self._proc.join(timeout=2)
-            self._kill()
-
-    def __enter__(self) -> RenderWorker:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+            super().close()
 
     def _call(self, op: str, *args: Any, **kwargs: Any) -> Any:
         with self._lock:
-            if self._proc is None or not self._proc.is_alive():
-                self._start()
-            assert self._conn is not None
+            conn = self._ensure_started()
             try:
-                self._conn.send((op, args, kwargs))
-                if self._conn.poll(self.seconds):
-                    return self._conn.recv()
+                conn.send((op, args, kwargs))
+                if conn.poll(self.seconds):
+                    return conn.recv()
                 reason = f"页面显示超时（超过 {self.seconds:.0f} 秒），显示进程已终止"
             except (EOFError, BrokenPipeError, ConnectionResetError, OSError):
                 reason = "页面显示进程异常退出，文件可能已损坏或超出内存上限"

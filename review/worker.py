@@ -18,10 +18,11 @@ import signal
 import sys
 import time
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any, Self
 
 from extractor.limits import Limits
 from extractor.read import ReadContext, read_bytes, sha256_bytes
@@ -93,30 +94,37 @@ def plain_main() -> Iterator[None]:
         sys.modules["__main__"] = main
 
 
-class IsolatedReader:
-    """One long-lived worker process that reads files under limits.
+class WorkerProcess:
+    """A long-lived helper process, spawned (never forked), in its own process group.
 
-    Use as a context manager. ``read()`` never raises for bad input.
+    Subclasses name the child's entry point in :meth:`_target`; the child gets one end of
+    a pipe as its first argument. ``_kill`` kills the whole process group (anything the
+    child started too); ``close`` asks the child to stop first.
     """
 
-    def __init__(self, limits: Limits | None = None, ocr_threads: int | None = None) -> None:
-        self.limits = limits or Limits.from_env()
-        self.ocr_threads = ocr_threads
+    def __init__(self) -> None:
         self._ctx = mp.get_context("spawn")
         self._proc: mp.Process | None = None
         self._conn: Connection | None = None
         self.restarts = 0
 
-    # -- lifecycle -------------------------------------------------------------
+    def _target(self) -> tuple[Callable[..., None], tuple[Any, ...]]:
+        raise NotImplementedError
+
     def _start(self) -> None:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(
-            target=_child_main, args=(child, asdict(self.limits), self.ocr_threads), daemon=True
-        )
+        target, args = self._target()
+        proc = self._ctx.Process(target=target, args=(child, *args), daemon=True)
         with plain_main():
             proc.start()
         child.close()
         self._proc, self._conn = proc, parent
+
+    def _ensure_started(self) -> Connection:
+        if self._proc is None or not self._proc.is_alive():
+            self._start()
+        assert self._conn is not None
+        return self._conn
 
     def _kill(self) -> None:
         proc = self._proc
@@ -137,7 +145,7 @@ class IsolatedReader:
             self._proc.join(timeout=2)
         self._kill()
 
-    def __enter__(self) -> IsolatedReader:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -145,8 +153,23 @@ class IsolatedReader:
 
     @property
     def pid(self) -> int | None:
-        """Process id of the current worker process (None before the first read)."""
+        """Process id of the current worker process (None before the first call)."""
         return self._proc.pid if self._proc is not None and self._proc.is_alive() else None
+
+
+class IsolatedReader(WorkerProcess):
+    """One long-lived worker process that reads files under limits.
+
+    Use as a context manager. ``read()`` never raises for bad input.
+    """
+
+    def __init__(self, limits: Limits | None = None, ocr_threads: int | None = None) -> None:
+        super().__init__()
+        self.limits = limits or Limits.from_env()
+        self.ocr_threads = ocr_threads
+
+    def _target(self) -> tuple[Callable[..., None], tuple[Any, ...]]:
+        return _child_main, (asdict(self.limits), self.ocr_threads)
 
     # -- work ------------------------------------------------------------------
     def read(
@@ -162,9 +185,7 @@ class IsolatedReader:
         ``opts`` (see ``review.batch.read_part``) reads a page range of a PDF or asks
         for a split plan; ``opts["sha256"]`` spares hashing the bytes again.
         """
-        if self._proc is None or not self._proc.is_alive():
-            self._start()
-        assert self._conn is not None and self._proc is not None
+        conn = self._ensure_started()
         payload: bytes | str = str(path) if path is not None else (data or b"")
         digest = (opts or {}).get("sha256") or (
             sha256_bytes(data) if data is not None else sha256_bytes(Path(str(path)).read_bytes())
@@ -172,9 +193,9 @@ class IsolatedReader:
         timeout = self.limits.per_file_seconds
         started = time.monotonic()
         try:
-            self._conn.send((payload, name, force_ocr, opts))
-            if self._conn.poll(timeout):
-                result = self._conn.recv()
+            conn.send((payload, name, force_ocr, opts))
+            if conn.poll(timeout):
+                result = conn.recv()
                 if isinstance(result, ReadResult):
                     result.sha256 = result.sha256 or digest
                     return result
