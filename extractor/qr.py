@@ -346,16 +346,22 @@ def _dedupe(codes: list[Barcode]) -> list[Barcode]:
     return out
 
 
-_INVOICE_HINT = re.compile(r"发票|发\s*票|校验码|价税合计|税\s*额")
+# An invoice page prints its number (or code) and its body labels; prose that only
+# mentions 发票 (「乙方开具增值税发票」) is not worth rendering for a QR search.
+_INVOICE_ID_HINT = re.compile(r"发\s*票\s*[号代]\s*码|No[.:：]?\s*\d{8}")
+_INVOICE_BODY_HINT = re.compile(r"价\s*税\s*合\s*计|开\s*票\s*日\s*期|校\s*验\s*码|购\s*买\s*方|销\s*售\s*方")
 
 
 def page_wants_qr(text: str) -> bool:
     """Whether a page's text looks like an invoice, i.e. worth a QR search.
 
-    >>> page_wants_qr("电子发票（增值税专用发票）"), page_wants_qr("技术服务合同")
-    (True, False)
+    >>> page_wants_qr("电子发票（增值税专用发票） 发票号码：2431… 开票日期：2024年05月28日")
+    True
+    >>> page_wants_qr("技术服务合同"), page_wants_qr("乙方应在收款后开具增值税发票。")
+    (False, False)
     """
-    return bool(_INVOICE_HINT.search(text or ""))
+    t = text or ""
+    return bool(_INVOICE_ID_HINT.search(t) and _INVOICE_BODY_HINT.search(t))
 
 
 # ---------------------------------------------------------------- payload
