@@ -129,12 +129,15 @@ def document_flags(doc: pymupdf.Document, data: bytes) -> list[str]:
     n_files = doc.embfile_count()
     if n_files:
         flags.append(f"PDF 内嵌 {n_files} 个附件文件，未提取、未打开；如需核对请向申报单位索取原件")
-    if _has_javascript(doc):
+    if _has_javascript(doc, data):
         flags.append("PDF 含 JavaScript 脚本，未执行；正常的申报材料不应包含脚本，请核实来源")
     return flags
 
 
-def _has_javascript(doc: pymupdf.Document, max_objects: int = 200_000) -> bool:
+def _has_javascript(doc: pymupdf.Document, data: bytes, max_objects: int = 200_000) -> bool:
+    if b"/ObjStm" not in data:
+        # every object is in the file as written: a byte search is enough
+        return b"/JavaScript" in data or b"/JS" in data
     for xref in range(1, min(doc.xref_length(), max_objects)):
         try:
             obj = doc.xref_object(xref, compressed=True)
@@ -146,6 +149,9 @@ def _has_javascript(doc: pymupdf.Document, max_objects: int = 200_000) -> bool:
 
 
 DEFLATE_MAX_RATIO = 1032  # the deflate format's maximum expansion
+_LENGTH_RE = re.compile(r"/Length\s+(\d+)(?!\s+\d+\s+R)")
+_FILTER_RE = re.compile(r"/Filter")
+_FILTER_ARRAY_RE = re.compile(r"/Filter\s*\[")
 
 
 def _refuse_page(doc: pymupdf.Document, page: pymupdf.Page, ctx: ReadContext) -> str | None:
@@ -161,13 +167,18 @@ def _refuse_page(doc: pymupdf.Document, page: pymupdf.Page, ctx: ReadContext) ->
     cap = ctx.limits.max_page_content_bytes
     total = 0
     for xref in page.get_contents():
-        raw = doc.xref_stream_raw(xref) or b""
-        filt = doc.xref_get_key(xref, "Filter")[1]
-        if "FlateDecode" in filt and "[" not in filt:
-            if total + len(raw) * DEFLATE_MAX_RATIO <= cap:
-                # deflate cannot expand more than ~1032:1: small streams are safe unread
-                total += len(raw)
+        obj = doc.xref_object(xref, compressed=True)  # the stream's dictionary, one call
+        m = _LENGTH_RE.search(obj)
+        declared = int(m.group(1)) if m else None
+        flate = "/FlateDecode" in obj and not _FILTER_ARRAY_RE.search(obj)
+        if declared is not None and (not _FILTER_RE.search(obj) or flate):
+            # deflate cannot expand more than ~1032:1: small streams are safe unread
+            bound = declared * DEFLATE_MAX_RATIO if flate else declared
+            if total + bound <= cap:
+                total += declared
                 continue
+        raw = doc.xref_stream_raw(xref) or b""
+        if flate:
             d = zlib.decompressobj()
             try:
                 total += len(d.decompress(raw, max(cap - total, 1) + 1))
