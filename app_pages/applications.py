@@ -46,7 +46,7 @@ rows = [
         "需关注": a.n_warn,
         "需人工复核": a.n_review,
         "审核状态": REVIEW_STATUS_LABELS.get(a.status, a.status),
-        "推荐顺序": a.review_order,
+        "推荐顺序": str(a.review_order) if a.review_order is not None else "未排序",
     }
     for a in shown
 ]
