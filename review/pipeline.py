@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from extractor.extract import extract_documents
 from extractor.read import EXTRACTOR_VERSION, sha256_bytes
-from models.contract import CONTRACT_FIELDS, ApplicationResult, Document, FieldValue, Finding, compute_verdict
+from models.contract import CONTRACT_FIELDS, ApplicationResult, Document, Finding, compute_verdict
 from models.page import ReadResult
 
 log = logging.getLogger("evreview.pipeline")
@@ -30,16 +30,6 @@ class FileRead:
     rel: str
     result: ReadResult
     cached: bool = False
-
-
-@dataclass
-class PipelineStats:
-    files: int = 0
-    pages: int = 0
-    ocr_pages: int = 0
-    cache_hits: int = 0
-    seconds: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 ProgressFn = Callable[[str, int, int], None]
@@ -151,6 +141,3 @@ def verify_application(
     reads, package_errors = read_application_files(path, reader, cache, progress)
     return assemble(application_id_of(path), reads, package_errors, direction, policy)
 
-
-def field_value(fv: FieldValue | None) -> Any:
-    return None if fv is None else fv.value
