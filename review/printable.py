@@ -66,7 +66,8 @@ def _snippets(store: Store, app_id: str, result: Any, finding: Any, renderer: An
             continue
         sha = file_sha(store, app_id, box.file) or ""
         page = page_of(store, sha, box.page)
-        rendered = renderer.crop_evidence(data, box.page, box.bbox, page.rotation if page else None)
+        redact = [tuple(ln.bbox) for ln in (page.lines if page else []) if ln.bbox and _mask(ln.text) != ln.text]
+        rendered = renderer.crop_evidence(data, box.page, box.bbox, page.rotation if page else None, redact=redact)
         if rendered.png is None:
             out.append(f'<div class="snip muted">{_e(caption)}：{_e(rendered.error)}</div>')
             continue

@@ -164,10 +164,21 @@ def crop_evidence(
     zoom: float = DEFAULT_ZOOM,
     max_px: int = MAX_PX,
     min_width: float = 320.0,
+    redact: list[Box] | None = None,
 ) -> Rendered:
-    """A snippet around one evidence box (``margin`` in bbox units on every side), box drawn."""
+    """A snippet around one evidence box (``margin`` in bbox units on every side), box drawn.
+
+    ``redact`` boxes (same units) are blacked out first: personal data (身份证号, mobile
+    numbers) must not leave the store inside an exported image.
+    """
     try:
         img, scale = _page_image(data, page, rotation, zoom, max_px)
+        if redact:
+            from PIL import ImageDraw
+
+            draw = ImageDraw.Draw(img)
+            for x0, y0, x1, y1 in redact:
+                draw.rectangle([x0 * scale - 1, y0 * scale - 1, x1 * scale + 1, y1 * scale + 1], fill=(0, 0, 0))
         img = _draw_boxes(img, [bbox], scale, labels=False)
         x0, y0, x1, y1 = (v * scale for v in bbox)
         m = margin * scale
@@ -280,8 +291,10 @@ class RenderWorker(WorkerProcess):
     ) -> Rendered:
         return self._call("page", data, page, boxes, rotation, max_px=max_px)
 
-    def crop_evidence(self, data: bytes, page: int, bbox: Box, rotation: int | None = None) -> Rendered:
-        return self._call("crop", data, page, bbox, rotation)
+    def crop_evidence(
+        self, data: bytes, page: int, bbox: Box, rotation: int | None = None, redact: list[Box] | None = None
+    ) -> Rendered:
+        return self._call("crop", data, page, bbox, rotation, redact=redact)
 
     def page_count(self, data: bytes) -> int:
         return int(self._call("count", data))

@@ -157,3 +157,23 @@ def test_real_pdf_and_ofd_boxes_match_the_reader(realdocs: Path) -> None:
     img = _img(render_page(data, 1).png)
     assert img.width > img.height and max(img.size) <= MAX_PX  # an invoice page is landscape
     _box_on_text(data, "4449")
+
+
+def test_crop_blacks_out_redacted_lines() -> None:
+    """Personal data near an evidence box is blacked out in the exported snippet."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((100, 200), "甲方：张某某", fontname="china-s", fontsize=14)
+    page.insert_text((100, 224), "身份证号：110105199003071239", fontname="china-s", fontsize=14)
+    evidence = tuple(page.search_for("张某某")[0])
+    id_line = tuple(page.search_for("110105199003071239")[0])
+    data = doc.tobytes()
+    plain = _img(crop_evidence(data, 1, evidence).png)
+    masked = _img(crop_evidence(data, 1, evidence, redact=[id_line]).png)
+    assert plain.size == masked.size
+
+    def dark_share(img: Image.Image) -> float:
+        arr = np.asarray(img.convert("L"))
+        return float((arr < 30).mean())
+
+    assert dark_share(masked) > dark_share(plain) + 0.02
