@@ -50,6 +50,8 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from extractor.normalize import parse_date as _parse_date
+from extractor.normalize import parse_money as _parse_money
 from extractor.qr import QR_TYPE_NAMES
 
 if TYPE_CHECKING:
@@ -171,20 +173,7 @@ _MONEY_RE = re.compile(r"[-−－]?\d+(?:\.\d+)?")
 
 def parse_money(text: str | None) -> Decimal | None:
     """Decimal yuan from '¥1,234.50', '-100', '１００' (None when absent or '***')."""
-    if text is None:
-        return None
-    s = unicodedata.normalize("NFKC", str(text)).replace(",", "").replace(" ", "")
-    s = s.replace("￥", "").replace("¥", "")
-    m = _MONEY_RE.search(s)
-    if not m:
-        return None
-    raw = m.group(0).replace("−", "-").replace("－", "-")
-    if "-" not in raw and re.search(r"-\s*$", s[: m.start()]):
-        raw = "-" + raw
-    try:
-        return Decimal(raw).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        return None
+    return None if text is None else _parse_money(str(text))
 
 
 def parse_decimal(text: str | None) -> Decimal | None:
@@ -201,21 +190,10 @@ def parse_decimal(text: str | None) -> Decimal | None:
         return None
 
 
-_DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
-_DATE8_RE = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
 
 
 def parse_date(text: str | None) -> _dt.date | None:
-    if not text:
-        return None
-    s = unicodedata.normalize("NFKC", str(text))
-    m = _DATE_RE.search(s) or _DATE8_RE.search(s)
-    if not m:
-        return None
-    try:
-        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+    return _parse_date(str(text)) if text else None
 
 
 def normalize_rate(text: str | None) -> str | None:
