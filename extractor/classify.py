@@ -314,7 +314,7 @@ def _title_like(t: str) -> bool:
 
 
 def _match_title(kw: Kw, candidates: list[str], ocr: bool) -> str | None:
-    candidates = [t for t in candidates if _title_like(t)]
+    """``candidates`` are already title-like (see :func:`_title_like`)."""
     exact = [t for t in candidates if re.search(kw.pattern, t)]
     if exact:
         return min(exact, key=len)  # the title proper, not a sentence quoting it
@@ -335,7 +335,7 @@ def classify_page(page: Page) -> PageClass:
     """Score one page for every doc_type and pick the best (see module doc)."""
     text = "".join(norm(ln.text) for ln in page.lines)
     zone = _title_zone(page)
-    cands = _zone_candidates(zone)
+    cands = [t for t in _zone_candidates(zone) if _title_like(t)]
     ocr = page.method == "ocr" or any(ln.method == "ocr" for ln in zone)
     scores: dict[str, float] = {}
     hits: dict[str, list[str]] = {}

@@ -14,6 +14,7 @@ When a page holds several receipts, the first (top-most) one is read.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extractor.fields import layout as L
 from extractor.normalize import normalize_name, parse_date, parse_money
@@ -180,8 +181,14 @@ BANK_RE = re.compile(
 
 
 def _stops(own: list[str]) -> list[str]:
+    """Every other label of a receipt: where a value that follows one of ``own`` ends."""
+    return list(_stops_for(tuple(own)))
+
+
+@lru_cache(maxsize=64)
+def _stops_for(own: tuple[str, ...]) -> tuple[str, ...]:
     o = {L.norm(x) for x in own}
-    return [s for s in ALL_STOPS if L.norm(s) not in o and not any(L.norm(s) in x for x in o)]
+    return tuple(s for s in ALL_STOPS if L.norm(s) not in o and not any(L.norm(s) in x for x in o))
 
 
 def _is_name(t: str) -> bool:
