@@ -275,3 +275,16 @@ def test_markers_centred_in_stacked_blocks_and_notes_ignored():
     assert f["payer_account"].value == "5429681567636075358"
     assert f["payee_account"].value == "4876998780274809"
     assert f["payee_bank"].value == "招商银行银川分行"
+
+
+def test_label_fragment_is_not_a_party_name():
+    # OCR split 「交易金额」 so that 「交易」 stands where the payee name should be
+    rows = [
+        ("付款人名称：泉州智算科技有限公司", 40, 40),
+        ("收款人名称：", 40, 60),
+        ("交易", 200, 60),
+        ("金额：¥1,000.00", 40, 80),
+    ]
+    f = extract([_page(rows, ocr=True)])
+    assert f["payer_name"].value == "泉州智算科技有限公司"
+    assert "payee_name" not in f or f["payee_name"].value != "交易"

@@ -191,8 +191,15 @@ def _stops_for(own: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(s for s in ALL_STOPS if L.norm(s) not in o and not any(L.norm(s) in x for x in o))
 
 
+# words of a receipt's own labels: a short "name" made of them (「交易」 from 交易金额 split by
+# OCR) is a label fragment, not a party
+LABEL_WORDS = ("交易", "金额", "日期", "时间", "账号", "账户", "户名", "名称", "摘要", "用途", "附言", "流水", "开户", "币种", "渠道")
+
+
 def _is_name(t: str) -> bool:
     n = normalize_name(t)
+    if len(n) <= 4 and any(w in n for w in LABEL_WORDS):
+        return False
     return len(n) >= 2 and bool(re.search(r"[\u4e00-\u9fa5A-Za-z]{2}", n)) and not re.search(r"\d{6}", n)
 
 
