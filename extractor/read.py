@@ -68,6 +68,10 @@ def sniff(data: bytes) -> str:
         return _zip_kind(data)
     if head.startswith((b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")):
         return "executable"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"  # .doc / .xls / .wps of old Office
+    if head.startswith((b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c")):
+        return "other_archive"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"<?xml") or stripped.startswith(b"<"):
         return "xml"
@@ -85,6 +89,8 @@ def _zip_kind(data: bytes) -> str:
         return "docx"
     if "ofd.xml" in lower:
         return "ofd"
+    if "xl/workbook.xml" in lower or "ppt/presentation.xml" in lower:
+        return "office_other"
     if any(n.endswith("/ofd.xml") for n in lower) and not any(
         n.endswith((".pdf", ".png", ".jpg", ".docx")) for n in lower
     ):
@@ -135,6 +141,12 @@ def _reader_for(kind: str) -> Callable[[bytes, str, ReadContext], ReadResult] | 
 # Unicode bidirectional controls: "invoice\u202efdp.exe" displays as "invoiceexe.pdf"
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
+UNSUPPORTED = {
+    "ole": "文件是旧版 Office 格式（.doc/.xls/.wps），无法读取；请另存为 PDF 或 .docx 后提交",
+    "other_archive": "文件是 RAR/7z 压缩包，无法读取；请改用 ZIP 压缩或直接提交其中的文件",
+    "office_other": "文件是 Excel/PowerPoint 文档，暂不支持读取；请另存为 PDF 后提交",
+}
+
 KIND_LABELS = {
     "pdf": "PDF",
     "image": "图片",
@@ -175,6 +187,8 @@ def read_bytes(data: bytes, name: str, ctx: ReadContext | None = None) -> ReadRe
         return ReadResult(
             file=name, sha256=digest, kind="unknown", errors=["文件看似压缩包（ZIP/DOCX/OFD）但已损坏，无法打开"]
         )
+    if kind in UNSUPPORTED:
+        return ReadResult(file=name, sha256=digest, kind="unknown", errors=[UNSUPPORTED[kind]])
     if kind == "zip":
         return ReadResult(
             file=name,

@@ -358,9 +358,40 @@ def iter_package(path: Path, limits: Limits | None = None) -> tuple[list[tuple[s
     path = Path(path)
     try:
         if path.is_dir():
-            return _package_from_folder(path, limits)
+            return _expand_nested(*_package_from_folder(path, limits), limits)
         if path.is_file():
-            return _package_from_zip(path, limits)
+            return _expand_nested(*_package_from_zip(path, limits), limits)
     except OSError as exc:
         return [], [f"申报材料“{path.name}”无法读取（{type(exc).__name__}）"]
     return [], [f"申报材料路径不存在：{path}"]
+
+
+def _expand_nested(
+    files: list[tuple[str, bytes]], errors: list[str], limits: Limits
+) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """Archives inside the package (「附件.zip」) are opened one level deep, under the same
+    caps; their members appear as ``附件/<member>``. Deeper archives stay files (and are
+    reported as such by the reader)."""
+    from extractor.read import sniff
+
+    out: list[tuple[str, bytes]] = []
+    for rel, data in files:
+        if sniff(data) != "zip":
+            out.append((rel, data))
+            continue
+        folder = rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel
+        try:
+            z = open_zip(data, limits)
+        except UnsafeArchive as exc:
+            errors.append(f"{rel}：{exc.message_zh}")
+            continue
+        with z:
+            names = [n for n in z.names() if not is_junk(n) and not n.endswith("/")]
+            prefix = _strip_wrapper(names)
+            for name in sorted(names):
+                try:
+                    out.append((f"{folder}/{name[len(prefix):] if prefix else name}", z.read(name)))
+                except UnsafeArchive as exc:
+                    errors.append(f"{rel}：{exc.message_zh}")
+    out.sort(key=lambda x: x[0])
+    return out, errors
