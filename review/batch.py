@@ -205,9 +205,24 @@ WORKER_META = "_batch_worker"  # meta key of what the worker did besides reading
 
 
 def _warm_up() -> ReadResult:
-    """Load the extraction stack in a reader worker before the first real job."""
+    """Load the reading and extraction stack in a reader worker before the first real job
+    (the OCR model stays lazy: text-only intakes never load it)."""
+    import importlib
+
     from extractor.extract import extract_documents
     from models.page import Line, Page
+
+    for module in (
+        "extractor.readers.pdf",
+        "extractor.readers.image",
+        "extractor.readers.docx",
+        "extractor.readers.ofd",
+        "extractor.readers.xmldoc",
+        "extractor.qr",
+        "extractor.entities",
+    ):
+        with contextlib.suppress(Exception):
+            importlib.import_module(module)
 
     text = [
         "增值税电子普通发票",
