@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 
 from extractor.normalize import uscc as _uscc
 from extractor.normalize.dates import parse_date
-from extractor.normalize.money import parse_money
+from extractor.normalize.money import parse_money, words_match
 from extractor.normalize.names import company_key, normalize_name, split_branch
 from models.contract import (
     DOC_TYPE_LABELS,
@@ -515,4 +515,42 @@ def party_findings(
                     details={"score": m.score},
                 )
             )
+    return out
+
+
+def words_findings(
+    ctx: RuleContext,
+    rid: str,
+    docs: Iterable[Document],
+    words_key: str,
+    amount_key: str,
+    words_label: str,
+    amount_label: str,
+) -> list[Finding]:
+    """大写 (``words_key``) equals 小写 (``amount_key``) on each document printing both."""
+    out: list[Finding] = []
+    for d in docs:
+        f = d.fields
+        words, total = as_text(f.get(words_key)), as_decimal(f.get(amount_key))
+        if not words or total is None:
+            continue
+        refs = [ref(d, words_key), ref(d, amount_key)]
+        if words_match(words, total):
+            out.append(
+                ctx.finding(
+                    rid, "pass", f"{doc_label(d)}：{words_label}「{words}」与小写 {fmt_money(total)} 一致", refs
+                )
+            )
+            continue
+        parsed = as_decimal(words)
+        said = f"（{fmt_money(parsed)}）" if parsed is not None else "（无法解析）"
+        out.append(
+            ctx.finding(
+                rid,
+                "fail",
+                f"{doc_label(d)}：{words_label}「{words}」{said}与{amount_label} {fmt_money(total)} 不一致",
+                refs,
+                values=[f.get(words_key), f.get(amount_key)],
+            )
+        )
     return out

@@ -3,19 +3,16 @@ service period covers the year, 大写 equals 小写."""
 
 from __future__ import annotations
 
-from extractor.normalize.money import words_match
 from models.contract import Document, Finding
 from verifiers.base import (
     RuleContext,
     applicant_side,
     as_date,
-    as_decimal,
-    as_text,
     doc_label,
-    fmt_money,
     party_findings,
     ref,
     rule,
+    words_findings,
 )
 
 
@@ -134,33 +131,6 @@ def amount_words(ctx: RuleContext) -> list[Finding]:
 
     No notice clause: an inconsistent contract amount is not reliable evidence.
     """
-    rid = "contract.amount_words"
-    out: list[Finding] = []
-    for d in ctx.docs("contract"):
-        f = d.fields
-        words, total = as_text(f.get("amount_in_words")), as_decimal(f.get("amount_total"))
-        if not words or total is None:
-            continue
-        refs = [ref(d, "amount_in_words"), ref(d, "amount_total")]
-        if words_match(words, total):
-            out.append(
-                ctx.finding(
-                    rid,
-                    "pass",
-                    f"{doc_label(d)}：合同金额大写「{words}」与小写 {fmt_money(total)} 一致",
-                    refs,
-                )
-            )
-        else:
-            parsed = as_decimal(words)
-            said = f"（{fmt_money(parsed)}）" if parsed is not None else "（无法解析）"
-            out.append(
-                ctx.finding(
-                    rid,
-                    "fail",
-                    f"{doc_label(d)}：合同金额大写「{words}」{said}与小写 {fmt_money(total)} 不一致",
-                    refs,
-                    values=[f.get("amount_in_words"), f.get("amount_total")],
-                )
-            )
-    return out
+    return words_findings(
+        ctx, "contract.amount_words", ctx.docs("contract"), "amount_in_words", "amount_total", "合同金额大写", "小写"
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import PurePosixPath
 
-from extractor.normalize.money import words_match
 from extractor.normalize.names import normalize_name
 from models.contract import Document, Finding
 from verifiers.base import (
@@ -19,6 +18,7 @@ from verifiers.base import (
     party_findings,
     ref,
     rule,
+    words_findings,
 )
 
 _TAX_FREE = ("免税", "不征税", "***", "＊＊＊")
@@ -135,33 +135,9 @@ def amount_words(ctx: RuleContext) -> list[Finding]:
 
     No notice clause: a mismatch between the two printed amounts marks an altered invoice.
     """
-    rid = "invoice.amount_words"
-    out: list[Finding] = []
-    for d in ctx.docs("invoice"):
-        f = d.fields
-        words, total = as_text(f.get("total_in_words")), as_decimal(f.get("total_incl_tax"))
-        if not words or total is None:
-            continue
-        refs = [ref(d, "total_in_words"), ref(d, "total_incl_tax")]
-        if words_match(words, total):
-            out.append(
-                ctx.finding(
-                    rid, "pass", f"{doc_label(d)}：大写「{words}」与小写 {fmt_money(total)} 一致", refs
-                )
-            )
-        else:
-            parsed = as_decimal(words)
-            said = f"（{fmt_money(parsed)}）" if parsed is not None else "（无法解析）"
-            out.append(
-                ctx.finding(
-                    rid,
-                    "fail",
-                    f"{doc_label(d)}：大写「{words}」{said}与小写价税合计 {fmt_money(total)} 不一致",
-                    refs,
-                    values=[f.get("total_in_words"), f.get("total_incl_tax")],
-                )
-            )
-    return out
+    return words_findings(
+        ctx, "invoice.amount_words", ctx.docs("invoice"), "total_in_words", "total_incl_tax", "大写", "小写价税合计"
+    )
 
 
 @rule("invoice.buyer_is_applicant")
