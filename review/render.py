@@ -17,15 +17,13 @@ the UI shows the document's text lines instead (nothing to render).
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from review.worker import WorkerProcess
+from review.worker import WorkerProcess, enter_child
 
 MAX_PX = 2000  # longest side of a rendered page, pixels
 DEFAULT_ZOOM = 2.0  # PDF points → pixels (144 dpi) before the max_px cap
@@ -221,15 +219,7 @@ _CALLS = {"page": render_page, "crop": crop_evidence, "count": page_count}
 
 
 def _render_child(conn: Connection, memory: int) -> None:
-    with contextlib.suppress(OSError):
-        os.setpgid(0, 0)
-    try:
-        import resource
-
-        if memory > 0:
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    except (ImportError, ValueError, OSError):
-        pass
+    enter_child(memory)
     while True:
         try:
             msg = conn.recv()

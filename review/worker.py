@@ -29,21 +29,27 @@ from extractor.read import ReadContext, read_bytes, sha256_bytes
 from models.page import ReadResult
 
 
-def _child_main(conn: Connection, limits_kw: dict, ocr_threads: int | None) -> None:
-    """Worker loop: receive (data|path, name, force_ocr), send back a ReadResult."""
+def enter_child(memory_bytes: int) -> None:
+    """Set-up of every helper process: its own process group (so the parent can kill
+    whatever it starts too) and an address-space cap (``memory_bytes``; 0 = none)."""
     with contextlib.suppress(OSError):
-        os.setpgid(0, 0)  # own process group: the parent can kill helpers we spawn too
-    limits = Limits(**limits_kw)
-    if ocr_threads:
-        os.environ["EVREVIEW_OCR_THREADS"] = str(ocr_threads)
-        os.environ.setdefault("OMP_NUM_THREADS", str(ocr_threads))  # OpenCV/numpy helpers too
+        os.setpgid(0, 0)
     try:
         import resource
 
-        if limits.memory_bytes > 0:
-            resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        if memory_bytes > 0:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     except (ImportError, ValueError, OSError):
         pass
+
+
+def _child_main(conn: Connection, limits_kw: dict, ocr_threads: int | None) -> None:
+    """Worker loop: receive (data|path, name, force_ocr), send back a ReadResult."""
+    limits = Limits(**limits_kw)
+    enter_child(limits.memory_bytes)
+    if ocr_threads:
+        os.environ["EVREVIEW_OCR_THREADS"] = str(ocr_threads)
+        os.environ.setdefault("OMP_NUM_THREADS", str(ocr_threads))  # OpenCV/numpy helpers too
     while True:
         try:
             msg = conn.recv()
