@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz
@@ -41,6 +42,15 @@ class Kw:
     pattern: str
     weight: float
     fuzzy: str | None = None  # plain text for fuzzy matching on OCR lines (titles only)
+
+    @property
+    def rx(self) -> re.Pattern[str]:
+        return _compiled(self.pattern)
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 @dataclass
@@ -308,14 +318,18 @@ def _zone_candidates(zone: list[Line]) -> list[str]:
     return out
 
 
+_SENTENCE_MARK = re.compile(r"[,，。;；:：]")
+
+
 def _title_like(t: str) -> bool:
     """A heading, not a sentence or a label line: short, no sentence punctuation/colon."""
-    return 2 <= len(t) <= 30 and not re.search(r"[,，。;；:：]", t)
+    return 2 <= len(t) <= 30 and not _SENTENCE_MARK.search(t)
 
 
 def _match_title(kw: Kw, candidates: list[str], ocr: bool) -> str | None:
     """``candidates`` are already title-like (see :func:`_title_like`)."""
-    exact = [t for t in candidates if re.search(kw.pattern, t)]
+    rx = kw.rx
+    exact = [t for t in candidates if rx.search(t)]
     if exact:
         return min(exact, key=len)  # the title proper, not a sentence quoting it
     if ocr and kw.fuzzy and len(kw.fuzzy) >= 4:
@@ -333,7 +347,9 @@ def _match_title(kw: Kw, candidates: list[str], ocr: bool) -> str | None:
 
 def classify_page(page: Page) -> PageClass:
     """Score one page for every doc_type and pick the best (see module doc)."""
-    text = "".join(norm(ln.text) for ln in page.lines)
+    normed = [norm(ln.text) for ln in page.lines]
+    text = "".join(normed)
+    headings: str | None = None  # the page's heading-like lines, built when first needed
     zone = _title_zone(page)
     cands = [t for t in _zone_candidates(zone) if _title_like(t)]
     ocr = page.method == "ocr" or any(ln.method == "ocr" for ln in zone)
@@ -354,16 +370,18 @@ def classify_page(page: Page) -> PageClass:
         else:
             body = text
             if not rule.body_title_in_prose:
-                body = "\n".join(t for t in (norm(ln.text) for ln in page.lines) if _title_like(t))
+                if headings is None:
+                    headings = "\n".join(t for t in normed if _title_like(t))
+                body = headings
             for kw in rule.titles:
                 if kw.pattern.endswith("$") or kw.pattern.startswith("^"):
                     continue
-                if re.search(kw.pattern, body):
+                if kw.rx.search(body):
                     s += kw.weight
                     h.append(f"正文:{kw.pattern.split('|')[0]}")
                     break
         for kw in rule.labels:
-            m = re.search(kw.pattern, text)
+            m = kw.rx.search(text)
             if m:
                 s += kw.weight
                 h.append(m.group(0))

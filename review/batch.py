@@ -206,39 +206,19 @@ WORKER_META = "_batch_worker"  # meta key of what the worker did besides reading
 
 def _warm_up() -> ReadResult:
     """Load the reading and extraction stack in a reader worker before the first real job
-    (the OCR model stays lazy: text-only intakes never load it)."""
-    import importlib
+    (a no-op in a reader forked from the warmed fork server; see ``review.reader_stack``)."""
+    from review import reader_stack
 
-    from extractor.extract import extract_documents
-    from models.page import Line, Page
-
-    for module in (
-        "extractor.readers.pdf",
-        "extractor.readers.image",
-        "extractor.readers.docx",
-        "extractor.readers.ofd",
-        "extractor.readers.xmldoc",
-        "extractor.qr",
-        "extractor.entities",
-    ):
-        with contextlib.suppress(Exception):
-            importlib.import_module(module)
-
-    text = [
-        "增值税电子普通发票",
-        "发票号码：12345678",
-        "购买方名称：泉州智算科技有限公司",
-        "价税合计（小写）¥1,060.00",
-    ]
-    page = Page(
-        number=1,
-        width=595,
-        height=842,
-        lines=[Line(text=t, bbox=(50, 50 + 20 * i, 400, 65 + 20 * i)) for i, t in enumerate(text)],
-    )
-    with contextlib.suppress(Exception):
-        extract_documents(ReadResult(file="warm-up.pdf", sha256="", kind="pdf", pages=[page]))
+    reader_stack.warm()
     return ReadResult(file="warm-up", sha256="", kind="unknown")
+
+
+def close_worker_caches() -> None:
+    """Close the cache connections a reader worker opened (before it exits)."""
+    while _WORKER_CACHE:
+        _, cache = _WORKER_CACHE.popitem()
+        with contextlib.suppress(Exception):
+            cache.close()
 
 
 def _finish_in_worker(res: ReadResult, cache_db: str | None) -> None:
@@ -711,6 +691,10 @@ def run_batch(
     from verifiers import DEFAULT_POLICY, load_policy, run_batch_rules
 
     started = time.monotonic()
+    if engine == "local" and isolation:
+        from review.worker import start_reader_server
+
+        start_reader_server()  # loads the readers' stack while this process plans the batch
     apps = find_applications(root)
     out.mkdir(parents=True, exist_ok=True)
     policy = load_policy(policy_name or DEFAULT_POLICY)

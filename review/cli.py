@@ -74,7 +74,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.json:
         _write_text_atomic(Path(args.json), result.to_json())
     readable = any(p.lines for p in read.pages) or bool(read.structured)
-    print(f"文件：{path.name}（{read.kind}，{len(read.pages)} 页，读取方式 {read.method}，OCR 调用 {read.ocr_calls} 次）")
+    print(
+        f"文件：{path.name}（{read.kind}，{len(read.pages)} 页，读取方式 {read.method}，OCR 调用 {read.ocr_calls} 次）"
+    )
     for msg in read.warnings:
         print(f"  注意：{msg}")
     for msg in read.errors:
@@ -224,7 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--address", default=None, help="Ray 集群地址（--engine ray）")
     sp.add_argument("--direction", choices=directions, help=argparse.SUPPRESS)
     sp.add_argument("--policy", default=None, help="政策文件名或路径（默认 fujian-ai-2024）")
-    sp.add_argument("--ocr-threads", type=int, default=None, help="每个读取进程的 OCR 线程数（默认：多进程时为 1）")
+    sp.add_argument(
+        "--ocr-threads", type=int, default=None, help="每个读取进程的 OCR 线程数（默认：多进程时为 1）"
+    )
     sp.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
     common(sp)
     cached(sp)
@@ -252,6 +256,12 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     try:
         with private_tmpdir():
+            if not getattr(args, "no_isolation", True) and getattr(args, "engine", "local") == "local":
+                # the readers' fork server loads the reading stack while this process
+                # loads the rules and the rest
+                from review.worker import start_reader_server
+
+                start_reader_server()
             return int(args.func(args))
     except KeyboardInterrupt:
         print("evreview：已中断", file=sys.stderr)

@@ -135,16 +135,25 @@ def write_discrepancies_xlsx(path: Path, rows: Iterable[list[Any]]) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    fills = {"不符合": "F8CBAD", "缺少材料": "FFE699", "需关注": "FFF2CC", "需人工复核": "E2EFDA"}
+    fills = {
+        label: PatternFill("solid", fgColor=color)
+        for label, color in (
+            ("不符合", "F8CBAD"),
+            ("缺少材料", "FFE699"),
+            ("需关注", "FFF2CC"),
+            ("需人工复核", "E2EFDA"),
+        )
+    }
     for r in rows:
         ws.append(r)
         fill = fills.get(str(r[4]))
-        if fill:
-            ws.cell(row=ws.max_row, column=5).fill = PatternFill("solid", fgColor=fill)
+        if fill is not None:
+            ws.cell(row=ws.max_row, column=5).fill = fill
     for col, width in zip("ABCDEFGH", (12, 28, 14, 28, 10, 70, 30, 6), strict=True):
         ws.column_dimensions[col].width = width
+    top = Alignment(wrap_text=True, vertical="top")
     for row in ws.iter_rows(min_row=2):
-        row[5].alignment = Alignment(wrap_text=True, vertical="top")
+        row[5].alignment = top
     ws.freeze_panes = "A2"
     save_atomic(path, lambda p: wb.save(str(p)))
 
@@ -284,10 +293,12 @@ def write_recommendation_xlsx(
                 ]
             )
     thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="center")
     for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=6):
         for cell in row:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cell.border = border
+            cell.alignment = wrap
     for col, width in zip("ABCDEF", (6, 30, 34, 12, 30, 12), strict=True):
         ws.column_dimensions[col].width = width
     save_atomic(path, lambda p: wb.save(str(p)))

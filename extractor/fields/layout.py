@@ -172,13 +172,22 @@ def sub_bbox(line: Line, start: int, end: int) -> BBox | None:
 # ----------------------------------------------------------------- data classes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ref:
-    """One line of one page."""
+    """One line of one page. Two refs are equal when they name the same line of the same
+    page object (compared by identity: comparing the pages' contents would be costly)."""
 
     page: Page
     line: Line
     index: int
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ref):
+            return NotImplemented
+        return self.page is other.page and self.index == other.index and self.line is other.line
+
+    def __hash__(self) -> int:
+        return hash((id(self.page), self.index))
 
     @property
     def bbox(self) -> BBox | None:
@@ -497,11 +506,55 @@ def find_labels(
     """
     if isinstance(labels, str):
         labels = [labels]
+    labels = tuple(labels)
     hits: list[Hit] = []
-    nlabels = [norm(lab) for lab in labels]
+    nlabels = [nl for nl in (norm(lab) for lab in labels) if nl]
     tails = {nl[i] for nl in nlabels for i in range(1, len(nl))}
     shorts: dict[int, list[Ref]] = {}
-    for ref in iter_refs(pages, region):
+    for page in pages:
+        if fuzzy is not True and not _may_hold(page, nlabels, tails, ocr_fuzzy=fuzzy is None):
+            continue  # no line of this page can match exactly, or start a split label
+        _page_hits(page, labels, tails, region, fuzzy, threshold, exclude, shorts, hits)
+    return hits
+
+
+_PAGE_INDEX: dict[int, tuple[Page, int, str, frozenset[str], bool]] = {}
+
+
+def _may_hold(page: Page, nlabels: Sequence[str], tails: set[str], ocr_fuzzy: bool) -> bool:
+    """Whether :func:`find_labels` could find something on ``page``: a label in the page's
+    normalised text, a line starting with a label's later character (split labels), or an
+    OCR line (fuzzy matching). Memoised per page object like :func:`page_refs`."""
+    hit = _PAGE_INDEX.get(id(page))
+    if hit is None or hit[0] is not page or hit[1] != len(page.lines):
+        hit = (
+            page,
+            len(page.lines),
+            "\n".join(norm_with_map(ln.text)[0] for ln in page.lines),  # as _find_exact sees it
+            frozenset(t[0] for t in (norm(ln.text) for ln in page.lines) if t),
+            any(ln.method == "ocr" for ln in page.lines),
+        )
+        if len(_PAGE_INDEX) >= 256:
+            _PAGE_INDEX.pop(next(iter(_PAGE_INDEX)))
+        _PAGE_INDEX[id(page)] = hit
+    _, _, text, firsts, has_ocr = hit
+    if ocr_fuzzy and has_ocr:
+        return True
+    return any(nl in text for nl in nlabels) or not firsts.isdisjoint(tails)
+
+
+def _page_hits(
+    page: Page,
+    labels: tuple[str, ...],
+    tails: set[str],
+    region: Region | None,
+    fuzzy: bool | None,
+    threshold: float | None,
+    exclude: Sequence[str] | None,
+    shorts: dict[int, list[Ref]],
+    hits: list[Hit],
+) -> None:
+    for ref in iter_refs([page], region):
         fz = (ref.line.method == "ocr") if fuzzy is None else fuzzy
         ms = find_all_in_line(ref.line.text, labels, fuzzy=fz, threshold=threshold)
         if ms and exclude:
@@ -520,7 +573,6 @@ def find_labels(
                 if m is not None:
                     ms = [m]
         hits.extend(Hit(ref, m[0], m[1], m[2], m[3]) for m in ms)
-    return hits
 
 
 def _split_label(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from itertools import product
 
 from stdnum.cn import ric as _stdnum_ric
@@ -126,6 +127,7 @@ def _repair(code: str, one_more: bool = True) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # verifiers ask for the same few codes thousands of times
 def normalize_credit_code(text: str | None) -> str | None:
     """The 18-character credit code in ``text``, repaired if OCR confused characters.
 

@@ -54,6 +54,10 @@ _BAD_CHAR = re.compile(
 GARBLED_RATIO = 0.10
 SPARSE_TEXT_COVER = 0.10  # line boxes cover < 10 % of the page ...
 IMAGE_COVER = 0.50  # ... while images cover ≥ 50 %: treat as a scanned page
+# ... and one of them is big enough to hold a page of readable text (about 500 × 500 px;
+# an A4 page at 60 dpi). Smaller images (seals, QR codes, logos) need no placement check,
+# which spares a second text page per page.
+SCAN_MIN_PIXELS = 250_000
 # Word boxes (PyMuPDF "words") are attached only to text-layer lines holding visibly
 # separate pieces (a run of 2+ blanks, e.g. "2021      04     28"): building Word
 # objects for every line would cost more than the text extraction itself.
@@ -123,7 +127,9 @@ def document_flags(doc: pymupdf.Document, data: bytes) -> list[str]:
     if start > 0:
         flags.append(f"PDF 文件头前有 {start} 字节多余数据，文件可能被改动或拼接，请与原件核对")
     if doc.is_repaired:
-        flags.append("PDF 文件结构已损坏（交叉引用表或文件尾有误），已自动修复后读取，内容可能不完整，请与原件核对")
+        flags.append(
+            "PDF 文件结构已损坏（交叉引用表或文件尾有误），已自动修复后读取，内容可能不完整，请与原件核对"
+        )
     if (doc.metadata or {}).get("encryption"):
         flags.append("PDF 设有权限密码（限制打印或复制），已按只读方式读取，请确认材料为原件")
     n_files = doc.embfile_count()
@@ -251,7 +257,9 @@ def _ocr_reason(page: pymupdf.Page, raw: dict[str, Any], raw_lines: list[Any], t
     if area <= 0:
         return None
     covered = sum((b[2] - b[0]) * (b[3] - b[1]) for b, *_ in raw_lines)
-    if covered < SPARSE_TEXT_COVER * area and page.get_images():
+    if covered < SPARSE_TEXT_COVER * area and any(
+        img[2] * img[3] >= SCAN_MIN_PIXELS for img in page.get_images()
+    ):
         prect = pymupdf.Rect(0, 0, raw["width"], raw["height"])  # unrotated frame, like text
         img_area = 0.0
         for info in page.get_image_info():
@@ -383,10 +391,14 @@ def _ocr_page(page: pymupdf.Page, number: int, reason: str, ctx: ReadContext) ->
     pymupdf.TOOLS.reset_mupdf_warnings()
     img, zoom = render_page(page, ctx)
     broken = [
-        w for w in pymupdf.TOOLS.mupdf_warnings().splitlines() if re.search(r"error|cannot|malformed", w, re.I)
+        w
+        for w in pymupdf.TOOLS.mupdf_warnings().splitlines()
+        if re.search(r"error|cannot|malformed", w, re.I)
     ]
     if broken:
-        base.warnings.append(f"第 {number} 页图像数据损坏（{broken[0][:80]}），识别结果可能不完整，请与原件核对")
+        base.warnings.append(
+            f"第 {number} 页图像数据损坏（{broken[0][:80]}），识别结果可能不完整，请与原件核对"
+        )
     res = ocr_page(img, ctx)
     k = 1.0 / zoom
     from extractor.qr import decode_barcodes

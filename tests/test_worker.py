@@ -1,0 +1,104 @@
+"""Reader processes: forked from a warmed fork server, fallbacks, environment, exit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import psutil
+import pytest
+
+from review import worker
+from review.batch import read_part
+from review.cache import ReadCache
+from review.worker import InProcessReader, IsolatedReader, reader_context
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "sample_docs" / "applications" / "app-001"
+INVOICE = APP / "04发票" / "发票1.pdf"
+AUDIT = APP / "02审计报告2023.pdf"
+
+
+def _texts(res) -> list[list[str]]:
+    return [[ln.text for ln in p.lines] for p in res.pages]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork server on Windows")
+def test_readers_fork_from_one_server_and_read_like_the_in_process_reader() -> None:
+    assert reader_context().get_start_method() == "forkserver"
+    data = AUDIT.read_bytes()
+    expected = InProcessReader().read(data, AUDIT.name)
+    with IsolatedReader() as a, IsolatedReader() as b:
+        ra, rb = a.read(data, AUDIT.name), b.read(INVOICE.read_bytes(), INVOICE.name)
+        parents = {psutil.Process(a.pid).ppid(), psutil.Process(b.pid).ppid()}
+    # both readers are children of the same fork server, not of this process
+    assert len(parents) == 1 and os.getpid() not in parents
+    assert _texts(ra) == _texts(expected) and ra.errors == []
+    assert any("发票" in ln.text for p in rb.pages for ln in p.lines)
+
+
+def test_a_tmpdir_too_long_for_the_server_socket_falls_back_to_spawn(tmp_path: Path, monkeypatch) -> None:
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(deep))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    assert reader_context().get_start_method() == "spawn"
+    with IsolatedReader() as reader:
+        res = reader.read(INVOICE.read_bytes(), INVOICE.name)
+    assert res.errors == [] and res.pages and res.pages[0].method == "text"
+
+
+def test_spawn_can_be_forced(monkeypatch) -> None:
+    monkeypatch.setenv("EVREVIEW_READER_START", "spawn")
+    assert reader_context().get_start_method() == "spawn"
+
+
+def test_a_reader_takes_the_environment_of_its_caller_not_of_the_server(monkeypatch) -> None:
+    monkeypatch.setenv("EVREVIEW_PROBE", "server-time")
+    worker.start_reader_server()
+    monkeypatch.setenv("EVREVIEW_PROBE", "now")
+    env = worker._child_env()
+    assert env["EVREVIEW_PROBE"] == "now"
+    monkeypatch.setenv("EVREVIEW_STALE", "x")
+    worker._adopt_env(env)  # what a reader does first
+    assert os.environ["EVREVIEW_PROBE"] == "now" and "EVREVIEW_STALE" not in os.environ
+
+
+def test_a_reader_leaving_at_once_keeps_every_cached_row(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    files = [AUDIT, INVOICE, APP / "01营业执照.pdf"]
+    reader = IsolatedReader()
+    digests = []
+    for f in files:
+        res = reader.read(f.read_bytes(), f.name, opts={"extract": True, "cache_db": str(db)})
+        assert res.errors == []
+        digests.append(res.sha256)
+    pid = reader.pid
+    reader.close()
+    assert pid is not None
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    cache = ReadCache(db)
+    try:
+        assert all(cache.get(d) is not None for d in digests)
+    finally:
+        cache.close()
+
+
+def test_pymupdf_companions_and_onnxruntime_stay_unloaded_until_ocr() -> None:
+    code = (
+        "import sys, extractor.readers.pdf, extractor.extract, review.batch\n"
+        "print(sys.modules.get('pymupdf.layout') is not None, 'pymupdf4llm' in sys.modules and "
+        "sys.modules['pymupdf4llm'] is not None, 'onnxruntime' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120
+    ).stdout.split()
+    assert out == ["False", "False", "False"]
+
+
+def test_warm_up_job_answers_without_reading() -> None:
+    res = read_part(b"", "warm-up", None, {"warm": True})  # type: ignore[arg-type]
+    assert res.kind == "unknown" and res.pages == [] and res.errors == []
