@@ -364,6 +364,22 @@ def page_wants_qr(text: str) -> bool:
     return bool(_INVOICE_ID_HINT.search(t) and _INVOICE_BODY_HINT.search(t))
 
 
+_OCR_INVOICE_HINT = re.compile(r"发\s*票|价\s*税\s*合\s*计|校\s*验\s*码|开\s*票\s*日\s*期|税\s*额")
+
+
+def ocr_page_wants_qr(text: str) -> bool:
+    """Looser :func:`page_wants_qr` for OCR'd text: any one invoice word (OCR may miss
+    the labels that the QR code is there to confirm). Scans of receipts, licences or
+    contracts skip the QR search (several decoding passes over a 200-dpi page).
+
+    >>> ocr_page_wants_qr("电子发票（普通发票）"), ocr_page_wants_qr("价税合计 ¥106.00")
+    (True, True)
+    >>> ocr_page_wants_qr("中国工商银行 网上银行电子回单 付款人 户名")
+    False
+    """
+    return bool(_OCR_INVOICE_HINT.search(text or ""))
+
+
 # ---------------------------------------------------------------- payload
 
 

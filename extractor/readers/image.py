@@ -134,9 +134,10 @@ def image_page(arr: np.ndarray, number: int, ctx: ReadContext) -> tuple[Page, di
         page.warnings.append("图片需要 OCR 识别，但 OCR 引擎不可用，文字未读取")
         return page, {"ocr_skipped": True}
     res = ocr_page(arr, ctx)
-    from extractor.qr import decode_barcodes
+    from extractor.qr import decode_barcodes, ocr_page_wants_qr
 
-    page.barcodes = decode_barcodes(arr, rotation=res.rotation)
+    if ocr_page_wants_qr("".join(ln.text for ln in res.lines)):
+        page.barcodes = decode_barcodes(arr, rotation=res.rotation)
     page.lines = res.lines
     page.width, page.height = float(res.width), float(res.height)
     page.rotation = res.rotation

@@ -401,12 +401,13 @@ def _ocr_page(page: pymupdf.Page, number: int, reason: str, ctx: ReadContext) ->
         )
     res = ocr_page(img, ctx)
     k = 1.0 / zoom
-    from extractor.qr import decode_barcodes
+    from extractor.qr import decode_barcodes, ocr_page_wants_qr
 
-    base.barcodes = [
-        b.model_copy(update={"bbox": tuple(v * k for v in b.bbox) if b.bbox else None})
-        for b in decode_barcodes(img, rotation=res.rotation)
-    ]
+    if ocr_page_wants_qr("".join(ln.text for ln in res.lines)):
+        base.barcodes = [
+            b.model_copy(update={"bbox": tuple(v * k for v in b.bbox) if b.bbox else None})
+            for b in decode_barcodes(img, rotation=res.rotation)
+        ]
     lines = [
         ln.model_copy(update={"bbox": tuple(v * k for v in ln.bbox)}) if ln.bbox else ln for ln in res.lines
     ]
