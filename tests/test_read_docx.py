@@ -147,3 +147,25 @@ def test_docx_bomb_member_refused() -> None:
     huge = b"<x>" + b" " * 30_000_000 + b"</x>"
     r = read_bytes(_rewrite(data, "word/styles.xml", huge), "zip-bomb.docx")
     assert r.errors and "压缩" in r.errors[0]
+
+
+@pytest.mark.parametrize(
+    "form", ["app-001/申报表.docx", "app-002/福建省省级人工智能产业发展项目申报表.docx", "app-006/申报表.docx"]
+)
+def test_opening_only_the_needed_parts_reads_like_python_docx_in_full(form: str, monkeypatch) -> None:
+    """The reader parses the main document and core properties only; the result must
+    equal what python-docx's full ``Document()`` gives (the fallback path)."""
+    from extractor.readers import docx as docx_reader
+
+    data = (Path(__file__).resolve().parents[1] / "sample_docs" / "applications" / form).read_bytes()
+    fast = read_bytes(data, "申报表.docx")
+
+    def changed_internals(_self):
+        raise AttributeError("python-docx internals changed")
+
+    monkeypatch.setattr(docx_reader._SafePackage, "content_types_xml", property(changed_internals))
+    full = read_bytes(data, "申报表.docx")
+    assert fast.errors == full.errors == []
+    assert fast.pages[0].model_dump() == full.pages[0].model_dump()
+    assert fast.meta == full.meta and fast.meta.get("created")
+    assert len(fast.pages[0].tables) >= 1 and any("统一社会信用代码" in ln.text for ln in fast.pages[0].lines)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from extractor.zipsafe import UnsafeArchive, open_zip
+from extractor.zipsafe import SafeZip, UnsafeArchive, open_zip
 from models.page import Cell, Line, Page, ReadResult, Table
 
 if TYPE_CHECKING:
@@ -298,49 +298,119 @@ class _Builder:
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def _precheck(data: bytes, ctx: ReadContext) -> list[str]:
-    """Zip-level and XML-level safety checks; returns Chinese errors (empty = fine)."""
-    try:
-        z = open_zip(data, ctx.limits)
-    except UnsafeArchive as exc:
-        return [f"Word 文档无法打开：{exc.message_zh}"]
-    with z:
-        if z.resolve("word/document.xml") is None:
-            return ["Word 文档缺少正文（word/document.xml），文件已损坏或不是 DOCX"]
-        for name in z.names():
-            low = name.lower()
-            if not low.endswith((".xml", ".rels")):
-                continue
-            try:
-                part = z.read(name)
-            except UnsafeArchive as exc:
-                return [f"Word 文档无法读取：{exc.message_zh}"]
-            if len(part) > ctx.limits.max_xml_bytes:
-                return [f"Word 文档内部文件“{name}”过大（limits.max_xml_bytes），已拒绝"]
-            if _DTD.search(part):
-                return [
-                    f"Word 文档内部文件“{name}”包含 DOCTYPE/实体声明，可能是“实体膨胀”攻击（billion laughs），已拒绝读取"
-                ]
+def _precheck(z: SafeZip, ctx: ReadContext) -> list[str]:
+    """Zip-level and XML-level safety checks; returns Chinese errors (empty = fine).
+
+    Every XML part is decompressed here, under the caps; :class:`_SafePackage` then
+    hands python-docx these same bytes (no second decompression)."""
+    if z.resolve("word/document.xml") is None:
+        return ["Word 文档缺少正文（word/document.xml），文件已损坏或不是 DOCX"]
+    for name in z.names():
+        low = name.lower()
+        if not low.endswith((".xml", ".rels")):
+            continue
+        try:
+            part = z.read(name)
+        except UnsafeArchive as exc:
+            return [f"Word 文档无法读取：{exc.message_zh}"]
+        if len(part) > ctx.limits.max_xml_bytes:
+            return [f"Word 文档内部文件“{name}”过大（limits.max_xml_bytes），已拒绝"]
+        if _DTD.search(part):
+            return [
+                f"Word 文档内部文件“{name}”包含 DOCTYPE/实体声明，可能是“实体膨胀”攻击（billion laughs），已拒绝读取"
+            ]
     return []
+
+
+class _SafePackage:
+    """python-docx's physical-package reader interface over a :class:`SafeZip`: every
+    member comes through the caps, and the XML parts already read by the precheck are
+    not decompressed again."""
+
+    def __init__(self, z: SafeZip) -> None:
+        self._z = z
+
+    def blob_for(self, pack_uri: object) -> bytes:
+        return self._z.read(pack_uri.membername)  # type: ignore[attr-defined]  # KeyError if absent
+
+    @property
+    def content_types_xml(self) -> bytes:
+        return self._z.read("[Content_Types].xml")
+
+    def rels_xml_for(self, source_uri: object) -> bytes | None:
+        try:
+            return self._z.read(source_uri.rels_uri.membername)  # type: ignore[attr-defined]
+        except KeyError:
+            return None
+
+    def close(self) -> None:
+        pass
+
+
+def _open_document(z: SafeZip, data: bytes) -> object:
+    """The python-docx ``Document`` of the package, parsing only what the reader uses.
+
+    ``docx.Document()`` parses every XML part (styles, numbering, settings, theme, fonts
+    …); the reader needs the main document and the core properties only, so the other
+    parts are kept as unparsed blobs (about half the time of opening a form). Should
+    python-docx's package internals change, the plain ``docx.Document()`` is used.
+    """
+    import docx
+    from docx.opc.constants import CONTENT_TYPE as CT
+
+    try:
+        from docx.opc.package import Unmarshaller
+        from docx.opc.packuri import PACKAGE_URI
+        from docx.opc.part import PartFactory
+        from docx.opc.pkgreader import PackageReader, _ContentTypeMap
+        from docx.package import Package
+    except ImportError:
+        return docx.Document(io.BytesIO(data))
+    keep = {CT.WML_DOCUMENT_MAIN, CT.OPC_CORE_PROPERTIES}
+
+    class _Parts(PartFactory):
+        part_type_for = {ct: cls for ct, cls in PartFactory.part_type_for.items() if ct in keep}  # noqa: RUF012
+
+    phys = _SafePackage(z)
+    try:
+        content_types = _ContentTypeMap.from_xml(phys.content_types_xml)
+        pkg_srels = PackageReader._srels_for(phys, PACKAGE_URI)
+        sparts = PackageReader._load_serialized_parts(phys, pkg_srels, content_types)
+    except (AttributeError, TypeError):  # python-docx's internals changed
+        return docx.Document(io.BytesIO(data))
+    package = Package()
+    Unmarshaller.unmarshal(PackageReader(content_types, pkg_srels, sparts), package, _Parts)
+    part = package.main_document_part
+    if part.content_type != CT.WML_DOCUMENT_MAIN:
+        raise ValueError(f"not a Word document: {part.content_type}")
+    return part.document  # type: ignore[attr-defined]
 
 
 def read_docx(data: bytes, name: str, ctx: ReadContext) -> ReadResult:
     """Read a DOCX file's bytes. Never raises for bad input."""
-    import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     from extractor.read import sha256_bytes
 
     result = ReadResult(file=name, sha256=sha256_bytes(data), kind="docx")
-    errors = _precheck(data, ctx)
-    if errors:
-        result.errors.extend(errors)
-        return result
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        result.errors.append(f"Word 文档无法解析（{type(exc).__name__}），文件可能已损坏")
+        z = open_zip(data, ctx.limits)
+    except UnsafeArchive as exc:
+        result.errors.append(f"Word 文档无法打开：{exc.message_zh}")
         return result
+    with z:
+        errors = _precheck(z, ctx)
+        if errors:
+            result.errors.extend(errors)
+            return result
+        try:
+            document = _open_document(z, data)
+        except UnsafeArchive as exc:
+            result.errors.append(f"Word 文档无法读取：{exc.message_zh}")
+            return result
+        except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+            result.errors.append(f"Word 文档无法解析（{type(exc).__name__}），文件可能已损坏")
+            return result
     builder = _Builder()
     body = document.element.body
     builder.block(body)
