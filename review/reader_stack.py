@@ -41,6 +41,8 @@ MODULES = (
     "extractor.fields.titles",
     "spacy",
     "spacy.lang.zh",
+    "docx",
+    "zxingcpp",
 )
 
 # A few printed lines per document type: enough to run each extractor's main paths.
@@ -102,6 +104,28 @@ def _page(lines: tuple[str, ...]) -> Page:
     )
 
 
+def _read_samples() -> None:
+    import io
+
+    import docx
+    import pymupdf
+
+    from extractor.read import ReadContext, read_bytes
+
+    pdf = pymupdf.open()
+    page = pdf.new_page()
+    for i, text in enumerate(_PAGES[3]):  # a contract: no QR search (cv2 starts a thread)
+        page.insert_text((50, 60 + 20 * i), text, fontname="china-s", fontsize=11)
+    read_bytes(pdf.tobytes(), "warm-up.pdf", ReadContext())
+    form = docx.Document()
+    table = form.add_table(rows=2, cols=2)
+    for row, (label, value) in zip(table.rows, (("申报单位", "泉州智算科技有限公司"), ("联系人", "张三")), strict=True):
+        row.cells[0].text, row.cells[1].text = label, value
+    buf = io.BytesIO()
+    form.save(buf)
+    read_bytes(buf.getvalue(), "warm-up.docx", ReadContext())
+
+
 _WARM = False
 
 
@@ -123,6 +147,10 @@ def warm() -> None:
             extractor.extract.extract_documents(
                 ReadResult(file="warm-up.pdf", sha256="", kind="pdf", pages=[_page(lines)])
             )
+    # one small PDF and one small DOCX through the readers (MuPDF's fonts and the
+    # python-docx machinery are initialised on first use)
+    with contextlib.suppress(Exception):
+        _read_samples()
     # the form extractor reads DOCX tables, the others PDFs: one of each kind of page
     with contextlib.suppress(Exception):
         extractor.extract.extract_documents(

@@ -125,36 +125,37 @@ def write_discrepancies_csv(path: Path, rows: Iterable[list[Any]]) -> None:
 
 
 def write_discrepancies_xlsx(path: Path, rows: Iterable[list[Any]]) -> None:
+    """The problem list as a styled sheet (streamed: an intake has thousands of rows)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "问题清单"
-    ws.append(DISCREPANCY_COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    fills = {
-        label: PatternFill("solid", fgColor=color)
-        for label, color in (
-            ("不符合", "F8CBAD"),
-            ("缺少材料", "FFE699"),
-            ("需关注", "FFF2CC"),
-            ("需人工复核", "E2EFDA"),
-        )
-    }
-    for r in rows:
-        ws.append(r)
-        fill = fills.get(str(r[4]))
-        if fill is not None:
-            ws.cell(row=ws.max_row, column=5).fill = fill
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("问题清单")
     for col, width in zip("ABCDEFGH", (12, 28, 14, 28, 10, 70, 30, 6), strict=True):
         ws.column_dimensions[col].width = width
-    top = Alignment(wrap_text=True, vertical="top")
-    for row in ws.iter_rows(min_row=2):
-        row[5].alignment = top
     ws.freeze_panes = "A2"
+    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+
+    def styled(value: Any, **style: Any) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=value)
+        for key, val in style.items():
+            setattr(cell, key, val)
+        return cell
+
+    ws.append([styled(h, font=bold, fill=head_fill) for h in DISCREPANCY_COLUMNS])
+    fills = {
+        label: PatternFill("solid", fgColor=color)
+        for label, color in (("不符合", "F8CBAD"), ("缺少材料", "FFE699"), ("需关注", "FFF2CC"), ("需人工复核", "E2EFDA"))
+    }
+    top = Alignment(wrap_text=True, vertical="top")
+    for r in rows:
+        cells: list[Any] = list(r)
+        fill = fills.get(str(r[4]))
+        if fill is not None:
+            cells[4] = styled(r[4], fill=fill)
+        cells[5] = styled(r[5], alignment=top)
+        ws.append(cells)
     save_atomic(path, lambda p: wb.save(str(p)))
 
 

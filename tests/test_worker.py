@@ -102,3 +102,20 @@ def test_pymupdf_companions_and_onnxruntime_stay_unloaded_until_ocr() -> None:
 def test_warm_up_job_answers_without_reading() -> None:
     res = read_part(b"", "warm-up", None, {"warm": True})  # type: ignore[arg-type]
     assert res.kind == "unknown" and res.pages == [] and res.errors == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads via /proc")
+def test_the_fork_servers_stack_starts_no_thread_and_loads_no_ocr() -> None:
+    """Forking is safe only from a process whose threads are all known to survive a
+    fork: the warmed stack may add none beyond NumPy's own (OpenBLAS handles fork)."""
+    code = (
+        "import os, sys, numpy\n"
+        "base = len(os.listdir('/proc/self/task'))\n"
+        "import review.reader_stack\n"
+        "print(len(os.listdir('/proc/self/task')) - base, "
+        "[m for m in ('cv2', 'onnxruntime', 'rapidocr') if m in sys.modules])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120
+    ).stdout.strip()
+    assert out == "0 []"

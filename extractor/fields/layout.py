@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -514,38 +515,52 @@ def find_labels(
     for page in pages:
         if fuzzy is not True and not _may_hold(page, nlabels, tails, ocr_fuzzy=fuzzy is None):
             continue  # no line of this page can match exactly, or start a split label
-        _page_hits(page, labels, tails, region, fuzzy, threshold, exclude, shorts, hits)
+        _page_hits(page, labels, nlabels, tails, region, fuzzy, threshold, exclude, shorts, hits)
     return hits
 
 
-_PAGE_INDEX: dict[int, tuple[Page, int, str, frozenset[str], bool]] = {}
+class _PageIndex(NamedTuple):
+    page: Page
+    n_lines: int
+    texts: tuple[str, ...]  # each line normalised as _find_exact sees it
+    firsts: tuple[str, ...]  # first character of each line's norm() ("" if empty)
+    joined: str
+    has_ocr: bool
+
+
+_PAGE_INDEX: dict[int, _PageIndex] = {}
+
+
+def _page_index(page: Page) -> _PageIndex:
+    """Per-page normalised line texts for :func:`find_labels` (memoised per page object
+    while its line count is unchanged, like :func:`page_refs`)."""
+    hit = _PAGE_INDEX.get(id(page))
+    if hit is None or hit.page is not page or hit.n_lines != len(page.lines):
+        texts = tuple(norm_with_map(ln.text)[0] for ln in page.lines)
+        firsts = tuple((t[:1] if (t := norm(ln.text)) else "") for ln in page.lines)
+        hit = _PageIndex(
+            page, len(page.lines), texts, firsts, "\n".join(texts), any(ln.method == "ocr" for ln in page.lines)
+        )
+        if len(_PAGE_INDEX) >= 256:
+            _PAGE_INDEX.pop(next(iter(_PAGE_INDEX)))
+        _PAGE_INDEX[id(page)] = hit
+    return hit
 
 
 def _may_hold(page: Page, nlabels: Sequence[str], tails: set[str], ocr_fuzzy: bool) -> bool:
     """Whether :func:`find_labels` could find something on ``page``: a label in the page's
     normalised text, a line starting with a label's later character (split labels), or an
-    OCR line (fuzzy matching). Memoised per page object like :func:`page_refs`."""
-    hit = _PAGE_INDEX.get(id(page))
-    if hit is None or hit[0] is not page or hit[1] != len(page.lines):
-        hit = (
-            page,
-            len(page.lines),
-            "\n".join(norm_with_map(ln.text)[0] for ln in page.lines),  # as _find_exact sees it
-            frozenset(t[0] for t in (norm(ln.text) for ln in page.lines) if t),
-            any(ln.method == "ocr" for ln in page.lines),
-        )
-        if len(_PAGE_INDEX) >= 256:
-            _PAGE_INDEX.pop(next(iter(_PAGE_INDEX)))
-        _PAGE_INDEX[id(page)] = hit
-    _, _, text, firsts, has_ocr = hit
-    if ocr_fuzzy and has_ocr:
+    OCR line (fuzzy matching)."""
+    idx = _page_index(page)
+    if ocr_fuzzy and idx.has_ocr:
         return True
-    return any(nl in text for nl in nlabels) or not firsts.isdisjoint(tails)
+    return any(nl in idx.joined for nl in nlabels) or any(f in tails for f in idx.firsts)
 
 
 def _page_hits(
     page: Page,
     labels: tuple[str, ...],
+    nlabels: Sequence[str],
     tails: set[str],
     region: Region | None,
     fuzzy: bool | None,
@@ -554,8 +569,14 @@ def _page_hits(
     shorts: dict[int, list[Ref]],
     hits: list[Hit],
 ) -> None:
+    idx = _page_index(page)
     for ref in iter_refs([page], region):
         fz = (ref.line.method == "ocr") if fuzzy is None else fuzzy
+        if not fz:
+            # cheap test first: no label in the line and no split-label start → nothing
+            text = idx.texts[ref.index]
+            if idx.firsts[ref.index] not in tails and not any(nl in text for nl in nlabels):
+                continue
         ms = find_all_in_line(ref.line.text, labels, fuzzy=fz, threshold=threshold)
         if ms and exclude:
             bad = find_all_in_line(ref.line.text, exclude)
