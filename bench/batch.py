@@ -1,20 +1,22 @@
-"""Batch benchmark: ``python bench/batch.py [--quick] [--bigscan N] [--keep DIR]``.
+"""Batch benchmark: ``python bench/batch.py [--quick] [--bigscan N] [--only text|scan] [--keep DIR]``.
 
 Builds a synthetic intake (bench/make_intake.py) and prints, side by side:
 
-* text documents end to end (``run_batch``, default workers) in pages/s vs raw PyMuPDF
-  ``get_text`` on the same PDFs, and OCR pages on text-layer pages (must be 0);
+* text documents end to end (``run_batch``, default workers, 200 applications ≈ 2,200
+  pages; nothing warmed beforehand, so the readers' start-up is included) in pages/s vs
+  raw PyMuPDF ``get_text`` on the same PDFs; the start-up and the steady rate after it
+  on their own line; OCR pages on text-layer pages (must be 0);
 * seconds per scanned page in the batch (1 worker) vs a bare RapidOCR call on the same
   rendered image with the same thread count;
-* workers × OCR threads (1×1, 1×2, 2×1) on scanned applications, in pages/s;
+* workers × OCR threads (1×1, 1×2, 2×1) on 8 scanned applications of 2 pages, in pages/s;
 * an unchanged re-run vs the first run;
 * peak RSS per reader worker (psutil, worker plus its children), and on one big
   scanned PDF (read as page ranges by every worker).
 
-The full run takes about 10 minutes on an idle 2-core machine (OCR ≈ 2–5 s per page);
-``--quick`` about 3 (a 40-application text intake instead of 200); ``--bigscan 200`` is the 200-page memory check (~8 minutes more).
-Every figure carries the 1-minute load average: on a shared machine compare only
-figures taken at similar load.
+The full run takes about 6 minutes on an idle 2-core machine (OCR ≈ 1.5–5 s per page);
+``--quick`` about 3 (40 text applications, 4 scanned pages); ``--bigscan 200`` is the
+200-page memory check (about 5 minutes more). Every figure carries the 1-minute load
+average: on a shared machine compare only figures taken at similar load.
 """
 
 from __future__ import annotations
