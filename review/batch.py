@@ -471,12 +471,23 @@ class _RssMonitor:
             import psutil
         except ImportError:
             return
+        procs: dict[int, Any] = {}
+        children: dict[int, list[Any]] = {}
+        tick = 0
         while not self._stop.wait(self._interval):
+            # finding a process's children scans every process of the machine: the
+            # helpers a reader spawned are looked up every 8th sample only
+            rescan = tick % 8 == 0
+            tick += 1
             for pid in self._pids():
                 with contextlib.suppress(psutil.Error):
-                    proc = psutil.Process(pid)
+                    proc = procs.get(pid)
+                    if proc is None:
+                        proc = procs[pid] = psutil.Process(pid)
                     rss = proc.memory_info().rss
-                    for child in proc.children(recursive=True):  # helpers a reader spawned
+                    if rescan or pid not in children:
+                        children[pid] = proc.children(recursive=True)
+                    for child in children[pid]:
                         with contextlib.suppress(psutil.Error):
                             rss += child.memory_info().rss
                     self.peak[pid] = max(self.peak.get(pid, 0), rss)
@@ -930,8 +941,15 @@ def _run_local(
 
 
 def _warm_parent(policy: Any) -> None:
+    """Load the rules and the report writers in this process while the readers start
+    (the fork server keeps one core busy for about a second; this uses the other)."""
     with contextlib.suppress(Exception):
         assemble("warm-up", [], [], None, policy)
+    with contextlib.suppress(Exception):
+        import docx  # noqa: F401  (附件2 as Word)
+        import openpyxl  # noqa: F401  (problem list, 附件2 as Excel)
+
+        import review.reports  # noqa: F401
 
 
 def format_summary(summary: dict[str, Any], out: Path | str) -> str:

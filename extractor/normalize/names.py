@@ -72,6 +72,7 @@ _WS = re.compile(r"\s+")
 _EDGE_PUNCT = ":;,.、。，：；!?！？·"
 
 
+@functools.lru_cache(maxsize=16384)  # the rules compare the same few names many times
 def normalize_name(text: str) -> str:
     """NFKC-normalise a name, drop all whitespace, strip edge punctuation.
 
@@ -95,6 +96,7 @@ def normalize_name(text: str) -> str:
     return s.strip(_EDGE_PUNCT)
 
 
+@functools.lru_cache(maxsize=16384)
 def company_key(name: str) -> str:
     """A conservative key for comparing company names printed in different documents.
 
