@@ -150,10 +150,12 @@ def reader_context() -> Any:
     """The multiprocessing context reader workers start from.
 
     Where the platform has it (Linux, macOS), a *fork server*: one clean process, started
-    by exec'ing Python, that imports (and warms) :data:`READER_PRELOAD` once; each reader is then a
-    fork of it. A reader starts in milliseconds instead of about a second, and a reader
-    killed for a bad file is replaced as fast. The server never loads the OCR model or
-    starts threads, so forking it is safe. Elsewhere (Windows): spawn.
+    by exec'ing Python, that imports (and warms) :data:`READER_PRELOAD` once; each reader
+    is then a fork of it. A reader starts in milliseconds instead of about a second, and a reader
+    killed for a bad file is replaced as fast. The server never loads the OCR model,
+    OpenCV or onnxruntime, and starts no thread beyond NumPy's OpenBLAS pool (which
+    handles fork itself; tests/test_worker.py checks this), so forking it is safe.
+    Elsewhere (Windows): spawn.
     ``EVREVIEW_READER_START=spawn`` forces the spawn method.
     """
     method = os.environ.get("EVREVIEW_READER_START", "").strip().lower()
