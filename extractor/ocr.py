@@ -2,8 +2,8 @@
 
 * :func:`get_engine` returns the one engine of this process, created lazily.
   It never downloads anything: model paths are given explicitly from the wheel.
-* ``EVREVIEW_OCR_THREADS`` sets onnxruntime's intra-op thread count (default: all
-  cores; batch workers running several processes should set 1).
+* ``EVREVIEW_OCR_THREADS`` sets onnxruntime's intra-op thread count, and OpenCV's
+  (default: all cores; batch workers running several processes set 1).
 * :meth:`OcrEngine.recognize` reads an image as it is.
   :meth:`OcrEngine.read_upright` also finds the page orientation (0/90/180/270)
   and a small skew, and returns lines in the frame of the upright page.
@@ -118,6 +118,12 @@ class OcrEngine:
                             if not Path(params[key]).is_file():
                                 raise FileNotFoundError(params[key])
                         self._ocr = RapidOCR(params=params)
+                        if self.threads >= 1:
+                            # OpenCV's own pool (resizing, crops of each text box) would
+                            # otherwise use every core in each of several batch workers
+                            import cv2
+
+                            cv2.setNumThreads(self.threads)
                     except Exception as exc:  # missing package or model
                         self._error = f"{type(exc).__name__}: {exc}"
                         log.warning("OCR engine unavailable: %s", self._error)

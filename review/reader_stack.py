@@ -15,6 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
+import sys
+
+# Readers are single-threaded workers, one per core (OCR threads are set separately,
+# see extractor.ocr). NumPy's OpenBLAS would otherwise start a thread per core in the
+# server at import; with this set before NumPy loads, the server runs one thread only
+# and every fork of it is clean.
+if "numpy" not in sys.modules:
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import extractor.extract
 import extractor.read

@@ -153,8 +153,8 @@ def reader_context() -> Any:
     by exec'ing Python, that imports (and warms) :data:`READER_PRELOAD` once; each reader
     is then a fork of it. A reader starts in milliseconds instead of about a second, and a reader
     killed for a bad file is replaced as fast. The server never loads the OCR model,
-    OpenCV or onnxruntime, and starts no thread beyond NumPy's OpenBLAS pool (which
-    handles fork itself; tests/test_worker.py checks this), so forking it is safe.
+    OpenCV or onnxruntime and runs a single thread (NumPy's OpenBLAS pool is kept to one;
+    tests/test_worker.py checks this), so forking it is safe.
     Elsewhere (Windows): spawn.
     ``EVREVIEW_READER_START=spawn`` forces the spawn method.
     """
