@@ -164,22 +164,12 @@ class NameMatch:
         return {"same": "pass", "near": "warn"}.get(self.kind, "fail")  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=16384)  # the rules ask about the same few names thousands of times
 def compare_names(a: str | None, b: str | None, near: float = 85.0) -> NameMatch:
     """Compare company names after the project's normalisation (NFKC, brackets, 有限责任公司…).
 
     A branch (分公司) of the applicant is ``near``: it is not the legal person itself.
     """
-    if isinstance(a, (str, type(None))) and isinstance(b, (str, type(None))):
-        return _compare_names(a, b, near)
-    return _compare_uncached(a, b, near)
-
-
-@lru_cache(maxsize=16384)  # the rules ask about the same few names thousands of times
-def _compare_names(a: str | None, b: str | None, near: float) -> NameMatch:
-    return _compare_uncached(a, b, near)
-
-
-def _compare_uncached(a: str | None, b: str | None, near: float) -> NameMatch:
     if not a or not b:
         return NameMatch("different", 0.0, "名称缺失")
     if normalize_name(a) == normalize_name(b):

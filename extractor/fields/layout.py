@@ -513,8 +513,6 @@ def find_labels(
     tails = {nl[i] for nl in nlabels for i in range(1, len(nl))}
     shorts: dict[int, list[Ref]] = {}
     for page in pages:
-        if fuzzy is not True and not _may_hold(page, nlabels, tails, ocr_fuzzy=fuzzy is None):
-            continue  # no line of this page can match exactly, or start a split label
         _page_hits(page, labels, nlabels, tails, region, fuzzy, threshold, exclude, shorts, hits)
     return hits
 
@@ -524,8 +522,6 @@ class _PageIndex(NamedTuple):
     n_lines: int
     texts: tuple[str, ...]  # each line normalised as _find_exact sees it
     firsts: tuple[str, ...]  # first character of each line's norm() ("" if empty)
-    joined: str
-    has_ocr: bool
 
 
 _PAGE_INDEX: dict[int, _PageIndex] = {}
@@ -538,23 +534,11 @@ def _page_index(page: Page) -> _PageIndex:
     if hit is None or hit.page is not page or hit.n_lines != len(page.lines):
         texts = tuple(norm_with_map(ln.text)[0] for ln in page.lines)
         firsts = tuple((t[:1] if (t := norm(ln.text)) else "") for ln in page.lines)
-        hit = _PageIndex(
-            page, len(page.lines), texts, firsts, "\n".join(texts), any(ln.method == "ocr" for ln in page.lines)
-        )
+        hit = _PageIndex(page, len(page.lines), texts, firsts)
         if len(_PAGE_INDEX) >= 256:
             _PAGE_INDEX.pop(next(iter(_PAGE_INDEX)))
         _PAGE_INDEX[id(page)] = hit
     return hit
-
-
-def _may_hold(page: Page, nlabels: Sequence[str], tails: set[str], ocr_fuzzy: bool) -> bool:
-    """Whether :func:`find_labels` could find something on ``page``: a label in the page's
-    normalised text, a line starting with a label's later character (split labels), or an
-    OCR line (fuzzy matching)."""
-    idx = _page_index(page)
-    if ocr_fuzzy and idx.has_ocr:
-        return True
-    return any(nl in idx.joined for nl in nlabels) or any(f in tails for f in idx.firsts)
 
 
 def _page_hits(
