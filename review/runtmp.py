@@ -14,6 +14,22 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from multiprocessing import process, util
+
+
+def _remove_after_multiprocessing(path: str) -> None:
+    """Remove ``path`` now, or at exit after multiprocessing has removed its own folder in it.
+
+    multiprocessing keeps its sockets and semaphores in a ``pymp-*`` folder under TMPDIR and
+    removes it at interpreter exit with a finaliser (exit priority -100) that raises when the
+    folder is already gone. When that folder lies in ``path``, ``path`` is removed by a
+    finaliser that runs right after it (exit priority -101) instead of now.
+    """
+    mp_dir = process.current_process()._config.get("tempdir")
+    if mp_dir and os.path.abspath(mp_dir).startswith(os.path.abspath(path) + os.sep):
+        util.Finalize(None, shutil.rmtree, args=(path,), kwargs={"ignore_errors": True}, exitpriority=-101)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -31,7 +47,7 @@ def private_tmpdir(prefix: str = "evreview-run-") -> Iterator[str]:
         else:
             os.environ["TMPDIR"] = previous_env
         tempfile.tempdir = previous_tempdir
-        shutil.rmtree(path, ignore_errors=True)
+        _remove_after_multiprocessing(path)
 
 
 def install_private_tmpdir(prefix: str = "evreview-run-") -> str:
@@ -42,5 +58,5 @@ def install_private_tmpdir(prefix: str = "evreview-run-") -> str:
     os.environ["TMPDIR"] = path
     os.environ["EVREVIEW_TMPDIR_SET"] = "1"
     tempfile.tempdir = path
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    atexit.register(_remove_after_multiprocessing, path)
     return path
