@@ -3,7 +3,7 @@
 The file type is decided from content (magic bytes), never from the name. Each
 reader is a pure function ``(data, name, ctx) -> ReadResult`` so that the caller can
 run it in an isolated worker process and cache the result by
-``sha256 + EXTRACTOR_VERSION`` (see ``review.worker`` / ``review.store``).
+``sha256 + EXTRACTOR_VERSION``, a digest of the reading code (``extractor.version``).
 """
 
 from __future__ import annotations
@@ -17,11 +17,8 @@ from io import BytesIO
 from pathlib import Path
 
 from extractor.limits import Limits
+from extractor.version import EXTRACTOR_VERSION  # noqa: F401  (the read cache's key: sha256 + this)
 from models.page import ReadResult
-
-# Bump when reading or extraction changes in a way that alters results: the cache
-# key is sha256 + this version.
-EXTRACTOR_VERSION = "0.2.0"
 
 
 @dataclass

@@ -48,7 +48,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extractor.read import EXTRACTOR_VERSION, ReadContext, read_bytes, sha256_bytes, sniff
+from extractor.read import ReadContext, read_bytes, sha256_bytes, sniff
+from extractor.version import code_version
 from models.contract import ApplicationResult
 from models.page import ReadResult
 from review.atomic import write_text_atomic
@@ -79,10 +80,15 @@ def find_applications(root: Path) -> list[Path]:
     return apps
 
 
+# What an application's result depends on besides its files: the reading, extraction,
+# rule and report code (a digest of their sources, so an upgrade never reuses a result).
+RESULTS_VERSION = code_version("extractor", "models", "verifiers", "review")
+
+
 def fingerprint(app_path: Path, policy_name: str | None, direction: str | None = None) -> str:
     """Cheap fingerprint of an application's inputs (names, sizes, mtimes) and settings."""
     h = hashlib.sha256()
-    h.update(f"{EXTRACTOR_VERSION}|{policy_name}|{direction}".encode())
+    h.update(f"{RESULTS_VERSION}|{policy_name}|{direction}".encode())
     files = [app_path] if app_path.is_file() else sorted(q for q in app_path.rglob("*") if q.is_file())
     for q in files:
         st = q.stat()
@@ -811,7 +817,7 @@ def run_batch(
     # Batch outputs depend only on the applications' results and the policy: when none
     # changed since the outputs were last written, they are up to date.
     outputs_key = hashlib.sha256(
-        json.dumps([policy.name, EXTRACTOR_VERSION, [digests.get(i) for i in range(len(apps))]]).encode()
+        json.dumps([policy.name, RESULTS_VERSION, [digests.get(i) for i in range(len(apps))]]).encode()
     ).hexdigest()
     last = [r for r in journal.records() if r.get("event") == "outputs"]
     if (
