@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -36,6 +37,41 @@ NAME_COLUMN_HINT = {
     "hardware_product": "产品名称",
     "application_scenario": "场景名称",
 }
+
+
+# A cell that starts with one of these is a formula to Excel/WPS (CSV) or to openpyxl
+# (xlsx): text written from applicants' files (company names, file names, messages that
+# quote them) must never become one, e.g. =HYPERLINK("http://…","点击").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def formula_like(value: Any) -> bool:
+    """True for text a spreadsheet would run as a formula; plain numbers stay numbers.
+
+    >>> formula_like('=HYPERLINK("http://x","点击")'), formula_like("@SUM(A1)"), formula_like(chr(9) + "=1")
+    (True, True, True)
+    >>> formula_like("-12.50"), formula_like("泉州智算科技有限公司"), formula_like(3)
+    (False, False, False)
+    """
+    return isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value)
+
+
+def csv_safe(value: Any) -> Any:
+    """CSV cell: formula-like text gets a leading apostrophe (shown as text by Excel/WPS).
+
+    >>> csv_safe("=1+1"), csv_safe("合同.pdf"), csv_safe(2)
+    ("'=1+1", '合同.pdf', 2)
+    """
+    return "'" + value if formula_like(value) else value
+
+
+def _as_text_cell(cell: Any) -> Any:
+    """An openpyxl cell holding formula-like text: stored as text with Excel's quote prefix."""
+    if cell.data_type == "f" or formula_like(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def _mask(text: Any) -> Any:
@@ -119,7 +155,7 @@ def write_discrepancies_csv(path: Path, rows: Iterable[list[Any]]) -> None:
     w = csv.writer(buf)
     w.writerow(DISCREPANCY_COLUMNS)
     for r in rows:
-        w.writerow(r)
+        w.writerow([csv_safe(v) for v in r])
     # UTF-8 with BOM so that Excel on a reviewer's PC opens the Chinese text correctly
     write_bytes_atomic(path, buf.getvalue().encode("utf-8-sig"))
 
@@ -138,7 +174,7 @@ def write_discrepancies_xlsx(path: Path, rows: Iterable[list[Any]]) -> None:
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
 
     def styled(value: Any, **style: Any) -> WriteOnlyCell:
-        cell = WriteOnlyCell(ws, value=value)
+        cell = _as_text_cell(WriteOnlyCell(ws, value=value))
         for key, val in style.items():
             setattr(cell, key, val)
         return cell
@@ -150,7 +186,7 @@ def write_discrepancies_xlsx(path: Path, rows: Iterable[list[Any]]) -> None:
     }
     top = Alignment(wrap_text=True, vertical="top")
     for r in rows:
-        cells: list[Any] = list(r)
+        cells: list[Any] = [styled(v) if formula_like(v) else v for v in r]
         fill = fills.get(str(r[4]))
         if fill is not None:
             cells[4] = styled(r[4], fill=fill)
@@ -298,6 +334,7 @@ def write_recommendation_xlsx(
     wrap = Alignment(wrap_text=True, vertical="center")
     for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=6):
         for cell in row:
+            _as_text_cell(cell)  # this sheet holds no formula: names and remarks stay text
             cell.border = border
             cell.alignment = wrap
     for col, width in zip("ABCDEF", (6, 30, 34, 12, 30, 12), strict=True):
