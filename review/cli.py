@@ -181,7 +181,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return _fail(f"目录不存在：{root}")
     started = time.monotonic()
     with _make_reader(args) as reader:
-        report = evaluate_dir(root, reader, cache=_make_cache(args), only=args.only)
+        report = evaluate_dir(root, reader, cache=_make_cache(args), only=args.only, split=args.split)
     print(report.render())
     if args.json:
         _write_text_atomic(Path(args.json), json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -238,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("dir", help="含 applications/ 与 truth/ 的目录，例如 sample_docs")
     sp.add_argument("--json", help="把评估结果写入 JSON 文件")
     sp.add_argument("--only", default=None, help="只评估 application_id 以此开头的申报")
+    sp.add_argument("--split", default=None, help="只评估真值中 split 为此值的申报（如 firstlook、tune）")
     common(sp)
     cached(sp)
     sp.set_defaults(func=cmd_eval)

@@ -122,6 +122,11 @@ class EvalReport:
     chars_by_method: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     extra_fields: Tally = field(default_factory=Tally)
     misses: list[str] = field(default_factory=list)
+    # truth files may say which split a document belongs to: "firstlook" (scored before any
+    # tuning, never tuned on) or "tune"; figures per split, per doc type and per field
+    doc_type_by_split: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    fields_by_split: dict[str, dict[str, Tally]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Tally)))
+    keys_by_split: dict[str, dict[str, Tally]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Tally)))
 
     def render(self) -> str:
         out = [f"文档类型准确率：{self.doc_type.fmt()}"]
@@ -134,12 +139,34 @@ class EvalReport:
         out.append("字段准确率（按版式组）：")
         out += [f"  {k}: {t.fmt()}" for k, t in sorted(self.fields_by_group.items())]
         out.append(f"合同外附加字段（不计入准确率）：{self.extra_fields.fmt()}")
+        out += self._render_splits()
         out.append("字符还原率（按读取方式）：")
         out += [f"  {k}: {t.fmt()}" for k, t in sorted(self.chars_by_method.items())]
         if self.misses:
             out.append(f"未命中（{len(self.misses)}）：")
             out += [f"  - {m}" for m in self.misses]
         return "\n".join(out)
+
+    def _render_splits(self) -> list[str]:
+        if not self.doc_type_by_split:
+            return []
+        splits = sorted(self.doc_type_by_split, key=lambda x: (x != "firstlook", x))
+        names = {"firstlook": "首次评估（未调优）", "tune": "调优集"}
+        out = ["按评估集（首次评估 = 调优前评分、从未据以调优的文档）："]
+        for sp in splits:
+            total = Tally()
+            for t in self.fields_by_split[sp].values():
+                total.ok += t.ok
+                total.total += t.total
+            out.append(f"  [{names.get(sp, sp)}] 文档类型 {self.doc_type_by_split[sp].fmt()}；字段 {total.fmt()}")
+            for k, t in sorted(self.fields_by_split[sp].items()):
+                out.append(f"      {k}: {t.fmt()}")
+        keys = sorted({k for sp in splits for k in self.keys_by_split[sp]})
+        out.append("  字段明细（" + " | ".join(names.get(sp, sp) for sp in splits) + "）：")
+        for key in keys:
+            cells = [self.keys_by_split[sp][key].fmt() if key in self.keys_by_split[sp] else "—" for sp in splits]
+            out.append(f"      {key}: " + " | ".join(cells))
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         def d(ts: dict[str, Tally]) -> dict[str, Any]:
@@ -153,6 +180,9 @@ class EvalReport:
             "fields_by_group": d(self.fields_by_group),
             "chars_by_method": d(self.chars_by_method),
             "extra_fields": {"ok": self.extra_fields.ok, "total": self.extra_fields.total},
+            "doc_type_by_split": d(self.doc_type_by_split),
+            "fields_by_split": {sp: d(ts) for sp, ts in self.fields_by_split.items()},
+            "keys_by_split": {sp: d(ts) for sp, ts in self.keys_by_split.items()},
             "misses": self.misses,
         }
 
@@ -182,13 +212,17 @@ def evaluate_application(app_dir: Path, truth: dict[str, Any], reader: Any, cach
     app_id = truth.get("application_id", app_dir.name)
     for tdoc in truth.get("documents", []):
         group = tdoc.get("layout_group") or group_of
+        split = tdoc.get("split") or truth.get("split")
+        tag = f"[{split}] " if split else ""
         got = _match_doc(tdoc, docs)
         ok_type = got is not None and got.doc_type == tdoc["doc_type"]
         report.doc_type.add(ok_type)
         report.doc_type_by_group[group].add(ok_type)
+        if split:
+            report.doc_type_by_split[split].add(ok_type)
         if not ok_type:
             report.misses.append(
-                f"{app_id}/{tdoc['file']} 页{tdoc.get('pages')}: 类型应为 {tdoc['doc_type']}，"
+                f"{tag}{app_id}/{tdoc['file']} 页{tdoc.get('pages')}: 类型应为 {tdoc['doc_type']}，"
                 f"识别为 {got.doc_type if got else '（未找到）'}"
             )
         method = "ocr" if tdoc.get("scanned") else "text"
@@ -203,10 +237,13 @@ def evaluate_application(app_dir: Path, truth: dict[str, Any], reader: Any, cach
             report.fields_by_type[tdoc["doc_type"]].add(good)
             report.fields_by_method[method].add(good)
             report.fields_by_group[group].add(good)
+            if split:
+                report.fields_by_split[split][tdoc["doc_type"]].add(good)
+                report.keys_by_split[split][f"{tdoc['doc_type']}.{key}"].add(good)
             if not good:
                 shown = "（未抽取）" if fv is None else json.dumps(to_json_value(fv.value), ensure_ascii=False)
                 report.misses.append(
-                    f"{app_id}/{tdoc['file']} {tdoc['doc_type']}.{key}: 应为 "
+                    f"{tag}{app_id}/{tdoc['file']} {tdoc['doc_type']}.{key}: 应为 "
                     f"{json.dumps(expected, ensure_ascii=False)}，抽取 {shown}"
                 )
     for fname, pages in (truth.get("printed_text") or {}).items():
@@ -221,7 +258,9 @@ def evaluate_application(app_dir: Path, truth: dict[str, Any], reader: Any, cach
             t.total += total
 
 
-def evaluate_dir(root: Path, reader: Any, cache: Any = None, only: str | None = None) -> EvalReport:
+def evaluate_dir(
+    root: Path, reader: Any, cache: Any = None, only: str | None = None, split: str | None = None
+) -> EvalReport:
     report = EvalReport()
     truth_dir = root / "truth"
     apps_dir = root / "applications"
@@ -233,6 +272,8 @@ def evaluate_dir(root: Path, reader: Any, cache: Any = None, only: str | None = 
         truth = json.loads(tfile.read_text(encoding="utf-8"))
         app_id = truth.get("application_id", tfile.stem)
         if only and not app_id.startswith(only):
+            continue
+        if split and (truth.get("split") or "") != split:
             continue
         app_dir = apps_dir / app_id
         if not app_dir.exists() and (apps_dir / f"{app_id}.zip").exists():
