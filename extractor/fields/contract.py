@@ -27,115 +27,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from extractor.entities import find_entities
 from extractor.fields import layout as L
+from extractor.fields import parties as P
 from extractor.fields.titles import Stream, field, find_title, is_blank, nfkc, prepare_pages
-from extractor.normalize import find_credit_codes, find_dates, find_money, normalize_name, parse_date
+from extractor.normalize import find_dates, find_money, parse_date
 from extractor.normalize import uscc as _uscc
 from models.contract import FieldValue
 from models.page import Page
 
-BUYER_LABELS = (
-    "甲方", "采购方", "采购人", "委托方", "委托人", "买方", "需方", "客户", "发包人", "发包方",
-    "承租方", "承租人", "租用方", "用户方", "购买方", "买受人", "订购方", "订货方",
-)  # fmt: skip
-SELLER_LABELS = (
-    "乙方", "服务方", "服务提供方", "受托方", "受托人", "供应商", "卖方", "供方", "服务商",
-    "承包人", "承包方", "出租方", "出租人", "销售方", "出卖人", "供货方", "承接方",
-)  # fmt: skip
-_ROLE = {lab: "buyer" for lab in BUYER_LABELS} | {lab: "seller" for lab in SELLER_LABELS}
-
-
-def _spaced(word: str) -> str:
-    """Regex for a label whose chars may be separated by blanks (``合 同 编 号``)."""
-    return r"\s*".join(re.escape(c) for c in word)
-
-
-# party labels may be letter-spaced in print (``甲    方：``)
-_PARTY_ALT = "|".join(_spaced(x) for x in sorted(_ROLE, key=len, reverse=True))
-_ORG_TAIL_RE = re.compile(r"(?:公司|研究院|研究所|中心|大学|学院|医院|集团|事务所|合作社|分行|支行|厂|局)$")
-
-
-# a party label at the start of a line or after a blank / sentence end, with an optional
-# "(甲方)" and "(盖章)" and then a colon (or nothing at all: a heading)
-_PARTY_RE = re.compile(
-    r"(?:^|(?<=[\s。；;]))(?:[\d.]+\s*|[（(][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+[、.]\s*)?"
-    rf"(?P<label>{_PARTY_ALT})(?:\s*(?:名称|单位名称|单位|全称))?"
-    r"\s*(?:[（(](?P<alt>[^()（）]{1,8})[)）])?"
-    r"\s*(?:[（(]\s*(?:盖章|签章|公章|签字|签名|章|签字盖章|盖章处)\s*[)）])?"
-    r"\s*(?P<colon>[:：])?"
-)
-# labels that end a value printed on the same line
-_NEXT_LABEL_RE = re.compile(
-    r"(?:统一社会信用代码|社会信用代码|信用代码|纳税人识别号|税号|地\s*址|住\s*所(?:\s*地)?|法定代表人|"
-    r"法人代表|授权代表|委托代理人|代理人|联\s*系\s*人|联系电话|电\s*话|传\s*真|开户(?:银)?行|账\s*号|"
-    r"邮\s*编|电子(?:信箱|邮箱)|邮\s*箱|签订日期|签署日期|签约日期|签订时间|日\s*期|项目经理|"
-    rf"通讯地址|{_PARTY_ALT})\s*(?:[（(][^()（）]{{0,8}}[)）])?\s*[:：]"
-)
-_SUB_NAME_RE = re.compile(r"^\s*(?:单\s*位|名\s*称|单位名称|公司名称|企业名称|全\s*称)\s*[:：]\s*(?P<v>.*)$")
-_STAMP_RE = re.compile(r"[（(]\s*(?:盖章|签章|公章|签字|签名|章|签字盖章|盖章处)\s*[)）]")
-_SENTENCE_PUNCT = "，。；;！？!?、"
-_CODE_LABEL_RE = re.compile(r"(?:统一)?社会信用代码|信用代码|纳税人识别号|识别号|税\s*号|注册号")
-
-
-def _clean_org(name: str) -> str:
-    """Normalise an organisation name and drop what the entity layer may leave in front
-    (a year ``2023年``, a preposition ``向``) or behind (``（盖章）``).
-
-    >>> _clean_org("2023年向北京智算云科技有限公司")
-    '北京智算云科技有限公司'
-    >>> _clean_org(" 长沙深算科技有限公司（盖章） ")
-    '长沙深算科技有限公司'
-    """
-    s = _STAMP_RE.sub("", name or "")
-    s = normalize_name(s)
-    s = re.sub(r"^(?:\d{4}年度?|上年度|本年度)", "", s)
-    s = re.sub(r"^(?:向|与|和|及|由|经|对|给|从|自|在)", "", s)
-    s = s.strip(":：")
-    if s.startswith("(") and ")" not in s[1:]:
-        s = s[1:]
-    if s.endswith("(") or (s.endswith(")") and "(" not in s):
-        s = s[:-1]
-    return s
-
-
-def _name_from_text(text: str) -> tuple[str, int, int] | None:
-    """A party name at the start of ``text`` → (name, start, end) in ``text``; None for blanks.
-
-    >>> _name_from_text("  长沙深算科技有限公司  ")[0]
-    '长沙深算科技有限公司'
-    >>> _name_from_text("中国中材国际工程股份有限公司（南京） 鉴于甲乙双方签订总承包合同，")[0]
-    '中国中材国际工程股份有限公司(南京)'
-    >>> _name_from_text("_______________") is None, _name_from_text("（盖章）") is None
-    (True, True)
-    """
-    m = _NEXT_LABEL_RE.search(text)
-    cut = m.start() if m else len(text)
-    head = text[:cut]
-    gap = re.search(r"\S(\s{2,}|\t)\S", head)
-    if gap:
-        head = head[: gap.start() + 1]
-    raw = _STAMP_RE.sub(lambda mm: " " * len(mm.group(0)), head)
-    if is_blank(raw):
-        return None
-    s0 = len(raw) - len(raw.lstrip())
-    stripped = raw.strip()
-    if not any(p in stripped for p in _SENTENCE_PUNCT) and len(stripped) <= 40:
-        name = _clean_org(stripped)
-        if len(name) >= 2 and not is_blank(name) and re.search(r"[\u4e00-\u9fffA-Za-z]", name):
-            return name, s0, s0 + len(stripped)
-    # prose after the name: let the entity layer delimit it
-    for ent in find_entities(head):
-        if ent.label != "ORG" or ent.start > s0 + 2:
-            continue
-        end = ent.end
-        br = re.match(r"\s*[（(][\u4e00-\u9fff]{2,6}[)）]", head[end:])
-        if br and not _STAMP_RE.match(br.group(0).strip()):
-            end += len(br.group(0))
-        name = _clean_org(head[ent.start : end])
-        if len(name) >= 4:
-            return name, ent.start, end
-    return None
+_spaced = P._spaced
+_NEXT_LABEL_RE = P.NEXT_LABEL_RE
+_clean_org = P.clean_org  # used by the form and audit readers
 
 
 class _Doc:
@@ -158,130 +60,20 @@ class _Doc:
 # ----------------------------------------------------------------- parties
 
 
-class _Party:
-    def __init__(self, role: str, name: str, span: L.Span, block_end: int, value_ref_k: int) -> None:
-        self.role = role
-        self.name = name
-        self.span = span
-        self.block_end = block_end  # index (in doc.refs) after the party block
-        self.k = value_ref_k
-
-
-def _party_candidates(doc: _Doc) -> list[_Party]:
-    refs = doc.refs
-    heads: list[tuple[int, re.Match[str]]] = []
-    for k, r in enumerate(refs):
-        t = r.line.text
-        for m in _PARTY_RE.finditer(t):
-            rest = t[m.end() :]
-            heading = m.group("colon") is None
-            if heading and rest.strip():
-                continue  # "甲方委托乙方…" is prose, not a label
-            heads.append((k, m))
-    out: list[_Party] = []
-    for n, (k, m) in enumerate(heads):
-        r = refs[k]
-        role = _ROLE[re.sub(r"\s+", "", m.group("label"))]
-        # block: until the next party label of the other role (or 8 lines)
-        nxt = [kk for kk, mm in heads[n + 1 :] if kk > k or mm.start() > m.start()]
-        block_end = min([*nxt[:1], k + 9, len(refs)]) if nxt else min(k + 9, len(refs))
-        block_end = max(block_end, k + 1)
-        t = r.line.text
-        # same line: up to the next party label on the line
-        later = [mm.start() for kk, mm in heads if kk == k and mm.start() > m.start()]
-        seg_end = min(later) if later else len(t)
-        got = _name_from_text(t[m.end() : seg_end])
-        if got is not None:
-            name, s, e = got
-            span = L.Span(t[m.end() + s : m.end() + e], [r], m.end() + s, m.end() + e, how="same_line")
-            out.append(_Party(role, name, span, block_end, k))
-            continue
-        # value elsewhere: next DOCX cell, right of the label, or a "单位：" line below
-        cands: list[L.Ref] = []
-        if r.line.table is not None:
-            cands = L.next_cells(r, doc.refs)[:1]
-        elif r.line.bbox is not None:
-            cands = L.right_of(r, doc.refs)[:1]
-        for c in cands:
-            got = _name_from_text(c.line.text)
-            if got is not None:
-                out.append(
-                    _Party(role, got[0], L.Span(c.line.text, [c], got[1], got[2]), block_end, doc.k(c))
-                )
-                break
-        else:
-            for kk in range(k + 1, min(k + 4, len(refs))):
-                if any(hk == kk for hk, _ in heads):
-                    break
-                sub = _SUB_NAME_RE.match(refs[kk].line.text)
-                if not sub:
-                    if kk == k + 1 and m.group("colon") is None:
-                        # a heading (甲方) with the bare name on the next line
-                        t2 = refs[kk].line.text
-                        got = _name_from_text(t2)
-                        if got is not None and _ORG_TAIL_RE.search(got[0]) and not re.search(r"[:：]", t2):
-                            span = L.Span(t2[got[1] : got[2]], [refs[kk]], got[1], got[2])
-                            out.append(_Party(role, got[0], span, block_end, kk))
-                            break
-                    continue
-                got = _name_from_text(sub.group("v"))
-                if got is not None:
-                    off = sub.start("v")
-                    t2 = refs[kk].line.text
-                    span = L.Span(t2[off + got[1] : off + got[2]], [refs[kk]], off + got[1], off + got[2])
-                    out.append(_Party(role, got[0], span, block_end, kk))
-                break
-    return out
-
-
-def _code_in_block(doc: _Doc, party: _Party) -> tuple[str, L.Span, bool] | None:
-    """The credit code printed in a party block → (code, span, valid)."""
-    start_k = party.k
-    first_ref = doc.refs[start_k]
-    for kk in range(start_k, max(party.block_end, start_k + 1)):
-        r = doc.refs[kk]
-        t = r.line.text
-        lo = 0
-        if kk == start_k and party.span.end is not None and party.span.refs[0] is first_ref:
-            lo = party.span.end
-        labelled = _CODE_LABEL_RE.search(t, lo)
-        if kk == start_k:
-            # stop at the other party's label on the same line
-            m_other = [m for m in _PARTY_RE.finditer(t, lo) if m.group("colon")]
-            hi = m_other[0].start() if m_other else len(t)
-        else:
-            hi = len(t)
-        for code, s, e in find_credit_codes(t[lo:hi]):
-            s, e = s + lo, e + lo
-            valid = _uscc.is_valid(code)
-            if not valid and not (labelled and labelled.start() < s):
-                continue
-            if not valid and not L.CREDIT_CODE_RE.fullmatch(code):
-                continue
-            return code, L.Span(t[s:e], [r], s, e), valid
-    return None
-
-
 def _parties(doc: _Doc, out: dict[str, FieldValue]) -> None:
-    parties = _party_candidates(doc)
-    for role in ("buyer", "seller"):
-        mine = [p for p in parties if p.role == role]
-        if not mine:
-            continue
-        # prefer an organisation name over a person's; keep document order otherwise
-        orgs = [p for p in mine if len(p.name) >= 4]
-        first = (orgs or mine)[0]
-        out[f"{role}_name"] = field(first.name, first.span)
-        for p in [first] + [q for q in mine if q is not first]:
-            if p.name != first.name and len(p.name) >= 4:
-                continue
-            got = _code_in_block(doc, p)
-            if got is not None:
-                code, span, valid = got
-                repaired = _uscc.compact(span.text) != code
-                penalty = (0.1 if repaired else 0.0) + (0.0 if valid else 0.3)
-                out[f"{role}_credit_code"] = field(code, span, penalty)
-                break
+    """buyer/seller names and credit codes: mentions → slot roles → one assignment
+    (:mod:`extractor.fields.parties`)."""
+    found = P.mentions(doc)
+    if not found:
+        return
+    chosen = P.assign(doc, found, P.slot_roles(doc.stream.text))
+    for role, party in chosen.items():
+        out[f"{role}_name"] = field(party.mention.name, party.mention.span, party.penalty)
+        if party.code is not None:
+            code, span, valid = party.code
+            repaired = _uscc.compact(span.text) != code
+            penalty = (0.1 if repaired else 0.0) + (0.0 if valid else 0.3)
+            out[f"{role}_credit_code"] = field(code, span, penalty)
 
 
 # ----------------------------------------------------------------- labelled values

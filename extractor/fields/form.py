@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from extractor.entities import find_entities
 from extractor.fields import layout as L
-from extractor.fields.contract import _clean_org
+from extractor.fields.parties import clean_org as _clean_org
 from extractor.fields.titles import Stream, extend_legal_form, field, is_blank, nfkc, prepare_pages
 from extractor.normalize import find_money, normalize_credit_code, normalize_name, normalize_phone, parse_date
 from extractor.normalize import uscc as _uscc

@@ -1,0 +1,590 @@
+"""The two parties of a contract: candidates, validators, one assignment for the document.
+
+Contracts name their parties in many ways: ``甲方：…`` lines, ``采购方（甲方）`` headings
+with ``名称：…`` below, a two-column table whose column heads are the roles (采购方 |
+服务方) and whose rows are 名称 / 统一社会信用代码 / 住所, signature blocks
+(``甲方（盖章）：…``). And the role words differ: 甲方/乙方 are *slots* whose meaning
+the contract defines (in a sales contract written by the seller 甲方 is the seller),
+while 采购方, 委托方, 需方, 买方, 发包方, 客户 … name the buyer and 服务方, 受托方, 供方,
+卖方, 承包方, 服务商 … the provider.
+
+So the parties are found in three steps (each a small pure function):
+
+1. **Mentions** (:func:`mentions`): every place a role word introduces a party, with the
+   name candidate found next to it (same line, the cell to the right or below, a
+   ``名称：`` line under a heading, the column under a role head), its provenance and a
+   name that continues on the next line joined.
+2. **Roles** (:func:`slot_roles`): what 甲方/乙方 mean in this contract, from what the
+   contract says — ``甲方（卖方）``, ``采购方（以下简称“甲方”）``, ``甲方向乙方采购``,
+   ``乙方向甲方提供``, ``甲方应向乙方支付`` — with 甲方 = buyer only as the default.
+3. **Assignment** (:func:`assign`): candidates are checked (an organisation-name shape,
+   not a label word; a credit code with a valid check digit in the same block) and one
+   buyer and one seller are chosen for the whole document: two distinct parties, the name
+   most mentions agree on (a name cut at its first character loses to its full form).
+   A choice made against a doubt (roles contradicted, names that are not organisation
+   names, one name for both roles) carries a confidence penalty, so that a rule turns it
+   into ``review`` rather than a wrong ``fail``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extractor.entities import find_entities
+from extractor.fields import layout as L
+from extractor.fields.titles import is_blank
+from extractor.normalize import find_credit_codes, normalize_name
+from extractor.normalize import uscc as _uscc
+
+# 甲方/乙方/丙方: slots whose meaning the contract itself defines
+SLOT_WORDS = ("甲方", "乙方", "丙方")
+BUYER_WORDS = (
+    "采购方", "采购人", "委托方", "委托人", "买方", "需方", "客户", "客户方", "发包人", "发包方",
+    "承租方", "承租人", "租用方", "用户方", "用户", "购买方", "买受人", "订购方", "订货方", "招标人",
+    "需求方", "使用方",
+)  # fmt: skip
+SELLER_WORDS = (
+    "服务方", "服务提供方", "服务提供商", "受托方", "受托人", "供应商", "卖方", "供方", "服务商",
+    "承包人", "承包方", "出租方", "出租人", "销售方", "出卖人", "供货方", "承接方", "中标人", "服务单位",
+    "提供方", "供应方",
+)  # fmt: skip
+ROLE_OF = {w: "buyer" for w in BUYER_WORDS} | {w: "seller" for w in SELLER_WORDS}
+# kept for callers that list every party label with its default role
+BUYER_LABELS = ("甲方", *BUYER_WORDS)
+SELLER_LABELS = ("乙方", *SELLER_WORDS)
+
+
+def _spaced(word: str) -> str:
+    """Regex for a label whose chars may be separated by blanks (``甲    方``)."""
+    return r"\s*".join(re.escape(c) for c in word)
+
+
+_ALL_WORDS = sorted((*SLOT_WORDS, *ROLE_OF), key=len, reverse=True)
+_LABEL_ALT = "|".join(_spaced(x) for x in _ALL_WORDS)
+_ROLE_ALT = "|".join(re.escape(x) for x in sorted(ROLE_OF, key=len, reverse=True))
+_STAMP_WORDS = r"盖章|签章|公章|签字|签名|章|签字盖章|盖章处|签字或盖章|盖章或签字|单位盖章|公章或合同专用章|合同专用章"
+_STAMP_RE = re.compile(rf"[（(]\s*(?:{_STAMP_WORDS})\s*[)）]")
+ORG_TAIL_RE = re.compile(
+    r"(?:公司|研究院|研究所|中心|大学|学院|医院|集团|事务所|合作社|分行|支行|厂|局|委员会|管理处|办公室|"
+    r"协会|学会|基金会|银行|合伙\)|合伙）|商行|经营部|门市部|工作室|店|馆|所|院|站|社|部)$"
+)
+
+# a party label at a line start or after a blank / sentence end, optionally numbered, with
+# an optional "(乙方)" and "(盖章)" and then a colon (or nothing at all: a heading)
+PARTY_RE = re.compile(
+    r"(?:^|(?<=[\s。；;]))(?:[\d.]+\s*|[（(][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+[、.]\s*)?"
+    rf"(?P<label>{_LABEL_ALT})(?:\s*(?:名称|单位名称|单位|全称))?"
+    r"\s*(?:[（(](?P<alt>[^()（）]{1,10})[)）])?"
+    rf"\s*(?:[（(]\s*(?:{_STAMP_WORDS})\s*[)）])?"
+    r"\s*(?P<colon>[:：])?"
+)
+# labels that end a value printed on the same line
+NEXT_LABEL_RE = re.compile(
+    r"(?:统一社会信用代码|社会信用代码|信用代码|纳税人识别号|税号|地\s*址|住\s*所(?:\s*地)?|法定代表人|"
+    r"法人代表|授权代表|委托代理人|代理人|联\s*系\s*人|联系电话|电\s*话|传\s*真|开户(?:银)?行|账\s*号|"
+    r"邮\s*编|电子(?:信箱|邮箱)|邮\s*箱|签订日期|签署日期|签约日期|签订时间|日\s*期|项目经理|负责人|"
+    rf"通讯地址|{_LABEL_ALT})\s*(?:[（(][^()（）]{{0,8}}[)）])?\s*[:：]"
+)
+_SUB_NAME_RE = re.compile(r"^\s*(?:单\s*位|名\s*称|单位名称|公司名称|企业名称|全\s*称)\s*[:：]?\s*(?P<v>.*)$")
+_NAME_ROW_RE = re.compile(r"^\s*(?:单\s*位|名\s*称|单位名称|公司名称|企业名称|全\s*称|单位全称)\s*[:：]?\s*$")
+_CODE_ROW_RE = re.compile(r"^\s*(?:统一社会信用代码|社会信用代码|信用代码|纳税人识别号|税号)\s*[:：]?\s*$")
+_SENTENCE_PUNCT = "，。；;！？!?、"
+_CODE_LABEL_RE = re.compile(r"(?:统一)?社会信用代码|信用代码|纳税人识别号|识别号|税\s*号|注册号")
+# words that make a "name" a label or a header, not a party
+_LABELISH_RE = re.compile(
+    r"^(?:[（(]?(?:名称|单位|种类|业务|产品|项目|地址|住所|电话|账号|开户行|代表|盖章|签字|日期|"
+    r"服务|内容|规格|型号|数量|单价|金额|合计|备注|说明|类别|类型|编号|方|甲|乙|丙)[)）]?)+$"
+)
+
+
+def clean_org(name: str) -> str:
+    """Normalise an organisation name and drop what the entity layer may leave in front
+    (a year ``2023年``, a preposition ``向``) or behind (``（盖章）``).
+
+    >>> clean_org("2023年向北京智算云科技有限公司")
+    '北京智算云科技有限公司'
+    >>> clean_org(" 长沙深算科技有限公司（盖章） ")
+    '长沙深算科技有限公司'
+    """
+    s = _STAMP_RE.sub("", name or "")
+    s = normalize_name(s)
+    s = re.sub(r"^(?:\d{4}年度?|上年度|本年度)", "", s)
+    s = re.sub(r"^(?:向|与|和|及|由|经|对|给|从|自|在)", "", s)
+    s = re.sub(r"^(?:[•·●○◆■□▪\-*]|\d{1,2}[.、)）]|[（(]\d{1,2}[)）])\s*", "", s)
+    s = s.strip(":：")
+    if s.startswith("(") and ")" not in s[1:]:
+        s = s[1:]
+    if s.endswith("(") or (s.endswith(")") and "(" not in s):
+        s = s[:-1]
+    return s
+
+
+def org_shape(name: str) -> int:
+    """How much ``name`` looks like an organisation's name: 2 with an organisation
+    suffix, 1 for a plausible name without one, ≤ 0 for a label word or a fragment.
+
+    >>> org_shape("泉州智算科技有限公司"), org_shape("李四"), org_shape("业务(产品)种类"), org_shape("采购方")
+    (2, 1, -5, -5)
+    """
+    n = normalize_name(name or "")
+    if len(n) < 2 or n in ROLE_OF or n in SLOT_WORDS or _LABELISH_RE.match(n) or re.search(r"[:：]", n):
+        return -5
+    if not re.search(r"[\u4e00-\u9fffA-Za-z]", n) or len(n) > 60:
+        return -5
+    if ORG_TAIL_RE.search(n) and len(n) >= 4:
+        return 2
+    return 1
+
+
+def name_from_text(text: str) -> tuple[str, int, int] | None:
+    """A party name at the start of ``text`` → (name, start, end) in ``text``; None for blanks.
+
+    >>> name_from_text("  长沙深算科技有限公司  ")[0]
+    '长沙深算科技有限公司'
+    >>> name_from_text("中国中材国际工程股份有限公司（南京） 鉴于甲乙双方签订总承包合同，")[0]
+    '中国中材国际工程股份有限公司(南京)'
+    >>> name_from_text("_______________") is None, name_from_text("（盖章）") is None
+    (True, True)
+    """
+    m = NEXT_LABEL_RE.search(text)
+    cut = m.start() if m else len(text)
+    head = text[:cut]
+    gap = re.search(r"\S(\s{2,}|\t)\S", head)
+    if gap:
+        head = head[: gap.start() + 1]
+    raw = _STAMP_RE.sub(lambda mm: " " * len(mm.group(0)), head)
+    if is_blank(raw):
+        return None
+    s0 = len(raw) - len(raw.lstrip())
+    stripped = raw.strip()
+    if not any(p in stripped for p in _SENTENCE_PUNCT) and len(stripped) <= 40:
+        name = clean_org(stripped)
+        if len(name) >= 2 and not is_blank(name) and re.search(r"[\u4e00-\u9fffA-Za-z]", name):
+            return name, s0, s0 + len(stripped)
+    # prose after the name: let the entity layer delimit it
+    for ent in find_entities(head):
+        if ent.label != "ORG" or ent.start > s0 + 2:
+            continue
+        end = ent.end
+        br = re.match(r"\s*[（(][\u4e00-\u9fff]{2,6}[)）]", head[end:])
+        if br and not _STAMP_RE.match(br.group(0).strip()):
+            end += len(br.group(0))
+        name = clean_org(head[ent.start : end])
+        if len(name) >= 4:
+            return name, ent.start, end
+    return None
+
+
+# ----------------------------------------------------------------- mentions
+
+
+@dataclass
+class Mention:
+    """A role word introducing a party, with the name candidate found for it."""
+
+    word: str  # the role word as printed, without blanks: 甲方, 采购方 …
+    alt: str | None  # the word in brackets after it: 甲方（采购方） → 采购方
+    name: str
+    span: L.Span
+    k: int  # stream index of the line holding the name
+    block_end: int  # stream index after the party's block (its credit code is inside)
+    how: str  # line | cell | below | column
+    code: tuple[str, L.Span, bool] | None = None  # a credit code read with the name (tables)
+    role: str | None = None  # buyer | seller, once resolved
+    order: int = 0
+
+    @property
+    def slot(self) -> str | None:
+        return self.word if self.word in SLOT_WORDS else None
+
+    @property
+    def own_role(self) -> str | None:
+        """The role the mention's words state by themselves (not a slot)."""
+        if self.word in ROLE_OF:
+            return ROLE_OF[self.word]
+        if self.alt:
+            a = re.sub(r"\s+", "", self.alt)
+            if a in ROLE_OF:
+                return ROLE_OF[a]
+        return None
+
+
+def _join_wrapped(doc, k: int, name: str, span: L.Span) -> tuple[str, L.Span]:
+    """A name cut at a line wrap goes on at the start of the next line: join the two when
+    the name alone has no organisation suffix and the joined one has."""
+    if org_shape(name) == 2 or k + 1 >= len(doc.refs):
+        return name, span
+    r, nxt = doc.refs[k], doc.refs[k + 1]
+    if r.line.table is not None and nxt.line.table is not None:
+        # a DOCX cell: the continuation is the next line of the same cell only
+        if (nxt.line.table, nxt.line.row, nxt.line.col) != (r.line.table, r.line.row, r.line.col):
+            return name, span
+    elif r.line.bbox is not None and nxt.line.bbox is not None:
+        h = max(r.line.bbox[3] - r.line.bbox[1], 1.0)
+        if nxt.page is not r.page or not (0 <= nxt.line.bbox[1] - r.line.bbox[3] <= 1.2 * h):
+            return name, span
+    t = nxt.line.text.strip()
+    if not t or len(t) > 24 or re.search(r"[:：，,。；;]", t) or PARTY_RE.match(t):
+        return name, span
+    m = re.match(r"[\u4e00-\u9fffA-Za-z0-9（）()]+", t)
+    if not m:
+        return name, span
+    joined = clean_org(name + m.group(0))
+    if org_shape(joined) != 2:
+        return name, span
+    s = nxt.line.text.find(m.group(0))
+    tail = L.Span(m.group(0), [nxt], s, s + len(m.group(0)))
+    return joined, L.Span(joined, [*span.refs, *tail.refs], how="wrapped")
+
+
+def _heads(doc) -> list[tuple[int, re.Match[str]]]:
+    heads: list[tuple[int, re.Match[str]]] = []
+    for k, r in enumerate(doc.refs):
+        t = r.line.text
+        for m in PARTY_RE.finditer(t):
+            rest = t[m.end() :]
+            if m.group("colon") is None and rest.strip():
+                continue  # "甲方委托乙方…" is prose, not a label
+            heads.append((k, m))
+    return heads
+
+
+def label_mentions(doc) -> list[Mention]:
+    """Mentions of the ``甲方：name`` kinds: same line, the cell right of or below the
+    label, or a ``名称：`` line under a heading."""
+    refs = doc.refs
+    heads = _heads(doc)
+    out: list[Mention] = []
+    for n, (k, m) in enumerate(heads):
+        r = refs[k]
+        word = re.sub(r"\s+", "", m.group("label"))
+        alt = m.group("alt")
+        nxt = [kk for kk, mm in heads[n + 1 :] if kk > k or mm.start() > m.start()]
+        block_end = min([*nxt[:1], k + 9, len(refs)]) if nxt else min(k + 9, len(refs))
+        block_end = max(block_end, k + 1)
+        t = r.line.text
+
+        def add(name: str, span: L.Span, kk: int, how: str, word=word, alt=alt, block_end=block_end) -> None:
+            name, span = _join_wrapped(doc, kk, name, span)
+            out.append(Mention(word, alt, name, span, kk, block_end, how, order=len(out)))
+
+        later = [mm.start() for kk, mm in heads if kk == k and mm.start() > m.start()]
+        seg_end = min(later) if later else len(t)
+        got = name_from_text(t[m.end() : seg_end])
+        if got is not None:
+            name, s, e = got
+            add(name, L.Span(t[m.end() + s : m.end() + e], [r], m.end() + s, m.end() + e, how="same_line"), k, "line")
+            continue
+        cands: list[L.Ref] = []
+        if r.line.table is not None:
+            cands = L.next_cells(r, refs)[:1]
+        elif r.line.bbox is not None:
+            cands = L.right_of(r, refs)[:1]
+        for c in cands:
+            got = name_from_text(c.line.text)
+            if got is not None and org_shape(got[0]) > 0:
+                add(got[0], L.Span(c.line.text, [c], got[1], got[2]), doc.k(c), "cell")
+                break
+        else:
+            for kk in range(k + 1, min(k + 4, len(refs))):
+                if any(hk == kk for hk, _ in heads):
+                    break
+                sub = _SUB_NAME_RE.match(refs[kk].line.text)
+                if not sub:
+                    if kk == k + 1 and m.group("colon") is None:
+                        # a heading (甲方) with the bare name on the next line
+                        t2 = refs[kk].line.text
+                        got = name_from_text(t2)
+                        if got is not None and ORG_TAIL_RE.search(got[0]) and not re.search(r"[:：]", t2):
+                            add(got[0], L.Span(t2[got[1] : got[2]], [refs[kk]], got[1], got[2]), kk, "below")
+                            break
+                    continue
+                got = name_from_text(sub.group("v"))
+                if got is None:
+                    # "名称" alone in a cell: the value is the next cell
+                    nc = L.next_cells(refs[kk], refs)[:1] or (
+                        L.right_of(refs[kk], refs)[:1] if refs[kk].line.bbox is not None else []
+                    )
+                    for c in nc:
+                        got2 = name_from_text(c.line.text)
+                        if got2 is not None and org_shape(got2[0]) > 0:
+                            add(got2[0], L.Span(c.line.text, [c], got2[1], got2[2]), doc.k(c), "cell")
+                    break
+                off = sub.start("v")
+                t2 = refs[kk].line.text
+                add(got[0], L.Span(t2[off + got[1] : off + got[2]], [refs[kk]], off + got[1], off + got[2]), kk, "below")
+                break
+    return out
+
+
+def _is_head_cell(text: str) -> re.Match[str] | None:
+    """A table cell that is only a role word (``采购方``, ``甲方（采购方）``, ``乙方：``)."""
+    t = text.strip()
+    m = PARTY_RE.match(t)
+    return m if m and m.start() == 0 and m.end() == len(t) and m.group("label") else None
+
+
+def _row_of(doc, r: L.Ref) -> list[L.Ref]:
+    """The cells of ``r``'s row (``r`` included), left to right."""
+    if r.line.table is not None:
+        row = [x for x in doc.refs if x.page is r.page and x.line.table == r.line.table and x.line.row == r.line.row]
+        return sorted(row, key=lambda x: (x.line.col or 0, x.index))
+    b = r.line.bbox
+    if b is None:
+        return [r]
+    row = [x for x in L.page_refs(r.page) if x.line.bbox is not None and L.v_overlap(b, x.line.bbox) >= 0.5]
+    return sorted(row, key=lambda x: x.line.bbox[0])
+
+
+def _cell_under(doc, head: L.Ref, row_label: L.Ref, next_head_x: float | None) -> list[L.Ref]:
+    """Lines of the cell in ``row_label``'s row and ``head``'s column (a name may wrap to a
+    second line inside its cell)."""
+    if head.line.table is not None:
+        return [
+            x
+            for x in doc.refs
+            if x.page is row_label.page
+            and x.line.table == row_label.line.table
+            and x.line.row == row_label.line.row
+            and x.line.col == head.line.col
+        ]
+    hb, rb = head.line.bbox, row_label.line.bbox
+    if hb is None or rb is None:
+        return []
+    h = max(rb[3] - rb[1], 1.0)
+    x0 = hb[0] - 2 * h
+    x1 = next_head_x - 0.5 * h if next_head_x is not None else head.page.width or 1e9
+    cells = []
+    for x in L.page_refs(row_label.page):
+        xb = x.line.bbox
+        if xb is None or x is row_label:
+            continue
+        cx = (xb[0] + xb[2]) / 2
+        if not (x0 <= xb[0] and cx <= x1):
+            continue
+        if L.v_overlap(rb, xb) >= 0.5 or (0 <= xb[1] - rb[3] <= 1.2 * h and not _is_row_label(x.line.text)):
+            cells.append(x)
+    return sorted(cells, key=lambda x: x.line.bbox[1])
+
+
+def _is_row_label(text: str) -> bool:
+    return bool(_NAME_ROW_RE.match(text) or _CODE_ROW_RE.match(text) or re.match(r"^\s*(?:住\s*所|地\s*址|法定代表人|联系)", text))
+
+
+def column_mentions(doc) -> list[Mention]:
+    """Mentions from a table whose column heads are the roles (采购方 | 服务方) and whose
+    rows are 名称 / 统一社会信用代码 / …: the name (and code) under each head."""
+    out: list[Mention] = []
+    seen_rows: set[tuple] = set()
+    for k, r in enumerate(doc.refs):
+        if not _is_head_cell(r.line.text):
+            continue
+        row = _row_of(doc, r)
+        heads = [x for x in row if _is_head_cell(x.line.text)]
+        key = tuple(id(x.line) for x in heads)
+        if len(heads) < 2 or key in seen_rows:
+            continue
+        seen_rows.add(key)
+        # the row-label lines below the head row, within the table (≤ 12 lines)
+        below = [doc.refs[kk] for kk in range(k + 1, min(k + 40, len(doc.refs)))]
+        name_row = next((x for x in below if _NAME_ROW_RE.match(x.line.text)), None)
+        code_row = next((x for x in below if _CODE_ROW_RE.match(x.line.text)), None)
+        if name_row is None:
+            continue
+        xs = [x.line.bbox[0] if x.line.bbox is not None else None for x in heads]
+        for i, head in enumerate(heads):
+            hm = _is_head_cell(head.line.text)
+            nxt_x = xs[i + 1] if i + 1 < len(xs) else None
+            cell = _cell_under(doc, head, name_row, nxt_x)
+            if not cell:
+                continue
+            text = "".join(x.line.text.strip() for x in cell)
+            got = name_from_text(text)
+            if got is None or org_shape(got[0]) <= 0:
+                continue
+            span = L.Span(got[0], cell, how="column")
+            code = None
+            if code_row is not None:
+                ccell = _cell_under(doc, head, code_row, nxt_x)
+                for c in ccell:
+                    for cd, s, e in find_credit_codes(c.line.text):
+                        code = (cd, L.Span(c.line.text[s:e], [c], s, e), _uscc.is_valid(cd))
+                        break
+                    if code:
+                        break
+            word = re.sub(r"\s+", "", hm.group("label"))
+            out.append(Mention(word, hm.group("alt"), got[0], span, doc.k(cell[0]), doc.k(cell[0]) + 1, "column", code))
+    return out
+
+
+def mentions(doc) -> list[Mention]:
+    found = column_mentions(doc) + label_mentions(doc)
+    found.sort(key=lambda m: m.k)
+    for i, m in enumerate(found):
+        m.order = i
+    return found
+
+
+# ----------------------------------------------------------------- roles
+
+_SLOT = r"(?P<a>甲\s*方|乙\s*方)"
+_OTHER = r"(?P<b>甲\s*方|乙\s*方)"
+# (pattern, role of a) — what the contract says its slots do
+_VERB_CUES = [
+    (re.compile(rf"{_SLOT}(?:同意|愿意|拟|决定|现)?(?:向|从){_OTHER}(?:处)?(?:采购|购买|购置|租用|租赁|订购|购进|定制)"), "buyer"),
+    (re.compile(rf"{_SLOT}委托{_OTHER}"), "buyer"),
+    (re.compile(rf"{_SLOT}(?:同意|负责|愿意)?(?:向|为){_OTHER}(?:提供|交付|供应|出售|销售|供货|出租)"), "seller"),
+    (re.compile(rf"{_SLOT}(?:应|须|需|应当|同意)?[^，。；;\n]{{0,16}}?向{_OTHER}(?:支付|付款|付清|结算)"), "buyer"),
+    (re.compile(rf"{_SLOT}(?:应|须|需|应当)?(?:向|为){_OTHER}开具"), "seller"),
+    (re.compile(rf"{_SLOT}(?:将|把)[^，。；;\n]{{0,20}}?(?:出售|销售|出租)给{_OTHER}"), "seller"),
+]
+_ALIAS_CUES = [
+    # 采购方（以下简称“甲方”） / 卖方，下称乙方
+    re.compile(rf"(?P<r>{_ROLE_ALT})\s*[）)]?[^，。；;\n]{{0,30}}?(?:以下|下文)?(?:简称|称为|称)\s*[“\"'「『]?\s*(?P<s>甲方|乙方)"),
+    # 甲方（采购方） / 甲方(卖方)
+    re.compile(rf"(?P<s>甲\s*方|乙\s*方)\s*[（(]\s*(?P<r>{_ROLE_ALT})\s*[)）]"),
+    # 采购方（甲方）
+    re.compile(rf"(?P<r>{_ROLE_ALT})\s*[（(]\s*(?P<s>甲\s*方|乙\s*方)\s*[)）]"),
+]
+_OPPOSITE = {"buyer": "seller", "seller": "buyer"}
+
+
+@dataclass
+class SlotRoles:
+    roles: dict[str, str] = field(default_factory=lambda: {"甲方": "buyer", "乙方": "seller"})
+    votes: dict[str, dict[str, int]] = field(default_factory=dict)
+    stated: bool = False  # the contract states the slots' roles (alias or verb cues)
+    contested: bool = False  # cues point both ways
+
+
+def slot_roles(text: str) -> SlotRoles:
+    """What 甲方 and 乙方 mean in this contract.
+
+    >>> slot_roles("甲方：甲公司 乙方：乙公司 乙方向甲方提供算力服务").roles
+    {'甲方': 'buyer', '乙方': 'seller'}
+    >>> r = slot_roles("卖方（以下简称“甲方”）：甲公司 买方（以下简称“乙方”）：乙公司 乙方应向甲方支付货款")
+    >>> r.roles, r.stated, r.contested
+    ({'甲方': 'seller', '乙方': 'buyer'}, True, False)
+    >>> slot_roles("甲方向乙方销售服务器，乙方向甲方付款").roles["甲方"]
+    'seller'
+    """
+    votes: dict[str, dict[str, int]] = {"甲方": {"buyer": 0, "seller": 0}, "乙方": {"buyer": 0, "seller": 0}}
+    for pat in _ALIAS_CUES:
+        for m in pat.finditer(text):
+            slot = re.sub(r"\s+", "", m.group("s"))
+            votes[slot][ROLE_OF[m.group("r")]] += 3
+    for pat, role in _VERB_CUES:
+        for m in pat.finditer(text):
+            a, b = re.sub(r"\s+", "", m.group("a")), re.sub(r"\s+", "", m.group("b"))
+            if a == b:
+                continue
+            votes[a][role] += 1
+            votes[b][_OPPOSITE[role]] += 1
+    score = votes["甲方"]["buyer"] + votes["乙方"]["seller"] - votes["甲方"]["seller"] - votes["乙方"]["buyer"]
+    for_default = votes["甲方"]["buyer"] + votes["乙方"]["seller"]
+    against = votes["甲方"]["seller"] + votes["乙方"]["buyer"]
+    out = SlotRoles(votes=votes, stated=bool(for_default or against))
+    out.contested = bool(for_default and against and min(for_default, against) * 3 > max(for_default, against))
+    if score < 0:
+        out.roles = {"甲方": "seller", "乙方": "buyer"}
+    return out
+
+
+# ----------------------------------------------------------------- assignment
+
+
+def code_in_block(doc, party: Mention) -> tuple[str, L.Span, bool] | None:
+    """The credit code printed in a party's block → (code, span, valid)."""
+    if party.code is not None:
+        return party.code
+    start_k = party.k
+    first_ref = doc.refs[start_k]
+    for kk in range(start_k, max(party.block_end, start_k + 1)):
+        r = doc.refs[kk]
+        t = r.line.text
+        lo = 0
+        if kk == start_k and party.span.end is not None and party.span.refs[0] is first_ref:
+            lo = party.span.end
+        labelled = _CODE_LABEL_RE.search(t, lo)
+        if kk == start_k:
+            m_other = [m for m in PARTY_RE.finditer(t, lo) if m.group("colon")]
+            hi = m_other[0].start() if m_other else len(t)
+        else:
+            hi = len(t)
+        for code, s, e in find_credit_codes(t[lo:hi]):
+            s, e = s + lo, e + lo
+            valid = _uscc.is_valid(code)
+            if not valid and not (labelled and labelled.start() < s):
+                continue
+            if not valid and not L.CREDIT_CODE_RE.fullmatch(code):
+                continue
+            return code, L.Span(t[s:e], [r], s, e), valid
+    return None
+
+
+@dataclass
+class Party:
+    role: str
+    mention: Mention
+    penalty: float
+    code: tuple[str, L.Span, bool] | None
+
+
+def _norm(name: str) -> str:
+    return normalize_name(name)
+
+
+def _support(name: str, pool: Sequence[Mention]) -> int:
+    """How many mentions name this party (the same name, or a form cut at its start)."""
+    n = _norm(name)
+    return sum(1 for m in pool if _norm(m.name) == n or (len(m.name) >= 4 and n.endswith(_norm(m.name))))
+
+
+def assign(doc, found: Sequence[Mention], roles: SlotRoles) -> dict[str, Party]:
+    """One buyer and one seller for the document (see the module doc)."""
+    for m in found:
+        own = m.own_role
+        m.role = own if own is not None else roles.roles.get(m.slot or "", None)
+    chosen: dict[str, Party] = {}
+    ranked: dict[str, list[tuple[tuple, Mention]]] = {}
+    for role in ("buyer", "seller"):
+        pool = [m for m in found if m.role == role and org_shape(m.name) > 0]
+        scored = []
+        for m in pool:
+            shape = org_shape(m.name)
+            # a longer form of the same name (the first character restored) is preferred
+            longer = [x for x in pool if _norm(x.name) != _norm(m.name) and _norm(x.name).endswith(_norm(m.name))]
+            scored.append(((shape, not longer, _support(m.name, found), -m.order), m))
+        scored.sort(key=lambda x: x[0], reverse=True)
+        ranked[role] = scored
+    for role in ("buyer", "seller"):
+        if not ranked[role]:
+            continue
+        m = ranked[role][0][1]
+        penalty = 0.0
+        if org_shape(m.name) < 2:
+            penalty += 0.1
+        if m.slot and m.own_role is None and roles.contested:
+            penalty += 0.25  # the contract's cues for 甲方/乙方 contradict each other
+        chosen[role] = Party(role, m, penalty, None)
+    b, s = chosen.get("buyer"), chosen.get("seller")
+    if b and s and _norm(b.mention.name) == _norm(s.mention.name):
+        # two distinct parties: the role with a second candidate gives way
+        for role in ("seller", "buyer"):
+            alt = [m for _, m in ranked[role] if _norm(m.name) != _norm(b.mention.name)]
+            if alt:
+                chosen[role] = Party(role, alt[0], chosen[role].penalty + 0.2, None)
+                break
+        else:
+            for p in chosen.values():
+                p.penalty += 0.3
+    for role, p in chosen.items():
+        same = [p.mention] + [m for _, m in ranked[role] if m is not p.mention and _norm(m.name) == _norm(p.mention.name)]
+        for m in same:
+            got = code_in_block(doc, m)
+            if got is not None:
+                p.code = got
+                break
+    return chosen
