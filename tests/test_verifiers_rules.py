@@ -426,10 +426,36 @@ def test_payment_amount_or_payee_mismatch_warns():
     w = [f for f in of(run_rules(odd), "payment.matches_invoice") if f.status == "warn"]
     assert len(w) == 1 and "100,000.00" in w[0].message and "120,000.00" in w[0].message
     unknown = with_docs(
-        compute_app(), replace={"回单/回单3.pdf": receipt(3, payee_name="泉州市丰泽区某某装修工程部")}
+        compute_app(),
+        replace={"回单/回单3.pdf": receipt(3, "95000.00", payee_name="泉州市丰泽区某某装修工程部")},
     )
     w = [f for f in of(run_rules(unknown), "payment.matches_invoice") if f.status == "warn"]
     assert len(w) == 1 and "未找到" in w[0].message
+
+
+def test_payment_to_a_third_company_for_an_invoice_amount_fails_naming_both():
+    """The notice asks for payment to the compute-service company: a receipt for exactly an
+    invoice's amount that pays another company is a ``fail`` naming both companies."""
+    third = "泉州市丰泽区某某装修工程部"
+    app = with_docs(compute_app(), replace={"回单/回单3.pdf": receipt(3, payee_name=third)})
+    bad = [f for f in of(run_rules(app), "payment.matches_invoice") if f.status != "pass"]
+    assert [f.status for f in bad] == ["fail"]
+    assert third in bad[0].message and SUPPLIER in bad[0].message
+
+
+def test_payment_with_a_misread_payee_is_one_purchase_sent_to_review():
+    """A scanned receipt whose payee OCR reads as a label (「业务(产品)种类」) but whose amount is
+    an invoice's: counted once (not a second purchase) and the doubt goes to ``review``."""
+    app = with_docs(
+        compute_app(compute_purchase_total=D("360000.00")),
+        replace={"回单/回单3.pdf": receipt(3, payee_name="业务(产品)种类")},
+    )
+    findings = run_rules(app)
+    pay = [f for f in of(findings, "payment.matches_invoice") if f.status != "pass"]
+    assert [f.status for f in pay] == ["review"] and "业务(产品)种类" in pay[0].message
+    total = only(app, "compute.total_threshold")
+    assert total.details["total"] == D("360000.00")  # three invoices, the receipt not counted again
+    assert only(app, "compute.declared_total_match").status == "pass"
 
 
 def test_payment_instalments_sum_to_contract():

@@ -243,12 +243,29 @@ def account_purchases(ctx: RuleContext) -> Accounting:
 
     # 3. receipts to a payee with neither invoice nor contract: a receipt-only purchase (warn)
     contract_sellers = [as_text(c.fields.get("seller_name")) for c in contracts]
+    tol = ctx.policy.tolerance.payment_amount
     for v in vouchers:
         label = doc_label(v)
         payee = as_text(v.fields.get("payee_name"))
         if any(_same_party(ctx, payee, s) for s in invoiced_sellers + contract_sellers):
             acc.excluded.append(
                 {"what": label, "reason": f"付给「{payee}」，与其发票/合同为同一采购，不重复计入"}
+            )
+            continue
+        paid = as_decimal(v.fields.get("amount"))
+        twin = next(
+            (c for c in acc.counted if c.basis != "receipt" and paid is not None and abs(c.amount - paid) <= tol),
+            None,
+        )
+        if twin is not None:
+            # the same purchase whoever the receipt's payee reads as: counted once; the
+            # payee itself is checked by payment.matches_invoice
+            acc.excluded.append(
+                {
+                    "what": label,
+                    "reason": f"金额与{twin.what}（{twin.seller}）相同，视为同一采购，不重复计入；"
+                    f"回单收款人读作「{payee or '未识别'}」，需核对",
+                }
             )
             continue
         if not _in_period_or_unknown(ctx, v.fields.get("pay_date")):

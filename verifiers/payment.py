@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from extractor.fields.parties import org_shape
 from models.contract import Document, EvidenceRef, Finding
 from verifiers.base import (
     RuleContext,
@@ -64,6 +65,53 @@ def _amount_candidates(
     return cands
 
 
+def _same_amount_elsewhere(
+    ctx: RuleContext, side: str, amount: Decimal, tol: Decimal
+) -> tuple[str, str, list[EvidenceRef]] | None:
+    """An invoice or contract of the application (on the applicant's side) for exactly this
+    amount, whoever its counterpart: (counterpart, label, evidence)."""
+    other = "seller" if side == "buyer" else "buyer"
+    for key, d in [("total_incl_tax", d) for d in ctx.docs("invoice")] + [("amount_total", d) for d in ctx.docs("contract")]:
+        if applicant_side(ctx, d)[0] != side:
+            continue
+        t = as_decimal(d.fields.get(key))
+        if t is not None and abs(t - amount) <= tol:
+            return as_text(d.fields.get(f"{other}_name")), doc_label(d), [ref(d, key), ref(d, f"{other}_name")]
+    return None
+
+
+def _paid_elsewhere(
+    ctx: RuleContext,
+    v: Document,
+    side: str,
+    other: str,
+    other_word: str,
+    amount: Decimal,
+    same: tuple[str, str, list[EvidenceRef]],
+    refs: list[EvidenceRef],
+) -> Finding:
+    """A receipt whose amount is that of an invoice/contract of another company: the payment
+    went to a third company (``fail``, naming both), or the payee was misread (``review``)."""
+    counterpart, label, evidence = same
+    f = v.fields
+    if org_shape(other) <= 0:
+        return ctx.finding(
+            "payment.matches_invoice",
+            "review",
+            f"{doc_label(v)}：{other_word}读作「{other}」，不像单位名称；付款金额 {fmt_money(amount)} 与"
+            f"「{counterpart}」的{label}金额相同，可能为同一笔采购，请核对回单上的{other_word}",
+            refs + evidence,
+        )
+    return ctx.finding(
+        "payment.matches_invoice",
+        "fail",
+        f"{doc_label(v)}：付款 {fmt_money(amount)} 的{other_word}是「{other}」，而金额相同的{label}"
+        f"的对方是「{counterpart}」：款项未付给该算力服务企业（通知要求向算力服务企业直接购买并付款）",
+        refs + evidence,
+        values=[f.get(f"{'payee' if side == 'buyer' else 'payer'}_name")],
+    )
+
+
 @rule("payment.matches_invoice")
 def matches_invoice(ctx: RuleContext) -> list[Finding]:
     """「付款凭证」(与算力服务公司签订的合同以及付款凭证): each receipt's payer is the applicant and
@@ -109,6 +157,10 @@ def matches_invoice(ctx: RuleContext) -> list[Finding]:
             continue
         invoices, contracts, kind = counterpart_docs(ctx, other, side)
         if not invoices and not contracts:
+            same_amount = _same_amount_elsewhere(ctx, side, amount, tol)
+            if same_amount is not None:
+                out.append(_paid_elsewhere(ctx, v, side, other, other_word, amount, same_amount, refs))
+                continue
             out.append(
                 ctx.finding(
                     rid,
