@@ -10,6 +10,7 @@ lists every miss.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -34,6 +35,11 @@ def _norm_scalar(v: Any) -> Any:
 FREE_TEXT_FIELDS = {"service_content", "business_scope", "purpose", "conclusion"}
 
 
+# Amounts in words: the currency word or a 大写 tag printed in front of the words is not
+# part of the amount (「人民币壹拾万元整」 = 「壹拾万元整」); truth writers differ on keeping it.
+_WORDS_PREFIX = re.compile(r"^(?:人民币|RMB|[（(]?大写[)）]?[:：]?)+")
+
+
 def field_matches(key: str, expected: Any, got: Any) -> bool:
     """:func:`values_equal`, with containment for free-text fields.
 
@@ -41,9 +47,15 @@ def field_matches(key: str, expected: Any, got: Any) -> bool:
     True
     >>> field_matches("service_content", "GPU算力资源", "配置说明")
     False
+    >>> field_matches("amount_in_words", "壹拾万元整", "人民币壹拾万元整")
+    True
+    >>> field_matches("amount_in_words", "壹拾万元整", "壹拾万元")
+    False
     """
     if values_equal(expected, got):
         return True
+    if key.endswith("_in_words") and isinstance(expected, str) and isinstance(got, str):
+        return _WORDS_PREFIX.sub("", _norm_scalar(expected)) == _WORDS_PREFIX.sub("", _norm_scalar(got))
     if key in FREE_TEXT_FIELDS and isinstance(expected, str) and isinstance(got, str):
         e, g = _norm_scalar(expected), _norm_scalar(got)
         if e and g and (e in g or g in e):

@@ -498,7 +498,7 @@ def _row_cells(doc: _Doc, r: L.Ref) -> list[L.Ref]:
     return [
         x
         for x in L.page_refs(r.page)
-        if x is not r and x.line.bbox is not None and L.v_overlap(b, x.line.bbox) >= 0.5
+        if x is not r and x.line.bbox is not None and L.v_overlap(b, x.line.bbox) >= 0.3
     ]
 
 
@@ -571,6 +571,12 @@ def _count_near(doc: _Doc, hit: _GpuHit) -> tuple[int, L.Span, float] | None:
     got = _count_in(t, max(0, m.start() - 25), min(len(t), m.end() + 30), (m.start(), m.end()))
     if got is not None:
         n, s, e = got
+        if not _MACHINE_RE.search(t[s:e]):
+            # cards per server (``H800 80GB×8``) times the servers in the row's 数量 cell (``2台``)
+            for x in _row_cells(doc, r):
+                mm = re.fullmatch(r"\s*(\d{1,4})\s*(?:台|节点)\s*", x.line.text)
+                if mm:
+                    return n * int(mm.group(1)), L.Span(t[s:e], [r, x], s, e), 0.05
         return n, L.Span(t[s:e], [r], s, e), 0.0
     row = _row_cells(doc, r)
     if row:
@@ -580,6 +586,9 @@ def _count_near(doc: _Doc, hit: _GpuHit) -> tuple[int, L.Span, float] | None:
             xt = x.line.text.strip()
             mm = _COUNT_CELL_RE.fullmatch(xt)
             if not mm:
+                prod = _COUNT_PATTERNS[0][0].fullmatch(xt) or _COUNT_PATTERNS[1][0].fullmatch(xt)
+                if prod and (not cols or _in_column(x, cols)):  # 「8台×8卡」 in the 数量 cell
+                    return int(prod.group("a")) * int(prod.group("b")), L.span_of_line(x), 0.0
                 continue
             if cols:
                 if not _in_column(x, cols):
@@ -628,6 +637,11 @@ def _gpu(doc: _Doc, out: dict[str, FieldValue]) -> None:
             penalty = 0.05
     m, r = best.m, best.ref
     out["gpu_model"] = field(text, L.Span(r.line.text[m.start() : m.end()], [r], m.start(), m.end()), penalty)
+    total = _stated_total(doc)
+    if total is not None:
+        n, span = total
+        out["gpu_count"] = field(n, span)
+        return
     order = [best] + [h for h in hits if h is not best and h.model == best.model]
     for h in order:
         got = _count_near(doc, h)
@@ -635,6 +649,25 @@ def _gpu(doc: _Doc, out: dict[str, FieldValue]) -> None:
             n, span, pen = got
             out["gpu_count"] = field(n, span, pen)
             return
+
+
+# an explicit total of cards: 「共计16张GPU加速卡」「合计32卡」「GPU卡共64张」「加速卡数量：64张」
+_TOTAL_CARDS_RE = re.compile(
+    r"(?:(?:共计|合计|总计|总共|共)\s*(?P<a>\d{1,5})\s*(?:张|块|片|颗)?\s*(?:GPU|显卡|加速卡|算力卡|卡)(?!时|·时|小时)"
+    r"|(?:GPU|显卡|加速卡|算力卡)(?:卡)?\s*(?:数量|总数|卡数)?\s*(?:共计|合计|总计|共|为|[:：])\s*(?P<b>\d{1,5})\s*(?:张|块|片|颗|卡)(?!时))",
+    re.I,
+)
+
+
+def _stated_total(doc: _Doc) -> tuple[int, L.Span] | None:
+    """The number of cards the contract states as a total (one value, or the same value
+    each time it is stated), which beats counting per row."""
+    found = [(int(m.group("a") or m.group("b")), m) for m in _TOTAL_CARDS_RE.finditer(doc.stream.text)]
+    found = [(n, m) for n, m in found if 0 < n <= 100000]
+    if not found or len({n for n, _ in found}) != 1:
+        return None
+    n, m = found[0]
+    return n, doc.stream.span(m.start(), m.end())
 
 
 # ----------------------------------------------------------------- content
@@ -715,7 +748,52 @@ def _content_at(doc: _Doc, pos: int) -> tuple[str, int, int] | None:
     return val, pos + lead, end
 
 
+# what the provider provides: 「乙方向甲方提供GPU算力租赁服务，…」「服务商为客户提供…」
+_PROVIDES_RE = re.compile(
+    rf"(?:{P._LABEL_ALT})\s*(?:同意|负责|应|将)?\s*(?:向|为)\s*(?:{P._LABEL_ALT})\s*(?:提供|出售|销售|交付|出租)(?:的)?\s*"
+    r"(?P<x>[^，,。；;：:\n（(]{2,40})"
+)
+
+
+def _provided(text: str) -> tuple[str, int, int] | None:
+    """The object of the provider's verb in ``text`` → (value, start, end).
+
+    >>> _provided("乙方向甲方提供人工智能算力技术服务，配置NVIDIA A100 GPU 48卡")[0]
+    '人工智能算力技术服务'
+    >>> _provided("双方经友好协商订立本合同") is None
+    True
+    """
+    m = _PROVIDES_RE.search(text)
+    if not m:
+        return None
+    val = re.sub(r"\s+", " ", nfkc(m.group("x"))).strip()
+    val = re.sub(r"(?:等|相关)$", "", val)
+    if len(val) < 2 or val.endswith(("合同", "协议")):
+        return None
+    return val, m.start("x"), m.start("x") + len(m.group("x"))
+
+
 def _service_content(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    _service_content_labelled(doc, out)
+    fv = out.get("service_content")
+    text = doc.stream.text
+    if fv is not None and not str(fv.value).endswith(("合同", "协议", "合同书", "协议书")):
+        got = _provided(str(fv.value))
+        if got is not None:
+            # a labelled sentence that says who provides what: keep what is provided
+            out["service_content"] = fv.model_copy(update={"value": got[0]})
+        return
+    for m in _PROVIDES_RE.finditer(text):
+        got = _provided(text[m.start() :])
+        if got is not None:
+            val, a, b = got
+            out["service_content"] = field(val, doc.stream.span(m.start() + a, m.start() + b), 0.1)
+            return
+    if fv is not None and str(fv.value).endswith(("合同", "协议", "合同书", "协议书")):
+        del out["service_content"]  # the contract's title is not what it buys
+
+
+def _service_content_labelled(doc: _Doc, out: dict[str, FieldValue]) -> None:
     """What is bought: the sentence after a content label — ``服务内容：…`` at a line
     start, then ``服务内容为…`` inside prose, then a heading (``一、服务内容``) whose
     paragraph follows — else the first sentence that names compute services."""

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from extractor.entities import find_entities
 from extractor.fields import layout as L
@@ -85,7 +86,7 @@ NEXT_LABEL_RE = re.compile(
     r"(?:统一社会信用代码|社会信用代码|信用代码|纳税人识别号|税号|地\s*址|住\s*所(?:\s*地)?|法定代表人|"
     r"法人代表|授权代表|委托代理人|代理人|联\s*系\s*人|联系电话|电\s*话|传\s*真|开户(?:银)?行|账\s*号|"
     r"邮\s*编|电子(?:信箱|邮箱)|邮\s*箱|签订日期|签署日期|签约日期|签订时间|日\s*期|项目经理|负责人|"
-    rf"通讯地址|{_LABEL_ALT})\s*(?:[（(][^()（）]{{0,8}}[)）])?\s*[:：]"
+    rf"通讯地址|{_LABEL_ALT})\s*(?:[（(][^()（）]{{0,8}}[)）]\s*){{0,2}}[:：]"
 )
 _SUB_NAME_RE = re.compile(r"^\s*(?:单\s*位|名\s*称|单位名称|公司名称|企业名称|全\s*称)\s*[:：]?\s*(?P<v>.*)$")
 _NAME_ROW_RE = re.compile(r"^\s*(?:单\s*位|名\s*称|单位名称|公司名称|企业名称|全\s*称|单位全称)\s*[:：]?\s*$")
@@ -133,6 +134,8 @@ def org_shape(name: str) -> int:
         return -5
     if not re.search(r"[\u4e00-\u9fffA-Za-z]", n) or len(n) > 60:
         return -5
+    if re.match(rf"(?:{_LABEL_ALT})\s*(?:[(（:：]|$)", n):
+        return -5  # 乙方(买方)…: a label, not a name
     if ORG_TAIL_RE.search(n) and len(n) >= 4:
         return 2
     return 1
@@ -194,6 +197,7 @@ class Mention:
     code: tuple[str, L.Span, bool] | None = None  # a credit code read with the name (tables)
     role: str | None = None  # buyer | seller, once resolved
     order: int = 0
+    code_from: int | None = None  # where on the name's line its credit code may start
 
     @property
     def slot(self) -> str | None:
@@ -211,32 +215,50 @@ class Mention:
         return None
 
 
+def _continuation(doc, k: int) -> L.Ref | None:
+    """The line that continues line ``k`` of the stream: the next line of the same DOCX
+    cell, or the line right below it starting at about the same x (positioned lines)."""
+    r = doc.refs[k]
+    if r.line.table is not None:
+        nxt = doc.refs[k + 1] if k + 1 < len(doc.refs) else None
+        if nxt is not None and (nxt.line.table, nxt.line.row, nxt.line.col) == (r.line.table, r.line.row, r.line.col):
+            return nxt
+        return None
+    b = r.line.bbox
+    if b is None:
+        return doc.refs[k + 1] if k + 1 < len(doc.refs) else None
+    h = max(b[3] - b[1], 1.0)
+    for x in L.below(r, L.page_refs(r.page), max_lines=1.6):
+        xb = x.line.bbox
+        if xb is not None and abs(xb[0] - b[0]) <= 1.5 * h:
+            return x
+    return None
+
+
 def _join_wrapped(doc, k: int, name: str, span: L.Span) -> tuple[str, L.Span]:
-    """A name cut at a line wrap goes on at the start of the next line: join the two when
+    """A name cut at a line wrap goes on at the start of the next line(s): join them when
     the name alone has no organisation suffix and the joined one has."""
-    if org_shape(name) == 2 or k + 1 >= len(doc.refs):
+    refs = list(span.refs)
+    joined = name
+    cur = k
+    for _ in range(2):
+        if org_shape(joined) == 2:
+            break
+        nxt = _continuation(doc, cur)
+        if nxt is None:
+            break
+        t = nxt.line.text.strip()
+        if not t or len(t) > 30 or re.search(r"[:：，,。；;]", t) or PARTY_RE.match(t):
+            break
+        m = re.match(r"[\u4e00-\u9fffA-Za-z0-9（）()]+", t)
+        if not m:
+            break
+        joined = clean_org(joined + m.group(0))
+        refs.append(nxt)
+        cur = doc.k(nxt)
+    if joined == name or org_shape(joined) != 2:
         return name, span
-    r, nxt = doc.refs[k], doc.refs[k + 1]
-    if r.line.table is not None and nxt.line.table is not None:
-        # a DOCX cell: the continuation is the next line of the same cell only
-        if (nxt.line.table, nxt.line.row, nxt.line.col) != (r.line.table, r.line.row, r.line.col):
-            return name, span
-    elif r.line.bbox is not None and nxt.line.bbox is not None:
-        h = max(r.line.bbox[3] - r.line.bbox[1], 1.0)
-        if nxt.page is not r.page or not (0 <= nxt.line.bbox[1] - r.line.bbox[3] <= 1.2 * h):
-            return name, span
-    t = nxt.line.text.strip()
-    if not t or len(t) > 24 or re.search(r"[:：，,。；;]", t) or PARTY_RE.match(t):
-        return name, span
-    m = re.match(r"[\u4e00-\u9fffA-Za-z0-9（）()]+", t)
-    if not m:
-        return name, span
-    joined = clean_org(name + m.group(0))
-    if org_shape(joined) != 2:
-        return name, span
-    s = nxt.line.text.find(m.group(0))
-    tail = L.Span(m.group(0), [nxt], s, s + len(m.group(0)))
-    return joined, L.Span(joined, [*span.refs, *tail.refs], how="wrapped")
+    return joined, L.Span(joined, refs, how="wrapped")
 
 
 def _heads(doc) -> list[tuple[int, re.Match[str]]]:
@@ -251,13 +273,16 @@ def _heads(doc) -> list[tuple[int, re.Match[str]]]:
     return heads
 
 
-def label_mentions(doc) -> list[Mention]:
+def label_mentions(doc, skip: frozenset[int] = frozenset()) -> list[Mention]:
     """Mentions of the ``甲方：name`` kinds: same line, the cell right of or below the
-    label, or a ``名称：`` line under a heading."""
+    label, or a ``名称：`` line under a heading. ``skip``: stream indices of the column
+    heads of a party table (read by :func:`column_mentions`)."""
     refs = doc.refs
     heads = _heads(doc)
     out: list[Mention] = []
     for n, (k, m) in enumerate(heads):
+        if k in skip:
+            continue
         r = refs[k]
         word = re.sub(r"\s+", "", m.group("label"))
         alt = m.group("alt")
@@ -283,17 +308,27 @@ def label_mentions(doc) -> list[Mention]:
         elif r.line.bbox is not None:
             cands = L.right_of(r, refs)[:1]
         for c in cands:
+            if PARTY_RE.match(c.line.text.strip()) and PARTY_RE.match(c.line.text.strip()).group("label"):
+                continue  # the other party's label beside this one
             got = name_from_text(c.line.text)
             if got is not None and org_shape(got[0]) > 0:
                 add(got[0], L.Span(c.line.text, [c], got[1], got[2]), doc.k(c), "cell")
                 break
         else:
-            for kk in range(k + 1, min(k + 4, len(refs))):
+            below_refs = _lines_below(doc, k)
+            for kk in below_refs:
                 if any(hk == kk for hk, _ in heads):
                     break
                 sub = _SUB_NAME_RE.match(refs[kk].line.text)
                 if not sub:
-                    if kk == k + 1 and m.group("colon") is None:
+                    t2 = refs[kk].line.text
+                    if m.group("colon") is not None and kk == below_refs[0] and not re.search(r"[:：]", t2):
+                        # "甲方（采购方）：" ending its line, the name on the line(s) below
+                        got = name_from_text(t2)
+                        if got is not None and org_shape(got[0]) > 0:
+                            add(got[0], L.Span(t2[got[1] : got[2]], [refs[kk]], got[1], got[2]), kk, "below")
+                            break
+                    if kk == below_refs[0] and m.group("colon") is None:
                         # a heading (甲方) with the bare name on the next line
                         t2 = refs[kk].line.text
                         got = name_from_text(t2)
@@ -319,6 +354,30 @@ def label_mentions(doc) -> list[Mention]:
     return out
 
 
+_BULLET_RE = re.compile(r"^\s*[■□●○◆◇▪•·\-—*]+\s*$")
+
+
+def _lines_below(doc, k: int) -> list[int]:
+    """Stream indices of the (up to 3) lines under line ``k``: the lines right below it for
+    positioned lines (bullets skipped), else the next lines of the stream."""
+    r = doc.refs[k]
+    if r.line.bbox is None or r.line.table is not None:
+        return list(range(k + 1, min(k + 4, len(doc.refs))))
+    out: list[int] = []
+    cur = r
+    for _ in range(4):
+        nxt = [x for x in L.below(cur, L.page_refs(cur.page), max_lines=1.8) if (doc.k(x) if (id(x.page), x.index) in doc.pos else None) is not None]
+        if not nxt:
+            break
+        cur = nxt[0]
+        if _BULLET_RE.match(cur.line.text):
+            continue
+        out.append(doc.k(cur))
+        if len(out) == 3:
+            break
+    return out
+
+
 def _is_head_cell(text: str) -> re.Match[str] | None:
     """A table cell that is only a role word (``采购方``, ``甲方（采购方）``, ``乙方：``)."""
     t = text.strip()
@@ -340,7 +399,8 @@ def _row_of(doc, r: L.Ref) -> list[L.Ref]:
 
 def _cell_under(doc, head: L.Ref, row_label: L.Ref, next_head_x: float | None) -> list[L.Ref]:
     """Lines of the cell in ``row_label``'s row and ``head``'s column (a name may wrap to a
-    second line inside its cell)."""
+    second line inside its cell). Positioned tables: the row spans from halfway to the row
+    label above to halfway to the row label below (labels of the first column)."""
     if head.line.table is not None:
         return [
             x
@@ -354,6 +414,22 @@ def _cell_under(doc, head: L.Ref, row_label: L.Ref, next_head_x: float | None) -
     if hb is None or rb is None:
         return []
     h = max(rb[3] - rb[1], 1.0)
+    label_col = sorted(
+        (
+            x
+            for x in L.page_refs(row_label.page)
+            if x.line.bbox is not None
+            and x.line.bbox[2] <= hb[0] - 0.3 * h
+            and L.h_overlap(x.line.bbox, rb) > 0
+            and x.line.bbox[1] > hb[3]
+        ),
+        key=lambda x: x.line.bbox[1],
+    )
+    cy = (rb[1] + rb[3]) / 2
+    above = [(x.line.bbox[1] + x.line.bbox[3]) / 2 for x in label_col if x.line.bbox[3] <= rb[1]]
+    under = [(x.line.bbox[1] + x.line.bbox[3]) / 2 for x in label_col if x.line.bbox[1] >= rb[3]]
+    top = (max(above) + cy) / 2 if above else hb[3]
+    bottom = (min(under) + cy) / 2 if under else rb[3] + 1.5 * h
     x0 = hb[0] - 2 * h
     x1 = next_head_x - 0.5 * h if next_head_x is not None else head.page.width or 1e9
     cells = []
@@ -361,21 +437,20 @@ def _cell_under(doc, head: L.Ref, row_label: L.Ref, next_head_x: float | None) -
         xb = x.line.bbox
         if xb is None or x is row_label:
             continue
-        cx = (xb[0] + xb[2]) / 2
-        if not (x0 <= xb[0] and cx <= x1):
-            continue
-        if L.v_overlap(rb, xb) >= 0.5 or (0 <= xb[1] - rb[3] <= 1.2 * h and not _is_row_label(x.line.text)):
+        xc, yc = (xb[0] + xb[2]) / 2, (xb[1] + xb[3]) / 2
+        if x0 <= xb[0] and xc <= x1 and top < yc < bottom:
             cells.append(x)
-    return sorted(cells, key=lambda x: x.line.bbox[1])
+    return sorted(cells, key=lambda x: (x.line.bbox[1], x.line.bbox[0]))
 
 
 def _is_row_label(text: str) -> bool:
     return bool(_NAME_ROW_RE.match(text) or _CODE_ROW_RE.match(text) or re.match(r"^\s*(?:住\s*所|地\s*址|法定代表人|联系)", text))
 
 
-def column_mentions(doc) -> list[Mention]:
+def column_mentions(doc, used: set[int] | None = None) -> list[Mention]:
     """Mentions from a table whose column heads are the roles (采购方 | 服务方) and whose
-    rows are 名称 / 统一社会信用代码 / …: the name (and code) under each head."""
+    rows are 名称 / 统一社会信用代码 / …: the name (and code) under each head. The stream
+    indices of the heads read are added to ``used``."""
     out: list[Mention] = []
     seen_rows: set[tuple] = set()
     for k, r in enumerate(doc.refs):
@@ -416,11 +491,59 @@ def column_mentions(doc) -> list[Mention]:
                         break
             word = re.sub(r"\s+", "", hm.group("label"))
             out.append(Mention(word, hm.group("alt"), got[0], span, doc.k(cell[0]), doc.k(cell[0]) + 1, "column", code))
+            if used is not None:
+                used.add(doc.k(head))
+    return out
+
+
+# a name followed by its role in brackets: 「XX有限公司（采购人，以下简称“甲方”）」,
+# 「XX公司（以下简称乙方）」, 「XX公司（甲方）」
+_TRAILING_ROLE_RE = re.compile(
+    rf"[（(]\s*(?:(?P<role>{_ROLE_ALT})\s*[，,、]?\s*)?(?:(?:以下|下文)?\s*(?:简称|称为|称)?\s*[“\"'「『]?\s*"
+    rf"(?P<slot>甲\s*方|乙\s*方|丙\s*方)\s*[”\"'」』]?)?\s*[)）]"
+)
+_NAME_BEFORE_RE = re.compile(r"([^，,。；;：:、\s“”\"]{2,60})\s*$")
+
+
+def trailing_mentions(doc) -> list[Mention]:
+    """Mentions where the name comes first and its role follows in brackets."""
+    out: list[Mention] = []
+    for k, r in enumerate(doc.refs):
+        t = r.line.text
+        if "(" not in t and "（" not in t:
+            continue
+        for m in _TRAILING_ROLE_RE.finditer(t):
+            if not (m.group("role") or m.group("slot")):
+                continue
+            before = t[: m.start()]
+            nm = _NAME_BEFORE_RE.search(before)
+            if not nm:
+                continue
+            raw = nm.group(1)
+            raw = re.sub(r"^(?:\d{1,2}[.、．)）]\s*|[（(]\d{1,2}[)）]\s*)", "", raw)
+            raw = re.sub(r"^.*?(?:由|与|和|及|甲方|乙方)(?=[\u4e00-\u9fff]{4})", "", raw) if org_shape(clean_org(raw)) < 2 else raw
+            name = clean_org(raw)
+            if org_shape(name) != 2:
+                continue
+            s0 = nm.start(1) + (len(nm.group(1)) - len(raw))
+            span = L.Span(t[s0 : nm.end(1)], [r], s0, nm.end(1), how="trailing")
+            slot = re.sub(r"\s+", "", m.group("slot") or "")
+            role = m.group("role")
+            word, alt = (slot, role) if slot else (role, None)
+            # its credit code: after the brackets on this line or in the lines below
+            out.append(Mention(word, alt, name, span, k, min(k + 6, len(doc.refs)), "trailing", code_from=m.end()))
+    # a block ends where the next mention starts
+    for a, b in pairwise(out):
+        if b.k > a.k:
+            a.block_end = min(a.block_end, b.k)
     return out
 
 
 def mentions(doc) -> list[Mention]:
-    found = column_mentions(doc) + label_mentions(doc)
+    used: set[int] = set()
+    found = column_mentions(doc, used)
+    found += label_mentions(doc, frozenset(used))
+    found += trailing_mentions(doc)
     found.sort(key=lambda m: m.k)
     for i, m in enumerate(found):
         m.order = i
@@ -495,17 +618,61 @@ def slot_roles(text: str) -> SlotRoles:
 # ----------------------------------------------------------------- assignment
 
 
+def _code_in_lines(refs: Sequence[L.Ref]) -> tuple[str, L.Span, bool] | None:
+    for r in refs:
+        t = r.line.text
+        labelled = _CODE_LABEL_RE.search(t)
+        for code, s, e in find_credit_codes(t):
+            valid = _uscc.is_valid(code)
+            if valid or (labelled and labelled.start() < s and L.CREDIT_CODE_RE.fullmatch(code)):
+                return code, L.Span(t[s:e], [r], s, e), valid
+    return None
+
+
+def _column_below(party: Mention, max_lines: int = 8) -> list[L.Ref]:
+    """Positioned lines under a party's name in its column, up to the next party label."""
+    last = party.span.refs[-1]
+    if last.line.bbox is None or last.line.table is not None:
+        return []
+    out: list[L.Ref] = []
+    cur = last
+    x0 = party.span.refs[0].line.bbox[0] if party.span.refs[0].line.bbox else last.line.bbox[0]
+    for _ in range(max_lines):
+        h = max(cur.line.bbox[3] - cur.line.bbox[1], 1.0)
+        nxt = [
+            x
+            for x in L.below(cur, L.page_refs(cur.page), max_lines=2.5)
+            if x.line.bbox is not None and abs(x.line.bbox[0] - x0) <= 4 * h
+        ]
+        if not nxt:
+            break
+        cur = nxt[0]
+        pm = PARTY_RE.match(cur.line.text.strip())
+        if pm and pm.group("label") and pm.group("colon"):
+            break
+        out.append(cur)
+    return out
+
+
 def code_in_block(doc, party: Mention) -> tuple[str, L.Span, bool] | None:
-    """The credit code printed in a party's block → (code, span, valid)."""
+    """The credit code printed in a party's block → (code, span, valid): in the stream
+    lines of the block, else in the lines under the name in its column."""
     if party.code is not None:
         return party.code
+    got = _code_in_stream_block(doc, party)
+    return got if got is not None else _code_in_lines(_column_below(party))
+
+
+def _code_in_stream_block(doc, party: Mention) -> tuple[str, L.Span, bool] | None:
     start_k = party.k
     first_ref = doc.refs[start_k]
     for kk in range(start_k, max(party.block_end, start_k + 1)):
         r = doc.refs[kk]
         t = r.line.text
         lo = 0
-        if kk == start_k and party.span.end is not None and party.span.refs[0] is first_ref:
+        if kk == start_k and party.code_from is not None:
+            lo = party.code_from
+        elif kk == start_k and party.span.end is not None and party.span.refs[0] is first_ref:
             lo = party.span.end
         labelled = _CODE_LABEL_RE.search(t, lo)
         if kk == start_k:
