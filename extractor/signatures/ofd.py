@@ -229,14 +229,15 @@ def _check_one(
     info.cert_serial, info.cert_not_before, info.cert_not_after = cert.serial, cert.not_before, cert.not_after
     sig_bytes = pkg.z.read(sig_path)
     hashes = _DATA_HASHES.get(len(parsed.data_hash), ())
-    if not any(digest(h, sig_bytes) == parsed.data_hash for h in hashes):
+    list_ok = any(digest(h, sig_bytes) == parsed.data_hash for h in hashes)
+    if not list_ok:
         problems.append(f"{sig_path}（被签名文件清单）在签名后被修改（与签名值中的摘要不符）")
     try:
         ok, algorithm = verify_value(parsed, cert)
     except SignatureFormatError as exc:
         info.status = "broken" if problems else "error"
         info.what_changed = [*problems, str(exc)]
-        return info, covered
+        return info, set()
     info.algorithm = algorithm
     if not ok:
         problems.append(f"签名值验证失败（{value_path} 与证书公钥不符，签名值或签名数据被改动）")
@@ -244,8 +245,9 @@ def _check_one(
         info.status = "broken"
         info.what_changed = problems
         problems_out.extend(problems)
-        covered = set()  # a broken signature vouches for nothing
-    return info, covered
+    # the files whose digests match still count as signed when the list itself is the signed
+    # one; a forged list or signature value vouches for nothing
+    return info, covered if (ok and list_ok) else set()
 
 
 def verify_ofd(data: bytes, limits: Limits | None = None) -> SignatureCheck:
@@ -327,8 +329,7 @@ def _verify(z: SafeZip, data: bytes, limits: Limits) -> SignatureCheck:
         and not any(d and n.startswith(d + "/") for d in sign_dirs)
         and "/signs/" not in f"/{n.lower()}"
     ]
-    any_valid = any(i.status == "intact" for i in infos)
-    if any_valid:
+    if covered:
         for member, what in display.items():
             if member not in covered:
                 problems.append(f"{what} {member} 未被签名覆盖（显示的内容不是被签名的内容）")

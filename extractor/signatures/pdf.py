@@ -134,6 +134,7 @@ def verify_pdf(data: bytes) -> SignatureCheck:
 
     def vc_factory() -> Any:
         return ValidationContext(
+            trust_roots=[],  # offline: the chain to a root is not judged (nor the OS list read)
             allow_fetching=False,
             algorithm_usage_policy=Policy(weak_hash_algos=frozenset({"md2", "md5"}), rsa_key_size_threshold=1024),
         )
