@@ -108,7 +108,9 @@ def test_unknown_issuer_goes_to_review(realdocs):
     forged = d.signature.model_copy(
         update={
             "issuer": "Self Made Root CA",
-            "signatures": [s.model_copy(update={"issuer": "Self Made Root CA"}) for s in d.signature.signatures],
+            "signatures": [
+                s.model_copy(update={"issuer": "Self Made Root CA"}) for s in d.signature.signatures
+            ],
         }
     )
     fs = _findings(d.model_copy(update={"signature": forged}))

@@ -117,7 +117,12 @@ def test_no_false_alarm_on_any_untouched_real_file(realdocs):
         if path.suffix.lower() not in {".pdf", ".ofd"}:
             continue
         check = verify_signature(path.read_bytes())
-        assert check.status in {"intact", "unsigned"}, (path.name, check.status, check.what_changed, check.message)
+        assert check.status in {"intact", "unsigned"}, (
+            path.name,
+            check.status,
+            check.what_changed,
+            check.message,
+        )
         seen += 1
     assert seen >= 10
 
@@ -189,7 +194,9 @@ def test_ofd_docroot_redirect_is_caught(realdocs, prefix):
     assert read.meta["signature"]["status"] == "broken"
     check = verify_signature(forged)
     assert check.status == "broken"
-    assert any("Doc_9/Document.xml" in w and "未被签名覆盖" in w for w in check.what_changed), check.what_changed
+    assert any("Doc_9/Document.xml" in w and "未被签名覆盖" in w for w in check.what_changed), (
+        check.what_changed
+    )
     assert any(f.startswith("Doc_9/") for f in check.unsigned_files)
 
 

@@ -179,15 +179,15 @@ def signature(ctx: RuleContext) -> list[Finding]:
         kind = known.classify(check)
         concerns: list[str] = []
         if kind == "test":
-            concerns.append(f"签名证书或印章是测试用的（签发者 {check.issuer or '未知'}），不是正式开具的发票")
+            concerns.append(
+                f"签名证书或印章是测试用的（签发者 {check.issuer or '未知'}），不是正式开具的发票"
+            )
         elif kind == "unknown":
             concerns.append(
                 f"签发者“{check.issuer or '未知'}”不是税务机关或已知的电子发票平台，签名者 {check.signer or '未知'} 需人工核实"
             )
         if check.unsigned_files:
-            concerns.append(
-                f"包内 {_short(check.unsigned_files)} 未被签名覆盖，其中内容可能在签名后被改动"
-            )
+            concerns.append(f"包内 {_short(check.unsigned_files)} 未被签名覆盖，其中内容可能在签名后被改动")
         if concerns:
             out.append(
                 ctx.finding(
@@ -210,4 +210,3 @@ def signature(ctx: RuleContext) -> list[Finding]:
             )
         )
     return out
-

@@ -277,9 +277,7 @@ def _verify(z: SafeZip, data: bytes, limits: Limits) -> SignatureCheck:
             return SignatureCheck(status="broken", format="ofd", what_changed=list_problems)
         return SignatureCheck(status="unsigned", format="ofd")
     if stray:
-        problems.append(
-            "包内有签名列表 " + "、".join(stray) + "，但 OFD.xml 未登记（签名可能被移除或绕开）"
-        )
+        problems.append("包内有签名列表 " + "、".join(stray) + "，但 OFD.xml 未登记（签名可能被移除或绕开）")
         lists += stray
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     dup = [n for n, k in Counter(names).items() if k > 1]

@@ -90,7 +90,11 @@ def _check(es: Any, reader: Any, validate: Any, vc_factory: Any) -> SignatureInf
         try:
             ci = read_certificate(cert.dump())
             info.signer, info.issuer = ci.subject, ci.issuer
-            info.cert_serial, info.cert_not_before, info.cert_not_after = ci.serial, ci.not_before, ci.not_after
+            info.cert_serial, info.cert_not_before, info.cert_not_after = (
+                ci.serial,
+                ci.not_before,
+                ci.not_after,
+            )
             key_bits, key_kind = ci.key_bits, ci.key_kind
         except SignatureFormatError:
             pass
@@ -136,7 +140,9 @@ def verify_pdf(data: bytes) -> SignatureCheck:
         return ValidationContext(
             trust_roots=[],  # offline: the chain to a root is not judged (nor the OS list read)
             allow_fetching=False,
-            algorithm_usage_policy=Policy(weak_hash_algos=frozenset({"md2", "md5"}), rsa_key_size_threshold=1024),
+            algorithm_usage_policy=Policy(
+                weak_hash_algos=frozenset({"md2", "md5"}), rsa_key_size_threshold=1024
+            ),
         )
 
     try:
