@@ -38,7 +38,7 @@ MODIFICATION_ZH = {
 }
 
 
-def _pyhanko() -> Any:
+def load_pyhanko() -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # cryptography's DSA deprecation on pyHanko's import
         from pyhanko.pdf_utils.reader import PdfFileReader
@@ -134,7 +134,7 @@ def verify_pdf(data: bytes) -> SignatureCheck:
         # a signature dictionary is never inside an object stream (its byte offsets must be
         # visible), so a PDF without this key carries no signature
         return SignatureCheck(status="unsigned", format="pdf")
-    PdfFileReader, validate, ValidationContext, Policy = _pyhanko()
+    PdfFileReader, validate, ValidationContext, Policy = load_pyhanko()
 
     def vc_factory() -> Any:
         return ValidationContext(
