@@ -338,3 +338,144 @@ def test_split_page_range_read_checks_the_whole_file(realdocs):
     first = _read_range(data, "inv12.pdf", ctx, 0, 1, "x")
     assert first.meta["signature"]["status"] == "intact"
     assert ctx.check_signatures is True
+
+
+# ------------------------------------------------------------------ GM/T 0031 layout, re-signed forgery
+
+
+def _sm2_keypair() -> tuple[str, bytes]:
+    """A throwaway SM2 key (private hex, public point 04||x||y) made with gmssl."""
+    import secrets
+
+    from gmssl import sm2
+
+    d = format(secrets.randbelow(int(sm2.default_ecc_table["n"], 16) - 2) + 1, "064x")
+    xy = sm2.CryptSM2(private_key=d, public_key="00")._kg(int(d, 16), sm2.default_ecc_table["g"])
+    return d, b"\x04" + bytes.fromhex(xy)
+
+
+def _self_made_cert(point: bytes, subject: str, issuer: str) -> bytes:
+    import datetime as dt
+
+    from asn1crypto import keys, x509
+
+    name = x509.Name.build
+    tbs = x509.TbsCertificate(
+        {
+            "version": "v3",
+            "serial_number": 4242,
+            "signature": {"algorithm": "1.2.156.10197.1.501"},
+            "issuer": name({"common_name": issuer}),
+            "validity": {
+                "not_before": x509.Time({"utc_time": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)}),
+                "not_after": x509.Time({"utc_time": dt.datetime(2030, 1, 1, tzinfo=dt.UTC)}),
+            },
+            "subject": name({"common_name": subject}),
+            "subject_public_key_info": keys.PublicKeyInfo(
+                {
+                    "algorithm": {"algorithm": "ec", "parameters": ("named", "1.2.156.10197.1.301")},
+                    "public_key": point,
+                }
+            ),
+        }
+    )
+    cert = x509.Certificate(
+        {
+            "tbs_certificate": tbs,
+            "signature_algorithm": {"algorithm": "1.2.156.10197.1.501"},
+            "signature_value": b"\0" * 64,
+        }
+    )
+    return cert.dump()
+
+
+def _gmt0031_value(sig_xml: bytes, sig_xml_path: str, seal_name: str, issuer: str) -> bytes:
+    """A GM/T 0031-2014 SES_Signature (version 1, raw r‖s) over ``sig_xml``, signed with a
+    self-made SM2 key: what a forger who re-signs an edited invoice produces."""
+    import datetime as dt
+
+    from asn1crypto import core
+    from asn1crypto.parser import emit
+    from gmssl import sm2
+
+    def seq(*parts: bytes) -> bytes:
+        return emit(0, 1, 16, b"".join(parts))
+
+    d, point = _sm2_keypair()
+    cert = _self_made_cert(point, "国家税务总局浙江省税务局", issuer)
+    when = core.UTCTime(dt.datetime(2020, 7, 23, tzinfo=dt.UTC)).dump()
+    prop = seq(
+        core.Integer(1).dump(),
+        core.UTF8String(seal_name).dump(),
+        seq(core.OctetString(cert).dump()),
+        when,
+        when,
+        when,
+    )
+    picture = seq(
+        core.IA5String("png").dump(),
+        core.OctetString(b"\x89PNG").dump(),
+        core.Integer(40).dump(),
+        core.Integer(40).dump(),
+    )
+    seal_info = seq(
+        seq(core.IA5String("ES").dump(), core.Integer(1).dump(), core.IA5String("FORGER").dump()),
+        core.IA5String("00000000000001").dump(),
+        prop,
+        picture,
+    )
+    sign_info = seq(
+        core.OctetString(cert).dump(),
+        core.ObjectIdentifier("1.2.156.10197.1.501").dump(),
+        core.OctetBitString(bytes(64)).dump(),
+    )
+    eseal = seq(seal_info, sign_info)
+    tbs = seq(
+        core.Integer(1).dump(),
+        eseal,
+        core.OctetBitString(b"20200723130907Z").dump(),
+        core.OctetBitString(hashlib.new("sm3", sig_xml).digest()).dump(),
+        core.IA5String("/" + sig_xml_path).dump(),
+        core.OctetString(cert).dump(),
+        core.ObjectIdentifier("1.2.156.10197.1.501").dump(),
+    )
+    signer = sm2.CryptSM2(private_key=d, public_key="00")
+    signer.public_key = point[1:].hex()
+    rs = bytes.fromhex(signer.sign_with_sm3(tbs))
+    return seq(tbs, core.OctetBitString(rs).dump())
+
+
+def _resigned_forgery(data: bytes, issuer: str) -> bytes:
+    """inv02 with an edited amount, its digest updated, re-signed in the GM/T 0031 layout."""
+    z = zipfile.ZipFile(io.BytesIO(data))
+    page = page0(data)
+    content = edit_amount(z.read(page), "526.00")
+    sx_name = sig_xml_name(data)
+    sx = z.read(sx_name).decode("utf-8")
+    m = re.search(r'FileRef="/?' + re.escape(page) + r'"\s*>\s*<ofd:CheckValue>([^<]+)<', sx)
+    assert m
+    sx_bytes = (
+        sx[: m.start(1)] + base64.b64encode(hashlib.new("sm3", content).digest()).decode() + sx[m.end(1) :]
+    ).encode()
+    value_name = next(n for n in z.namelist() if n.endswith("SignedValue.dat"))
+    value = _gmt0031_value(sx_bytes, sx_name, "伪造的发票专用章", issuer)
+    return rewrite(data, {page: content, sx_name: sx_bytes, value_name: value})
+
+
+def test_gmt0031_layout_and_raw_rs_verify_and_self_made_issuer_is_reported(realdocs):
+    data = _file(realdocs, "inv02", "ofd").read_bytes()
+    forged = _resigned_forgery(data, "Self Made CA")
+    check = verify_signature(forged)
+    # integrity alone cannot catch a re-signature: the layout and the signature verify ...
+    assert check.status == "intact", check.what_changed
+    assert check.standard == "GM/T 0031" and check.algorithm == "SM2/SM3"
+    assert check.seal_name == "伪造的发票专用章"
+    # ... which is why the issuer is reported (rule invoice.signature: unknown issuer → review)
+    assert check.issuer == "Self Made CA"
+    from verifiers.signature import known_issuers
+
+    assert known_issuers().classify(check) == "unknown"
+    # an edit after the forger's signature is still caught
+    page = page0(forged)
+    again = rewrite(forged, {page: member(forged, page).replace(b"926.00", b"826.00", 1)})
+    assert verify_signature(again).status == "broken"
