@@ -21,7 +21,7 @@ from models.page import ReadResult
 
 # Bump when reading or extraction changes in a way that alters results: the cache
 # key is sha256 + this version.
-EXTRACTOR_VERSION = "0.2.1"
+EXTRACTOR_VERSION = "0.2.0"
 
 
 @dataclass

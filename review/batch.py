@@ -48,7 +48,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extractor.read import EXTRACTOR_VERSION, ReadContext, read_bytes, sha256_bytes, signature_meta, sniff
+from extractor.read import EXTRACTOR_VERSION, ReadContext, read_bytes, sha256_bytes, sniff
 from models.contract import ApplicationResult
 from models.page import ReadResult
 from review.atomic import write_text_atomic
@@ -167,6 +167,8 @@ def _read_range(data: bytes, name: str, ctx: ReadContext, start: int, stop: int,
     finally:
         ctx.check_signatures = check
     if check and start == 0 and sniff(data) == "pdf":
+        from extractor.read import signature_meta
+
         res.meta["signature"] = signature_meta(data, "pdf", ctx.limits)
     for page in res.pages:
         page.number += start
