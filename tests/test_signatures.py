@@ -479,3 +479,58 @@ def test_gmt0031_layout_and_raw_rs_verify_and_self_made_issuer_is_reported(reald
     page = page0(forged)
     again = rewrite(forged, {page: member(forged, page).replace(b"926.00", b"826.00", 1)})
     assert verify_signature(again).status == "broken"
+
+
+def _second_signature(data: bytes, tmp_path: Path) -> bytes:
+    """``data`` with a second signature appended by pyHanko (self-made RSA-2048 certificate)."""
+    import datetime as dt
+    import warnings
+
+    from cryptography import x509 as cx509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import signers
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = cx509.Name([cx509.NameAttribute(NameOID.COMMON_NAME, "Second Signer")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        cx509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(7)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "k.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    (tmp_path / "c.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    signer = signers.SimpleSigner.load(str(tmp_path / "k.pem"), str(tmp_path / "c.pem"))
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    out = signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name="Second"), signer=signer)
+    return out.getvalue()
+
+
+def test_pdf_second_signature_is_not_a_change_but_a_later_edit_is(realdocs, tmp_path):
+    """A second signer appended after the first is allowed form filling: both verify (the
+    self-made issuer is left for the rule to report); an edit after both is still caught."""
+    twice = _second_signature(_pdf(realdocs), tmp_path)
+    check = verify_signature(twice)
+    assert check.status == "intact", check.what_changed
+    assert len(check.signatures) == 2 and {s.signer for s in check.signatures} >= {"Second Signer"}
+    path = tmp_path / "twice.pdf"
+    path.write_bytes(twice)
+    with pymupdf.open(path) as doc:
+        doc[0].insert_text((100, 100), "999.00")
+        doc.saveIncr()
+    assert verify_signature(path.read_bytes()).status == "broken"

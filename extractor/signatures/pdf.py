@@ -71,7 +71,18 @@ def _algorithm(status: Any, key_bits: int, key_kind: str) -> str:
     return f"{mech or key_kind}/{hash_label}"
 
 
-def _check(es: Any, reader: Any, validate: Any, vc_factory: Any) -> SignatureInfo:
+def _only_later_signatures(status: Any, own: str | None, sig_names: set[str]) -> bool:
+    """The changes after this signature only fill other signature fields of the file (a
+    second signer): allowed form filling, not a change of content."""
+    changed = getattr(getattr(status, "diff_result", None), "changed_form_fields", None)
+    if not isinstance(changed, set) or not changed:
+        return False
+    return changed <= (sig_names - {own})
+
+
+def _check(
+    es: Any, reader: Any, validate: Any, vc_factory: Any, sig_names: set[str] | None = None
+) -> SignatureInfo:
     info = SignatureInfo(status="intact", source=str(es.field_name or "") or None)
     try:
         sub = es.sig_object.get("/SubFilter")
@@ -113,7 +124,9 @@ def _check(es: Any, reader: Any, validate: Any, vc_factory: Any) -> SignatureInf
             later = reader.xrefs.total_revisions - 1 - es.signed_revision
         except Exception:
             later = 0
-        if level in MODIFICATION_ZH:
+        if level == "FORM_FILLING" and _only_later_signatures(st, info.source, sig_names or set()):
+            pass  # a later signature was added: the signed content itself is unchanged
+        elif level in MODIFICATION_ZH:
             times = f"（签名后共追加 {later} 次修改）" if later > 0 else ""
             problems.append(MODIFICATION_ZH[level] + times)
         elif level is None and st.docmdp_ok is False:
@@ -162,7 +175,8 @@ def verify_pdf(data: bytes) -> SignatureCheck:
             format="pdf",
             message="文件中有签名数据（/ByteRange），但没有可验证的签名域（签名可能在另存时被剥离）",
         )
-    infos = [_check(es, reader, validate, vc_factory) for es in sigs]
+    names = {str(es.field_name) for es in sigs if es.field_name}
+    infos = [_check(es, reader, validate, vc_factory, names) for es in sigs]
     if any(i.status == "broken" for i in infos):
         status = "broken"
     elif any(i.status == "error" for i in infos):
