@@ -83,6 +83,7 @@ def test_edited_ofd_amount_fails_naming_the_file(realdocs):
     fs = _findings(d)
     assert [f.status for f in fs] == ["fail"]
     assert "Doc_0/Pages/Page_0/Content.xml" in fs[0].message and "签名后被改动" in fs[0].message
+    assert "第 1 页内容" in fs[0].message
 
 
 def test_incremental_pdf_update_fails(realdocs, tmp_path):

@@ -157,8 +157,41 @@ def _stamp(sig_xml: etree._Element, pages: dict[str, int]) -> tuple[int | None, 
     return page, bbox
 
 
+_MEMBER_KINDS = (
+    ("/attachs/", "附件"),
+    ("/tags/", "标签（结构化发票数据）"),
+    ("/annots/", "注释"),
+    ("/res/", "资源"),
+    ("publicres.xml", "公共资源"),
+    ("documentres.xml", "文档资源"),
+)
+
+
+def member_label(member: str, display: dict[str, str]) -> str:
+    """A package member named for a reviewer: what it is, then its path.
+
+    >>> member_label("Doc_0/Pages/Page_0/Content.xml", {"Doc_0/Pages/Page_0/Content.xml": "第 1 页内容"})
+    '第 1 页内容（Doc_0/Pages/Page_0/Content.xml）'
+    >>> member_label("OFD.xml", {})
+    '包入口文件（OFD.xml）'
+    >>> member_label("Doc_0/Attachs/original_invoice.xml", {})
+    '附件（Doc_0/Attachs/original_invoice.xml）'
+    """
+    what = display.get(member)
+    if what is None and member.lower() == "ofd.xml":
+        what = "包入口文件"
+    if what is None:
+        low = "/" + member.lower()
+        what = next((label for key, label in _MEMBER_KINDS if key in low), None)
+    return f"{what}（{member}）" if what else member
+
+
 def _check_one(
-    pkg: _Pkg, sig_path: str, pages: dict[str, int], problems_out: list[str]
+    pkg: _Pkg,
+    sig_path: str,
+    pages: dict[str, int],
+    problems_out: list[str],
+    display: dict[str, str] | None = None,
 ) -> tuple[SignatureInfo, set[str]]:
     """Verify one Signature.xml; returns its info and the members its digests cover."""
     problems: list[str] = []
@@ -203,7 +236,7 @@ def _check_one(
                 problems.append(f"签名所列文件“{real}”无法读取：{getattr(exc, 'message_zh', exc)}")
                 continue
             if actual != expected:
-                problems.append(f"{real} 在签名后被修改（摘要不符）")
+                problems.append(f"{member_label(real, display or {})} 在签名后被修改（摘要不符）")
             else:
                 covered.add(real)
         info.signed_files = sorted(covered)
@@ -305,7 +338,7 @@ def _verify(z: SafeZip, data: bytes, limits: Limits) -> SignatureCheck:
                 problems.append(f"签名列表登记的签名“{loc}”在包内不存在")
                 continue
             sig_members.add(sig_path)
-            info, cov = _check_one(pkg, sig_path, pages, problems)
+            info, cov = _check_one(pkg, sig_path, pages, problems, display)
             value_loc = None
             try:
                 value_loc = _text(_first(pkg.xml(sig_path), "SignedValue"))
