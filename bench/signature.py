@@ -156,8 +156,9 @@ def main() -> int:
         print(f"no PDF/OFD invoices under {folder}", file=sys.stderr)
         return 2
 
-    print(f"{'invoice':<52} {'status':<9} {'first':>8} {'median':>8} {'max':>8}")
+    print(f"{'invoice':<52} {'status':<9} {'first':>8} {'median':>8} {'max':>8} {'cpu':>8}")
     medians: list[float] = []
+    cpu_medians: list[float] = []
     signed: list[tuple[Path, SignatureCheck]] = []
     alarms = 0
     for p in files:
@@ -165,23 +166,32 @@ def main() -> int:
         t = time.perf_counter()
         check = verify_signature(data)
         first = (time.perf_counter() - t) * 1000
-        times = []
+        times, cpu = [], []
         for _ in range(args.repeat):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             verify_signature(data)
             times.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
         med = statistics.median(times)
+        cpu_medians.append(statistics.median(cpu))
         medians.append(med)
         if check.status in {"broken", "error"}:
             alarms += 1
         if check.status != "unsigned":
             signed.append((p, check))
-        print(f"{p.name[:52]:<52} {check.status:<9} {first:7.1f}  {med:7.1f}  {max(times):7.1f} ms")
-    signed_medians = [m for m, p in zip(medians, files, strict=True) if any(p == s for s, _ in signed)]
+        print(
+            f"{p.name[:52]:<52} {check.status:<9} {first:7.1f}  {med:7.1f}  {max(times):7.1f}  "
+            f"{cpu_medians[-1]:7.1f} ms"
+        )
+    is_signed = [any(p == s for s, _ in signed) for p in files]
+    signed_medians = [m for m, k in zip(medians, is_signed, strict=True) if k]
+    signed_cpu = [m for m, k in zip(cpu_medians, is_signed, strict=True) if k]
     print(
         f"\nper invoice (median of {args.repeat}): all {statistics.mean(medians):.1f} ms mean, "
-        f"signed {statistics.mean(signed_medians):.1f} ms mean, worst {max(medians):.1f} ms "
-        f"(target ≤ 50 ms; 'first' includes importing pyHanko/gmssl once per process)"
+        f"signed {statistics.mean(signed_medians):.1f} ms mean, worst {max(medians):.1f} ms wall; "
+        f"CPU signed {statistics.mean(signed_cpu):.1f} ms mean, worst {max(cpu_medians):.1f} ms "
+        f"(target ≤ 50 ms; 'first' includes importing pyHanko/gmssl once per process; wall time "
+        f"grows when other processes share the cores)"
     )
     print(f"false alarms on {len(files)} untouched files (broken/error): {alarms}")
 
