@@ -13,6 +13,7 @@ from typing import Any
 
 from models.contract import CONTRACT_FIELDS, Document, FieldValue
 from models.page import Page, ReadResult
+from models.signature import SignatureCheck
 
 STRUCTURED_SOURCE_CONFIDENCE = {"xml": 1.0, "xbrl": 1.0, "ofd_tags": 0.99}
 # structured e-invoice data fills the contract's invoice fields and the red-letter links
@@ -158,4 +159,20 @@ def extract_documents(read: ReadResult) -> list[Document]:
                 page = by_number.get(n)
                 if page is not None and page.warnings:
                     doc.errors.extend(page.warnings)
+        _attach_signature(read, docs)
     return docs
+
+
+def _attach_signature(read: ReadResult, docs: list[Document]) -> None:
+    """The file's signature check (read by ``extractor.read``) goes on its invoices, and on
+    every document of a file that carries a signature."""
+    raw = read.meta.get("signature")
+    if not isinstance(raw, dict):
+        return
+    try:
+        check = SignatureCheck.model_validate(raw)
+    except ValueError:
+        return
+    for doc in docs:
+        if doc.doc_type == "invoice" or check.status != "unsigned":
+            doc.signature = check

@@ -30,6 +30,9 @@ class ReadContext:
     # Force OCR on every page (diagnostics / benchmarks); normally the reader decides.
     force_ocr: bool = False
     ocr_calls: int = 0
+    # verify the electronic signatures of OFD/PDF files (off when reading a rewritten part
+    # of a file, e.g. a page range: its bytes are no longer the signed ones)
+    check_signatures: bool = True
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -224,7 +227,17 @@ def read_bytes(data: bytes, name: str, ctx: ReadContext | None = None) -> ReadRe
     result.sha256 = digest
     result.warnings = warnings + result.warnings
     result.ocr_calls = ctx.ocr_calls
+    if kind in {"pdf", "ofd"} and ctx.check_signatures:
+        result.meta["signature"] = signature_meta(data, kind, ctx.limits)
     return result
+
+
+def signature_meta(data: bytes, kind: str, limits: Limits) -> dict:
+    """The file's signature check (:func:`extractor.signatures.verify_signature`) as JSON-able
+    data for ``ReadResult.meta["signature"]`` (it travels through the read cache)."""
+    from extractor.signatures import verify_signature
+
+    return verify_signature(data, kind, limits).model_dump(mode="json", exclude_none=True)
 
 
 def read_path(path: str | Path, name: str | None = None, ctx: ReadContext | None = None) -> ReadResult:

@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from models.signature import SignatureCheck
+
 SCHEMA_VERSION = "1"
 
 
@@ -227,6 +229,8 @@ class Document(_Model):
     title: str | None = None
     classification_confidence: float | None = None
     line_items: list[dict[str, Any]] = Field(default_factory=list)
+    # e-invoice electronic signature checked offline (models/signature.py); None: not checked
+    signature: SignatureCheck | None = None
 
     @field_serializer("line_items")
     def _ser_items(self, v: list[dict[str, Any]]) -> Any:

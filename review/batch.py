@@ -165,7 +165,17 @@ def _read_range(data: bytes, name: str, ctx: ReadContext, start: int, stop: int,
             kind="pdf",
             errors=[f"第 {start + 1}-{stop} 页无法读取（{type(exc).__name__}）"],
         )
-    res = read_bytes(sub, name, ctx)
+    # the rewritten page range is no longer the signed file: check the signature once, on
+    # the whole file, with the first range
+    check, ctx.check_signatures = ctx.check_signatures, False
+    try:
+        res = read_bytes(sub, name, ctx)
+    finally:
+        ctx.check_signatures = check
+    if check and start == 0 and sniff(data) == "pdf":
+        from extractor.read import signature_meta
+
+        res.meta["signature"] = signature_meta(data, "pdf", ctx.limits)
     for page in res.pages:
         page.number += start
         page.warnings = [_shift_page_refs(w, start) for w in page.warnings]

@@ -48,6 +48,10 @@ MODULES = (
     "extractor.fields.audit",
     "extractor.fields.form",
     "extractor.fields.titles",
+    "extractor.signatures.ses",
+    "extractor.signatures.ofd",
+    "extractor.signatures.pdf",
+    "gmssl.sm2",
     "spacy",
     "spacy.lang.zh",
     "docx",
@@ -147,6 +151,10 @@ def warm() -> None:
     for module in MODULES:
         with contextlib.suppress(Exception):
             importlib.import_module(module)
+    with contextlib.suppress(Exception):  # pyHanko (signature checks), imported quietly
+        from extractor.signatures.pdf import load_pyhanko
+
+        load_pyhanko()
     with contextlib.suppress(Exception):
         from extractor.entities import get_nlp
 

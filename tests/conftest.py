@@ -8,6 +8,11 @@ import pytest
 
 # tests live in /work/main/tests, so parents[2] is /work
 REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
+# in a git worktree (/work/wt/<name>/tests) the shared folder sits one level higher
+REALDOCS = next(
+    (p / "shared" / "realdocs" for p in Path(__file__).resolve().parents if (p / "shared" / "realdocs").is_dir()),
+    REALDOCS,
+)
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from verifiers import (
     payment,
     qr,
     scenario,
+    signature,
 )
 from verifiers.base import Rule
 
@@ -35,6 +36,7 @@ INVOICE_CHECKS: tuple[Rule, ...] = (
     invoice.arithmetic,
     invoice.amount_words,
     qr.qr_matches,
+    signature.signature,
     invoice.duplicate,
 )
 
@@ -54,6 +56,7 @@ RULES_BY_DIRECTION: dict[str, tuple[Rule, ...]] = {
         invoice.arithmetic,
         invoice.amount_words,
         qr.qr_matches,
+        signature.signature,
         invoice.buyer_is_applicant,
         invoice.in_period,
         invoice.duplicate,
