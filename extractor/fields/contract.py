@@ -312,50 +312,103 @@ def _is_words(t: str) -> bool:
     return bool(re.search("[壹贰叁肆伍陆柒捌玖拾佰仟]", t))
 
 
+def _joined(doc: _Doc, a: int, b: int) -> tuple[str, list[int]]:
+    """Stream text ``[a, b)`` with the line breaks of wrapped lines removed (an amount in
+    words may wrap: 「（大写：捌拾肆万伍」 / 「仟元整）」), and each char's stream position."""
+    text = doc.stream.text
+    chars: list[str] = []
+    pos: list[int] = []
+    for i in range(a, min(b, len(text))):
+        ch = text[i]
+        if ch == "\n" and _wrapped(doc, doc.stream.ref_at(i - 1 if i > 0 else 0)):
+            continue
+        chars.append(ch)
+        pos.append(i)
+    return "".join(chars), pos
+
+
+def _money_at(doc: _Doc, a: int, b: int) -> list[tuple[Decimal, int, int, bool]]:
+    """Amounts in stream ``[a, b)`` (wraps joined) → (value, start, end, in words)."""
+    t, pos = _joined(doc, a, b)
+    out = []
+    for v, s, e in find_money(t):
+        if v > 0 and e > s:
+            out.append((v, pos[s], pos[e - 1] + 1, _is_words(t[s:e])))
+    return out
+
+
+def _row_money(doc: _Doc, k: int) -> list[tuple[Decimal, int, int, bool]]:
+    """Amounts in the other cells of line ``k``'s table row (a 合计 label cell)."""
+    r = doc.refs[k]
+    if r.line.table is None and r.line.bbox is None:
+        return []
+    out = []
+    for x in sorted(_row_cells(doc, r), key=lambda x: (x.line.col or 0) if x.line.table is not None else x.line.bbox[0]):
+        kk = doc.pos.get((id(x.page), x.index))
+        if kk is None:
+            continue
+        a = doc.stream.starts[kk]
+        out += _money_at(doc, a, a + len(x.line.text))
+    return out
+
+
+def _pick(found: list[tuple[Decimal, int, int, bool]]):
+    digits = [f for f in found if not f[3]]
+    words = [f for f in found if f[3]]
+    return (digits[0] if digits else words[0]), words
+
+
 def _amount(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    """amount_total / amount_in_words: the value after a total label (its sentence, wraps
+    joined; or the cells of its table row), else the figures that a 大写 amount confirms,
+    else a lone 大写 amount (a total printed only in words)."""
     text = doc.stream.text
     hits = _label_hits(doc, _AMOUNT_LABELS) + _label_hits(doc, _WEAK_AMOUNT_LABELS)
     for _s, e, _lab in hits:
-        a, b = _window(doc, e)
-        found = find_money(text[a:b])
-        found = [f for f in found if f[0] > 0]
+        found = _money_at(doc, e, _sentence_end(doc, e, max_chars=160))
+        if not any(not f[3] for f in found):
+            found += _row_money(doc, doc.stream.ref_at(e - 1))
         if not found:
             continue
-        digits = [f for f in found if not _is_words(text[a + f[1] : a + f[2]])]
-        words = [f for f in found if _is_words(text[a + f[1] : a + f[2]])]
-        main = digits[0] if digits else found[0]
-        penalty = 0.0
-        _set_amount(doc, out, a, main, words, penalty)
+        main, words = _pick(found)
+        if not words:
+            words = _confirming_words(doc, main[0])
+        _set_amount(doc, out, main, words, 0.0 if not main[3] else 0.05)
         return
     # OCR: a label with a wrong character (fuzzy, via the layout toolkit)
     for hit in L.find_labels(doc.pages, _AMOUNT_LABELS[:12]):
         k = doc.pos.get((id(hit.ref.page), hit.ref.index))
         if k is None:
             continue
-        a, b = _window(doc, doc.stream.starts[k] + hit.end)
-        found = [f for f in find_money(text[a:b]) if f[0] > 0]
+        a = doc.stream.starts[k] + hit.end
+        found = _money_at(doc, a, _sentence_end(doc, a, max_chars=160))
         if found:
-            digits = [f for f in found if not _is_words(text[a + f[1] : a + f[2]])]
-            words = [f for f in found if _is_words(text[a + f[1] : a + f[2]])]
-            _set_amount(doc, out, a, digits[0] if digits else found[0], words, 0.1)
+            main, words = _pick(found)
+            _set_amount(doc, out, main, words, 0.1)
             return
-    # no label: 人民币 figures confirmed by the same amount in words within the sentence
-    for m in re.finditer(r"[^。\n]+", text):
-        found = [f for f in find_money(m.group(0)) if f[0] > 0]
-        digits = [f for f in found if not _is_words(m.group(0)[f[1] : f[2]])]
-        words = [f for f in found if _is_words(m.group(0)[f[1] : f[2]])]
-        if digits and words and digits[0][0] == words[0][0]:
-            _set_amount(doc, out, m.start(), digits[0], words, 0.2)
-            return
+    # no label: figures confirmed by the same amount in words, the largest such
+    everything = _money_at(doc, 0, len(text))
+    words = [f for f in everything if f[3]]
+    confirmed = [f for f in everything if not f[3] and any(w[0] == f[0] for w in words)]
+    if confirmed:
+        main = max(confirmed, key=lambda f: f[0])
+        _set_amount(doc, out, main, [w for w in words if w[0] == main[0]], 0.2)
+    elif len({w[0] for w in words}) == 1:
+        _set_amount(doc, out, words[0], words, 0.2)  # the total printed only in words
 
 
-def _set_amount(doc: _Doc, out: dict[str, FieldValue], a: int, main, words, penalty: float) -> None:
+def _confirming_words(doc: _Doc, value: Decimal) -> list[tuple[Decimal, int, int, bool]]:
+    """The same amount in words anywhere in the contract (a 大写 row under a price table)."""
+    return [f for f in _money_at(doc, 0, len(doc.stream.text)) if f[3] and f[0] == value][:1]
+
+
+def _set_amount(doc: _Doc, out: dict[str, FieldValue], main, words, penalty: float) -> None:
     text = doc.stream.text
     if words and words[0][0] != main[0]:
         penalty += 0.2  # 大写 and 小写 disagree: keep the figures, flag the doubt
-    out["amount_total"] = field(main[0], doc.stream.span(a + main[1], a + main[2]), penalty)
+    out["amount_total"] = field(main[0], doc.stream.span(main[1], main[2]), penalty)
     if words:
-        ws, we = a + words[0][1], a + words[0][2]
+        ws, we = words[0][1], words[0][2]
         if text[max(0, ws - 3) : ws] == "人民币":
             ws -= 3
         printed = re.sub(r"\s+", "", nfkc(text[ws:we]))
