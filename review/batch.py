@@ -726,7 +726,7 @@ def run_batch(
     digests: dict[int, str] = {}  # sha256 of every application's JSON
     todo: list[tuple[int, Path, str]] = []
     for idx, app_path in enumerate(apps):
-        fp = fingerprint(app_path, policy.name, direction)
+        fp = fingerprint(app_path, f"{policy.name}@{policy.digest}", direction)
         app_id = application_id_of(app_path)
         raw = _done_bytes(out / f"{app_id}.json", done_records.get(app_id), fp) if resume else None
         if raw is not None:
@@ -811,7 +811,7 @@ def run_batch(
     # Batch outputs depend only on the applications' results and the policy: when none
     # changed since the outputs were last written, they are up to date.
     outputs_key = hashlib.sha256(
-        json.dumps([policy.name, EXTRACTOR_VERSION, [digests.get(i) for i in range(len(apps))]]).encode()
+        json.dumps([policy.name, policy.digest, EXTRACTOR_VERSION, [digests.get(i) for i in range(len(apps))]]).encode()
     ).hexdigest()
     last = [r for r in journal.records() if r.get("event") == "outputs"]
     if (

@@ -49,6 +49,10 @@ class RuleParams(BaseModel):
     def policy_errors(self, policy: Policy, where: str) -> list[str]:
         return []
 
+    def words(self, policy: Policy) -> str:
+        """The condition in a reviewer's words ("" when the rule's name says it all)."""
+        return ""
+
 
 def doc_type_errors(policy: Policy, where: str, doc_types: tuple[str, ...]) -> list[str]:
     known = policy.doc_type_labels
@@ -76,13 +80,23 @@ def window_errors(where: str, start: _dt.date | None, end: _dt.date | None) -> l
 class AuditParams(RuleParams):
     fiscal_year: int | None = None  # default: the policy's fiscal_year
 
+    def words(self, policy: Policy) -> str:
+        return f"审计报告/财务报表为申报单位 {self.fiscal_year or policy.fiscal_year} 年度"
+
 
 class ThresholdParams(RuleParams):
     threshold: Decimal | None = None  # default: [compute].threshold
 
+    def words(self, policy: Policy) -> str:
+        thr = self.threshold if self.threshold is not None else policy.compute.threshold
+        return f"{policy.period.label}算力采购（每笔只计一次）合计不低于 {thr:,.2f} 元"
+
 
 class ConsortiumParams(RuleParams):
     max: int | None = Field(default=None, ge=1)  # default: [scenario].consortium_max
+
+    def words(self, policy: Policy) -> str:
+        return f"联合体成员（含申报单位）不超过 {self.max or policy.scenario.consortium_max} 家"
 
 
 class PeriodParams(RuleParams):
@@ -94,6 +108,9 @@ class PeriodParams(RuleParams):
 
     def policy_errors(self, policy: Policy, where: str) -> list[str]:
         return window_errors(where, self.start or policy.period.start, self.end or policy.period.end)
+
+    def words(self, policy: Policy) -> str:
+        return f"期间 {self.start or policy.period.start} 至 {self.end or policy.period.end}"
 
 
 # ----------------------------------------------------------------- general checks
@@ -120,6 +137,20 @@ class AmountParams(RuleParams):
             out.append(f"{where}：min {self.min} 大于 max {self.max}")
         return out
 
+    def words(self, policy: Policy) -> str:
+        types = "、".join(policy.doc_type_label(t) for t in self.doc_types)
+        what = self.label or field_label(self.field)
+        scope = f"每份{types}的{what}" if self.mode == "each" else f"{types}的{what}合计"
+        if self.keywords:
+            scope = (
+                f"（名称含 {'/'.join(self.keywords[:6])}{'…' if len(self.keywords) > 6 else ''} 的）" + scope
+            )
+        b = [
+            f"不低于 {self.min:,.2f} 元" if self.min is not None else "",
+            f"不超过 {self.max:,.2f} 元" if self.max is not None else "",
+        ]
+        return scope + "、".join(x for x in b if x)
+
 
 class DateParams(RuleParams):
     """``date.window``: a date field (or the service period) of documents inside a window."""
@@ -139,6 +170,16 @@ class DateParams(RuleParams):
         else:
             out += field_errors(policy, where, self.doc_types, self.field)
         return out + window_errors(where, self.start, self.end)
+
+    def words(self, policy: Policy) -> str:
+        types = "、".join(policy.doc_type_label(t) for t in self.doc_types)
+        start, end = self.start, self.end
+        if start is None and end is None:
+            start, end = policy.period.start, policy.period.end
+        span = f"{start} 至 {end}" if start and end else (f"{start} 及以后" if start else f"{end} 及以前")
+        verb = "与" if self.field == "service_period" else "在"
+        tail = "有重叠" if self.field == "service_period" else "期间内"
+        return f"{types}的{self.label or field_label(self.field)}{verb} {span} {tail}"
 
 
 class RatioParams(RuleParams):
@@ -161,6 +202,10 @@ class RatioParams(RuleParams):
             out.append(f"{where}.min_ratio：比例 {self.min_ratio} 大于 1（60% 写作 0.6）")
         return out
 
+    def words(self, policy: Policy) -> str:
+        by = f"截至 {self.by}" if self.by else ""
+        return f"每份合同{by}已收（付）款合计不低于合同金额的 {self.min_ratio * 100:.0f}%"
+
 
 class RegionParams(RuleParams):
     """``party.region``: a party lies inside (or outside) the policy's region."""
@@ -175,6 +220,10 @@ class RegionParams(RuleParams):
         out = doc_type_errors(policy, where, self.doc_types)
         out += field_errors(policy, where, self.doc_types, f"{self.party}_name", "party")
         return out
+
+    def words(self, policy: Policy) -> str:
+        who = {"applicant": "申报单位", "buyer": "合同买方（甲方）", "seller": "合同卖方（乙方）"}[self.party]
+        return f"{who}{'位于' if self.inside else '不在'}{policy.region.name}"
 
 
 class CountParams(RuleParams):
@@ -193,6 +242,10 @@ class CountParams(RuleParams):
                 out += field_errors(policy, where, (self.doc_type,), key, name)
         return out
 
+    def words(self, policy: Policy) -> str:
+        own = "（权利人为申报单位）" if self.holder_field else ""
+        return f"「{policy.doc_type_label(self.doc_type)}」不少于 {self.min} 份{own}"
+
 
 class ExclusiveParams(RuleParams):
     """``batch.exclusive``: no unit applies for two of these directions in one call."""
@@ -209,6 +262,9 @@ class ExclusiveParams(RuleParams):
             out.append(f"{where}.directions：至少列出两个方向")
         return out
 
+    def words(self, policy: Policy) -> str:
+        return "同一单位不得同时申报：" + "、".join(policy.direction_label(d) for d in self.directions)
+
 
 class ReuseParams(RuleParams):
     """``batch.document_reused``: the same document (same ``key_fields`` values) in two applications."""
@@ -221,3 +277,6 @@ class ReuseParams(RuleParams):
         for k in self.key_fields:
             out += field_errors(policy, where, (self.doc_type,), k, "key_fields")
         return out
+
+    def words(self, policy: Policy) -> str:
+        return f"同一份「{policy.doc_type_label(self.doc_type)}」不得被多个申报使用"

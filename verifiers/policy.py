@@ -36,7 +36,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from extractor.profile import DocTypeDef, ExtractionProfile, FieldDef
-from models.contract import CONTRACT_FIELDS, DOC_TYPE_LABELS
+from models.contract import CONTRACT_FIELDS, DIRECTION_LABELS, DOC_TYPE_LABELS
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
 DEFAULT_POLICY = "fujian-ai-2024"
@@ -503,3 +503,28 @@ def _load(path: Path, _mtime: int) -> Policy:
 def available_policies() -> list[str]:
     """Names of the policies shipped in ``verifiers/policies``."""
     return sorted(p.stem for p in POLICY_DIR.glob("*.toml"))
+
+
+def direction_label(direction: str | None) -> str:
+    """The label of a direction key in any shipped policy (the 2024 labels first)."""
+    if not direction:
+        return ""
+    if direction in DIRECTION_LABELS:
+        return DIRECTION_LABELS[direction]
+    return _shipped_labels().get(direction, direction)
+
+
+def all_direction_labels() -> dict[str, str]:
+    """Direction key → label over the 2024 directions and every shipped policy's."""
+    return {**DIRECTION_LABELS, **{k: v for k, v in _shipped_labels().items() if k not in DIRECTION_LABELS}}
+
+
+@lru_cache(maxsize=1)
+def _shipped_labels() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in available_policies():
+        pol, _errors = check_file(name)
+        if pol is not None:
+            for k, d in pol.directions.items():
+                out.setdefault(k, d.label)
+    return out
