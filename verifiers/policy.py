@@ -226,8 +226,10 @@ class Policy(_P):
     def fields_of(self, doc_type: str) -> tuple[str, ...]:
         """Field keys a document of ``doc_type`` may carry (contract + additions + declared)."""
         if doc_type in self.doc_types:
-            return (*COMMON_FIELDS, *self.doc_types[doc_type].fields)
-        return (*COMMON_FIELDS, *CONTRACT_FIELDS.get(doc_type, ()), *EXTRA_FIELDS.get(doc_type, ()))
+            keys = (*COMMON_FIELDS, *self.doc_types[doc_type].fields)
+        else:
+            keys = (*COMMON_FIELDS, *CONTRACT_FIELDS.get(doc_type, ()), *EXTRA_FIELDS.get(doc_type, ()))
+        return tuple(dict.fromkeys(keys))
 
     @cached_property
     def extraction(self) -> ExtractionProfile:
@@ -437,14 +439,40 @@ def policy_errors(data: dict[str, Any], source: str = "") -> tuple[Policy | None
     """Validate TOML data: the policy (when it parses) and every mistake as one Chinese line."""
     errors: list[str] = []
     prepared = _prepare(data, errors)
-    try:
-        pol = Policy.model_validate(prepared)
-    except ValidationError as exc:
-        return None, errors + pydantic_lines(exc)
+    pol = None
+    for _ in range(8):  # report every mistake: drop what failed and validate the rest again
+        try:
+            pol = Policy.model_validate(prepared)
+            break
+        except ValidationError as exc:
+            errors += pydantic_lines(exc)
+            if not _drop_failed(prepared, exc):
+                return None, errors
+    if pol is None:
+        return None, errors
     errors += structural_errors(pol)
     for v in _VALIDATORS:
         errors += v(pol)
     return pol, errors
+
+
+def _drop_failed(data: dict[str, Any], exc: ValidationError) -> bool:
+    """Remove the parts that failed (an unknown key, a broken direction or doc type) so the
+    rest can be validated; False when a required part failed."""
+    dropped = False
+    for e in exc.errors():
+        loc = e["loc"]
+        if not loc:
+            return False
+        if e["type"] == "extra_forbidden" and len(loc) == 1:
+            dropped |= data.pop(str(loc[0]), None) is not None
+        elif loc[0] in ("directions", "doc_types") and len(loc) >= 2 and isinstance(data.get(loc[0]), dict):
+            dropped |= data[loc[0]].pop(str(loc[1]), None) is not None
+        elif loc[0] in ("unrecognised", "batch"):
+            dropped |= data.pop(str(loc[0]), None) is not None
+        else:
+            return False
+    return dropped
 
 
 def digest_of(data: bytes) -> str:
