@@ -123,7 +123,7 @@ def party_in_region(ctx: RuleContext, name: str, code: str | None, address: str 
     if place is None and region.name.endswith("市") and region.name[:-1] in normalize_name(name or ""):
         place = region.name
     if inside is not None:
-        where = f"统一社会信用代码行政区划码 {area}{'属' if inside else '不属'}{region.name}"
+        where = f"统一社会信用代码行政区划码 {area} {'属' if inside else '不属'}{region.name}"
         return inside, where + (f"，名称/地址含「{place}」" if place else "")
     if place is not None:
         return True, f"名称/地址含「{place}」"

@@ -18,6 +18,15 @@ from extractor.profile import DocTypeDef, FieldKind
 from models.contract import FieldValue
 from models.page import Page
 
+_SENTENCE = "。，,；;！？"
+
+
+def _labelled(text: str) -> bool:
+    """A value printed after its label (``中标人：甲公司``), not a label word inside a
+    sentence (``确定贵单位为中标人。请…``)."""
+    t = (text or "").lstrip()
+    return bool(t) and t[0] not in _SENTENCE
+
 
 def convert(kind: FieldKind, text: str) -> Any:
     """The value of ``text`` as a field of ``kind``; None when it is not one.
@@ -36,6 +45,8 @@ def convert(kind: FieldKind, text: str) -> Any:
         if kind == "code":
             return normalize_credit_code(t)
         if kind == "name":
+            if any(ch in t for ch in _SENTENCE) or len(t) > 60:
+                return None
             return normalize_name(t) or None
     except Exception:  # a value that does not parse is not this field
         return None
@@ -51,7 +62,10 @@ def extract(pages: list[Page], spec: DocTypeDef) -> dict[str, FieldValue]:
     stop = [lab for f in spec.fields for lab in f.labels]
     for f in spec.fields:
         sp = L.find_value(
-            pages, list(f.labels), validate=lambda s, k=f.kind: convert(k, s) is not None, stop=stop
+            pages,
+            list(f.labels),
+            validate=lambda s, k=f.kind: _labelled(s) and convert(k, s) is not None,
+            stop=stop,
         )
         if sp is None:
             continue
