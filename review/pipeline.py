@@ -99,9 +99,7 @@ def assemble(
     profile = getattr(policy, "extraction", None)
     if profile is not None and profile.is_builtin():
         profile = None
-    if documents is None or profile is not None:
-        # documents extracted elsewhere know only the built-in directions and doc types:
-        # a call that adds its own is read again here (classification and fields are cheap)
+    if documents is None:
         documents = [None] * len(reads)
     docs_out: list[Document] = []
     for fr, docs in zip(reads, documents, strict=True):
