@@ -120,8 +120,15 @@ def party_in_region(ctx: RuleContext, name: str, code: str | None, address: str 
     inside, area = code_in_region(ctx, code)
     place = place_in_region(ctx, address) if address else None
     place = place or place_in_region(ctx, name)
-    if place is None and region.name.endswith("市") and region.name[:-1] in normalize_name(name or ""):
-        place = region.name
+    if place is None:
+        # a company name carries the place without its suffix: 泉州XX公司, 晋江XX公司
+        short = normalize_name(name or "")
+        for p in (region.name, *region.place_names):
+            stem = normalize_name(p)
+            stem = stem[:-1] if len(stem) >= 3 and stem[-1] in "市县区" else stem
+            if len(stem) >= 2 and stem in short:
+                place = p
+                break
     if inside is not None:
         where = f"统一社会信用代码行政区划码 {area} {'属' if inside else '不属'}{region.name}"
         return inside, where + (f"，名称/地址含「{place}」" if place else "")

@@ -210,8 +210,12 @@ class Policy(_P):
         return {k: d.label for k, d in self.directions.items()}
 
     def rule_entries(self, direction: str | None) -> tuple[RuleEntry, ...]:
+        """The direction's rules; for a direction the call does not have, ``[unrecognised]``
+        (default: ``evidence.required_present``, which says the direction is not the call's)."""
         d = self.directions.get(direction or "")
-        return d.rules if d else self.unrecognised
+        if d is not None:
+            return d.rules
+        return self.unrecognised or (RuleEntry(id="evidence.required_present", clause="—（申报方向未识别）"),)
 
     # -- document types
     def doc_type_label(self, doc_type: str) -> str:
@@ -464,9 +468,14 @@ def _drop_failed(data: dict[str, Any], exc: ValidationError) -> bool:
         loc = e["loc"]
         if not loc:
             return False
-        if e["type"] == "extra_forbidden" and len(loc) == 1:
-            dropped |= data.pop(str(loc[0]), None) is not None
-        elif loc[0] in ("directions", "doc_types") and len(loc) >= 2 and isinstance(data.get(loc[0]), dict):
+        if e["type"] == "extra_forbidden":
+            parent: Any = data
+            for k in loc[:-1]:
+                parent = parent.get(k) if isinstance(parent, dict) else None
+            if isinstance(parent, dict) and parent.pop(str(loc[-1]), None) is not None:
+                dropped = True
+                continue
+        if loc[0] in ("directions", "doc_types") and len(loc) >= 2 and isinstance(data.get(loc[0]), dict):
             dropped |= data[loc[0]].pop(str(loc[1]), None) is not None
         elif loc[0] in ("unrecognised", "batch"):
             dropped |= data.pop(str(loc[0]), None) is not None
