@@ -1,5 +1,5 @@
 """The 2025 city call (quanzhou-digital-2025, direction 市外项目招标奖励) on its sample
-applications (sample_docs/city2025): a policy written as data only, verdicts and findings
+applications (sample_calls/quanzhou-digital-2025): a policy written as data only, verdicts and findings
 with the clauses of that call; the same files under the 2024 call never mix with it."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from review.pipeline import verify_application
 from review.worker import InProcessReader
 from verifiers import load_policy, run_batch_rules
 
-ROOT = Path(__file__).resolve().parents[1] / "sample_docs" / "city2025"
+ROOT = Path(__file__).resolve().parents[1] / "sample_calls" / "quanzhou-digital-2025"
 APPS = ROOT / "applications"
 TRUTHS = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "truth").glob("*.json"))}
 POLICY = "quanzhou-digital-2025"
@@ -66,7 +66,9 @@ def test_clean_application_passes_every_condition():
 
 
 def test_defect_messages_name_the_values():
-    msg = {a: next(f.message for f in result(a).findings if f.status == "fail") for a in TRUTHS if a != "q25-001"}
+    msg = {
+        a: next(f.message for f in result(a).findings if f.status == "fail") for a in TRUTHS if a != "q25-001"
+    }
     assert "1,850,000.00" in msg["q25-002"] and "2,000,000.00" in msg["q25-002"]
     assert "2023-11-28" in msg["q25-003"]
     assert "晋江市智慧城市运营有限公司" in msg["q25-004"] and "350582" in msg["q25-004"]
@@ -90,7 +92,9 @@ def test_same_files_under_the_2024_call_do_not_mix():
     assert r.direction is None  # the form's direction is not one of 2024's
     assert not {d.doc_type for d in r.documents} & {"software_copyright", "bid_award_notice"}
     req = [f for f in r.findings if f.rule == "evidence.required_present"]
-    assert req[0].status == "review" and "fujian-ai-2024" in req[0].message and "无法识别" not in req[0].message
+    assert (
+        req[0].status == "review" and "fujian-ai-2024" in req[0].message and "无法识别" not in req[0].message
+    )
     assert not {f.rule for f in r.findings} & {"count.at_least", "ratio.paid_to_contract", "party.region"}
 
 
@@ -115,7 +119,9 @@ def test_batch_with_another_policy_does_not_resume(tmp_path):
     assert first["applications"][0]["verdict"] == "pass"
     second = run_batch(root, out, policy_name="fujian-ai-2024", **kw)
     saved = json.loads((out / "q25-001.json").read_text(encoding="utf-8"))
-    assert saved["policy"] == "fujian-ai-2024" and saved["policy_digest"] == load_policy("fujian-ai-2024").digest
+    assert (
+        saved["policy"] == "fujian-ai-2024" and saved["policy_digest"] == load_policy("fujian-ai-2024").digest
+    )
     assert second["applications"][0]["verdict"] != "pass"
     third = run_batch(root, out, policy_name="fujian-ai-2024", **kw)
     assert third["applications"] == second["applications"]
