@@ -110,6 +110,8 @@ def application_section(store: Store, app_id: str, renderer: Any) -> str:
                 f'<span class="muted">{_e(f.rule)}</span></div>'
             )
             parts.append(f"<div>{_e(f.message)}</div>")
+            if f.clause:
+                parts.append(f'<div class="muted">依据：{_e(f.clause)}</div>')
             d = sf.decision
             if d is not None:
                 parts.append(

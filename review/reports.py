@@ -28,7 +28,7 @@ from review.atomic import save_atomic, write_bytes_atomic, write_text_atomic
 from verifiers.policy import direction_label
 
 DIRECTION_ORDER = list(DIRECTION_LABELS)
-DISCREPANCY_COLUMNS = ["申报编号", "单位名称", "申报方向", "规则", "状态", "说明", "文件", "页码"]
+DISCREPANCY_COLUMNS = ["申报编号", "单位名称", "申报方向", "规则", "状态", "说明", "文件", "页码", "依据条款"]
 # placeholder wording of 附件2 for the name column, by direction
 NAME_COLUMN_HINT = {
     "compute_subsidy": "企业名称",
@@ -92,6 +92,7 @@ def discrepancy_rows(
                     _mask(f.message),
                     ev.file if ev else "",
                     ev.page if ev and ev.page else "",
+                    f.clause or "",
                 ]
             )
     for f in batch_findings:
@@ -110,6 +111,7 @@ def discrepancy_rows(
                     _mask(f.message),
                     next((e.file for e in f.evidence if e.application_id == app_id and e.file), ""),
                     next((e.page for e in f.evidence if e.application_id == app_id and e.page), ""),
+                    f.clause or "",
                 ]
             )
     return rows
@@ -133,7 +135,7 @@ def write_discrepancies_xlsx(path: Path, rows: Iterable[list[Any]]) -> None:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("问题清单")
-    for col, width in zip("ABCDEFGH", (12, 28, 14, 28, 10, 70, 30, 6), strict=True):
+    for col, width in zip("ABCDEFGHI", (12, 28, 14, 28, 10, 70, 30, 6, 30), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")

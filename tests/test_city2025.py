@@ -125,3 +125,11 @@ def test_batch_with_another_policy_does_not_resume(tmp_path):
     assert second["applications"][0]["verdict"] != "pass"
     third = run_batch(root, out, policy_name="fujian-ai-2024", **kw)
     assert third["applications"] == second["applications"]
+
+
+def test_problem_list_cites_the_clause():
+    from review.reports import DISCREPANCY_COLUMNS, discrepancy_rows
+
+    rows = discrepancy_rows([result("q25-002")])
+    assert DISCREPANCY_COLUMNS[-1] == "依据条款"
+    assert [(r[2], r[3], r[-1]) for r in rows] == [("市外项目招标奖励", "amount.threshold", "单个合同金额200万元以上")]
