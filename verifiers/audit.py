@@ -31,7 +31,12 @@ def fiscal_year_of(doc: Document) -> int | None:
     return int(m.group(0)) if m else None
 
 
-@rule("audit.covers_last_year", name="上年度审计报告", params=AuditParams)
+@rule(
+    "audit.covers_last_year",
+    name="上年度审计报告",
+    summary="审计报告/财务报表为申报单位上年度的",
+    params=AuditParams,
+)
 def covers_last_year(ctx: RuleContext) -> list[Finding]:
     """「上年度财务审计报告或相关财务报表」: at least one audit report / statement covers the policy's
     fiscal year (2023) and names the applicant as the audited entity. Reports of other years are

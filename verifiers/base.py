@@ -208,6 +208,7 @@ class Rule:
     family: str
     name: str = ""
     params: type[BaseModel] = NoParams
+    summary: str = ""  # what it checks, in Chinese (evreview rules)
 
     def __call__(self, ctx: RuleContext) -> list[Finding]:
         return self.func(ctx)
@@ -218,7 +219,9 @@ class Rule:
 
     @property
     def checks(self) -> str:
-        """What it checks: the docstring's first paragraph on one line."""
+        """What it checks: the Chinese summary, else the docstring's first paragraph."""
+        if self.summary:
+            return self.summary
         first = self.doc.strip().split("\n\n", 1)[0]
         return " ".join(x.strip() for x in first.splitlines())
 
@@ -226,14 +229,17 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, name: str = "", params: type[BaseModel] = NoParams) -> Callable[[RuleFunc], Rule]:
+def rule(
+    rule_id: str, name: str = "", params: type[BaseModel] = NoParams, summary: str = ""
+) -> Callable[[RuleFunc], Rule]:
     """Register ``func`` under ``rule_id`` (e.g. ``"invoice.arithmetic"``) with its Chinese
-    ``name`` and the model of its policy parameters (read in the rule as ``ctx.params``)."""
+    ``name`` and ``summary`` and the model of its policy parameters (read in the rule as
+    ``ctx.params``)."""
 
     def deco(func: RuleFunc) -> Rule:
         if rule_id in REGISTRY and REGISTRY[rule_id].func is not func:
             raise ValueError(f"duplicate rule id {rule_id}")
-        r = Rule(rule_id, func, rule_id.split(".", 1)[0], name, params)
+        r = Rule(rule_id, func, rule_id.split(".", 1)[0], name, params, summary)
         REGISTRY[rule_id] = r
         return r
 
@@ -251,6 +257,7 @@ class BatchRule:
     func: BatchFunc
     name: str = ""
     params: type[BaseModel] = NoParams
+    summary: str = ""
 
     def __call__(self, ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
         return self.func(ctxs, params if params is not None else self.params())
@@ -261,6 +268,8 @@ class BatchRule:
 
     @property
     def checks(self) -> str:
+        if self.summary:
+            return self.summary
         first = self.doc.strip().split("\n\n", 1)[0]
         return " ".join(x.strip() for x in first.splitlines())
 
@@ -269,12 +278,12 @@ BATCH_REGISTRY: dict[str, BatchRule] = {}
 
 
 def batch_rule(
-    rule_id: str, name: str = "", params: type[BaseModel] = NoParams
+    rule_id: str, name: str = "", params: type[BaseModel] = NoParams, summary: str = ""
 ) -> Callable[[BatchFunc], BatchRule]:
     """Register a batch rule (see :class:`BatchRule`)."""
 
     def deco(func: BatchFunc) -> BatchRule:
-        r = BatchRule(rule_id, func, name, params)
+        r = BatchRule(rule_id, func, name, params, summary)
         BATCH_REGISTRY[rule_id] = r
         return r
 

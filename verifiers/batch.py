@@ -25,7 +25,7 @@ def _app_ref(ctx: RuleContext, key: str = "company_name") -> EvidenceRef:
     return r
 
 
-@batch_rule("invoice.duplicate", name="发票未被多个申报重复使用")
+@batch_rule("invoice.duplicate", name="发票未被多个申报重复使用", summary="同一发票未被多个申报同时用作佐证")
 def duplicate_invoices(ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
     """The same invoice (code + number) claimed as a purchase by two applications → ``fail``."""
     seen: dict[str, list[tuple[RuleContext, EvidenceRef]]] = {}
@@ -66,7 +66,11 @@ def duplicate_invoices(ctxs: list[RuleContext], params: Any = None) -> list[Find
     return out
 
 
-@batch_rule("batch.one_per_direction", name="同一方向每个单位只申报一个项目")
+@batch_rule(
+    "batch.one_per_direction",
+    name="同一方向每个单位只申报一个项目",
+    summary="同一单位在同一方向只申报一个项目",
+)
 def one_per_direction(ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
     """「同一申报方向每个单位只能申报一个项目」: one unit applies at most once per direction."""
     groups: dict[tuple[str, str], list[RuleContext]] = {}
@@ -139,19 +143,34 @@ def exclusive(ctxs: list[RuleContext], params: Any, rid: str = "batch.exclusive"
     return out
 
 
-@batch_rule("batch.product_scenario_exclusive", name="软件优质产品与典型应用场景不同时申报", params=ExclusiveParams)
+@batch_rule(
+    "batch.product_scenario_exclusive",
+    name="软件优质产品与典型应用场景不同时申报",
+    summary="同一单位不同时申报软件优质产品和典型应用场景",
+    params=ExclusiveParams,
+)
 def product_scenario_exclusive(ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
     """「软件优质产品和典型应用场景方向不能同时申报」: no unit applies for both directions."""
     return exclusive(ctxs, params, "batch.product_scenario_exclusive")
 
 
-@batch_rule("batch.exclusive", name="互斥方向不同时申报", params=ExclusiveParams)
+@batch_rule(
+    "batch.exclusive",
+    name="互斥方向不同时申报",
+    summary="同一单位不同时申报所列的几个方向",
+    params=ExclusiveParams,
+)
 def exclusive_directions(ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
     """No unit applies for two of the listed directions (``directions``) in one call."""
     return exclusive(ctxs, params, "batch.exclusive")
 
 
-@batch_rule("batch.document_reused", name="同一材料未被多个申报重复使用", params=ReuseParams)
+@batch_rule(
+    "batch.document_reused",
+    name="同一材料未被多个申报重复使用",
+    summary="同一份材料（按关键字段识别）未被多个申报使用",
+    params=ReuseParams,
+)
 def document_reused(ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
     """The same document of ``doc_type`` (same ``key_fields`` values) in two applications → ``fail``."""
     assert isinstance(params, ReuseParams)

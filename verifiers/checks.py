@@ -54,7 +54,12 @@ def _type_names(ctx: RuleContext, doc_types: tuple[str, ...]) -> str:
     return "、".join(ctx.policy.doc_type_label(t) for t in doc_types)
 
 
-@rule("amount.threshold", name="金额达到（不超过）规定数额", params=AmountParams)
+@rule(
+    "amount.threshold",
+    name="金额达到（不超过）规定数额",
+    summary="指定材料的金额字段（合计或逐份，可按关键词筛选）不低于/不超过规定数额",
+    params=AmountParams,
+)
 def amount_threshold(ctx: RuleContext) -> list[Finding]:
     """An amount ``field`` of the documents of ``doc_types`` (only those naming one of
     ``keywords`` when given), summed (``mode = "sum"``) or each (``"each"``), is at least
@@ -151,7 +156,12 @@ def amount_threshold(ctx: RuleContext) -> list[Finding]:
     ]
 
 
-@rule("date.window", name="日期在规定期间内", params=DateParams)
+@rule(
+    "date.window",
+    name="日期在规定期间内",
+    summary="指定材料的日期字段（开票、签订、付款日期或服务期）在规定期间内",
+    params=DateParams,
+)
 def date_window(ctx: RuleContext) -> list[Finding]:
     """A date ``field`` of the documents of ``doc_types`` lies in the window ``start``..``end``
     (the policy's period when neither is given); ``field = "service_period"`` asks the
@@ -228,7 +238,12 @@ def _other_party(ctx: RuleContext, d: Document) -> str:
     return as_text(d.fields.get("seller_name" if side == "buyer" else "buyer_name"))
 
 
-@rule("ratio.paid_to_contract", name="已付款占合同金额比例", params=RatioParams)
+@rule(
+    "ratio.paid_to_contract",
+    name="已付款占合同金额比例",
+    summary="每份合同在截止日期前的已收（付）款占合同金额的比例不低于规定值",
+    params=RatioParams,
+)
 def paid_to_contract(ctx: RuleContext) -> list[Finding]:
     """For each contract, the payments between the applicant and the contract's other party
     (dated on or before ``by`` when given) reach ``min_ratio`` of the contract amount.
@@ -298,7 +313,12 @@ def paid_to_contract(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule("party.region", name="当事方所在地区", params=RegionParams)
+@rule(
+    "party.region",
+    name="当事方所在地区",
+    summary="申报单位或合同买方/卖方位于（或不在）本地区",
+    params=RegionParams,
+)
 def party_region(ctx: RuleContext) -> list[Finding]:
     """The applicant (address on the form/licence and credit code), or the ``buyer``/``seller``
     of the documents of ``doc_types`` (credit code, else a place in the name), lies inside
@@ -348,7 +368,12 @@ def party_region(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule("count.at_least", name="材料数量达到要求", params=CountParams)
+@rule(
+    "count.at_least",
+    name="材料数量达到要求",
+    summary="指定类型的材料（可要求不重复、权利人为申报单位）不少于规定份数",
+    params=CountParams,
+)
 def count_at_least(ctx: RuleContext) -> list[Finding]:
     """At least ``min`` documents of ``doc_type`` — distinct by ``distinct_field`` when given,
     and only those whose ``holder_field`` names the applicant when given.

@@ -157,7 +157,9 @@ def account_purchases(ctx: RuleContext) -> Accounting:
             continue
         day = as_date(d.fields.get("issue_date"))
         if day is not None and not ctx.policy.period.contains(day):
-            acc.excluded.append({"what": label, "reason": f"开票日期 {day.isoformat()} 不在{ctx.policy.period.span_word}内"})
+            acc.excluded.append(
+                {"what": label, "reason": f"开票日期 {day.isoformat()} 不在{ctx.policy.period.span_word}内"}
+            )
             continue
         amount = as_decimal(d.fields.get("total_incl_tax"))
         if amount is None:
@@ -253,7 +255,10 @@ def account_purchases(ctx: RuleContext) -> Accounting:
             continue
         if not _in_period_or_unknown(ctx, v.fields.get("pay_date")):
             acc.excluded.append(
-                {"what": label, "reason": f"付款日期 {as_text(v.fields.get('pay_date'))} 不在{ctx.policy.period.span_word}内"}
+                {
+                    "what": label,
+                    "reason": f"付款日期 {as_text(v.fields.get('pay_date'))} 不在{ctx.policy.period.span_word}内",
+                }
             )
             continue
         if not ctx.keyword_hits(v.fields.get("purpose"), payee):
@@ -290,7 +295,12 @@ def _summary(acc: Accounting) -> str:
     return "、".join(parts) or "无"
 
 
-@rule("compute.total_threshold", name="算力采购年度总额达到门槛", params=ThresholdParams)
+@rule(
+    "compute.total_threshold",
+    name="算力采购年度总额达到门槛",
+    summary="期内算力采购（每笔真实采购只计一次）合计达到门槛",
+    params=ThresholdParams,
+)
 def total_threshold(ctx: RuleContext) -> list[Finding]:
     """「向算力服务企业直接购买算力服务年度总额30万元（含）以上，起止时间为2023年1月1日至12月31日」:
     the year's compute purchases, counted once per real purchase, reach the policy threshold.
@@ -353,7 +363,11 @@ def total_threshold(ctx: RuleContext) -> list[Finding]:
     return [ctx.finding(rid, "fail", msg, refs, details=details)]
 
 
-@rule("compute.declared_total_match", name="申报算力采购总额与佐证一致")
+@rule(
+    "compute.declared_total_match",
+    name="申报算力采购总额与佐证一致",
+    summary="申报表填报的算力采购总额与佐证材料核实的合计一致",
+)
 def declared_total_match(ctx: RuleContext) -> list[Finding]:
     """「填报信息应真实可靠」: the compute purchase total declared on the form agrees with the
     evidenced total (policy tolerance: absolute or relative, whichever is larger). Declared above
@@ -427,7 +441,11 @@ def declared_total_match(ctx: RuleContext) -> list[Finding]:
 _NUM = r"\d+(?:\.\d+)?\s*"
 
 
-@rule("compute.gpu_config_present", name="算力合同载明产品类型、用量和显卡机型")
+@rule(
+    "compute.gpu_config_present",
+    name="算力合同载明产品类型、用量和显卡机型",
+    summary="算力合同或发票载明产品类型、用量和显卡机型",
+)
 def gpu_config_present(ctx: RuleContext) -> list[Finding]:
     """「与算力服务公司签订的合同以及付款凭证，包含产品类型、用量、显卡机型配置」: each compute
     purchase contract (with the invoices of the same supplier) states the product type, the usage

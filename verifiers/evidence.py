@@ -6,7 +6,11 @@ from models.contract import Finding
 from verifiers.base import RuleContext, doc_ref, rule
 
 
-@rule("evidence.readable", name="材料均可读取")
+@rule(
+    "evidence.readable",
+    name="材料均可读取",
+    summary="每个文件均已读取；无法读取、加密或损坏的文件列为需人工复核并说明原因",
+)
 def readable(ctx: RuleContext) -> list[Finding]:
     """Every file was read; an unreadable, encrypted or corrupt one is ``review`` with its reason.
 
@@ -39,7 +43,11 @@ def readable(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule("evidence.required_present", name="应附材料齐全")
+@rule(
+    "evidence.required_present",
+    name="应附材料齐全",
+    summary="本方向应附的各类材料均已提供，缺少的每类材料各列一条「缺少材料」",
+)
 def required_present(ctx: RuleContext) -> list[Finding]:
     """「附件及相关佐证材料」: one ``missing`` finding per required kind that is absent.
 

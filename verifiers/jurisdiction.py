@@ -23,7 +23,11 @@ def place_in_region(ctx: RuleContext, address: str) -> str | None:
     return None
 
 
-@rule("jurisdiction.local", name="申报单位在辖区内")
+@rule(
+    "jurisdiction.local",
+    name="申报单位在辖区内",
+    summary="单位地址在本地区内，统一社会信用代码行政区划码属本地区（仅代码不符时提示关注）",
+)
 def local(ctx: RuleContext) -> list[Finding]:
     """「申报主体应当在辖区内从事生产经营活动」: the address on the form/licence lies in the region
     (policy place names) and the registration area code inside the credit code (chars 3-8)
@@ -110,7 +114,9 @@ def code_in_region(ctx: RuleContext, code: str | None) -> tuple[bool | None, str
     return area.startswith(ctx.policy.region.admin_code_prefix), area
 
 
-def party_in_region(ctx: RuleContext, name: str, code: str | None, address: str = "") -> tuple[bool | None, str]:
+def party_in_region(
+    ctx: RuleContext, name: str, code: str | None, address: str = ""
+) -> tuple[bool | None, str]:
     """Is a party (name, credit code, address if known) inside the policy region?
 
     ``(verdict, reason)``: the credit code's area decides when present; otherwise a place of

@@ -26,7 +26,12 @@ def consortium_names(ctx: RuleContext) -> list[str] | None:
     return list(names.values())
 
 
-@rule("scenario.consortium_size", name="联合体成员不超过上限", params=ConsortiumParams)
+@rule(
+    "scenario.consortium_size",
+    name="联合体成员不超过上限",
+    summary="联合体成员（含申报单位）不超过上限",
+    params=ConsortiumParams,
+)
 def consortium_size(ctx: RuleContext) -> list[Finding]:
     """「以联合体形式申报，联合体成员数量不超过3家」: the declared consortium, the applicant
     included, has at most ``scenario.consortium_max`` members."""
