@@ -4,6 +4,7 @@ rules), a third call written only as a TOML file, the general checks and their c
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -167,7 +168,7 @@ def test_cli_policy_check_and_show(tmp_path, capsys):
 def test_cli_rules_catalogue(capsys):
     rows = catalogue()
     assert {r["id"] for r in rows} == set(REGISTRY) | set(BATCH_REGISTRY)
-    assert all(r["name"] and r["checks"] for r in rows)
+    assert all(r["name"] and re.search(r"[\u4e00-\u9fff]", r["checks"]) for r in rows)
     assert main(["rules", "--policy", "fujian-ai-2024"]) == 0
     out = capsys.readouterr().out
     assert "compute.total_threshold  算力采购年度总额达到门槛" in out
