@@ -3,8 +3,9 @@
 import streamlit as st
 
 from app_pages.common import reviewer, shown_errors, store_or_stop
-from models.contract import DIRECTION_LABELS, VERDICT_LABELS
+from models.contract import VERDICT_LABELS
 from review.store import REVIEW_STATUS_LABELS
+from verifiers.policy import all_direction_labels
 
 st.title("申报列表")
 store = store_or_stop()
@@ -13,7 +14,7 @@ if not apps:
     st.info("还没有导入任何申报材料。请到「导入材料」页面上传或选择服务器目录。")
     st.stop()
 
-labels = {"": "全部方向", **DIRECTION_LABELS, "__none__": "未识别方向"}
+labels = {"": "全部方向", **all_direction_labels(), "__none__": "未识别方向"}
 c1, c2 = st.columns(2)
 direction = c1.selectbox("申报方向", list(labels), format_func=lambda k: labels[k], key="list_direction")
 verdicts = c2.multiselect(
@@ -37,7 +38,7 @@ shown = [a for a in apps if _keep(a)]
 rows = [
     {
         "申报编号": a.id,
-        "申报方向": DIRECTION_LABELS.get(a.direction or "", "未识别"),
+        "申报方向": all_direction_labels().get(a.direction or "", "未识别"),
         "单位名称": a.company or "",
         "系统结论": VERDICT_LABELS.get(a.machine_verdict, a.machine_verdict),
         "审核后结论": VERDICT_LABELS.get(a.verdict, a.verdict),
@@ -86,7 +87,7 @@ def _as_order(v) -> int | None:
         return None
 
 
-for dkey, dlabel in DIRECTION_LABELS.items():
+for dkey, dlabel in all_direction_labels().items():
     members = [a for a in apps if a.direction == dkey]
     if not members:
         continue

@@ -61,10 +61,34 @@ def get_renderer() -> Any:
 
 
 @st.cache_resource(show_spinner=False)
-def get_policy() -> Any:
+def _policy(name: str) -> Any:
     from review.service import load_policy
 
-    return load_policy()
+    return load_policy(name)
+
+
+def get_policy() -> Any:
+    """The call picked for intake (``policy_picker``; default fujian-ai-2024)."""
+    from verifiers.policy import DEFAULT_POLICY
+
+    return _policy(st.session_state.get("policy_name") or DEFAULT_POLICY)
+
+
+def policy_picker() -> Any:
+    """A selectbox of the shipped calls (``verifiers/policies``); returns the picked policy."""
+    from verifiers.policy import DEFAULT_POLICY, available_policies
+
+    names = available_policies()
+    if st.session_state.get("policy_name") not in names:
+        st.session_state["policy_name"] = DEFAULT_POLICY if DEFAULT_POLICY in names else names[0]
+    st.selectbox(
+        "申报通知（政策文件）",
+        names,
+        key="policy_name",
+        format_func=lambda n: f"{_policy(n).notice_title}（{n}）",
+        help="核验所依据的申报通知：申报方向、应附材料与各项条件均取自该政策文件。",
+    )
+    return get_policy()
 
 
 def _has_auth_secrets() -> bool:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import get_policy, get_reader, reviewer, shown_errors, store_or_stop
-from models.contract import DIRECTION_LABELS, VERDICT_LABELS
+from app_pages.common import get_policy, get_reader, policy_picker, reviewer, shown_errors, store_or_stop
+from models.contract import VERDICT_LABELS
 from review.intake import intake_root
 from review.service import applications_in, intake_path, intake_uploads
 
@@ -15,6 +15,8 @@ st.caption(
     "每份申报一个文件夹或 zip 压缩包。文件在独立的读取进程中解析（内存与时间受限）；"
     "已读取过的文件（内容相同，SHA-256 一致）直接取自缓存，不再重复识别。"
 )
+_policy = policy_picker()
+st.caption("本通知的申报方向：" + "、".join(d.label for d in _policy.directions.values()))
 
 
 def _progress_for(label: str):
@@ -34,7 +36,7 @@ def _progress_for(label: str):
 def _report(results) -> None:
     for r in results:
         verdict = VERDICT_LABELS.get(r.verdict, r.verdict)
-        direction = DIRECTION_LABELS.get(r.direction or "", "未识别方向")
+        direction = get_policy().direction_label(r.direction) if r.direction else "未识别方向"
         st.success(
             f"{r.application_id}（{direction}）已导入：系统结论「{verdict}」，共 {len(r.findings)} 条核验结果。"
         )

@@ -20,6 +20,7 @@ invoice's 销货清单) stay with their document.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
@@ -27,6 +28,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 
 from extractor.fields.layout import iter_refs, norm, reading_order
+from extractor.profile import DocTypeDef
 from models.page import Line, Page
 
 TITLE_ZONE_WEIGHT = 8.0
@@ -345,8 +347,32 @@ def _match_title(kw: Kw, candidates: list[str], ocr: bool) -> str | None:
     return None
 
 
-def classify_page(page: Page) -> PageClass:
-    """Score one page for every doc_type and pick the best (see module doc)."""
+def type_rule(spec: DocTypeDef) -> TypeRule:
+    """The classifier rule of a document type a policy declares: each title pattern is a
+    title (8 in the title zone, 4 in the body), each keyword a label worth 2."""
+    return TypeRule(
+        titles=[Kw(t, 4, re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", t) or None) for t in spec.titles],
+        labels=[Kw(k, 2) for k in spec.keywords],
+        one_per_page=spec.one_per_page,
+    )
+
+
+def rules_with(extra: Sequence[DocTypeDef] = ()) -> dict[str, TypeRule]:
+    """The built-in rules plus those of the declared types (cached per definition set)."""
+    if not extra:
+        return RULES
+    return _rules_with(tuple(extra))
+
+
+@cache
+def _rules_with(extra: tuple[DocTypeDef, ...]) -> dict[str, TypeRule]:
+    return {**RULES, **{d.key: type_rule(d) for d in extra}}
+
+
+def classify_page(page: Page, rules: dict[str, TypeRule] | None = None) -> PageClass:
+    """Score one page for every doc_type and pick the best (see module doc); ``rules``
+    defaults to the built-in :data:`RULES` (see :func:`rules_with`)."""
+    rules = RULES if rules is None else rules
     normed = [norm(ln.text) for ln in page.lines]
     text = "".join(normed)
     headings: str | None = None  # the page's heading-like lines, built when first needed
@@ -356,7 +382,7 @@ def classify_page(page: Page) -> PageClass:
     scores: dict[str, float] = {}
     hits: dict[str, list[str]] = {}
     titles: dict[str, tuple[float, str]] = {}
-    for dt, rule in RULES.items():
+    for dt, rule in rules.items():
         s = 0.0
         h: list[str] = []
         for kw in rule.titles:
@@ -435,12 +461,14 @@ def _fallback_title(zone: list[Line]) -> str | None:
     return norm(ln.text) or None
 
 
-def _starts_new(pc: PageClass, cur: Segment | None, cur_pc: list[PageClass]) -> bool:
+def _starts_new(
+    pc: PageClass, cur: Segment | None, cur_pc: list[PageClass], rules: dict[str, TypeRule] = RULES
+) -> bool:
     if cur is None:
         return True
     if pc.doc_type == "other":
         return False
-    rule = RULES[pc.doc_type]
+    rule = rules[pc.doc_type]
     titled = pc.title_type == pc.doc_type
     if pc.doc_type != cur.doc_type:
         if titled and not pc.continuation:
@@ -466,14 +494,16 @@ def _starts_new(pc: PageClass, cur: Segment | None, cur_pc: list[PageClass]) -> 
     return False
 
 
-def classify_pages(pages: list[Page]) -> list[Segment]:
-    """Classify every page and split the file into logical documents (module doc)."""
+def classify_pages(pages: list[Page], extra: Sequence[DocTypeDef] = ()) -> list[Segment]:
+    """Classify every page and split the file into logical documents (module doc);
+    ``extra``: document types a policy declares, scored like the built-in ones."""
+    rules = rules_with(extra)
     segments: list[Segment] = []
     cur: Segment | None = None
     cur_pc: list[PageClass] = []
     for page in pages:
-        pc = classify_page(page)
-        if _starts_new(pc, cur, cur_pc):
+        pc = classify_page(page, rules)
+        if _starts_new(pc, cur, cur_pc, rules):
             cur = Segment(
                 doc_type=pc.doc_type,
                 pages=[page.number],

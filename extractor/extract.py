@@ -11,6 +11,7 @@ import datetime as _dt
 from decimal import Decimal
 from typing import Any
 
+from extractor.profile import ExtractionProfile
 from models.contract import CONTRACT_FIELDS, Document, FieldValue
 from models.page import Page, ReadResult
 from models.signature import SignatureCheck
@@ -67,8 +68,11 @@ def _structured_fields(data: dict[str, Any], page: int | None) -> dict[str, Fiel
     return out
 
 
-def extract_documents(read: ReadResult) -> list[Document]:
-    """Split one read file into logical documents with their fields."""
+def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None) -> list[Document]:
+    """Split one read file into logical documents with their fields.
+
+    ``profile``: a call's direction words and added document types (None: the built-in ones).
+    """
     from extractor.classify import classify_pages
     from extractor.fields import extract_fields
 
@@ -85,7 +89,8 @@ def extract_documents(read: ReadResult) -> list[Document]:
         ]
     docs: list[Document] = []
     by_number = {p.number: p for p in read.pages}
-    segments = classify_pages(read.pages) if read.pages else []
+    extra = profile.doc_types if profile is not None else ()
+    segments = classify_pages(read.pages, extra) if read.pages else []
     if read.structured and not any(s.doc_type == "invoice" for s in segments):
         # A structured e-invoice (XML) is an invoice whatever its text looks like.
         from extractor.classify import Segment
@@ -95,7 +100,7 @@ def extract_documents(read: ReadResult) -> list[Document]:
         pages = [by_number[n] for n in seg.pages if n in by_number]
         errors: list[str] = []
         try:
-            fields = extract_fields(seg.doc_type, pages)
+            fields = extract_fields(seg.doc_type, pages, profile)
         except Exception as exc:  # an extractor bug must not lose the document
             fields = {}
             errors.append(f"字段提取失败：{type(exc).__name__}")

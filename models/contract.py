@@ -257,6 +257,7 @@ class Finding(_Model):
     evidence: list[EvidenceRef] = Field(default_factory=list)
     applications: list[str] | None = None  # batch-level findings only
     details: dict[str, Any] | None = None  # e.g. which purchases were counted and why
+    clause: str | None = None  # addition: the clause of the call the rule cites (from the policy)
 
     @field_serializer("details")
     def _ser_details(self, v: dict[str, Any] | None) -> Any:
@@ -288,6 +289,7 @@ class ApplicationResult(_Model):
     findings: list[Finding] = Field(default_factory=list)
     verdict: Verdict = "review"
     policy: str | None = None
+    policy_digest: str | None = None  # addition: sha256 of the policy file that produced the findings
     extractor_version: str | None = None
 
     @field_serializer("declared")

@@ -212,7 +212,7 @@ def read_part(data: bytes, name: str, ctx: ReadContext, opts: dict[str, Any]) ->
             return ReadResult(file=name, sha256=digest, kind="pdf", meta={"split_plan": plan})
     res = read_bytes(data, name, ctx)
     if opts.get("extract"):
-        _finish_in_worker(res, opts.get("cache_db"))
+        _finish_in_worker(res, opts.get("cache_db"), opts.get("profile"))
     return res
 
 
@@ -237,18 +237,19 @@ def close_worker_caches() -> None:
             cache.close()
 
 
-def _finish_in_worker(res: ReadResult, cache_db: str | None) -> None:
+def _finish_in_worker(res: ReadResult, cache_db: str | None, profile: Any = None) -> None:
     """In the reader worker: extract the documents and cache the ReadResult.
 
     The documents travel back in ``res.meta[WORKER_META]``; when the worker cached
     the full result, the page lines are dropped from what is sent back (the parent
     needs only the documents, page counts and messages), which keeps the parent — the
     one process that cannot run in parallel — out of text extraction entirely.
+    ``profile``: the policy's direction words and added doc types (``Policy.extraction``).
     """
     from extractor.extract import extract_documents
 
     try:
-        docs = extract_documents(res)
+        docs = extract_documents(res, profile)
     except Exception:
         docs = None  # the parent extracts again and reports the error in context
     cached = False
@@ -619,6 +620,7 @@ def read_files_pooled(
     stats_lock: threading.Lock,
     split_min: int = SPLIT_MIN_OCR_PAGES,
     cache_db: str | None = None,
+    profile: Any = None,
 ) -> tuple[list[Any], list[list[Any] | None]]:
     """Read an application's files through the pool (all at once), big scans split.
 
@@ -655,6 +657,8 @@ def read_files_pooled(
                 stats.add_cached(hit)
             continue
         opts: dict[str, Any] = {"sha256": digest, "extract": True}
+        if profile is not None:
+            opts["profile"] = profile  # the workers read with the call's directions and doc types
         if cache is not None and cache_db:
             opts["cache_db"] = cache_db
         if split_min and sniff(data) == "pdf":
@@ -742,7 +746,7 @@ def run_batch(
     digests: dict[int, str] = {}  # sha256 of every application's JSON
     todo: list[tuple[int, Path, str]] = []
     for idx, app_path in enumerate(apps):
-        fp = fingerprint(app_path, policy.name, direction)
+        fp = fingerprint(app_path, f"{policy.name}@{policy.digest}", direction)
         app_id = application_id_of(app_path)
         raw = _done_bytes(out / f"{app_id}.json", done_records.get(app_id), fp) if resume else None
         if raw is not None:
@@ -827,7 +831,7 @@ def run_batch(
     # Batch outputs depend only on the applications' results and the policy: when none
     # changed since the outputs were last written, they are up to date.
     outputs_key = hashlib.sha256(
-        json.dumps([policy.name, RESULTS_VERSION, [digests.get(i) for i in range(len(apps))]]).encode()
+        json.dumps([policy.name, policy.digest, RESULTS_VERSION, [digests.get(i) for i in range(len(apps))]]).encode()
     ).hexdigest()
     last = [r for r in journal.records() if r.get("event") == "outputs"]
     if (
@@ -886,6 +890,9 @@ def _run_local(
     cache_db = str(Path(db or "data/evreview.db").resolve()) if use_cache else None
     cache = ReadCache(cache_db) if cache_db else None
     n_readers = workers
+    profile = getattr(policy, "extraction", None)
+    if profile is not None and profile.is_builtin():
+        profile = None
     # load the rules/extraction stack here while the workers boot
     warm = threading.Thread(target=_warm_parent, args=(policy,), daemon=True)
     warm.start()
@@ -912,7 +919,7 @@ def _run_local(
             with stats_lock:
                 stats.files += len(files)
             reads, documents = read_files_pooled(
-                pool, idx, files, cache, workers, stats, stats_lock, split_min, cache_db=cache_db
+                pool, idx, files, cache, workers, stats, stats_lock, split_min, cache_db=cache_db, profile=profile
             )
             res = assemble(app_id, reads, package_errors, direction, policy, documents=documents)
         except BatchStopped:

@@ -1,4 +1,4 @@
-"""Command line: ``evreview verify | batch | extract | eval`` (CONTRACT section 2)."""
+"""Command line: ``evreview verify | batch | extract | eval | rules | policy`` (CONTRACT section 2)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from models.contract import DIRECTION_LABELS, DOC_TYPE_LABELS, VERDICT_LABELS, Direction, ExtractResult
+from models.contract import DOC_TYPE_LABELS, VERDICT_LABELS, ExtractResult
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -67,9 +67,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
         data = path.read_bytes()
     except OSError as exc:
         return _fail(f"无法读取文件 {path}：{exc.strerror or exc}")
+    profile, labels = None, DOC_TYPE_LABELS
+    if args.policy:
+        from verifiers import load_policy
+
+        try:
+            policy = load_policy(args.policy)
+        except Exception as exc:
+            return _fail(f"无法加载政策文件 {args.policy}：{exc}")
+        profile, labels = policy.extraction, policy.doc_type_labels
     with _make_reader(args) as reader:
         read = reader.read(data, path.name)
-    documents = extract_documents(read)
+    documents = extract_documents(read, profile)
     result = ExtractResult(file=str(path), documents=documents, errors=list(read.errors))
     if args.json:
         _write_text_atomic(Path(args.json), result.to_json())
@@ -85,7 +94,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         for msg in page.warnings:
             print(f"  第 {page.number} 页：{msg}")
     for doc in documents:
-        label = DOC_TYPE_LABELS.get(doc.doc_type, doc.doc_type)
+        label = labels.get(doc.doc_type, doc.doc_type)
         print(f"- {label}（{doc.doc_type}） 页 {doc.pages} 方式 {doc.method}")
         for key, fv in doc.fields.items():
             value = fv.model_dump()["value"]
@@ -102,7 +111,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def _summary_line(app) -> str:
     counts = Counter(f.status for f in app.findings)
-    direction = DIRECTION_LABELS.get(app.direction or "", app.direction or "未识别")
+    from verifiers.policy import direction_label
+
+    direction = direction_label(app.direction) or "未识别"
     company = app.declared.get("company_name") or "（未读出单位名称）"
     return (
         f"{app.application_id}  {company}  方向：{direction}  结论：{VERDICT_LABELS[app.verdict]}  "
@@ -123,6 +134,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         policy = load_policy(args.policy)
     except Exception as exc:
         return _fail(f"无法加载政策文件 {args.policy}：{exc}")
+    bad = _direction_error(args.direction, policy)
+    if bad:
+        return _fail(bad)
     cache = _make_cache(args)
     with _make_reader(args) as reader:
         app = verify_application(path, reader, cache=cache, direction=args.direction, policy=policy)
@@ -138,6 +152,63 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _direction_error(direction: str | None, policy) -> str | None:
+    """``--direction`` must be one of the policy's directions (the choices come from it)."""
+    if direction is None or direction in policy.directions:
+        return None
+    offered = "、".join(f"{k}（{d.label}）" for k, d in policy.directions.items())
+    return f"--direction：「{direction}」不是政策文件 {policy.name} 的申报方向；可选：{offered}"
+
+
+# -- policy / rules ------------------------------------------------------------------
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    from verifiers import check_file
+    from verifiers.checklist import checklist
+
+    policy, errors = check_file(args.file)
+    if errors or policy is None:
+        print(f"政策文件 {args.file} 有 {len(errors)} 处错误：", file=sys.stderr)
+        for e in errors:
+            print(f"  {e}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.action == "check":
+        n = sum(len(d.rules) for d in policy.directions.values())
+        print(
+            f"政策文件 {policy.name} 有效：{len(policy.directions)} 个申报方向、{n} 项方向核验、"
+            f"{len(policy.batch.rules)} 项跨申报核验、新增材料类型 {len(policy.doc_types)} 种"
+            f"（sha256 {policy.digest[:16]}）"
+        )
+    else:
+        print(checklist(policy))
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from verifiers import catalogue, load_policy
+
+    policy = None
+    if args.policy:
+        try:
+            policy = load_policy(args.policy)
+        except Exception as exc:
+            return _fail(f"无法加载政策文件 {args.policy}：{exc}")
+    rows = catalogue(policy)
+    if args.json:
+        _write_text_atomic(Path(args.json), json.dumps(rows, ensure_ascii=False, indent=2))
+    for r in rows:
+        if policy is not None and not r["clauses"]:
+            continue
+        print(f"{r['id']}  {r['name']}（{r['kind']}）")
+        if policy is not None:
+            print(f"    依据：{'；'.join(r['clauses'])}    方向：{'、'.join(r['directions'])}")
+        print(f"    检查：{r['checks']}")
+        if r["params"]:
+            print(f"    参数：{', '.join(r['params'])}")
+    return EXIT_OK
+
+
 # -- batch -------------------------------------------------------------------------
 
 
@@ -149,6 +220,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return _fail(f"申报材料根目录不存在：{root}")
     if args.workers is not None and args.workers < 1:
         return _fail("--workers 至少为 1")
+    from verifiers import load_policy
+
+    try:
+        policy = load_policy(args.policy)
+    except Exception as exc:
+        return _fail(f"无法加载政策文件 {args.policy}：{exc}")
+    bad = _direction_error(args.direction, policy)
+    if bad:
+        return _fail(bad)
     try:
         summary = run_batch(
             root,
@@ -204,14 +284,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("extract", help="识别并抽取单个文件")
     sp.add_argument("file")
     sp.add_argument("--json", help="把结果写入 JSON 文件")
+    sp.add_argument("--policy", default=None, help="按该政策文件识别其新增的材料类型与申报方向")
     common(sp)
     sp.set_defaults(func=cmd_extract)
 
-    directions = [d.value for d in Direction]
     sp = sub.add_parser("verify", help="核验一份申报材料（文件夹或 zip）")
     sp.add_argument("app")
     sp.add_argument("--json", help="把结果写入 JSON 文件")
-    sp.add_argument("--direction", choices=directions, help="覆盖申报表中读出的申报方向")
+    sp.add_argument("--direction", help="覆盖申报表中读出的申报方向（取值为政策文件中的方向键）")
     sp.add_argument("--policy", default=None, help="政策文件名或路径（默认 fujian-ai-2024）")
     sp.add_argument("-v", "--verbose", action="store_true", help="也列出通过的检查")
     common(sp)
@@ -224,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--workers", type=int, default=None, help="并行进程数（默认每核一个）")
     sp.add_argument("--engine", choices=["local", "ray"], default="local")
     sp.add_argument("--address", default=None, help="Ray 集群地址（--engine ray）")
-    sp.add_argument("--direction", choices=directions, help=argparse.SUPPRESS)
+    sp.add_argument("--direction", help=argparse.SUPPRESS)
     sp.add_argument("--policy", default=None, help="政策文件名或路径（默认 fujian-ai-2024）")
     sp.add_argument(
         "--ocr-threads", type=int, default=None, help="每个读取进程的 OCR 线程数（默认：多进程时为 1）"
@@ -233,6 +313,16 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     cached(sp)
     sp.set_defaults(func=cmd_batch)
+
+    sp = sub.add_parser("rules", help="规则目录：编号、中文名称、所依据的条款、检查内容")
+    sp.add_argument("--policy", default=None, help="只列出该政策文件运行的规则及其条款")
+    sp.add_argument("--json", help="把规则目录写入 JSON 文件")
+    sp.set_defaults(func=cmd_rules)
+
+    sp = sub.add_parser("policy", help="校验政策文件（check）或打印核验清单（show）")
+    sp.add_argument("action", choices=["check", "show"])
+    sp.add_argument("file", help="政策文件路径或名称（如 fujian-ai-2024）")
+    sp.set_defaults(func=cmd_policy)
 
     sp = sub.add_parser("eval", help="用真值 JSON 评估抽取准确率（sample_docs 格式）")
     sp.add_argument("dir", help="含 applications/ 与 truth/ 的目录，例如 sample_docs")

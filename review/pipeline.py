@@ -95,10 +95,15 @@ def assemble(
     """
     from verifiers import load_policy, run_rules
 
-    per_read = documents if documents is not None else [None] * len(reads)
+    policy = policy or load_policy(None)
+    profile = getattr(policy, "extraction", None)
+    if profile is not None and profile.is_builtin():
+        profile = None
+    if documents is None:
+        documents = [None] * len(reads)
     docs_out: list[Document] = []
-    for fr, docs in zip(reads, per_read, strict=True):
-        for doc in docs if docs is not None else extract_documents(fr.result):
+    for fr, docs in zip(reads, documents, strict=True):
+        for doc in docs if docs is not None else extract_documents(fr.result, profile):
             doc.file = fr.rel
             for fv in doc.fields.values():
                 fv.file = None  # the document carries the file
@@ -108,13 +113,13 @@ def assemble(
         docs_out.append(Document(file="（申报材料包）", sha256="", doc_type="other", errors=[msg]))
     declared, _form = declared_from(docs_out)
     direction = direction_override or (str(declared["direction"]) if declared.get("direction") else None)
-    policy = policy or load_policy(None)
     app = ApplicationResult(
         application_id=application_id,
         direction=direction,
         declared=declared,
         documents=docs_out,
         policy=getattr(policy, "name", None),
+        policy_digest=getattr(policy, "digest", None) or None,
         extractor_version=EXTRACTOR_VERSION,
     )
     try:

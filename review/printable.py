@@ -14,8 +14,9 @@ import datetime as _dt
 import html
 from typing import Any
 
-from models.contract import DIRECTION_LABELS, STATUS_LABELS, VERDICT_LABELS
+from models.contract import STATUS_LABELS, VERDICT_LABELS
 from review.store import DECISION_LABELS, REVIEW_STATUS_LABELS, Store
+from verifiers.policy import direction_label
 
 MAX_SNIPPETS_PER_FINDING = 4
 
@@ -89,7 +90,7 @@ def application_section(store: Store, app_id: str, renderer: Any) -> str:
     parts = [
         f"<h2>{_e(app_id)}　{_e(r.declared.get('company_name') or '')}</h2>",
         '<table class="meta">',
-        f"<tr><td>申报方向</td><td>{_e(DIRECTION_LABELS.get(r.direction or '', r.direction or '未识别'))}</td></tr>",
+        f"<tr><td>申报方向</td><td>{_e(direction_label(r.direction) or '未识别')}</td></tr>",
         f"<tr><td>系统结论</td><td>{_e(VERDICT_LABELS.get(r.verdict, r.verdict))}</td></tr>",
         f"<tr><td>审核后结论</td><td><b>{_e(VERDICT_LABELS.get(view.verdict, view.verdict))}</b></td></tr>",
         f"<tr><td>审核状态</td><td>{_e(REVIEW_STATUS_LABELS.get(row.status, row.status))}</td></tr>",
@@ -109,6 +110,8 @@ def application_section(store: Store, app_id: str, renderer: Any) -> str:
                 f'<span class="muted">{_e(f.rule)}</span></div>'
             )
             parts.append(f"<div>{_e(f.message)}</div>")
+            if f.clause:
+                parts.append(f'<div class="muted">依据：{_e(f.clause)}</div>')
             d = sf.decision
             if d is not None:
                 parts.append(

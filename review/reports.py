@@ -26,9 +26,10 @@ from models.contract import (
     Finding,
 )
 from review.atomic import save_atomic, write_bytes_atomic, write_text_atomic
+from verifiers.policy import direction_label
 
 DIRECTION_ORDER = list(DIRECTION_LABELS)
-DISCREPANCY_COLUMNS = ["申报编号", "单位名称", "申报方向", "规则", "状态", "说明", "文件", "页码"]
+DISCREPANCY_COLUMNS = ["申报编号", "单位名称", "申报方向", "规则", "状态", "说明", "文件", "页码", "依据条款"]
 # placeholder wording of 附件2 for the name column, by direction
 NAME_COLUMN_HINT = {
     "compute_subsidy": "企业名称",
@@ -112,7 +113,7 @@ def discrepancy_rows(
     rows: list[list[Any]] = []
     for app in apps:
         company = app.declared.get("company_name") or ""
-        direction = DIRECTION_LABELS.get(app.direction or "", app.direction or "")
+        direction = direction_label(app.direction)
         for f in sorted(app.findings, key=lambda f: STATUS_ORDER[f.status]):
             if f.status == "pass":
                 continue
@@ -127,6 +128,7 @@ def discrepancy_rows(
                     _mask(f.message),
                     ev.file if ev else "",
                     ev.page if ev and ev.page else "",
+                    f.clause or "",
                 ]
             )
     for f in batch_findings:
@@ -139,12 +141,13 @@ def discrepancy_rows(
                 [
                     app_id,
                     (app.declared.get("company_name") if app else "") or "",
-                    DIRECTION_LABELS.get(app.direction or "", "") if app else "",
+                    direction_label(app.direction) if app else "",
                     f.rule,
                     STATUS_LABELS[f.status],
                     _mask(f.message),
                     next((e.file for e in f.evidence if e.application_id == app_id and e.file), ""),
                     next((e.page for e in f.evidence if e.application_id == app_id and e.page), ""),
+                    f.clause or "",
                 ]
             )
     return rows
@@ -168,7 +171,7 @@ def write_discrepancies_xlsx(path: Path, rows: Iterable[list[Any]]) -> None:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("问题清单")
-    for col, width in zip("ABCDEFGH", (12, 28, 14, 28, 10, 70, 30, 6), strict=True):
+    for col, width in zip("ABCDEFGHI", (12, 28, 14, 28, 10, 70, 30, 6, 30), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
@@ -201,7 +204,9 @@ def recommendation_groups(
     """Applications grouped by direction (notice order), in the reviewer's order."""
     order = order or {}
     groups: list[tuple[str, list[ApplicationResult]]] = []
-    for direction in DIRECTION_ORDER:
+    # the 2024 call's directions (附件2 lists each, even empty), then any other call's present
+    extra = sorted({a.direction for a in apps if a.direction and a.direction not in DIRECTION_ORDER})
+    for direction in DIRECTION_ORDER + extra:
         members = [a for a in apps if a.direction == direction]
         members.sort(key=lambda a: (order.get(a.application_id, 10**6), a.application_id))
         groups.append((direction, members))
@@ -268,7 +273,7 @@ def write_recommendation_docx(
     for direction, members in recommendation_groups(apps, order):
         row = table.add_row().cells
         merged = row[1].merge(row[-1])
-        merged.text = DIRECTION_LABELS[direction]
+        merged.text = direction_label(direction)
         merged.paragraphs[0].runs[0].bold = True
         for i, app in enumerate(members, 1):
             cells = table.add_row().cells
@@ -314,7 +319,7 @@ def write_recommendation_xlsx(
     ws.append(["序号", "项目", "企业名称", "联系人", "联系方式（手机与邮箱）", "备注"])
     header_row = ws.max_row
     for direction, members in recommendation_groups(apps, order):
-        ws.append(["", DIRECTION_LABELS[direction]])
+        ws.append(["", direction_label(direction)])
         ws.merge_cells(start_row=ws.max_row, start_column=2, end_row=ws.max_row, end_column=6)
         ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
         for i, app in enumerate(members, 1):

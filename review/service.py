@@ -93,17 +93,32 @@ FIELD_LABELS: dict[str, str] = {
 # ----------------------------------------------------------------- policy
 
 
-def load_policy() -> Any:
+def load_policy(name: str | None = None) -> Any:
+    """A policy by name or path (default: fujian-ai-2024)."""
     from verifiers import load_policy as _load
 
-    return _load()
+    return _load(name)
+
+
+def policy_of(app: ApplicationResult, policy: Any | None = None) -> Any:
+    """The policy a result was produced with, so re-running never mixes two calls' rules:
+    ``policy`` when it is that one (or the result names none), else the recorded one."""
+    if policy is not None and (not app.policy or getattr(policy, "name", None) == app.policy):
+        return policy
+    if app.policy:
+        try:
+            return load_policy(app.policy)
+        except (OSError, ValueError):
+            log.warning("policy %s of %s not found; using %s", app.policy, app.application_id, policy)
+    return policy or load_policy()
 
 
 def run_rules_on(app: ApplicationResult, policy: Any | None = None) -> ApplicationResult:
-    """Re-run the rules on an (already extracted) result; files are not read again."""
+    """Re-run the rules on an (already extracted) result; files are not read again. The
+    rules are those of the policy that produced the result (:func:`policy_of`)."""
     from verifiers import run_rules
 
-    policy = policy or load_policy()
+    policy = policy_of(app, policy)
     out = app.model_copy(deep=True)
     out.findings = []
     try:
@@ -512,7 +527,15 @@ def batch_findings(results: Sequence[ApplicationResult], policy: Any | None = No
     except ImportError:
         return []
     try:
-        return list(run_batch_rules(list(results), policy or load_policy()))
+        # one call's applications are compared with each other, never with another call's
+        groups: dict[str | None, list[ApplicationResult]] = {}
+        for r in results:
+            groups.setdefault(r.policy, []).append(r)
+        out: list[Finding] = []
+        for members in groups.values():
+            if len(members) >= 2:
+                out += run_batch_rules(members, policy_of(members[0], policy))
+        return out
     except Exception:
         log.exception("batch rules failed")
         return []

@@ -234,3 +234,22 @@ def test_damaged_database_shows_chinese_error(env: dict[str, Path]) -> None:
         _ok(at.run())
         assert any("停止一切写入" in e.value for e in at.error), page
         assert not any(b.key == "intake_upload_go" for b in at.button)
+
+
+def test_intake_picks_the_call(env: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 导入材料 page offers the shipped calls; the folder intake verifies with the picked one."""
+    monkeypatch.setenv("EVREVIEW_INTAKE", str(ROOT / "sample_calls" / "quanzhou-digital-2025" / "applications" / "q25-001"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    _ok(at.run())
+    at.sidebar.text_input(key="reviewer").set_value("张审核")
+    at.switch_page("app_pages/intake.py")
+    _ok(at.run())
+    picker = at.selectbox(key="policy_name")
+    assert picker.value == "fujian-ai-2024"
+    assert any(o.endswith("（quanzhou-digital-2025）") for o in picker.options)
+    picker.set_value("quanzhou-digital-2025")
+    _ok(at.run())
+    assert "本通知的申报方向：市外项目招标奖励" in _texts(at)
+    at.button(key="intake_folder_go").click()
+    _ok(at.run())
+    assert "q25-001（市外项目招标奖励）已导入：系统结论「通过」" in _texts(at)

@@ -4,56 +4,40 @@ Public API::
 
     run_rules(app: ApplicationResult, policy: Policy | None = None) -> list[Finding]
     run_batch_rules(apps: list[ApplicationResult], policy: Policy | None = None) -> list[Finding]
-    load_policy(path_or_name="fujian-ai-2024") -> Policy
-    RULES_BY_DIRECTION, rules_for(direction), rule_ids(direction), REGISTRY
+    load_policy(path_or_name="fujian-ai-2024") -> Policy      (PolicyError: invalid file)
+    check_file(path_or_name) -> (Policy | None, [error lines])
+    RULES_BY_DIRECTION, rules_for(direction, policy), rule_ids(direction, policy), REGISTRY,
+    BATCH_REGISTRY, catalogue(policy)
 
 Rules are pure functions over the models: no file I/O (except loading the policy TOML), no OCR,
-no database.
+no database. Which rules run for a direction, with which parameters and citing which clause,
+is policy data (``verifiers/policies/*.toml``, ``docs/policy.md``).
 """
 
 from __future__ import annotations
 
-from models.contract import ApplicationResult, Finding
-from verifiers.base import REGISTRY, Rule, RuleContext, as_date, as_decimal
-from verifiers.batch import run_batch_rules
-from verifiers.policy import DEFAULT_POLICY, Policy, load_policy
-from verifiers.registry import RULES_BY_DIRECTION, rule_ids, rules_for
+from verifiers.base import BATCH_REGISTRY, REGISTRY, Rule, RuleContext, as_date, as_decimal
+from verifiers.policy import DEFAULT_POLICY, Policy, PolicyError, available_policies, check_file, load_policy
+from verifiers.registry import RULES_BY_DIRECTION, catalogue, rule_ids, rules_for
+from verifiers.run import run_batch_rules, run_rules
 
 __all__ = [
+    "BATCH_REGISTRY",
     "DEFAULT_POLICY",
     "REGISTRY",
     "RULES_BY_DIRECTION",
     "Policy",
+    "PolicyError",
     "Rule",
     "RuleContext",
     "as_date",
     "as_decimal",
+    "available_policies",
+    "catalogue",
+    "check_file",
     "load_policy",
     "rule_ids",
     "rules_for",
     "run_batch_rules",
     "run_rules",
 ]
-
-
-def run_rules(app: ApplicationResult, policy: Policy | None = None) -> list[Finding]:
-    """All findings of one application, per its direction (``app.direction``).
-
-    A rule that raises on unexpected input does not stop the others: it becomes a ``review``
-    finding naming the rule and the error.
-    """
-    pol = policy or load_policy(DEFAULT_POLICY)
-    ctx = RuleContext.build(app, pol)
-    out: list[Finding] = []
-    for r in rules_for(app.direction):
-        try:
-            out.extend(r(ctx))
-        except Exception as exc:  # every failure becomes data
-            out.append(
-                Finding(
-                    rule=r.id,
-                    status="review",
-                    message=f"规则 {r.id} 执行出错，需人工核对：{type(exc).__name__}: {exc}",
-                )
-            )
-    return out

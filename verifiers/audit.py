@@ -6,6 +6,7 @@ import re
 
 from models.contract import Document, Finding
 from verifiers.base import RuleContext, as_date, as_text, doc_label, ref, rule
+from verifiers.params import AuditParams
 
 
 def fiscal_year_of(doc: Document) -> int | None:
@@ -30,7 +31,12 @@ def fiscal_year_of(doc: Document) -> int | None:
     return int(m.group(0)) if m else None
 
 
-@rule("audit.covers_last_year")
+@rule(
+    "audit.covers_last_year",
+    name="上年度审计报告",
+    summary="审计报告/财务报表为申报单位上年度的",
+    params=AuditParams,
+)
 def covers_last_year(ctx: RuleContext) -> list[Finding]:
     """「上年度财务审计报告或相关财务报表」: at least one audit report / statement covers the policy's
     fiscal year (2023) and names the applicant as the audited entity. Reports of other years are
@@ -40,7 +46,7 @@ def covers_last_year(ctx: RuleContext) -> list[Finding]:
     reports = ctx.docs("audit_report")
     if not reports:
         return []
-    fy = ctx.policy.fiscal_year
+    fy = ctx.param("fiscal_year", ctx.policy.fiscal_year)
     good: list[Document] = []
     near: list[tuple[Document, str]] = []
     unknown: list[tuple[Document, str]] = []

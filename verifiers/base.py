@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property, lru_cache
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
 from extractor.normalize import uscc as _uscc
@@ -191,13 +192,23 @@ def compare_names(a: str | None, b: str | None, near: float = 85.0) -> NameMatch
 RuleFunc = Callable[["RuleContext"], list[Finding]]
 
 
+class NoParams(BaseModel):
+    """Parameters of a rule that takes none (a policy entry with parameters is refused)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
 @dataclass(frozen=True)
 class Rule:
-    """A registered rule: stable id + pure function. Calling it runs the function."""
+    """A registered rule: stable id + pure function (calling it runs the function), its
+    Chinese name and the pydantic model of the parameters a policy may give it."""
 
     id: str
     func: RuleFunc
     family: str
+    name: str = ""
+    params: type[BaseModel] = NoParams
+    summary: str = ""  # what it checks, in Chinese (evreview rules)
 
     def __call__(self, ctx: RuleContext) -> list[Finding]:
         return self.func(ctx)
@@ -206,18 +217,74 @@ class Rule:
     def doc(self) -> str:
         return self.func.__doc__ or ""
 
+    @property
+    def checks(self) -> str:
+        """What it checks: the Chinese summary, else the docstring's first paragraph."""
+        if self.summary:
+            return self.summary
+        first = self.doc.strip().split("\n\n", 1)[0]
+        return " ".join(x.strip() for x in first.splitlines())
+
 
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(rule_id: str) -> Callable[[RuleFunc], Rule]:
-    """Register ``func`` under ``rule_id`` (e.g. ``"invoice.arithmetic"``)."""
+def rule(
+    rule_id: str, name: str = "", params: type[BaseModel] = NoParams, summary: str = ""
+) -> Callable[[RuleFunc], Rule]:
+    """Register ``func`` under ``rule_id`` (e.g. ``"invoice.arithmetic"``) with its Chinese
+    ``name`` and ``summary`` and the model of its policy parameters (read in the rule as
+    ``ctx.params``)."""
 
     def deco(func: RuleFunc) -> Rule:
         if rule_id in REGISTRY and REGISTRY[rule_id].func is not func:
             raise ValueError(f"duplicate rule id {rule_id}")
-        r = Rule(rule_id, func, rule_id.split(".", 1)[0])
+        r = Rule(rule_id, func, rule_id.split(".", 1)[0], name, params, summary)
         REGISTRY[rule_id] = r
+        return r
+
+    return deco
+
+
+BatchFunc = Callable[[list["RuleContext"], Any], list[Finding]]
+
+
+@dataclass(frozen=True)
+class BatchRule:
+    """A rule across the applications of one batch: ``func(contexts, params)``."""
+
+    id: str
+    func: BatchFunc
+    name: str = ""
+    params: type[BaseModel] = NoParams
+    summary: str = ""
+
+    def __call__(self, ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
+        return self.func(ctxs, params if params is not None else self.params())
+
+    @property
+    def doc(self) -> str:
+        return self.func.__doc__ or ""
+
+    @property
+    def checks(self) -> str:
+        if self.summary:
+            return self.summary
+        first = self.doc.strip().split("\n\n", 1)[0]
+        return " ".join(x.strip() for x in first.splitlines())
+
+
+BATCH_REGISTRY: dict[str, BatchRule] = {}
+
+
+def batch_rule(
+    rule_id: str, name: str = "", params: type[BaseModel] = NoParams, summary: str = ""
+) -> Callable[[BatchFunc], BatchRule]:
+    """Register a batch rule (see :class:`BatchRule`)."""
+
+    def deco(func: BatchFunc) -> BatchRule:
+        r = BatchRule(rule_id, func, name, params, summary)
+        BATCH_REGISTRY[rule_id] = r
         return r
 
     return deco
@@ -262,8 +329,9 @@ def doc_ref(doc: Document) -> EvidenceRef:
     return EvidenceRef(file=doc.file, page=doc.pages[0] if doc.pages else None)
 
 
-def doc_label(doc: Document) -> str:
-    """Short Chinese label: 发票 24352000000012345678 / 合同 HT-2023-001 / 营业执照（file）."""
+def doc_label(doc: Document, labels: dict[str, str] | None = None) -> str:
+    """Short Chinese label: 发票 24352000000012345678 / 合同 HT-2023-001 / 营业执照（file）;
+    ``labels``: doc-type labels of the policy (types it declares)."""
     f = doc.fields
     if doc.doc_type == "invoice":
         num = as_text(f.get("invoice_number"))
@@ -274,7 +342,7 @@ def doc_label(doc: Document) -> str:
     if doc.doc_type == "payment_voucher":
         sn = as_text(f.get("serial_no"))
         return f"付款凭证 {sn}" if sn else f"付款凭证（{doc.file}）"
-    return f"{DOC_TYPE_LABELS.get(doc.doc_type, doc.doc_type)}（{doc.file}）"
+    return f"{(labels or DOC_TYPE_LABELS).get(doc.doc_type, doc.doc_type)}（{doc.file}）"
 
 
 @dataclass
@@ -286,6 +354,9 @@ class RuleContext:
     direction: str | None = None
     by_type: dict[str, list[Document]] = field(default_factory=dict)
     applicant: Applicant = field(default_factory=Applicant)
+    # the parameters and clause of the policy entry of the rule now running (run_rules)
+    params: Any = None
+    clause: str | None = None
 
     @classmethod
     def build(cls, app: ApplicationResult, policy: Policy) -> RuleContext:
@@ -358,6 +429,27 @@ class RuleContext:
             a.credit_code, a.code_ref, a.code_fv = as_code(fv), ref(self.licence, "credit_code"), fv
         return a
 
+    def window(self) -> Any:
+        """The date window of the running rule: its ``start``/``end``/``status`` parameters
+        over the policy's ``[period]``."""
+        p = self.policy.period
+        prm = self.params
+        start, end, status = (getattr(prm, k, None) for k in ("start", "end", "status"))
+        if start is None and end is None and status is None:
+            return p
+        return p.model_copy(
+            update={
+                "start": start or p.start,
+                "end": end or p.end,
+                "invoice_out_of_period_status": status or p.invoice_out_of_period_status,
+            }
+        )
+
+    def param(self, key: str, default: Any) -> Any:
+        """A parameter of the running rule, ``default`` when the policy gives none."""
+        v = getattr(self.params, key, None)
+        return default if v is None else v
+
     @property
     def role(self) -> str:
         """``buyer`` when the applicant buys (compute subsidy), ``seller`` when it sells."""
@@ -409,7 +501,14 @@ class RuleContext:
                 message += (
                     f"（相关字段识别置信度 {min(low):.2f} 低于 {self.policy.low_confidence:.2f}，需人工复核）"
                 )
-        return Finding(rule=rule_id, status=status, message=message, evidence=list(evidence), details=details)
+        return Finding(
+            rule=rule_id,
+            status=status,
+            message=message,
+            evidence=list(evidence),
+            details=details,
+            clause=self.clause,
+        )
 
     @cached_property
     def purchases(self) -> Any:

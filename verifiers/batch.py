@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from extractor.normalize.names import company_key
-from models.contract import DIRECTION_LABELS, ApplicationResult, EvidenceRef, Finding
-from verifiers.base import RuleContext
+from models.contract import EvidenceRef, Finding
+from verifiers.base import RuleContext, as_text, batch_rule
 from verifiers.invoice import invoice_key, purchase_invoices
-from verifiers.policy import Policy
+from verifiers.params import ExclusiveParams, ReuseParams
 
 
 def unit_key(ctx: RuleContext) -> str | None:
@@ -23,7 +25,8 @@ def _app_ref(ctx: RuleContext, key: str = "company_name") -> EvidenceRef:
     return r
 
 
-def duplicate_invoices(ctxs: list[RuleContext]) -> list[Finding]:
+@batch_rule("invoice.duplicate", name="发票未被多个申报重复使用", summary="同一发票未被多个申报同时用作佐证")
+def duplicate_invoices(ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
     """The same invoice (code + number) claimed as a purchase by two applications → ``fail``."""
     seen: dict[str, list[tuple[RuleContext, EvidenceRef]]] = {}
     for ctx in ctxs:
@@ -63,8 +66,13 @@ def duplicate_invoices(ctxs: list[RuleContext]) -> list[Finding]:
     return out
 
 
-def one_per_direction(ctxs: list[RuleContext]) -> list[Finding]:
-    """「同一申报方向每个单位只能申报一个项目」."""
+@batch_rule(
+    "batch.one_per_direction",
+    name="同一方向每个单位只申报一个项目",
+    summary="同一单位在同一方向只申报一个项目",
+)
+def one_per_direction(ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
+    """「同一申报方向每个单位只能申报一个项目」: one unit applies at most once per direction."""
     groups: dict[tuple[str, str], list[RuleContext]] = {}
     for ctx in ctxs:
         u = unit_key(ctx)
@@ -79,7 +87,7 @@ def one_per_direction(ctxs: list[RuleContext]) -> list[Finding]:
             Finding(
                 rule="batch.one_per_direction",
                 status="fail",
-                message=f"单位「{cs[0].applicant.name or _u}」在「{DIRECTION_LABELS.get(direction, direction)}」方向申报 {len(cs)} 个项目（{'、'.join(ids)}），每个单位同一方向只能申报一个",
+                message=f"单位「{cs[0].applicant.name or _u}」在「{cs[0].policy.direction_label(direction)}」方向申报 {len(cs)} 个项目（{'、'.join(ids)}），每个单位同一方向只能申报一个",
                 evidence=[_app_ref(c) for c in cs],
                 applications=ids,
             )
@@ -97,43 +105,114 @@ def one_per_direction(ctxs: list[RuleContext]) -> list[Finding]:
     return out
 
 
-def product_scenario_exclusive(ctxs: list[RuleContext]) -> list[Finding]:
-    """「软件优质产品和典型应用场景方向不能同时申报」."""
+def exclusive(ctxs: list[RuleContext], params: Any, rid: str = "batch.exclusive") -> list[Finding]:
+    """No unit applies for two of the ``directions`` (parameters) in one call."""
+    dirs = tuple(getattr(params, "directions", None) or ExclusiveParams().directions)
     by_unit: dict[str, list[RuleContext]] = {}
     for ctx in ctxs:
         u = unit_key(ctx)
-        if u and ctx.direction in ("software_product", "application_scenario"):
+        if u and ctx.direction in dirs:
             by_unit.setdefault(u, []).append(ctx)
+    labels = (lambda d: ctxs[0].policy.direction_label(d)) if ctxs else str
     out: list[Finding] = []
     for u, cs in by_unit.items():
-        if {c.direction for c in cs} != {"software_product", "application_scenario"}:
+        got = sorted({c.direction for c in cs if c.direction}, key=dirs.index)
+        if len(got) < 2:
             continue
         ids = sorted(c.app.application_id for c in cs)
+        names = "和".join(labels(d) for d in got)
         out.append(
             Finding(
-                rule="batch.product_scenario_exclusive",
+                rule=rid,
                 status="fail",
-                message=f"单位「{cs[0].applicant.name or u}」同时申报软件优质产品和典型应用场景（{'、'.join(ids)}），两方向不能同时申报",
+                message=f"单位「{cs[0].applicant.name or u}」同时申报{names}（{'、'.join(ids)}），两方向不能同时申报",
                 evidence=[_app_ref(c) for c in cs],
                 applications=ids,
             )
         )
     if by_unit and not out:
+        names = "或".join(labels(d) for d in dirs)
         out.append(
             Finding(
-                rule="batch.product_scenario_exclusive",
+                rule=rid,
                 status="pass",
-                message=f"本批申报软件优质产品或典型应用场景的 {len(by_unit)} 个单位均未同时申报两方向",
+                message=f"本批申报{names}的 {len(by_unit)} 个单位均未同时申报两方向",
                 applications=sorted(c.app.application_id for cs in by_unit.values() for c in cs),
             )
         )
     return out
 
 
-def run_batch_rules(apps: list[ApplicationResult], policy: Policy | None = None) -> list[Finding]:
-    """Batch-level findings for a list of applications (each with ``applications=[ids]``)."""
-    from verifiers.policy import load_policy
+@batch_rule(
+    "batch.product_scenario_exclusive",
+    name="软件优质产品与典型应用场景不同时申报",
+    summary="同一单位不同时申报软件优质产品和典型应用场景",
+    params=ExclusiveParams,
+)
+def product_scenario_exclusive(ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
+    """「软件优质产品和典型应用场景方向不能同时申报」: no unit applies for both directions."""
+    return exclusive(ctxs, params, "batch.product_scenario_exclusive")
 
-    pol = policy or load_policy()
-    ctxs = [RuleContext.build(a, pol) for a in apps]
-    return duplicate_invoices(ctxs) + one_per_direction(ctxs) + product_scenario_exclusive(ctxs)
+
+@batch_rule(
+    "batch.exclusive",
+    name="互斥方向不同时申报",
+    summary="同一单位不同时申报所列的几个方向",
+    params=ExclusiveParams,
+)
+def exclusive_directions(ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
+    """No unit applies for two of the listed directions (``directions``) in one call."""
+    return exclusive(ctxs, params, "batch.exclusive")
+
+
+@batch_rule(
+    "batch.document_reused",
+    name="同一材料未被多个申报重复使用",
+    summary="同一份材料（按关键字段识别）未被多个申报使用",
+    params=ReuseParams,
+)
+def document_reused(ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
+    """The same document of ``doc_type`` (same ``key_fields`` values) in two applications → ``fail``."""
+    assert isinstance(params, ReuseParams)
+    seen: dict[tuple[str, ...], list[tuple[RuleContext, EvidenceRef]]] = {}
+    for ctx in ctxs:
+        for d in ctx.docs(params.doc_type):
+            key = tuple(as_text(d.fields.get(k)).strip() for k in params.key_fields)
+            if not all(key):
+                continue
+            fv = d.fields.get(params.key_fields[0])
+            r = EvidenceRef(
+                file=d.file,
+                page=(fv.page if fv else None) or (d.pages[0] if d.pages else None),
+                field=params.key_fields[0],
+                value=fv.value if fv else None,
+                bbox=fv.bbox if fv else None,
+                application_id=ctx.app.application_id,
+            )
+            seen.setdefault(key, []).append((ctx, r))
+    out: list[Finding] = []
+    label = ctxs[0].policy.doc_type_label(params.doc_type) if ctxs else params.doc_type
+    for key, hits in seen.items():
+        apps = sorted({c.app.application_id for c, _ in hits})
+        if len(apps) < 2:
+            continue
+        out.append(
+            Finding(
+                rule="batch.document_reused",
+                status="fail",
+                message=f"{label} {' '.join(key)} 被 {len(apps)} 个申报同时用作佐证：{'、'.join(apps)}",
+                evidence=[r for _, r in hits],
+                applications=apps,
+                details={"doc_type": params.doc_type, "key": list(key)},
+            )
+        )
+    if seen and not out:
+        out.append(
+            Finding(
+                rule="batch.document_reused",
+                status="pass",
+                message=f"本批 {len(seen)} 份{label}均未被多个申报重复使用",
+                applications=sorted({c.app.application_id for hs in seen.values() for c, _ in hs}),
+            )
+        )
+    return out

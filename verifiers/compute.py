@@ -30,6 +30,7 @@ from verifiers.base import (
     rule,
 )
 from verifiers.invoice import invoice_key, invoice_number, is_red_letter, source_rank
+from verifiers.params import ThresholdParams
 
 
 @dataclass
@@ -101,7 +102,6 @@ def _contract_overlaps(ctx: RuleContext, doc: Document) -> bool:
 def account_purchases(ctx: RuleContext) -> Accounting:
     """Count the applicant's compute purchases in the period once per real purchase."""
     acc = Accounting()
-    year = ctx.policy.period.start.year
 
     # 1. invoices: one per code+number, red letters and what they cancel removed
     groups: dict[str, list[Document]] = {}
@@ -157,7 +157,9 @@ def account_purchases(ctx: RuleContext) -> Accounting:
             continue
         day = as_date(d.fields.get("issue_date"))
         if day is not None and not ctx.policy.period.contains(day):
-            acc.excluded.append({"what": label, "reason": f"开票日期 {day.isoformat()} 不在{year}年度内"})
+            acc.excluded.append(
+                {"what": label, "reason": f"开票日期 {day.isoformat()} 不在{ctx.policy.period.span_word}内"}
+            )
             continue
         amount = as_decimal(d.fields.get("total_incl_tax"))
         if amount is None:
@@ -217,7 +219,7 @@ def account_purchases(ctx: RuleContext) -> Accounting:
             )
             continue
         if not _contract_overlaps(ctx, c):
-            acc.excluded.append({"what": label, "reason": f"合同期限不在{year}年度内"})
+            acc.excluded.append({"what": label, "reason": f"合同期限不在{ctx.policy.period.span_word}内"})
             continue
         paid = [
             v
@@ -270,7 +272,10 @@ def account_purchases(ctx: RuleContext) -> Accounting:
             continue
         if not _in_period_or_unknown(ctx, v.fields.get("pay_date")):
             acc.excluded.append(
-                {"what": label, "reason": f"付款日期 {as_text(v.fields.get('pay_date'))} 不在{year}年度内"}
+                {
+                    "what": label,
+                    "reason": f"付款日期 {as_text(v.fields.get('pay_date'))} 不在{ctx.policy.period.span_word}内",
+                }
             )
             continue
         if not ctx.keyword_hits(v.fields.get("purpose"), payee):
@@ -307,7 +312,12 @@ def _summary(acc: Accounting) -> str:
     return "、".join(parts) or "无"
 
 
-@rule("compute.total_threshold")
+@rule(
+    "compute.total_threshold",
+    name="算力采购年度总额达到门槛",
+    summary="期内算力采购（每笔真实采购只计一次）合计达到门槛",
+    params=ThresholdParams,
+)
 def total_threshold(ctx: RuleContext) -> list[Finding]:
     """「向算力服务企业直接购买算力服务年度总额30万元（含）以上，起止时间为2023年1月1日至12月31日」:
     the year's compute purchases, counted once per real purchase, reach the policy threshold.
@@ -324,19 +334,18 @@ def total_threshold(ctx: RuleContext) -> list[Finding]:
             ctx.finding(
                 rid,
                 "fail",
-                f"未提供{ctx.policy.period.start.year}年算力采购的发票、合同或付款凭证，无法达到 "
-                f"{fmt_money(ctx.policy.compute.threshold)} 元门槛",
+                f"未提供{ctx.policy.period.label}算力采购的发票、合同或付款凭证，无法达到 "
+                f"{fmt_money(ctx.param('threshold', ctx.policy.compute.threshold))} 元门槛",
                 [],
                 details={
                     "total": Decimal(0),
-                    "threshold": ctx.policy.compute.threshold,
+                    "threshold": ctx.param("threshold", ctx.policy.compute.threshold),
                     "counted": [],
                     "excluded": [],
                 },
             )
         ]
-    year = ctx.policy.period.start.year
-    thr = ctx.policy.compute.threshold
+    thr = ctx.param("threshold", ctx.policy.compute.threshold)
     total = acc.total
     details = {
         "total": total,
@@ -345,7 +354,7 @@ def total_threshold(ctx: RuleContext) -> list[Finding]:
         "excluded": acc.excluded,
     }
     refs = [r for c in acc.counted for r in c.refs]
-    head = f"{year}年算力采购计入合计 {fmt_money(total)} 元（{_summary(acc)}）"
+    head = f"{ctx.policy.period.label}算力采购计入合计 {fmt_money(total)} 元（{_summary(acc)}）"
     if total >= thr:
         warned = [c for c in acc.counted if c.warn]
         if warned:
@@ -371,7 +380,11 @@ def total_threshold(ctx: RuleContext) -> list[Finding]:
     return [ctx.finding(rid, "fail", msg, refs, details=details)]
 
 
-@rule("compute.declared_total_match")
+@rule(
+    "compute.declared_total_match",
+    name="申报算力采购总额与佐证一致",
+    summary="申报表填报的算力采购总额与佐证材料核实的合计一致",
+)
 def declared_total_match(ctx: RuleContext) -> list[Finding]:
     """「填报信息应真实可靠」: the compute purchase total declared on the form agrees with the
     evidenced total (policy tolerance: absolute or relative, whichever is larger). Declared above
@@ -445,7 +458,11 @@ def declared_total_match(ctx: RuleContext) -> list[Finding]:
 _NUM = r"\d+(?:\.\d+)?\s*"
 
 
-@rule("compute.gpu_config_present")
+@rule(
+    "compute.gpu_config_present",
+    name="算力合同载明产品类型、用量和显卡机型",
+    summary="算力合同或发票载明产品类型、用量和显卡机型",
+)
 def gpu_config_present(ctx: RuleContext) -> list[Finding]:
     """「与算力服务公司签订的合同以及付款凭证，包含产品类型、用量、显卡机型配置」: each compute
     purchase contract (with the invoices of the same supplier) states the product type, the usage

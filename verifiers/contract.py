@@ -14,6 +14,7 @@ from verifiers.base import (
     rule,
     words_findings,
 )
+from verifiers.params import PeriodParams
 
 
 def purchase_contracts(ctx: RuleContext) -> list[Document]:
@@ -34,20 +35,25 @@ def _party_check(ctx: RuleContext, rid: str, side: str, word: str) -> list[Findi
     return party_findings(ctx, rid, docs, nk, ck, word)
 
 
-@rule("contract.buyer_is_applicant")
+@rule("contract.buyer_is_applicant", name="合同甲方为申报单位", summary="合同甲方（买方）为申报单位")
 def buyer_is_applicant(ctx: RuleContext) -> list[Finding]:
     """「向算力服务企业直接购买」: the contract's 甲方/buyer is the applicant itself."""
     return _party_check(ctx, "contract.buyer_is_applicant", "buyer", "甲方（买方）")
 
 
-@rule("contract.seller_is_applicant")
+@rule("contract.seller_is_applicant", name="合同乙方为申报单位", summary="合同乙方（卖方）为申报单位")
 def seller_is_applicant(ctx: RuleContext) -> list[Finding]:
     """「销售合同以及付款凭证」: in the product directions the sales contract's seller (乙方) is
     the applicant. (Added rule: the applicant sells its own product.)"""
     return _party_check(ctx, "contract.seller_is_applicant", "seller", "乙方（卖方）")
 
 
-@rule("contract.covers_period")
+@rule(
+    "contract.covers_period",
+    name="合同服务期覆盖申报期间",
+    summary="合同服务期与申报期间有重叠（无服务期时看签订日期）",
+    params=PeriodParams,
+)
 def covers_period(ctx: RuleContext) -> list[Finding]:
     """「起止时间为2023年1月1日至12月31日」: the contract's service period overlaps the period.
 
@@ -55,7 +61,7 @@ def covers_period(ctx: RuleContext) -> list[Finding]:
     signed after it → ``fail``; signed before it → ``review`` (it may or may not run into the year).
     """
     rid = "contract.covers_period"
-    p = ctx.policy.period
+    p = ctx.window()
     span = f"{p.start.isoformat()} 至 {p.end.isoformat()}"
     out: list[Finding] = []
     for d in purchase_contracts(ctx):
@@ -125,7 +131,7 @@ def covers_period(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule("contract.amount_words")
+@rule("contract.amount_words", name="合同金额大小写一致", summary="合同金额大写与小写一致")
 def amount_words(ctx: RuleContext) -> list[Finding]:
     """Contract total in words (大写) equals the figure (小写) where both are printed.
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from models.contract import DIRECTION_LABELS, DOC_TYPE_LABELS, Finding
+from models.contract import Finding
 from verifiers.base import RuleContext, doc_ref, rule
 
 
-@rule("evidence.readable")
+@rule(
+    "evidence.readable",
+    name="材料均可读取",
+    summary="每个文件均已读取；无法读取、加密或损坏的文件列为需人工复核并说明原因",
+)
 def readable(ctx: RuleContext) -> list[Finding]:
     """Every file was read; an unreadable, encrypted or corrupt one is ``review`` with its reason.
 
@@ -39,7 +43,11 @@ def readable(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule("evidence.required_present")
+@rule(
+    "evidence.required_present",
+    name="应附材料齐全",
+    summary="本方向应附的各类材料均已提供，缺少的每类材料各列一条「缺少材料」",
+)
 def required_present(ctx: RuleContext) -> list[Finding]:
     """「附件及相关佐证材料」: one ``missing`` finding per required kind that is absent.
 
@@ -47,20 +55,19 @@ def required_present(ctx: RuleContext) -> list[Finding]:
     supporting material (「相关专利、获奖证书」, self-evaluation reports…) is noted, never required.
     """
     required = ctx.policy.required_for(ctx.direction)
+    pol = ctx.policy
     if not required:
-        return [
-            ctx.finding(
-                "evidence.required_present",
-                "review",
-                f"申报方向「{ctx.direction or '未识别'}」无法识别，不能核对应附材料",
-                [ctx.declared_ref("direction")],
-            )
-        ]
-    label = DIRECTION_LABELS.get(ctx.direction or "", ctx.direction or "")
+        offered = "、".join(d.label for d in pol.directions.values())
+        if ctx.direction:
+            msg = f"申报方向「{ctx.direction}」不是本次申报通知（{pol.name}）的方向（{offered}），不能核对应附材料"
+        else:
+            msg = f"申报表中未识别到本次申报通知（{pol.name}）的申报方向（{offered}），不能核对应附材料"
+        return [ctx.finding("evidence.required_present", "review", msg, [ctx.declared_ref("direction")])]
+    label = pol.direction_label(ctx.direction)
     out: list[Finding] = []
     for t in required:
         docs = ctx.docs(t)
-        name = DOC_TYPE_LABELS.get(t, t)
+        name = pol.doc_type_label(t)
         if docs:
             files = "、".join(sorted({d.file for d in docs}))
             out.append(
@@ -82,9 +89,9 @@ def required_present(ctx: RuleContext) -> list[Finding]:
                     details={"doc_type": t},
                 )
             )
-    supporting = [t for t in ctx.policy.supporting.doc_types if t not in required and ctx.docs(t)]
+    supporting = [t for t in pol.supporting_for(ctx.direction) if t not in required and ctx.docs(t)]
     if supporting:
-        parts = [f"{DOC_TYPE_LABELS.get(t, t)} {len(ctx.docs(t))} 份" for t in supporting]
+        parts = [f"{pol.doc_type_label(t)} {len(ctx.docs(t))} 份" for t in supporting]
         out.append(
             ctx.finding(
                 "evidence.required_present",

@@ -62,7 +62,11 @@ def _where(occs: list[_Occ]) -> str:
     return "、".join(names)
 
 
-@rule("identity.credit_code_valid")
+@rule(
+    "identity.credit_code_valid",
+    name="统一社会信用代码校验位正确",
+    summary="各处统一社会信用代码的校验位符合 GB 32100-2015",
+)
 def credit_code_valid(ctx: RuleContext) -> list[Finding]:
     """「具有独立法人资格」: every unified social credit code passes its GB 32100-2015 check digit.
 
@@ -135,7 +139,11 @@ def _party_fields(ctx: RuleContext, doc: Document) -> tuple[str, str | None, str
     return nk, ck, labels[(doc.doc_type, side)]
 
 
-@rule("identity.credit_code_match")
+@rule(
+    "identity.credit_code_match",
+    name="统一社会信用代码前后一致",
+    summary="申报表、营业执照、发票、合同上申报单位的统一社会信用代码一致",
+)
 def credit_code_match(ctx: RuleContext) -> list[Finding]:
     """「具有独立法人资格」: the applicant's credit code agrees across the form, the licence,
     the invoices (buyer tax id) and the contracts (buyer code); for directions where the
@@ -190,7 +198,11 @@ def credit_code_match(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule("identity.name_match")
+@rule(
+    "identity.name_match",
+    name="单位名称前后一致",
+    summary="申报单位名称在申报表、营业执照、发票、合同、回单、审计报告中一致",
+)
 def name_match(ctx: RuleContext) -> list[Finding]:
     """「具有独立法人资格」: the applicant's name agrees across the form, licence, invoices,
     contracts, payment receipts and audit report. Names are compared after normalisation
@@ -255,7 +267,7 @@ def name_match(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule("identity.legal_rep_match")
+@rule("identity.legal_rep_match", name="法定代表人前后一致", summary="申报表与营业执照的法定代表人一致")
 def legal_rep_match(ctx: RuleContext) -> list[Finding]:
     """附件1「法定代表人」: the legal representative on the form is the one on the business licence."""
     lic = ctx.licence

@@ -20,6 +20,7 @@ from verifiers.base import (
     rule,
     words_findings,
 )
+from verifiers.params import PeriodParams
 
 _TAX_FREE = ("免税", "不征税", "***", "＊＊＊")
 
@@ -73,7 +74,11 @@ def purchase_invoices(ctx: RuleContext) -> list[Document]:
     return out
 
 
-@rule("invoice.arithmetic")
+@rule(
+    "invoice.arithmetic",
+    name="发票金额+税额=价税合计",
+    summary="发票金额 + 税额 = 价税合计（允差 0.01 元）",
+)
 def arithmetic(ctx: RuleContext) -> list[Finding]:
     """金额 + 税额 = 价税合计 (±0.01, policy ``tolerance.arithmetic``); where the extractor read the
     line items (销货清单), their amounts and taxes add up to the printed totals too.
@@ -129,7 +134,7 @@ def arithmetic(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule("invoice.amount_words")
+@rule("invoice.amount_words", name="发票价税合计大小写一致", summary="发票价税合计大写与小写一致")
 def amount_words(ctx: RuleContext) -> list[Finding]:
     """价税合计（大写）equals 价税合计（小写）.
 
@@ -140,7 +145,11 @@ def amount_words(ctx: RuleContext) -> list[Finding]:
     )
 
 
-@rule("invoice.buyer_is_applicant")
+@rule(
+    "invoice.buyer_is_applicant",
+    name="发票购买方为申报单位",
+    summary="发票购买方名称和纳税人识别号为申报单位",
+)
 def buyer_is_applicant(ctx: RuleContext) -> list[Finding]:
     """「向算力服务企业直接购买」: the invoice's buyer name and tax id are the applicant's.
 
@@ -159,13 +168,18 @@ def buyer_is_applicant(ctx: RuleContext) -> list[Finding]:
     )
 
 
-@rule("invoice.in_period")
+@rule(
+    "invoice.in_period",
+    name="开票日期在申报期间内",
+    summary="采购发票开票日期在申报期间内",
+    params=PeriodParams,
+)
 def in_period(ctx: RuleContext) -> list[Finding]:
     """「起止时间为2023年1月1日至12月31日」: purchase invoices are issued within the period
     (policy ``[period]``); an invoice outside it is never counted toward the total.
     """
     rid = "invoice.in_period"
-    p = ctx.policy.period
+    p = ctx.window()
     span = f"{p.start.isoformat()} 至 {p.end.isoformat()}"
     out: list[Finding] = []
     for d in purchase_invoices(ctx):
@@ -221,7 +235,11 @@ def source_rank(d: Document) -> tuple[int, int]:
     return rank, len(d.fields)
 
 
-@rule("invoice.duplicate")
+@rule(
+    "invoice.duplicate",
+    name="发票未重复使用",
+    summary="同一发票在一份申报内只计一次；不同格式的副本视为同一张",
+)
 def duplicate(ctx: RuleContext) -> list[Finding]:
     """The same invoice (code + number) is counted once. Inside one application, copies in other
     formats (PDF + OFD + XML) are expected and pass; two copies in the same format are ``warn``.

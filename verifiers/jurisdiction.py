@@ -23,7 +23,11 @@ def place_in_region(ctx: RuleContext, address: str) -> str | None:
     return None
 
 
-@rule("jurisdiction.local")
+@rule(
+    "jurisdiction.local",
+    name="申报单位在辖区内",
+    summary="单位地址在本地区内，统一社会信用代码行政区划码属本地区（仅代码不符时提示关注）",
+)
 def local(ctx: RuleContext) -> list[Finding]:
     """「申报主体应当在辖区内从事生产经营活动」: the address on the form/licence lies in the region
     (policy place names) and the registration area code inside the credit code (chars 3-8)
@@ -99,3 +103,41 @@ def local(ctx: RuleContext) -> list[Finding]:
             [x[1] for x in addresses] + code_refs,
         )
     ]
+
+
+def code_in_region(ctx: RuleContext, code: str | None) -> tuple[bool | None, str | None]:
+    """Whether a credit code's registration area (chars 3-8) lies in the policy region:
+    ``(True/False, area)``, or ``(None, None)`` without a full code."""
+    area = code[2:8] if code and len(code) == 18 else None
+    if area is None:
+        return None, None
+    return area.startswith(ctx.policy.region.admin_code_prefix), area
+
+
+def party_in_region(
+    ctx: RuleContext, name: str, code: str | None, address: str = ""
+) -> tuple[bool | None, str]:
+    """Is a party (name, credit code, address if known) inside the policy region?
+
+    ``(verdict, reason)``: the credit code's area decides when present; otherwise a place of
+    the region in the address or the name (泉州XX科技有限公司); ``None`` when nothing tells.
+    """
+    region = ctx.policy.region
+    inside, area = code_in_region(ctx, code)
+    place = place_in_region(ctx, address) if address else None
+    place = place or place_in_region(ctx, name)
+    if place is None:
+        # a company name carries the place without its suffix: 泉州XX公司, 晋江XX公司
+        short = normalize_name(name or "")
+        for p in (region.name, *region.place_names):
+            stem = normalize_name(p)
+            stem = stem[:-1] if len(stem) >= 3 and stem[-1] in "市县区" else stem
+            if len(stem) >= 2 and stem in short:
+                place = p
+                break
+    if inside is not None:
+        where = f"统一社会信用代码行政区划码 {area} {'属' if inside else '不属'}{region.name}"
+        return inside, where + (f"，名称/地址含「{place}」" if place else "")
+    if place is not None:
+        return True, f"名称/地址含「{place}」"
+    return None, "未识别统一社会信用代码，名称/地址中也无本地地名"

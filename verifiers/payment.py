@@ -112,7 +112,11 @@ def _paid_elsewhere(
     )
 
 
-@rule("payment.matches_invoice")
+@rule(
+    "payment.matches_invoice",
+    name="付款凭证与发票或合同相符",
+    summary="每张回单的付款人、收款人和金额与发票或合同相符",
+)
 def matches_invoice(ctx: RuleContext) -> list[Finding]:
     """「付款凭证」(与算力服务公司签订的合同以及付款凭证): each receipt's payer is the applicant and
     its payee and amount match an invoice or contract of that supplier. In the product directions

@@ -176,5 +176,11 @@ def _qr_matches(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-qr_matches = Rule(RULE_ID, _qr_matches, RULE_ID.split(".", 1)[0])
+qr_matches = Rule(
+    RULE_ID,
+    _qr_matches,
+    RULE_ID.split(".", 1)[0],
+    name="发票二维码与票面一致",
+    summary="发票二维码中的号码、日期、金额与票面一致",
+)
 REGISTRY.setdefault(RULE_ID, qr_matches)

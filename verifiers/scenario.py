@@ -5,6 +5,7 @@ from __future__ import annotations
 from extractor.normalize.names import company_key
 from models.contract import Finding
 from verifiers.base import RuleContext, as_text, rule
+from verifiers.params import ConsortiumParams
 
 
 def consortium_names(ctx: RuleContext) -> list[str] | None:
@@ -25,7 +26,12 @@ def consortium_names(ctx: RuleContext) -> list[str] | None:
     return list(names.values())
 
 
-@rule("scenario.consortium_size")
+@rule(
+    "scenario.consortium_size",
+    name="联合体成员不超过上限",
+    summary="联合体成员（含申报单位）不超过上限",
+    params=ConsortiumParams,
+)
 def consortium_size(ctx: RuleContext) -> list[Finding]:
     """「以联合体形式申报，联合体成员数量不超过3家」: the declared consortium, the applicant
     included, has at most ``scenario.consortium_max`` members."""
@@ -33,7 +39,7 @@ def consortium_size(ctx: RuleContext) -> list[Finding]:
     if names is None:
         return []
     rid = "scenario.consortium_size"
-    mx = ctx.policy.scenario.consortium_max
+    mx = ctx.param("max", ctx.policy.scenario.consortium_max)
     refs = [ctx.declared_ref("consortium_members")]
     listed = "、".join(names)
     if len(names) <= mx:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
+from extractor.profile import ExtractionProfile
 from models.contract import FieldValue
 from models.page import Page
 
@@ -34,5 +35,19 @@ def extractor_for(doc_type: str) -> Extractor:
     return import_module(f"extractor.fields.{name}").extract
 
 
-def extract_fields(doc_type: str, pages: list[Page]) -> dict[str, FieldValue]:
+def extract_fields(
+    doc_type: str, pages: list[Page], profile: ExtractionProfile | None = None
+) -> dict[str, FieldValue]:
+    """Fields of one document; ``profile`` (a call's directions and added doc types) reaches
+    the form reader and the reader of declared types."""
+    if profile is not None:
+        spec = next((t for t in profile.doc_types if t.key == doc_type), None)
+        if spec is not None:
+            from extractor.fields import declared
+
+            return declared.extract(pages, spec)
+        if doc_type == "application_form" and profile.directions:
+            from extractor.fields import form
+
+            return form.extract(pages, profile.directions)
     return extractor_for(doc_type)(pages)

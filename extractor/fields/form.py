@@ -26,7 +26,7 @@ others) gives that option with confidence 0.8.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 
@@ -36,16 +36,11 @@ from extractor.fields.parties import clean_org as _clean_org
 from extractor.fields.titles import Stream, extend_legal_form, field, is_blank, nfkc, prepare_pages
 from extractor.normalize import find_money, normalize_credit_code, normalize_name, normalize_phone, parse_date
 from extractor.normalize import uscc as _uscc
+from extractor.profile import BUILTIN_DIRECTIONS
 from models.contract import FieldValue
 from models.page import Page
 
-DIRECTIONS: dict[str, str] = {
-    "算力服务补助": "compute_subsidy",
-    "领雁软件企业": "lingyan_software",
-    "软件优质产品": "software_product",
-    "硬件优质产品": "hardware_product",
-    "典型应用场景": "application_scenario",
-}
+DIRECTIONS: dict[str, str] = BUILTIN_DIRECTIONS  # the 2024 form; a policy passes its own words
 OWNERSHIP = ("国有", "合资", "民营", "其他")
 LISTED = {"是": True, "否": False}
 
@@ -753,8 +748,13 @@ def _project_name(form: _Form, stream: Stream, out: dict[str, FieldValue]) -> No
 # ----------------------------------------------------------------- entry point
 
 
-def extract(pages: list[Page]) -> dict[str, FieldValue]:
-    """Fields of a 申报表 (see the module doc); only what was found."""
+def extract(pages: list[Page], directions: Mapping[str, str] | None = None) -> dict[str, FieldValue]:
+    """Fields of a 申报表 (see the module doc); only what was found.
+
+    ``directions`` maps the direction words printed on the form to direction keys (a
+    policy's directions); default: the 2024 form's :data:`DIRECTIONS`.
+    """
+    dirs = dict(directions) if directions else DIRECTIONS
     out: dict[str, FieldValue] = {}
     if not pages:
         return out
@@ -796,7 +796,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     for key, options, mapping in (
         ("listed", list(LISTED), LISTED),
         ("ownership", list(OWNERSHIP), {o: o for o in OWNERSHIP}),
-        ("direction", list(DIRECTIONS), DIRECTIONS),
+        ("direction", list(dirs), dirs),
     ):
         got = _option_field(form, key, options)
         if got is not None:
