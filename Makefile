@@ -26,9 +26,11 @@ run: samples
 	EVREVIEW_SAMPLES=sample_docs/applications $(VENV)/bin/streamlit run app.py \
 	  --server.port $(PORT) --server.headless true
 
+# The format check fails on any unformatted file except the ones still listed in
+# pyproject.toml's [tool.ruff.format] exclude (formatted by their owners, then removed from the list).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
+	$(VENV)/bin/ruff format --check .
 
 # Fast suite: everything except tests marked slow (heavy OCR). Exit code 5
 # ("no tests collected") is an error here: an empty suite must not look green.
