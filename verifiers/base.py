@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 
 from extractor.normalize import uscc as _uscc
 from extractor.normalize.dates import parse_date
-from extractor.normalize.money import parse_money, words_match
+from extractor.normalize.money import parse_money, round_money, words_match
 from extractor.normalize.names import company_key, normalize_name, split_branch
 from models.contract import (
     DOC_TYPE_LABELS,
@@ -137,7 +137,7 @@ def fmt_money(d: Decimal | None) -> str:
     """
     if d is None:
         return "—"
-    return f"{d.quantize(Decimal('0.01')):,.2f}"
+    return f"{round_money(d):,.2f}"
 
 
 def uscc_valid(code: str) -> bool:
