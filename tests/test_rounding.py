@@ -21,7 +21,13 @@ from verifiers.base import fmt_money
 
 ROOT = Path(__file__).resolve().parents[1]
 # (input, half-up result); half-even would give the other neighbour in every row
-HALVES = [("0.125", "0.13"), ("2.665", "2.67"), ("1000.005", "1000.01"), ("4197.165", "4197.17"), ("-0.125", "-0.13")]
+HALVES = [
+    ("0.125", "0.13"),
+    ("2.665", "2.67"),
+    ("1000.005", "1000.01"),
+    ("4197.165", "4197.17"),
+    ("-0.125", "-0.13"),
+]
 
 
 @pytest.mark.parametrize(("raw", "want"), HALVES)
@@ -36,7 +42,9 @@ def test_every_money_path_rounds_half_up(raw: str, want: str) -> None:
     if not raw.startswith("-"):  # these two cell parsers read unsigned amounts
         assert str(_table_money(raw, Decimal(1))) == want  # 申报表 tables
         assert str(_money_token(raw)) == want  # audit report statements
-    lines = structured_lines({"amount_excl_tax": d, "line_items": [{"name": "x", "amount": d, "tax_amount": d}]})
+    lines = structured_lines(
+        {"amount_excl_tax": d, "line_items": [{"name": "x", "amount": d, "tax_amount": d}]}
+    )
     assert f"¥{want}" in "\n".join(lines)
     assert f"金额 {want}" in "\n".join(lines) and f"税额 {want}" in "\n".join(lines)
 
