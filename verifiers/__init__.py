@@ -14,7 +14,7 @@ no database.
 from __future__ import annotations
 
 from models.contract import ApplicationResult, Finding
-from verifiers.base import REGISTRY, Rule, RuleContext, as_date, as_decimal
+from verifiers.base import REGISTRY, Rule, RuleContext, as_date, as_decimal, rule_error_finding
 from verifiers.batch import run_batch_rules
 from verifiers.policy import DEFAULT_POLICY, Policy, load_policy
 from verifiers.registry import RULES_BY_DIRECTION, rule_ids, rules_for
@@ -49,11 +49,5 @@ def run_rules(app: ApplicationResult, policy: Policy | None = None) -> list[Find
         try:
             out.extend(r(ctx))
         except Exception as exc:  # every failure becomes data
-            out.append(
-                Finding(
-                    rule=r.id,
-                    status="review",
-                    message=f"规则 {r.id} 执行出错，需人工核对：{type(exc).__name__}: {exc}",
-                )
-            )
+            out.append(rule_error_finding(r.id, exc))
     return out
