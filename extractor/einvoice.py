@@ -155,6 +155,13 @@ def safe_xml(data: bytes, max_bytes: int = 50 * 1024 * 1024, *, recover: bool = 
         raise XmlRefused(f"XML 无法解析（{type(exc).__name__}）") from exc
     if root is None:
         raise XmlRefused("XML 内容为空或严重损坏，无法解析")
+    # The byte pattern above misses declarations in UTF-16/UTF-32 documents; the parsed
+    # internal subset does not (entities were not expanded: resolve_entities=False).
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise XmlRefused(
+            "XML 文件包含实体声明（<!ENTITY>），可能是“实体膨胀”攻击（billion laughs / XXE），已拒绝解析"
+        )
     return root
 
 
