@@ -9,6 +9,8 @@ Each kind follows the python-stdnum pattern compact → validate → format:
   :func:`normalize_credit_code`, :func:`normalize_tax_id`, :func:`find_credit_codes`
 - names: :func:`normalize_name`, :func:`company_key`, :func:`split_branch`
 - phones: :func:`normalize_phone`, :func:`is_mobile`, :func:`find_phones`
+- administrative divisions (GB/T 2260): :mod:`extractor.normalize.region` (``compact``,
+  ``validate``, ``format``, ``resolve(address)``, ``locality(code, region_codes)``)
 - ID numbers / personal data: :func:`is_valid_id_number`, :func:`find_id_numbers`,
   :func:`mask_id_number`, :func:`mask_mobile`, :func:`mask_personal_data`
 
