@@ -136,3 +136,12 @@ def test_rule_bare_zone_is_review_when_code_is_local_and_fail_when_not() -> None
     )
     fs = [f for f in run_rules(app) if f.rule == "jurisdiction.local"]
     assert [f.status for f in fs] == ["fail"] and "福州市" in fs[0].message
+
+
+def test_long_hostile_text_is_bounded() -> None:
+    import time
+
+    t = time.perf_counter()
+    d = gb2260.resolve("福建省泉州市" + "中山路" * 200_000)
+    assert d is not None and d.code == "3505"
+    assert time.perf_counter() - t < 1.0

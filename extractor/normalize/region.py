@@ -34,6 +34,7 @@ from typing import Literal
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 
 Locality = Literal["local", "outside", "unknown"]
+MAX_ADDRESS_CHARS = 300
 
 # A name followed by one of these is part of a street, town or village name, not the
 # division itself (青岛市泉州路, 台商投资区洛阳镇, 晋江大道).
@@ -197,7 +198,8 @@ def find_divisions(address: str, extra: Mapping[str, str] | None = None) -> list
     names = t.names
     extra_names = {unicodedata.normalize("NFKC", k): compact(v) for k, v in (extra or {}).items()}
     longest = max([t.longest, *(len(k) for k in extra_names)])
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", address or ""))
+    # an address is a short field: a long text (a whole page) is cut, bounding the scan
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", (address or "")[:MAX_ADDRESS_CHARS]))
     out: list[tuple[str, set[str], int]] = []
     i = 0
     while i < len(s):
