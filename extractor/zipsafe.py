@@ -141,6 +141,17 @@ class ArchiveBudget:
                 f"{lim.max_zip_total_bytes / 1e6:.0f} MB（limits.max_zip_total_bytes），已拒绝"
             )
 
+    @property
+    def exhausted(self) -> bool:
+        """Whether any cap of the tree is spent: nothing more should be opened or read."""
+        lim = self.limits
+        return (
+            self.entries > lim.max_zip_entries
+            or self.declared > lim.max_zip_total_bytes
+            or self.produced > lim.max_zip_total_bytes
+            or bool(self.compressed and self.produced > self.compressed * lim.max_zip_ratio + 1_000_000)
+        )
+
     def produce(self, n: int, where: str) -> None:
         """Account ``n`` bytes actually decompressed at ``where``; refuse past the tree's caps."""
         lim = self.limits
@@ -366,7 +377,7 @@ def _package_from_zip(
                 data = z.read(name)
             except UnsafeArchive as exc:
                 errors.append(exc.message_zh)
-                if budget.produced > limits.max_zip_total_bytes:
+                if budget.exhausted:
                     break  # the tree's budget is spent: nothing more is decompressed
                 continue
             files.append((rel, data))
@@ -476,7 +487,7 @@ def _expand_nested(
             z = open_zip(data, limits, budget, label=f"{rel}/")
         except UnsafeArchive as exc:
             errors.append(f"{rel}：{exc.message_zh}")
-            spent = budget.entries > limits.max_zip_entries or budget.declared > limits.max_zip_total_bytes
+            spent = budget.exhausted
             continue
         with z:
             names = [n for n in z.names() if not is_junk(n) and not n.endswith("/")]
@@ -486,7 +497,7 @@ def _expand_nested(
                     out.append((f"{folder}/{name[len(prefix) :] if prefix else name}", z.read(name)))
                 except UnsafeArchive as exc:
                     errors.append(f"{rel}：{exc.message_zh}")
-                    if budget.produced > limits.max_zip_total_bytes:
+                    if budget.exhausted:
                         spent = True
                         break
     out.sort(key=lambda x: x[0])
