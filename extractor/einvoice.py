@@ -52,6 +52,7 @@ from lxml import etree
 
 from extractor.normalize import parse_date as _parse_date
 from extractor.normalize import parse_money as _parse_money
+from extractor.normalize import round_money
 from extractor.qr import QR_TYPE_NAMES
 
 if TYPE_CHECKING:
@@ -154,6 +155,13 @@ def safe_xml(data: bytes, max_bytes: int = 50 * 1024 * 1024, *, recover: bool = 
         raise XmlRefused(f"XML 无法解析（{type(exc).__name__}）") from exc
     if root is None:
         raise XmlRefused("XML 内容为空或严重损坏，无法解析")
+    # The byte pattern above misses declarations in UTF-16/UTF-32 documents; the parsed
+    # internal subset does not (entities were not expanded: resolve_entities=False).
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise XmlRefused(
+            "XML 文件包含实体声明（<!ENTITY>），可能是“实体膨胀”攻击（billion laughs / XXE），已拒绝解析"
+        )
     return root
 
 
@@ -830,7 +838,7 @@ def structured_lines(d: dict[str, Any]) -> list[str]:
                 out.append(f"{label}：是")
             continue
         if isinstance(v, Decimal):
-            s = f"¥{v:.2f}"
+            s = f"¥{round_money(v):f}"
         elif isinstance(v, _dt.date):
             s = f"{v.year}年{v.month:02d}月{v.day:02d}日"
         elif isinstance(v, list):
@@ -849,10 +857,10 @@ def structured_lines(d: dict[str, Any]) -> list[str]:
             if k in it:
                 parts.append(f"{lab} {it[k]}")
         if "amount" in it:
-            parts.append(f"金额 {it['amount']:.2f}")
+            parts.append(f"金额 {round_money(it['amount']):f}")
         if "tax_rate" in it:
             parts.append(f"税率 {it['tax_rate']}")
         if "tax_amount" in it:
-            parts.append(f"税额 {it['tax_amount']:.2f}")
+            parts.append(f"税额 {round_money(it['tax_amount']):f}")
         out.append("明细 " + " ".join(parts))
     return out

@@ -9,6 +9,14 @@ way past the cap).
 Member names are checked before anything is read: ``..`` segments, absolute paths
 (``/x``, ``\\x``), drive letters (``C:``) and NUL bytes are refused.
 
+One budget per archive tree (:class:`ArchiveBudget`): an application package and the
+archives inside it share one count of entries, one count of decompressed bytes and one
+ratio (decompressed bytes / bytes of the outermost archive), so a zip of zips whose
+members each stay under the per-archive caps cannot multiply them. The budget is also the
+memory cap of the process that opens the package (the batch parent): what it holds of a
+package's decompressed data is bounded by ``max_zip_total_bytes`` plus one chunk, whatever
+the archive declares (see ``bench/zip_memory.py`` for the measured peak).
+
 >>> import io, zipfile
 >>> buf = io.BytesIO()
 >>> with zipfile.ZipFile(buf, "w") as zf:
@@ -35,6 +43,7 @@ from extractor.limits import Limits
 
 __all__ = [
     "EVIDENCE_EXTENSIONS",
+    "ArchiveBudget",
     "SafeZip",
     "UnsafeArchive",
     "decode_member_name",
@@ -89,15 +98,88 @@ def decode_member_name(info: zipfile.ZipInfo) -> str:
     return name
 
 
+class ArchiveBudget:
+    """Caps shared by every archive of one tree: entries, decompressed bytes, ratio.
+
+    ``compressed`` is the size of the outermost archive(s), the base of the tree's ratio.
+    Every archive opened with this budget adds its entries and declared sizes (checked
+    before any decompression) and every chunk it decompresses (checked as it is produced).
+    A nested archive's bytes count as a member of its parent and its own members count
+    again: the budget measures the work done and the memory held, not only the leaves.
+
+    >>> b = ArchiveBudget(Limits(max_zip_total_bytes=100, max_zip_ratio=10), compressed=5)
+    >>> b.produce(40, "a.zip"); b.produce(40, "a.zip/b.zip")
+    >>> b.produce(40, "a.zip/b.zip/c.pdf")
+    Traceback (most recent call last):
+        ...
+    extractor.zipsafe.UnsafeArchive: 压缩包（含内嵌压缩包）实际解压总量超过上限 0 MB（limits.max_zip_total_bytes，内嵌压缩包与外层共用同一额度），“a.zip/b.zip/c.pdf”处停止，已拒绝
+    """
+
+    def __init__(self, limits: Limits, compressed: int = 0) -> None:
+        self.limits = limits
+        self.compressed = compressed
+        self.entries = 0
+        self.declared = 0
+        self.produced = 0
+        self.archives = 0
+
+    def open_archive(self, entries: int, declared: int) -> None:
+        """Account a newly opened archive's directory; refuse before decompressing anything."""
+        lim = self.limits
+        self.archives += 1
+        self.entries += entries
+        self.declared += declared
+        nested = "（含内嵌压缩包）" if self.archives > 1 else ""
+        if self.entries > lim.max_zip_entries:
+            raise UnsafeArchive(
+                f"压缩包{nested}条目过多：{self.entries} 个，超过上限 {lim.max_zip_entries} 个"
+                "（limits.max_zip_entries），疑似压缩炸弹，已拒绝"
+            )
+        if self.declared > lim.max_zip_total_bytes:
+            raise UnsafeArchive(
+                f"压缩包{nested}解压后总大小 {self.declared / 1e6:.1f} MB 超过上限 "
+                f"{lim.max_zip_total_bytes / 1e6:.0f} MB（limits.max_zip_total_bytes），已拒绝"
+            )
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether any cap of the tree is spent: nothing more should be opened or read."""
+        lim = self.limits
+        return (
+            self.entries > lim.max_zip_entries
+            or self.declared > lim.max_zip_total_bytes
+            or self.produced > lim.max_zip_total_bytes
+            or bool(self.compressed and self.produced > self.compressed * lim.max_zip_ratio + 1_000_000)
+        )
+
+    def produce(self, n: int, where: str) -> None:
+        """Account ``n`` bytes actually decompressed at ``where``; refuse past the tree's caps."""
+        lim = self.limits
+        self.produced += n
+        if self.produced > lim.max_zip_total_bytes:
+            raise UnsafeArchive(
+                f"压缩包（含内嵌压缩包）实际解压总量超过上限 {lim.max_zip_total_bytes / 1e6:.0f} MB"
+                f"（limits.max_zip_total_bytes，内嵌压缩包与外层共用同一额度），“{where}”处停止，已拒绝"
+            )
+        if self.compressed and self.produced > self.compressed * lim.max_zip_ratio + 1_000_000:
+            raise UnsafeArchive(
+                f"压缩包（含内嵌压缩包）解压总量达到原始大小的 {self.produced / self.compressed:.0f} 倍，"
+                f"超过上限 {lim.max_zip_ratio:.0f} 倍（limits.max_zip_ratio），“{where}”处停止，疑似压缩炸弹，已拒绝"
+            )
+
+
 class SafeZip:
     """A validated ZIP opened from bytes. Use :func:`open_zip` to build one."""
 
-    def __init__(self, zf: zipfile.ZipFile, limits: Limits):
+    def __init__(
+        self, zf: zipfile.ZipFile, limits: Limits, budget: ArchiveBudget | None = None, label: str = ""
+    ):
         self._zf = zf
         self._limits = limits
+        self._budget = budget or ArchiveBudget(limits)
+        self._label = label
         self._infos: dict[str, zipfile.ZipInfo] = {}
         self._lower: dict[str, str] = {}
-        self._actual_total = 0
         self._cache: dict[str, bytes] = {}
         infos = zf.infolist()
         if len(infos) > limits.max_zip_entries:
@@ -125,6 +207,7 @@ class SafeZip:
                 f"压缩包解压后总大小 {declared / 1e6:.1f} MB 超过上限 "
                 f"{limits.max_zip_total_bytes / 1e6:.0f} MB（limits.max_zip_total_bytes），已拒绝"
             )
+        self._budget.open_archive(len(infos), declared)
 
     def _check_member_declared(self, name: str, info: zipfile.ZipInfo) -> None:
         lim = self._limits
@@ -192,12 +275,7 @@ class SafeZip:
                             f"压缩包成员“{real}”实际解压大小超过其声明大小（{info.file_size} 字节），"
                             "压缩包目录被篡改，已拒绝"
                         )
-                    self._actual_total += len(chunk)
-                    if self._actual_total > lim.max_zip_total_bytes:
-                        raise UnsafeArchive(
-                            f"压缩包实际解压总量超过上限 {lim.max_zip_total_bytes / 1e6:.0f} MB"
-                            "（limits.max_zip_total_bytes），已拒绝"
-                        )
+                    self._budget.produce(len(chunk), f"{self._label}{real}")
                     out.write(chunk)
         except UnsafeArchive:
             raise
@@ -222,18 +300,25 @@ class SafeZip:
         self.close()
 
 
-def open_zip(data: bytes, limits: Limits | None = None) -> SafeZip:
+def open_zip(
+    data: bytes, limits: Limits | None = None, budget: ArchiveBudget | None = None, label: str = ""
+) -> SafeZip:
     """Open ZIP bytes after validating the central directory against ``limits``.
 
-    Raises :class:`UnsafeArchive` (Chinese message) for a broken or hostile archive.
+    ``budget`` is the tree's shared budget (a nested archive passes its package's); without
+    one the archive is its own tree, its ratio based on ``len(data)``. ``label`` prefixes
+    member names in messages (``附件.zip/``). Raises :class:`UnsafeArchive` (Chinese
+    message) for a broken or hostile archive.
     """
     limits = limits or Limits()
+    if budget is None:
+        budget = ArchiveBudget(limits, compressed=len(data))
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise UnsafeArchive(f"压缩包已损坏，无法打开（{type(exc).__name__}）") from exc
     try:
-        return SafeZip(zf, limits)
+        return SafeZip(zf, limits, budget, label)
     except UnsafeArchive:
         zf.close()
         raise
@@ -270,14 +355,17 @@ def _strip_wrapper(names: list[str]) -> str:
     return ""
 
 
-def _package_from_zip(path: Path, limits: Limits) -> tuple[list[tuple[str, bytes]], list[str]]:
+def _package_from_zip(
+    path: Path, limits: Limits, budget: ArchiveBudget
+) -> tuple[list[tuple[str, bytes]], list[str]]:
     errors: list[str] = []
     files: list[tuple[str, bytes]] = []
     size = path.stat().st_size
     if size > limits.max_zip_total_bytes:
         return [], [f"申报材料压缩包过大：{size / 1e6:.1f} MB（limits.max_zip_total_bytes）"]
+    budget.compressed += size
     try:
-        z = open_zip(path.read_bytes(), limits)
+        z = open_zip(path.read_bytes(), limits, budget)
     except UnsafeArchive as exc:
         return [], [exc.message_zh]
     with z:
@@ -289,6 +377,8 @@ def _package_from_zip(path: Path, limits: Limits) -> tuple[list[tuple[str, bytes
                 data = z.read(name)
             except UnsafeArchive as exc:
                 errors.append(exc.message_zh)
+                if budget.exhausted:
+                    break  # the tree's budget is spent: nothing more is decompressed
                 continue
             files.append((rel, data))
     return files, errors
@@ -356,42 +446,59 @@ def iter_package(path: Path, limits: Limits | None = None) -> tuple[list[tuple[s
     """
     limits = limits or Limits()
     path = Path(path)
+    budget = ArchiveBudget(limits)
     try:
         if path.is_dir():
-            return _expand_nested(*_package_from_folder(path, limits), limits)
+            return _expand_nested(*_package_from_folder(path, limits), limits, budget, top_level=True)
         if path.is_file():
-            return _expand_nested(*_package_from_zip(path, limits), limits)
+            return _expand_nested(*_package_from_zip(path, limits, budget), limits, budget, top_level=False)
     except OSError as exc:
         return [], [f"申报材料“{path.name}”无法读取（{type(exc).__name__}）"]
     return [], [f"申报材料路径不存在：{path}"]
 
 
 def _expand_nested(
-    files: list[tuple[str, bytes]], errors: list[str], limits: Limits
+    files: list[tuple[str, bytes]],
+    errors: list[str],
+    limits: Limits,
+    budget: ArchiveBudget,
+    top_level: bool,
 ) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """Archives inside the package (「附件.zip」) are opened one level deep, under the same
-    caps; their members appear as ``附件/<member>``. Deeper archives stay files (and are
-    reported as such by the reader)."""
+    """Archives inside the package (「附件.zip」) are opened one level deep, under the
+    package's budget (one tree: entries, decompressed bytes and ratio are shared); their
+    members appear as ``附件/<member>``. Deeper archives stay files (and are reported as
+    such by the reader). ``top_level``: the package is a folder, so its archives are the
+    outermost ones and their sizes are the ratio's base."""
     from extractor.read import sniff
 
     out: list[tuple[str, bytes]] = []
+    spent = False
     for rel, data in files:
         if sniff(data) != "zip":
             out.append((rel, data))
             continue
+        if spent:
+            errors.append(f"{rel}：压缩包（含内嵌压缩包）解压额度已用尽，未打开")
+            continue
         folder = rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel
+        if top_level:
+            budget.compressed += len(data)
         try:
-            z = open_zip(data, limits)
+            z = open_zip(data, limits, budget, label=f"{rel}/")
         except UnsafeArchive as exc:
             errors.append(f"{rel}：{exc.message_zh}")
+            spent = budget.exhausted
             continue
         with z:
             names = [n for n in z.names() if not is_junk(n) and not n.endswith("/")]
             prefix = _strip_wrapper(names)
             for name in sorted(names):
                 try:
-                    out.append((f"{folder}/{name[len(prefix):] if prefix else name}", z.read(name)))
+                    out.append((f"{folder}/{name[len(prefix) :] if prefix else name}", z.read(name)))
                 except UnsafeArchive as exc:
                     errors.append(f"{rel}：{exc.message_zh}")
+                    if budget.exhausted:
+                        spent = True
+                        break
     out.sort(key=lambda x: x[0])
     return out, errors

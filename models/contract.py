@@ -8,7 +8,7 @@ dates); serialisation turns them into the contract's value formats: money as a
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -183,7 +183,8 @@ def to_json_value(value: Any) -> Any:
     [{'name': '甲', 'amount': '1.50'}]
     """
     if isinstance(value, Decimal):
-        return f"{value.quantize(Decimal('0.01')):f}"
+        # models import nothing of ours: the same rule as extractor.normalize.money.round_money
+        return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
     if isinstance(value, _dt.datetime):
         return value.date().isoformat()
     if isinstance(value, _dt.date):

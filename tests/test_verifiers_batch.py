@@ -140,3 +140,68 @@ def test_rule_errors_become_review_findings(monkeypatch):
     err = by_rule(fs, "invoice.arithmetic")
     assert [f.status for f in err] == ["review"] and "bad input" in err[0].message
     assert compute_verdict(fs) == "review"
+
+
+# ---------------------------------------------------------------- safety nets of batch rules
+
+
+def test_batch_rule_that_raises_becomes_review_and_the_batch_goes_on(monkeypatch):
+    from verifiers import registry
+    from verifiers.base import BATCH_REGISTRY, BatchRule
+
+    def boom(ctxs, params=None):
+        raise KeyError("invoice_number")
+
+    monkeypatch.setitem(BATCH_REGISTRY, "invoice.duplicate", BatchRule("invoice.duplicate", boom))
+    monkeypatch.setattr(registry, "_BOUND", {})  # bind the policy's batch rules again
+    a = compute_app("app-001")
+    b = compute_app("app-007")  # same unit, same direction: one_per_direction must still fail
+    fs = run_batch_rules([a, b])
+    err = by_rule(fs, "invoice.duplicate")
+    assert [f.status for f in err] == ["review"]
+    assert "invoice.duplicate" in err[0].message and "KeyError" in err[0].message
+    assert err[0].applications == ["app-001", "app-007"]
+    assert [f.status for f in by_rule(fs, "batch.one_per_direction")] == ["fail"]
+    assert compute_verdict(fs) == "fail"
+
+
+def test_application_whose_context_fails_is_reported_not_fatal():
+    a = compute_app("app-001")
+    bad = compute_app("app-007")
+    bad.documents[0].fields = None  # what a broken store row looks like: no field mapping at all
+    fs = run_batch_rules([a, bad])
+    ctx_err = by_rule(fs, "batch.context")
+    assert [f.status for f in ctx_err] == ["review"] and ctx_err[0].applications == ["app-007"]
+    # app-001 is still compared (alone: nothing duplicated)
+    assert [f.status for f in by_rule(fs, "batch.one_per_direction")] == ["pass"]
+
+
+def test_duplicate_invoice_resting_on_a_low_confidence_number_is_review():
+    a = compute_app("app-001")
+    b = other_company_app("app-002")
+    borrowed = invoice(1, file="附件/借用发票.pdf")
+    num = borrowed.fields["invoice_number"]
+    borrowed.fields["invoice_number"] = num.model_copy(update={"confidence": 0.41, "method": "ocr"})
+    b = with_docs(b, add=(borrowed,))
+    fs = by_rule(run_batch_rules([a, b], load_policy()), "invoice.duplicate")
+    assert len(fs) == 1 and fs[0].status == "review"
+    assert "0.41" in fs[0].message and "需人工复核" in fs[0].message
+    # the same duplicate read from the text layer stays a fail
+    exact = invoice(1, file="附件/借用发票.pdf")
+    exact.fields["invoice_number"] = num.model_copy(update={"confidence": 0.41, "method": "text"})
+    b2 = with_docs(other_company_app("app-002"), add=(exact,))
+    assert [f.status for f in by_rule(run_batch_rules([a, b2]), "invoice.duplicate")] == ["fail"]
+
+
+def test_one_per_direction_on_a_low_confidence_credit_code_is_review():
+    a = compute_app("app-001")
+    b = compute_app("app-007")
+    fs = by_rule(run_batch_rules([a, b]), "batch.one_per_direction")
+    assert [f.status for f in fs] == ["fail"]
+    from verifiers.base import RuleContext
+
+    form_doc = RuleContext.build(b, load_policy()).form  # the 申报表 the declared code is read from
+    code = form_doc.fields["credit_code"]
+    form_doc.fields["credit_code"] = code.model_copy(update={"confidence": 0.3, "method": "ocr"})
+    fs = by_rule(run_batch_rules([a, b]), "batch.one_per_direction")
+    assert [f.status for f in fs] == ["review"] and "0.30" in fs[0].message

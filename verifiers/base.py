@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 
 from extractor.normalize import uscc as _uscc
 from extractor.normalize.dates import parse_date
-from extractor.normalize.money import parse_money, words_match
+from extractor.normalize.money import parse_money, round_money, words_match
 from extractor.normalize.names import company_key, normalize_name, split_branch
 from models.contract import (
     DOC_TYPE_LABELS,
@@ -138,7 +138,7 @@ def fmt_money(d: Decimal | None) -> str:
     """
     if d is None:
         return "—"
-    return f"{d.quantize(Decimal('0.01')):,.2f}"
+    return f"{round_money(d):,.2f}"
 
 
 def uscc_valid(code: str) -> bool:
@@ -297,6 +297,37 @@ def _machine_read(fv: FieldValue) -> bool:
     """Whether a value's confidence is a reading uncertainty (OCR), not exact digital text."""
     method = fv.method or "ocr"
     return not (method in {"text", "docx", "manual"} or method.startswith("structured"))
+
+
+def downgrade_low_confidence(
+    status: Status, message: str, values: Iterable[FieldValue | None], policy: Policy
+) -> tuple[Status, str]:
+    """The low-confidence safety net shared by single-application and batch rules: a ``fail``
+    whose deciding values include a machine-read one below ``policy.low_confidence`` becomes
+    ``review`` with the confidence in the message; every other status is returned unchanged."""
+    if status != "fail":
+        return status, message
+    low = [
+        v.confidence
+        for v in values
+        if v is not None and v.confidence < policy.low_confidence and _machine_read(v)
+    ]
+    if not low:
+        return status, message
+    return "review", message + (
+        f"（相关字段识别置信度 {min(low):.2f} 低于 {policy.low_confidence:.2f}，需人工复核）"
+    )
+
+
+def rule_error_finding(rule_id: str, exc: BaseException, applications: Iterable[str] = ()) -> Finding:
+    """The exception safety net shared by single-application and batch rules: a rule that
+    raised becomes a ``review`` finding naming the rule and the error (the others go on)."""
+    return Finding(
+        rule=rule_id,
+        status="review",
+        message=f"规则 {rule_id} 执行出错，需人工核对：{type(exc).__name__}: {exc}",
+        applications=sorted(applications) or None,
+    )
 
 
 @dataclass
@@ -490,17 +521,7 @@ class RuleContext:
         details: dict[str, Any] | None = None,
     ) -> Finding:
         """Build a finding; a ``fail`` resting on a low-confidence value becomes ``review``."""
-        if status == "fail":
-            low = [
-                v.confidence
-                for v in values
-                if v is not None and v.confidence < self.policy.low_confidence and _machine_read(v)
-            ]
-            if low:
-                status = "review"
-                message += (
-                    f"（相关字段识别置信度 {min(low):.2f} 低于 {self.policy.low_confidence:.2f}，需人工复核）"
-                )
+        status, message = downgrade_low_confidence(status, message, values, self.policy)
         return Finding(
             rule=rule_id,
             status=status,

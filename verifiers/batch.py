@@ -1,12 +1,18 @@
-"""Batch rules: findings across the applications of one batch (``applications=[ids]``)."""
+"""Batch rules: findings across the applications of one batch (``applications=[ids]``).
+
+They get the safety nets of single-application rules (:mod:`verifiers.base`): a rule that
+raises becomes a ``review`` finding and the others go on; a ``fail`` resting on a
+low-confidence machine-read value (the invoice number, the credit code) becomes ``review``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from extractor.normalize.names import company_key
-from models.contract import EvidenceRef, Finding
-from verifiers.base import RuleContext, as_text, batch_rule
+from models.contract import EvidenceRef, FieldValue, Finding, Status
+from verifiers.base import RuleContext, as_text, batch_rule, downgrade_low_confidence
 from verifiers.invoice import invoice_key, purchase_invoices
 from verifiers.params import ExclusiveParams, ReuseParams
 
@@ -19,6 +25,36 @@ def unit_key(ctx: RuleContext) -> str | None:
     return company_key(a.name) if a.name else None
 
 
+def unit_values(ctx: RuleContext) -> list[FieldValue | None]:
+    """The values that identify the unit (:func:`unit_key`): what a batch finding rests on."""
+    a = ctx.applicant
+    return [a.code_fv] if a.credit_code else [a.name_fv]
+
+
+def batch_finding(
+    ctxs: list[RuleContext],
+    rule_id: str,
+    status: Status,
+    message: str,
+    evidence: Iterable[EvidenceRef],
+    applications: list[str],
+    *,
+    values: Iterable[FieldValue | None] = (),
+    details: dict[str, Any] | None = None,
+) -> Finding:
+    """A batch finding; a ``fail`` resting on a low-confidence value becomes ``review``."""
+    if ctxs:
+        status, message = downgrade_low_confidence(status, message, values, ctxs[0].policy)
+    return Finding(
+        rule=rule_id,
+        status=status,
+        message=message,
+        evidence=list(evidence),
+        applications=applications,
+        details=details,
+    )
+
+
 def _app_ref(ctx: RuleContext, key: str = "company_name") -> EvidenceRef:
     r = ctx.declared_ref(key).model_copy()
     r.application_id = ctx.app.application_id
@@ -28,7 +64,7 @@ def _app_ref(ctx: RuleContext, key: str = "company_name") -> EvidenceRef:
 @batch_rule("invoice.duplicate", name="发票未被多个申报重复使用", summary="同一发票未被多个申报同时用作佐证")
 def duplicate_invoices(ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
     """The same invoice (code + number) claimed as a purchase by two applications → ``fail``."""
-    seen: dict[str, list[tuple[RuleContext, EvidenceRef]]] = {}
+    seen: dict[str, list[tuple[RuleContext, EvidenceRef, list[FieldValue | None]]]] = {}
     for ctx in ctxs:
         for d in purchase_invoices(ctx):
             k = invoice_key(d)
@@ -43,23 +79,25 @@ def duplicate_invoices(ctxs: list[RuleContext], params: Any = None) -> list[Find
                 bbox=fv.bbox if fv else None,
                 application_id=ctx.app.application_id,
             )
-            seen.setdefault(k, []).append((ctx, r))
+            seen.setdefault(k, []).append((ctx, r, [fv, d.fields.get("invoice_code")]))
     out: list[Finding] = []
     for k, hits in seen.items():
-        apps = sorted({c.app.application_id for c, _ in hits})
+        apps = sorted({c.app.application_id for c, _, _ in hits})
         if len(apps) < 2:
             continue
         who = "、".join(
             f"{c.app.application_id}（{c.applicant.name or '—'}）"
-            for c in {c.app.application_id: c for c, _ in hits}.values()
+            for c in {c.app.application_id: c for c, _, _ in hits}.values()
         )
         out.append(
-            Finding(
-                rule="invoice.duplicate",
-                status="fail",
-                message=f"发票 {k} 被 {len(apps)} 个申报同时用作佐证：{who}",
-                evidence=[r for _, r in hits],
-                applications=apps,
+            batch_finding(
+                ctxs,
+                "invoice.duplicate",
+                "fail",
+                f"发票 {k} 被 {len(apps)} 个申报同时用作佐证：{who}",
+                [r for _, r, _ in hits],
+                apps,
+                values=[v for _, _, vs in hits for v in vs],
                 details={"invoice": k},
             )
         )
@@ -84,12 +122,14 @@ def one_per_direction(ctxs: list[RuleContext], params: Any = None) -> list[Findi
             continue
         ids = sorted(c.app.application_id for c in cs)
         out.append(
-            Finding(
-                rule="batch.one_per_direction",
-                status="fail",
-                message=f"单位「{cs[0].applicant.name or _u}」在「{cs[0].policy.direction_label(direction)}」方向申报 {len(cs)} 个项目（{'、'.join(ids)}），每个单位同一方向只能申报一个",
-                evidence=[_app_ref(c) for c in cs],
-                applications=ids,
+            batch_finding(
+                ctxs,
+                "batch.one_per_direction",
+                "fail",
+                f"单位「{cs[0].applicant.name or _u}」在「{cs[0].policy.direction_label(direction)}」方向申报 {len(cs)} 个项目（{'、'.join(ids)}），每个单位同一方向只能申报一个",
+                [_app_ref(c) for c in cs],
+                ids,
+                values=[v for c in cs for v in unit_values(c)],
             )
         )
     if groups and not out:
@@ -122,12 +162,14 @@ def exclusive(ctxs: list[RuleContext], params: Any, rid: str = "batch.exclusive"
         ids = sorted(c.app.application_id for c in cs)
         names = "和".join(labels(d) for d in got)
         out.append(
-            Finding(
-                rule=rid,
-                status="fail",
-                message=f"单位「{cs[0].applicant.name or u}」同时申报{names}（{'、'.join(ids)}），两方向不能同时申报",
-                evidence=[_app_ref(c) for c in cs],
-                applications=ids,
+            batch_finding(
+                ctxs,
+                rid,
+                "fail",
+                f"单位「{cs[0].applicant.name or u}」同时申报{names}（{'、'.join(ids)}），两方向不能同时申报",
+                [_app_ref(c) for c in cs],
+                ids,
+                values=[v for c in cs for v in unit_values(c)],
             )
         )
     if by_unit and not out:

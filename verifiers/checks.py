@@ -14,7 +14,7 @@ Each finding cites the clause its policy entry names (``run_rules`` fills ``clau
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from models.contract import Document, Finding
 from verifiers.base import (
@@ -285,7 +285,7 @@ def paid_to_contract(ctx: RuleContext) -> list[Finding]:
             undated += day is None
             paid += amount
             used.append(v)
-        ratio = (paid / total).quantize(Decimal("0.0001"))
+        ratio = (paid / total).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
         pct = f"{ratio * 100:.1f}%"
         by = f"（截至 {p.by.isoformat()}）" if p.by else ""
         refs = [ref(c, p.contract_field)] + [ref(v, p.payment_field) for v in used]

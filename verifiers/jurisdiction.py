@@ -1,26 +1,50 @@
-"""Jurisdiction rule: the applicant operates in the region of the call (泉州市)."""
+"""Jurisdiction rule: the applicant operates in the region of the call (泉州市).
+
+Addresses are resolved to GB/T 2260 division codes (:mod:`extractor.normalize.region`) and
+compared with the policy's region codes (``[region] codes``, 3505 = 泉州市), never by
+substring: 漳州台商投资区 is 3506, and the 泉州路 of a 青岛 address is a street. The
+registration area inside the credit code (chars 3-8) is the cross-check.
+"""
 
 from __future__ import annotations
 
-from extractor.normalize.names import normalize_name
+from extractor.normalize import normalize_name
+from extractor.normalize import region as gb2260
 from models.contract import EvidenceRef, Finding
 from verifiers.base import RuleContext, as_text, ref, rule
 
 
+def region_codes(ctx: RuleContext) -> tuple[str, ...]:
+    """The policy region as division codes (``codes``, else ``admin_code_prefix``)."""
+    r = ctx.policy.region
+    return tuple(getattr(r, "codes", ()) or ()) or (r.admin_code_prefix,)
+
+
+def address_division(address: str) -> gb2260.Division | None:
+    """The division an address names (province, city or county), or None."""
+    return gb2260.resolve(address)
+
+
 def place_in_region(ctx: RuleContext, address: str) -> str | None:
-    """The first place name of the policy region found in ``address`` (NFKC, no spaces), or None.
+    """The name of the division of ``address`` when it lies in the policy region, else None.
 
     >>> from verifiers.policy import load_policy
     >>> from models.contract import ApplicationResult
     >>> ctx = RuleContext.build(ApplicationResult(application_id="x"), load_policy())
     >>> place_in_region(ctx, "福建省晋江市经济开发区（五里园）"), place_in_region(ctx, "青岛市市南区泉州路8号")
     ('晋江市', None)
+    >>> place_in_region(ctx, "福建省漳州台商投资区"), place_in_region(ctx, "福建省泉州台商投资区")
+    (None, '泉州市')
     """
-    s = normalize_name(address)
-    for place in ctx.policy.region.place_names:
-        if normalize_name(place) in s:
-            return place
+    d = address_division(address)
+    if d is not None and gb2260.locality(d.code, region_codes(ctx)) == "local":
+        return d.name
     return None
+
+
+def _area_text(area: str) -> str:
+    d = gb2260.lookup(area)
+    return f"{area}（{d.full_name}）" if d else area
 
 
 @rule(
@@ -29,13 +53,17 @@ def place_in_region(ctx: RuleContext, address: str) -> str | None:
     summary="单位地址在本地区内，统一社会信用代码行政区划码属本地区（仅代码不符时提示关注）",
 )
 def local(ctx: RuleContext) -> list[Finding]:
-    """「申报主体应当在辖区内从事生产经营活动」: the address on the form/licence lies in the region
-    (policy place names) and the registration area code inside the credit code (chars 3-8)
-    starts with the region's prefix (3505). Address outside → ``fail``; address inside but the
-    code elsewhere (moved, or registered by a provincial authority) → ``warn``.
+    """「申报主体应当在辖区内从事生产经营活动」: the address on the form/licence resolves to a
+    division inside the region's codes (3505), and the registration area code inside the
+    credit code (chars 3-8) lies there too. Address in another division → ``fail``; address
+    inside but the code elsewhere (moved, or registered by a provincial authority) → ``warn``;
+    an address naming no division (台商投资区 alone, a bare street) → decided by the credit
+    code's area: ``review`` when local, ``fail`` when not.
     """
     rid = "jurisdiction.local"
     region = ctx.policy.region
+    codes = region_codes(ctx)
+    codes_text = "、".join(f"{c}xx" for c in codes)
     addresses: list[tuple[str, EvidenceRef]] = []
     declared = as_text(ctx.declared("address"))
     if declared:
@@ -45,62 +73,82 @@ def local(ctx: RuleContext) -> list[Finding]:
         addresses.append((as_text(lic.fields["address"]), ref(lic, "address")))
     code = ctx.applicant.credit_code
     area = code[2:8] if code and len(code) == 18 else None
-    code_local = area.startswith(region.admin_code_prefix) if area else None
+    code_local = gb2260.locality(area, codes) == "local" if area else None
     code_refs = [ctx.applicant.code_ref] if ctx.applicant.code_ref else []
+    address_values = [ctx.declared_fv("address"), lic.fields.get("address") if lic is not None else None]
 
-    if not addresses:
-        if area is None:
+    resolved = [(a, r, address_division(a)) for a, r in addresses]
+    placed = [(a, r, d, gb2260.locality(d.code if d else None, codes)) for a, r, d in resolved]
+
+    outside = [(a, r, d) for a, r, d, loc in placed if loc == "outside"]
+    if outside:
+        a, r, d = outside[0]
+        where = f"位于{d.full_name}（行政区划码 {d.code}），" if d else ""
+        return [
+            ctx.finding(
+                rid,
+                "fail",
+                f"单位地址「{a}」{where}不在{region.name}辖区内",
+                [r, *code_refs],
+                values=address_values,
+                details={"division": d.code if d else None},
+            )
+        ]
+
+    local_hits = [(a, r, d) for a, r, d, loc in placed if loc == "local"]
+    if not local_hits:
+        if not addresses and area is None:
             return []
+        what = (
+            f"单位地址「{addresses[0][0]}」未能定位到{region.name}的区县（地址未写明所在市、县）"
+            if addresses
+            else "未识别到单位地址"
+        )
+        if area is None:
+            return [
+                ctx.finding(
+                    rid, "review", f"{what}，且无统一社会信用代码可核对，请人工核对住所", [addresses[0][1]]
+                )
+            ]
         if code_local:
             return [
                 ctx.finding(
                     rid,
                     "review",
-                    f"未识别到单位地址；统一社会信用代码登记管理机关行政区划码 {area} 属{region.name}，请核对住所",
-                    code_refs,
+                    f"{what}；统一社会信用代码登记管理机关行政区划码 {_area_text(area)} 属{region.name}，请核对住所",
+                    [*(x[1] for x in addresses), *code_refs],
                 )
             ]
         return [
             ctx.finding(
                 rid,
                 "fail",
-                f"未识别到单位地址，统一社会信用代码登记管理机关行政区划码 {area} 不属{region.name}（{region.admin_code_prefix}xx）",
-                code_refs,
-                values=[ctx.applicant.code_fv],
+                f"{what}，统一社会信用代码登记管理机关行政区划码 {_area_text(area)} 不属{region.name}（{codes_text}）",
+                [*(x[1] for x in addresses), *code_refs],
+                values=[ctx.applicant.code_fv, *address_values],
             )
         ]
 
-    outside = [(a, r) for a, r in addresses if place_in_region(ctx, a) is None]
-    if outside:
-        a, r = outside[0]
-        return [
-            ctx.finding(
-                rid,
-                "fail",
-                f"单位地址「{a}」不在{region.name}辖区内",
-                [r, *code_refs],
-                values=[ctx.declared_fv("address"), lic.fields.get("address") if lic is not None else None],
-            )
-        ]
-    a, r = addresses[0]
-    place = place_in_region(ctx, a)
-    if code_local is False:
+    a, r, d = local_hits[0]
+    place = d.name
+    if area is not None and not code_local:
         return [
             ctx.finding(
                 rid,
                 "warn",
-                f"单位地址「{a}」位于{place}，但统一社会信用代码登记管理机关行政区划码 {area} 不属{region.name}"
-                f"（{region.admin_code_prefix}xx），请核对是否迁入或由上级机关登记",
+                f"单位地址「{a}」位于{place}，但统一社会信用代码登记管理机关行政区划码 {_area_text(area)} 不属{region.name}"
+                f"（{codes_text}），请核对是否迁入或由上级机关登记",
                 [r, *code_refs],
             )
         ]
-    tail = f"，统一社会信用代码行政区划码 {area} 属{region.name}" if code_local else ""
+    tail = f"，统一社会信用代码行政区划码 {_area_text(area)} 属{region.name}" if code_local else ""
     return [
         ctx.finding(
             rid,
             "pass",
-            f"单位地址「{a}」位于{region.name}{'' if place == region.name else place}{tail}",
+            f"单位地址「{a}」位于{d.full_name}（行政区划码 {d.code}）{tail}",
             [x[1] for x in addresses] + code_refs,
+            details={"division": d.code},
         )
     ]
 
@@ -111,7 +159,7 @@ def code_in_region(ctx: RuleContext, code: str | None) -> tuple[bool | None, str
     area = code[2:8] if code and len(code) == 18 else None
     if area is None:
         return None, None
-    return area.startswith(ctx.policy.region.admin_code_prefix), area
+    return any(area.startswith(c) for c in region_codes(ctx)), area
 
 
 def party_in_region(

@@ -108,6 +108,9 @@ class Region(_P):
     name: str
     admin_code_prefix: str
     place_names: tuple[str, ...]
+    # GB/T 2260 division codes of the region (3505 = 泉州市); addresses are resolved to codes
+    # (extractor.normalize.region) and compared with these. Empty: (admin_code_prefix,).
+    codes: tuple[str, ...] = ()
 
 
 class ScenarioPolicy(_P):

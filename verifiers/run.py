@@ -8,17 +8,9 @@ finding naming the rule and the error.
 from __future__ import annotations
 
 from models.contract import ApplicationResult, Finding
-from verifiers.base import RuleContext
+from verifiers.base import RuleContext, rule_error_finding
 from verifiers.policy import DEFAULT_POLICY, Policy, load_policy
 from verifiers.registry import bound_batch_rules, bound_rules
-
-
-def _error(rule_id: str, exc: Exception) -> Finding:
-    return Finding(
-        rule=rule_id,
-        status="review",
-        message=f"规则 {rule_id} 执行出错，需人工核对：{type(exc).__name__}: {exc}",
-    )
 
 
 def run_rules(app: ApplicationResult, policy: Policy | None = None) -> list[Finding]:
@@ -31,7 +23,7 @@ def run_rules(app: ApplicationResult, policy: Policy | None = None) -> list[Find
         try:
             got = b.rule(ctx)
         except Exception as exc:  # every failure becomes data
-            got = [_error(b.rule.id, exc)]
+            got = [rule_error_finding(b.rule.id, exc)]
         for f in got:
             if f.clause is None:
                 f.clause = b.clause
@@ -42,16 +34,23 @@ def run_rules(app: ApplicationResult, policy: Policy | None = None) -> list[Find
 
 def run_batch_rules(apps: list[ApplicationResult], policy: Policy | None = None) -> list[Finding]:
     """Batch-level findings for a list of applications (each with ``applications=[ids]``):
-    the policy's ``[batch]`` rules."""
+    the policy's ``[batch]`` rules. A rule that raises does not stop the others (a ``review``
+    finding naming the rule, the error and the batch's applications); an application whose
+    context cannot be built gets a ``review`` finding and is left out of the comparisons."""
     pol = policy or load_policy(DEFAULT_POLICY)
-    ctxs = [RuleContext.build(a, pol) for a in apps]
     out: list[Finding] = []
+    ctxs: list[RuleContext] = []
+    for a in apps:
+        try:
+            ctxs.append(RuleContext.build(a, pol))
+        except Exception as exc:  # every failure becomes data
+            out.append(rule_error_finding("batch.context", exc, [a.application_id]))
+    ids = sorted(c.app.application_id for c in ctxs)
     for b in bound_batch_rules(pol):
         try:
             got = b.rule(ctxs, b.params)
         except Exception as exc:  # every failure becomes data
-            got = [_error(b.rule.id, exc)]
-            got[0].applications = sorted(a.application_id for a in apps)
+            got = [rule_error_finding(b.rule.id, exc, ids)]
         for f in got:
             if f.clause is None:
                 f.clause = b.clause

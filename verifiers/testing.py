@@ -17,6 +17,7 @@ import datetime as _dt
 from decimal import Decimal
 from typing import Any
 
+from extractor.normalize.money import round_money
 from models.contract import ApplicationResult, Document, FieldValue
 
 D = Decimal
@@ -101,7 +102,7 @@ def invoice(n: int, total: str = "120000.00", **over: Any) -> Document:
     """A 6 % 数电专票 for GPU cloud service from SUPPLIER to the applicant; ``n`` varies number/date."""
     file = over.pop("file", None) or f"发票/发票{n}.pdf"
     tot = D(total)
-    amount = (tot / D("1.06")).quantize(D("0.01"))
+    amount = round_money(tot / D("1.06"))
     f = {
         "invoice_kind": "电子发票（增值税专用发票）",
         "invoice_number": f"233520000000{n:08d}",

@@ -36,7 +36,7 @@ from extractor.entities import find_entities
 from extractor.fields import layout as L
 from extractor.fields.contract import _clean_org, _Doc
 from extractor.fields.titles import extend_legal_form, field, nfkc
-from extractor.normalize import find_dates, normalize_name
+from extractor.normalize import find_dates, normalize_name, round_money
 from models.contract import FieldValue
 from models.page import Page
 
@@ -309,7 +309,7 @@ def _money_token(tok: str) -> Decimal | None:
         v = Decimal(t)
     except InvalidOperation:
         return None
-    v = v.quantize(Decimal("0.01"))
+    v = round_money(v)
     return -v if neg else v
 
 

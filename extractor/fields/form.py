@@ -34,7 +34,14 @@ from extractor.entities import find_entities
 from extractor.fields import layout as L
 from extractor.fields.parties import clean_org as _clean_org
 from extractor.fields.titles import Stream, extend_legal_form, field, is_blank, nfkc, prepare_pages
-from extractor.normalize import find_money, normalize_credit_code, normalize_name, normalize_phone, parse_date
+from extractor.normalize import (
+    find_money,
+    normalize_credit_code,
+    normalize_name,
+    normalize_phone,
+    parse_date,
+    round_money,
+)
 from extractor.normalize import uscc as _uscc
 from extractor.profile import BUILTIN_DIRECTIONS
 from models.contract import FieldValue
@@ -589,7 +596,7 @@ def _purchase_table(form: _Form):
 def _table_money(text: str, unit: Decimal) -> Decimal | None:
     t = nfkc(text).replace(",", "").replace("，", "").strip()
     if re.fullmatch(r"\d+(?:\.\d+)?", t):
-        return (Decimal(t) * unit).quantize(Decimal("0.01"))
+        return round_money(Decimal(t) * unit)
     found = find_money(text)
     return found[0][0] if found else None
 

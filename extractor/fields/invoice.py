@@ -20,7 +20,7 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from extractor.fields import layout as L
-from extractor.normalize import normalize_name, normalize_tax_id, parse_date, parse_money, uscc
+from extractor.normalize import normalize_name, normalize_tax_id, parse_date, parse_money, round_money, uscc
 from models.contract import FieldValue
 from models.page import Page
 
@@ -452,7 +452,7 @@ def _money(tok: str) -> Decimal | None:
     if not re.fullmatch(r"-?\d+(?:\.\d+)?", t):
         return None
     try:
-        return Decimal(t).quantize(Decimal("0.01"))
+        return round_money(Decimal(t))
     except InvalidOperation:
         return None
 

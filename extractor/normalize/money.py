@@ -92,8 +92,20 @@ def _cn_integer(s: str, positional: bool = True) -> int | None:
     return total + section + num
 
 
-def _quantize(d: Decimal) -> Decimal:
+def round_money(value: Decimal | int | float | str) -> Decimal:
+    """The project's one rounding rule for money: half-up to the cent (0.01 yuan).
+
+    Every module that rounds an amount calls this (``Decimal.quantize`` without a rounding
+    mode, ``round()`` and ``f"{x:.2f}"`` all round half-even: ``0.125 → 0.12``).
+
+    >>> round_money(Decimal("0.125")), round_money("4197.165"), round_money(-2.675), round_money(5)
+    (Decimal('0.13'), Decimal('4197.17'), Decimal('-2.68'), Decimal('5.00'))
+    """
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
     return d.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+_quantize = round_money
 
 
 def parse_money(text: str | None) -> Decimal | None:
