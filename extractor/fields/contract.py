@@ -130,7 +130,7 @@ def _contract_no(doc: _Doc, out: dict[str, FieldValue]) -> None:
     head_k = min(len(doc.refs), 60)
     limit = doc.stream.starts[head_k - 1] + len(doc.refs[head_k - 1].line.text) if head_k else 0
     strong = _label_hits(doc, ["合同编号", "合同号", "协议编号", "合同编码", "订单编号", "订单号"])
-    weak = _label_hits(doc, ["编号", "NO.", "No."], line_start=True)
+    weak = _label_hits(doc, ["编号", "NO.", "No.", "项目编号", "采购编号"], line_start=True)
     for s, e, _lab in strong + weak:
         if s > limit:
             continue
@@ -439,6 +439,37 @@ def _tax_rate(doc: _Doc, out: dict[str, FieldValue]) -> None:
     if weak and len({m.group("n") for m in weak}) == 1:
         m = weak[0]
         out["tax_rate"] = field(_rate_str(m.group("n")), doc.stream.span(m.start(), m.end()), 0.1)
+        return
+    got = _rate_in_table(doc)
+    if got is not None:
+        out["tax_rate"] = field(_rate_str(got[0]), got[1], 0.05)
+
+
+_PERCENT_CELL_RE = re.compile(r"\s*(\d{1,2}(?:\.\d{1,2})?)\s*[%％]\s*")
+
+
+def _rate_in_table(doc: _Doc) -> tuple[str, L.Ref] | None:
+    """A 税率 column: the percentage in the cell under (or right of) a header cell holding
+    税率 — one value, or the same value in every row."""
+    found: list[tuple[str, L.Ref]] = []
+    for r in doc.refs:
+        t = r.line.text.strip()
+        if "税率" not in t or len(t) > 12:
+            continue
+        if r.line.table is not None:
+            cells = [x for x in doc.refs if x.line.table == r.line.table and x.line.col == r.line.col and (x.line.row or 0) > (r.line.row or 0)]
+            cells += L.next_cells(r, doc.refs)[:1]
+        elif r.line.bbox is not None:
+            cells = L.below(r, L.page_refs(r.page), max_lines=6)
+        else:
+            cells = []
+        for x in cells:
+            m = _PERCENT_CELL_RE.fullmatch(x.line.text)
+            if m:
+                found.append((m.group(1), x))
+    if found and len({n for n, _ in found}) == 1:
+        return found[0]
+    return None
 
 
 # ----------------------------------------------------------------- GPU
@@ -524,10 +555,17 @@ _COUNT_CELL_RE = re.compile(r"(\d{1,5})\s*(卡|张|块|片|颗|台|个|套|节�
 
 
 class _GpuHit:
-    def __init__(self, ref: L.Ref, m: re.Match[str], in_row: bool) -> None:
+    def __init__(self, ref: L.Ref, m: re.Match[str], in_row: bool, cont: L.Ref | None = None) -> None:
         self.ref = ref
         self.m = m
         self.in_row = in_row  # a table row (DOCX cells or positioned cells side by side)
+        self.cont = cont  # the wrapped line the match runs on into (``NVIDIA`` / ``A800 80GB``)
+
+    def span(self) -> L.Span:
+        t, m = self.ref.line.text, self.m
+        if self.cont is None:
+            return L.Span(t[m.start() : m.end()], [self.ref], m.start(), m.end())
+        return L.Span((t + self.cont.line.text)[m.start() : m.end()], [self.ref, self.cont])
 
     @property
     def score(self) -> int:
@@ -601,10 +639,8 @@ def _gpu_hits(doc: _Doc) -> list[_GpuHit]:
     hits: list[_GpuHit] = []
     for k, r in enumerate(doc.refs):
         t = r.line.text
-        if not _GPU_HINT.search(t):
-            continue
         row = None
-        for m in _GPU_RE.finditer(t):
+        for m in _GPU_RE.finditer(t) if _GPU_HINT.search(t) else ():
             if row is None:
                 row = _row_cells(doc, r)
             ctx = m.group("brand") or _GPU_CONTEXT.search(t)
@@ -616,11 +652,19 @@ def _gpu_hits(doc: _Doc) -> list[_GpuHit]:
                 ctx = _GPU_HEADER_RE.search(near)
             if ctx:
                 hits.append(_GpuHit(r, m, in_row=len(row) >= 2))
+        if re.search(r"(?:NVIDIA|Nvidia|英伟达|华为|昇腾)\s*$", t) and _wrapped(doc, k):
+            # a model cut by the line wrap: 「…资源配置为NVIDIA」 / 「A800 80GB GPU共32卡」
+            nxt = doc.refs[k + 1]
+            joined = t + nxt.line.text
+            for m in _GPU_RE.finditer(joined):
+                if m.start() < len(t) < m.end() and (m.group("brand") or m.group("mem")):
+                    hits.append(_GpuHit(r, m, in_row=False, cont=nxt))
     return hits
 
 
 def _count_near(doc: _Doc, hit: _GpuHit) -> tuple[int, L.Span, float] | None:
-    r, m, t = hit.ref, hit.m, hit.ref.line.text
+    r, m = hit.ref, hit.m
+    t = r.line.text + (hit.cont.line.text if hit.cont is not None else "")
     got = _count_in(t, max(0, m.start() - 25), min(len(t), m.end() + 30), (m.start(), m.end()))
     if got is not None:
         n, s, e = got
@@ -630,6 +674,8 @@ def _count_near(doc: _Doc, hit: _GpuHit) -> tuple[int, L.Span, float] | None:
                 mm = re.fullmatch(r"\s*(\d{1,4})\s*(?:台|节点)\s*", x.line.text)
                 if mm:
                     return n * int(mm.group(1)), L.Span(t[s:e], [r, x], s, e), 0.05
+        if e > len(r.line.text) and hit.cont is not None:
+            return n, L.Span(t[s:e], [r, hit.cont]), 0.0
         return n, L.Span(t[s:e], [r], s, e), 0.0
     row = _row_cells(doc, r)
     if row:
@@ -688,8 +734,7 @@ def _gpu(doc: _Doc, out: dict[str, FieldValue]) -> None:
             b = branded[0].m.group("brand")
             text = f"{nfkc(b).upper() if b.isascii() else b} {text}"
             penalty = 0.05
-    m, r = best.m, best.ref
-    out["gpu_model"] = field(text, L.Span(r.line.text[m.start() : m.end()], [r], m.start(), m.end()), penalty)
+    out["gpu_model"] = field(text, best.span(), penalty)
     total = _stated_total(doc)
     if total is not None:
         n, span = total
@@ -745,6 +790,20 @@ def _short(text: str, n: int = 100) -> str:
     return t[:n]
 
 
+def _right_margin(page: Page) -> float:
+    """The right edge of the body text: the upper quartile of the right edges of long lines
+    (a header or a table that reaches further right does not move it)."""
+    width = page.width or 0.0
+    edges = sorted(
+        x.line.bbox[2]
+        for x in L.page_refs(page)
+        if x.line.bbox is not None and x.line.bbox[2] - x.line.bbox[0] > 0.5 * width
+    )
+    if not edges:
+        return max((x.line.bbox[2] for x in L.page_refs(page) if x.line.bbox is not None), default=0.0)
+    return edges[(3 * len(edges)) // 4 if len(edges) > 1 else 0]
+
+
 def _wrapped(doc: _Doc, k: int) -> bool:
     """Whether line ``k`` runs on into line ``k + 1`` (a wrapped paragraph line): it
     reaches the right margin and the next line on the page is not a new clause."""
@@ -753,7 +812,7 @@ def _wrapped(doc: _Doc, k: int) -> bool:
     r, nx = doc.refs[k], doc.refs[k + 1]
     if r.line.bbox is None or nx.line.bbox is None or nx.page is not r.page:
         return False
-    right = max((x.line.bbox[2] for x in L.page_refs(r.page) if x.line.bbox is not None), default=0.0)
+    right = _right_margin(r.page)
     h = max(r.line.bbox[3] - r.line.bbox[1], 1.0)
     if r.line.bbox[2] < right - 2 * h or nx.line.bbox[1] - r.line.bbox[3] > 1.2 * h:
         return False
@@ -803,7 +862,7 @@ def _content_at(doc: _Doc, pos: int) -> tuple[str, int, int] | None:
 
 # what the provider provides: 「乙方向甲方提供GPU算力租赁服务，…」「服务商为客户提供…」
 _PROVIDES_RE = re.compile(
-    rf"(?:{P._LABEL_ALT})\s*(?:同意|负责|应|将)?\s*(?:向|为)\s*(?:{P._LABEL_ALT})\s*(?:提供|出售|销售|交付|出租)(?:的)?\s*"
+    rf"(?:{P._LABEL_ALT})\s*(?:同意|负责|应|将)?\s*(?:(?:向|为)\s*(?:{P._LABEL_ALT})|委托\s*(?:{P._LABEL_ALT}))\s*(?:提供|出售|销售|交付|出租)(?:的)?\s*"
     r"(?P<x>[^，,。；;：:\n（(]{2,40})"
 )
 
@@ -831,6 +890,11 @@ def _service_content(doc: _Doc, out: dict[str, FieldValue]) -> None:
     fv = out.get("service_content")
     text = doc.stream.text
     if fv is not None and not str(fv.value).endswith(("合同", "协议", "合同书", "协议书")):
+        head = re.match(r"([^:：，,。；;]{2,30})[:：]", str(fv.value))
+        if head and not re.search(r"包括|如下|为|是", head.group(1)):
+            # 「模型训练算力技术服务：乙方为甲方提供…」: the content is named before its details
+            out["service_content"] = fv.model_copy(update={"value": head.group(1).strip()})
+            return
         got = _provided(str(fv.value))
         if got is not None:
             # a labelled sentence that says who provides what: keep what is provided
@@ -871,6 +935,12 @@ def _service_content_labelled(doc: _Doc, out: dict[str, FieldValue]) -> None:
                 out["service_content"] = field(val, doc.stream.span(a, b))
                 return
     for pos in headings:
+        hm = re.match(r"[ \t]*([^:：，,。；;\n]{2,30})[:：]", text[pos:])
+        if hm and re.search(r"服务|算力|租赁|云", hm.group(1)) and not re.search(r"包括|如下", hm.group(1)):
+            # the heading's paragraph names the content before its details: 「GPU算力租赁服务：乙方负责…」
+            a = pos + hm.start(1)
+            out["service_content"] = field(hm.group(1).strip(), doc.stream.span(a, a + len(hm.group(1))), 0.1)
+            return
         if pos < len(text):
             got = _content_at(doc, pos)
             if got is not None and len(got[0]) <= 6 and not _CONTENT_WORDS.search(got[0]):

@@ -99,6 +99,8 @@ def find_dates(text: str) -> list[tuple[date, int, int]]:
     [(datetime.date(2023, 3, 1), 1, 10), (datetime.date(2024, 2, 29), 17, 27), (datetime.date(2023, 3, 1), 30, 38)]
     >>> find_dates("发票号码24112000000048542163，代码033002000211，电话0595-28383879")
     []
+    >>> find_dates("签订日期：2 0 2 3 年0 9 月1 2 日，至202 4 年7 月26 日")
+    [(datetime.date(2023, 9, 12), 5, 24), (datetime.date(2024, 7, 26), 26, 40)]
     """
     norm, origin = nfkc_with_offsets(text)
     out: list[tuple[date, int, int]] = []
@@ -107,7 +109,23 @@ def find_dates(text: str) -> list[tuple[date, int, int]]:
         if d is not None:
             start, end = map_span(origin, m.start(), m.end())
             out.append((d, start, end))
+    # OCR puts blanks between the digits of a date (「2 0 2 3 年0 9 月1 2 日」)
+    for m in _SPACED_DATE_RE.finditer(norm):
+        if " " not in m.group(0) or any(s < m.end() and m.start() < e for _d, s, e in out):
+            continue
+        y, mo, dd = (int(re.sub(r"\s", "", g)) for g in m.groups())
+        try:
+            d = date(y, mo, dd)
+        except ValueError:
+            continue
+        if 1900 <= y <= 2100:
+            start, end = map_span(origin, m.start(), m.end())
+            out.append((d, start, end))
+    out.sort(key=lambda x: x[1])
     return out
+
+
+_SPACED_DATE_RE = re.compile(r"(?<!\d)(\d ?\d ?\d ?\d) ?年 ?(\d ?\d?) ?月 ?(\d ?\d?) ?[日号]")
 
 
 _PERIOD_SEP = re.compile(r"\s*(?:起)?\s*(?:至|到|-|~|—|–|－|―|〜|～)\s*")

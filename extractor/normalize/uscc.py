@@ -178,6 +178,7 @@ def normalize_tax_id(text: str | None) -> str | None:
 
 
 _CANDIDATE_RE = re.compile(r"(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])")
+_SPACED_RE = re.compile(r"(?<![0-9A-Z])(?:[0-9A-Z] ?){17}[0-9A-Z](?![0-9A-Z])")
 _SHAPE_RE = re.compile(r"[0-9][0-9]\d{6}[0-9A-Z]{10}")
 
 
@@ -197,6 +198,8 @@ def find_credit_codes(text: str, valid_only: bool = False) -> list[tuple[str, in
     ([('91350503MA2Y3K6W8B', 3, 21)], [])
     >>> find_credit_codes("身份证 11010519491231002X 账号 622202100112345678")
     []
+    >>> find_credit_codes("统一社会信用代码：91350 581MAG491 2 2 RQ")
+    [('91350581MAG49122RQ', 9, 31)]
     """
     norm, origin = nfkc_with_offsets(text)
     upper = norm.upper()
@@ -212,4 +215,12 @@ def find_credit_codes(text: str, valid_only: bool = False) -> list[tuple[str, in
             code = raw
         start, end = map_span(origin, m.start(), m.end())
         out.append((code, start, end))
+    if not out:
+        # OCR puts blanks inside long numbers (「91350 581MAG491 2 2 RQ」): a spaced token
+        # counts only when its check character validates as printed (no repair)
+        for m in _SPACED_RE.finditer(upper):
+            code = re.sub(r"\s", "", m.group(0))
+            if " " in m.group(0) and _stdnum_uscc.is_valid(code):
+                start, end = map_span(origin, m.start(), m.end())
+                out.append((code, start, end))
     return out
