@@ -98,7 +98,7 @@ def _check_compute(f: dict) -> None:
     assert f["gpu_model"].value == "NVIDIA A100 80GB"
     assert f["gpu_count"].value == 16  # 8 cards × 2 machines
     assert f["sign_date"].value == date(2023, 2, 20)
-    assert f["service_content"].value == "GPU云服务器算力服务"  # what the provider provides
+    assert f["service_content"].value == "GPU云服务器算力服务,用于大模型训练"  # what is provided, for what
 
 
 def test_compute_contract_docx():

@@ -652,7 +652,7 @@ def _gpu_hits(doc: _Doc) -> list[_GpuHit]:
                 ctx = _GPU_HEADER_RE.search(near)
             if ctx:
                 hits.append(_GpuHit(r, m, in_row=len(row) >= 2))
-        if re.search(r"(?:NVIDIA|Nvidia|英伟达|华为|昇腾)\s*$", t) and _wrapped(doc, k):
+        if re.search(r"(?:NVIDIA|Nvidia|英伟达|华为|昇腾|[AHLVT]\d{2,4}[A-Z]?)\s*$", t) and _wrapped(doc, k):
             # a model cut by the line wrap: 「…资源配置为NVIDIA」 / 「A800 80GB GPU共32卡」
             nxt = doc.refs[k + 1]
             joined = t + nxt.line.text
@@ -872,6 +872,8 @@ def _provided(text: str) -> tuple[str, int, int] | None:
 
     >>> _provided("乙方向甲方提供人工智能算力技术服务，配置NVIDIA A100 GPU 48卡")[0]
     '人工智能算力技术服务'
+    >>> _provided("供应商向采购方提供GPU智算云服务，用于大模型预训练，按月计费")[0]
+    'GPU智算云服务,用于大模型预训练'
     >>> _provided("双方经友好协商订立本合同") is None
     True
     """
@@ -882,7 +884,13 @@ def _provided(text: str) -> tuple[str, int, int] | None:
     val = re.sub(r"(?:等|相关)$", "", val)
     if len(val) < 2 or val.endswith(("合同", "协议")):
         return None
-    return val, m.start("x"), m.start("x") + len(m.group("x"))
+    end = m.start("x") + len(m.group("x"))
+    purpose = re.match(r"\s*[，,]\s*(用于[^，,。；;\n]{2,40})", text[end:])
+    if purpose:
+        # what it is for belongs to the content: 「GPU智算云服务，用于大模型预训练…」
+        val = f"{val},{nfkc(purpose.group(1)).strip()}"
+        end += purpose.end()
+    return val, m.start("x"), end
 
 
 def _service_content(doc: _Doc, out: dict[str, FieldValue]) -> None:
