@@ -565,7 +565,9 @@ def _items(page: Page, out: dict[str, FieldValue]) -> None:
     if not items:
         return
     all_refs = [r for rs in item_refs for r in rs]
-    names = [it["name"] for it in items if it["name"]]
+    # each item name once (the e-invoice data does the same): a trip invoiced in three
+    # lines of 「*运输服务*城市轨道交通服务」 names one kind of item
+    names = list(dict.fromkeys(it["name"] for it in items if it["name"]))
     if names:
         out["item_names"] = L.make_field(names, all_refs)
     out["line_items"] = L.make_field(items, all_refs)

@@ -27,7 +27,10 @@ from models.page import Page
 
 LABELS: dict[str, list[str]] = {
     "company_name": ["名称", "企业名称", "名 称"],
-    "company_type": ["类型", "企业类型", "主体类型", "组成形式"],
+    "company_type": ["类型", "企业类型", "主体类型"],
+    # 个体工商户: 类型 个体工商户 / 组成形式 个人经营 — 类型 is the company type, 组成形式 only
+    # stands in when no 类型 is read
+    "company_form": ["组成形式"],
     "legal_representative": ["法定代表人", "负责人", "经营者", "执行事务合伙人", "投资人", "法人代表"],
     "registered_capital": ["注册资本", "注册资金", "出资额", "出资总额"],
     "established_date": ["成立日期", "注册日期", "设立日期"],
@@ -202,7 +205,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     sp = _simple(pages, "company_name", validate=_valid_name, exclude=["企业名称预先核准"])
     if sp is not None:
         out["company_name"] = L.make_field(normalize_name(sp.match), sp)
-    sp = _simple(pages, "company_type", validate=_valid_name)
+    sp = _simple(pages, "company_type", validate=_valid_name) or _simple(pages, "company_form", validate=_valid_name)
     if sp is not None:
         out["company_type"] = L.make_field(normalize_name(sp.match), sp)
     sp = _simple(

@@ -341,13 +341,30 @@ def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
                 out[key] = _field(kind, sp)
 
 
+# a label OCR kept glued to its value: 「收款人户名:大唐国际燃料贸易有限公司」
+_LEADING_LABEL_RE = re.compile(
+    r"^(?:付款|收款|汇款|出账|入账|付方|收方)?(?:人|方|单位|账户|户)?(?:户名|名称|全称|账户名称|姓名)\s*[:：]\s*"
+)
+
+
+def strip_label(text: str) -> str:
+    """A value without a label glued in front of it.
+
+    >>> strip_label("收款人户名:大唐国际燃料贸易有限公司"), strip_label("付款人名称：泉州智算科技有限公司")
+    ('大唐国际燃料贸易有限公司', '泉州智算科技有限公司')
+    >>> strip_label("泉州智算科技有限公司")
+    '泉州智算科技有限公司'
+    """
+    return _LEADING_LABEL_RE.sub("", text, count=1)
+
+
 def _field(kind: str, sp: L.Span) -> FieldValue:
     if kind == "account":
         return L.make_field(re.sub(r"\s+", "", sp.match), sp)
     if kind == "bank":
         m = BANK_RE.search(L.norm(sp.match))
         return L.make_field(m.group(0) if m else normalize_name(sp.match), sp)
-    return L.make_field(normalize_name(sp.match), sp)
+    return L.make_field(strip_label(normalize_name(sp.match)), sp)
 
 
 def _amounts(pages: list[Page], out: dict[str, FieldValue]) -> None:
