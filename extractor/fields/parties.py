@@ -128,6 +128,8 @@ def org_shape(name: str) -> int:
 
     >>> org_shape("泉州智算科技有限公司"), org_shape("李四"), org_shape("业务(产品)种类"), org_shape("采购方")
     (2, 1, -5, -5)
+    >>> org_shape("公司印章"), org_shape("电子签名专用")
+    (-5, 1)
     """
     n = normalize_name(name or "")
     if len(n) < 2 or n in ROLE_OF or n in SLOT_WORDS or _LABELISH_RE.match(n) or re.search(r"[:：]", n):
@@ -136,6 +138,8 @@ def org_shape(name: str) -> int:
         return -5
     if re.match(rf"(?:{_LABEL_ALT})\s*(?:[(（:：]|$)", n):
         return -5  # 乙方(买方)…: a label, not a name
+    if re.search(r"(?:印章|盖章|签章|签字|公章|专用章|签名|代表|日期|地址|电话|账号|名称)$", n):
+        return -5  # 「公司印章」「授权代表」: the caption of a blank, not a party
     if ORG_TAIL_RE.search(n) and len(n) >= 4:
         return 2
     return 1

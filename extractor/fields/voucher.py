@@ -196,9 +196,17 @@ def _stops_for(own: tuple[str, ...]) -> tuple[str, ...]:
 LABEL_WORDS = ("交易", "金额", "日期", "时间", "账号", "账户", "户名", "名称", "摘要", "用途", "附言", "流水", "开户", "币种", "渠道")
 
 
+# what a receipt prints in its boxes besides names: 「凭证种类」「电子签名专用」「附加信息及用途」
+_NOT_A_NAME_RE = re.compile(
+    r"(?:种类|专用|信息|信息及|凭证|回单|附言|摘要|用途|类型|编号|流水号|印章|签章|专用章|备注|说明)$"
+)
+
+
 def _is_name(t: str) -> bool:
     n = normalize_name(t)
     if len(n) <= 4 and any(w in n for w in LABEL_WORDS):
+        return False
+    if _NOT_A_NAME_RE.search(n) and not re.search(r"(?:公司|局|院|所|中心|行|社)$", n):
         return False
     return len(n) >= 2 and bool(re.search(r"[\u4e00-\u9fa5A-Za-z]{2}", n)) and not re.search(r"\d{6}", n)
 
