@@ -75,11 +75,16 @@ def _find(files: list[FileSpec], doc_type: str, n: int = 0) -> FileSpec:
     return [f for f in files if any(p.doc_type == doc_type for p in f.parts)][n]
 
 
-def _pdf_form(files: list[FileSpec], kind: str, name: str = "申报表（盖章扫描件）.pdf") -> None:
-    """Replace the .docx form by its printed PDF (``pdf``) or a scan of it (``scan_pdf``)."""
+def _pdf_form(files: list[FileSpec], kind: str, name: str = "申报表（盖章扫描件）.pdf", keep_docx: bool = False) -> None:
+    """Replace the .docx form by its printed PDF (``pdf``) or a scan of it (``scan_pdf``), or add
+    that copy next to the .docx (``keep_docx``: the Word file and the stamped scan, as many submit)."""
     i = next(k for k, f in enumerate(files) if f.kind == "docx")
     d = files[i]
-    files[i] = FileSpec(name, kind, [Part("application_form", d.form_layout, form_pdf.draw, d.form)], dpi=150)
+    copy_ = FileSpec(name, kind, [Part("application_form", d.form_layout, form_pdf.draw, d.form)], dpi=150)
+    if keep_docx:
+        files.insert(i + 1, copy_)
+    else:
+        files[i] = copy_
 
 
 def _base(apps: dict, base: str) -> list[FileSpec]:
@@ -153,17 +158,18 @@ def build_seal_apps() -> list[SealApp]:
         "全部为文字层PDF，印章齐全且名称相符；数电票无发票专用章（不应有印章结论）；申报表为docx（不应有印章结论）",
         None)
     add("seal-002", "app-118", "泉州晋江云帆数据科技有限公司",
-        "较早的增值税电子普通发票带销售方发票专用章（名称、税号相符），其余印章齐全", None, prepare=legacy)
+        "较早的增值税电子普通发票带销售方发票专用章（名称、税号相符），其余印章齐全；两张银行回单为扫描PDF",
+        None, prepare=chain(legacy, scan("payment_voucher"), scan("payment_voucher", n=1)))
     add("seal-003", "app-111", "泉州洛阳桥软件有限公司",
-        "各类扫描件：盖章申报表扫描PDF、营业执照复印件照片JPG、承诺书扫描PDF，印章齐全且相符",
-        None, prepare=chain(lambda fs: _pdf_form(fs, "scan_pdf"), scan("business_license", "jpg"),
+        "各类扫描件：盖章申报表扫描PDF（另附docx原件）、营业执照复印件照片JPG、承诺书扫描PDF，印章齐全且相符",
+        None, prepare=chain(lambda fs: _pdf_form(fs, "scan_pdf", keep_docx=True), scan("business_license", "jpg"),
                             scan("integrity_pledge")))
     add("seal-013", "app-004", "泉州崇武智能科技股份有限公司",
         "印章浅淡、偏压不均、旋转较大但名称相符；申报表为盖章的文字层PDF",
         plans(on("business_license", applicant={"ink": 0.5, "rotation": 28}),
               on("integrity_pledge", applicant={"gradient": 0.65, "rotation": -25}),
               on("application_form", applicant={"ink": 0.55})),
-        prepare=lambda fs: _pdf_form(fs, "pdf", "申报表.pdf"))
+        prepare=chain(lambda fs: _pdf_form(fs, "pdf", "申报表.pdf"), scan("integrity_pledge", "jpg")))
     add("seal-016", "app-118", "泉州洛江智算科技有限公司",
         "合同为扫描PDF（双方印章旋转，卖方印章浅淡），发票为纸质发票照片JPG（发票专用章相符）",
         on("contract", seller={"ink": 0.55, "rotation": -18}, buyer={"rotation": 24}),
@@ -173,7 +179,8 @@ def build_seal_apps() -> list[SealApp]:
     add("seal-004", "app-111", "泉州东海湾智能软件有限公司",
         "营业执照复印件（文字层PDF）未加盖申报单位公章", on("business_license", applicant={"omit": True}))
     add("seal-005", "app-004", "泉州清濛数字科技股份有限公司",
-        "无涉黑（失信）承诺书（文字层PDF）未盖章", on("integrity_pledge", applicant={"omit": True}))
+        "无涉黑（失信）承诺书（文字层PDF）未盖章；营业执照复印件为扫描PDF（盖章相符）",
+        on("integrity_pledge", applicant={"omit": True}), prepare=scan("business_license"))
     add("seal-006", "app-111", "泉州丰泽慧联软件有限公司",
         "承诺书加盖的是另一家公司（名称相近：泉州丰泽慧联网络有限公司）的公章",
         on("integrity_pledge", applicant={"name": "泉州丰泽慧联网络有限公司"}), ["泉州丰泽慧联网络有限公司"])
@@ -202,7 +209,8 @@ def build_seal_apps() -> list[SealApp]:
         prepare=scan("contract"))
     add("seal-008", "app-118", "泉州南安启明智能科技有限公司",
         "算力服务合同买方位置加盖的是第三方厦门鹭岛数据服务有限公司的合同专用章",
-        on("contract", buyer={"name": "厦门鹭岛数据服务有限公司"}), ["厦门鹭岛数据服务有限公司"])
+        on("contract", buyer={"name": "厦门鹭岛数据服务有限公司"}), ["厦门鹭岛数据服务有限公司"],
+        prepare=scan("integrity_pledge", "jpg"))
 
     # ------------------------------------------------------------ invoice seals
     add("seal-009", "app-118", "泉州惠安智造科技有限公司",
@@ -220,6 +228,7 @@ def build_seal_apps() -> list[SealApp]:
         return {f.path: {"seller": {"tax_id": other}}}
 
     add("seal-011", "app-118", "泉州永春数据科技有限公司",
-        "第1张发票的发票专用章名称相符但税号不是销售方的税号", wrong_tax, prepare=legacy)
+        "第1张发票的发票专用章名称相符但税号不是销售方的税号；第2张为照片JPG（相符）", wrong_tax,
+        prepare=chain(legacy, scan("invoice", "jpg", n=1)))
     out.sort(key=lambda x: x.application_id)
     return out
