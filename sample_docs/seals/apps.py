@@ -186,7 +186,7 @@ def build_seal_apps() -> list[SealApp]:
         on("integrity_pledge", applicant={"name": "泉州丰泽慧联网络有限公司"}), ["泉州丰泽慧联网络有限公司"])
     add("seal-012", "app-111", "泉州开元智能软件有限公司",
         "营业执照复印件为灰色复印件拍照（印章为灰色、浅淡，无法判断）",
-        on("business_license", applicant={"photocopy": True, "ink": 0.6}),
+        on("business_license", applicant={"photocopy": True, "ink": 0.8}),
         prepare=scan("business_license", "jpg"))
     add("seal-014", "app-111", "泉州金井智能软件有限公司",
         "申报表以文字层PDF提交但未加盖申报单位公章",
@@ -197,7 +197,7 @@ def build_seal_apps() -> list[SealApp]:
         prepare=scan("business_license", "jpg"))
     add("seal-017", "app-111", "泉州泉港智能软件有限公司",
         "承诺书为灰色复印件扫描PDF（印章无法判断）",
-        on("integrity_pledge", applicant={"photocopy": True, "ink": 0.55}), prepare=scan("integrity_pledge"))
+        on("integrity_pledge", applicant={"photocopy": True, "ink": 0.85}), prepare=scan("integrity_pledge"))
     add("seal-018", "app-111", "泉州台商区智能软件有限公司",
         "盖章申报表扫描件加盖的是另一家公司（泉州数联科技服务有限公司）的公章",
         on("application_form", applicant={"name": "泉州数联科技服务有限公司"}), ["泉州数联科技服务有限公司"],
