@@ -72,6 +72,8 @@ def test_generator_is_deterministic(app_id):
 
 def test_set_size_and_files(truths):
     assert len(truths) >= 16
+    size = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
+    assert size <= 6_500_000  # the committed copy stays small (JPEG quality 50, 150 dpi scans)
     for t in truths:
         folder = APPS / t["application_id"]
         files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
