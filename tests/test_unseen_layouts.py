@@ -65,6 +65,7 @@ def test_two_runs_same_bytes_and_fast(runs):
 def test_committed_copy_is_current(runs):
     if not COMMITTED.is_dir():
         pytest.skip("sample_docs/unseen/out is absent")
+    assert sum(p.stat().st_size for p in COMMITTED.rglob("*") if p.is_file()) <= 4_000_000
     fresh, committed = _files(runs[0]), _files(COMMITTED)
     assert committed.keys() == fresh.keys()
     assert [k for k in fresh if fresh[k] != committed[k]] == [], (
