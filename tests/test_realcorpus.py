@@ -1,0 +1,51 @@
+"""Extraction on the real public corpus gathered for issue 12 (kept outside the repository).
+
+The documents are copies of files from public repositories (see the corpus's MANIFEST
+files); they are not committed here. The tests look for the corpus in ``$EVREVIEW_REALCORPUS``,
+``../shared/realcorpus`` or ``../corpus`` (next to the checkout) and skip with the reason
+when none exists. Each truth file says whether its document is in the "firstlook" split
+(scored before any tuning and never tuned on) or in the "tune" split.
+
+The floors are the figures measured this session (first look 81.5 %, tuned 84.5 % of fields,
+doc_type 100 %), as a regression guard: they are far from the 95 % / 98 % aimed for.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from review.evaluate import evaluate_dir
+from review.worker import IsolatedReader
+
+HERE = Path(__file__).resolve().parents[1]
+
+
+def _corpus() -> Path | None:
+    for cand in (
+        os.environ.get("EVREVIEW_REALCORPUS"),
+        HERE.parent / "shared" / "realcorpus",
+        HERE.parent / "corpus",
+    ):
+        if cand and (Path(cand) / "truth").is_dir() and (Path(cand) / "applications").is_dir():
+            return Path(cand)
+    return None
+
+
+@pytest.mark.slow
+def test_real_corpus_first_look_and_tuned() -> None:
+    root = _corpus()
+    if root is None:
+        pytest.skip("real corpus not present (set EVREVIEW_REALCORPUS or place it at ../shared/realcorpus)")
+    with IsolatedReader() as reader:
+        report = evaluate_dir(root, reader)
+    assert report.doc_type.rate >= 0.98, report.misses
+
+    def rate(split: str) -> float:
+        ts = report.fields_by_split[split].values()
+        return sum(t.ok for t in ts) / max(1, sum(t.total for t in ts))
+
+    assert rate("firstlook") >= 0.80, "\n".join(report.misses)
+    assert rate("tune") >= 0.83, "\n".join(report.misses)
