@@ -176,7 +176,7 @@ def test_finding_ids_stable_across_reruns(store: Store) -> None:
     assert [finding_id(f) for f in a.findings] == [finding_id(f) for f in b.findings]
     store.save_application(a)
     arith = _fid(store, "app-001", "invoice.arithmetic")
-    store.record_decision("app-001", arith, "张审核", "false_positive")
+    store.record_decision("app-001", arith, "张审核", "false_positive", "复核无误")
     store.save_application(b)  # read again: the decision still applies
     sf = next(f for f in store.findings("app-001") if f.finding_id == arith)
     assert sf.decision is not None and sf.decision.decision == "false_positive"
