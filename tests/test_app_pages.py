@@ -108,7 +108,7 @@ def test_full_review_flow(env: dict[str, Path]) -> None:
     assert len(at.image) == 1  # the invoice page, rendered with its evidence boxes
     assert "价税合计" in _texts(at)
     fid_key = next(b.key for b in at.button if b.key and b.key.startswith("confirm_"))
-    at.text_input(key="reason_" + fid_key[len("confirm_") :]).set_value("大写与小写确实不一致")
+    at.text_input(key="reason_app-ui-001_" + fid_key[len("confirm_") :]).set_value("大写与小写确实不一致")
     at.button(key=fid_key).click()
     _ok(at.run())
     assert any("已记录：确认问题" in s.value for s in at.success)
