@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from extractor.extract import extract_documents
@@ -39,6 +39,39 @@ def application_id_of(path: Path) -> str:
     return path.stem if path.suffix.lower() == ".zip" else path.name
 
 
+_DAMAGED_EXT = {
+    ".pdf": "PDF",
+    ".ofd": "OFD",
+    ".png": "PNG 图片",
+    ".jpg": "JPG 图片",
+    ".jpeg": "JPG 图片",
+    ".tif": "TIFF 图片",
+    ".tiff": "TIFF 图片",
+    ".xml": "XML",
+}
+
+
+def _name_damage(result: Any, rel: str) -> None:
+    """A file named as a supported format whose content is not recognised is damaged (cut
+    short, overwritten), not of an unknown format: say so.
+
+    >>> from models.page import ReadResult
+    >>> r = ReadResult(file="a.pdf", sha256="", kind="unknown", errors=["无法识别的文件格式（支持 PDF…）"])
+    >>> _name_damage(r, "发票/a.pdf"); r.errors[0].startswith("文件已损坏：扩展名为 .pdf")
+    True
+    """
+    ext = PurePosixPath(rel).suffix.lower()
+    kind = _DAMAGED_EXT.get(ext)
+    if kind is None:
+        return
+    for i, msg in enumerate(result.errors):
+        if msg.startswith("无法识别的文件格式"):
+            result.errors[i] = (
+                f"文件已损坏：扩展名为 {ext}，但内容不是有效的 {kind} 文件（可能下载不完整或已被改写），"
+                "请向申报单位索取完好的文件"
+            )
+
+
 def read_application_files(
     app_path: Path,
     reader: Reader,
@@ -57,10 +90,12 @@ def read_application_files(
         cached = cache.get(digest) if cache is not None else None
         if cached is not None:
             cached.file = rel
+            _name_damage(cached, rel)
             out.append(FileRead(rel, cached, cached=True))
             continue
         result = reader.read(data, rel)
         result.file = rel
+        _name_damage(result, rel)
         result.sha256 = result.sha256 or digest
         if cache is not None and not result.meta.get("isolation_failure"):
             cache.put(result)

@@ -171,6 +171,30 @@ def intake_path(
     return current
 
 
+def existing_state(store: Store, app_id: str, app_path: Path) -> str:
+    """Whether an application is ``new``, already taken in with exactly these files
+    (``same``: 已存在), or taken in before with other files (``changed``)."""
+    import hashlib
+
+    from extractor.zipsafe import iter_package
+
+    if store.get_application(app_id) is None:
+        return "new"
+    files, _errors = iter_package(app_path)
+    new = {rel: hashlib.sha256(data).hexdigest() for rel, data in files}
+    old = {f["file"]: f["sha256"] for f in store.files(app_id)}
+    return "same" if new == old else "changed"
+
+
+def intake_problems(result: ApplicationResult) -> list[str]:
+    """What was refused or could not be read, file by file, for the intake page."""
+    out = []
+    for d in result.documents:
+        for e in d.errors:
+            out.append(f"{d.file}：{e}")
+    return list(dict.fromkeys(out))
+
+
 _SAFE_ID = re.compile(r"[^\w\u4e00-\u9fff.-]+")
 
 
@@ -236,6 +260,7 @@ def intake_uploads(
                     application_id=aid,
                 )
             )
+        refresh_batch_findings(store, policy)
         return out
 
 
