@@ -27,7 +27,7 @@ from models.contract import (
 from review.atomic import save_atomic, write_bytes_atomic, write_text_atomic
 
 DIRECTION_ORDER = list(DIRECTION_LABELS)
-DISCREPANCY_COLUMNS = ["申报编号", "单位名称", "申报方向", "规则", "状态", "说明", "文件", "页码"]
+DISCREPANCY_COLUMNS = ["申报编号", "单位名称", "申报方向", "规则", "状态", "说明", "文件", "页码", "规则名称", "通知条款"]
 # placeholder wording of 附件2 for the name column, by direction
 NAME_COLUMN_HINT = {
     "compute_subsidy": "企业名称",
@@ -114,12 +114,22 @@ def discrepancy_rows(
     return rows
 
 
+def _with_rule_names(row: list[Any]) -> list[Any]:
+    """A problem-list row with the rule's Chinese name and notice clause appended."""
+    if len(row) >= len(DISCREPANCY_COLUMNS):
+        return row
+    from review.rulenames import rule_info
+
+    info = rule_info(str(row[3]))
+    return [*row, info.name, info.clause or "—"]
+
+
 def write_discrepancies_csv(path: Path, rows: Iterable[list[Any]]) -> None:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(DISCREPANCY_COLUMNS)
     for r in rows:
-        w.writerow(r)
+        w.writerow(_with_rule_names(r))
     # UTF-8 with BOM so that Excel on a reviewer's PC opens the Chinese text correctly
     write_bytes_atomic(path, buf.getvalue().encode("utf-8-sig"))
 
@@ -132,7 +142,7 @@ def write_discrepancies_xlsx(path: Path, rows: Iterable[list[Any]]) -> None:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("问题清单")
-    for col, width in zip("ABCDEFGH", (12, 28, 14, 28, 10, 70, 30, 6), strict=True):
+    for col, width in zip("ABCDEFGHIJ", (12, 28, 14, 28, 10, 70, 30, 6, 24, 30), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
@@ -150,6 +160,7 @@ def write_discrepancies_xlsx(path: Path, rows: Iterable[list[Any]]) -> None:
     }
     top = Alignment(wrap_text=True, vertical="top")
     for r in rows:
+        r = _with_rule_names(list(r))
         cells: list[Any] = list(r)
         fill = fills.get(str(r[4]))
         if fill is not None:

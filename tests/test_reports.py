@@ -115,3 +115,16 @@ def test_recommended_despite_a_finding_with_its_reason(tmp_path, apps):
     listed = [r for r in rows if r[2] == "泉州乙科技有限公司"]
     assert listed and listed[0][1] == "算力服务补助" and listed[0][5] == "审核推荐（张审核）：已补交审计报告"
     assert not any(r[2] in ("泉州甲科技有限公司", "泉州丙软件有限公司") for r in rows)
+
+
+def test_problem_list_names_the_rule_and_its_clause(tmp_path, apps):
+    write_batch_outputs(tmp_path, apps, [])
+    with open(tmp_path / "discrepancies.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][-2:] == ["规则名称", "通知条款"]
+    arith = next(r for r in rows if r[3] == "invoice.arithmetic")
+    assert arith[-2:] == ["发票金额+税额=价税合计", "—"]
+    missing = next(r for r in rows if r[3] == "evidence.required_present")
+    assert missing[-2] == "必备材料齐全" and "佐证材料" in missing[-1]
+    ws = load_workbook(tmp_path / "discrepancies.xlsx").active
+    assert [c.value for c in ws[1]][-2:] == ["规则名称", "通知条款"]
