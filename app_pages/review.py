@@ -191,7 +191,7 @@ with col_find:
             args=(app_id, fkey, "false_positive", chosen.version),
         )
         stale = st.session_state.get(f"stale_{app_id}_{fkey}")
-        ack = st.session_state.get(_ack_key(fkey))
+        ack = st.session_state.pop(_ack_key(fkey), None)  # shown once, after the click
         if stale:
             st.warning(stale["message"])
             o1, o2 = st.columns(2)
