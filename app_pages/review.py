@@ -75,7 +75,7 @@ def _on_decide(aid: str, fid: str, decision: str, expected: int, override: bool 
         st.session_state[key] = ("error", "未保存：请先在侧边栏填写审核人姓名。")
         return
     try:
-        decide(store, aid, fid, who, decision, reason, expected)
+        did = decide(store, aid, fid, who, decision, reason, expected)
     except StaleDecision as exc:
         st.session_state[f"stale_{aid}_{fid}"] = {
             "decision": decision,
@@ -87,12 +87,19 @@ def _on_decide(aid: str, fid: str, decision: str, expected: int, override: bool 
     except StoreError as exc:
         st.session_state[key] = ("error", f"未保存：{exc}")
         return
+    st.session_state[f"seen_{aid}_{fid}"] = did  # the reviewer's own decision is what they now see
     verb = "覆盖为" if override else "已记录"
-    st.session_state[key] = ("success", f"{verb}：{DECISION_LABELS[decision]}（{who}）。")
+    from review.store import now_iso
+
+    st.session_state[key] = (
+        "success",
+        f"{verb}：{DECISION_LABELS[decision]}（{who}，{fmt_time(now_iso())[11:]}，记录号 {did}）。",
+    )
 
 
-def _on_keep(aid: str, fid: str) -> None:
+def _on_keep(aid: str, fid: str, current: int) -> None:
     st.session_state.pop(f"stale_{aid}_{fid}", None)
+    st.session_state[f"seen_{aid}_{fid}"] = current
     st.session_state[f"ack_{aid}_{fid}"] = ("info", "已保留对方的决定，未作更改。")
 
 
@@ -131,10 +138,12 @@ with col_find:
             if f.decision is not None:
                 mark = "　✔" + DECISION_LABELS[f.decision.decision]
             name = rule_info(f.finding.rule).name
+            msg = mask_personal_data(f.finding.message)
+            short = msg if len(msg) <= 36 else msg[:34] + "…"
             if f.retired:
-                return f"⚪【已不再触发】{name}{mark}"
+                return f"⚪【已不再触发】{name}：{short}{mark}"
             batch = "〔跨申报〕" if f.is_batch else ""
-            return f"{STATUS_ICONS[s]}【{STATUS_LABELS[s]}】{batch}{name}{mark}"
+            return f"{STATUS_ICONS[s]}【{STATUS_LABELS[s]}】{batch}{name}：{short}{mark}"
 
         sel_key = f"finding_{app_id}"
         if st.session_state.get(sel_key) not in by_id:
@@ -173,6 +182,19 @@ with col_find:
                 f"{('：' + d.reason) if d.reason else ''}"
             )
         fkey = chosen.finding_id
+        # The version a click names is the one in effect when the reviewer opened the finding
+        # (or last decided on it): re-runs caused by typing a reason do not refresh it, so a
+        # decision someone else made meanwhile is always brought to the reviewer's attention.
+        seen_key = f"seen_{app_id}_{fkey}"
+        if st.session_state.get(f"opened_{app_id}") != fkey or seen_key not in st.session_state:
+            st.session_state[seen_key] = chosen.version
+            st.session_state[f"opened_{app_id}"] = fkey
+        seen = int(st.session_state[seen_key])
+        if seen != chosen.version and chosen.decision is not None:
+            st.info(
+                f"打开此项后，{chosen.decision.reviewer} 已将其标为{DECISION_LABELS[chosen.decision.decision]}"
+                f"（{fmt_time(chosen.decision.time)}）。"
+            )
         st.text_input("理由（标为误报时必填）", key=f"reason_{app_id}_{fkey}")
         b1, b2 = st.columns(2)
         b1.button(
@@ -181,17 +203,17 @@ with col_find:
             key=f"confirm_{fkey}",
             disabled=store.read_only,
             on_click=_on_decide,
-            args=(app_id, fkey, "confirmed", chosen.version),
+            args=(app_id, fkey, "confirmed", seen),
         )
         b2.button(
             "误报（忽略）",
             key=f"fp_{fkey}",
             disabled=store.read_only,
             on_click=_on_decide,
-            args=(app_id, fkey, "false_positive", chosen.version),
+            args=(app_id, fkey, "false_positive", seen),
         )
         stale = st.session_state.get(f"stale_{app_id}_{fkey}")
-        ack = st.session_state.pop(_ack_key(fkey), None)  # shown once, after the click
+        ack = st.session_state.get(_ack_key(fkey))  # the outcome of the last click on this finding
         if stale:
             st.warning(stale["message"])
             o1, o2 = st.columns(2)
@@ -201,7 +223,9 @@ with col_find:
                 on_click=_on_decide,
                 args=(app_id, fkey, stale["decision"], stale["current"], True),
             )
-            o2.button("保留对方的决定", key=f"keep_{fkey}", on_click=_on_keep, args=(app_id, fkey))
+            o2.button(
+                "保留对方的决定", key=f"keep_{fkey}", on_click=_on_keep, args=(app_id, fkey, stale["current"])
+            )
         elif ack:
             getattr(st, ack[0])(ack[1])
         if chosen.history:

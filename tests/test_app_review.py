@@ -139,6 +139,8 @@ def test_two_reviewers_stale_decision_is_refused_then_overridden(env) -> None:
     assert any(s.value.startswith("已记录：误报") for s in chen.success)
     # 张 typed a reason first, then clicks on the page loaded before 陈's decision
     zhang.text_input(key=f"reason_{AID}_{fid}").set_value("金额确有问题")
+    _ok(zhang.run())  # typing re-runs the page: the click still names the version 张 opened
+    assert any("陈复核 已将其标为误报" in i.value for i in zhang.info), _texts(zhang)
     zhang.button(key=f"confirm_{fid}").click()
     _ok(zhang.run())
     prompt = [w.value for w in zhang.warning if "是否覆盖" in w.value]
