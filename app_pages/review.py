@@ -128,32 +128,47 @@ with col_find:
         chosen = None
     else:
         by_id = {f.finding_id: f for f in ordered}
+        number = {fid: i for i, fid in enumerate(by_id, 1)}
 
+        # Streamlit keeps a radio's value as its label text: labels must not change when a
+        # decision is made (that made the selection jump and the next click go nowhere), so
+        # the decision shows in the caption under each option, and each label is unique.
         def _label(fid: str) -> str:
             f = by_id.get(fid)
             if f is None:
                 return fid
             s = f.finding.status
-            mark = ""
-            if f.decision is not None:
-                mark = "　✔" + DECISION_LABELS[f.decision.decision]
             name = rule_info(f.finding.rule).name
             msg = mask_personal_data(f.finding.message)
             short = msg if len(msg) <= 36 else msg[:34] + "…"
             if f.retired:
-                return f"⚪【已不再触发】{name}：{short}{mark}"
+                return f"{number[fid]}. ⚪【已不再触发】{name}：{short}"
             batch = "〔跨申报〕" if f.is_batch else ""
-            return f"{STATUS_ICONS[s]}【{STATUS_LABELS[s]}】{batch}{name}：{short}{mark}"
+            return f"{number[fid]}. {STATUS_ICONS[s]}【{STATUS_LABELS[s]}】{batch}{name}：{short}"
+
+        def _caption(f) -> str:
+            d = f.decision
+            return f"✔ {DECISION_LABELS[d.decision]}（{d.reviewer}）" if d is not None else "待决定"
 
         sel_key = f"finding_{app_id}"
+        pick_key = f"pick_{app_id}"
         if st.session_state.get(sel_key) not in by_id:
-            st.session_state.pop(sel_key, None)
+            # a label that no longer exists (the rules re-ran): back to the finding last shown
+            remembered = st.session_state.get(pick_key)
+            if remembered in by_id:
+                st.session_state[sel_key] = remembered
+            else:
+                st.session_state.pop(sel_key, None)
         fid = st.radio(
             "问题（按 不符合 → 缺少材料 → 需关注 → 需人工复核 → 通过 排列）",
             list(by_id),
             format_func=_label,
+            captions=[_caption(f) for f in by_id.values()],
             key=sel_key,
         )
+        if fid not in by_id:
+            fid = st.session_state.get(pick_key) if st.session_state.get(pick_key) in by_id else next(iter(by_id))
+        st.session_state[pick_key] = fid
         chosen = by_id[fid]
 
     if chosen is not None:

@@ -95,7 +95,7 @@ def test_full_review_flow(env: dict[str, Path]) -> None:
     at.switch_page("app_pages/review.py")
     _ok(at.run())
     radio = at.radio(key="finding_app-ui-001")
-    assert radio.options[0].startswith("🔴【不符合】"), radio.options  # fail first
+    assert radio.options[0].startswith("1. 🔴【不符合】"), radio.options  # fail first
     store = Store(env["db"])
     try:
         target = next(

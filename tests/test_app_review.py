@@ -106,7 +106,9 @@ def test_changing_your_mind_on_a_later_finding_is_never_dropped(env) -> None:
     assert any(s.value.startswith("已记录：确认问题") for s in at.success), _texts(at)
     assert _history(env["db"], fid) == [("张审核", "false_positive"), ("张审核", "confirmed")]
     # the label in the list shows the decision
-    assert "✔确认问题" in at.radio(key=f"finding_{AID}").options[1]
+    # the decision shows under the option; the option's label (its value) did not change
+    radio = at.radio(key=f"finding_{AID}")
+    assert radio.proto.captions[1] == "✔ 确认问题（张审核）" and radio.options[1].startswith("2. ")
 
 
 def test_false_positive_without_reason_is_refused_visibly(env) -> None:
@@ -225,8 +227,11 @@ def test_correction_that_retires_a_confirmed_finding_warns_and_keeps_it(env) -> 
     assert "更正后规则不再触发" in text and "invoice.amount_words" in text
     assert "审核更正" in text and "「360100.00」→「360000.00」" in text
     # the page lists it as no longer fired, with its decision
-    labels = at.radio(key=f"finding_{AID}").options
-    assert any(o.startswith("⚪【已不再触发】发票大写与小写金额一致") and "确认问题" in o for o in labels), labels
+    radio = at.radio(key=f"finding_{AID}")
+    pairs = list(zip(radio.options, radio.proto.captions, strict=True))
+    assert any(
+        "⚪【已不再触发】发票大写与小写金额一致" in o and c == "✔ 确认问题（张审核）" for o, c in pairs
+    ), pairs
     # the audit log reads in Chinese with old → new values, in Beijing time
     audit_df = next(d.value for d in at.dataframe if "操作" in d.value.columns)
     ops = list(audit_df["操作"])
