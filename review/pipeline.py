@@ -60,16 +60,18 @@ def _name_damage(result: Any, rel: str) -> None:
     >>> _name_damage(r, "发票/a.pdf"); r.errors[0].startswith("文件已损坏：扩展名为 .pdf")
     True
     """
+    result.errors = [_damage_text(msg, rel) for msg in result.errors]
+
+
+def _damage_text(msg: str, rel: str) -> str:
     ext = PurePosixPath(rel).suffix.lower()
     kind = _DAMAGED_EXT.get(ext)
-    if kind is None:
-        return
-    for i, msg in enumerate(result.errors):
-        if msg.startswith("无法识别的文件格式"):
-            result.errors[i] = (
-                f"文件已损坏：扩展名为 {ext}，但内容不是有效的 {kind} 文件（可能下载不完整或已被改写），"
-                "请向申报单位索取完好的文件"
-            )
+    if kind is None or not msg.startswith("无法识别的文件格式"):
+        return msg
+    return (
+        f"文件已损坏：扩展名为 {ext}，但内容不是有效的 {kind} 文件（可能下载不完整或已被改写），"
+        "请向申报单位索取完好的文件"
+    )
 
 
 def read_application_files(
@@ -135,6 +137,7 @@ def assemble(
     for fr, docs in zip(reads, per_read, strict=True):
         for doc in docs if docs is not None else extract_documents(fr.result):
             doc.file = fr.rel
+            doc.errors = [_damage_text(e, fr.rel) for e in doc.errors]  # documents from the batch workers too
             for fv in doc.fields.values():
                 fv.file = None  # the document carries the file
             docs_out.append(doc)

@@ -131,9 +131,17 @@ def _render_annex2(page, docx_bytes: bytes, out: Path) -> list[list[str]]:
     doc = Document(io.BytesIO(docx_bytes))
     rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
     head = "".join(f"<p>{html.escape(p.text)}</p>" for p in doc.paragraphs if p.text)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(c).replace(chr(10), '<br>')}</td>" for c in r) + "</tr>" for r in rows
-    )
+    body = ""
+    for r in doc.tables[0].rows:
+        cells: list[list] = []  # [cell, colspan]: python-docx repeats a merged cell per grid column
+        for c in r.cells:
+            if cells and cells[-1][0]._tc is c._tc:
+                cells[-1][1] += 1
+            else:
+                cells.append([c, 1])
+        body += "<tr>" + "".join(
+            f"<td colspan={n}>{html.escape(c.text).replace(chr(10), '<br>')}</td>" for c, n in cells
+        ) + "</tr>"
     page.set_content(
         "<html><body style='font-family:sans-serif;padding:24px'>" + head
         + "<table border=1 cellspacing=0 cellpadding=6 style='border-collapse:collapse;font-size:14px'>"
