@@ -147,9 +147,10 @@ def sidebar_reviewer(signed_in: str | None) -> str:
     name = name.strip()
     if not name:
         st.sidebar.warning("请填写审核人姓名：每条审核决定都会记录审核人。")
-    elif name != _remembered_name() and st.session_state.get("_remembered") != name:
+    elif name != _remembered_name():
+        # drawn on every run until the browser comes back with the cookie (a script element
+        # replaced by the next run before it mounted would otherwise be lost)
         _remember_name(name)
-        st.session_state["_remembered"] = name
     return name
 
 

@@ -41,6 +41,7 @@ ACK = re.compile(r"已记录：|覆盖为：|是否覆盖|未保存|已保留对
 
 
 def _server(db: Path, apps: Path) -> tuple[subprocess.Popen, str]:
+    OUT.mkdir(exist_ok=True)
     port = _free_port()
     env = dict(os.environ, EVREVIEW_DB=str(db), EVREVIEW_SAMPLES=str(apps))
     env.pop("EVREVIEW_PASSWORD", None)
@@ -48,11 +49,13 @@ def _server(db: Path, apps: Path) -> tuple[subprocess.Popen, str]:
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
             "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
+            "--client.showErrorDetails", "full",  # a failing run shows its traceback in the screenshot
+            "--logger.level", "info",
         ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=open(OUT / "streamlit-two-reviewers.log", "wb"),
         start_new_session=True,
     )
     _wait_health(port, proc)
