@@ -242,9 +242,13 @@ def test_two_reviewers_hundred_clicks(tmp_path: Path) -> None:
             figures["seconds"] = round(time.monotonic() - started, 1)
             zhang.page.screenshot(path=str(OUT / "review-two-reviewers.png"))
             # the reviewer's name survives a reload of the page (kept per browser)
+            cookie = zhang.page.evaluate("document.cookie")
+            assert "evreview_reviewer=" in cookie, cookie
             zhang.page.reload()
             zhang.page.get_by_text("核验结果").first.wait_for()
-            assert zhang.page.get_by_label("审核人姓名").input_value() == "张审核"
+            from playwright.sync_api import expect
+
+            expect(zhang.page.get_by_label("审核人姓名")).to_have_value("张审核", timeout=20_000)
 
             # 附件2: this application is 不通过; a reviewer recommends it with a reason
             s = Store(db)
