@@ -60,6 +60,7 @@ test-slow: $(STAMP)
 	$(PY) -m pytest -m "slow" -q
 
 e2e: $(STAMP)
+	$(PIP) install --quiet -e ".[dev,e2e]"
 	PY=$(PY) bash scripts/e2e.sh
 
 bench: $(STAMP)

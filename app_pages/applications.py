@@ -68,6 +68,35 @@ if ids:
         st.session_state["review_app"] = pick
         st.switch_page("app_pages/review.py")
 
+with st.expander("归档（误传、撤回的申报：不再出现在列表与导出中，审核记录保留）"):
+    to_archive = st.multiselect("选择要归档的申报", ids, key="archive_pick")
+    if st.button("归档所选申报", key="archive_go", disabled=store.read_only or not to_archive):
+        who = reviewer()
+        if not who:
+            st.warning("未归档：请先在侧边栏填写审核人姓名。")
+        else:
+            with shown_errors():
+                for aid in to_archive:
+                    store.set_archived(aid, True, who)
+                from app_pages.common import get_policy
+                from review.service import refresh_batch_findings
+
+                refresh_batch_findings(store, get_policy())
+                st.session_state["order_saved"] = f"已归档 {len(to_archive)} 份申报：" + "、".join(to_archive)
+                st.rerun()
+    archived = [a for a in store.list_applications(include_archived=True) if a.archived]
+    if archived:
+        st.caption("已归档：" + "、".join(a.id for a in archived))
+        back = st.selectbox("恢复一份已归档的申报", [a.id for a in archived], key="unarchive_pick")
+        if st.button("恢复", key="unarchive_go", disabled=store.read_only):
+            if not reviewer():
+                st.warning("未恢复：请先在侧边栏填写审核人姓名。")
+            else:
+                with shown_errors():
+                    store.set_archived(back, False, reviewer())
+                    st.session_state["order_saved"] = f"已恢复 {back}。"
+                    st.rerun()
+
 st.subheader("推荐顺序")
 st.caption(
     "在每个申报方向内填写推荐顺序（1 为最优先），修改后立即保存；导出的《项目推荐汇总表》按此顺序排列。"

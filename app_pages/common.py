@@ -8,17 +8,21 @@ contents are never put into a Streamlit cache.
 from __future__ import annotations
 
 import hmac
+import json
 import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import unquote
 
 import streamlit as st
 
 from review.store import Store, default_db_path
 
 REVIEWER_KEY = "reviewer"
+SIGNED_IN_KEY = "_signed_in_reviewer"
+COOKIE = "evreview_reviewer"
 
 
 @st.cache_resource(show_spinner=False)
@@ -129,17 +133,56 @@ def auth_gate() -> str | None:
     return None
 
 
+def _remembered_name() -> str:
+    """The reviewer name this browser used last (a first-party cookie set by the page)."""
+    try:
+        raw = st.context.cookies.get(COOKIE)
+    except Exception:  # no request context (tests, bare mode)
+        return ""
+    return unquote(raw).strip()[:40] if isinstance(raw, str) else ""
+
+
+def _remember_name(name: str) -> None:
+    """Keep the name in this browser (one year) so that a reload does not forget it."""
+    st.html(
+        "<script>document.cookie = "
+        + json.dumps(COOKIE + "=")
+        + " + encodeURIComponent("
+        + json.dumps(name)
+        + ") + '; path=/; max-age=31536000; SameSite=Strict';</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
 def sidebar_reviewer(signed_in: str | None) -> str:
-    """The reviewer name field in the sidebar (prefilled from the login when there is one)."""
-    if signed_in and not st.session_state.get(REVIEWER_KEY):
-        st.session_state[REVIEWER_KEY] = signed_in
+    """The reviewer in the sidebar: under login the signed-in identity (not editable), else a
+    name field remembered per browser."""
+    if signed_in:
+        st.session_state[SIGNED_IN_KEY] = signed_in
+        st.session_state["reviewer_locked"] = signed_in
+        st.sidebar.text_input("审核人（登录身份）", key="reviewer_locked", disabled=True)
+        st.sidebar.caption("审核记录使用登录身份，不可修改。")
+        return signed_in
+    if REVIEWER_KEY not in st.session_state:
+        remembered = _remembered_name()
+        if remembered:
+            st.session_state[REVIEWER_KEY] = remembered
     name = st.sidebar.text_input("审核人姓名", key=REVIEWER_KEY, placeholder="记录审核决定前必须填写")
-    if not name.strip():
+    name = name.strip()
+    if not name:
         st.sidebar.warning("请填写审核人姓名：每条审核决定都会记录审核人。")
-    return name.strip()
+    elif name != _remembered_name():
+        # drawn on every run until the browser comes back with the cookie (a script element
+        # replaced by the next run before it mounted would otherwise be lost)
+        _remember_name(name)
+    return name
 
 
 def reviewer() -> str:
+    """Who acts: the signed-in identity when there is a login, else the name in the sidebar."""
+    signed = st.session_state.get(SIGNED_IN_KEY)
+    if signed:
+        return str(signed).strip()
     return str(st.session_state.get(REVIEWER_KEY) or "").strip()
 
 

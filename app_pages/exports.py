@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages.common import get_renderer, store_or_stop
 from review.service import export_discrepancies, export_printable, export_recommendation
+from review.store import BEIJING
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -31,10 +32,11 @@ if scope == "one":
     chosen, stem = [app_id], app_id
 else:
     chosen, stem = ids, "全部申报"
-stamp = _dt.date.today().strftime("%Y%m%d")
+stamp = _dt.datetime.now(BEIJING).strftime("%Y%m%d")
 st.caption(
-    "导出内容反映审核决定：标为“误报（忽略）”的问题不列入问题清单，已确认的问题注明审核人；"
-    "身份证号、手机号等个人信息已做脱敏处理。"
+    "导出内容反映审核决定：标为“误报（忽略）”的问题不列入问题清单，已确认的问题注明审核人"
+    "（更正后不再触发的已确认问题照样列出），审核更正逐条列出；跨申报问题计入所涉每份申报。"
+    "附件2 只列审核后结论为通过、或审核人填写理由后仍推荐的申报。身份证号、手机号等个人信息已做脱敏处理。"
 )
 
 st.subheader("问题清单")

@@ -1,4 +1,9 @@
-"""审核: one application's findings, the evidence highlighted on its page, decisions, corrections."""
+"""审核: one application's findings, the evidence highlighted on its page, decisions, corrections.
+
+Every decision button runs a callback with the finding's id and the version the page showed
+(so a click is never lost to a re-run, and a click on a stale view is refused with who changed
+it); its outcome is shown next to the buttons.
+"""
 
 import streamlit as st
 
@@ -6,17 +11,23 @@ from app_pages.common import get_policy, get_renderer, reviewer, shown_errors, s
 from extractor.normalize import mask_personal_data
 from models.contract import DIRECTION_LABELS, DOC_TYPE_LABELS, STATUS_LABELS, VERDICT_LABELS
 from review.pipeline import FORM_KEYS
+from review.rulenames import clause_text, rule_info
 from review.service import (
     FIELD_LABELS,
+    CorrectionNeedsConfirmation,
+    compared_values,
     correct_value,
     decide,
+    describe_audit,
+    display_value,
     evidence_boxes,
     file_sha,
     page_of,
     read_result,
+    refresh_batch_findings,
     review_view,
 )
-from review.store import DECISION_LABELS, REVIEW_STATUS_LABELS
+from review.store import DECISION_LABELS, REVIEW_STATUS_LABELS, StaleDecision, StoreError, fmt_time
 
 STATUS_ICONS = {"fail": "🔴", "missing": "🟠", "warn": "🟡", "review": "🔵", "pass": "🟢"}
 
@@ -48,7 +59,53 @@ result = view.result
 if msg := st.session_state.pop("review_flash", None):
     st.success(msg)
 
+
+# ------------------------------------------------------------------ decision callbacks
+def _ack_key(fid: str) -> str:
+    return f"ack_{app_id}_{fid}"
+
+
+def _on_decide(aid: str, fid: str, decision: str, expected: int, override: bool = False) -> None:
+    """Runs before the page re-runs: the click is handled whatever the page draws next."""
+    st.session_state.pop(f"stale_{aid}_{fid}", None)
+    reason = str(st.session_state.get(f"reason_{aid}_{fid}") or "").strip()
+    who = reviewer()
+    key = f"ack_{aid}_{fid}"
+    if not who:
+        st.session_state[key] = ("error", "未保存：请先在侧边栏填写审核人姓名。")
+        return
+    try:
+        did = decide(store, aid, fid, who, decision, reason, expected)
+    except StaleDecision as exc:
+        st.session_state[f"stale_{aid}_{fid}"] = {
+            "decision": decision,
+            "current": exc.current.id if exc.current else 0,
+            "message": str(exc),
+        }
+        st.session_state[key] = ("warning", f"未保存：{exc}")
+        return
+    except StoreError as exc:
+        st.session_state[key] = ("error", f"未保存：{exc}")
+        return
+    st.session_state[f"seen_{aid}_{fid}"] = did  # the reviewer's own decision is what they now see
+    verb = "覆盖为" if override else "已记录"
+    from review.store import now_iso
+
+    st.session_state[key] = (
+        "success",
+        f"{verb}：{DECISION_LABELS[decision]}（{who}，{fmt_time(now_iso())[11:]}，记录号 {did}）。",
+    )
+
+
+def _on_keep(aid: str, fid: str, current: int) -> None:
+    st.session_state.pop(f"stale_{aid}_{fid}", None)
+    st.session_state[f"seen_{aid}_{fid}"] = current
+    st.session_state[f"ack_{aid}_{fid}"] = ("info", "已保留对方的决定，未作更改。")
+
+
 st.title(f"{result.declared.get('company_name') or app_id}")
+if row.archived:
+    st.warning("该申报已归档：不在申报列表与导出中，审核记录保留。")
 m = st.columns(5)
 m[0].metric("申报方向", DIRECTION_LABELS.get(result.direction or "", "未识别"))
 m[1].metric("系统结论", VERDICT_LABELS.get(result.verdict, result.verdict))
@@ -65,63 +122,133 @@ with col_find:
     show_pass = st.toggle("显示通过项", value=False, key="review_show_pass")
     ordered = [
         f for _status, items in view.grouped() for f in items if show_pass or f.finding.status != "pass"
-    ]
+    ] + view.retired
     if not ordered:
         st.info("没有需要处理的问题。")
         chosen = None
     else:
         by_id = {f.finding_id: f for f in ordered}
+        number = {fid: i for i, fid in enumerate(by_id, 1)}
 
+        # Streamlit keeps a radio's value as its label text: labels must not change when a
+        # decision is made (that made the selection jump and the next click go nowhere), so
+        # the decision shows in the caption under each option, and each label is unique.
         def _label(fid: str) -> str:
-            f = by_id[fid]
+            f = by_id.get(fid)
+            if f is None:
+                return fid
             s = f.finding.status
-            mark = ""
-            if f.decision is not None:
-                mark = "　✔" + DECISION_LABELS[f.decision.decision]
+            name = rule_info(f.finding.rule).name
             msg = mask_personal_data(f.finding.message)
-            text = msg if len(msg) <= 60 else msg[:58] + "…"
-            return f"{STATUS_ICONS[s]}【{STATUS_LABELS[s]}】{text}{mark}"
+            short = msg if len(msg) <= 36 else msg[:34] + "…"
+            if f.retired:
+                return f"{number[fid]}. ⚪【已不再触发】{name}：{short}"
+            batch = "〔跨申报〕" if f.is_batch else ""
+            return f"{number[fid]}. {STATUS_ICONS[s]}【{STATUS_LABELS[s]}】{batch}{name}：{short}"
 
+        def _caption(f) -> str:
+            d = f.decision
+            return f"✔ {DECISION_LABELS[d.decision]}（{d.reviewer}）" if d is not None else "待决定"
+
+        sel_key = f"finding_{app_id}"
+        pick_key = f"pick_{app_id}"
+        if st.session_state.get(sel_key) not in by_id:
+            # a label that no longer exists (the rules re-ran): back to the finding last shown
+            remembered = st.session_state.get(pick_key)
+            if remembered in by_id:
+                st.session_state[sel_key] = remembered
+            else:
+                st.session_state.pop(sel_key, None)
         fid = st.radio(
             "问题（按 不符合 → 缺少材料 → 需关注 → 需人工复核 → 通过 排列）",
             list(by_id),
             format_func=_label,
-            key=f"finding_{app_id}",
+            captions=[_caption(f) for f in by_id.values()],
+            key=sel_key,
         )
+        if fid not in by_id:
+            fid = st.session_state.get(pick_key) if st.session_state.get(pick_key) in by_id else next(iter(by_id))
+        st.session_state[pick_key] = fid
         chosen = by_id[fid]
 
     if chosen is not None:
         f = chosen.finding
-        st.markdown(f"**{STATUS_LABELS[f.status]}** · `{f.rule}`")
+        info = rule_info(f.rule)
+        st.markdown(f"**{info.name}** · {STATUS_LABELS[f.status]}")
+        st.caption(f"{clause_text(f.rule)}　规则编号 `{f.rule}`")
+        if chosen.retired:
+            st.info("更正后规则不再给出此结果；此前的决定保留在审核记录与导出中（已确认的问题仍计为不符合）。")
+        if chosen.is_batch:
+            st.caption("跨申报问题，涉及：" + "、".join(f.applications or []))
         st.write(mask_personal_data(f.message))  # full values stay visible on the page image
+        values = compared_values(result, f)
+        if values:
+            cols = st.columns(min(len(values), 4))
+            for i, v in enumerate(values):
+                with cols[i % len(cols)]:
+                    st.markdown(f"**{v['source']}** · {v['label']}")
+                    st.code(mask_personal_data(v["value"]), language=None, wrap_lines=True)
+                    if v["place"]:
+                        st.caption(v["place"])
         if chosen.decision is not None:
             d = chosen.decision
             st.caption(
-                f"当前决定：{DECISION_LABELS[d.decision]}（{d.reviewer}，{d.time}）{('：' + d.reason) if d.reason else ''}"
+                f"当前决定：{DECISION_LABELS[d.decision]}（{d.reviewer}，{fmt_time(d.time)}）"
+                f"{('：' + d.reason) if d.reason else ''}"
             )
-        reason = st.text_input("理由（可选）", key=f"reason_{chosen.finding_id}")
+        fkey = chosen.finding_id
+        # The version a click names is the one in effect when the reviewer opened the finding
+        # (or last decided on it): re-runs caused by typing a reason do not refresh it, so a
+        # decision someone else made meanwhile is always brought to the reviewer's attention.
+        seen_key = f"seen_{app_id}_{fkey}"
+        if st.session_state.get(f"opened_{app_id}") != fkey or seen_key not in st.session_state:
+            st.session_state[seen_key] = chosen.version
+            st.session_state[f"opened_{app_id}"] = fkey
+        seen = int(st.session_state[seen_key])
+        if seen != chosen.version and chosen.decision is not None:
+            st.info(
+                f"打开此项后，{chosen.decision.reviewer} 已将其标为{DECISION_LABELS[chosen.decision.decision]}"
+                f"（{fmt_time(chosen.decision.time)}）。"
+            )
+        st.text_input("理由（标为误报时必填）", key=f"reason_{app_id}_{fkey}")
         b1, b2 = st.columns(2)
-        who = reviewer()
-        clicked = None
-        if b1.button(
-            "确认问题", type="primary", key=f"confirm_{chosen.finding_id}", disabled=store.read_only
-        ):
-            clicked = "confirmed"
-        if b2.button("误报（忽略）", key=f"fp_{chosen.finding_id}", disabled=store.read_only):
-            clicked = "false_positive"
-        if clicked:
-            if not who:
-                st.warning("请先在侧边栏填写审核人姓名。")
-            else:
-                with shown_errors():
-                    decide(store, app_id, chosen.finding_id, who, clicked, reason)
-                    st.session_state["review_flash"] = f"已记录：{DECISION_LABELS[clicked]}。"
-                    st.rerun()
+        b1.button(
+            "确认问题",
+            type="primary",
+            key=f"confirm_{fkey}",
+            disabled=store.read_only,
+            on_click=_on_decide,
+            args=(app_id, fkey, "confirmed", seen),
+        )
+        b2.button(
+            "误报（忽略）",
+            key=f"fp_{fkey}",
+            disabled=store.read_only,
+            on_click=_on_decide,
+            args=(app_id, fkey, "false_positive", seen),
+        )
+        stale = st.session_state.get(f"stale_{app_id}_{fkey}")
+        ack = st.session_state.get(_ack_key(fkey))  # the outcome of the last click on this finding
+        if stale:
+            st.warning(stale["message"])
+            o1, o2 = st.columns(2)
+            o1.button(
+                f"覆盖为「{DECISION_LABELS[stale['decision']]}」",
+                key=f"override_{fkey}",
+                on_click=_on_decide,
+                args=(app_id, fkey, stale["decision"], stale["current"], True),
+            )
+            o2.button(
+                "保留对方的决定", key=f"keep_{fkey}", on_click=_on_keep, args=(app_id, fkey, stale["current"])
+            )
+        elif ack:
+            getattr(st, ack[0])(ack[1])
         if chosen.history:
             with st.expander(f"决定记录（{len(chosen.history)} 条）"):
                 for d in reversed(chosen.history):
                     st.caption(
-                        f"{d.time} {d.reviewer}：{DECISION_LABELS[d.decision]}{('（' + d.reason + '）') if d.reason else ''}"
+                        f"{fmt_time(d.time)} {d.reviewer}：{DECISION_LABELS[d.decision]}"
+                        f"{('（' + d.reason + '）') if d.reason else ''}"
                     )
 
 # ------------------------------------------------------------------ documents (side panel)
@@ -236,20 +363,26 @@ with col_page:
                 hit = any(n and n in line.text for n in needles)
                 st.markdown(f":red-background[{line.text}]" if hit else line.text)
         else:
-            rendered = get_renderer().render_page(
-                data, page_no, [b.bbox for b in here if b.bbox], page.rotation if page else None
-            )
+            bxs = [b.bbox for b in here if b.bbox]
+            rotation = page.rotation if page else None
+            whole = not bxs or st.toggle("显示整页", value=False, key=f"whole_{app_id}_{file}_{page_no}")
+            rendered = get_renderer().render_page(data, page_no, bxs, rotation)
             if rendered.png is None:
                 st.warning(rendered.error or "页面无法显示。")
-            else:
+            elif whole:
                 st.image(rendered.png, width="stretch")
+            else:
+                from review.service import zoom_to_boxes
+
+                zoomed = zoom_to_boxes(rendered.png, bxs, rendered.scale)
+                st.image(zoomed or rendered.png, width="stretch", caption="证据位置放大显示（打开“显示整页”查看全页）")
         n = 0
         for b in here:
             if b.bbox:
                 n += 1
-                st.markdown(f"**{n}.** {b.label or '位置'}：`{mask_personal_data(str(b.value))}`")
+                st.markdown(f"**{n}.** {b.label or '位置'}：`{mask_personal_data(display_value(b.field, b.value))}`")
             elif b.label:
-                st.markdown(f"· {b.label}：`{mask_personal_data(str(b.value))}`（无位置信息）")
+                st.markdown(f"· {b.label}：`{mask_personal_data(display_value(b.field, b.value))}`（无位置信息）")
 
 # ------------------------------------------------------------------ corrections
 st.divider()
@@ -288,60 +421,124 @@ with st.form(f"correct_{app_id}_{target_kind}_{doc_choice}"):
 if currents:
     with st.expander("当前值"):
         st.dataframe(
-            [{"字段": FIELD_LABELS.get(k, k), "键": k, "值": str(v)} for k, v in currents.items()],
+            [{"字段": FIELD_LABELS.get(k, k), "键": k, "值": display_value(k, v)} for k, v in currents.items()],
             hide_index=True,
         )
-if submitted:
+
+
+def _save_correction(params: dict, confirm: bool) -> None:
     who = reviewer()
     if not who:
-        st.warning("请先在侧边栏填写审核人姓名。")
-    else:
-        with shown_errors():
-            dkey = (
-                view.documents[doc_choice]["key"]
-                if target_kind == "document" and doc_choice is not None
-                else None
-            )
-            new = correct_value(
-                store,
-                app_id,
-                who,
-                target_kind,
-                field_name,
-                value,
-                why,
-                doc=dkey,
-                finding_id=chosen.finding_id if chosen else None,
-                policy=get_policy(),
-            )
-            st.session_state["review_flash"] = (
-                f"已更正 {FIELD_LABELS.get(field_name, field_name)}，规则已重新运行：系统结论「{VERDICT_LABELS[new.verdict]}」。"
-            )
+        st.warning("未保存：请先在侧边栏填写审核人姓名。")
+        return
+    with shown_errors():
+        try:
+            new = correct_value(store, app_id, who, policy=get_policy(), confirm_affected=confirm, **params)
+        except CorrectionNeedsConfirmation as exc:
+            st.session_state[f"pending_corr_{app_id}"] = {"params": params, "affected": exc.affected}
             st.rerun()
+        st.session_state.pop(f"pending_corr_{app_id}", None)
+        st.session_state["review_flash"] = (
+            f"已更正 {FIELD_LABELS.get(params['field_name'], params['field_name'])}，规则已重新运行："
+            f"系统结论「{VERDICT_LABELS[new.verdict]}」。"
+        )
+        st.rerun()
 
-# ------------------------------------------------------------------ status
+
+if submitted:
+    dkey = view.documents[doc_choice]["key"] if target_kind == "document" and doc_choice is not None else None
+    _save_correction(
+        {
+            "target": target_kind,
+            "field_name": field_name,
+            "value": value,
+            "reason": why,
+            "doc": dkey,
+            "finding_id": chosen.finding_id if chosen else None,
+        },
+        confirm=False,
+    )
+
+pending = st.session_state.get(f"pending_corr_{app_id}")
+if pending:
+    p = pending["params"]
+    st.warning(
+        f"此更正（{FIELD_LABELS.get(p['field_name'], p['field_name'])} →「{p['value'] or '（空）'}」）"
+        f"将影响 {len(pending['affected'])} 条已作决定的问题。决定会保留在审核记录与导出中；"
+        "已确认的问题即使不再触发，仍计为不符合。是否继续？"
+    )
+    st.dataframe(
+        [
+            {
+                "问题": rule_info(a["rule"]).name,
+                "已有决定": f"{a['decision_label']}（{a['reviewer']}）",
+                "更正后": a["change"],
+            }
+            for a in pending["affected"]
+        ],
+        hide_index=True,
+    )
+    c1, c2 = st.columns(2)
+    if c1.button("仍然保存更正", type="primary", key=f"corr_confirm_{app_id}"):
+        _save_correction(p, confirm=True)
+    if c2.button("取消更正", key=f"corr_cancel_{app_id}"):
+        st.session_state.pop(f"pending_corr_{app_id}", None)
+        st.session_state["review_flash"] = "已取消更正，未作任何更改。"
+        st.rerun()
+
+# ------------------------------------------------------------------ recommendation, status, archive
 st.divider()
-s1, s2 = st.columns(2)
-if row.status != "done":
-    if s1.button("标记审核完成", key=f"done_{app_id}", disabled=store.read_only):
+s1, s2, s3 = st.columns(3)
+with s1:
+    if row.status != "done":
+        if st.button("标记审核完成", key=f"done_{app_id}", disabled=store.read_only):
+            if not reviewer():
+                st.warning("未保存：请先在侧边栏填写审核人姓名。")
+            else:
+                with shown_errors():
+                    store.set_status(app_id, "done", reviewer())
+                    st.session_state["review_flash"] = "已标记为审核完成。" + (
+                        f"（仍有 {undecided} 条问题未作决定）" if undecided else ""
+                    )
+                    st.rerun()
+    elif st.button("重新打开审核", key=f"reopen_{app_id}", disabled=store.read_only):
+        if reviewer():
+            with shown_errors():
+                store.set_status(app_id, "in_progress", reviewer())
+                st.rerun()
+        else:
+            st.warning("未保存：请先在侧边栏填写审核人姓名。")
+    archive_label = "取消归档" if row.archived else "归档此申报"
+    if st.button(archive_label, key=f"archive_{app_id}", disabled=store.read_only):
         if not reviewer():
-            st.warning("请先在侧边栏填写审核人姓名。")
+            st.warning("未保存：请先在侧边栏填写审核人姓名。")
         else:
             with shown_errors():
-                store.set_status(app_id, "done", reviewer())
-                st.session_state["review_flash"] = "已标记为审核完成。" + (
-                    f"（仍有 {undecided} 条问题未作决定）" if undecided else ""
+                store.set_archived(app_id, not row.archived, reviewer())
+                refresh_batch_findings(store, get_policy())
+                st.session_state["review_flash"] = (
+                    "已取消归档。" if row.archived else "已归档：该申报不再出现在列表与导出中，审核记录保留。"
                 )
                 st.rerun()
-elif s1.button("重新打开审核", key=f"reopen_{app_id}", disabled=store.read_only):
-    if reviewer():
-        with shown_errors():
-            store.set_status(app_id, "in_progress", reviewer())
-            st.rerun()
+with s2:
+    rec = store.recommendation(app_id)
+    st.markdown("**附件2 推荐**")
+    if view.verdict == "pass" and not (rec and rec.recommend):
+        st.caption("审核后结论为通过：将列入附件2。")
+    elif rec and rec.recommend:
+        st.caption(f"已由 {rec.reviewer} 推荐（{fmt_time(rec.time)}）：{rec.reason}")
+        if st.button("撤回推荐", key=f"unrec_{app_id}", disabled=store.read_only):
+            with shown_errors():
+                store.set_recommendation(app_id, reviewer(), False, "")
+                st.session_state["review_flash"] = "已撤回推荐。"
+                st.rerun()
     else:
-        st.warning("请先在侧边栏填写审核人姓名。")
-with s2.expander("审核记录"):
-    log = store.audit_log(app_id)
-    st.dataframe(
-        [{"时间": e["time"], "操作人": e["actor"], "操作": e["action"]} for e in log], hide_index=True
-    )
+        st.caption("审核后结论不是通过：不列入附件2。如仍推荐，须填写理由。")
+        rec_reason = st.text_input("推荐理由", key=f"rec_reason_{app_id}")
+        if st.button("仍推荐列入附件2", key=f"rec_{app_id}", disabled=store.read_only):
+            with shown_errors():
+                store.set_recommendation(app_id, reviewer(), True, rec_reason)
+                st.session_state["review_flash"] = "已记录推荐及理由。"
+                st.rerun()
+with s3.expander("审核记录"):
+    st.dataframe([describe_audit(e) for e in store.audit_log(app_id)], hide_index=True)

@@ -50,7 +50,7 @@ from typing import Any
 
 from extractor.read import ReadContext, read_bytes, sha256_bytes, sniff
 from extractor.version import code_version
-from models.contract import ApplicationResult
+from models.contract import ApplicationResult, Finding
 from models.page import ReadResult
 from review.atomic import write_text_atomic
 from review.pipeline import assemble
@@ -356,8 +356,9 @@ class Journal:
                 os.fsync(fh.fileno())
 
     def done(self) -> dict[str, dict[str, Any]]:
-        """Last ``done`` record per application."""
-        return {r["app"]: r for r in self.records() if r.get("event") == "done" and "app" in r}
+        """Last ``done`` record per application (``rewritten``: its JSON written again with
+        the batch findings that name it)."""
+        return {r["app"]: r for r in self.records() if r.get("event") in ("done", "rewritten") and "app" in r}
 
 
 def failed_result(app_id: str, exc: BaseException, direction: str | None, policy: Any) -> ApplicationResult:
@@ -366,6 +367,39 @@ def failed_result(app_id: str, exc: BaseException, direction: str | None, policy
 
     msg = f"申报材料处理出错（{type(exc).__name__}: {str(exc)[:200]}），请人工复核"
     return assemble(app_id, [], [msg], direction, policy)
+
+
+def _own_findings(app: ApplicationResult) -> ApplicationResult:
+    if all(f.applications is None for f in app.findings):
+        return app
+    from models.contract import compute_verdict
+
+    own = [f for f in app.findings if f.applications is None]
+    return app.model_copy(update={"findings": own, "verdict": compute_verdict(own)})
+
+
+def _rewrite_named(
+    out: Path, journal: Journal, apps: list[ApplicationResult], batch_findings: list[Finding]
+) -> None:
+    """Write again ``<id>.json`` of every application a batch finding names: the finding is
+    among its findings and counts in its verdict; the journal gets the new digest so that a
+    resumed batch still recognises the file."""
+    from review.reports import attach_batch_findings
+
+    done = journal.done()
+    for before, after in zip(apps, attach_batch_findings(apps, batch_findings), strict=True):
+        if after is before:
+            continue
+        text, digest = result_json(after)
+        record = done.get(after.application_id)
+        if record is not None:
+            journal.append(
+                "rewritten",
+                sync=True,
+                **{**{k: v for k, v in record.items() if k not in ("event", "t", "pid")}, "sha256": digest,
+                   "verdict": after.verdict},
+            )
+        write_text_atomic(out / f"{after.application_id}.json", text)
 
 
 def result_json(app: ApplicationResult) -> tuple[str, str]:
@@ -848,8 +882,10 @@ def run_batch(
         return summary
     for idx, raw in prior.items():
         results[idx] = ApplicationResult.model_validate_json(raw)
-    ordered = [results[i] for i in sorted(results)]
+    # results of an earlier run carry the batch findings attached then: start from their own
+    ordered = [_own_findings(results[i]) for i in sorted(results)]
     batch_findings = run_batch_rules(ordered, policy)
+    _rewrite_named(out, journal, ordered, batch_findings)
     elapsed = time.monotonic() - started
     stats.seconds = round(elapsed, 2)
     write_batch_outputs(

@@ -1,4 +1,4 @@
-"""Command line: ``evreview verify | batch | extract | eval | rules | policy`` (CONTRACT section 2)."""
+"""Command line: ``evreview verify | batch | extract | eval | rules | policy | backup`` (CONTRACT section 2)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import signal
+import sqlite3
 import sys
 import time
 from collections import Counter
@@ -52,6 +53,26 @@ def _make_cache(args: argparse.Namespace):
     except Exception as exc:  # an unwritable cache location must not stop verification
         print(f"evreview：缓存不可用（{exc}），本次不使用缓存", file=sys.stderr)
         return None
+
+
+# -- backup ------------------------------------------------------------------------
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Online copy of the review database (SQLite backup API; the UI may keep writing)."""
+    from review.store import StoreError, backup_database, default_db_path
+
+    src = Path(args.db) if args.db else default_db_path()
+    try:
+        info = backup_database(src, Path(args.out))
+    except (StoreError, OSError, sqlite3.Error) as exc:
+        return _fail(f"备份失败：{exc}")
+    print(
+        f"已备份 {src} → {info['path']}（{info['bytes'] / 1024:.0f} KB，数据库版本 {info['schema_version']}，"
+        f"申报 {info.get('applications', 0)} 份，审核决定 {info.get('decisions', 0)} 条，完整性检查通过）"
+    )
+    print("提示：证据文件保存在数据库旁的 files/ 目录，请一并复制（内容寻址，可增量复制）。")
+    return EXIT_OK
 
 
 # -- extract -----------------------------------------------------------------------
@@ -323,6 +344,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("action", choices=["check", "show"])
     sp.add_argument("file", help="政策文件路径或名称（如 fujian-ai-2024）")
     sp.set_defaults(func=cmd_policy)
+
+    sp = sub.add_parser("backup", help="在线备份审核数据库（界面运行时也可安全执行）")
+    sp.add_argument("out", help="备份文件路径，或目录（文件名按北京时间生成）")
+    sp.add_argument("--db", default=None, help="数据库路径（默认 EVREVIEW_DB 或 data/evreview.db）")
+    sp.set_defaults(func=cmd_backup)
 
     sp = sub.add_parser("eval", help="用真值 JSON 评估抽取准确率（sample_docs 格式）")
     sp.add_argument("dir", help="含 applications/ 与 truth/ 的目录，例如 sample_docs")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from extractor.extract import extract_documents
@@ -39,6 +39,41 @@ def application_id_of(path: Path) -> str:
     return path.stem if path.suffix.lower() == ".zip" else path.name
 
 
+_DAMAGED_EXT = {
+    ".pdf": "PDF",
+    ".ofd": "OFD",
+    ".png": "PNG 图片",
+    ".jpg": "JPG 图片",
+    ".jpeg": "JPG 图片",
+    ".tif": "TIFF 图片",
+    ".tiff": "TIFF 图片",
+    ".xml": "XML",
+}
+
+
+def _name_damage(result: Any, rel: str) -> None:
+    """A file named as a supported format whose content is not recognised is damaged (cut
+    short, overwritten), not of an unknown format: say so.
+
+    >>> from models.page import ReadResult
+    >>> r = ReadResult(file="a.pdf", sha256="", kind="unknown", errors=["无法识别的文件格式（支持 PDF…）"])
+    >>> _name_damage(r, "发票/a.pdf"); r.errors[0].startswith("文件已损坏：扩展名为 .pdf")
+    True
+    """
+    result.errors = [_damage_text(msg, rel) for msg in result.errors]
+
+
+def _damage_text(msg: str, rel: str) -> str:
+    ext = PurePosixPath(rel).suffix.lower()
+    kind = _DAMAGED_EXT.get(ext)
+    if kind is None or not msg.startswith("无法识别的文件格式"):
+        return msg
+    return (
+        f"文件已损坏：扩展名为 {ext}，但内容不是有效的 {kind} 文件（可能下载不完整或已被改写），"
+        "请向申报单位索取完好的文件"
+    )
+
+
 def read_application_files(
     app_path: Path,
     reader: Reader,
@@ -57,10 +92,12 @@ def read_application_files(
         cached = cache.get(digest) if cache is not None else None
         if cached is not None:
             cached.file = rel
+            _name_damage(cached, rel)
             out.append(FileRead(rel, cached, cached=True))
             continue
         result = reader.read(data, rel)
         result.file = rel
+        _name_damage(result, rel)
         result.sha256 = result.sha256 or digest
         if cache is not None and not result.meta.get("isolation_failure"):
             cache.put(result)
@@ -105,6 +142,7 @@ def assemble(
     for fr, docs in zip(reads, documents, strict=True):
         for doc in docs if docs is not None else extract_documents(fr.result, profile):
             doc.file = fr.rel
+            doc.errors = [_damage_text(e, fr.rel) for e in doc.errors]  # documents from the batch workers too
             for fv in doc.fields.values():
                 fv.file = None  # the document carries the file
             docs_out.append(doc)

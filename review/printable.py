@@ -15,7 +15,8 @@ import html
 from typing import Any
 
 from models.contract import STATUS_LABELS, VERDICT_LABELS
-from review.store import DECISION_LABELS, REVIEW_STATUS_LABELS, Store
+from review.rulenames import clause_text, rule_info
+from review.store import BEIJING, DECISION_LABELS, REVIEW_STATUS_LABELS, Store, fmt_time
 from verifiers.policy import direction_label
 
 MAX_SNIPPETS_PER_FINDING = 4
@@ -107,7 +108,8 @@ def application_section(store: Store, app_id: str, renderer: Any) -> str:
             parts.append(f'<div class="finding {status}">')
             parts.append(
                 f'<div><span class="status">【{_e(STATUS_LABELS[status])}】</span> '
-                f'<span class="muted">{_e(f.rule)}</span></div>'
+                f"<b>{_e(rule_info(f.rule).name)}</b> "
+                f'<span class="muted">{_e(clause_text(f.rule))} · {_e(f.rule)}</span></div>'
             )
             parts.append(f"<div>{_e(f.message)}</div>")
             if f.clause:
@@ -116,12 +118,32 @@ def application_section(store: Store, app_id: str, renderer: Any) -> str:
             if d is not None:
                 parts.append(
                     f'<div class="decision">审核：{_e(DECISION_LABELS.get(d.decision, d.decision))}'
-                    f"（{_e(d.reviewer)}，{_e(d.time)}）{('：' + _e(d.reason)) if d.reason else ''}</div>"
+                    f"（{_e(d.reviewer)}，{_e(fmt_time(d.time))}）{('：' + _e(d.reason)) if d.reason else ''}</div>"
                 )
             else:
                 parts.append('<div class="decision">审核：尚未决定</div>')
             parts.extend(_snippets(store, app_id, r, f, renderer))
             parts.append("</div>")
+    for sf in view.retired:
+        d = sf.decision
+        if d is None:
+            continue
+        shown += 1
+        f = sf.finding
+        parts.append('<div class="finding review">')
+        parts.append(
+            f'<div><span class="status">【已不再触发】</span> <b>{_e(rule_info(f.rule).name)}</b> '
+            f'<span class="muted">{_e(clause_text(f.rule))} · {_e(f.rule)}</span></div>'
+        )
+        parts.append(f"<div>{_e(f.message)}</div>")
+        parts.append(
+            f'<div class="decision">审核：{_e(DECISION_LABELS.get(d.decision, d.decision))}'
+            f"（{_e(d.reviewer)}，{_e(fmt_time(d.time))}）{('：' + _e(d.reason)) if d.reason else ''}"
+            "；更正后规则不再给出此结果，决定保留"
+            + ("，仍按确认的问题计" if d.decision == "confirmed" else "")
+            + "</div>"
+        )
+        parts.append("</div>")
     if shown == 0:
         parts.append("<p>未发现问题。</p>")
     corrections = store.corrections(app_id)
@@ -132,7 +154,7 @@ def application_section(store: Store, app_id: str, renderer: Any) -> str:
             where = "申报表" if cc.get("target") == "declared" else f"文档 {cc.get('doc_key')}"
             parts.append(
                 f"<li>{_e(where)} · {_e(cc.get('field'))}：{_e(cc.get('previous'))} → {_e(cc.get('value'))}"
-                f"（{_e(c.reviewer)}，{_e(c.time)}）{('：' + _e(c.reason)) if c.reason else ''}</li>"
+                f"（{_e(c.reviewer)}，{_e(fmt_time(c.time))}）{('：' + _e(c.reason)) if c.reason else ''}</li>"
             )
         parts.append("</ul>")
     return "\n".join(parts)
@@ -141,7 +163,7 @@ def application_section(store: Store, app_id: str, renderer: Any) -> str:
 def printable_report(store: Store, app_ids: list[str], renderer: Any, title: str = "申报材料核验报告") -> str:
     """A self-contained printable HTML report for the given applications."""
     body = [application_section(store, a, renderer) for a in app_ids]
-    stamp = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    stamp = _dt.datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"

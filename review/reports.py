@@ -29,7 +29,7 @@ from review.atomic import save_atomic, write_bytes_atomic, write_text_atomic
 from verifiers.policy import direction_label
 
 DIRECTION_ORDER = list(DIRECTION_LABELS)
-DISCREPANCY_COLUMNS = ["申报编号", "单位名称", "申报方向", "规则", "状态", "说明", "文件", "页码", "依据条款"]
+DISCREPANCY_COLUMNS = ["申报编号", "单位名称", "申报方向", "规则", "状态", "说明", "文件", "页码", "规则名称", "通知条款"]
 # placeholder wording of 附件2 for the name column, by direction
 NAME_COLUMN_HINT = {
     "compute_subsidy": "企业名称",
@@ -153,12 +153,24 @@ def discrepancy_rows(
     return rows
 
 
+def _with_rule_names(row: list[Any]) -> list[Any]:
+    """A problem-list row with the rule's Chinese name and notice clause appended."""
+    if len(row) >= len(DISCREPANCY_COLUMNS):
+        return row
+    from review.rulenames import rule_info
+
+    info = rule_info(str(row[3]))
+    # the clause the finding cites (from its policy) wins over the catalogue's default
+    clause = row[8] if len(row) > 8 and row[8] else (info.clause or "—")
+    return [*row[:8], info.name, clause]
+
+
 def write_discrepancies_csv(path: Path, rows: Iterable[list[Any]]) -> None:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(DISCREPANCY_COLUMNS)
     for r in rows:
-        w.writerow([csv_safe(v) for v in r])
+        w.writerow([csv_safe(v) for v in _with_rule_names(r)])
     # UTF-8 with BOM so that Excel on a reviewer's PC opens the Chinese text correctly
     write_bytes_atomic(path, buf.getvalue().encode("utf-8-sig"))
 
@@ -171,7 +183,7 @@ def write_discrepancies_xlsx(path: Path, rows: Iterable[list[Any]]) -> None:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("问题清单")
-    for col, width in zip("ABCDEFGHI", (12, 28, 14, 28, 10, 70, 30, 6, 30), strict=True):
+    for col, width in zip("ABCDEFGHIJ", (12, 28, 14, 28, 10, 70, 30, 6, 24, 30), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
@@ -189,6 +201,7 @@ def write_discrepancies_xlsx(path: Path, rows: Iterable[list[Any]]) -> None:
     }
     top = Alignment(wrap_text=True, vertical="top")
     for r in rows:
+        r = _with_rule_names(list(r))
         cells: list[Any] = [styled(v) if formula_like(v) else v for v in r]
         fill = fills.get(str(r[4]))
         if fill is not None:
@@ -198,16 +211,66 @@ def write_discrepancies_xlsx(path: Path, rows: Iterable[list[Any]]) -> None:
     save_atomic(path, lambda p: wb.save(str(p)))
 
 
+def attach_batch_findings(
+    apps: Sequence[ApplicationResult], batch_findings: Sequence[Finding]
+) -> list[ApplicationResult]:
+    """Each application with the batch findings that name it among its findings and its
+    verdict recomputed by CONTRACT's rule (a batch ``fail`` makes it 不通过). Batch findings
+    already attached (``applications`` set) are replaced, so this can run again.
+
+    >>> a = ApplicationResult(application_id="a", verdict="pass")
+    >>> dup = Finding(rule="invoice.duplicate", status="fail", message="重复", applications=["a", "b"])
+    >>> [x.verdict for x in attach_batch_findings([a], [dup])], a.verdict
+    (['fail'], 'pass')
+    """
+    from models.contract import compute_verdict
+
+    out = []
+    for app in apps:
+        own = [f for f in app.findings if f.applications is None]
+        named = [f for f in batch_findings if app.application_id in (f.applications or [])]
+        if not named and len(own) == len(app.findings):
+            out.append(app)
+            continue
+        findings = own + named
+        out.append(app.model_copy(update={"findings": findings, "verdict": compute_verdict(findings)}))
+    return out
+
+
+def recommended_by_verdict(apps: Sequence[ApplicationResult]) -> dict[str, str]:
+    """附件2 without a reviewer: the applications whose verdict is 通过."""
+    return {a.application_id: "核验：通过" for a in apps if a.verdict == "pass"}
+
+
+def project_name(app: ApplicationResult) -> str:
+    """附件2's 项目 column: the project name on the form; for the two enterprise directions
+    (算力服务补助, 领雁) without one, the direction's name.
+
+    >>> project_name(ApplicationResult(application_id="a", direction="compute_subsidy"))
+    '算力服务补助'
+    """
+    name = app.declared.get("project_name")
+    if name:
+        return str(name)
+    if app.direction in ("compute_subsidy", "lingyan_software"):
+        return DIRECTION_LABELS[app.direction]
+    return ""
+
+
 def recommendation_groups(
-    apps: Sequence[ApplicationResult], order: dict[str, int] | None = None
+    apps: Sequence[ApplicationResult],
+    order: dict[str, int] | None = None,
+    recommended: dict[str, str] | None = None,
 ) -> list[tuple[str, list[ApplicationResult]]]:
-    """Applications grouped by direction (notice order), in the reviewer's order."""
+    """The recommended applications (``recommended``: id → remark; default: verdict 通过)
+    grouped by direction (notice order), in the reviewer's order."""
     order = order or {}
+    chosen = recommended if recommended is not None else recommended_by_verdict(apps)
     groups: list[tuple[str, list[ApplicationResult]]] = []
     # the 2024 call's directions (附件2 lists each, even empty), then any other call's present
     extra = sorted({a.direction for a in apps if a.direction and a.direction not in DIRECTION_ORDER})
     for direction in DIRECTION_ORDER + extra:
-        members = [a for a in apps if a.direction == direction]
+        members = [a for a in apps if a.direction == direction and a.application_id in chosen]
         members.sort(key=lambda a: (order.get(a.application_id, 10**6), a.application_id))
         groups.append((direction, members))
     return groups
@@ -227,9 +290,15 @@ def _remark(app: ApplicationResult) -> str:
 
 
 def write_recommendation_docx(
-    path: Path, apps: Sequence[ApplicationResult], order: dict[str, int] | None = None, unit: str = ""
+    path: Path,
+    apps: Sequence[ApplicationResult],
+    order: dict[str, int] | None = None,
+    unit: str = "",
+    recommended: dict[str, str] | None = None,
 ) -> None:
-    """附件2 项目推荐汇总表 as Word, following the notice's layout."""
+    """附件2 项目推荐汇总表 as Word, following the notice's layout: only what is recommended
+    (``recommended``: id → remark; default: the applications whose verdict is 通过)."""
+    chosen = recommended if recommended is not None else recommended_by_verdict(apps)
     from docx import Document as DocxDocument
     from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -270,21 +339,20 @@ def write_recommendation_docx(
         cell.text = text
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         cell.paragraphs[0].runs[0].bold = True
-    for direction, members in recommendation_groups(apps, order):
+    for direction, members in recommendation_groups(apps, order, chosen):
         row = table.add_row().cells
         merged = row[1].merge(row[-1])
         merged.text = direction_label(direction)
         merged.paragraphs[0].runs[0].bold = True
         for i, app in enumerate(members, 1):
             cells = table.add_row().cells
-            project = app.declared.get("project_name") or ""
             values = [
                 str(i),
-                str(project) if direction != "compute_subsidy" and direction != "lingyan_software" else "",
+                project_name(app),
                 str(app.declared.get("company_name") or ""),
                 str(app.declared.get("contact_name") or ""),
                 _contact(app),
-                _remark(app),
+                chosen.get(app.application_id) or _remark(app),
             ]
             for cell, text in zip(cells, values, strict=True):
                 cell.text = text
@@ -302,8 +370,13 @@ def write_recommendation_docx(
 
 
 def write_recommendation_xlsx(
-    path: Path, apps: Sequence[ApplicationResult], order: dict[str, int] | None = None, unit: str = ""
+    path: Path,
+    apps: Sequence[ApplicationResult],
+    order: dict[str, int] | None = None,
+    unit: str = "",
+    recommended: dict[str, str] | None = None,
 ) -> None:
+    chosen = recommended if recommended is not None else recommended_by_verdict(apps)
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
@@ -318,20 +391,19 @@ def write_recommendation_xlsx(
     ws.append([f"推荐单位（盖章）：{unit}"])
     ws.append(["序号", "项目", "企业名称", "联系人", "联系方式（手机与邮箱）", "备注"])
     header_row = ws.max_row
-    for direction, members in recommendation_groups(apps, order):
+    for direction, members in recommendation_groups(apps, order, chosen):
         ws.append(["", direction_label(direction)])
         ws.merge_cells(start_row=ws.max_row, start_column=2, end_row=ws.max_row, end_column=6)
         ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
         for i, app in enumerate(members, 1):
-            project = app.declared.get("project_name") or ""
             ws.append(
                 [
                     i,
-                    project if direction not in {"compute_subsidy", "lingyan_software"} else "",
+                    project_name(app),
                     app.declared.get("company_name") or "",
                     app.declared.get("contact_name") or "",
                     _contact(app),
-                    _remark(app),
+                    chosen.get(app.application_id) or _remark(app),
                 ]
             )
     thin = Side(style="thin")
@@ -356,11 +428,13 @@ def write_batch_outputs(
 ) -> None:
     """Every file of CONTRACT section 5 except the per-application JSONs."""
     out.mkdir(parents=True, exist_ok=True)
+    # batch findings count in the verdict of each application they name (CONTRACT §3)
+    apps = attach_batch_findings(apps, batch_findings)
     summary = build_summary(apps, batch_findings)
     if extra:
         summary.update(extra)
     write_text_atomic(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2))
-    rows = discrepancy_rows(apps, batch_findings)
+    rows = discrepancy_rows(apps)  # the batch findings are among each named application's findings
     write_discrepancies_csv(out / "discrepancies.csv", rows)
     write_discrepancies_xlsx(out / "discrepancies.xlsx", rows)
     write_recommendation_docx(out / "推荐汇总表.docx", apps, order)

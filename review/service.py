@@ -19,6 +19,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from models.contract import (
+    DIRECTION_LABELS,
+    STATUS_LABELS,
     STATUS_ORDER,
     ApplicationResult,
     Document,
@@ -184,6 +186,30 @@ def intake_path(
     return current
 
 
+def existing_state(store: Store, app_id: str, app_path: Path) -> str:
+    """Whether an application is ``new``, already taken in with exactly these files
+    (``same``: 已存在), or taken in before with other files (``changed``)."""
+    import hashlib
+
+    from extractor.zipsafe import iter_package
+
+    if store.get_application(app_id) is None:
+        return "new"
+    files, _errors = iter_package(app_path)
+    new = {rel: hashlib.sha256(data).hexdigest() for rel, data in files}
+    old = {f["file"]: f["sha256"] for f in store.files(app_id)}
+    return "same" if new == old else "changed"
+
+
+def intake_problems(result: ApplicationResult) -> list[str]:
+    """What was refused or could not be read, file by file, for the intake page."""
+    out = []
+    for d in result.documents:
+        for e in d.errors:
+            out.append(f"{d.file}：{e}")
+    return list(dict.fromkeys(out))
+
+
 _SAFE_ID = re.compile(r"[^\w\u4e00-\u9fff.-]+")
 
 
@@ -249,6 +275,7 @@ def intake_uploads(
                     application_id=aid,
                 )
             )
+        refresh_batch_findings(store, policy)
         return out
 
 
@@ -344,27 +371,63 @@ def correct_value(
     doc: str | None = None,
     finding_id: str | None = None,
     policy: Any | None = None,
+    confirm_affected: bool = False,
 ) -> ApplicationResult:
     """Record a corrected declared (``target="declared"``) or extracted (``"document"``,
-    ``doc`` = document key) value and re-run the rules at once; returns the new result."""
-    machine = store.machine_result(app_id)
+    ``doc`` = document key) value and re-run the rules at once; returns the new result.
+
+    When the new result would remove or change a finding a reviewer already decided on,
+    nothing is written and :class:`CorrectionNeedsConfirmation` lists them, unless
+    ``confirm_affected``; the decisions stay either way (a confirmed finding that no longer
+    fires is kept and still counts)."""
+    correction = make_correction(store, app_id, target, field_name, value, doc)
+    new = preview_correction(store, app_id, correction, policy)
+    affected = correction_impact(store, app_id, new)
+    if affected and not confirm_affected:
+        raise CorrectionNeedsConfirmation(affected, new)
+    store.record_correction(app_id, reviewer, correction, reason, new, finding_id, affected)
+    refresh_batch_findings(store, policy)
+    return new
+
+
+class CorrectionNeedsConfirmation(Exception):
+    """A correction would remove or change decided findings: the reviewer confirms first."""
+
+    def __init__(self, affected: list[dict[str, Any]], result: ApplicationResult) -> None:
+        self.affected = affected
+        self.result = result
+        super().__init__(f"此更正将影响 {len(affected)} 条已作决定的问题")
+
+
+def make_correction(
+    store: Store, app_id: str, target: str, field_name: str, value: Any, doc: str | None = None
+) -> dict[str, Any]:
     current = store.current_result(app_id)
-    if machine is None or current is None:
+    if current is None:
         from review.store import StoreError
 
         raise StoreError(f"找不到申报材料 {app_id}")
     previous = _current_value(current, target, field_name, doc)
-    correction = {
+    return {
         "target": target,
         "doc_key": doc,
         "field": field_name,
         "value": value if not isinstance(value, str) else value.strip(),
         "previous": _jsonable(previous),
     }
+
+
+def preview_correction(
+    store: Store, app_id: str, correction: dict[str, Any], policy: Any | None = None
+) -> ApplicationResult:
+    """The result the rules give with this correction added (nothing is written)."""
+    machine = store.machine_result(app_id)
+    if machine is None:
+        from review.store import StoreError
+
+        raise StoreError(f"找不到申报材料 {app_id}")
     corrections = [d.correction for d in store.corrections(app_id) if d.correction] + [correction]
-    new = run_rules_on(apply_corrections(machine, corrections), policy)
-    store.record_correction(app_id, reviewer, correction, reason, new, finding_id)
-    return new
+    return run_rules_on(apply_corrections(machine, corrections), policy)
 
 
 def _jsonable(v: Any) -> Any:
@@ -383,8 +446,64 @@ def _current_value(app: ApplicationResult, target: str, name: str, doc: str | No
     return None
 
 
-def decide(store: Store, app_id: str, finding_id: str, reviewer: str, decision: str, reason: str = "") -> int:
-    return store.record_decision(app_id, finding_id, reviewer, decision, reason)
+def decide(
+    store: Store,
+    app_id: str,
+    finding_id: str,
+    reviewer: str,
+    decision: str,
+    reason: str = "",
+    expected: int | None = None,
+) -> int:
+    """Record a decision on the finding version the reviewer saw (``expected``); a stale one
+    raises :class:`review.store.StaleDecision` naming the decision now in effect."""
+    return store.record_decision(app_id, finding_id, reviewer, decision, reason, expected)
+
+
+def correction_impact(store: Store, app_id: str, new: ApplicationResult) -> list[dict[str, Any]]:
+    """The decided findings a re-verified result would remove or change (shown before saving)."""
+    from review.store import DECISION_LABELS, finding_ids
+
+    after = dict(zip(finding_ids(new.findings), new.findings, strict=True))
+    out = []
+    for sf in store.findings(app_id):
+        if sf.decision is None or sf.is_batch:
+            continue
+        f = sf.finding
+        now = after.get(sf.finding_id)
+        if now is None:
+            change = "更正后该规则不再给出此结果"
+        elif now.status != f.status:
+            change = f"状态将由「{STATUS_LABELS[f.status]}」变为「{STATUS_LABELS[now.status]}」"
+        elif now.message != f.message:
+            change = "说明将改变"
+        else:
+            continue
+        out.append(
+            {
+                "finding_id": sf.finding_id,
+                "rule": f.rule,
+                "status": f.status,
+                "message": f.message,
+                "decision": sf.decision.decision,
+                "decision_label": DECISION_LABELS[sf.decision.decision],
+                "reviewer": sf.decision.reviewer,
+                "change": change,
+            }
+        )
+    return out
+
+
+def refresh_batch_findings(store: Store, policy: Any | None = None) -> list[Finding]:
+    """Re-run the cross-application rules on every application in the list (after an intake,
+    a correction or an archive) and store their findings, which then count in the verdict of
+    each application they name."""
+    if store.read_only:
+        return []
+    results = [r for r in (store.current_result(a.id) for a in store.list_applications()) if r is not None]
+    found = [f for f in batch_findings(results, policy) if f.applications]
+    store.set_batch_findings(found)
+    return found
 
 
 # ----------------------------------------------------------------- review view
@@ -407,6 +526,7 @@ class ReviewView:
     findings: list[StoredFinding]
     verdict: str  # after decisions
     documents: list[dict[str, Any]] = field(default_factory=list)
+    retired: list[StoredFinding] = field(default_factory=list)  # decided, no longer fired
 
     def grouped(self) -> list[tuple[str, list[StoredFinding]]]:
         groups: dict[str, list[StoredFinding]] = {}
@@ -422,10 +542,11 @@ def review_view(store: Store, app_id: str) -> ReviewView | None:
     if result is None:
         return None
     findings = store.findings(app_id)
+    retired = store.retired_findings(app_id)
     docs = []
     for i, d in enumerate(result.documents):
         docs.append({"index": i, "key": doc_key(d.file, d.pages, i), "doc": d})
-    return ReviewView(app_id, result, findings, reviewed_verdict(findings), docs)
+    return ReviewView(app_id, result, findings, reviewed_verdict(findings + retired), docs, retired)
 
 
 def _lookup_field(app: ApplicationResult, ev: EvidenceRef) -> FieldValue | None:
@@ -497,19 +618,23 @@ def reviewed_result(store: Store, app_id: str) -> ApplicationResult | None:
     result = store.current_result(app_id)
     if result is None:
         return None
-    sf = store.findings(app_id)
+    sf = store.findings(app_id)  # own findings, then the batch findings naming it
+    retired = store.retired_findings(app_id)
     kept = []
-    for f in sf:
+    for f in sf + retired:
         d = f.decision
         if d is not None and d.decision == "false_positive":
             continue
         if d is not None and d.decision == "confirmed":
             note = f"〔审核确认：{d.reviewer}{('，' + d.reason) if d.reason else ''}〕"
-            kept.append(f.finding.model_copy(update={"message": note + f.finding.message}))
+            if f.retired:
+                note = f"〔审核确认：{d.reviewer}{('，' + d.reason) if d.reason else ''}；更正后规则不再触发，仍按确认的问题计〕"
+            status = "fail" if f.finding.status != "pass" else "pass"
+            kept.append(f.finding.model_copy(update={"message": note + f.finding.message, "status": status}))
         else:
             kept.append(f.finding)
     out = result.model_copy(update={"findings": kept})
-    out.verdict = reviewed_verdict(sf)  # type: ignore[assignment]
+    out.verdict = reviewed_verdict(sf + retired)  # type: ignore[assignment]
     return out
 
 
@@ -553,24 +678,79 @@ def export_discrepancies(store: Store, app_ids: Sequence[str] | None = None) -> 
     from review.reports import discrepancy_rows, write_discrepancies_csv, write_discrepancies_xlsx
 
     results = reviewed_results(store, app_ids)
-    rows = discrepancy_rows(results, batch_findings(results))
+    # batch findings are already among each named application's findings (from the store)
+    rows = discrepancy_rows(results) + correction_rows(store, [r.application_id for r in results])
     return (
         _to_bytes(lambda p: write_discrepancies_xlsx(p, rows), ".xlsx"),
         _to_bytes(lambda p: write_discrepancies_csv(p, rows), ".csv"),
     )
 
 
+def correction_rows(store: Store, app_ids: Sequence[str]) -> list[list[Any]]:
+    """One problem-list row per correction a reviewer made (value before → after, who, why)."""
+    from review.reports import _mask
+    from review.store import fmt_time
+
+    rows: list[list[Any]] = []
+    for app_id in app_ids:
+        row = store.get_application(app_id)
+        for d in store.corrections(app_id):
+            c = d.correction or {}
+            label = FIELD_LABELS.get(str(c.get("field")), str(c.get("field")))
+            where = "申报表" if c.get("target") == "declared" else str(c.get("doc_key") or "")
+            msg = (
+                f"审核更正（{d.reviewer}，{fmt_time(d.time)}）：{where} {label} "
+                f"「{_fmt_value(c.get('previous'))}」→「{_fmt_value(c.get('value'))}」"
+                + (f"；理由：{d.reason}" if d.reason else "")
+            )
+            doc_file = str(c.get("doc_key") or "").rsplit("#", 1)[0]
+            rows.append(
+                [
+                    app_id,
+                    (row.company if row else "") or "",
+                    DIRECTION_LABELS.get((row.direction if row else "") or "", ""),
+                    "review.correction",
+                    "审核更正",
+                    _mask(msg),
+                    doc_file,
+                    "",
+                ]
+            )
+    return rows
+
+
+def _fmt_value(v: Any) -> str:
+    if v is None or v == "":
+        return "（空）"
+    return str(v)
+
+
+def recommended_ids(store: Store, results: Sequence[ApplicationResult]) -> dict[str, str]:
+    """The applications 附件2 lists, with the remark for each: verdict after review 通过, or
+    recommended by a reviewer despite a finding (the reason recorded)."""
+    out: dict[str, str] = {}
+    for r in results:
+        rec = store.recommendation(r.application_id)
+        if rec is not None and rec.recommend:
+            out[r.application_id] = f"审核推荐（{rec.reviewer}）：{rec.reason}"
+        elif r.verdict == "pass":
+            out[r.application_id] = "核验：通过"
+    return out
+
+
 def export_recommendation(
     store: Store, app_ids: Sequence[str] | None = None, unit: str = ""
 ) -> tuple[bytes, bytes]:
-    """(docx, xlsx) of 附件2 项目推荐汇总表 in the reviewer's order."""
+    """(docx, xlsx) of 附件2 项目推荐汇总表: only the recommended applications, in the
+    reviewer's order (the others are in the problem list)."""
     from review.reports import write_recommendation_docx, write_recommendation_xlsx
 
     results = reviewed_results(store, app_ids)
+    chosen = recommended_ids(store, results)
     order = store.order()
     return (
-        _to_bytes(lambda p: write_recommendation_docx(p, results, order, unit), ".docx"),
-        _to_bytes(lambda p: write_recommendation_xlsx(p, results, order, unit), ".xlsx"),
+        _to_bytes(lambda p: write_recommendation_docx(p, results, order, unit, chosen), ".docx"),
+        _to_bytes(lambda p: write_recommendation_xlsx(p, results, order, unit, chosen), ".xlsx"),
     )
 
 
@@ -590,3 +770,201 @@ def docx_bytes_ok(data: bytes) -> bool:
             return zf.testzip() is None
     except zipfile.BadZipFile:
         return False
+
+
+# ----------------------------------------------------------------- how a finding reads
+
+
+def readable_qr(value: Any) -> str:
+    """An invoice QR payload as a reviewer reads it (not a raw dict or comma list).
+
+    >>> readable_qr("01,10,034012000211,75505018,29.43,20210428,57948816702740209571,34F1")
+    '增值税电子普通发票；发票代码 034012000211；发票号码 75505018；金额 29.43；开票日期 2021-04-28；校验码 57948816702740209571'
+    >>> readable_qr({"invoice_number": "123", "amount": "1.00", "issue_date": "2023-05-01"})
+    '发票号码 123；金额 1.00；开票日期 2023-05-01'
+    """
+    from extractor.qr import QR_TYPE_NAMES, parse_invoice_qr
+
+    q: Any = value
+    if isinstance(value, str):
+        q = parse_invoice_qr(value)
+        if q is None:
+            return value
+    if not isinstance(q, dict):
+        return str(value)
+    q = _jsonable(q)
+    kind = q.get("type_name") or QR_TYPE_NAMES.get(str(q.get("type") or ""), "")
+    parts = [str(kind)] if kind else []
+    for key, label in (
+        ("invoice_code", "发票代码"),
+        ("invoice_number", "发票号码"),
+        ("amount", "金额"),
+        ("issue_date", "开票日期"),
+        ("check_code", "校验码"),
+    ):
+        v = q.get(key)
+        if v not in (None, ""):
+            parts.append(f"{label} {v}")
+    return "；".join(parts) if parts else str(value)
+
+
+def display_value(field_name: str | None, value: Any) -> str:
+    """A value as shown on the review page (QR payloads decoded, lists joined)."""
+    if value is None or value == "":
+        return "（空）"
+    if field_name and field_name.startswith("qr"):
+        return readable_qr(value)
+    v = _jsonable(value)
+    if isinstance(v, list):
+        return "；".join(
+            "、".join(f"{x}" for x in item.values()) if isinstance(item, dict) else str(item) for item in v
+        )
+    if isinstance(v, dict):
+        return "；".join(f"{k} {x}" for k, x in v.items())
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    return str(v)
+
+
+def evidence_source(app: ApplicationResult, ev: EvidenceRef) -> str:
+    """Where a compared value comes from: 申报表 / 票面 / 二维码 / 回单 / 合同 …"""
+    from models.contract import DOC_TYPE_LABELS
+
+    if ev.field and ev.field.startswith("qr"):
+        return "二维码"
+    doc = next(
+        (
+            d
+            for d in app.documents
+            if d.file == ev.file and (ev.page is None or not d.pages or ev.page in d.pages)
+        ),
+        None,
+    )
+    if doc is None:
+        return "申报表" if not ev.file else ev.file
+    return {"invoice": "票面", "payment_voucher": "回单", "application_form": "申报表"}.get(
+        doc.doc_type, DOC_TYPE_LABELS.get(doc.doc_type, doc.doc_type)
+    )
+
+
+def compared_values(app: ApplicationResult, finding: Finding) -> list[dict[str, str]]:
+    """The values a finding compares, one entry per evidence item, for side-by-side display."""
+    out = []
+    for ev in finding.evidence:
+        if ev.field is None and ev.value is None:
+            continue
+        fv = _lookup_field(app, ev) if not ev.application_id or ev.application_id == app.application_id else None
+        value = ev.value if ev.value is not None else (fv.value if fv else None)
+        place = ev.file or ""
+        if ev.page:
+            place += f" 第 {ev.page} 页"
+        if ev.application_id and ev.application_id != app.application_id:
+            place = f"申报 {ev.application_id}：{place}"
+        out.append(
+            {
+                "source": evidence_source(app, ev),
+                "label": FIELD_LABELS.get(ev.field or "", ev.field or "值"),
+                "value": display_value(ev.field, value),
+                "place": place,
+            }
+        )
+    return out
+
+
+_AUDIT_ACTIONS = {
+    "intake": "导入",
+    "decision:confirmed": "确认问题",
+    "decision:false_positive": "标为误报",
+    "decision:corrected": "更正数值",
+    "status": "审核状态",
+    "order": "推荐顺序",
+    "archive": "归档",
+    "unarchive": "取消归档",
+    "recommend": "仍推荐列入附件2",
+    "unrecommend": "撤回推荐",
+}
+
+
+def describe_audit(entry: dict[str, Any]) -> dict[str, str]:
+    """One audit row in Chinese: Beijing time, who, what, old → new.
+
+    >>> describe_audit({"time": "2026-12-06T01:00:00+00:00", "actor": "张", "action": "order",
+    ...                 "detail": {"from": None, "to": 2}})["详情"]
+    '推荐顺序：未排序 → 2'
+    """
+    from review.rulenames import rule_info
+    from review.store import DECISION_LABELS, REVIEW_STATUS_LABELS, fmt_time
+
+    action = str(entry.get("action") or "")
+    d = entry.get("detail") or {}
+    what = _AUDIT_ACTIONS.get(action, action)
+    detail = ""
+    if action == "intake":
+        verdict = d.get("verdict")
+        detail = f"来源：{d.get('source') or '—'}；{d.get('files', 0)} 个文件；系统结论：{VERDICT_LABELS_CN.get(verdict, verdict)}"
+    elif action.startswith("decision:") and action != "decision:corrected":
+        rule = d.get("rule")
+        name = rule_info(rule).name if rule else "问题"
+        old = DECISION_LABELS.get(d.get("from") or "", "未决定")
+        new = DECISION_LABELS.get(d.get("to") or action.split(":", 1)[1], "")
+        who = f"（原决定人：{d['from_reviewer']}）" if d.get("from_reviewer") else ""
+        detail = f"{name}：{old} → {new}{who}" + (f"；理由：{d['reason']}" if d.get("reason") else "")
+    elif action == "decision:corrected":
+        c = d.get("correction") or {}
+        label = FIELD_LABELS.get(str(c.get("field")), str(c.get("field")))
+        detail = f"{label}：「{_fmt_value(c.get('previous'))}」→「{_fmt_value(c.get('value'))}」"
+        if d.get("reason"):
+            detail += f"；理由：{d['reason']}"
+        if d.get("affected"):
+            detail += f"；影响已决定的问题 {len(d['affected'])} 条（决定保留）"
+    elif action == "status":
+        detail = (
+            f"{REVIEW_STATUS_LABELS.get(d.get('from') or '', d.get('from') or '—')} → "
+            f"{REVIEW_STATUS_LABELS.get(d.get('status') or '', d.get('status') or '')}"
+        )
+    elif action == "order":
+        detail = f"推荐顺序：{d.get('from') if d.get('from') is not None else '未排序'} → {d.get('to') if d.get('to') is not None else '未排序'}"
+    elif action in ("archive", "unarchive"):
+        detail = "在列 → 已归档" if action == "archive" else "已归档 → 在列"
+    elif action in ("recommend", "unrecommend"):
+        detail = ("未推荐 → 推荐" if action == "recommend" else "推荐 → 撤回") + (
+            f"；理由：{d['reason']}" if d.get("reason") else ""
+        )
+    return {"时间": fmt_time(entry.get("time")), "操作人": str(entry.get("actor") or ""), "操作": what, "详情": detail}
+
+
+VERDICT_LABELS_CN = {"pass": "通过", "fail": "不通过", "review": "需人工复核"}
+
+
+def zoom_to_boxes(
+    png: bytes, boxes: Sequence[tuple[float, float, float, float]], scale: float, margin: float = 48.0
+) -> bytes | None:
+    """The part of a rendered page (our own PNG, boxes already drawn) around the evidence
+    boxes, at least 40 % of the page wide, so small boxes on a full scanned page are legible.
+    ``scale``: pixels per bbox unit of that rendering. None when nothing is to be zoomed."""
+    if not boxes:
+        return None
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png))
+    w, h = img.size
+    x0 = min(b[0] for b in boxes) * scale
+    y0 = min(b[1] for b in boxes) * scale
+    x1 = max(b[2] for b in boxes) * scale
+    y1 = max(b[3] for b in boxes) * scale
+    m = margin * scale
+    x0, y0, x1, y1 = x0 - m, y0 - m, x1 + m, y1 + m
+    min_w = 0.4 * w
+    if x1 - x0 < min_w:
+        grow = (min_w - (x1 - x0)) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    min_h = 0.6 * (x1 - x0)  # not a thin strip
+    if y1 - y0 < min_h:
+        grow = (min_h - (y1 - y0)) / 2
+        y0, y1 = y0 - grow, y1 + grow
+    box = (max(0, int(x0)), max(0, int(y0)), min(w, int(x1 + 1)), min(h, int(y1 + 1)))
+    if box[2] <= box[0] or box[3] <= box[1] or (box[2] - box[0]) * (box[3] - box[1]) > 0.8 * w * h:
+        return None  # nothing gained over the whole page
+    out = io.BytesIO()
+    img.crop(box).save(out, format="PNG")
+    return out.getvalue()

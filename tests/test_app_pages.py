@@ -61,21 +61,23 @@ def test_full_review_flow(env: dict[str, Path]) -> None:
     at.text_input(key="intake_app_id").set_value("app-ui-001")
     at.button(key="intake_upload_go").click()
     _ok(at.run())
-    assert any("app-ui-001" in s.value and "已导入" in s.value for s in at.success), _texts(at)
+    # the generated invoice does not add up: a 不通过 result is shown as an error, not a green box
+    assert any("app-ui-001" in e.value and "已导入" in e.value and "不通过" in e.value for e in at.error), _texts(at)
+    assert not any("已导入" in s.value for s in at.success)
 
-    # the same files again through the server-folder tab: every file comes from the read cache
+    # the same files again through the server-folder tab: 已存在, nothing read or stored again
     at.text_input(key="intake_folder").set_value(str(env["apps"]))
     _ok(at.run())
     at.button(key="intake_folder_go").click()
     _ok(at.run())
-    assert any("3 个文件此前已读取过" in i.value for i in at.info), _texts(at)
+    assert any(i.value.startswith("已存在：app-ui-001") for i in at.info), _texts(at)
 
     from review.store import Store
 
     store = Store(env["db"])
     try:
         (row,) = store.list_applications()
-        assert row.id == "app-ui-001" and row.source and row.source.endswith("app-ui-001")
+        assert row.id == "app-ui-001" and row.source == "上传：app-ui-001"
         assert {f["file"] for f in store.files("app-ui-001")} == {"申报表.docx", "发票.pdf", "营业执照.pdf"}
         assert row.n_fail >= 1  # the generated invoice's 大写 and 小写 disagree
     finally:
@@ -93,7 +95,7 @@ def test_full_review_flow(env: dict[str, Path]) -> None:
     at.switch_page("app_pages/review.py")
     _ok(at.run())
     radio = at.radio(key="finding_app-ui-001")
-    assert radio.options[0].startswith("🔴【不符合】"), radio.options  # fail first
+    assert radio.options[0].startswith("1. 🔴【不符合】"), radio.options  # fail first
     store = Store(env["db"])
     try:
         target = next(
@@ -108,7 +110,7 @@ def test_full_review_flow(env: dict[str, Path]) -> None:
     assert len(at.image) == 1  # the invoice page, rendered with its evidence boxes
     assert "价税合计" in _texts(at)
     fid_key = next(b.key for b in at.button if b.key and b.key.startswith("confirm_"))
-    at.text_input(key="reason_" + fid_key[len("confirm_") :]).set_value("大写与小写确实不一致")
+    at.text_input(key="reason_app-ui-001_" + fid_key[len("confirm_") :]).set_value("大写与小写确实不一致")
     at.button(key=fid_key).click()
     _ok(at.run())
     assert any("已记录：确认问题" in s.value for s in at.success)
@@ -235,6 +237,69 @@ def test_damaged_database_shows_chinese_error(env: dict[str, Path]) -> None:
         assert any("停止一切写入" in e.value for e in at.error), page
         assert not any(b.key == "intake_upload_go" for b in at.button)
 
+
+def test_intake_outcomes_refusals_damage_and_progress(env: dict[str, Path]) -> None:
+    """Two packages in one upload: a zip with an unsafe member path and a damaged PDF, and
+    the generated application; each outcome in its colour, refusals as errors here."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for f in sorted(env["app"].iterdir()):
+            zf.write(f, f"app-bad/{f.name}")
+        zf.writestr("app-bad/../../escape.pdf", b"%PDF-1.4 x")
+    dmg = io.BytesIO()
+    with zipfile.ZipFile(dmg, "w") as zf:
+        for f in sorted(env["app"].iterdir()):
+            zf.write(f, f"app-dmg/{f.name}")
+        zf.writestr("app-dmg/发票2.pdf", b"\x00\x13garbage that is no pdf at all" * 40)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    _ok(at.run())
+    at.sidebar.text_input(key="reviewer").set_value("张审核")
+    at.switch_page("app_pages/intake.py")
+    _ok(at.run())
+    uploader = at.file_uploader(key="intake_files")
+    uploader.upload("app-bad.zip", buf.getvalue())
+    uploader.upload("app-dmg.zip", dmg.getvalue())
+    for f in sorted(env["app"].iterdir()):
+        uploader.upload(f.name, f.read_bytes())
+    at.text_input(key="intake_app_id").set_value("app-ui-001")
+    at.button(key="intake_upload_go").click()
+    _ok(at.run())
+    errors = "\n".join(e.value for e in at.error)
+    assert "app-bad" in errors and "被拒绝或无法读取" in errors, _texts(at)
+    assert "escape.pdf" in errors  # the unsafe path, with its reason, on this page
+    assert "发票2.pdf：文件已损坏：扩展名为 .pdf" in errors
+    assert "无法识别的文件格式" not in errors
+    bars = [p.proto.text for p in at.get("progress")]
+    assert any(t.startswith("第 1/3 份（app-bad）") for t in bars) and any(
+        t.startswith("第 3/3 份（app-ui-001）") for t in bars
+    ), bars
+    # the same upload again: both 已存在
+    at.button(key="intake_upload_go").click()
+    _ok(at.run())
+    assert sum(1 for i in at.info if i.value.startswith("已存在")) == 3, _texts(at)
+    # archive the bad one from the list page: it leaves the list, stays in the audit trail
+    at.switch_page("app_pages/applications.py")
+    _ok(at.run())
+    at.multiselect(key="archive_pick").set_value(["app-bad"])
+    _ok(at.run())
+    at.button(key="archive_go").click()
+    _ok(at.run())
+    assert sorted(at.dataframe[0].value["申报编号"]) == ["app-dmg", "app-ui-001"]
+    from review.store import Store
+
+    store = Store(env["db"])
+    try:
+        assert store.get_application("app-bad").archived
+        assert [a["action"] for a in store.audit_log("app-bad")][-1] == "archive"
+        from review import service
+
+        _x, csv = service.export_discrepancies(store)
+        assert "app-bad" not in csv.decode("utf-8-sig")
+    finally:
+        store.close()
 
 def test_intake_picks_the_call(env: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """The 导入材料 page offers the shipped calls; the folder intake verifies with the picked one."""

@@ -58,12 +58,13 @@ def test_batch_outputs_written_and_readable(tmp_path, apps):
     ]
     write_batch_outputs(tmp_path, apps, batch, order={"app-001": 1, "app-002": 2})
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    # the batch finding counts in the verdict of both applications it names (CONTRACT §3)
     assert {a["application_id"]: a["verdict"] for a in summary["applications"]} == {
         "app-001": "fail",
-        "app-002": "review",
+        "app-002": "fail",
         "app-003": "pass",
     }
-    assert summary["applications"][1]["fail"] == 1
+    assert summary["applications"][1]["fail"] == 2 and summary["applications"][0]["fail"] == 1
     assert summary["batch_findings"][0]["applications"] == ["app-001", "app-002"]
 
     with open(tmp_path / "discrepancies.csv", encoding="utf-8-sig", newline="") as fh:
@@ -80,18 +81,50 @@ def test_batch_outputs_written_and_readable(tmp_path, apps):
     cells = [[c.text for c in row.cells] for row in table.rows]
     assert cells[0] == ["序号", "项目", "企业名称", "联系人", "联系方式（手机与邮箱）", "备注"]
     flat = [row[2] for row in cells]
-    # reviewer's order inside the direction: app-001 before app-002
-    assert flat.index("泉州甲科技有限公司") < flat.index("泉州乙科技有限公司")
-    assert any(row[1] == "丙智能质检系统" for row in cells)
+    # only what is recommended (verdict 通过): the two failed applications are not listed
+    assert "泉州甲科技有限公司" not in flat and "泉州乙科技有限公司" not in flat
+    assert any(row[1] == "丙智能质检系统" and row[2] == "泉州丙软件有限公司" for row in cells)
+    assert next(row for row in cells if row[2] == "泉州丙软件有限公司")[-1] == "核验：通过"
     # all five directions appear as group rows, in the notice's order
     groups = [row[1] for row in cells if row[1] == row[-1] and row[1]]
     assert groups == ["算力服务补助", "“领雁”软件企业", "软件优质产品", "硬件优质产品", "典型应用场景"]
     wb = load_workbook(tmp_path / "推荐汇总表.xlsx").active
     values = [c.value for c in wb["C"]]
-    assert values.index("泉州甲科技有限公司") < values.index("泉州乙科技有限公司")
+    assert "泉州丙软件有限公司" in values and "泉州甲科技有限公司" not in values
 
 
 def test_recommendation_order_defaults_to_id(apps):
-    groups = dict(recommendation_groups(apps))
+    everyone = {a.application_id: "" for a in apps}
+    groups = dict(recommendation_groups(apps, recommended=everyone))
     assert [a.application_id for a in groups["compute_subsidy"]] == ["app-001", "app-002"]
+    groups = dict(recommendation_groups(apps, {"app-002": 1, "app-001": 2}, everyone))
+    assert [a.application_id for a in groups["compute_subsidy"]] == ["app-002", "app-001"]
     assert groups["hardware_product"] == []
+    # by default only the applications whose verdict is 通过
+    assert [a.application_id for _d, m in recommendation_groups(apps) for a in m] == ["app-003"]
+
+
+def test_recommended_despite_a_finding_with_its_reason(tmp_path, apps):
+    write_batch_outputs(tmp_path, apps, [])
+    from review.reports import write_recommendation_xlsx
+
+    out = tmp_path / "r.xlsx"
+    write_recommendation_xlsx(out, apps, {"app-002": 1}, "泉州市工业和信息化局", {"app-002": "审核推荐（张审核）：已补交审计报告"})
+    ws = load_workbook(out).active
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    listed = [r for r in rows if r[2] == "泉州乙科技有限公司"]
+    assert listed and listed[0][1] == "算力服务补助" and listed[0][5] == "审核推荐（张审核）：已补交审计报告"
+    assert not any(r[2] in ("泉州甲科技有限公司", "泉州丙软件有限公司") for r in rows)
+
+
+def test_problem_list_names_the_rule_and_its_clause(tmp_path, apps):
+    write_batch_outputs(tmp_path, apps, [])
+    with open(tmp_path / "discrepancies.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][-2:] == ["规则名称", "通知条款"]
+    arith = next(r for r in rows if r[3] == "invoice.arithmetic")
+    assert arith[-2:] == ["发票金额+税额=价税合计", "—"]
+    missing = next(r for r in rows if r[3] == "evidence.required_present")
+    assert missing[-2] == "必备材料齐全" and "佐证材料" in missing[-1]
+    ws = load_workbook(tmp_path / "discrepancies.xlsx").active
+    assert [c.value for c in ws[1]][-2:] == ["规则名称", "通知条款"]

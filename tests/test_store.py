@@ -176,7 +176,7 @@ def test_finding_ids_stable_across_reruns(store: Store) -> None:
     assert [finding_id(f) for f in a.findings] == [finding_id(f) for f in b.findings]
     store.save_application(a)
     arith = _fid(store, "app-001", "invoice.arithmetic")
-    store.record_decision("app-001", arith, "张审核", "false_positive")
+    store.record_decision("app-001", arith, "张审核", "false_positive", "复核无误")
     store.save_application(b)  # read again: the decision still applies
     sf = next(f for f in store.findings("app-001") if f.finding_id == arith)
     assert sf.decision is not None and sf.decision.decision == "false_positive"
@@ -244,3 +244,35 @@ def test_evidence_boxes_fall_back_to_fields() -> None:
     )
     (box,) = service.evidence_boxes(app, bare)
     assert box.bbox == (200.0, 300.0, 260.0, 315.0) and box.page == 1 and box.label == "税额"
+
+
+def test_recommendation_export_lists_only_what_is_recommended(store: Store, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    store.save_application(_app("app-001"))  # fails (金额+税额≠价税合计)
+    ok = ApplicationResult(
+        application_id="app-002",
+        direction="compute_subsidy",
+        declared={"company_name": "泉州乙科技有限公司", "project_name": "智算平台算力采购", "contact_name": "王五"},
+        findings=[Finding(rule="identity.name_match", status="pass", message="一致")],
+        verdict="pass",
+    )
+    store.save_application(ok)
+
+    def listed() -> list[list]:
+        _docx, xlsx = service.export_recommendation(store, unit="泉州市工业和信息化局")
+        p = tmp_path / "r.xlsx"
+        p.write_bytes(xlsx)
+        return [[c.value for c in r] for r in load_workbook(p).active.iter_rows() if r[2].value]
+
+    rows = listed()
+    assert [r[2] for r in rows if r[2] not in ("企业名称",)] == ["泉州乙科技有限公司"]
+    assert next(r for r in rows if r[2] == "泉州乙科技有限公司")[1] == "智算平台算力采购"
+    # recommended despite its finding, with the reason recorded; in the reviewer's order
+    store.set_recommendation("app-001", "张审核", True, "金额差异系开票尾差，已核实")
+    store.set_order({"app-001": 1, "app-002": 2}, "张审核")
+    rows = [r for r in listed() if r[2] != "企业名称"]
+    assert [r[2] for r in rows] == [COMPANY, "泉州乙科技有限公司"]
+    assert rows[0][5] == "审核推荐（张审核）：金额差异系开票尾差，已核实" and rows[0][1] == "算力服务补助"
+    store.set_recommendation("app-001", "张审核", False, "")
+    assert [r[2] for r in listed() if r[2] != "企业名称"] == ["泉州乙科技有限公司"]

@@ -225,7 +225,7 @@ def test_list_and_review_pages_in_chromium(tmp_path: Path) -> None:
             # a decision through the real browser: reviewer name, reason, 确认问题
             browser.type_into('input[aria-label="审核人姓名"]', "浏览器审核员")
             browser.wait_text("核验结果")
-            browser.type_into('input[aria-label="理由（可选）"]', "浏览器端确认")
+            browser.type_into('input[aria-label="理由（标为误报时必填）"]', "浏览器端确认")
             browser.wait_text("核验结果")
             browser.click_button("确认问题")
             browser.wait_text("已记录：确认问题")
