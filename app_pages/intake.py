@@ -38,7 +38,9 @@ def _progress_for(label: str, i: int, n: int):
 
     def progress(rel: str, k: int, m: int) -> None:
         if rel:
-            bar.progress(min(k / m, 1.0) if m else 0.0, text=f"{head}：正在读取 {rel}（第 {k + 1}/{m} 个文件）")
+            bar.progress(
+                min(k / m, 1.0) if m else 0.0, text=f"{head}：正在读取 {rel}（第 {k + 1}/{m} 个文件）"
+            )
         else:
             bar.progress(1.0, text=f"{head}：{m} 个文件读取完成，正在核验…")
 
@@ -50,7 +52,9 @@ def _report(r, state: str) -> None:
     verdict = VERDICT_LABELS.get(r.verdict, r.verdict)
     direction = get_policy().direction_label(r.direction) if r.direction else "未识别方向"
     head = "已更新（原有审核决定保留）" if state == "changed" else "已导入"
-    text = f"{r.application_id}（{direction}）{head}：系统结论「{verdict}」，共 {len(r.findings)} 条核验结果。"
+    text = (
+        f"{r.application_id}（{direction}）{head}：系统结论「{verdict}」，共 {len(r.findings)} 条核验结果。"
+    )
     {"pass": st.success, "review": st.warning}.get(r.verdict, st.error)(text)
     problems = intake_problems(r)
     if problems:

@@ -167,7 +167,11 @@ with col_find:
             key=sel_key,
         )
         if fid not in by_id:
-            fid = st.session_state.get(pick_key) if st.session_state.get(pick_key) in by_id else next(iter(by_id))
+            fid = (
+                st.session_state.get(pick_key)
+                if st.session_state.get(pick_key) in by_id
+                else next(iter(by_id))
+            )
         st.session_state[pick_key] = fid
         chosen = by_id[fid]
 
@@ -177,7 +181,9 @@ with col_find:
         st.markdown(f"**{info.name}** · {STATUS_LABELS[f.status]}")
         st.caption(f"{clause_text(f.rule)}　规则编号 `{f.rule}`")
         if chosen.retired:
-            st.info("更正后规则不再给出此结果；此前的决定保留在审核记录与导出中（已确认的问题仍计为不符合）。")
+            st.info(
+                "更正后规则不再给出此结果；此前的决定保留在审核记录与导出中（已确认的问题仍计为不符合）。"
+            )
         if chosen.is_batch:
             st.caption("跨申报问题，涉及：" + "、".join(f.applications or []))
         st.write(mask_personal_data(f.message))  # full values stay visible on the page image
@@ -375,14 +381,22 @@ with col_page:
                 from review.service import zoom_to_boxes
 
                 zoomed = zoom_to_boxes(rendered.png, bxs, rendered.scale)
-                st.image(zoomed or rendered.png, width="stretch", caption="证据位置放大显示（打开“显示整页”查看全页）")
+                st.image(
+                    zoomed or rendered.png,
+                    width="stretch",
+                    caption="证据位置放大显示（打开“显示整页”查看全页）",
+                )
         n = 0
         for b in here:
             if b.bbox:
                 n += 1
-                st.markdown(f"**{n}.** {b.label or '位置'}：`{mask_personal_data(display_value(b.field, b.value))}`")
+                st.markdown(
+                    f"**{n}.** {b.label or '位置'}：`{mask_personal_data(display_value(b.field, b.value))}`"
+                )
             elif b.label:
-                st.markdown(f"· {b.label}：`{mask_personal_data(display_value(b.field, b.value))}`（无位置信息）")
+                st.markdown(
+                    f"· {b.label}：`{mask_personal_data(display_value(b.field, b.value))}`（无位置信息）"
+                )
 
 # ------------------------------------------------------------------ corrections
 st.divider()
@@ -421,7 +435,10 @@ with st.form(f"correct_{app_id}_{target_kind}_{doc_choice}"):
 if currents:
     with st.expander("当前值"):
         st.dataframe(
-            [{"字段": FIELD_LABELS.get(k, k), "键": k, "值": display_value(k, v)} for k, v in currents.items()],
+            [
+                {"字段": FIELD_LABELS.get(k, k), "键": k, "值": display_value(k, v)}
+                for k, v in currents.items()
+            ],
             hide_index=True,
         )
 

@@ -17,7 +17,15 @@ from pathlib import Path
 _ROOT = Path(__file__).resolve().parents[1]
 # Suffixes of the files whose content decides results (code and the data it loads).
 _SOURCE_SUFFIXES = (".py", ".toml", ".json", ".txt", ".tsv", ".csv")
-READING_LIBRARIES = ("pymupdf", "rapidocr", "onnxruntime", "openvino", "zxing-cpp", "python-docx", "opencv-python-headless")
+READING_LIBRARIES = (
+    "pymupdf",
+    "rapidocr",
+    "onnxruntime",
+    "openvino",
+    "zxing-cpp",
+    "python-docx",
+    "opencv-python-headless",
+)
 
 
 def source_digest(*folders: Path) -> str:
@@ -34,7 +42,9 @@ def source_digest(*folders: Path) -> str:
     h = hashlib.sha256()
     for folder in folders:
         files = sorted(
-            p for p in folder.rglob("*") if p.is_file() and p.suffix in _SOURCE_SUFFIXES and "__pycache__" not in p.parts
+            p
+            for p in folder.rglob("*")
+            if p.is_file() and p.suffix in _SOURCE_SUFFIXES and "__pycache__" not in p.parts
         )
         for p in files:
             h.update(str(p.relative_to(folder.parent)).encode("utf-8") + b"\0")

@@ -396,8 +396,11 @@ def _rewrite_named(
             journal.append(
                 "rewritten",
                 sync=True,
-                **{**{k: v for k, v in record.items() if k not in ("event", "t", "pid")}, "sha256": digest,
-                   "verdict": after.verdict},
+                **{
+                    **{k: v for k, v in record.items() if k not in ("event", "t", "pid")},
+                    "sha256": digest,
+                    "verdict": after.verdict,
+                },
             )
         write_text_atomic(out / f"{after.application_id}.json", text)
 
@@ -865,7 +868,9 @@ def run_batch(
     # Batch outputs depend only on the applications' results and the policy: when none
     # changed since the outputs were last written, they are up to date.
     outputs_key = hashlib.sha256(
-        json.dumps([policy.name, policy.digest, RESULTS_VERSION, [digests.get(i) for i in range(len(apps))]]).encode()
+        json.dumps(
+            [policy.name, policy.digest, RESULTS_VERSION, [digests.get(i) for i in range(len(apps))]]
+        ).encode()
     ).hexdigest()
     last = [r for r in journal.records() if r.get("event") == "outputs"]
     if (
@@ -955,7 +960,16 @@ def _run_local(
             with stats_lock:
                 stats.files += len(files)
             reads, documents = read_files_pooled(
-                pool, idx, files, cache, workers, stats, stats_lock, split_min, cache_db=cache_db, profile=profile
+                pool,
+                idx,
+                files,
+                cache,
+                workers,
+                stats,
+                stats_lock,
+                split_min,
+                cache_db=cache_db,
+                profile=profile,
             )
             res = assemble(app_id, reads, package_errors, direction, policy, documents=documents)
         except BatchStopped:

@@ -46,7 +46,10 @@ _TABLE: dict[str, tuple[str, str]] = {
     "compute.declared_total_match": ("填报金额与凭证一致", "填报信息应真实可靠"),
     "audit.covers_last_year": ("上年度审计报告", "上年度财务审计报告"),
     "batch.one_per_direction": ("同一方向每单位限报一项", "同一申报方向每个单位只能申报一个项目"),
-    "batch.product_scenario_exclusive": ("软件产品与应用场景不得同时申报", "软件优质产品和典型应用场景方向不能同时申报"),
+    "batch.product_scenario_exclusive": (
+        "软件产品与应用场景不得同时申报",
+        "软件优质产品和典型应用场景方向不能同时申报",
+    ),
     "scenario.consortium_size": ("联合体不超过3家", "联合体成员数量不超过3家"),
     "review.correction": ("审核更正", ""),
 }

@@ -853,7 +853,11 @@ def compared_values(app: ApplicationResult, finding: Finding) -> list[dict[str, 
     for ev in finding.evidence:
         if ev.field is None and ev.value is None:
             continue
-        fv = _lookup_field(app, ev) if not ev.application_id or ev.application_id == app.application_id else None
+        fv = (
+            _lookup_field(app, ev)
+            if not ev.application_id or ev.application_id == app.application_id
+            else None
+        )
         value = ev.value if ev.value is not None else (fv.value if fv else None)
         place = ev.file or ""
         if ev.page:
@@ -930,7 +934,12 @@ def describe_audit(entry: dict[str, Any]) -> dict[str, str]:
         detail = ("未推荐 → 推荐" if action == "recommend" else "推荐 → 撤回") + (
             f"；理由：{d['reason']}" if d.get("reason") else ""
         )
-    return {"时间": fmt_time(entry.get("time")), "操作人": str(entry.get("actor") or ""), "操作": what, "详情": detail}
+    return {
+        "时间": fmt_time(entry.get("time")),
+        "操作人": str(entry.get("actor") or ""),
+        "操作": what,
+        "详情": detail,
+    }
 
 
 VERDICT_LABELS_CN = {"pass": "通过", "fail": "不通过", "review": "需人工复核"}

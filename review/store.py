@@ -674,7 +674,9 @@ class Store:
 
     def get_application(self, app_id: str) -> AppRow | None:
         with self._lock:
-            r = self.conn.execute(f"SELECT {self._APP_COLUMNS} FROM applications WHERE id=?", (app_id,)).fetchone()
+            r = self.conn.execute(
+                f"SELECT {self._APP_COLUMNS} FROM applications WHERE id=?", (app_id,)
+            ).fetchone()
         return AppRow(*r[:-1], archived=bool(r[-1])) if r else None
 
     def set_archived(self, app_id: str, archived: bool, reviewer: str) -> None:
@@ -687,9 +689,16 @@ class Store:
             if bool(row[0]) == archived:
                 return
             conn.execute(
-                "UPDATE applications SET archived=?, updated_at=? WHERE id=?", (int(archived), now_iso(), app_id)
+                "UPDATE applications SET archived=?, updated_at=? WHERE id=?",
+                (int(archived), now_iso(), app_id),
             )
-            self._audit(conn, reviewer, "archive" if archived else "unarchive", app_id, {"from": bool(row[0]), "to": archived})
+            self._audit(
+                conn,
+                reviewer,
+                "archive" if archived else "unarchive",
+                app_id,
+                {"from": bool(row[0]), "to": archived},
+            )
 
     def machine_result(self, app_id: str) -> ApplicationResult | None:
         """The result as the machine read it (no corrections)."""
@@ -853,10 +862,19 @@ class Store:
             for seq, (fid, f) in enumerate(zip(ids, findings, strict=True)):
                 conn.execute(
                     "INSERT INTO batch_findings (finding_id, seq, rule, status, message, evidence) VALUES (?,?,?,?,?,?)",
-                    (fid, seq, f.rule, f.status, f.message, json.dumps(f.model_dump(mode="json", exclude_none=True), ensure_ascii=False)),
+                    (
+                        fid,
+                        seq,
+                        f.rule,
+                        f.status,
+                        f.message,
+                        json.dumps(f.model_dump(mode="json", exclude_none=True), ensure_ascii=False),
+                    ),
                 )
                 for aid in dict.fromkeys(f.applications or []):
-                    conn.execute("INSERT INTO batch_links (finding_id, application_id) VALUES (?,?)", (fid, aid))
+                    conn.execute(
+                        "INSERT INTO batch_links (finding_id, application_id) VALUES (?,?)", (fid, aid)
+                    )
                     touched.add(aid)
             known = {r[0] for r in conn.execute("SELECT id FROM applications")}
             for aid in sorted(touched & known):
@@ -920,7 +938,9 @@ class Store:
         or changes, as shown to the reviewer before saving; their decisions stay."""
         reviewer = _need_reviewer(reviewer)
         with self._write() as conn:
-            did = self._insert_decision(conn, app_id, finding_id, reviewer, "corrected", reason, correction, None, None)
+            did = self._insert_decision(
+                conn, app_id, finding_id, reviewer, "corrected", reason, correction, None, None
+            )
             conn.execute(
                 "UPDATE applications SET current_json=?, direction=?, company=? WHERE id=?",
                 (current.to_json(), current.direction, _company(current), app_id),
@@ -930,7 +950,12 @@ class Store:
                 reviewer,
                 "decision:corrected",
                 app_id,
-                {"correction": correction, "reason": reason, "verdict": current.verdict, "affected": affected or []},
+                {
+                    "correction": correction,
+                    "reason": reason,
+                    "verdict": current.verdict,
+                    "affected": affected or [],
+                },
                 did,
             )
             self._mark_in_progress(conn, app_id)

@@ -10,7 +10,11 @@ import pytest
 REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
 # in a git worktree (/work/wt/<name>/tests) the shared folder sits one level higher
 REALDOCS = next(
-    (p / "shared" / "realdocs" for p in Path(__file__).resolve().parents if (p / "shared" / "realdocs").is_dir()),
+    (
+        p / "shared" / "realdocs"
+        for p in Path(__file__).resolve().parents
+        if (p / "shared" / "realdocs").is_dir()
+    ),
     REALDOCS,
 )
 

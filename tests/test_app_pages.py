@@ -62,7 +62,9 @@ def test_full_review_flow(env: dict[str, Path]) -> None:
     at.button(key="intake_upload_go").click()
     _ok(at.run())
     # the generated invoice does not add up: a 不通过 result is shown as an error, not a green box
-    assert any("app-ui-001" in e.value and "已导入" in e.value and "不通过" in e.value for e in at.error), _texts(at)
+    assert any("app-ui-001" in e.value and "已导入" in e.value and "不通过" in e.value for e in at.error), (
+        _texts(at)
+    )
     assert not any("已导入" in s.value for s in at.success)
 
     # the same files again through the server-folder tab: 已存在, nothing read or stored again
@@ -301,9 +303,12 @@ def test_intake_outcomes_refusals_damage_and_progress(env: dict[str, Path]) -> N
     finally:
         store.close()
 
+
 def test_intake_picks_the_call(env: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """The 导入材料 page offers the shipped calls; the folder intake verifies with the picked one."""
-    monkeypatch.setenv("EVREVIEW_INTAKE", str(ROOT / "sample_calls" / "quanzhou-digital-2025" / "applications" / "q25-001"))
+    monkeypatch.setenv(
+        "EVREVIEW_INTAKE", str(ROOT / "sample_calls" / "quanzhou-digital-2025" / "applications" / "q25-001")
+    )
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     _ok(at.run())
     at.sidebar.text_input(key="reviewer").set_value("张审核")

@@ -171,7 +171,11 @@ def test_two_reviewers_stale_decision_is_refused_then_overridden(env) -> None:
 def _amount_words_fid(db: Path) -> str:
     s = _open(db)
     try:
-        return next(f.finding_id for f in s.findings(AID) if f.finding.rule == "invoice.amount_words" and f.finding.status == "fail")
+        return next(
+            f.finding_id
+            for f in s.findings(AID)
+            if f.finding.rule == "invoice.amount_words" and f.finding.status == "fail"
+        )
     finally:
         s.close()
 
@@ -197,7 +201,9 @@ def test_correction_that_retires_a_confirmed_finding_warns_and_keeps_it(env) -> 
     _ok(at.run())
     at.selectbox(key=f"corr_doc_{AID}").set_value(inv)
     _ok(at.run())
-    next(s for s in at.selectbox if any("（total_incl_tax）" in o for o in s.options)).set_value("total_incl_tax")
+    next(s for s in at.selectbox if any("（total_incl_tax）" in o for o in s.options)).set_value(
+        "total_incl_tax"
+    )
     next(t for t in at.text_input if t.label == "更正为").set_value("360000.00")
     next(t for t in at.text_input if t.label == "更正理由").set_value("小写识别有误")
     next(b for b in at.button if b.label == "保存更正并重新核验").click()
@@ -264,7 +270,9 @@ def test_cancelled_correction_changes_nothing(env) -> None:
     _ok(at.run())
     at.selectbox(key=f"corr_doc_{AID}").set_value(inv)
     _ok(at.run())
-    next(s for s in at.selectbox if any("（total_incl_tax）" in o for o in s.options)).set_value("total_incl_tax")
+    next(s for s in at.selectbox if any("（total_incl_tax）" in o for o in s.options)).set_value(
+        "total_incl_tax"
+    )
     next(t for t in at.text_input if t.label == "更正为").set_value("360000.00")
     next(b for b in at.button if b.label == "保存更正并重新核验").click()
     _ok(at.run())

@@ -126,7 +126,10 @@ def test_batch_matches_sequential_verification_and_splits_big_files(tmp_path: Pa
         assert len(got.findings) - len(own) == len(named), app.name
         if any(f["status"] == "fail" for f in named):
             assert got.verdict == "fail", app.name
-        assert got.model_copy(update={"findings": own, "verdict": compute_verdict(own)}).model_dump() == want.model_dump(), app.name
+        assert (
+            got.model_copy(update={"findings": own, "verdict": compute_verdict(own)}).model_dump()
+            == want.model_dump()
+        ), app.name
     for name in (
         "summary.json",
         "discrepancies.csv",
@@ -209,6 +212,6 @@ def test_an_application_that_crashes_costs_only_itself(tmp_path: Path, monkeypat
     assert st["verified"] == 1 and st["resumed"] == 1
     got = ApplicationResult.model_validate_json((out / "app-004.json").read_text(encoding="utf-8"))
     own = [f for f in got.findings if f.applications is None]  # + the batch findings naming it
-    assert json.loads(got.model_copy(update={"findings": own, "verdict": compute_verdict(own)}).to_json()) == json.loads(
-        sequential(root / "app-004").to_json()
-    )
+    assert json.loads(
+        got.model_copy(update={"findings": own, "verdict": compute_verdict(own)}).to_json()
+    ) == json.loads(sequential(root / "app-004").to_json())

@@ -18,8 +18,17 @@ ROOT = Path(__file__).resolve().parents[1]
 def _version_in(tree: Path) -> str:
     env = dict(os.environ, PYTHONPATH=str(tree))
     out = subprocess.run(
-        [sys.executable, "-c", "import extractor.version as v; print(v.__file__); print(v.EXTRACTOR_VERSION)"],
-        env=env, cwd=tree, capture_output=True, text=True, check=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import extractor.version as v; print(v.__file__); print(v.EXTRACTOR_VERSION)",
+        ],
+        env=env,
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout.split()
     assert out[0].startswith(str(tree)), out  # the copied code was imported, not the project's
     return out[1]
@@ -37,7 +46,9 @@ def test_version_is_derived_from_the_sources(tmp_path: Path) -> None:
     after = _version_in(tmp_path)
     assert after != before
     # a page-model change counts too
-    (tmp_path / "extractor" / "readers" / "pdf.py").write_text(pdf.read_text(encoding="utf-8").replace("# changed", ""))
+    (tmp_path / "extractor" / "readers" / "pdf.py").write_text(
+        pdf.read_text(encoding="utf-8").replace("# changed", "")
+    )
     page = tmp_path / "models" / "page.py"
     page.write_text(page.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert _version_in(tmp_path) not in (before, after)

@@ -132,4 +132,6 @@ def test_problem_list_cites_the_clause():
 
     rows = discrepancy_rows([result("q25-002")])
     assert DISCREPANCY_COLUMNS[-1] == "依据条款"
-    assert [(r[2], r[3], r[-1]) for r in rows] == [("市外项目招标奖励", "amount.threshold", "单个合同金额200万元以上")]
+    assert [(r[2], r[3], r[-1]) for r in rows] == [
+        ("市外项目招标奖励", "amount.threshold", "单个合同金额200万元以上")
+    ]

@@ -17,12 +17,16 @@ def _make(tmp: Path) -> Path:
     truth = json.loads((SAMPLES / "truth" / "app-001.json").read_text(encoding="utf-8"))
     lic = next(d for d in truth["documents"] if d["doc_type"] == "business_license")
     for app_id, split, wrong in (("fl-001", "firstlook", False), ("tu-001", "tune", True)):
-        shutil.copy(SAMPLES / "applications" / "app-001" / lic["file"], _dir(tmp / "applications" / app_id) / lic["file"])
+        shutil.copy(
+            SAMPLES / "applications" / "app-001" / lic["file"],
+            _dir(tmp / "applications" / app_id) / lic["file"],
+        )
         doc = json.loads(json.dumps(lic))
         if wrong:
             doc["fields"]["company_name"] = "并不存在的公司"
         (_dir(tmp / "truth") / f"{app_id}.json").write_text(
-            json.dumps({"application_id": app_id, "split": split, "documents": [doc]}, ensure_ascii=False), encoding="utf-8"
+            json.dumps({"application_id": app_id, "split": split, "documents": [doc]}, ensure_ascii=False),
+            encoding="utf-8",
         )
     return tmp
 
@@ -44,7 +48,12 @@ def test_eval_reports_each_split_and_lists_misses(tmp_path: Path) -> None:
     assert any(m.startswith("[tune] tu-001/") and "company_name" in m for m in report.misses)
     text = report.render()
     assert "首次评估（未调优）" in text and "调优集" in text
-    assert json.loads(json.dumps(report.as_dict()))["keys_by_split"]["tune"]["business_license.company_name"]["ok"] == 0
+    assert (
+        json.loads(json.dumps(report.as_dict()))["keys_by_split"]["tune"]["business_license.company_name"][
+            "ok"
+        ]
+        == 0
+    )
 
 
 def test_eval_split_filter(tmp_path: Path) -> None:

@@ -17,7 +17,9 @@ EVIL_EMAIL = "-2+3@example.cn"
 
 
 def _app(app_id: str, findings: list[Finding], **declared) -> ApplicationResult:
-    app = ApplicationResult(application_id=app_id, direction="compute_subsidy", declared=declared, findings=findings)
+    app = ApplicationResult(
+        application_id=app_id, direction="compute_subsidy", declared=declared, findings=findings
+    )
     app.verdict = compute_verdict(findings)
     return app
 
@@ -32,11 +34,23 @@ def outputs(tmp_path):
     )
     ok = Finding(rule="identity.credit_code_valid", status="pass", message="信用代码校验位正确")
     apps = [
-        _app("app-001", [bad], company_name=EVIL_NAME, contact_name=EVIL_CONTACT, contact_phone="13800000001"),
-        _app("app-002", [ok], company_name=EVIL_NAME, contact_name=EVIL_CONTACT, contact_phone="13800000002",
-             contact_email=EVIL_EMAIL),
+        _app(
+            "app-001", [bad], company_name=EVIL_NAME, contact_name=EVIL_CONTACT, contact_phone="13800000001"
+        ),
+        _app(
+            "app-002",
+            [ok],
+            company_name=EVIL_NAME,
+            contact_name=EVIL_CONTACT,
+            contact_phone="13800000002",
+            contact_email=EVIL_EMAIL,
+        ),
     ]
-    batch = [Finding(rule="batch.one_per_direction", status="fail", message="\t=1+1 重复申报", applications=["app-001", "app-002"])]
+    batch = [
+        Finding(
+            rule="batch.one_per_direction", status="fail", message="\t=1+1 重复申报", applications=["app-001"]
+        )
+    ]
     write_batch_outputs(tmp_path, apps, batch, order={"app-001": 1, "app-002": 2})
     return tmp_path
 

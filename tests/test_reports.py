@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from models.contract import ApplicationResult, EvidenceRef, Finding, compute_verdict
 from review.reports import discrepancy_rows, recommendation_groups, write_batch_outputs
+from review.rulenames import rule_info
 
 
 def _app(app_id: str, direction: str, company: str, findings: list[Finding], **declared) -> ApplicationResult:
@@ -123,8 +124,8 @@ def test_problem_list_names_the_rule_and_its_clause(tmp_path, apps):
         rows = list(csv.reader(fh))
     assert rows[0][-2:] == ["规则名称", "通知条款"]
     arith = next(r for r in rows if r[3] == "invoice.arithmetic")
-    assert arith[-2:] == ["发票金额+税额=价税合计", "—"]
+    assert arith[-2:] == [rule_info("invoice.arithmetic").name, "—"]
     missing = next(r for r in rows if r[3] == "evidence.required_present")
-    assert missing[-2] == "必备材料齐全" and "佐证材料" in missing[-1]
+    assert missing[-2] == rule_info("evidence.required_present").name and "佐证材料" in missing[-1]
     ws = load_workbook(tmp_path / "discrepancies.xlsx").active
     assert [c.value for c in ws[1]][-2:] == ["规则名称", "通知条款"]

@@ -404,6 +404,8 @@ def test_scanned_pages_are_few_and_the_set_is_small(truths):
     size = sum(
         p.stat().st_size
         for p in SAMPLES.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.relative_to(SAMPLES).parts[0] not in ("seals", "unseen")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.relative_to(SAMPLES).parts[0] not in ("seals", "unseen")
     )
     assert size <= 8_000_000

@@ -135,9 +135,17 @@ def test_seal_boxes_are_tight(truths):
             for s in d["seals"]:
                 if s["color"] != "red" or s["pale"] or s["kind"] in ("supervision", "bank"):
                     continue  # 监制章 over the red-brown title of older invoices; red receipt frames
-                if any(o is not s and o["page"] == s["page"] and not (
-                    o["bbox"][0] > s["bbox"][2] + 15 or o["bbox"][2] < s["bbox"][0] - 15
-                    or o["bbox"][1] > s["bbox"][3] + 15 or o["bbox"][3] < s["bbox"][1] - 15) for o in others):
+                if any(
+                    o is not s
+                    and o["page"] == s["page"]
+                    and not (
+                        o["bbox"][0] > s["bbox"][2] + 15
+                        or o["bbox"][2] < s["bbox"][0] - 15
+                        or o["bbox"][1] > s["bbox"][3] + 15
+                        or o["bbox"][3] < s["bbox"][1] - 15
+                    )
+                    for o in others
+                ):
                     continue
                 pixels = path.suffix.lower() in (".jpg", ".png")  # boxes in pixels (150 dpi), else points
                 ext = _red_extent(path, s["page"], s["bbox"], 21 if pixels else 10)
@@ -227,11 +235,22 @@ def _expected(t: dict) -> list[tuple[str, str, str]]:
             st = _party_status([s for s in seals if s["role"] == "applicant"], t["applicant"]["name"])
             out.append(("evidence.applicant_seal", st, d["file"]))
         elif typ == "contract":
-            sts = [_party_status([s for s in seals if s["role"] == r], d["fields"][f"{r}_name"]) for r in ("buyer", "seller")]
+            sts = [
+                _party_status([s for s in seals if s["role"] == r], d["fields"][f"{r}_name"])
+                for r in ("buyer", "seller")
+            ]
             out.append(("contract.party_seals", max(sts, key=order.index), d["file"]))
-        elif typ == "invoice" and "invoice_code" in d["fields"]:  # older invoice (发票代码): 发票专用章 expected
+        elif (
+            typ == "invoice" and "invoice_code" in d["fields"]
+        ):  # older invoice (发票代码): 发票专用章 expected
             mine = [s for s in seals if s["kind"] == "invoice"]
-            out.append(("invoice.seller_seal", _party_status(mine, d["fields"]["seller_name"], d["fields"]["seller_tax_id"]), d["file"]))
+            out.append(
+                (
+                    "invoice.seller_seal",
+                    _party_status(mine, d["fields"]["seller_name"], d["fields"]["seller_tax_id"]),
+                    d["file"],
+                )
+            )
     return sorted(out)
 
 
@@ -241,7 +260,9 @@ def test_expected_findings_follow_the_seals(truths):
         assert got == _expected(t), t["application_id"]
         for f in t["expected_seal_findings"]:
             assert f["rule"] in SEAL_RULES and f["status"] in STATUSES
-        problems = sorted((f["rule"], f["status"]) for f in t["expected_seal_findings"] if f["status"] != "pass")
+        problems = sorted(
+            (f["rule"], f["status"]) for f in t["expected_seal_findings"] if f["status"] != "pass"
+        )
         assert sorted((f["rule"], f["status"]) for f in t["expected_findings"]) == problems
         statuses = {s for _, s in problems}
         verdict = "fail" if "fail" in statuses else "review" if statuses else "pass"
@@ -255,11 +276,15 @@ def test_no_seal_finding_where_no_seal_is_expected(truths):
         found = {f["file"] for f in t["expected_seal_findings"]}
         for d in t["documents"]:
             shudian = d["doc_type"] == "invoice" and "invoice_code" not in d["fields"]
-            if d["method_expected"] == "docx" or shudian or d["doc_type"] in (
-                "audit_report", "payment_voucher", "team_material"
+            if (
+                d["method_expected"] == "docx"
+                or shudian
+                or d["doc_type"] in ("audit_report", "payment_voucher", "team_material")
             ):
                 assert d["file"] not in found, (t["application_id"], d["file"])
-                seen["docx" if d["method_expected"] == "docx" else d["doc_type"] if not shudian else "shudian"] += 1
+                seen[
+                    "docx" if d["method_expected"] == "docx" else d["doc_type"] if not shudian else "shudian"
+                ] += 1
     assert seen["docx"] >= 1 and seen["shudian"] >= 1
 
 

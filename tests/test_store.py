@@ -253,7 +253,11 @@ def test_recommendation_export_lists_only_what_is_recommended(store: Store, tmp_
     ok = ApplicationResult(
         application_id="app-002",
         direction="compute_subsidy",
-        declared={"company_name": "泉州乙科技有限公司", "project_name": "智算平台算力采购", "contact_name": "王五"},
+        declared={
+            "company_name": "泉州乙科技有限公司",
+            "project_name": "智算平台算力采购",
+            "contact_name": "王五",
+        },
         findings=[Finding(rule="identity.name_match", status="pass", message="一致")],
         verdict="pass",
     )

@@ -50,7 +50,9 @@ def _app(app_id: str = "app-001", total: str = "107.00") -> ApplicationResult:
                 rule="invoice.qr_matches",
                 status="fail",
                 message="二维码金额与票面不一致",
-                evidence=[EvidenceRef(file="发票.pdf", page=1, field="qr", value="01,32,,1234,100.00,20230501")],
+                evidence=[
+                    EvidenceRef(file="发票.pdf", page=1, field="qr", value="01,32,,1234,100.00,20230501")
+                ],
             ),
             Finding(rule="evidence.readable", status="review", message="一页无法读取"),
         ],
@@ -74,10 +76,14 @@ def test_stale_decision_is_refused_and_names_the_other_reviewer(store: Store) ->
     seen_by_a = _sf(store, "invoice.arithmetic")  # both reviewers load the page
     seen_by_b = _sf(store, "invoice.arithmetic")
     assert seen_by_a.version == seen_by_b.version == 0
-    store.record_decision("app-001", seen_by_b.finding_id, "陈复核", "false_positive", "票面无误", seen_by_b.version)
+    store.record_decision(
+        "app-001", seen_by_b.finding_id, "陈复核", "false_positive", "票面无误", seen_by_b.version
+    )
     with pytest.raises(StaleDecision) as exc:
         store.record_decision("app-001", seen_by_a.finding_id, "张审核", "confirmed", "", seen_by_a.version)
-    assert str(exc.value).startswith("陈复核刚将此项标为误报（忽略）") and str(exc.value).endswith("是否覆盖？")
+    assert str(exc.value).startswith("陈复核刚将此项标为误报（忽略）") and str(exc.value).endswith(
+        "是否覆盖？"
+    )
     assert exc.value.current is not None and exc.value.current.reviewer == "陈复核"
     # nothing was written by the refused click
     assert [d.reviewer for d in store.decisions("app-001")] == ["陈复核"]
@@ -113,12 +119,16 @@ def test_a_decided_finding_that_stops_firing_is_kept(store: Store) -> None:
     )
     assert not any(f.finding.rule == "invoice.qr_matches" for f in store.findings("app-001"))
     (kept,) = store.retired_findings("app-001")
-    assert kept.retired and kept.finding.rule == "invoice.qr_matches" and kept.decision.decision == "confirmed"
+    assert (
+        kept.retired and kept.finding.rule == "invoice.qr_matches" and kept.decision.decision == "confirmed"
+    )
     # a confirmed problem still counts: the verdict stays 不通过
     row = store.get_application("app-001")
     assert row.verdict == "fail" and row.n_fail >= 1
     # it can still be decided on (withdrawn), which is what changes the verdict
-    store.record_decision("app-001", kept.finding_id, "张审核", "false_positive", "更正后确认无问题", kept.version)
+    store.record_decision(
+        "app-001", kept.finding_id, "张审核", "false_positive", "更正后确认无问题", kept.version
+    )
     assert store.retired_findings("app-001")[0].decision.decision == "false_positive"
 
 
@@ -135,7 +145,10 @@ def test_batch_findings_reach_each_named_application(store: Store) -> None:
         status="fail",
         message="同一发票被两份申报使用",
         applications=["app-a", "app-b"],
-        evidence=[EvidenceRef(file="发票.pdf", application_id="app-a"), EvidenceRef(file="x.pdf", application_id="app-b")],
+        evidence=[
+            EvidenceRef(file="发票.pdf", application_id="app-a"),
+            EvidenceRef(file="x.pdf", application_id="app-b"),
+        ],
     )
     store.set_batch_findings([dup])
     for aid in ("app-a", "app-b"):
@@ -178,16 +191,36 @@ def _v1_database(db: Path) -> dict[str, str]:
     conn.execute(
         "INSERT INTO applications (id, direction, company, machine_verdict, verdict, status, review_order, source,"
         " result_json, current_json, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        ("app-001", app.direction, "泉州智算科技有限公司", "fail", "fail", "todo", 3, "/x", app.to_json(),
-         app.to_json(), "2026-12-01T09:00:00+00:00"),
+        (
+            "app-001",
+            app.direction,
+            "泉州智算科技有限公司",
+            "fail",
+            "fail",
+            "todo",
+            3,
+            "/x",
+            app.to_json(),
+            app.to_json(),
+            "2026-12-01T09:00:00+00:00",
+        ),
     )
     for seq, (fid, f) in enumerate(zip(ids, app.findings, strict=True)):
         conn.execute(
             "INSERT INTO findings (application_id, finding_id, seq, rule, status, message, evidence) VALUES (?,?,?,?,?,?,?)",
-            ("app-001", fid, seq, f.rule, f.status, f.message,
-             json.dumps(f.model_dump(mode="json", exclude_none=True), ensure_ascii=False)),
+            (
+                "app-001",
+                fid,
+                seq,
+                f.rule,
+                f.status,
+                f.message,
+                json.dumps(f.model_dump(mode="json", exclude_none=True), ensure_ascii=False),
+            ),
         )
-    for i, (fid, kind, reason) in enumerate(((ids[0], "false_positive", "旧版本记录"), (ids[1], "confirmed", ""))):
+    for i, (fid, kind, reason) in enumerate(
+        ((ids[0], "false_positive", "旧版本记录"), (ids[1], "confirmed", ""))
+    ):
         cur = conn.execute(
             "INSERT INTO decisions (application_id, finding_id, reviewer, time, decision, reason, correction)"
             " VALUES (?,?,?,?,?,?,?)",
@@ -195,8 +228,14 @@ def _v1_database(db: Path) -> dict[str, str]:
         )
         conn.execute(
             "INSERT INTO audit (time, actor, action, application_id, decision_id, detail) VALUES (?,?,?,?,?,?)",
-            ("2026-12-01T09:00:00+00:00", "陈复核", f"decision:{kind}", "app-001", cur.lastrowid,
-             json.dumps({"finding_id": fid, "reason": reason}, ensure_ascii=False)),
+            (
+                "2026-12-01T09:00:00+00:00",
+                "陈复核",
+                f"decision:{kind}",
+                "app-001",
+                cur.lastrowid,
+                json.dumps({"finding_id": fid, "reason": reason}, ensure_ascii=False),
+            ),
         )
     # the read cache lives in the same file
     conn.execute(
@@ -305,9 +344,7 @@ def test_backup_while_a_writer_is_active(tmp_path: Path) -> None:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
             n_dec = conn.execute("SELECT count(*) FROM decisions").fetchone()[0]
-            n_audit = conn.execute(
-                "SELECT count(*) FROM audit WHERE action LIKE 'decision:%'"
-            ).fetchone()[0]
+            n_audit = conn.execute("SELECT count(*) FROM audit WHERE action LIKE 'decision:%'").fetchone()[0]
             assert n_dec == n_audit  # a snapshot between transactions, never half of one
             counts.append(n_dec)
         finally:
@@ -322,7 +359,15 @@ def test_backup_while_a_writer_is_active(tmp_path: Path) -> None:
     info = backup_database(db, tmp_path)
     assert Path(info["path"]).name.startswith("evreview-") and info["decisions"] >= counts[-1]
     proc = subprocess.run(
-        [sys.executable, "-m", "review.cli", "backup", str(tmp_path / "x.db"), "--db", str(tmp_path / "none.db")],
+        [
+            sys.executable,
+            "-m",
+            "review.cli",
+            "backup",
+            str(tmp_path / "x.db"),
+            "--db",
+            str(tmp_path / "none.db"),
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -256,7 +256,11 @@ def account_purchases(ctx: RuleContext) -> Accounting:
             continue
         paid = as_decimal(v.fields.get("amount"))
         twin = next(
-            (c for c in acc.counted if c.basis != "receipt" and paid is not None and abs(c.amount - paid) <= tol),
+            (
+                c
+                for c in acc.counted
+                if c.basis != "receipt" and paid is not None and abs(c.amount - paid) <= tol
+            ),
             None,
         )
         if twin is not None:

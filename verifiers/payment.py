@@ -71,12 +71,18 @@ def _same_amount_elsewhere(
     """An invoice or contract of the application (on the applicant's side) for exactly this
     amount, whoever its counterpart: (counterpart, label, evidence)."""
     other = "seller" if side == "buyer" else "buyer"
-    for key, d in [("total_incl_tax", d) for d in ctx.docs("invoice")] + [("amount_total", d) for d in ctx.docs("contract")]:
+    for key, d in [("total_incl_tax", d) for d in ctx.docs("invoice")] + [
+        ("amount_total", d) for d in ctx.docs("contract")
+    ]:
         if applicant_side(ctx, d)[0] != side:
             continue
         t = as_decimal(d.fields.get(key))
         if t is not None and abs(t - amount) <= tol:
-            return as_text(d.fields.get(f"{other}_name")), doc_label(d), [ref(d, key), ref(d, f"{other}_name")]
+            return (
+                as_text(d.fields.get(f"{other}_name")),
+                doc_label(d),
+                [ref(d, key), ref(d, f"{other}_name")],
+            )
     return None
 
 

@@ -126,7 +126,11 @@ def _short(items: list[str], n: int = 5) -> str:
     return shown + (f" 等 {len(items)} 个" if len(items) > n else "")
 
 
-@rule(RULE_ID, name="电子发票签名完整", summary="已签名的电子发票（OFD、PDF）签名有效、签名后未被修改，签发者为税务机关或已知平台")
+@rule(
+    RULE_ID,
+    name="电子发票签名完整",
+    summary="已签名的电子发票（OFD、PDF）签名有效、签名后未被修改，签发者为税务机关或已知平台",
+)
 def signature(ctx: RuleContext) -> list[Finding]:
     """Each signed e-invoice (OFD GB/T 38540 / GM/T 0031 electronic seal, PDF PKCS#7) is
     intact and signed by a tax authority or a known e-invoice platform.

@@ -343,7 +343,9 @@ def _row_money(doc: _Doc, k: int) -> list[tuple[Decimal, int, int, bool]]:
     if r.line.table is None and r.line.bbox is None:
         return []
     out = []
-    for x in sorted(_row_cells(doc, r), key=lambda x: (x.line.col or 0) if x.line.table is not None else x.line.bbox[0]):
+    for x in sorted(
+        _row_cells(doc, r), key=lambda x: (x.line.col or 0) if x.line.table is not None else x.line.bbox[0]
+    ):
         kk = doc.pos.get((id(x.page), x.index))
         if kk is None:
             continue
@@ -457,7 +459,13 @@ def _rate_in_table(doc: _Doc) -> tuple[str, L.Ref] | None:
         if "税率" not in t or len(t) > 12:
             continue
         if r.line.table is not None:
-            cells = [x for x in doc.refs if x.line.table == r.line.table and x.line.col == r.line.col and (x.line.row or 0) > (r.line.row or 0)]
+            cells = [
+                x
+                for x in doc.refs
+                if x.line.table == r.line.table
+                and x.line.col == r.line.col
+                and (x.line.row or 0) > (r.line.row or 0)
+            ]
             cells += L.next_cells(r, doc.refs)[:1]
         elif r.line.bbox is not None:
             cells = L.below(r, L.page_refs(r.page), max_lines=6)

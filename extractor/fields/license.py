@@ -205,7 +205,9 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     sp = _simple(pages, "company_name", validate=_valid_name, exclude=["企业名称预先核准"])
     if sp is not None:
         out["company_name"] = L.make_field(normalize_name(sp.match), sp)
-    sp = _simple(pages, "company_type", validate=_valid_name) or _simple(pages, "company_form", validate=_valid_name)
+    sp = _simple(pages, "company_type", validate=_valid_name) or _simple(
+        pages, "company_form", validate=_valid_name
+    )
     if sp is not None:
         out["company_type"] = L.make_field(normalize_name(sp.match), sp)
     sp = _simple(

@@ -65,7 +65,9 @@ def _spaced(word: str) -> str:
 _ALL_WORDS = sorted((*SLOT_WORDS, *ROLE_OF), key=len, reverse=True)
 _LABEL_ALT = "|".join(_spaced(x) for x in _ALL_WORDS)
 _ROLE_ALT = "|".join(re.escape(x) for x in sorted(ROLE_OF, key=len, reverse=True))
-_STAMP_WORDS = r"盖章|签章|公章|签字|签名|章|签字盖章|盖章处|签字或盖章|盖章或签字|单位盖章|公章或合同专用章|合同专用章"
+_STAMP_WORDS = (
+    r"盖章|签章|公章|签字|签名|章|签字盖章|盖章处|签字或盖章|盖章或签字|单位盖章|公章或合同专用章|合同专用章"
+)
 _STAMP_RE = re.compile(rf"[（(]\s*(?:{_STAMP_WORDS})\s*[)）]")
 ORG_TAIL_RE = re.compile(
     r"(?:公司|研究院|研究所|中心|大学|学院|医院|集团|事务所|合作社|分行|支行|厂|局|委员会|管理处|办公室|"
@@ -225,7 +227,11 @@ def _continuation(doc, k: int) -> L.Ref | None:
     r = doc.refs[k]
     if r.line.table is not None:
         nxt = doc.refs[k + 1] if k + 1 < len(doc.refs) else None
-        if nxt is not None and (nxt.line.table, nxt.line.row, nxt.line.col) == (r.line.table, r.line.row, r.line.col):
+        if nxt is not None and (nxt.line.table, nxt.line.row, nxt.line.col) == (
+            r.line.table,
+            r.line.row,
+            r.line.col,
+        ):
             return nxt
         return None
     b = r.line.bbox
@@ -304,7 +310,12 @@ def label_mentions(doc, skip: frozenset[int] = frozenset()) -> list[Mention]:
         got = name_from_text(t[m.end() : seg_end])
         if got is not None:
             name, s, e = got
-            add(name, L.Span(t[m.end() + s : m.end() + e], [r], m.end() + s, m.end() + e, how="same_line"), k, "line")
+            add(
+                name,
+                L.Span(t[m.end() + s : m.end() + e], [r], m.end() + s, m.end() + e, how="same_line"),
+                k,
+                "line",
+            )
             continue
         cands: list[L.Ref] = []
         if r.line.table is not None:
@@ -353,7 +364,12 @@ def label_mentions(doc, skip: frozenset[int] = frozenset()) -> list[Mention]:
                     break
                 off = sub.start("v")
                 t2 = refs[kk].line.text
-                add(got[0], L.Span(t2[off + got[1] : off + got[2]], [refs[kk]], off + got[1], off + got[2]), kk, "below")
+                add(
+                    got[0],
+                    L.Span(t2[off + got[1] : off + got[2]], [refs[kk]], off + got[1], off + got[2]),
+                    kk,
+                    "below",
+                )
                 break
     return out
 
@@ -370,7 +386,11 @@ def _lines_below(doc, k: int) -> list[int]:
     out: list[int] = []
     cur = r
     for _ in range(4):
-        nxt = [x for x in L.below(cur, L.page_refs(cur.page), max_lines=1.8) if (doc.k(x) if (id(x.page), x.index) in doc.pos else None) is not None]
+        nxt = [
+            x
+            for x in L.below(cur, L.page_refs(cur.page), max_lines=1.8)
+            if (doc.k(x) if (id(x.page), x.index) in doc.pos else None) is not None
+        ]
         if not nxt:
             break
         cur = nxt[0]
@@ -392,7 +412,11 @@ def _is_head_cell(text: str) -> re.Match[str] | None:
 def _row_of(doc, r: L.Ref) -> list[L.Ref]:
     """The cells of ``r``'s row (``r`` included), left to right."""
     if r.line.table is not None:
-        row = [x for x in doc.refs if x.page is r.page and x.line.table == r.line.table and x.line.row == r.line.row]
+        row = [
+            x
+            for x in doc.refs
+            if x.page is r.page and x.line.table == r.line.table and x.line.row == r.line.row
+        ]
         return sorted(row, key=lambda x: (x.line.col or 0, x.index))
     b = r.line.bbox
     if b is None:
@@ -448,7 +472,11 @@ def _cell_under(doc, head: L.Ref, row_label: L.Ref, next_head_x: float | None) -
 
 
 def _is_row_label(text: str) -> bool:
-    return bool(_NAME_ROW_RE.match(text) or _CODE_ROW_RE.match(text) or re.match(r"^\s*(?:住\s*所|地\s*址|法定代表人|联系)", text))
+    return bool(
+        _NAME_ROW_RE.match(text)
+        or _CODE_ROW_RE.match(text)
+        or re.match(r"^\s*(?:住\s*所|地\s*址|法定代表人|联系)", text)
+    )
 
 
 def column_mentions(doc, used: set[int] | None = None) -> list[Mention]:
@@ -494,7 +522,11 @@ def column_mentions(doc, used: set[int] | None = None) -> list[Mention]:
                     if code:
                         break
             word = re.sub(r"\s+", "", hm.group("label"))
-            out.append(Mention(word, hm.group("alt"), got[0], span, doc.k(cell[0]), doc.k(cell[0]) + 1, "column", code))
+            out.append(
+                Mention(
+                    word, hm.group("alt"), got[0], span, doc.k(cell[0]), doc.k(cell[0]) + 1, "column", code
+                )
+            )
             if used is not None:
                 used.add(doc.k(head))
     return out
@@ -525,7 +557,11 @@ def trailing_mentions(doc) -> list[Mention]:
                 continue
             raw = nm.group(1)
             raw = re.sub(r"^(?:\d{1,2}[.、．)）]\s*|[（(]\d{1,2}[)）]\s*)", "", raw)
-            raw = re.sub(r"^.*?(?:由|与|和|及|甲方|乙方)(?=[\u4e00-\u9fff]{4})", "", raw) if org_shape(clean_org(raw)) < 2 else raw
+            raw = (
+                re.sub(r"^.*?(?:由|与|和|及|甲方|乙方)(?=[\u4e00-\u9fff]{4})", "", raw)
+                if org_shape(clean_org(raw)) < 2
+                else raw
+            )
             name = clean_org(raw)
             if org_shape(name) != 2:
                 continue
@@ -535,7 +571,9 @@ def trailing_mentions(doc) -> list[Mention]:
             role = m.group("role")
             word, alt = (slot, role) if slot else (role, None)
             # its credit code: after the brackets on this line or in the lines below
-            out.append(Mention(word, alt, name, span, k, min(k + 6, len(doc.refs)), "trailing", code_from=m.end()))
+            out.append(
+                Mention(word, alt, name, span, k, min(k + 6, len(doc.refs)), "trailing", code_from=m.end())
+            )
     # a block ends where the next mention starts
     for a, b in pairwise(out):
         if b.k > a.k:
@@ -560,16 +598,29 @@ _SLOT = r"(?P<a>甲\s*方|乙\s*方)"
 _OTHER = r"(?P<b>甲\s*方|乙\s*方)"
 # (pattern, role of a) — what the contract says its slots do
 _VERB_CUES = [
-    (re.compile(rf"{_SLOT}(?:同意|愿意|拟|决定|现)?(?:向|从){_OTHER}(?:处)?(?:采购|购买|购置|租用|租赁|订购|购进|定制)"), "buyer"),
+    (
+        re.compile(
+            rf"{_SLOT}(?:同意|愿意|拟|决定|现)?(?:向|从){_OTHER}(?:处)?(?:采购|购买|购置|租用|租赁|订购|购进|定制)"
+        ),
+        "buyer",
+    ),
     (re.compile(rf"{_SLOT}委托{_OTHER}"), "buyer"),
-    (re.compile(rf"{_SLOT}(?:同意|负责|愿意)?(?:向|为){_OTHER}(?:提供|交付|供应|出售|销售|供货|出租)"), "seller"),
-    (re.compile(rf"{_SLOT}(?:应|须|需|应当|同意)?[^，。；;\n]{{0,16}}?向{_OTHER}(?:支付|付款|付清|结算)"), "buyer"),
+    (
+        re.compile(rf"{_SLOT}(?:同意|负责|愿意)?(?:向|为){_OTHER}(?:提供|交付|供应|出售|销售|供货|出租)"),
+        "seller",
+    ),
+    (
+        re.compile(rf"{_SLOT}(?:应|须|需|应当|同意)?[^，。；;\n]{{0,16}}?向{_OTHER}(?:支付|付款|付清|结算)"),
+        "buyer",
+    ),
     (re.compile(rf"{_SLOT}(?:应|须|需|应当)?(?:向|为){_OTHER}开具"), "seller"),
     (re.compile(rf"{_SLOT}(?:将|把)[^，。；;\n]{{0,20}}?(?:出售|销售|出租)给{_OTHER}"), "seller"),
 ]
 _ALIAS_CUES = [
     # 采购方（以下简称“甲方”） / 卖方，下称乙方
-    re.compile(rf"(?P<r>{_ROLE_ALT})\s*[）)]?[^，。；;\n]{{0,30}}?(?:以下|下文)?(?:简称|称为|称)\s*[“\"'「『]?\s*(?P<s>甲方|乙方)"),
+    re.compile(
+        rf"(?P<r>{_ROLE_ALT})\s*[）)]?[^，。；;\n]{{0,30}}?(?:以下|下文)?(?:简称|称为|称)\s*[“\"'「『]?\s*(?P<s>甲方|乙方)"
+    ),
     # 甲方（采购方） / 甲方(卖方)
     re.compile(rf"(?P<s>甲\s*方|乙\s*方)\s*[（(]\s*(?P<r>{_ROLE_ALT})\s*[)）]"),
     # 采购方（甲方）
@@ -609,11 +660,15 @@ def slot_roles(text: str) -> SlotRoles:
                 continue
             votes[a][role] += 1
             votes[b][_OPPOSITE[role]] += 1
-    score = votes["甲方"]["buyer"] + votes["乙方"]["seller"] - votes["甲方"]["seller"] - votes["乙方"]["buyer"]
+    score = (
+        votes["甲方"]["buyer"] + votes["乙方"]["seller"] - votes["甲方"]["seller"] - votes["乙方"]["buyer"]
+    )
     for_default = votes["甲方"]["buyer"] + votes["乙方"]["seller"]
     against = votes["甲方"]["seller"] + votes["乙方"]["buyer"]
     out = SlotRoles(votes=votes, stated=bool(for_default or against))
-    out.contested = bool(for_default and against and min(for_default, against) * 3 > max(for_default, against))
+    out.contested = bool(
+        for_default and against and min(for_default, against) * 3 > max(for_default, against)
+    )
     if score < 0:
         out.roles = {"甲方": "seller", "乙方": "buyer"}
     return out
@@ -726,7 +781,9 @@ def assign(doc, found: Sequence[Mention], roles: SlotRoles) -> dict[str, Party]:
         for m in pool:
             shape = org_shape(m.name)
             # a longer form of the same name (the first character restored) is preferred
-            longer = [x for x in pool if _norm(x.name) != _norm(m.name) and _norm(x.name).endswith(_norm(m.name))]
+            longer = [
+                x for x in pool if _norm(x.name) != _norm(m.name) and _norm(x.name).endswith(_norm(m.name))
+            ]
             scored.append(((shape, not longer, _support(m.name, found), -m.order), m))
         scored.sort(key=lambda x: x[0], reverse=True)
         ranked[role] = scored
@@ -752,7 +809,9 @@ def assign(doc, found: Sequence[Mention], roles: SlotRoles) -> dict[str, Party]:
             for p in chosen.values():
                 p.penalty += 0.3
     for role, p in chosen.items():
-        same = [p.mention] + [m for _, m in ranked[role] if m is not p.mention and _norm(m.name) == _norm(p.mention.name)]
+        same = [p.mention] + [
+            m for _, m in ranked[role] if m is not p.mention and _norm(m.name) == _norm(p.mention.name)
+        ]
         for m in same:
             got = code_in_block(doc, m)
             if got is not None:

@@ -47,10 +47,21 @@ def _server(db: Path, apps: Path) -> tuple[subprocess.Popen, str]:
     env.pop("EVREVIEW_PASSWORD", None)
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-            "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
-            "--client.showErrorDetails", "full",  # a failing run shows its traceback in the screenshot
-            "--logger.level", "info",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--client.showErrorDetails",
+            "full",  # a failing run shows its traceback in the screenshot
+            "--logger.level",
+            "info",
         ],
         cwd=ROOT,
         env=env,
@@ -104,7 +115,9 @@ class Reviewer:
                 return fresh[-1]
             self.page.wait_for_timeout(100)
         self.page.screenshot(path=str(OUT / f"no-ack-{self.name}.png"))
-        raise AssertionError(f"{self.name}: no confirmation or refusal after the click; alerts: {self._alerts()}")
+        raise AssertionError(
+            f"{self.name}: no confirmation or refusal after the click; alerts: {self._alerts()}"
+        )
 
     def decide(self, fid: str, decision: str, reason: str) -> str:
         box = self.page.locator(f".st-key-reason_{AID}_{fid} input")
@@ -142,13 +155,19 @@ def _render_annex2(page, docx_bytes: bytes, out: Path) -> list[list[str]]:
                 cells[-1][1] += 1
             else:
                 cells.append([c, 1])
-        body += "<tr>" + "".join(
-            f"<td colspan={n}>{html.escape(c.text).replace(chr(10), '<br>')}</td>" for c, n in cells
-        ) + "</tr>"
+        body += (
+            "<tr>"
+            + "".join(
+                f"<td colspan={n}>{html.escape(c.text).replace(chr(10), '<br>')}</td>" for c, n in cells
+            )
+            + "</tr>"
+        )
     page.set_content(
-        "<html><body style='font-family:sans-serif;padding:24px'>" + head
+        "<html><body style='font-family:sans-serif;padding:24px'>"
+        + head
         + "<table border=1 cellspacing=0 cellpadding=6 style='border-collapse:collapse;font-size:14px'>"
-        + body + "</table></body></html>"
+        + body
+        + "</table></body></html>"
     )
     page.screenshot(path=str(out), full_page=True)
     return rows
@@ -181,7 +200,14 @@ def test_two_reviewers_hundred_clicks(tmp_path: Path) -> None:
     proc, base = _server(db, apps)
     rng = random.Random(SEED)
     acked: list[tuple[str, str, str]] = []
-    figures = {"clicks": 0, "acknowledged": 0, "stale_prompts": 0, "overrides": 0, "kept": 0, "refused_other": 0}
+    figures = {
+        "clicks": 0,
+        "acknowledged": 0,
+        "stale_prompts": 0,
+        "overrides": 0,
+        "kept": 0,
+        "refused_other": 0,
+    }
     started = time.monotonic()
     OUT.mkdir(exist_ok=True)
     try:
@@ -273,14 +299,18 @@ def test_two_reviewers_hundred_clicks(tmp_path: Path) -> None:
     s = Store(db)
     try:
         stored = [(d.reviewer, d.finding_id, d.decision) for d in s.decisions(AID)]
-        latest = {f.finding_id: (f.decision, f.finding.message) for f in s.findings(AID) if f.decision is not None}
+        latest = {
+            f.finding_id: (f.decision, f.finding.message) for f in s.findings(AID) if f.decision is not None
+        }
         result = service.reviewed_result(s, AID)
         _x, csv = service.export_discrepancies(s)
     finally:
         s.close()
     figures["stored"] = len(stored)
     figures["lost"] = len([a for a in acked if a not in stored])
-    (OUT / "two-reviewers.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+    (OUT / "two-reviewers.json").write_text(
+        json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     print(figures)
     assert figures["clicks"] >= CLICKS
     assert figures["stale_prompts"] >= 5 and figures["refused_other"] == 0
