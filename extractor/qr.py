@@ -58,11 +58,12 @@ QR_TYPE_NAMES: dict[str, str] = {
     "14": "增值税电子普通发票（通行费）",
     "31": "电子发票（增值税专用发票）",
     "32": "电子发票（普通发票）",
+    "51": "电子发票（铁路电子客票）",  # seen on a 2025 railway e-ticket: amount = 票价
     "61": "电子发票（航空运输电子客票行程单）",
 }
 # Which printed amount the QR amount is, per type (verified on real samples, docs/QR.md).
 _EXCL_TAX_TYPES = frozenset({"01", "04", "08", "10", "11", "14"})
-_TOTAL_TYPES = frozenset({"31", "32", "61"})
+_TOTAL_TYPES = frozenset({"31", "32", "51", "61"})
 
 # Retry stage: crops are upscaled so that a QR module gets >= ~4 px.
 _CROP_SCALES = (2.0, 3.0, 4.0)

@@ -392,3 +392,27 @@ def test_red_letter_remark_names_the_original(remark):
 
     m = RED_ORIGINAL_RE.search(remark)
     assert m and m.group(1) == "23642000000039557660"
+
+
+def test_railway_e_ticket_total_is_its_fare():
+    """电子发票（铁路电子客票）: an invoice whose total is printed as 票价 (the layout of a 2025
+    railway e-ticket: kind, number, dates, fare, buyer with its credit code)."""
+    page = _page(
+        [
+            ("电子发票（铁路电子客票）", 180, 17),
+            ("发票号码:25429165818000355594", 26, 47),
+            ("开票日期:2025年03月03日", 432, 45),
+            ("2025年02月20日", 26, 133),
+            ("票价:￥377.00", 26, 163),
+            ("购买方名称:", 26, 303),
+            ("泉州智算科技有限公司", 92, 303),
+            ("统一社会信用代码:91350503MA2Y3K6W8C", 360, 303),
+        ]
+    )
+    f = extract([page])
+    assert f["invoice_kind"].value == "电子发票（铁路电子客票）"
+    assert f["total_incl_tax"].value == Decimal("377.00")
+    assert f["issue_date"].value == date(2025, 3, 3)
+    # an ordinary invoice does not take a 票价 line for its total
+    plain = _page([("电子发票(普通发票)", 200, 10), ("票价:￥377.00", 26, 163)])
+    assert "total_incl_tax" not in extract([plain])

@@ -656,6 +656,18 @@ def _totals(page: Page, out: dict[str, FieldValue]) -> None:
         v = parse_money(sp.match)
         if v is not None:
             out["total_incl_tax"] = _fv(v, sp)
+    if "total_incl_tax" not in out and "客票" in str(getattr(out.get("invoice_kind"), "value", "")):
+        # e-tickets (电子发票（铁路电子客票）, 航空运输电子客票行程单): the fare is the total
+        sp = L.find_value(
+            [page],
+            ["票价", "合计", "总额"],
+            pattern=re.compile(r"[¥￥]?\d[\d,]*\.\d{2}"),
+            squash=True,
+            order=("same_line", "right", "below"),
+        )
+        v = parse_money(sp.match) if sp is not None else None
+        if v is not None:
+            out["total_incl_tax"] = _fv(v, sp)
     sp = L.find_value(
         [page],
         ["价税合计(大写)", "价税合计（大写）", "大写"],
