@@ -131,7 +131,7 @@ def test_problem_list_cites_the_clause():
     from review.reports import DISCREPANCY_COLUMNS, discrepancy_rows
 
     rows = discrepancy_rows([result("q25-002")])
-    assert DISCREPANCY_COLUMNS[-1] == "依据条款"
+    assert DISCREPANCY_COLUMNS[-1] == "通知条款"  # the clause the finding cites, from its policy
     assert [(r[2], r[3], r[-1]) for r in rows] == [
         ("市外项目招标奖励", "amount.threshold", "单个合同金额200万元以上")
     ]

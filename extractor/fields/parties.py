@@ -110,8 +110,12 @@ def clean_org(name: str) -> str:
     '北京智算云科技有限公司'
     >>> clean_org(" 长沙深算科技有限公司（盖章） ")
     '长沙深算科技有限公司'
+    >>> clean_org("张某某（身份证号：110105199003071239）")
+    '张某某'
     """
     s = _STAMP_RE.sub("", name or "")
+    # a bracketed note with its own label is not part of the name: 「张某某（身份证号：…）」
+    s = re.sub(r"[（(][^()（）]{0,12}[:：][^()（）]*[)）]", "", s)
     s = normalize_name(s)
     s = re.sub(r"^(?:\d{4}年度?|上年度|本年度)", "", s)
     s = re.sub(r"^(?:向|与|和|及|由|经|对|给|从|自|在)", "", s)
