@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ui_sample import build_application  # noqa: E402
 
 from review import service  # noqa: E402
+from review.rulenames import rule_info  # noqa: E402
 from review.store import Store  # noqa: E402
 from review.worker import InProcessReader  # noqa: E402
 
@@ -187,7 +188,7 @@ def test_correction_that_retires_a_confirmed_finding_warns_and_keeps_it(env) -> 
     _ok(at.run())
     # rule name, notice clause and the compared values are shown
     text = _texts(at)
-    assert "发票大写与小写金额一致" in text and "通知条款" in text
+    assert rule_info("invoice.amount_words").name in text and "通知条款" in text
     assert any("360100.00" in c.value for c in at.code), [c.value for c in at.code]
     at.button(key=f"confirm_{fid}").click()
     _ok(at.run())
@@ -236,7 +237,8 @@ def test_correction_that_retires_a_confirmed_finding_warns_and_keeps_it(env) -> 
     radio = at.radio(key=f"finding_{AID}")
     pairs = list(zip(radio.options, radio.proto.captions, strict=True))
     assert any(
-        "⚪【已不再触发】发票大写与小写金额一致" in o and c == "✔ 确认问题（张审核）" for o, c in pairs
+        f"⚪【已不再触发】{rule_info('invoice.amount_words').name}" in o and c == "✔ 确认问题（张审核）"
+        for o, c in pairs
     ), pairs
     # the audit log reads in Chinese with old → new values, in Beijing time
     audit_df = next(d.value for d in at.dataframe if "操作" in d.value.columns)
@@ -329,4 +331,7 @@ def test_batch_findings_reach_list_and_review_page(env) -> None:
     at.session_state["review_app"] = "app-ui-002"
     at.switch_page("app_pages/review.py")
     _ok(at.run())
-    assert any("〔跨申报〕发票未被重复申报" in o for o in at.radio(key="finding_app-ui-002").options)
+    assert any(
+        f"〔跨申报〕{rule_info('invoice.duplicate').name}" in o
+        for o in at.radio(key="finding_app-ui-002").options
+    )
