@@ -162,12 +162,20 @@ _REPORT_NO_RE = re.compile(
 
 
 def _report_no(doc: _Doc, text: str, out: dict[str, FieldValue]) -> None:
+    """The report number an accounting firm gives its report (天职业字[2020]12328号,
+    众环审字(2020)710008号): a number whose prefix names an audit (审) or a firm's series (…字)
+    beats other document numbers a report quotes (深证上〔2018〕600号, 财会[2019]6号)."""
+    found = []
     for m in _REPORT_NO_RE.finditer(text):
         v = re.sub(r"^(?:报告编号|报告文号|文号|编号|报告号|本报告)", "", m.group("v"))
         v = re.sub(r"\s+", "", nfkc(v))
         if len(v) >= 6:
-            out["report_no"] = field(v, doc.stream.span(m.start("v"), m.end("v")))
-            return
+            prefix = re.split(r"[\[［〔【(（]", v, maxsplit=1)[0]
+            rank = 0 if "审" in prefix else (1 if prefix.endswith("字") else 2)
+            found.append((rank, m.start(), v, m))
+    if found:
+        _rank, _pos, v, m = min(found, key=lambda x: (x[0], x[1]))
+        out["report_no"] = field(v, doc.stream.span(m.start("v"), m.end("v")))
 
 
 def _report_date(doc: _Doc, end_k: int, out: dict[str, FieldValue]) -> None:
