@@ -171,7 +171,9 @@ ALL_STOPS = sorted(
     key=len,
     reverse=True,
 )
-ACCOUNT_RE = re.compile(r"\d[\d*]{5,30}\d")
+# an account: digits, masked with * or X, in dash-separated groups (01-10-6317, a finance
+# company's internal account) or after a letter prefix (cdt01100500); never a date
+ACCOUNT_RE = re.compile(r"(?!\d{4}-\d{1,2}-\d{1,2}(?!\d))(?<![A-Za-z\d])[A-Za-z]{0,4}\d(?:[\d*Xx]|-(?=\d)){5,30}[\d*Xx]")
 MONEY_RE = re.compile(r"[-－]?(?:[¥￥]|CNY|RMB)?[-－]?\d[\d,]*\.\d{2}(?!\d)|(?:[¥￥]|CNY|RMB)\d[\d,]*")
 WORDS_RE = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正]{3,}")
 SERIAL_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{5,40}")
