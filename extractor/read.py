@@ -30,6 +30,9 @@ class ReadContext:
     # Force OCR on every page (diagnostics / benchmarks); normally the reader decides.
     force_ocr: bool = False
     ocr_calls: int = 0
+    # Look for seals (印章) on PDF pages and images (extractor.seals); reading their text
+    # needs the OCR engine.
+    seals: bool = True
 
 
 def sha256_bytes(data: bytes) -> str:

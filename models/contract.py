@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from models.page import Seal
+
 SCHEMA_VERSION = "1"
 
 
@@ -227,6 +229,9 @@ class Document(_Model):
     title: str | None = None
     classification_confidence: float | None = None
     line_items: list[dict[str, Any]] = Field(default_factory=list)
+    # seals found on the document's pages (page set on each); None: its pages were not
+    # searched for seals (docx, OFD, XML originals, or an older read)
+    seals: list[Seal] | None = None
 
     @field_serializer("line_items")
     def _ser_items(self, v: list[dict[str, Any]]) -> Any:
