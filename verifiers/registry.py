@@ -18,6 +18,7 @@ from verifiers import (
     payment,
     qr,
     scenario,
+    seals,
 )
 from verifiers.base import Rule
 
@@ -29,6 +30,7 @@ COMMON: tuple[Rule, ...] = (
     identity.name_match,
     identity.legal_rep_match,
     jurisdiction.local,
+    seals.applicant_seal,
 )
 
 INVOICE_CHECKS: tuple[Rule, ...] = (
@@ -36,6 +38,7 @@ INVOICE_CHECKS: tuple[Rule, ...] = (
     invoice.amount_words,
     qr.qr_matches,
     invoice.duplicate,
+    seals.seller_seal,
 )
 
 _PRODUCT: tuple[Rule, ...] = (
@@ -43,6 +46,7 @@ _PRODUCT: tuple[Rule, ...] = (
     audit.covers_last_year,
     contract.seller_is_applicant,
     contract.amount_words,
+    seals.party_seals,
     *INVOICE_CHECKS,
     payment.matches_invoice,
 )
@@ -57,9 +61,11 @@ RULES_BY_DIRECTION: dict[str, tuple[Rule, ...]] = {
         invoice.buyer_is_applicant,
         invoice.in_period,
         invoice.duplicate,
+        seals.seller_seal,
         contract.buyer_is_applicant,
         contract.covers_period,
         contract.amount_words,
+        seals.party_seals,
         payment.matches_invoice,
         compute.gpu_config_present,
         compute.total_threshold,
@@ -69,6 +75,7 @@ RULES_BY_DIRECTION: dict[str, tuple[Rule, ...]] = {
         *COMMON,
         audit.covers_last_year,
         contract.amount_words,
+        seals.party_seals,
         *INVOICE_CHECKS,
     ),
     "software_product": _PRODUCT,
@@ -77,6 +84,7 @@ RULES_BY_DIRECTION: dict[str, tuple[Rule, ...]] = {
         *COMMON,
         scenario.consortium_size,
         contract.amount_words,
+        seals.party_seals,
         *INVOICE_CHECKS,
     ),
 }
@@ -87,6 +95,7 @@ UNKNOWN_DIRECTION: tuple[Rule, ...] = (
     *COMMON,
     audit.covers_last_year,
     contract.amount_words,
+    seals.party_seals,
     *INVOICE_CHECKS,
 )
 
