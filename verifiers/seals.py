@@ -31,6 +31,14 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ORG_END = re.compile(r"(公司|事务所|中心|厂|店|院|社|所|部|行|局|会|馆|集团|合伙\)?)$")
 
 
+_LEGAL_FORM = re.compile(r"(股份有限公司|有限责任公司|有限公司|公司|集团)")
+
+
+def _core(name: str) -> str:
+    """A name without its legal form (有限公司 …), which every company shares: the rest decides."""
+    return _LEGAL_FORM.sub("", name) or name
+
+
 def seal_score(seal_text: str, name: str | None) -> float:
     """How closely a seal's ring text names ``name`` (0-100).
 
@@ -46,11 +54,11 @@ def seal_score(seal_text: str, name: str | None) -> float:
     """
     if not seal_text or not name:
         return 0.0
-    t, n = normalize_name(seal_text), normalize_name(name)
+    t, n = _core(normalize_name(seal_text)), _core(normalize_name(name))
     if not t or not n:
         return 0.0
     score = float(fuzz.ratio(n, t))
-    if len(t) >= len(n) + 2:
+    if len(t) > len(n):
         score = max(score, float(fuzz.partial_ratio(n, t)))
     return round(score, 1)
 
@@ -216,16 +224,12 @@ def applicant_seal(ctx: RuleContext) -> list[Finding]:
                 )
             else:
                 status = sp.missing_for(dt)
-                out.append(
-                    _missing(
-                        ctx,
-                        rid,
-                        status,
-                        f"{label}：未发现申报单位 {name} 的公章（上述材料复印件均需加盖申报单位公章）",
-                        d,
-                        v,
-                    )
+                note = (
+                    "（本政策对该类材料未盖章不作要求，仅作提示）"
+                    if status == "pass"
+                    else "（上述材料复印件均需加盖申报单位公章）"
                 )
+                out.append(_missing(ctx, rid, status, f"{label}：未发现申报单位 {name} 的公章{note}", d, v))
     return out
 
 
