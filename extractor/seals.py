@@ -165,6 +165,7 @@ def _candidates_from_mask(
     import cv2
 
     lo, hi = MIN_SEAL_MM * px_per_mm, MAX_SEAL_MM * px_per_mm
+    raw = mask  # filled shapes are judged on all the ink (the rule removal eats solid areas)
     mask = _without_rules(mask, px_per_mm)
     dil = cv2.dilate(mask, np.ones((3, 3), np.uint8))
     k = max(3, round(1.5 * px_per_mm) | 1)  # join strokes ~1.5 mm apart
@@ -190,7 +191,7 @@ def _candidates_from_mask(
         inside = np.zeros_like(mask)
         cv2.ellipse(inside, ((cx, cy), (2 * a * 0.9, 2 * b * 0.9), fit[4]), 255, -1)
         area = max(1, cv2.countNonZero(inside))
-        if cv2.countNonZero(cv2.bitwise_and(mask, inside)) / area > MAX_FILL:
+        if cv2.countNonZero(cv2.bitwise_and(raw, inside)) / area > MAX_FILL:
             continue  # a filled red shape (an emblem, a logo), not a ring of text
         out.append((*fit, blob))
     return out
@@ -285,10 +286,14 @@ def _normalised_disc(
     canvas = 255 - ink
     # cv2.fitEllipse: ``angle`` rotates the first axis (``a``) from the x axis.
     a, b, ang = cand.a, cand.b, cand.angle
-    if b > a:  # make ``a`` the long axis
-        a, b, ang = b, a, ang + 90.0
-    # nearest multiple of 180 keeps the long axis horizontal (text upright, never flipped)
-    ang = ((ang + 90.0) % 180.0) - 90.0
+    if cand.shape == "round":  # no axis to align: never turn a round seal (its text is upright)
+        a = b = (a + b) / 2.0
+        ang = 0.0
+    else:
+        if b > a:  # make ``a`` the long axis
+            a, b, ang = b, a, ang + 90.0
+        # the long axis horizontal, turned by less than 90° (text upright, never flipped)
+        ang = ((ang + 90.0) % 180.0) - 90.0
     th = math.radians(ang)
     size = 2 * radius + 1
     # page → disc: translate to centre, rotate by -ang, scale axes to radius
@@ -379,7 +384,7 @@ def _ring_text(engine, strip: np.ndarray) -> tuple[str, float]:
     """The longest inked run of the unwrapped ring (the name), recognised as one line."""
     ink = (strip < 128).sum(axis=0)
     h = strip.shape[0]
-    runs = _ink_span(ink, max(1, h // 40), max_gap=h)
+    runs = _ink_span(ink, max(1, h // 40), max_gap=int(1.5 * h))
     if not runs:
         return "", 0.0
     a, b = max(runs, key=lambda r: r[1] - r[0])
@@ -433,7 +438,7 @@ def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: f
     r = 160
     disc = _normalised_disc(crop, cand, ox, oy, r)
     ring_text, ring_conf = _ring_text(engine, unwrap_ring(disc))
-    if ring_conf < 0.8 and cand.colour == "red":
+    if ring_conf < 0.97 and cand.colour == "red":
         # a photo's pinkish paper or faded ink: separate the strokes by redness instead
         disc2 = _normalised_disc(crop, cand, ox, oy, r, otsu=True)
         text2, conf2 = _ring_text(engine, unwrap_ring(disc2))

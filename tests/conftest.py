@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 # tests live in /work/main/tests, so parents[2] is /work
-REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
+# (EVREVIEW_REALDOCS overrides, e.g. for a checkout elsewhere such as a git worktree)
+REALDOCS = Path(os.environ.get("EVREVIEW_REALDOCS") or Path(__file__).resolve().parents[2] / "shared" / "realdocs")
 
 
 @pytest.fixture(scope="session")

@@ -93,7 +93,7 @@ class SealPolicy(_P):
     # the applicant's nor "another company"
     authority_words: tuple[str, ...] = (
         "市场监督管理局", "市场监管局", "工商行政管理局", "工商局", "行政审批", "税务局", "税务总局",
-        "监制", "人民政府", "银行", "回单",
+        "监制", "人民政府", "银行", "回单", "市场监督", "监督管理", "管理局", "税务",
     )
 
     def missing_for(self, doc_type: str) -> str:

@@ -214,11 +214,15 @@ def applicant_seal(ctx: RuleContext) -> list[Finding]:
                 grey = v.seal.colour == "grey" or v.seal.colour_confidence < sp.min_colour_confidence
                 why = "印章为灰色或颜色很淡（可能为复印件）" if grey else "印章文字无法可靠识别"
                 read = f"，识别为“{v.seal.text}”" if v.seal.text else ""
+                # where the policy does not require the seal (missing → pass), an unreadable seal
+                # (on a licence: usually the 登记机关's) is noted, not sent to review
+                required = sp.missing_for(dt) != "pass"
                 out.append(
                     ctx.finding(
                         rid,
-                        "review",
-                        f"{label}：发现印章但{why}{read}，请人工核对是否加盖 {name} 公章",
+                        "review" if required else "pass",
+                        f"{label}：发现印章但{why}{read}，"
+                        + (f"请人工核对是否加盖 {name} 公章" if required else "本政策对该类材料未盖章不作要求，仅作提示"),
                         [seal_ref(d, s) for s in (v.others or (v.seal,))],
                     )
                 )
