@@ -520,25 +520,23 @@ def _read_on_image(img: np.ndarray, cand: SealCandidate, px_per_mm: float) -> di
 
 # ------------------------------------------------------------------ PDF pages with a text layer
 
-_RGB_OP = re.compile(rb"([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+(?:rg|RG|sc|SC|scn|SCN)\b")
-_CMYK_OP = re.compile(rb"([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+(?:k|K)\b")
+_COLOUR_OP = re.compile(rb"(?<![A-Za-z])(rg|RG|scn|SCN|sc|SC|k|K)(?=[\s\[/<(]|$)")
+_NUMBER = re.compile(rb"^-?(?:\d+\.?\d*|\.\d+)$")
 
 
 def _has_red_operator(stream: bytes) -> bool:
-    """Whether drawing instructions set a red colour (vector seals, red text)."""
-    for m in _RGB_OP.finditer(stream):
-        try:
-            r, g, b = (float(x) for x in m.groups())
-        except ValueError:
+    """Whether drawing instructions set a red colour (vector seals, red text): each colour
+    operator's operands are read back from the few bytes before it (linear in the stream)."""
+    for m in _COLOUR_OP.finditer(stream):
+        tokens = stream[max(0, m.start() - 48) : m.start()].split()
+        n = 4 if m.group(1) in (b"k", b"K") else 3
+        ops = tokens[-n:]
+        if len(ops) < n or not all(_NUMBER.match(t) for t in ops):
             continue
-        if r > 0.45 and r - max(g, b) > 0.25:
+        v = [float(t) for t in ops]
+        if n == 3 and v[0] > 0.45 and v[0] - max(v[1], v[2]) > 0.25:
             return True
-    for m in _CMYK_OP.finditer(stream):
-        try:
-            c, mg, y, _k = (float(x) for x in m.groups())
-        except ValueError:
-            continue
-        if c < 0.3 and mg > 0.5 and y > 0.4:
+        if n == 4 and v[0] < 0.3 and v[1] > 0.5 and v[2] > 0.4:
             return True
     return False
 
@@ -548,9 +546,10 @@ def pdf_page_may_have_seal(page) -> bool:
     try:
         if page.get_images():
             return True
-        if _has_red_operator(page.read_contents()):
-            return True
         doc = page.parent
+        for xref in page.get_contents():
+            if _has_red_operator(doc.xref_stream(xref) or b""):
+                return True
         for xref, *_ in page.get_xobjects():
             stream = doc.xref_stream(xref) or b""
             if _has_red_operator(stream):

@@ -78,7 +78,7 @@ def test_text_layer_invoices_seller_seal_and_shudian_without(realdocs):
     with pymupdf.open(realdocs / "invoices/inv12_pdf_anhui-putong_ride-hailing_30.31.pdf") as doc:
         seals = pdf_page_seals(doc[0], read=False)
         assert len(seals) == 1 and seals[0].shape == "oval" and seals[0].colour_confidence >= 0.8
-        x0, y0, x1, y1 = seals[0].box  # points: the seller's seal beside 销售方, lower right
+        x0, y0, _, _ = seals[0].box  # points: the seller's seal beside 销售方, lower right
         assert x0 > doc[0].rect.width / 2 and y0 > doc[0].rect.height / 2
     for name in ("inv10_pdf_shudian-zhuanpiao_chips_35559.69.pdf", "inv16_pdf_shudian-zhuanpiao_converted-from-ofd_2150.63.pdf"):
         with pymupdf.open(realdocs / "invoices" / name) as doc:

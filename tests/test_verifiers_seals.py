@@ -190,3 +190,24 @@ def test_seal_score_and_tax_id_tolerance():
     assert tax_id_matches("91440300192478382", "91440300192478382J") is True
     assert tax_id_matches("91440300192478999", "91440300192478382J") is False
     assert tax_id_matches(None, "91440300192478382J") is None
+
+
+def test_partly_read_seal_of_a_scan_is_the_expected_company_but_a_rival_is_never_wrong():
+    # a scan loses characters at the ends of the ring: still the applicant's seal
+    fs = of(with_pledge(seal("智算科技有")), "evidence.applicant_seal")
+    assert [f.status for f in fs] == ["pass"] and "部分识别" in fs[0].message
+    # the seller's seal misread (上海临港 → 上海低港) is the seller's, not a third company's
+    rival = contract(seller_name="上海临港算力网络有限公司", seller_credit_code=None)
+    rival = rival.model_copy(update={"seals": [seal(APPLICANT), seal("上海低港美力网络有限公司")]})
+    fs = of(with_docs(compute_app(), replace={CONTRACT: rival}), "contract.party_seals")
+    assert "fail" not in [f.status for f in fs]
+
+
+def test_unreadable_seal_on_a_licence_is_noted_where_the_policy_needs_none():
+    lic = licence().model_copy(update={"seals": [seal("海亞市市場嵐語普隆超", conf=0.6)]})
+    fs = of(with_docs(compute_app(), replace={"营业执照.jpg": lic}), "evidence.applicant_seal")
+    assert [f.status for f in fs] == ["pass"]
+    strict = load_policy()
+    strict = strict.model_copy(update={"seals": strict.seals.model_copy(update={"missing_status_by_doc_type": {}})})
+    fs = of(with_docs(compute_app(), replace={"营业执照.jpg": lic}), "evidence.applicant_seal", strict)
+    assert [f.status for f in fs] == ["review"]

@@ -89,6 +89,9 @@ class SealPolicy(_P):
     # `other_below` (with a confident reading) = names someone else
     name_match: float = 82.0
     other_below: float = 65.0
+    # the closest of the expected names at or above this (and read in red) is taken as that
+    # name read in part (curved text on a scan loses characters at the ends)
+    weak_match: float = 70.0
     # seals of authorities and banks (the licence's 登记机关, the 监制章, a bank's 回单章): never
     # the applicant's nor "another company"
     authority_words: tuple[str, ...] = (

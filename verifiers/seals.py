@@ -69,13 +69,13 @@ def is_authority(seal: Seal, words: tuple[str, ...]) -> bool:
     return any(w in blob for w in words)
 
 
-def tax_id_matches(read: str | None, expected: str | None) -> bool | None:
-    """The tax number read off a 发票专用章 against the expected one (one OCR slip allowed);
-    None when either is missing."""
+def tax_id_matches(read: str | None, expected: str | None, slips: int = 1) -> bool | None:
+    """The tax number read off a 发票专用章 against the expected one (``slips`` OCR errors
+    allowed); None when either is missing."""
     a, b = as_code(read), as_code(expected)
     if not a or not b:
         return None
-    return a == b or Levenshtein.distance(a, b) <= 1
+    return a == b or Levenshtein.distance(a, b) <= slips
 
 
 @dataclass
@@ -125,7 +125,9 @@ def judge(
         s, sc, _ = max(mine, key=lambda x: (x[0].colour_confidence >= sp.min_colour_confidence, x[1]))
         kind = "named" if s.colour_confidence >= sp.min_colour_confidence else "pale"
         return SealVerdict(kind, s, sc)
-    rest = [x for x in scored if not (x[2] >= sp.name_match and x[2] > x[1])]  # rivals' seals set aside
+    # a seal closer to a rival than to ``name`` (and close enough to be its, misread) is the
+    # rival's: set aside, never a wrong seal
+    rest = [x for x in scored if not (x[2] >= sp.other_below and x[2] > x[1])]
     if not rest:
         return SealVerdict("none", others=tuple(x[0] for x in scored))
     wrong = [
@@ -139,8 +141,15 @@ def judge(
     if wrong:
         s, sc, _ = max(wrong, key=lambda x: x[0].text_confidence)
         return SealVerdict("other", s, sc)
-    s, sc, _ = max(rest, key=lambda x: x[1])
+    s, sc, riv = max(rest, key=lambda x: x[1])
+    if sc >= sp.weak_match and sc > riv and s.colour_confidence >= sp.min_colour_confidence:
+        # curved text of a scan read in part (a character or two lost or misread at each end)
+        return SealVerdict("named", s, sc)
     return SealVerdict("unsure", s, sc, others=tuple(x[0] for x in rest))
+
+
+def _partial(v: SealVerdict) -> str:
+    return "" if v.score >= 82 else f"，部分识别，相似度 {v.score:.0f}"
 
 
 def _not_examined(doc: Document) -> bool:
@@ -186,7 +195,7 @@ def applicant_seal(ctx: RuleContext) -> list[Finding]:
                     ctx.finding(
                         rid,
                         "pass",
-                        f"{label}：加盖申报单位公章（印章文字“{v.seal.text}”与 {name} 相符）",
+                        f"{label}：加盖申报单位公章（印章文字“{v.seal.text}”与 {name} 相符{_partial(v)}）",
                         [seal_ref(d, v.seal)],
                     )
                 )
@@ -346,8 +355,15 @@ def seller_seal(ctx: RuleContext) -> list[Finding]:
             continue
         v = judge(ctx, d, seller) if seller else SealVerdict("none")
         # the tax number across the seal may identify the seller even when the ring is unreadable
+        # (two OCR slips when the ring text also resembles the seller)
         by_tax = [
-            s for s in (d.seals or []) if not is_authority(s, sp.authority_words) and tax_id_matches(s.tax_id, tax)
+            s
+            for s in (d.seals or [])
+            if not is_authority(s, sp.authority_words)
+            and (
+                tax_id_matches(s.tax_id, tax)
+                or (tax_id_matches(s.tax_id, tax, 2) and seal_score(s.text, seller) >= sp.other_below)
+            )
         ]
         if v.kind != "named" and by_tax and by_tax[0].colour_confidence >= sp.min_colour_confidence:
             s = by_tax[0]
