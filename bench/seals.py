@@ -60,11 +60,15 @@ def seal_png(name: str, size: int = 300) -> bytes:
         g = Image.new("RGBA", (fs * 2, fs * 2), (0, 0, 0, 0))
         ImageDraw.Draw(g).text((fs * 0.5, fs * 0.4), ch, font=font, fill=red)
         g = g.rotate(-math.degrees(ang) - 90, resample=Image.BICUBIC)
-        img.alpha_composite(g, (int(size / 2 + r * math.cos(ang) - fs), int(size / 2 + r * math.sin(ang) - fs)))
+        img.alpha_composite(
+            g, (int(size / 2 + r * math.cos(ang) - fs), int(size / 2 + r * math.sin(ang) - fs))
+        )
     c, rr = size / 2, size * 0.12
     pts = [
-        (c + (rr if k % 2 == 0 else rr * 0.4) * math.cos(math.radians(-90 + 36 * k)),
-         c + (rr if k % 2 == 0 else rr * 0.4) * math.sin(math.radians(-90 + 36 * k)))
+        (
+            c + (rr if k % 2 == 0 else rr * 0.4) * math.cos(math.radians(-90 + 36 * k)),
+            c + (rr if k % 2 == 0 else rr * 0.4) * math.sin(math.radians(-90 + 36 * k)),
+        )
         for k in range(10)
     ]
     d.polygon(pts, fill=red)
@@ -86,8 +90,12 @@ def text_pdf(kind: str, pages: int = 5) -> bytes:
         page = doc.new_page()
         y = 72
         for i in range(30):
-            page.insert_text((72, y), f"Line {i}: 申报单位承诺所提交材料真实有效 2023-03-01 360000.00", fontname="china-s",
-                             fontsize=10)
+            page.insert_text(
+                (72, y),
+                f"Line {i}: 申报单位承诺所提交材料真实有效 2023-03-01 360000.00",
+                fontname="china-s",
+                fontsize=10,
+            )
             y += 20
         if seal:
             page.insert_image(pymupdf.Rect(330, 600, 450, 720), stream=seal)
@@ -122,8 +130,11 @@ def main() -> None:
     args = ap.parse_args()
     plain, sealed = ReadContext(seals=False), ReadContext(seals=True)
     print(f"{'page kind':34s} {'plain ms/page':>14s} {'with seals':>11s} {'ratio':>6s}  seals found")
-    for kind, label in (("text", "text layer, black text only"), ("image", "text layer + an image (no seal)"),
-                        ("seal", "text layer + a red seal (read)")):
+    for kind, label in (
+        ("text", "text layer, black text only"),
+        ("image", "text layer + an image (no seal)"),
+        ("seal", "text layer + a red seal (read)"),
+    ):
         data = text_pdf(kind)
         n = 5
         read_pdf(data, "warm.pdf", sealed)  # OCR model loaded outside the timing

@@ -213,7 +213,9 @@ def detect_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
             conf = _colour_confidence(img, ink)
             ratio = min(a, b) / max(a, b)
             found.append(
-                SealCandidate(cx, cy, a, b, angle, "round" if ratio >= ROUND_MIN_RATIO else "oval", "red", conf)
+                SealCandidate(
+                    cx, cy, a, b, angle, "round" if ratio >= ROUND_MIN_RATIO else "oval", "red", conf
+                )
             )
     if not found and is_colourless(img):
         found.extend(_grey_seals(img, px_per_mm))
@@ -498,7 +500,9 @@ def seals_on_image(img: np.ndarray, px_per_mm: float, scale: float = 1.0, read: 
         f, f_x, f_y = 1.0, 1.0, 1.0
     out = []
     for c in detect_seals(small, px_per_mm * (f_x + f_y) / 2):
-        cand = SealCandidate(c.cx / f_x, c.cy / f_y, c.a / f, c.b / f, c.angle, c.shape, c.colour, c.colour_confidence)
+        cand = SealCandidate(
+            c.cx / f_x, c.cy / f_y, c.a / f, c.b / f, c.angle, c.shape, c.colour, c.colour_confidence
+        )
         text = None
         if read:
             try:
@@ -587,8 +591,9 @@ def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> lis
                     a = np.frombuffer(p2.samples, dtype=np.uint8).reshape(p2.height, p2.stride)
                     full = a[:, : p2.width * 3].reshape(p2.height, p2.width, 3)
                 k = full.shape[1] / img.shape[1]
-                big = SealCandidate(c.cx * k, c.cy * k, c.a * k, c.b * k, c.angle, c.shape, c.colour,
-                                    c.colour_confidence)
+                big = SealCandidate(
+                    c.cx * k, c.cy * k, c.a * k, c.b * k, c.angle, c.shape, c.colour, c.colour_confidence
+                )
                 text = _read_on_image(full, big, zr * 72 / 25.4)
             except Exception:
                 text = None
@@ -609,8 +614,16 @@ def _scaled(cand: SealCandidate, px_per_mm: float, x0: int, y0: int) -> tuple[Se
     f = READ_PX_PER_MM / px_per_mm
     if f <= 1.2:
         return cand, float(x0), float(y0)
-    c = SealCandidate(cand.cx * f, cand.cy * f, cand.a * f, cand.b * f, cand.angle, cand.shape, cand.colour,
-                      cand.colour_confidence)
+    c = SealCandidate(
+        cand.cx * f,
+        cand.cy * f,
+        cand.a * f,
+        cand.b * f,
+        cand.angle,
+        cand.shape,
+        cand.colour,
+        cand.colour_confidence,
+    )
     return c, x0 * f, y0 * f
 
 

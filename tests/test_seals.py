@@ -52,10 +52,16 @@ def test_grey_copy_of_a_seal_is_found_with_undecidable_colour(realdocs):
 
 
 def test_invoice_photo_and_screenshot_seals(realdocs):
-    photo = detect_seals(_img(realdocs / "invoices/inv19_img_photo_shenzhen-putong_paper_112.20.jpg"), 1440 / 230)
-    shot = detect_seals(_img(realdocs / "invoices/inv21_img_screenshot_shenzhen-putong_40270.00.png"), 1311 / 230)
+    photo = detect_seals(
+        _img(realdocs / "invoices/inv19_img_photo_shenzhen-putong_paper_112.20.jpg"), 1440 / 230
+    )
+    shot = detect_seals(
+        _img(realdocs / "invoices/inv21_img_screenshot_shenzhen-putong_40270.00.png"), 1311 / 230
+    )
     for seals in (photo, shot):
-        assert len(seals) == 2 and {s.shape for s in seals} == {"oval"} and {s.colour for s in seals} == {"red"}
+        assert (
+            len(seals) == 2 and {s.shape for s in seals} == {"oval"} and {s.colour for s in seals} == {"red"}
+        )
     # the seller's 发票专用章 in the lower right, the 监制章 at the top
     assert any(_inside(s.box, 1150, 830) for s in photo) and any(_inside(s.box, 1060, 720) for s in shot)
     assert any(s.box[3] < 300 for s in photo) and any(s.box[3] < 200 for s in shot)
@@ -67,7 +73,9 @@ def test_national_emblem_is_not_a_seal(realdocs):
 
 
 def test_scanned_cpa_report_seal(realdocs):
-    with pymupdf.open(realdocs / "reports/rpt01_cpa-capital-verification_scan_changsha-shensuan_2025.pdf") as doc:
+    with pymupdf.open(
+        realdocs / "reports/rpt01_cpa-capital-verification_scan_changsha-shensuan_2025.pdf"
+    ) as doc:
         pix = doc[0].get_pixmap(dpi=100, alpha=False)
         img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3)
     seals = detect_seals(img, 100 / 25.4)
@@ -80,7 +88,10 @@ def test_text_layer_invoices_seller_seal_and_shudian_without(realdocs):
         assert len(seals) == 1 and seals[0].shape == "oval" and seals[0].colour_confidence >= 0.8
         x0, y0, _, _ = seals[0].box  # points: the seller's seal beside 销售方, lower right
         assert x0 > doc[0].rect.width / 2 and y0 > doc[0].rect.height / 2
-    for name in ("inv10_pdf_shudian-zhuanpiao_chips_35559.69.pdf", "inv16_pdf_shudian-zhuanpiao_converted-from-ofd_2150.63.pdf"):
+    for name in (
+        "inv10_pdf_shudian-zhuanpiao_chips_35559.69.pdf",
+        "inv16_pdf_shudian-zhuanpiao_converted-from-ofd_2150.63.pdf",
+    ):
         with pymupdf.open(realdocs / "invoices" / name) as doc:
             assert all(pdf_page_seals(p, read=False) == [] for p in doc), name
 
@@ -95,8 +106,10 @@ def test_plain_text_page_is_not_rendered(tmp_path):
 
 
 def test_ofd_and_xml_invoices_are_not_searched(realdocs):
-    for name in ("inv01_ofd_shudian-zhuanpiao_hainan-qilin-yunfu_4449.00.ofd",
-                 "inv02_ofd_zhejiang-putong_restaurant_526.00.original_invoice.xml"):
+    for name in (
+        "inv01_ofd_shudian-zhuanpiao_hainan-qilin-yunfu_4449.00.ofd",
+        "inv02_ofd_zhejiang-putong_restaurant_526.00.original_invoice.xml",
+    ):
         docs = extract_documents(read_path(realdocs / "invoices" / name, ctx=ReadContext(ocr_enabled=False)))
         assert docs and all(d.seals is None for d in docs), name
 

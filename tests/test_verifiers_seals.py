@@ -26,8 +26,16 @@ PLEDGE = "承诺书.pdf"
 CONTRACT = "合同/算力服务合同.pdf"
 
 
-def seal(text: str, *, page: int = 1, conf: float = 0.95, colour: float = 0.9, tax: str | None = None,
-         shape: str = "round", grey: bool = False) -> Seal:
+def seal(
+    text: str,
+    *,
+    page: int = 1,
+    conf: float = 0.95,
+    colour: float = 0.9,
+    tax: str | None = None,
+    shape: str = "round",
+    grey: bool = False,
+) -> Seal:
     return Seal(
         box=(300.0, 320.0, 410.0, 430.0),
         shape=shape,  # type: ignore[arg-type]
@@ -113,7 +121,9 @@ def _contract(*seals: Seal):
 
 
 def test_contract_with_both_parties_seals_passes():
-    app = with_docs(compute_app(), replace={CONTRACT: _contract(seal(APPLICANT, page=4), seal(SUPPLIER, page=4))})
+    app = with_docs(
+        compute_app(), replace={CONTRACT: _contract(seal(APPLICANT, page=4), seal(SUPPLIER, page=4))}
+    )
     fs = of(app, "contract.party_seals")
     assert [f.status for f in fs] == ["pass", "pass"]
     assert all(any(e.field == "seal" and e.bbox for e in f.evidence) for f in fs)
@@ -141,7 +151,9 @@ def test_contract_as_docx_gets_no_seal_finding():
 
 
 def _paper_invoice(*seals: Seal, **over):
-    inv = invoice(1, invoice_kind="增值税专用发票", invoice_code="3500231130", invoice_number="01234567", **over)
+    inv = invoice(
+        1, invoice_kind="增值税专用发票", invoice_code="3500231130", invoice_number="01234567", **over
+    )
     return inv.model_copy(update={"seals": list(seals), "method": "ocr"})
 
 
@@ -155,7 +167,9 @@ def test_paper_invoice_with_the_sellers_seal_passes():
     fs = of(_with_invoice(_paper_invoice(bureau, s)), "invoice.seller_seal")
     assert [f.status for f in fs] == ["pass"] and "税号" in fs[0].message
     # the ring unreadable, the tax number across the middle identifies the seller (one slip allowed)
-    fs = of(_with_invoice(_paper_invoice(seal("", conf=0.1, tax=SUPPLIER_CODE[:-1] + "8"))), "invoice.seller_seal")
+    fs = of(
+        _with_invoice(_paper_invoice(seal("", conf=0.1, tax=SUPPLIER_CODE[:-1] + "8"))), "invoice.seller_seal"
+    )
     assert [f.status for f in fs] == ["pass"]
 
 
@@ -208,6 +222,8 @@ def test_unreadable_seal_on_a_licence_is_noted_where_the_policy_needs_none():
     fs = of(with_docs(compute_app(), replace={"营业执照.jpg": lic}), "evidence.applicant_seal")
     assert [f.status for f in fs] == ["pass"]
     strict = load_policy()
-    strict = strict.model_copy(update={"seals": strict.seals.model_copy(update={"missing_status_by_doc_type": {}})})
+    strict = strict.model_copy(
+        update={"seals": strict.seals.model_copy(update={"missing_status_by_doc_type": {}})}
+    )
     fs = of(with_docs(compute_app(), replace={"营业执照.jpg": lic}), "evidence.applicant_seal", strict)
     assert [f.status for f in fs] == ["review"]

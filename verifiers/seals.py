@@ -111,7 +111,9 @@ def judge(
     is that rival's, not a wrong seal."""
     sp = ctx.policy.seals
     seals = [
-        s for s in (doc.seals or []) if not is_authority(s, sp.authority_words) and (pages is None or s.page in pages)
+        s
+        for s in (doc.seals or [])
+        if not is_authority(s, sp.authority_words) and (pages is None or s.page in pages)
     ]
     if not seals:
         return SealVerdict("none")
@@ -159,7 +161,9 @@ def _not_examined(doc: Document) -> bool:
     return doc.file.lower().endswith((".ofd", ".xml", ".docx"))
 
 
-def _missing(ctx: RuleContext, rid: str, status: str, msg: str, doc: Document, verdict: SealVerdict) -> Finding:
+def _missing(
+    ctx: RuleContext, rid: str, status: str, msg: str, doc: Document, verdict: SealVerdict
+) -> Finding:
     ev = [EvidenceRef(file=doc.file, page=doc.pages[0] if doc.pages else None, field="seal")]
     ev += [seal_ref(doc, s) for s in verdict.others]
     return ctx.finding(rid, status, msg, ev)  # type: ignore[arg-type]
@@ -231,7 +235,11 @@ def applicant_seal(ctx: RuleContext) -> list[Finding]:
                         rid,
                         "review" if required else "pass",
                         f"{label}：发现印章但{why}{read}，"
-                        + (f"请人工核对是否加盖 {name} 公章" if required else "本政策对该类材料未盖章不作要求，仅作提示"),
+                        + (
+                            f"请人工核对是否加盖 {name} 公章"
+                            if required
+                            else "本政策对该类材料未盖章不作要求，仅作提示"
+                        ),
                         [seal_ref(d, s) for s in (v.others or (v.seal,))],
                     )
                 )
@@ -273,7 +281,12 @@ def party_seals(ctx: RuleContext) -> list[Finding]:
             ev = [ref(d, key)]
             if v.kind == "named":
                 out.append(
-                    ctx.finding(rid, "pass", f"{label}：{role} {name} 已盖章（印章“{v.seal.text}”）", [*ev, seal_ref(d, v.seal)])
+                    ctx.finding(
+                        rid,
+                        "pass",
+                        f"{label}：{role} {name} 已盖章（印章“{v.seal.text}”）",
+                        [*ev, seal_ref(d, v.seal)],
+                    )
                 )
             elif v.kind == "pale":
                 out.append(
