@@ -586,15 +586,39 @@ def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> lis
         text = None
         if read:
             try:
-                if full is None:
-                    p2 = page.get_pixmap(matrix=pymupdf.Matrix(zr, zr), colorspace=pymupdf.csRGB, alpha=False)
+                if page.rotation % 360 == 0:
+                    # only the seal's neighbourhood at reading resolution (clip is in points of
+                    # the unrotated page, which is the displayed one here)
+                    x0, y0, x1, y1 = (v / zoom for v in c.box)
+                    m = 0.08 * max(x1 - x0, y1 - y0)
+                    clip = pymupdf.Rect(x0 - m, y0 - m, x1 + m, y1 + m) & rect
+                    p2 = page.get_pixmap(
+                        matrix=pymupdf.Matrix(zr, zr), clip=clip, colorspace=pymupdf.csRGB, alpha=False
+                    )
                     a = np.frombuffer(p2.samples, dtype=np.uint8).reshape(p2.height, p2.stride)
-                    full = a[:, : p2.width * 3].reshape(p2.height, p2.width, 3)
-                k = full.shape[1] / img.shape[1]
+                    part = a[:, : p2.width * 3].reshape(p2.height, p2.width, 3)
+                    k = p2.width / max(clip.width, 1e-6)  # pixels per point
+                    ox, oy = clip.x0 * k, clip.y0 * k
+                else:
+                    if full is None:
+                        p2 = page.get_pixmap(
+                            matrix=pymupdf.Matrix(zr, zr), colorspace=pymupdf.csRGB, alpha=False
+                        )
+                        a = np.frombuffer(p2.samples, dtype=np.uint8).reshape(p2.height, p2.stride)
+                        full = a[:, : p2.width * 3].reshape(p2.height, p2.width, 3)
+                    part, k, ox, oy = full, full.shape[1] / max(rect.width, 1e-6), 0.0, 0.0
+                f = k / zoom  # render pixels per detection pixel
                 big = SealCandidate(
-                    c.cx * k, c.cy * k, c.a * k, c.b * k, c.angle, c.shape, c.colour, c.colour_confidence
+                    c.cx * f - ox,
+                    c.cy * f - oy,
+                    c.a * f,
+                    c.b * f,
+                    c.angle,
+                    c.shape,
+                    c.colour,
+                    c.colour_confidence,
                 )
-                text = _read_on_image(full, big, zr * 72 / 25.4)
+                text = _read_on_image(part, big, k * 72 / 25.4)
             except Exception:
                 text = None
         out.append(seal_from_candidate(c, 1.0 / zoom, text))
