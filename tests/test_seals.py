@@ -155,3 +155,21 @@ def test_licence_scan_seal_text_and_fields_unchanged(realdocs):
     f2 = extract_documents(without)[0].fields
     assert {k: v.value for k, v in f1.items()} == {k: v.value for k, v in f2.items()}
     assert "registration_authority" in f1 or "registration_authority" not in f2
+
+
+@pytest.mark.slow
+def test_older_e_invoice_pdf_seller_seal_read_and_rule_passes(realdocs):
+    """inv12: 安徽增值税电子普通发票 (pre-数电) PDF with the seller's 发票专用章 as an image."""
+    from verifiers import run_rules
+    from verifiers.testing import compute_app, with_docs
+
+    docs = extract_documents(read_path(realdocs / "invoices/inv12_pdf_anhui-putong_ride-hailing_30.31.pdf"))
+    inv = next(d for d in docs if d.doc_type == "invoice")
+    assert inv.seals and len(inv.seals) == 1
+    s = inv.seals[0]
+    assert seal_score(s.text, "安徽好马科技有限公司") >= 82
+    assert tax_id_matches(s.tax_id, inv.fields["seller_tax_id"].value)
+    app = with_docs(compute_app(), add=(inv,))
+    fs = [f for f in run_rules(app) if f.rule == "invoice.seller_seal"]
+    assert [f.status for f in fs] == ["pass"]
+    assert fs[0].evidence[-1].bbox == [float(v) for v in s.box] and fs[0].evidence[-1].page == 1
