@@ -590,7 +590,7 @@ def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> lis
                     # only the seal's neighbourhood at reading resolution (clip is in points of
                     # the unrotated page, which is the displayed one here)
                     x0, y0, x1, y1 = (v / zoom for v in c.box)
-                    m = 0.08 * max(x1 - x0, y1 - y0)
+                    m = 0.25 * max(x1 - x0, y1 - y0)
                     clip = pymupdf.Rect(x0 - m, y0 - m, x1 + m, y1 + m) & rect
                     p2 = page.get_pixmap(
                         matrix=pymupdf.Matrix(zr, zr), clip=clip, colorspace=pymupdf.csRGB, alpha=False
@@ -618,11 +618,30 @@ def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> lis
                     c.colour,
                     c.colour_confidence,
                 )
+                big = _refine(part, big, k * 72 / 25.4)
                 text = _read_on_image(part, big, k * 72 / 25.4)
             except Exception:
                 text = None
         out.append(seal_from_candidate(c, 1.0 / zoom, text))
     return out
+
+
+def _refine(img: np.ndarray, cand: SealCandidate, px_per_mm: float) -> SealCandidate:
+    """The same seal fitted again on a sharper image (a coarse render's ellipse is off by a
+    pixel or two, which bends the unwrapped ring); the coarse one when no fit agrees."""
+    import cv2
+
+    f = min(1.0, DETECT_PX_PER_MM / max(px_per_mm, 1e-6))
+    small = img if f >= 0.95 else cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    fx, fy = small.shape[1] / img.shape[1], small.shape[0] / img.shape[0]
+    best = None
+    for c in detect_seals(small, px_per_mm * (fx + fy) / 2):
+        cx, cy, a, b = c.cx / fx, c.cy / fy, c.a / fx, c.b / fy
+        d = float(np.hypot(cx - cand.cx, cy - cand.cy))
+        if d < 0.25 * max(cand.a, cand.b) and 0.8 < max(a, b) / max(cand.a, cand.b) < 1.25:
+            if best is None or d < best[0]:
+                best = (d, SealCandidate(cx, cy, a, b, c.angle, c.shape, cand.colour, cand.colour_confidence))
+    return best[1] if best else cand
 
 
 def _upsample(crop: np.ndarray, cand: SealCandidate, px_per_mm: float) -> np.ndarray:
