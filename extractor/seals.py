@@ -223,40 +223,46 @@ def detect_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
 
 
 def _grey_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
-    """Seal-sized inked rings on a colourless page (a grey copy): colour undecidable."""
+    """Seal-sized inked rings on a colourless page (a grey copy): colour undecidable.
+
+    Circles are searched at 2 px/mm; a circle counts only when its outline is inked almost
+    all round while just outside it the paper is mostly blank (a circle drawn through a
+    paragraph of text is inked inside *and* outside), and the inside holds some ink (text)."""
     import cv2
 
+    f = min(1.0, 2.0 / max(px_per_mm, 1e-6))
     grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
-    # a stamp on a copy is mid-grey, lighter than the printed black text
-    ink = cv2.adaptiveThreshold(
-        grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, max(15, int(4 * px_per_mm) | 1), 12
-    )
-    blurred = cv2.GaussianBlur(grey, (5, 5), 1.5)
-    lo, hi = MIN_SEAL_MM * px_per_mm / 2, 50 * px_per_mm / 2
+    if f < 0.95:
+        grey = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    else:
+        f = 1.0
+    ppm = px_per_mm * f
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    lo, hi = MIN_SEAL_MM * ppm / 2, 50 * ppm / 2
     circles = cv2.HoughCircles(
-        blurred,
+        cv2.GaussianBlur(grey, (3, 3), 1.0),
         cv2.HOUGH_GRADIENT,
-        dp=1.5,
+        dp=1.0,
         minDist=lo * 2,
         param1=120,
-        param2=max(30, int(1.2 * lo)),
-        minRadius=int(max(lo, 8)),
+        param2=max(20, int(1.5 * lo)),
+        minRadius=int(max(lo, 6)),
         maxRadius=int(hi),
     )
     out: list[SealCandidate] = []
     if circles is None:
         return out
     dil = cv2.dilate(ink, np.ones((3, 3), np.uint8))
-    for x, y, r in circles[0][:8]:
-        if _ring_cover(dil, float(x), float(y), float(r), float(r), 0.0) < 0.8:
+    for x, y, r in circles[0][:6]:
+        x, y, r = float(x), float(y), float(r)
+        if _ring_cover(dil, x, y, r, r, 0.0) < 0.85 or _ring_cover(dil, x, y, 1.25 * r, 1.25 * r, 0.0) > 0.35:
             continue
-        # a stamp holds text inside its ring, an empty circle (a drawn shape) does not
         inner = np.zeros_like(ink)
         cv2.circle(inner, (int(x), int(y)), int(r * 0.8), 255, -1)
         fill = cv2.countNonZero(cv2.bitwise_and(ink, inner)) / max(1, cv2.countNonZero(inner))
         if not 0.04 <= fill <= 0.45:
             continue
-        out.append(SealCandidate(float(x), float(y), float(r), float(r), 0.0, "round", "grey", 0.15))
+        out.append(SealCandidate(x / f, y / f, r / f, r / f, 0.0, "round", "grey", 0.15))
     return out
 
 
