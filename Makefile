@@ -46,6 +46,7 @@ e2e: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/read.py
 	$(PY) bench/extract.py
+	$(PY) bench/seals.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
