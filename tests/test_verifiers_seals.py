@@ -227,3 +227,17 @@ def test_unreadable_seal_on_a_licence_is_noted_where_the_policy_needs_none():
     )
     fs = of(with_docs(compute_app(), replace={"营业执照.jpg": lic}), "evidence.applicant_seal", strict)
     assert [f.status for f in fs] == ["review"]
+
+
+def test_unreadable_second_seal_of_a_two_party_contract_is_presumed_by_policy():
+    blur = seal("單州海柱程船科技离限公司", conf=0.7)
+    app = with_docs(compute_app(), replace={CONTRACT: _contract(blur, seal(SUPPLIER))})
+    fs = of(app, "contract.party_seals")
+    assert sorted(f.status for f in fs) == ["pass", "pass"]
+    assert any("推定" in f.message for f in fs)
+    base = load_policy()
+    strict = base.model_copy(update={"seals": base.seals.model_copy(update={"presume_party_seal": False})})
+    assert sorted(f.status for f in of(app, "contract.party_seals", strict)) == ["pass", "review"]
+    # a third seal: no presumption
+    app3 = with_docs(compute_app(), replace={CONTRACT: _contract(blur, seal(SUPPLIER), seal("", conf=0.1))})
+    assert "review" in [f.status for f in of(app3, "contract.party_seals")]

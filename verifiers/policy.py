@@ -92,6 +92,9 @@ class SealPolicy(_P):
     # the closest of the expected names at or above this (and read in red) is taken as that
     # name read in part (curved text on a scan loses characters at the ends)
     weak_match: float = 70.0
+    # a contract with two parties and two red seals, one naming one party: the other seal,
+    # unreadable, is presumed the other party's (pass with a note) instead of review
+    presume_party_seal: bool = True
     # seals of authorities and banks (the licence's 登记机关, the 监制章, a bank's 回单章): never
     # the applicant's nor "another company"
     authority_words: tuple[str, ...] = (

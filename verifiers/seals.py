@@ -276,9 +276,33 @@ def party_seals(ctx: RuleContext) -> list[Finding]:
             out.append(ctx.finding(rid, "review", f"{label}：未识别合同双方名称，无法核对双方盖章", []))
             continue
         names = tuple(n for _, n, _ in parties)
-        for role, name, key in parties:
-            v = judge(ctx, d, name, rivals=tuple(n for n in names if n != name))
+        verdicts = [judge(ctx, d, n, rivals=tuple(x for x in names if x != n)) for _, n, _ in parties]
+        own_seals = [s for s in (d.seals or []) if not is_authority(s, sp.authority_words)]
+        for (role, name, key), v in zip(parties, verdicts, strict=True):
             ev = [ref(d, key)]
+            others_named = [w.seal for w in verdicts if w is not v and w.kind == "named"]
+            if (
+                v.kind == "unsure"
+                and sp.presume_party_seal
+                and len(parties) == 2
+                and len(own_seals) == 2
+                and len(others_named) == 1
+                and v.seal is not others_named[0]
+                and v.seal.colour == "red"
+                and v.seal.colour_confidence >= sp.min_colour_confidence
+            ):
+                # two parties, two red seals, one names the other party: this one is taken as
+                # this party's (its curved text could not be read, e.g. on a blurred scan)
+                out.append(
+                    ctx.finding(
+                        rid,
+                        "pass",
+                        f"{label}：{role} {name} 处有红色印章，文字未能可靠识别（识别为“{v.seal.text}”），"
+                        "另一枚印章为对方印章，推定为本方盖章",
+                        [*ev, seal_ref(d, v.seal)],
+                    )
+                )
+                continue
             if v.kind == "named":
                 out.append(
                     ctx.finding(
