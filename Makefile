@@ -67,6 +67,7 @@ bench: $(STAMP)
 	$(PY) bench/read.py
 	$(PY) bench/extract.py
 	$(PY) bench/signature.py
+	$(PY) bench/seals.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

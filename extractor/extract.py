@@ -124,6 +124,9 @@ def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None
                 fields[key] = fv
             if read.structured.get("line_items"):
                 line_items = read.structured["line_items"]
+        seals = None
+        if any(p.seals_checked for p in pages):
+            seals = [s.model_copy(update={"page": p.number}) for p in pages for s in p.seals]
         title = seg.title
         if title is None and "title" in fields:
             title = str(fields["title"].value)
@@ -139,6 +142,7 @@ def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None
                 title=title,
                 classification_confidence=round(seg.confidence, 3),
                 line_items=line_items,
+                seals=seals,
             )
         )
     if not docs:

@@ -173,6 +173,17 @@ class OcrEngine:
         raw = self._run(img)
         return self._lines(raw.quads, raw.texts, raw.scores)
 
+    def recognize_line(self, img: np.ndarray) -> tuple[str, float]:
+        """Recognition only (no detection) of an RGB image holding one line of text, e.g. a
+        seal's unwrapped ring; returns the text and its score."""
+        ocr = self._load()
+        if ocr is None:
+            raise RuntimeError(f"OCR engine unavailable: {self._error}")
+        rec = ocr.recognize_txt([_to_bgr(img)])
+        if rec.txts is None or not len(rec.txts):
+            return "", 0.0
+        return str(rec.txts[0]), float(rec.scores[0])
+
     def read_upright(self, img: np.ndarray, *, deskew: bool = True) -> OcrPage:
         """OCR an RGB image, turning it upright first if needed (see module doc)."""
         t0 = time.perf_counter()

@@ -33,6 +33,9 @@ class ReadContext:
     # verify the electronic signatures of OFD/PDF files (off when reading a rewritten part
     # of a file, e.g. a page range: its bytes are no longer the signed ones)
     check_signatures: bool = True
+    # Look for seals (印章) on PDF pages and images (extractor.seals); reading their text
+    # needs the OCR engine.
+    seals: bool = True
 
 
 def sha256_bytes(data: bytes) -> str:

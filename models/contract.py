@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from models.page import Seal
 from models.signature import SignatureCheck
 
 SCHEMA_VERSION = "1"
@@ -232,6 +233,9 @@ class Document(_Model):
     line_items: list[dict[str, Any]] = Field(default_factory=list)
     # e-invoice electronic signature checked offline (models/signature.py); None: not checked
     signature: SignatureCheck | None = None
+    # seals found on the document's pages (page set on each); None: its pages were not
+    # searched for seals (docx, OFD, XML originals, or an older read)
+    seals: list[Seal] | None = None
 
     @field_serializer("line_items")
     def _ser_items(self, v: list[dict[str, Any]]) -> Any:

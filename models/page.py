@@ -66,6 +66,27 @@ class Barcode(_M):
     bbox: BBox | None = None  # same units as the page's lines
 
 
+class Seal(_M):
+    """A seal (印章) found on a page: red ring, round or oval, with the text read from it.
+
+    ``box`` is in the page's units (PDF points / image pixels, origin top-left).
+    ``colour_confidence`` below 0.5 means the colour cannot be decided (a grey copy, a faded
+    stamp). ``text`` is the curved text along the ring (usually the owner's name),
+    ``center_text`` the straight middle line (e.g. the tax number of a 发票专用章), ``tax_id``
+    a taxpayer number read there. Seal text is never part of the page's lines.
+    """
+
+    box: BBox
+    shape: Literal["round", "oval"] = "round"
+    colour: Literal["red", "grey"] = "red"
+    colour_confidence: float = 0.0
+    text: str = ""
+    text_confidence: float = 0.0
+    center_text: str = ""
+    tax_id: str | None = None
+    page: int | None = None  # 1-based page of the file (set when the seal leaves its page)
+
+
 class Page(_M):
     number: int  # 1-based
     width: float = 0.0
@@ -75,6 +96,8 @@ class Page(_M):
     lines: list[Line] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     barcodes: list[Barcode] = Field(default_factory=list)
+    seals: list[Seal] = Field(default_factory=list)
+    seals_checked: bool = False  # whether the page image was searched for seals
     rotation: int = 0  # degrees the page was turned to read it upright
     ocr_reason: str | None = None  # why OCR was chosen (no text, garbled, image-only ...)
     warnings: list[str] = Field(default_factory=list)

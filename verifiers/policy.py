@@ -134,6 +134,55 @@ class RuleEntry(_P):
         )
 
 
+class SealPolicy(_P):
+    """Seals (印章) the call expects: 「上述材料复印件均需加盖申报单位公章」."""
+
+    # copies that must carry the applicant's seal (docx originals and OFD/XML are never checked)
+    applicant_seal_doc_types: tuple[str, ...] = ("business_license", "integrity_pledge", "application_form")
+    # status when no seal is found on such a copy, and per doc type where it differs
+    missing_status: Literal["warn", "review", "pass"] = "warn"
+    missing_status_by_doc_type: dict[str, Literal["warn", "review", "pass"]] = Field(default_factory=dict)
+    # a paper/older invoice without the seller's 发票专用章; a contract party without its seal
+    seller_seal_missing_status: Literal["warn", "review", "pass"] = "warn"
+    party_seal_missing_status: Literal["warn", "review", "pass"] = "warn"
+    # below this colour confidence a seal may be a grey copy: undecidable
+    min_colour_confidence: float = 0.5
+    # OCR confidence of the seal's ring text below which its name is undecidable
+    min_text_confidence: float = 0.75
+    # rapidfuzz ratio (0-100) of the seal text to a name: at or above = names it; below
+    # `other_below` (with a confident reading) = names someone else
+    name_match: float = 82.0
+    other_below: float = 65.0
+    # the closest of the expected names at or above this (and read in red) is taken as that
+    # name read in part (curved text on a scan loses characters at the ends)
+    weak_match: float = 70.0
+    # a contract with two parties and two red seals, one naming one party: the other seal,
+    # unreadable, is presumed the other party's (pass with a note) instead of review
+    presume_party_seal: bool = True
+    # seals of authorities and banks (the licence's 登记机关, the 监制章, a bank's 回单章): never
+    # the applicant's nor "another company"
+    authority_words: tuple[str, ...] = (
+        "市场监督管理局",
+        "市场监管局",
+        "工商行政管理局",
+        "工商局",
+        "行政审批",
+        "税务局",
+        "税务总局",
+        "监制",
+        "人民政府",
+        "银行",
+        "回单",
+        "市场监督",
+        "监督管理",
+        "管理局",
+        "税务",
+    )
+
+    def missing_for(self, doc_type: str) -> str:
+        return self.missing_status_by_doc_type.get(doc_type, self.missing_status)
+
+
 class DirectionPolicy(_P):
     label: str
     words: tuple[str, ...] = ()  # how the form names it (default: the label)
@@ -182,6 +231,7 @@ class Policy(_P):
     scenario: ScenarioPolicy = Field(default_factory=ScenarioPolicy)
     supporting: Supporting = Field(default_factory=Supporting)
     doc_types: dict[str, DocTypeSpec] = Field(default_factory=dict)
+    seals: SealPolicy = Field(default_factory=SealPolicy)
     directions: dict[str, DirectionPolicy]
     unrecognised: tuple[RuleEntry, ...] = ()  # rules when the direction is not recognised
     batch: BatchPolicy = Field(default_factory=BatchPolicy)

@@ -30,6 +30,7 @@ from verifiers import (  # noqa: F401  (imported to register their rules)
     payment,
     qr,
     scenario,
+    seals,
     signature,
 )
 from verifiers.base import BATCH_REGISTRY, REGISTRY, BatchRule, Rule

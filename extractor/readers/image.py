@@ -139,6 +139,13 @@ def image_page(arr: np.ndarray, number: int, ctx: ReadContext) -> tuple[Page, di
     if ocr_page_wants_qr("".join(ln.text for ln in res.lines)):
         page.barcodes = decode_barcodes(arr, rotation=res.rotation)
     page.lines = res.lines
+    if ctx.seals:
+        from extractor.seals import seals_on_upright
+
+        # a photo or scan carries no resolution we can trust: take the page as about A4/invoice
+        # width (≈ 230 mm) across its longer upright side's counterpart
+        page.seals = seals_on_upright(arr, res.rotation, None, 1.0)
+        page.seals_checked = True
     page.width, page.height = float(res.width), float(res.height)
     page.rotation = res.rotation
     return page, {"skew": res.skew, "ocr_seconds": res.seconds}

@@ -221,6 +221,12 @@ def _read_page(page: pymupdf.Page, number: int, ctx: ReadContext) -> tuple[Page,
 
         if page_wants_qr(pg.text):
             pg.barcodes = decode_pdf_page_barcodes(page)
+        if ctx.seals:
+            from extractor.seals import pdf_page_may_have_seal, pdf_page_seals
+
+            pg.seals_checked = True
+            if pdf_page_may_have_seal(page):
+                pg.seals = pdf_page_seals(page, read=ctx.ocr_enabled, max_pixels=ctx.limits.max_render_pixels)
         return pg, {}
     return _ocr_page(page, number, reason, ctx)
 
@@ -412,6 +418,11 @@ def _ocr_page(page: pymupdf.Page, number: int, reason: str, ctx: ReadContext) ->
         ln.model_copy(update={"bbox": tuple(v * k for v in ln.bbox)}) if ln.bbox else ln for ln in res.lines
     ]
     base.lines = lines
+    if ctx.seals:
+        from extractor.seals import seals_on_upright
+
+        base.seals = seals_on_upright(img, res.rotation, zoom * 72 / 25.4, k)
+        base.seals_checked = True
     base.width, base.height = res.width * k, res.height * k
     base.rotation = (rot + res.rotation) % 360
     info = {"ocr_dpi": round(zoom * 72, 1), "skew": res.skew, "ocr_seconds": res.seconds}

@@ -1,0 +1,698 @@
+"""Seals (印章) on a page image: where they are, their shape and colour, and what they say.
+
+A Chinese official seal is a red ring (round for a company's 公章 / 合同专用章, oval for a
+发票专用章 or the tax bureau's 全国统一发票监制章) with the owner's name curved along the inside of
+the ring and a star, a word (合同专用章) or a tax number straight across the middle.
+
+Detection (:func:`detect_seals`) works on an RGB page image:
+
+1. red ink is segmented in HSV (hue near 0/180, enough saturation and brightness);
+2. the ink is closed into blobs (characters + ring → one blob), each blob's outer contour
+   gets an ellipse fit; a blob of seal size (about 1.2-6 cm across) whose ellipse is nearly
+   round (``round``) or moderately flattened (``oval``) **and** whose outline is inked along
+   most of the fitted ellipse is a seal (red table frames, headings and red text fail the
+   ring test);
+3. colour confidence is the share of strongly red pixels in the ring, lowered for pale or
+   faded ink; on a page with no colour at all (a grey scan or a black-and-white copy) a
+   seal-sized inked circle is reported as a ``grey`` seal with a low colour confidence:
+   whether it was a red stamp cannot be decided.
+
+Reading (:func:`read_seal_text`): the seal is cut out at OCR resolution, its red ink (only)
+is redrawn black on white (black text printed across the seal disappears), the ellipse is
+mapped onto a circle, the ring is unwrapped with :func:`cv2.warpPolar` into a strip starting
+at 6 o'clock and running clockwise (so the arc text reads left to right, tops outward) and
+OCR'd with the project's engine (:mod:`extractor.ocr`); the straight centre line (the tax
+number of a 发票专用章) is OCR'd from the middle band. Seal text is kept on the seal only:
+it never becomes a page line or a field.
+
+Coordinates of :class:`models.page.Seal` boxes are those of the page (PDF points or image
+pixels, origin top-left); the helpers here work in pixels and take a ``scale`` (page units per
+pixel).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.page import Seal
+
+# Physical size of seals: company seals are 38-45 mm, 发票专用章 40×30 mm, small personal or
+# CPA stamps ~20 mm, 监制章 about 40×26 mm. Blobs are accepted between these diameters (mm).
+MIN_SEAL_MM = 12.0
+MAX_SEAL_MM = 65.0
+# Share of points of the fitted ellipse that must lie on ink: the stamp's outline.
+RING_MIN_COVER = 0.55
+# Share of the ellipse's inside covered by ink above which the shape is filled (an emblem).
+MAX_FILL = 0.45
+ROUND_MIN_RATIO = 0.86  # minor/major axis ratio: at or above → round
+OVAL_MIN_RATIO = 0.50  # between → oval; below: not a seal (a line, a word)
+# Colour confidence below which a seal's colour is undecidable (grey copy, faded stamp).
+LOW_COLOUR = 0.5
+# Resolution seals are cut out at for OCR (pixels per mm ≈ 200 dpi).
+READ_PX_PER_MM = 200 / 25.4
+DETECT_PX_PER_MM = 4.0  # detection needs no more (~100 dpi)
+TEXT_PAGE_DPI = 50  # text-layer pages are rendered this coarsely to look for seals
+READ_DPI = 200
+TAX_ID_RE = re.compile(r"[0-9A-Z]{15,20}")
+
+
+@dataclass
+class SealCandidate:
+    """A seal found on an image, in that image's pixels."""
+
+    cx: float
+    cy: float
+    a: float  # semi-axis along ``angle`` (pixels)
+    b: float  # the other semi-axis
+    angle: float  # degrees, as cv2.fitEllipse reports it
+    shape: str  # round | oval
+    colour: str  # red | grey
+    colour_confidence: float
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """Axis-aligned bounding box of the rotated ellipse."""
+        t = math.radians(self.angle)
+        hw = math.hypot(self.a * math.cos(t), self.b * math.sin(t))
+        hh = math.hypot(self.a * math.sin(t), self.b * math.cos(t))
+        return (self.cx - hw, self.cy - hh, self.cx + hw, self.cy + hh)
+
+
+# ------------------------------------------------------------------ segmentation
+
+
+def red_mask(img: np.ndarray, *, min_sat: int = 70, min_val: int = 70) -> np.ndarray:
+    """Binary mask (uint8 0/255) of red ink in an RGB image (HSV hue ≤ 12 or ≥ 160)."""
+    import cv2
+
+    hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    red_hue = (h <= 12) | (h >= 160)
+    return ((red_hue & (s >= min_sat) & (v >= min_val)).astype(np.uint8)) * 255
+
+
+def is_colourless(img: np.ndarray) -> bool:
+    """Whether an image carries (almost) no colour: a grey scan or a black-and-white copy."""
+    import cv2
+
+    small = img[:: max(1, img.shape[0] // 300), :: max(1, img.shape[1] // 300)]
+    hsv = cv2.cvtColor(np.ascontiguousarray(small), cv2.COLOR_RGB2HSV)
+    coloured = (hsv[..., 1] >= 60) & (hsv[..., 2] >= 60)
+    return float(coloured.mean()) < 0.002
+
+
+def _ring_cover(mask: np.ndarray, cx: float, cy: float, a: float, b: float, angle: float) -> float:
+    """Share of points on the ellipse (and a thin band around it) that hit ink."""
+    n = 180
+    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    th = math.radians(angle)
+    hits = np.zeros(n, bool)
+    h, w = mask.shape
+    for k in (0.94, 0.97, 1.0, 1.03):
+        x = cx + k * (a * np.cos(t) * math.cos(th) - b * np.sin(t) * math.sin(th))
+        y = cy + k * (a * np.cos(t) * math.sin(th) + b * np.sin(t) * math.cos(th))
+        xi = np.clip(np.round(x).astype(int), 0, w - 1)
+        yi = np.clip(np.round(y).astype(int), 0, h - 1)
+        hits |= mask[yi, xi] > 0
+    return float(hits.mean())
+
+
+def _colour_confidence(img: np.ndarray, blob: np.ndarray) -> float:
+    """How surely the blob's ink is red: saturation and redness of its pixels."""
+    import cv2
+
+    px = img[blob > 0]
+    if len(px) == 0:
+        return 0.0
+    hsv = cv2.cvtColor(px.reshape(-1, 1, 3), cv2.COLOR_RGB2HSV).reshape(-1, 3)
+    sat = float(np.median(hsv[:, 1])) / 255.0
+    r = px[:, 0].astype(float)
+    gb = px[:, 1:].astype(float).max(axis=1)
+    redness = float(np.median((r - gb) / np.maximum(r, 1.0)))
+    return round(max(0.0, min(1.0, 0.5 * min(1.0, sat / 0.55) + 0.5 * min(1.0, redness / 0.5))), 3)
+
+
+def _fit(points: np.ndarray) -> tuple[float, float, float, float, float] | None:
+    import cv2
+
+    if len(points) < 5:
+        return None
+    (cx, cy), (d1, d2), angle = cv2.fitEllipse(points)
+    if not all(map(math.isfinite, (cx, cy, d1, d2, angle))) or min(d1, d2) <= 0:
+        return None
+    return cx, cy, d1 / 2.0, d2 / 2.0, angle
+
+
+def _without_rules(mask: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """Remove long straight red lines (table frames of an invoice) that cross a seal."""
+    import cv2
+
+    n = max(9, int(15 * px_per_mm))
+    horiz = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, n), np.uint8))
+    vert = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((n, 1), np.uint8))
+    rules = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
+    return cv2.bitwise_and(mask, cv2.bitwise_not(rules))
+
+
+def _candidates_from_mask(
+    mask: np.ndarray, px_per_mm: float, min_cover: float
+) -> list[tuple[float, float, float, float, float, np.ndarray]]:
+    """Ellipses of seal size whose outline is inked, with their blob masks."""
+    import cv2
+
+    lo, hi = MIN_SEAL_MM * px_per_mm, MAX_SEAL_MM * px_per_mm
+    raw = mask  # filled shapes are judged on all the ink (the rule removal eats solid areas)
+    mask = _without_rules(mask, px_per_mm)
+    dil = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+    k = max(3, round(1.5 * px_per_mm) | 1)  # join strokes ~1.5 mm apart
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    out = []
+    for c in contours:
+        _, _, w, h = cv2.boundingRect(c)
+        if max(w, h) < lo or max(w, h) > hi or min(w, h) < OVAL_MIN_RATIO * max(w, h) * 0.8:
+            continue
+        hull = cv2.convexHull(c)
+        fit = _fit(hull)
+        if fit is None:
+            continue
+        cx, cy, a, b = fit[:4]
+        major, minor = max(a, b), min(a, b)
+        if 2 * major > hi * 1.1 or 2 * major < lo or minor / major < OVAL_MIN_RATIO:
+            continue
+        if _ring_cover(dil, *fit) < min_cover:
+            continue
+        blob = np.zeros_like(mask)
+        cv2.drawContours(blob, [c], -1, 255, thickness=cv2.FILLED)
+        inside = np.zeros_like(mask)
+        cv2.ellipse(inside, ((cx, cy), (2 * a * 0.9, 2 * b * 0.9), fit[4]), 255, -1)
+        area = max(1, cv2.countNonZero(inside))
+        if cv2.countNonZero(cv2.bitwise_and(raw, inside)) / area > MAX_FILL:
+            continue  # a filled red shape (an emblem, a logo), not a ring of text
+        out.append((*fit, blob))
+    return out
+
+
+def detect_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
+    """Seals on an RGB page image whose resolution is ``px_per_mm`` pixels per millimetre."""
+    import cv2
+
+    if img.ndim != 3 or img.shape[2] < 3 or min(img.shape[:2]) < 16:
+        return []
+    img = np.ascontiguousarray(img[..., :3])
+    found: list[SealCandidate] = []
+    mask = red_mask(img)
+    if int(cv2.countNonZero(mask)) >= 50:
+        pale = red_mask(img, min_sat=35, min_val=60)
+        for cx, cy, a, b, angle, blob in _candidates_from_mask(mask, px_per_mm, RING_MIN_COVER):
+            ink = cv2.bitwise_and(pale, blob)
+            conf = _colour_confidence(img, ink)
+            ratio = min(a, b) / max(a, b)
+            found.append(
+                SealCandidate(
+                    cx, cy, a, b, angle, "round" if ratio >= ROUND_MIN_RATIO else "oval", "red", conf
+                )
+            )
+    if not found and is_colourless(img):
+        found.extend(_grey_seals(img, px_per_mm))
+    return _dedupe(found)
+
+
+def _grey_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
+    """Seal-sized inked rings on a colourless page (a grey copy): colour undecidable.
+
+    Circles are searched at 2 px/mm; a circle counts only when its outline is inked almost
+    all round while just outside it the paper is mostly blank (a circle drawn through a
+    paragraph of text is inked inside *and* outside), and the inside holds some ink (text)."""
+    import cv2
+
+    f = min(1.0, 2.0 / max(px_per_mm, 1e-6))
+    grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+    if f < 0.95:
+        grey = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    else:
+        f = 1.0
+    ppm = px_per_mm * f
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    lo, hi = MIN_SEAL_MM * ppm / 2, 50 * ppm / 2
+    circles = cv2.HoughCircles(
+        cv2.GaussianBlur(grey, (3, 3), 1.0),
+        cv2.HOUGH_GRADIENT,
+        dp=1.0,
+        minDist=lo * 2,
+        param1=120,
+        param2=max(20, int(1.5 * lo)),
+        minRadius=int(max(lo, 6)),
+        maxRadius=int(hi),
+    )
+    out: list[SealCandidate] = []
+    if circles is None:
+        return out
+    dil = cv2.dilate(ink, np.ones((3, 3), np.uint8))
+    for x, y, r in circles[0][:6]:
+        x, y, r = float(x), float(y), float(r)
+        if _ring_cover(dil, x, y, r, r, 0.0) < 0.85 or _ring_cover(dil, x, y, 1.25 * r, 1.25 * r, 0.0) > 0.35:
+            continue
+        inner = np.zeros_like(ink)
+        cv2.circle(inner, (int(x), int(y)), int(r * 0.8), 255, -1)
+        fill = cv2.countNonZero(cv2.bitwise_and(ink, inner)) / max(1, cv2.countNonZero(inner))
+        if not 0.04 <= fill <= 0.45:
+            continue
+        out.append(SealCandidate(x / f, y / f, r / f, r / f, 0.0, "round", "grey", 0.15))
+    return out
+
+
+def _dedupe(cands: list[SealCandidate]) -> list[SealCandidate]:
+    out: list[SealCandidate] = []
+    for c in sorted(cands, key=lambda c: -c.a * c.b):
+        if any(math.hypot(c.cx - o.cx, c.cy - o.cy) < 0.5 * max(o.a, o.b) for o in out):
+            continue
+        out.append(c)
+    return sorted(out, key=lambda c: (c.cy, c.cx))
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _normalised_disc(
+    crop: np.ndarray, cand: SealCandidate, ox: float, oy: float, radius: int, otsu: bool = False
+) -> np.ndarray:
+    """The seal's red ink, black on white, with its ellipse mapped onto a circle of
+    ``radius`` pixels centred in a (2r+1)² image (long axis horizontal)."""
+    import cv2
+
+    if cand.colour != "red":
+        ink = _dark(crop)
+    elif otsu:
+        ink = _red_ink(crop)
+    else:
+        ink = red_mask(crop, min_sat=35, min_val=50)
+    canvas = 255 - ink
+    # cv2.fitEllipse: ``angle`` rotates the first axis (``a``) from the x axis.
+    a, b, ang = cand.a, cand.b, cand.angle
+    if cand.shape == "round":  # no axis to align: never turn a round seal (its text is upright)
+        a = b = (a + b) / 2.0
+        ang = 0.0
+    else:
+        if b > a:  # make ``a`` the long axis
+            a, b, ang = b, a, ang + 90.0
+        # the long axis horizontal, turned by less than 90° (text upright, never flipped)
+        ang = ((ang + 90.0) % 180.0) - 90.0
+    th = math.radians(ang)
+    size = 2 * radius + 1
+    # page → disc: translate to centre, rotate by -ang, scale axes to radius
+    rot = np.array([[math.cos(th), math.sin(th)], [-math.sin(th), math.cos(th)]])
+    scale = np.diag([radius / a, radius / b])
+    m = scale @ rot
+    cx, cy = cand.cx - ox, cand.cy - oy
+    t = np.array([radius, radius]) - m @ np.array([cx, cy])
+    affine = np.hstack([m, t[:, None]]).astype(np.float32)
+    return cv2.warpAffine(
+        canvas, affine, (size, size), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT, borderValue=255
+    )
+
+
+def _red_ink(crop: np.ndarray) -> np.ndarray:
+    """Red ink of a seal cut-out, thresholded on redness (R above G and B) by Otsu, so a
+    pinkish photo background or faded ink separate from the stamp's strokes."""
+    import cv2
+
+    c = crop.astype(np.int16)
+    redness = np.clip(c[..., 0] - np.maximum(c[..., 1], c[..., 2]), 0, 255).astype(np.uint8)
+    redness = cv2.GaussianBlur(redness, (3, 3), 0)
+    t, _ = cv2.threshold(redness, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    _, ink = cv2.threshold(redness, max(t, 25), 255, cv2.THRESH_BINARY)
+    return ink
+
+
+def _dark(crop: np.ndarray) -> np.ndarray:
+    import cv2
+
+    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return ink
+
+
+def unwrap_ring(disc: np.ndarray, inner: float = 0.48, outer: float = 0.98) -> np.ndarray:
+    """The ring of a normalised disc as a strip: angle left→right from 6 o'clock clockwise
+    (via 9, 12 and 3 o'clock), the outer edge at the top, so curved text reads level."""
+    import cv2
+
+    radius = disc.shape[0] // 2
+    circumference = int(2 * math.pi * radius * (inner + outer) / 2)
+    polar = cv2.warpPolar(
+        disc,
+        (radius, circumference),
+        (float(radius), float(radius)),
+        float(radius),
+        cv2.WARP_POLAR_LINEAR + cv2.INTER_LINEAR + cv2.WARP_FILL_OUTLIERS,
+    )
+    # rows: angle 0..360° from +x turning clockwise on screen (y down); cols: radius
+    quarter = circumference // 4
+    polar = np.concatenate([polar[quarter:], polar[:quarter]])  # start at 90° = 6 o'clock
+    band = polar[:, int(inner * radius) : int(outer * radius)]
+    strip = cv2.rotate(band, cv2.ROTATE_90_COUNTERCLOCKWISE)  # outer radius on top
+    return strip
+
+
+def _pad(img: np.ndarray, px: int = 12) -> np.ndarray:
+    import cv2
+
+    return cv2.copyMakeBorder(img, px, px, px, px, cv2.BORDER_CONSTANT, value=255)
+
+
+def _ink_span(profile: np.ndarray, min_ink: int, max_gap: int) -> list[tuple[int, int]]:
+    """Runs of positions with ink (profile > min_ink), joining gaps up to ``max_gap``."""
+    on = np.flatnonzero(profile > min_ink)
+    if not len(on):
+        return []
+    runs = [[int(on[0]), int(on[0])]]
+    for x in on[1:]:
+        if x - runs[-1][1] <= max_gap:
+            runs[-1][1] = int(x)
+        else:
+            runs.append([int(x), int(x)])
+    return [(a, b + 1) for a, b in runs]
+
+
+def _rec(engine, grey: np.ndarray) -> tuple[str, float]:
+    import cv2
+
+    if grey.size == 0 or min(grey.shape[:2]) < 4:
+        return "", 0.0
+    text, score = engine.recognize_line(cv2.cvtColor(_pad(grey, 6), cv2.COLOR_GRAY2RGB))
+    return re.sub(r"\s", "", text), round(score, 3)
+
+
+def _ring_text(engine, strip: np.ndarray) -> tuple[str, float]:
+    """The longest inked run of the unwrapped ring (the name), recognised as one line."""
+    ink = (strip < 128).sum(axis=0)
+    h = strip.shape[0]
+    runs = _ink_span(ink, max(1, h // 40), max_gap=int(1.5 * h))
+    if not runs:
+        return "", 0.0
+    a, b = max(runs, key=lambda r: r[1] - r[0])
+    rows = _ink_span((strip[:, a:b] < 128).sum(axis=1), 0, max_gap=h // 8)
+    y0, y1 = (min(r[0] for r in rows), max(r[1] for r in rows)) if rows else (0, h)
+    return _rec(engine, strip[y0:y1, a:b])
+
+
+def _centre_lines(engine, mid: np.ndarray) -> list[tuple[str, float]]:
+    """Straight lines in the middle of the seal (tax number, 发票专用章), top to bottom."""
+    h, w = mid.shape[:2]
+    rows = _ink_span((mid < 128).sum(axis=1), max(1, w // 60), max_gap=max(1, h // 50))
+    out = []
+    for y0, y1 in rows:
+        if y1 - y0 < max(6, h // 14):
+            continue
+        cols = _ink_span((mid[y0:y1] < 128).sum(axis=0), 0, max_gap=max(2, (y1 - y0)))
+        if not cols:
+            continue
+        x0, x1 = min(c[0] for c in cols), max(c[1] for c in cols)
+        if (x1 - x0) < 1.2 * (y1 - y0):
+            continue  # a star or a lone mark, not a line of text
+        out.append(_rec(engine, mid[y0:y1, x0:x1]))
+    return out
+
+
+def _middle(disc: np.ndarray, cand: SealCandidate, r: int) -> np.ndarray:
+    """The band across the middle of a normalised disc, at the seal's true aspect."""
+    import cv2
+
+    mid = disc[int(r * 0.6) : int(r * 1.6), int(r * 0.3) : int(r * 1.7)]
+    if cand.shape == "oval":  # the oval was squeezed to a circle: give the middle its width back
+        ratio = max(cand.a, cand.b) / max(1e-6, min(cand.a, cand.b))
+        mid = cv2.resize(mid, (int(mid.shape[1] * ratio), mid.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return mid
+
+
+def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: float = 0.0) -> dict:
+    """OCR a seal cut out of a page: ``{"text", "text_confidence", "center_text", "tax_id"}``.
+
+    ``crop`` is an RGB image holding the seal at a resolution fit for OCR, ``cand`` the seal
+    in the crop's pixels shifted by (``ox``, ``oy``). Returns empty text when OCR is unavailable.
+    Only text recognition runs (no detection): the ring is one line once unwrapped, and the
+    middle lines are found by ink projection.
+    """
+    from extractor.ocr import get_engine
+
+    engine = get_engine()
+    if not engine.is_available():
+        return {"text": "", "text_confidence": 0.0, "center_text": "", "tax_id": None}
+    r = 160
+    disc = _normalised_disc(crop, cand, ox, oy, r)
+    ring_text, ring_conf = _ring_text(engine, unwrap_ring(disc))
+    if ring_conf < 0.97 and cand.colour == "red":
+        # a photo's pinkish paper or faded ink: separate the strokes by redness instead
+        disc2 = _normalised_disc(crop, cand, ox, oy, r, otsu=True)
+        text2, conf2 = _ring_text(engine, unwrap_ring(disc2))
+        if conf2 > ring_conf:
+            disc, ring_text, ring_conf = disc2, text2, conf2
+    oval = cand.shape == "oval"
+    centre = _centre_lines(engine, _middle(disc, cand, r))
+    if oval and not any(TAX_ID_RE.search(t.upper()) for t, _ in centre):
+        alt = _centre_lines(engine, _middle(_normalised_disc(crop, cand, ox, oy, r, otsu=True), cand, r))
+        if sum(len(t) for t, _ in alt) > sum(len(t) for t, _ in centre):
+            centre = alt
+    centre_text = " ".join(t for t, _ in centre if t)
+    tax = None
+    for t, _ in centre:
+        m = TAX_ID_RE.search(t.upper())
+        if m:
+            tax = m.group(0)
+            break
+    return {"text": ring_text, "text_confidence": ring_conf, "center_text": centre_text, "tax_id": tax}
+
+
+def seal_from_candidate(
+    cand: SealCandidate,
+    scale: float,
+    text: dict | None = None,
+) -> Seal:
+    """A page-model :class:`Seal` from a candidate found at ``1/scale`` pixels per page unit."""
+    x0, y0, x1, y1 = cand.box
+    t = text or {}
+    return Seal(
+        box=(round(x0 * scale, 2), round(y0 * scale, 2), round(x1 * scale, 2), round(y1 * scale, 2)),
+        shape=cand.shape,  # type: ignore[arg-type]
+        colour=cand.colour,  # type: ignore[arg-type]
+        colour_confidence=cand.colour_confidence,
+        text=t.get("text") or "",
+        text_confidence=float(t.get("text_confidence") or 0.0),
+        center_text=t.get("center_text") or "",
+        tax_id=t.get("tax_id"),
+    )
+
+
+def seals_on_image(img: np.ndarray, px_per_mm: float, scale: float = 1.0, read: bool = True) -> list[Seal]:
+    """Detect (and read) the seals of a page image (a scan, a photo, a rendered page).
+
+    Detection runs on a copy of at most ``DETECT_PX_PER_MM``; reading cuts the seal out of the
+    full image. ``scale`` converts pixels of ``img`` to page units (1 for images, points per
+    pixel for PDF renders).
+    """
+    import cv2
+
+    f = min(1.0, DETECT_PX_PER_MM / max(px_per_mm, 1e-6))
+    small = img if f >= 0.95 else cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    if f < 0.95:
+        f_y = small.shape[0] / img.shape[0]
+        f_x = small.shape[1] / img.shape[1]
+    else:
+        f, f_x, f_y = 1.0, 1.0, 1.0
+    out = []
+    for c in detect_seals(small, px_per_mm * (f_x + f_y) / 2):
+        cand = SealCandidate(
+            c.cx / f_x, c.cy / f_y, c.a / f, c.b / f, c.angle, c.shape, c.colour, c.colour_confidence
+        )
+        text = None
+        if read:
+            try:
+                text = _read_on_image(img, cand, px_per_mm)
+            except Exception:  # reading a seal must never lose the page
+                text = None
+        out.append(seal_from_candidate(cand, scale, text))
+    return out
+
+
+def _read_on_image(img: np.ndarray, cand: SealCandidate, px_per_mm: float) -> dict:
+    x0, y0, x1, y1 = (int(v) for v in cand.box)
+    pad = int(0.05 * max(cand.a, cand.b)) + 2
+    x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
+    x1, y1 = min(img.shape[1], x1 + pad), min(img.shape[0], y1 + pad)
+    crop = img[y0:y1, x0:x1]
+    return read_seal_text(_upsample(crop, cand, px_per_mm), *_scaled(cand, px_per_mm, x0, y0))
+
+
+# ------------------------------------------------------------------ PDF pages with a text layer
+
+_COLOUR_OP = re.compile(rb"(?<![A-Za-z])(rg|RG|scn|SCN|sc|SC|k|K)(?=[\s\[/<(]|$)")
+_NUMBER = re.compile(rb"^-?(?:\d+\.?\d*|\.\d+)$")
+
+
+def _has_red_operator(stream: bytes) -> bool:
+    """Whether drawing instructions set a red colour (vector seals, red text): each colour
+    operator's operands are read back from the few bytes before it (linear in the stream)."""
+    for m in _COLOUR_OP.finditer(stream):
+        tokens = stream[max(0, m.start() - 48) : m.start()].split()
+        n = 4 if m.group(1) in (b"k", b"K") else 3
+        ops = tokens[-n:]
+        if len(ops) < n or not all(_NUMBER.match(t) for t in ops):
+            continue
+        v = [float(t) for t in ops]
+        if n == 3 and v[0] > 0.45 and v[0] - max(v[1], v[2]) > 0.25:
+            return True
+        if n == 4 and v[0] < 0.3 and v[1] > 0.5 and v[2] > 0.4:
+            return True
+    return False
+
+
+def pdf_page_may_have_seal(page) -> bool:
+    """Cheap test before rendering a text-layer page: a seal is an image or red drawing."""
+    try:
+        if page.get_images():
+            return True
+        doc = page.parent
+        for xref in page.get_contents():
+            if _has_red_operator(doc.xref_stream(xref) or b""):
+                return True
+        for xref, *_ in page.get_xobjects():
+            stream = doc.xref_stream(xref) or b""
+            if _has_red_operator(stream):
+                return True
+    except Exception:
+        return True  # when in doubt, look
+    return False
+
+
+def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> list[Seal]:
+    """Seals on a PDF page with a usable text layer (PyMuPDF page; boxes in points of the
+    displayed page). Renders at ``TEXT_PAGE_DPI`` to find them and, only where one is found,
+    at ``READ_DPI`` to read it."""
+    import pymupdf
+
+    rect = page.rect
+    area = max(rect.width * rect.height, 1.0)
+    z = TEXT_PAGE_DPI / 72.0
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(z, z), colorspace=pymupdf.csRGB, alpha=False)
+    img = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width * 3]
+    img = img.reshape(pix.height, pix.width, 3)
+    zoom = pix.width / max(rect.width, 1e-6)
+    cands = detect_seals(img, zoom * 72 / 25.4)
+    if not cands:
+        return []
+    out = []
+    full = None
+    zr = min(READ_DPI / 72.0, math.sqrt(max_pixels / area))
+    for c in cands:
+        text = None
+        if read:
+            try:
+                if page.rotation % 360 == 0:
+                    # only the seal's neighbourhood at reading resolution (clip is in points of
+                    # the unrotated page, which is the displayed one here)
+                    x0, y0, x1, y1 = (v / zoom for v in c.box)
+                    m = 0.25 * max(x1 - x0, y1 - y0)
+                    clip = pymupdf.Rect(x0 - m, y0 - m, x1 + m, y1 + m) & rect
+                    p2 = page.get_pixmap(
+                        matrix=pymupdf.Matrix(zr, zr), clip=clip, colorspace=pymupdf.csRGB, alpha=False
+                    )
+                    a = np.frombuffer(p2.samples, dtype=np.uint8).reshape(p2.height, p2.stride)
+                    part = a[:, : p2.width * 3].reshape(p2.height, p2.width, 3)
+                    k = p2.width / max(clip.width, 1e-6)  # pixels per point
+                    ox, oy = clip.x0 * k, clip.y0 * k
+                else:
+                    if full is None:
+                        p2 = page.get_pixmap(
+                            matrix=pymupdf.Matrix(zr, zr), colorspace=pymupdf.csRGB, alpha=False
+                        )
+                        a = np.frombuffer(p2.samples, dtype=np.uint8).reshape(p2.height, p2.stride)
+                        full = a[:, : p2.width * 3].reshape(p2.height, p2.width, 3)
+                    part, k, ox, oy = full, full.shape[1] / max(rect.width, 1e-6), 0.0, 0.0
+                f = k / zoom  # render pixels per detection pixel
+                big = SealCandidate(
+                    c.cx * f - ox,
+                    c.cy * f - oy,
+                    c.a * f,
+                    c.b * f,
+                    c.angle,
+                    c.shape,
+                    c.colour,
+                    c.colour_confidence,
+                )
+                big = _refine(part, big, k * 72 / 25.4)
+                text = _read_on_image(part, big, k * 72 / 25.4)
+            except Exception:
+                text = None
+        out.append(seal_from_candidate(c, 1.0 / zoom, text))
+    return out
+
+
+def _refine(img: np.ndarray, cand: SealCandidate, px_per_mm: float) -> SealCandidate:
+    """The same seal fitted again on a sharper image (a coarse render's ellipse is off by a
+    pixel or two, which bends the unwrapped ring); the coarse one when no fit agrees."""
+    import cv2
+
+    f = min(1.0, DETECT_PX_PER_MM / max(px_per_mm, 1e-6))
+    small = img if f >= 0.95 else cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    fx, fy = small.shape[1] / img.shape[1], small.shape[0] / img.shape[0]
+    best = None
+    for c in detect_seals(small, px_per_mm * (fx + fy) / 2):
+        cx, cy, a, b = c.cx / fx, c.cy / fy, c.a / fx, c.b / fy
+        d = float(np.hypot(cx - cand.cx, cy - cand.cy))
+        if d < 0.25 * max(cand.a, cand.b) and 0.8 < max(a, b) / max(cand.a, cand.b) < 1.25:
+            if best is None or d < best[0]:
+                best = (d, SealCandidate(cx, cy, a, b, c.angle, c.shape, cand.colour, cand.colour_confidence))
+    return best[1] if best else cand
+
+
+def _upsample(crop: np.ndarray, cand: SealCandidate, px_per_mm: float) -> np.ndarray:
+    import cv2
+
+    f = READ_PX_PER_MM / px_per_mm
+    if f <= 1.2:
+        return crop
+    return cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
+
+
+def _scaled(cand: SealCandidate, px_per_mm: float, x0: int, y0: int) -> tuple[SealCandidate, float, float]:
+    f = READ_PX_PER_MM / px_per_mm
+    if f <= 1.2:
+        return cand, float(x0), float(y0)
+    c = SealCandidate(
+        cand.cx * f,
+        cand.cy * f,
+        cand.a * f,
+        cand.b * f,
+        cand.angle,
+        cand.shape,
+        cand.colour,
+        cand.colour_confidence,
+    )
+    return c, x0 * f, y0 * f
+
+
+# Width of the paper an image is assumed to show when its resolution is unknown (a photo, a
+# screenshot): between an A4 page (210 mm) and a VAT invoice (240 mm).
+ASSUMED_WIDTH_MM = 225.0
+
+
+def seals_on_upright(img: np.ndarray, rotation: int, px_per_mm: float | None, scale: float) -> list[Seal]:
+    """Seals of a page image that OCR read turned by ``rotation`` degrees clockwise, in the
+    frame of the upright page (the frame of its OCR lines; the small deskew is ignored).
+    ``px_per_mm`` None: the resolution is unknown, the upright image is taken as
+    ``ASSUMED_WIDTH_MM`` wide (landscape) or 210 mm wide (portrait)."""
+    from extractor.ocr import _rot90_cw
+
+    try:
+        upright = _rot90_cw(img, rotation) if rotation else img
+        if px_per_mm is None:
+            h, w = upright.shape[:2]
+            px_per_mm = w / (ASSUMED_WIDTH_MM if w >= h else 210.0)
+        return seals_on_image(upright, px_per_mm, scale)
+    except Exception:  # a seal problem must never lose the page
+        return []

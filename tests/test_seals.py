@@ -1,0 +1,175 @@
+"""Seal detection and reading (extractor/seals.py) on real documents and on the sample applications.
+
+Real documents (``realdocs`` fixture): inv19 (phone photo of a paper invoice) and inv21
+(screenshot) carry the seller's oval 发票专用章 and the bureau's 监制章; lic03 (scan) carries a
+red 市场监督管理局 seal; rpt01 (scanned CPA report) carries the firm's seal; the 数电票 PDFs carry
+none, and OFD/XML invoices are never searched (no seal by nature).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pymupdf
+import pytest
+from PIL import Image, ImageOps
+
+from extractor.extract import extract_documents
+from extractor.read import ReadContext, read_path
+from extractor.seals import detect_seals, pdf_page_may_have_seal, pdf_page_seals, seals_on_image
+from verifiers.seals import seal_score, tax_id_matches
+
+SAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "sample_docs" / "applications"
+
+
+def _img(path) -> np.ndarray:
+    with Image.open(path) as im:
+        return np.asarray(ImageOps.exif_transpose(im).convert("RGB"))
+
+
+def _inside(box, x, y) -> bool:
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+# ------------------------------------------------------------------ detection (no OCR)
+
+
+def test_red_seal_on_a_scanned_licence(realdocs):
+    img = _img(realdocs / "licenses/lic03_scan_fuben_shantou-qinhai_2019.jpg")  # 200 dpi flatbed scan
+    seals = detect_seals(img, 200 / 25.4)
+    assert len(seals) == 1
+    s = seals[0]
+    assert s.shape == "round" and s.colour == "red" and s.colour_confidence >= 0.6
+    x0, y0, x1, y1 = s.box
+    assert 120 < x1 - x0 < 180 and 0.9 < (x1 - x0) / (y1 - y0) < 1.1  # about 19 mm across at 200 dpi
+    assert _inside(s.box, 835, 585)  # the seal over 登记机关, lower right (the emblem at the top is not one)
+
+
+def test_grey_copy_of_a_seal_is_found_with_undecidable_colour(realdocs):
+    grey = _img(realdocs / "licenses/lic03_scan_fuben_shantou-qinhai_2019.jpg").mean(axis=2).astype(np.uint8)
+    seals = detect_seals(np.stack([grey] * 3, axis=2), 200 / 25.4)
+    assert len(seals) == 1 and seals[0].colour == "grey" and seals[0].colour_confidence < 0.5
+    assert _inside(seals[0].box, 835, 585)
+
+
+def test_invoice_photo_and_screenshot_seals(realdocs):
+    photo = detect_seals(
+        _img(realdocs / "invoices/inv19_img_photo_shenzhen-putong_paper_112.20.jpg"), 1440 / 230
+    )
+    shot = detect_seals(
+        _img(realdocs / "invoices/inv21_img_screenshot_shenzhen-putong_40270.00.png"), 1311 / 230
+    )
+    for seals in (photo, shot):
+        assert (
+            len(seals) == 2 and {s.shape for s in seals} == {"oval"} and {s.colour for s in seals} == {"red"}
+        )
+    # the seller's 发票专用章 in the lower right, the 监制章 at the top
+    assert any(_inside(s.box, 1150, 830) for s in photo) and any(_inside(s.box, 1060, 720) for s in shot)
+    assert any(s.box[3] < 300 for s in photo) and any(s.box[3] < 200 for s in shot)
+
+
+def test_national_emblem_is_not_a_seal(realdocs):
+    img = _img(realdocs / "licenses/lic01_electronic-print_hubei-xunhang_2024.png")
+    assert all(not _inside(s.box, 800, 170) for s in detect_seals(img, img.shape[1] / 230))
+
+
+def test_scanned_cpa_report_seal(realdocs):
+    with pymupdf.open(
+        realdocs / "reports/rpt01_cpa-capital-verification_scan_changsha-shensuan_2025.pdf"
+    ) as doc:
+        pix = doc[0].get_pixmap(dpi=100, alpha=False)
+        img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3)
+    seals = detect_seals(img, 100 / 25.4)
+    assert seals and all(s.colour == "red" and s.colour_confidence >= 0.6 for s in seals)
+
+
+def test_text_layer_invoices_seller_seal_and_shudian_without(realdocs):
+    with pymupdf.open(realdocs / "invoices/inv12_pdf_anhui-putong_ride-hailing_30.31.pdf") as doc:
+        seals = pdf_page_seals(doc[0], read=False)
+        assert len(seals) == 1 and seals[0].shape == "oval" and seals[0].colour_confidence >= 0.8
+        x0, y0, _, _ = seals[0].box  # points: the seller's seal beside 销售方, lower right
+        assert x0 > doc[0].rect.width / 2 and y0 > doc[0].rect.height / 2
+    for name in (
+        "inv10_pdf_shudian-zhuanpiao_chips_35559.69.pdf",
+        "inv16_pdf_shudian-zhuanpiao_converted-from-ofd_2150.63.pdf",
+    ):
+        with pymupdf.open(realdocs / "invoices" / name) as doc:
+            assert all(pdf_page_seals(p, read=False) == [] for p in doc), name
+
+
+def test_plain_text_page_is_not_rendered(tmp_path):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 72), "Plain black text only", color=(0, 0, 0))
+    assert pdf_page_may_have_seal(page) is False
+    page.draw_circle((300, 400), 50, color=(0.85, 0.1, 0.1), width=3)
+    assert pdf_page_may_have_seal(page) is True
+
+
+def test_ofd_and_xml_invoices_are_not_searched(realdocs):
+    for name in (
+        "inv01_ofd_shudian-zhuanpiao_hainan-qilin-yunfu_4449.00.ofd",
+        "inv02_ofd_zhejiang-putong_restaurant_526.00.original_invoice.xml",
+    ):
+        docs = extract_documents(read_path(realdocs / "invoices" / name, ctx=ReadContext(ocr_enabled=False)))
+        assert docs and all(d.seals is None for d in docs), name
+
+
+# ------------------------------------------------------------------ reading (OCR of two small strips)
+
+
+def test_sample_pledge_seal_read_and_kept_out_of_the_lines():
+    path = SAMPLES / "app-001" / "无涉黑失信承诺书.pdf"
+    if not path.exists():
+        pytest.skip("sample applications not generated")
+    read = read_path(path)
+    page = read.pages[0]
+    assert page.seals_checked and len(page.seals) == 1
+    s = page.seals[0]
+    assert seal_score(s.text, "泉州智算科技有限公司") >= 82 and s.text_confidence >= 0.75
+    # seal OCR never becomes a page line: the lines are those of a read that skips seals
+    plain = read_path(path, ctx=ReadContext(seals=False)).pages[0]
+    assert [ln.text for ln in page.lines] == [ln.text for ln in plain.lines] and not plain.seals
+    docs = extract_documents(read)
+    assert docs[0].seals and docs[0].seals[0].page == 1 and docs[0].seals[0].box == s.box
+
+
+@pytest.mark.slow
+def test_screenshot_seller_seal_names_the_seller_and_its_tax_id(realdocs):
+    img = _img(realdocs / "invoices/inv21_img_screenshot_shenzhen-putong_40270.00.png")
+    seals = seals_on_image(img, img.shape[1] / 230)
+    seller = [s for s in seals if seal_score(s.text, "深圳市白云航空旅游有限公司") >= 82]
+    assert len(seller) == 1
+    assert tax_id_matches(seller[0].tax_id, "91440300192478382J") and "发票专用章" in seller[0].center_text
+
+
+@pytest.mark.slow
+def test_licence_scan_seal_text_and_fields_unchanged(realdocs):
+    path = realdocs / "licenses/lic03_scan_fuben_shantou-qinhai_2019.jpg"
+    with_seals = read_path(path)
+    without = read_path(path, ctx=ReadContext(seals=False))
+    p = with_seals.pages[0]
+    assert len(p.seals) == 1 and "市场监" in p.seals[0].text and p.seals[0].text.endswith("管理局")
+    # the seal's own OCR adds no line: the page lines (and so the fields) are those of a read without it
+    assert [ln.text for ln in p.lines] == [ln.text for ln in without.pages[0].lines]
+    f1 = extract_documents(with_seals)[0].fields
+    f2 = extract_documents(without)[0].fields
+    assert {k: v.value for k, v in f1.items()} == {k: v.value for k, v in f2.items()}
+    assert "registration_authority" in f1 or "registration_authority" not in f2
+
+
+@pytest.mark.slow
+def test_older_e_invoice_pdf_seller_seal_read_and_rule_passes(realdocs):
+    """inv12: 安徽增值税电子普通发票 (pre-数电) PDF with the seller's 发票专用章 as an image."""
+    from verifiers import run_rules
+    from verifiers.testing import compute_app, with_docs
+
+    docs = extract_documents(read_path(realdocs / "invoices/inv12_pdf_anhui-putong_ride-hailing_30.31.pdf"))
+    inv = next(d for d in docs if d.doc_type == "invoice")
+    assert inv.seals and len(inv.seals) == 1
+    s = inv.seals[0]
+    assert seal_score(s.text, "安徽好马科技有限公司") >= 82
+    assert tax_id_matches(s.tax_id, inv.fields["seller_tax_id"].value)
+    app = with_docs(compute_app(), add=(inv,))
+    fs = [f for f in run_rules(app) if f.rule == "invoice.seller_seal"]
+    assert [f.status for f in fs] == ["pass"]
+    assert fs[0].evidence[-1].bbox == [float(v) for v in s.box] and fs[0].evidence[-1].page == 1
