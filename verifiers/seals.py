@@ -264,8 +264,8 @@ def applicant_seal(ctx: RuleContext) -> list[Finding]:
     summary="合同每一方都盖有本单位的章，章上名称与该方一致",
 )
 def party_seals(ctx: RuleContext) -> list[Finding]:
-    """「合同（双方盖章）」: each party of a contract has its seal on the contract, and the seal
-    names that party. A party without a seal → the policy's missing status (``warn``); a seal
+    """「与算力服务公司签订的合同以及付款凭证」, 合同（双方盖章） as CONTRACT §6 puts it: each
+    party of a contract has its seal on the contract, and the seal names that party. A party without a seal → the policy's missing status (``warn``); a seal
     naming neither party → ``fail``; an unreadable or pale seal → ``review``. A contract
     submitted as docx carries no seal by nature: no finding."""
     rid = "contract.party_seals"
