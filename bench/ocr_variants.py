@@ -84,7 +84,11 @@ def _sample_docs() -> list[Doc]:
                 for td in tdocs:
                     want = set(td.get("pages") or [])
                     got = next(
-                        (d for d in docs if d.doc_type == td["doc_type"] and (not want or want & set(d.pages))),
+                        (
+                            d
+                            for d in docs
+                            if d.doc_type == td["doc_type"] and (not want or want & set(d.pages))
+                        ),
                         None,
                     )
                     promised = CONTRACT_FIELDS.get(td["doc_type"], ("title",))
@@ -133,7 +137,9 @@ def _real_docs() -> list[Doc]:
             if not files:
                 continue
 
-            def check(result: Any, want: dict = expected[prefix], extract: Callable = extract) -> dict[str, bool]:
+            def check(
+                result: Any, want: dict = expected[prefix], extract: Callable = extract
+            ) -> dict[str, bool]:
                 fields = extract(result.pages)
                 return {k: k in fields and fields[k].value == v for k, v in want.items()}
 

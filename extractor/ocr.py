@@ -439,7 +439,15 @@ class OcrEngine:
 
     def engine_info(self) -> dict[str, Any]:
         """Provenance of this engine's results: runtime, version, precision, choice."""
-        keys = ("runtime", "runtime_version", "precision", "chosen_by", "rapidocr", "det_max_side", "rec_batch")
+        keys = (
+            "runtime",
+            "runtime_version",
+            "precision",
+            "chosen_by",
+            "rapidocr",
+            "det_max_side",
+            "rec_batch",
+        )
         return {k: self.info[k] for k in keys if k in self.info}
 
 
