@@ -514,59 +514,107 @@ def _probe_cache_path() -> Path:
     return Path(base) / "evreview" / "ocr-runtime-probe.json"
 
 
-def probe_runtimes(threads: int = -1, *, reps: int = 2, use_cache: bool = True) -> dict[str, float] | None:
+def _probe_cached(key: str, path: Path) -> dict[str, float] | None:
+    import json
+
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8")).get(key)
+        if cached and all(r in cached for r in RUNTIMES):
+            return {r: float(cached[r]) for r in RUNTIMES}
+    except (OSError, ValueError, AttributeError, TypeError):
+        pass
+    return None
+
+
+def _probe_store(key: str, path: Path, figures: dict[str, float]) -> None:
+    import json
+
+    try:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            data = data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            data = {}
+        data[key] = figures
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.info("OCR runtime probe not cached: %s", exc)
+
+
+def measure_runtimes(threads: int = -1, reps: int = 2) -> dict[str, float]:
+    """CPU seconds of one OCR pass on :func:`_probe_image`, per runtime (best of ``reps``),
+    measured in this process (both runtimes stay loaded until it returns)."""
+    bgr = _to_bgr(_probe_image())
+    out: dict[str, float] = {}
+    for runtime in RUNTIMES:
+        engine = OcrEngine(threads, runtime=runtime, precision="auto")
+        if engine._load() is None or engine.info.get("runtime") != runtime:
+            raise RuntimeError(f"{runtime}: {engine._error or 'not loaded'}")
+        engine.bare(bgr)  # warm-up
+        best = math.inf
+        for _ in range(reps):
+            t = time.process_time()
+            engine.bare(bgr)
+            best = min(best, time.process_time() - t)
+        out[runtime] = round(best, 4)
+    return out
+
+
+def probe_runtimes(threads: int = -1, *, reps: int = 1, use_cache: bool = True) -> dict[str, float] | None:
     """CPU seconds of one OCR pass on a small printed image, per runtime (best of ``reps``).
 
     Both runtimes run the same models with the same settings (threads, precision
-    ``auto``); each is warmed up once first. The figures are cached per machine (CPU
-    model and flags, runtime versions, threads) in :func:`_probe_cache_path`; ``None``
-    when a runtime cannot run.
+    ``auto``); each is warmed up once first. The measurement runs in a child process
+    (so the caller never holds both runtimes in memory), once per machine: the figures
+    are cached (CPU model and flags, runtime versions, threads as the key) in
+    :func:`_probe_cache_path`, and processes starting together wait for the first one's
+    probe (a file lock). ``None`` when the probe cannot run.
     """
     import json
+    import subprocess
+    import sys
 
     key = _probe_key(threads)
     path = _probe_cache_path()
-    if use_cache:
-        try:
-            cached = json.loads(path.read_text(encoding="utf-8")).get(key)
-            if cached and all(r in cached for r in RUNTIMES):
-                return {r: float(cached[r]) for r in RUNTIMES}
-        except (OSError, ValueError, AttributeError):
-            pass
-    bgr = _to_bgr(_probe_image())
-    out: dict[str, float] = {}
+    if use_cache and (hit := _probe_cached(key, path)):
+        return hit
+    lock = None
     try:
-        for runtime in RUNTIMES:
-            engine = OcrEngine(threads, runtime=runtime, precision="auto")
-            ocr = engine._load()
-            if ocr is None or engine.info.get("runtime") != runtime:
-                return None
-            engine.bare(bgr)  # warm-up
-            best = math.inf
-            for _ in range(reps):
-                t = time.process_time()
-                engine.bare(bgr)
-                best = min(best, time.process_time() - t)
-            out[runtime] = round(best, 4)
-            del engine, ocr
-    except Exception as exc:
+        if use_cache:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(path.with_name(path.name + ".lock"), "a")
+            try:
+                import fcntl
+
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            except ImportError:  # Windows: no lock, two first probes may both run
+                pass
+            if hit := _probe_cached(key, path):
+                return hit
+        root = str(Path(__file__).resolve().parents[1])
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+        code = "import json, sys; from extractor.ocr import measure_runtimes; " + (
+            f"print(json.dumps(measure_runtimes({int(threads)}, {int(reps)})))"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env, cwd=root
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(
+                proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode
+            )
+        figures = {r: float(v) for r, v in json.loads(proc.stdout.strip().splitlines()[-1]).items()}
+        if use_cache:
+            _probe_store(key, path, figures)
+        return figures
+    except Exception as exc:  # no runtime, a crash, a timeout, an unwritable cache
         log.warning("OCR runtime probe failed: %s", exc)
         return None
-    if use_cache:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                data = data if isinstance(data, dict) else {}
-            except (OSError, ValueError):
-                data = {}
-            data[key] = out
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError as exc:
-            log.info("OCR runtime probe not cached: %s", exc)
-    return out
+    finally:
+        if lock is not None:
+            lock.close()
 
 
 def ocr_page(img: np.ndarray, ctx: ReadContext | None = None) -> OcrPage:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-# tests live in /work/main/tests, so parents[2] is /work
-REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
+# tests live in /work/main/tests, so parents[2] is /work; EVREVIEW_REALDOCS overrides
+# (a worktree elsewhere, e.g. /work/wt/<name>)
+REALDOCS = Path(os.environ.get("EVREVIEW_REALDOCS") or Path(__file__).resolve().parents[2] / "shared" / "realdocs")
 
 
 @pytest.fixture(scope="session")
