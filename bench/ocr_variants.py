@@ -155,56 +155,81 @@ class Tally:
     found: dict[str, bool] = field(default_factory=dict)  # "doc: field" → found (first round)
     chars: tuple[int, int] = (0, 0)  # sample scans: printed characters recovered, printed
     engine: dict[str, Any] = field(default_factory=dict)
+    peak_rss_mb: float = 0.0
+
+
+def _docs(only: str | None = None) -> list[Doc]:
+    docs = _sample_docs() + _real_docs()
+    return [d for d in docs if not only or only in d.name]
+
+
+def read_all(name: str, threads: int = 1, only: str | None = None) -> dict[str, Any]:
+    """One variant reads every document in this process (the child of :func:`run`)."""
+    import resource
+
+    from extractor.read import ReadContext, read_path
+    from review.evaluate import char_recovery
+
+    engine = OcrEngine(threads, **VARIANTS[name])
+    if not engine.is_available():
+        raise RuntimeError(f"{name}: OCR unavailable: {engine._error}")
+    ocr_mod._ENGINE = engine
+    out: dict[str, Any] = {"cpu": 0.0, "wall": 0.0, "pages": 0, "found": {}, "chars": [0, 0]}
+    for doc in _docs(only):
+        w0, c0 = time.perf_counter(), time.process_time()
+        result = read_path(doc.path, ctx=ReadContext())
+        out["cpu"] += time.process_time() - c0
+        out["wall"] += time.perf_counter() - w0
+        out["pages"] += sum(1 for p in result.pages if p.method == "ocr")
+        for key, ok in doc.check(result).items():
+            out["found"][f"{doc.name}: {key}"] = ok
+        for pno, printed in doc.printed.items():
+            page = next((p for p in result.pages if p.number == pno), None)
+            got, total = char_recovery(printed, page.text if page else "")
+            out["chars"][0] += got
+            out["chars"][1] += total
+    out["engine"] = engine.engine_info()
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
 
 
 def run(
     names: list[str] | None = None,
     rounds: int = 2,
     threads: int = 1,
-    docs: list[Doc] | None = None,
+    only: str | None = None,
     out: Callable[[str], None] = print,
 ) -> dict[str, Tally]:
-    """Read every document with every variant, interleaved; print and return the tallies."""
-    from extractor.read import ReadContext, read_path
-    from review.evaluate import char_recovery
+    """Every variant reads every document, each in its own process (one engine in memory
+    at a time), the variants alternated: A B C … then … C B A; print and return the tallies."""
+    import subprocess
 
-    names = names or [n for n in VARIANTS if n != "ort fallback" or openvino_version()]
+    names = names or list(VARIANTS)
     if openvino_version() is None:
         names = [n for n in names if VARIANTS[n].get("runtime") != "openvino"]
-    docs = docs if docs is not None else _sample_docs() + _real_docs()
-    engines = {n: OcrEngine(threads, **VARIANTS[n]) for n in names}
+    docs = _docs(only)
     tallies = {n: Tally() for n in names}
-    saved = ocr_mod._ENGINE
     load0 = os.getloadavg()[0]
-    try:
-        for n, e in engines.items():  # load every engine first (not timed)
-            if not e.is_available():
-                raise RuntimeError(f"{n}: OCR unavailable: {e._error}")
-            tallies[n].engine = e.engine_info()
-        for r in range(rounds):
-            for t in tallies.values():
-                t.cpu.append(0.0)
-                t.wall.append(0.0)
-            for i, doc in enumerate(docs):
-                k = (r + i) % len(names)
-                for n in names[k:] + names[:k]:  # rotate who goes first
-                    ocr_mod._ENGINE = engines[n]
-                    w0, c0 = time.perf_counter(), time.process_time()
-                    result = read_path(doc.path, ctx=ReadContext())
-                    c1, w1 = time.process_time(), time.perf_counter()
-                    t = tallies[n]
-                    t.cpu[-1] += c1 - c0
-                    t.wall[-1] += w1 - w0
-                    if r == 0:
-                        t.pages += sum(1 for p in result.pages if p.method == "ocr")
-                        for key, ok in doc.check(result).items():
-                            t.found[f"{doc.name}: {key}"] = ok
-                        for pno, printed in doc.printed.items():
-                            page = next((p for p in result.pages if p.number == pno), None)
-                            got, total = char_recovery(printed, page.text if page else "")
-                            t.chars = (t.chars[0] + got, t.chars[1] + total)
-    finally:
-        ocr_mod._ENGINE = saved
+    for r in range(rounds):
+        for n in names if r % 2 == 0 else list(reversed(names)):
+            cmd = [sys.executable, __file__, "--child", n, "--threads", str(threads)]
+            if only:
+                cmd += ["--docs", only]
+            proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+            if proc.returncode != 0:
+                raise RuntimeError(f"{n}: {proc.stderr[-2000:]}")
+            res = json.loads(proc.stdout.strip().splitlines()[-1])
+            t = tallies[n]
+            t.cpu.append(res["cpu"])
+            t.wall.append(res["wall"])
+            t.peak_rss_mb = max(t.peak_rss_mb, res["peak_rss_mb"])
+            if not t.found:
+                t.pages, t.found, t.chars, t.engine = (
+                    res["pages"],
+                    res["found"],
+                    tuple(res["chars"]),
+                    res["engine"],
+                )
     load1 = os.getloadavg()[0]
     _report(tallies, docs, rounds, threads, (load0, load1), out)
     return tallies
@@ -223,12 +248,12 @@ def _report(
     n_sample = sum(1 for d in docs if d.kind == "sample")
     out(
         f"OCR variants on {len(docs)} documents ({n_sample} sample scans, {len(docs) - n_sample} real), "
-        f"{base.pages} OCR pages, {rounds} interleaved round(s), {threads} thread(s), "
+        f"{base.pages} OCR pages, {rounds} alternated round(s), {threads} thread(s), "
         f"load average {loads[0]:.1f} → {loads[1]:.1f}"
     )
     out(
         f"  {'variant':14s} {'CPU s/page':>10s} {'×base':>6s} {'wall s/page':>11s} {'×base':>6s}  "
-        f"{'fields sample':>13s} {'fields real':>11s} {'chars sample':>14s}  engine"
+        f"{'fields sample':>13s} {'fields real':>11s} {'chars sample':>14s} {'peak RSS':>8s}  engine"
     )
     b_cpu = statistics.median(base.cpu) / max(base.pages, 1)
     b_wall = statistics.median(base.wall) / max(base.pages, 1)
@@ -243,7 +268,8 @@ def _report(
         eng = f"{e.get('runtime')} {e.get('runtime_version')} {e.get('precision')} det{e.get('det_max_side')} b{e.get('rec_batch')}"
         out(
             f"  {n:14s} {cpu:10.2f} {cpu / b_cpu:6.2f} {wall:11.2f} {wall / b_wall:6.2f}  "
-            f"{sum(fs):>6d}/{len(fs):<6d} {sum(fr):>5d}/{len(fr):<5d} {t.chars[0]:>6d}/{t.chars[1]:<7d}  {eng}"
+            f"{sum(fs):>6d}/{len(fs):<6d} {sum(fr):>5d}/{len(fr):<5d} {t.chars[0]:>6d}/{t.chars[1]:<7d} "
+            f"{t.peak_rss_mb:6.0f}MB  {eng}"
         )
     for n in names:
         if n == BASELINE:
@@ -262,12 +288,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--only", default=None, help="comma-separated variant names")
     ap.add_argument("--docs", default=None, help="only documents whose name contains this")
+    ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.child:
+        print(json.dumps(read_all(args.child, args.threads, args.docs)))
+        return 0
     names = args.only.split(",") if args.only else None
-    docs = _sample_docs() + _real_docs()
-    if args.docs:
-        docs = [d for d in docs if args.docs in d.name]
-    run(names, args.rounds, args.threads, docs)
+    run(names, args.rounds, args.threads, args.docs)
     return 0
 
 
