@@ -132,6 +132,8 @@ def ocr_variants_per_page(
     from extractor.ocr import OcrEngine, openvino_version
 
     names = [n for n in names if openvino_version() or VARIANTS[n].get("runtime") != "openvino"]
+    if rounds <= 0:
+        return {}
     engines = {n: OcrEngine(threads, **VARIANTS[n]) for n in names}
     images = _scan_images(root)
     for e in engines.values():
@@ -169,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only", choices=("text", "scan"), default=None, help="run only the text or the scanned part"
     )
     ap.add_argument("--text-apps", type=int, default=None, help="text applications (default 200, quick 40)")
+    ap.add_argument("--variant-rounds", type=int, default=2, help="rounds of the bare OCR variants (0: skip)")
     args = ap.parse_args(argv)
     os.environ.pop("EVREVIEW_OCR_THREADS", None)
     # The text intake is the size of a city's intake (hundreds of applications, a few
@@ -257,8 +260,8 @@ def main(argv: list[str] | None = None) -> int:
         per_page = sum(per_pages) / len(per_pages)
         # 3b. the OCR variants on the same pages, 1 thread (as in a batch worker)
         load0 = os.getloadavg()[0]
-        variants = ocr_variants_per_page(work / "scan", threads=1)
-        b_cpu, b_wall = variants["baseline ort"]
+        variants = ocr_variants_per_page(work / "scan", threads=1, rounds=args.variant_rounds)
+        b_cpu, b_wall = variants.get("baseline ort", (0.0, 0.0))
         for name, (c, w_) in variants.items():
             row(
                 f"OCR variant {name} (bare, 1 thread)",

@@ -617,6 +617,23 @@ def probe_runtimes(threads: int = -1, *, reps: int = 1, use_cache: bool = True) 
             lock.close()
 
 
+def prepare_runtime_choice(threads: int = -1) -> None:
+    """Run the runtime probe now if ``auto`` will need it and it is not cached yet.
+
+    For a process that starts OCR workers (``review.batch``): called in a background
+    thread at start, the probe (a child process) is done or under way before the first
+    scanned page, and the workers wait for it (file lock) instead of each probing
+    inside a file's time limit. Never raises.
+    """
+    try:
+        if _choice(RUNTIME_ENV, RUNTIMES) != "auto" or openvino_version() is None:
+            return
+        if _probe_cached(_probe_key(threads), _probe_cache_path()) is None:
+            probe_runtimes(threads)
+    except Exception as exc:  # a background convenience: never fail the caller
+        log.info("OCR runtime probe not prepared: %s", exc)
+
+
 def ocr_page(img: np.ndarray, ctx: ReadContext | None = None) -> OcrPage:
     """OCR one page image (RGB) upright; counts the call in ``ctx.ocr_calls``."""
     if ctx is not None:
