@@ -118,7 +118,7 @@ def _scan_images(root: Path) -> list:
     return images
 
 
-BATCH_VARIANTS = ("baseline ort", "ort det1280", "ort nospin", "ov bf16", "NEW DEFAULT")
+BATCH_VARIANTS = ("baseline ort", "ov bf16", "ort nospin", "ort det1280", "NEW DEFAULT")
 
 
 def ocr_variants_per_page(

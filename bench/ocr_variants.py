@@ -48,6 +48,11 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "ov bf16": dict(runtime="openvino", precision="bf16", det_max_side=0, rec_batch=6),
     "ov f32": dict(runtime="openvino", precision="f32", det_max_side=0, rec_batch=6),
     "ov recb1": dict(runtime="openvino", precision="bf16", det_max_side=0, rec_batch=1),
+    "ov det1280": dict(runtime="openvino", precision="bf16", det_max_side=1280, rec_batch=6),
+    "ov det1600": dict(runtime="openvino", precision="bf16", det_max_side=1600, rec_batch=6),
+    "ov cache0": dict(runtime="openvino", precision="bf16", det_max_side=0, rec_batch=6, ov_cache=0),
+    "ov cache100": dict(runtime="openvino", precision="bf16", det_max_side=0, rec_batch=6, ov_cache=100),
+    "ort det1600": dict(runtime="onnxruntime", det_max_side=1600, rec_batch=6, spin=True),
     "ort fallback": dict(runtime="onnxruntime"),  # the default settings on onnxruntime
     "NEW DEFAULT": {},  # OcrEngine() as evreview builds it (settings from the environment)
 }

@@ -17,9 +17,11 @@
   bf16 (OpenVINO reports ``BF16`` among the CPU's optimisation capabilities: AVX512_BF16
   or AMX), f32 elsewhere. onnxruntime always runs f32.
 * ``EVREVIEW_OCR_DET_MAX_SIDE`` caps the long side of the text-detection input
-  (default 1280 px, 0 = RapidOCR's own sizing). Images whose short side is below
-  RapidOCR's 736 px are still scaled up as before; recognition always reads crops of
-  the full-resolution image.
+  (e.g. 1280; default 0 = off, RapidOCR's own sizing). Images whose short side is below
+  RapidOCR's 736 px are still scaled up; recognition always reads crops of the
+  full-resolution image. Off by default: measured (bench/ocr_variants.py) a cap of
+  1280 or 1600 px loses fields (a scanned contract's GPU model and count, a scanned
+  report's audit firm) against full-size detection.
 * :attr:`OcrEngine.info` (runtime, its version, precision, how it was chosen) is put in
   every :class:`OcrPage` and from there in each OCR'd page's entry of
   ``ReadResult.meta["pages"]`` (key ``ocr_engine``).
@@ -70,10 +72,12 @@ MIN_SKEW_DEGREES = 0.3
 
 RUNTIMES = ("onnxruntime", "openvino")
 PRECISIONS = ("bf16", "f32")
-DET_MAX_SIDE = 1280  # long side of the detection input (measured: bench/read.py)
+DET_MAX_SIDE = 0  # cap of the detection input's long side: off (1280/1600 lost fields)
 DET_MIN_SIDE = 736  # RapidOCR's detection default: short sides below it are scaled up
 # Recognition batch per runtime (RapidOCR's default is 6): measured in bench/read.py
 REC_BATCH = {"onnxruntime": 6, "openvino": 6}
+# OpenVINO's CPU_RUNTIME_CACHE_CAPACITY (-1: OpenVINO's default, 5000 shapes)
+OV_CACHE = -1
 # OpenVINO must beat onnxruntime by this factor in the probe to be chosen
 PROBE_MARGIN = 0.9
 
@@ -208,6 +212,7 @@ class OcrEngine:
         det_max_side: int | None = None,
         rec_batch: int | None = None,
         spin: bool = False,
+        ov_cache: int | None = None,
     ) -> None:
         self.threads = _threads() if threads is None else threads
         self.runtime_setting = runtime or _choice(RUNTIME_ENV, RUNTIMES)
@@ -215,6 +220,8 @@ class OcrEngine:
         self.det_max_side = _det_max_side() if det_max_side is None else det_max_side
         self.rec_batch = rec_batch
         self.spin = spin  # onnxruntime's spinning thread pools (RapidOCR's default: on)
+        # OpenVINO CPU_RUNTIME_CACHE_CAPACITY: kernels kept per input shape (None: OpenVINO's)
+        self.ov_cache = OV_CACHE if ov_cache is None else ov_cache
         self.info: dict[str, Any] = {}
         self._ocr: Any = None
         self._error: str | None = None
@@ -295,6 +302,8 @@ class OcrEngine:
         if want == "auto":
             want = "bf16" if native_bf16() else "f32"
         config = {"INFERENCE_PRECISION_HINT": want}
+        if self.ov_cache >= 0:
+            config["CPU_RUNTIME_CACHE_CAPACITY"] = str(self.ov_cache)
         if self.threads >= 1:
             config["INFERENCE_NUM_THREADS"] = str(self.threads)
         core = openvino.Core()

@@ -29,9 +29,7 @@ from extractor.read import ReadContext, read_path
 HAVE_OPENVINO = openvino_version() is not None
 RUNTIMES = [
     "onnxruntime",
-    pytest.param(
-        "openvino", marks=pytest.mark.skipif(not HAVE_OPENVINO, reason="openvino is not installed")
-    ),
+    pytest.param("openvino", marks=pytest.mark.skipif(not HAVE_OPENVINO, reason="openvino is not installed")),
 ]
 
 
@@ -68,10 +66,15 @@ def test_settings_come_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv(DET_SIDE_ENV, "many")
     monkeypatch.delenv(THREADS_ENV)
     e = OcrEngine()
-    assert (e.runtime_setting, e.precision_setting, e.det_max_side, e.threads) == ("auto", "auto", 1280, -1)
+    assert (e.runtime_setting, e.precision_setting, e.det_max_side, e.threads) == ("auto", "auto", 0, -1)
     # arguments win over the environment
-    e = OcrEngine(1, runtime="onnxruntime", precision="bf16", det_max_side=0)
-    assert (e.runtime_setting, e.precision_setting, e.det_max_side, e.threads) == ("onnxruntime", "bf16", 0, 1)
+    e = OcrEngine(1, runtime="onnxruntime", precision="bf16", det_max_side=1280)
+    assert (e.runtime_setting, e.precision_setting, e.det_max_side, e.threads) == (
+        "onnxruntime",
+        "bf16",
+        1280,
+        1,
+    )
 
 
 def test_a_setting_chooses_without_a_probe(probe_cache) -> None:
@@ -194,7 +197,9 @@ def test_real_images_on_both_runtimes(realdocs, use_engine, runtime, prefix) -> 
 
     use_engine(OcrEngine(runtime=runtime))
     folder, expected, extract = (
-        ("licenses", LICENCES, license.extract) if prefix.startswith("lic") else ("invoices", INVOICES, invoice.extract)
+        ("licenses", LICENCES, license.extract)
+        if prefix.startswith("lic")
+        else ("invoices", INVOICES, invoice.extract)
     )
     path = next(p for p in sorted((realdocs / folder).glob(f"{prefix}_*")) if p.suffix in {".png", ".jpg"})
     rr = read_path(path, ctx=ReadContext())
