@@ -57,6 +57,16 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "NEW DEFAULT": {},  # OcrEngine() as evreview builds it (settings from the environment)
 }
 BASELINE = "baseline ort"
+# the set run when none is named: the baseline, each step alone, the fallback, the default
+DEFAULT_SET = (
+    "baseline ort",
+    "ov bf16",
+    "ov f32",
+    "ort det1280",
+    "ov det1280",
+    "ort fallback",
+    "NEW DEFAULT",
+)
 
 
 @dataclass
@@ -209,7 +219,7 @@ def run(
     at a time), the variants alternated: A B C … then … C B A; print and return the tallies."""
     import subprocess
 
-    names = names or list(VARIANTS)
+    names = names or list(DEFAULT_SET)
     if openvino_version() is None:
         names = [n for n in names if VARIANTS[n].get("runtime") != "openvino"]
     docs = _docs(only)
