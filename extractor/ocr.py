@@ -76,8 +76,20 @@ DET_MAX_SIDE = 0  # cap of the detection input's long side: off (1280/1600 lost 
 DET_MIN_SIDE = 736  # RapidOCR's detection default: short sides below it are scaled up
 # Recognition batch per runtime (RapidOCR's default is 6): measured in bench/read.py
 REC_BATCH = {"onnxruntime": 6, "openvino": 6}
-# OpenVINO's CPU_RUNTIME_CACHE_CAPACITY (-1: OpenVINO's default, 5000 shapes)
-OV_CACHE = -1
+# OpenVINO's CPU_RUNTIME_CACHE_CAPACITY (-1: OpenVINO's default, 5000 shapes): kernels kept
+# per input shape; every page size and text-line width is a new shape, and the cache grows
+# the address space of a long-running reader towards its 4 GiB cap (limits.memory_bytes)
+OV_CACHE_ENV = "EVREVIEW_OCR_OV_CACHE"
+
+
+def _ov_cache() -> int:
+    try:
+        return int(os.environ.get(OV_CACHE_ENV, "").strip() or OV_CACHE)
+    except ValueError:
+        return OV_CACHE
+
+
+OV_CACHE = 0
 # OpenVINO must beat onnxruntime by this factor in the probe to be chosen
 PROBE_MARGIN = 0.9
 
@@ -221,7 +233,7 @@ class OcrEngine:
         self.rec_batch = rec_batch
         self.spin = spin  # onnxruntime's spinning thread pools (RapidOCR's default: on)
         # OpenVINO CPU_RUNTIME_CACHE_CAPACITY: kernels kept per input shape (None: OpenVINO's)
-        self.ov_cache = OV_CACHE if ov_cache is None else ov_cache
+        self.ov_cache = _ov_cache() if ov_cache is None else ov_cache
         self.info: dict[str, Any] = {}
         self._ocr: Any = None
         self._error: str | None = None
@@ -377,15 +389,36 @@ class OcrEngine:
         # infer request is not thread-safe
         with self._run_lock:
             img, op_record = ocr.preprocess_img(bgr)
-            det = ocr.text_det
-            det.limit_type, det.limit_side_len = det_input_side(*img.shape[:2], self.det_max_side)
-            det, cls, rec, _ = ocr.run_ocr_steps(img, op_record)
+            failed = ""
+            try:
+                det, cls, rec = self._steps(ocr, img, op_record)
+            except Exception as exc:
+                if self.info.get("runtime") != "openvino":
+                    raise
+                # e.g. the reader's address-space cap reached: go on with onnxruntime
+                log.warning("OpenVINO failed on a page (%s): switching to onnxruntime", exc)
+                failed = type(exc).__name__
+            if failed:  # outside the except block: the traceback no longer holds OpenVINO
+                self._ocr = ocr = None
+                import gc
+
+                gc.collect()
+                self._ocr, self.info = self._build("onnxruntime")
+                self.info["chosen_by"] = f"fallback: openvino failed at run ({failed})"
+                ocr = self._ocr
+                det, cls, rec = self._steps(ocr, img, op_record)
         if det.boxes is None or rec.txts is None or len(det.boxes) == 0:
             return _Raw(np.zeros((0, 4, 2), np.float32), [], [], [])
         quads = map_boxes_to_original(np.array(det.boxes, dtype=np.float32), op_record, h, w)
         n = len(quads)
         labels = list(cls.cls_res) if cls.cls_res is not None else [("0", 1.0)] * n
         return _Raw(quads, list(rec.txts), [float(s) for s in rec.scores], labels)
+
+    def _steps(self, ocr: Any, img: np.ndarray, op_record: dict[str, Any]) -> tuple[Any, Any, Any]:
+        det = ocr.text_det
+        det.limit_type, det.limit_side_len = det_input_side(*img.shape[:2], self.det_max_side)
+        det_res, cls_res, rec_res, _ = ocr.run_ocr_steps(img, op_record)
+        return det_res, cls_res, rec_res
 
     def bare(self, bgr: np.ndarray) -> Any:
         """RapidOCR's own call on a BGR image with this engine's settings (benchmarks)."""
