@@ -7,7 +7,10 @@ Builds a synthetic intake (bench/make_intake.py) and prints, side by side:
   raw PyMuPDF ``get_text`` on the same PDFs; the start-up and the steady rate after it
   on their own line; OCR pages on text-layer pages (must be 0);
 * seconds per scanned page in the batch (1 worker) vs a bare RapidOCR call on the same
-  rendered image with the same thread count (bare, batch, bare, batch, bare);
+  rendered image with the same engine and thread count (bare, batch, bare, batch, bare);
+* the OCR variants of bench/ocr_variants.py (the pre-issue-18 onnxruntime baseline, the
+  new default, each step alone) as bare calls on the same pages, 1 thread, interleaved:
+  CPU and wall s/page;
 * workers × OCR threads (1×1, 1×2, 2×1, then again in reverse order) on 8 scanned
   applications of 2 pages, in pages/s overall;
 * an unchanged re-run vs the first run;
@@ -88,25 +91,65 @@ def raw_get_text(root: Path) -> tuple[int, float]:
 
 
 def bare_ocr_seconds(root: Path) -> tuple[int, float]:
-    """Bare RapidOCR (same models and thread setting as extractor.ocr) on the rendered pages."""
+    """Bare RapidOCR (same engine, models and thread setting as extractor.ocr) on the rendered pages."""
+    from extractor.ocr import OcrEngine
+
+    engine = OcrEngine()
+    images = _scan_images(root)
+    engine.bare(images[0])  # warm-up, like the batch's first page
+    t0 = time.perf_counter()
+    for img in images[1:]:
+        engine.bare(img)
+    return len(images) - 1, time.perf_counter() - t0
+
+
+def _scan_images(root: Path) -> list:
     import pymupdf
 
-    from extractor.ocr import OcrEngine, _to_bgr
+    from extractor.ocr import _to_bgr
     from extractor.read import ReadContext
     from extractor.readers.pdf import render_page
 
-    engine = OcrEngine()
-    ocr = engine._load()  # the RapidOCR object itself
     images = []
     for f in sorted(root.rglob("*.pdf")):
         with pymupdf.open(f) as doc:
             for page in doc:
                 images.append(_to_bgr(render_page(page, ReadContext())[0]))
-    ocr(images[0])  # warm-up, like the batch's first page
-    t0 = time.perf_counter()
-    for img in images[1:]:
-        ocr(img)
-    return len(images) - 1, time.perf_counter() - t0
+    return images
+
+
+BATCH_VARIANTS = ("baseline ort", "ov bf16", "ort nospin", "ort det1280", "NEW DEFAULT")
+
+
+def ocr_variants_per_page(
+    root: Path, threads: int = 1, rounds: int = 2, names: tuple[str, ...] = BATCH_VARIANTS
+) -> dict[str, tuple[float, float]]:
+    """(CPU s, wall s) per scanned page of each OCR variant of bench/ocr_variants.py
+    (bare engine calls on the batch's rendered pages, variants interleaved page by page,
+    the order rotated; median over rounds)."""
+    from ocr_variants import VARIANTS
+
+    from extractor.ocr import OcrEngine, openvino_version
+
+    names = [n for n in names if openvino_version() or VARIANTS[n].get("runtime") != "openvino"]
+    if rounds <= 0:
+        return {}
+    engines = {n: OcrEngine(threads, **VARIANTS[n]) for n in names}
+    images = _scan_images(root)
+    for e in engines.values():
+        e.bare(images[0])  # load and warm up
+    cpu = {n: [0.0] * rounds for n in names}
+    wall = {n: [0.0] * rounds for n in names}
+    for r in range(rounds):
+        for i, img in enumerate(images):
+            k = (r + i) % len(names)
+            for n in names[k:] + names[:k]:
+                w0, c0 = time.perf_counter(), time.process_time()
+                engines[n].bare(img)
+                cpu[n][r] += time.process_time() - c0
+                wall[n][r] += time.perf_counter() - w0
+    med = lambda xs: sorted(xs)[len(xs) // 2]  # noqa: E731
+    return {n: (med(cpu[n]) / len(images), med(wall[n]) / len(images)) for n in names}
 
 
 def fmt_rss(st: dict) -> str:
@@ -128,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only", choices=("text", "scan"), default=None, help="run only the text or the scanned part"
     )
     ap.add_argument("--text-apps", type=int, default=None, help="text applications (default 200, quick 40)")
+    ap.add_argument("--variant-rounds", type=int, default=2, help="rounds of the bare OCR variants (0: skip)")
     args = ap.parse_args(argv)
     os.environ.pop("EVREVIEW_OCR_THREADS", None)
     # The text intake is the size of a city's intake (hundreds of applications, a few
@@ -214,6 +258,17 @@ def main(argv: list[str] | None = None) -> int:
             bares.append(bare_ocr_seconds(work / "scan"))
         bare = sum(s_ for _, s_ in bares) / sum(n for n, _ in bares)
         per_page = sum(per_pages) / len(per_pages)
+        # 3b. the OCR variants on the same pages, 1 thread (as in a batch worker)
+        load0 = os.getloadavg()[0]
+        variants = ocr_variants_per_page(work / "scan", threads=1, rounds=args.variant_rounds)
+        b_cpu, b_wall = variants.get("baseline ort", (0.0, 0.0))
+        for name, (c, w_) in variants.items():
+            row(
+                f"OCR variant {name} (bare, 1 thread)",
+                f"CPU {c:.2f} s/page ({c / b_cpu:.2f}× baseline), wall {w_:.2f} s/page ({w_ / b_wall:.2f}×)",
+                f"[load at start {load0:.1f}]",
+                "target CPU ≤ 0.60× baseline" if name == "NEW DEFAULT" else "",
+            )
         row(
             "scanned page in the batch (1 worker, all threads)",
             f"{per_page:.2f} s/page (steady; runs {', '.join(f'{x:.2f}' for x in per_pages)})",
@@ -238,7 +293,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"peak RSS {peak[(w, t)]}",
             )
         if (2, 1) in rates:
-            row("2 workers×1 thread vs 1×1", f"{rates[(2, 1)] / rates[(1, 1)]:.2f}× overall", "", "target ≥ 1.7×")
+            row(
+                "2 workers×1 thread vs 1×1",
+                f"{rates[(2, 1)] / rates[(1, 1)]:.2f}× overall",
+                "",
+                "target ≥ 1.7×",
+            )
             default = (min(ncpu, scan_apps), 1)
             best = max(rates, key=lambda k: rates[k])
             row(

@@ -4,8 +4,12 @@ Builds its own documents, then prints side by side:
 
 * text PDFs: pages/s of ``read_pdf`` vs bare ``page.get_text()`` (target ratio ≥ 0.5);
 * scanned pages: seconds per page of ``read_pdf`` / ``read_image`` vs a bare RapidOCR
-  call on the same pixels (target ratio ≤ 1.10);
-* OCR seconds per page with 1 onnxruntime thread vs the default (all cores).
+  call on the same pixels with the same engine (target ratio ≤ 1.10), and the bare call
+  of the pre-issue-18 baseline (onnxruntime, RapidOCR's own detection size) beside it;
+* OCR variants (bench/ocr_variants.py): the baseline, the new default and each step
+  alone, interleaved, on the scanned sample applications and the real images: CPU and
+  wall s/page, fields found, characters recovered (``--variant-rounds 0`` skips it);
+* OCR seconds per page with 1 thread vs the default (all cores).
 
 Timings are the best of several repetitions (the machine may be shared).
 """
@@ -21,9 +25,12 @@ from io import BytesIO
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 import pymupdf
+from ocr_variants import VARIANTS
+from ocr_variants import run as run_variants
 from PIL import Image
 
 from extractor.ocr import OcrEngine, _to_bgr, get_engine
@@ -117,7 +124,9 @@ def _timed(fn: Callable[[], object]) -> tuple[float, float]:
 
 def bench_scanned(n: int, reps: int) -> None:
     engine = get_engine()
-    ocr = engine._load()
+    engine._load()
+    base = OcrEngine(engine.threads, **VARIANTS["baseline ort"])
+    base._load()
     imgs = [scanned_image(i) for i in range(n)]
     pngs = []
     for img in imgs:
@@ -125,25 +134,30 @@ def bench_scanned(n: int, reps: int) -> None:
         Image.fromarray(img).save(buf, format="PNG")
         pngs.append(buf.getvalue())
     pdfs = [pdf_of_image(img) for img in imgs]
-    ocr(_to_bgr(imgs[0]))  # warm up: load models
+    engine.bare(_to_bgr(imgs[0]))  # warm up: load models
+    base.bare(_to_bgr(imgs[0]))
 
-    names = ("bare RapidOCR", "read_image", "read_pdf")
+    names = ("bare RapidOCR", "read_image", "read_pdf", "bare baseline")
     runs: dict[str, list[list[tuple[float, float]]]] = {k: [[] for _ in range(n)] for k in names}
     for i in range(n):
         bgr = _to_bgr(imgs[i])
         fns = {
-            "bare RapidOCR": lambda b=bgr: ocr(b),
+            "bare RapidOCR": lambda b=bgr: engine.bare(b),
             "read_image": lambda d=pngs[i]: read_image(d, "s.png", ReadContext()),
             "read_pdf": lambda d=pdfs[i]: read_pdf(d, "s.pdf", ReadContext()),
+            "bare baseline": lambda b=bgr: base.bare(b),
         }
         for _ in range(reps):  # interleaved, so load changes hit all alike
             for k in names:
                 runs[k][i].append(_timed(fns[k]))
     h, w = imgs[0].shape[:2]
     threads = os.environ.get("EVREVIEW_OCR_THREADS", "default (all cores)")
+    info = engine.engine_info()
     print(
         f"scanned A4 page at 200 dpi ({w}x{h} px, 36 dense lines, noise), {n} page(s) x {reps} reps, "
-        f"threads={threads}:"
+        f"threads={threads}, load {os.getloadavg()[0]:.1f}; engine: {info.get('runtime')} "
+        f"{info.get('runtime_version')} {info.get('precision')} ({info.get('chosen_by')}), "
+        f"detection side {info.get('det_max_side')}:"
     )
 
     def per_page(k: str, j: int) -> float:  # best repetition of each page, averaged over pages
@@ -152,21 +166,25 @@ def bench_scanned(n: int, reps: int) -> None:
     bw, bc = per_page(names[0], 0), per_page(names[0], 1)
     for k in names:
         sw, sc = per_page(k, 0), per_page(k, 1)
-        tail = "" if k == names[0] else "  (target <= 1.10)"
+        tail = "" if k in (names[0], "bare baseline") else "  (target <= 1.10)"
+        if k == "bare baseline":
+            tail = "  (onnxruntime, RapidOCR's own detection size: before issue 18)"
         print(
             f"  {k:14s} wall {sw:6.2f} s/page (ratio {sw / bw:.2f}) | CPU {sc:6.2f} s/page (ratio {sc / bc:.2f}){tail}"
         )
+    ow, oc = per_page("bare baseline", 0), per_page("bare baseline", 1)
+    print(f"  new default vs baseline: CPU {bc / oc:.2f}x, wall {bw / ow:.2f}x  (target CPU <= 0.60)")
 
 
 def bench_threads() -> None:
     img = _to_bgr(scanned_image(99)[:1200])  # upper half of the page, to keep this short
     out = []
     for threads in (1, -1):
-        ocr = OcrEngine(threads=threads)._load()
-        ocr(img)
-        out.append(_timed(lambda o=ocr: o(img)))
+        engine = OcrEngine(threads=threads)
+        engine.bare(img)
+        out.append(_timed(lambda e=engine: e.bare(img)))
     print(
-        f"bare RapidOCR, half A4 page: 1 thread wall {out[0][0]:.2f} s (CPU {out[0][1]:.2f}) | "
+        f"bare RapidOCR (new default), half A4 page: 1 thread wall {out[0][0]:.2f} s (CPU {out[0][1]:.2f}) | "
         f"all {os.cpu_count()} cores wall {out[1][0]:.2f} s (CPU {out[1][1]:.2f})"
     )
 
@@ -177,9 +195,17 @@ def main() -> None:
     ap.add_argument("--scanned", type=int, default=1, help="scanned pages (each ~10 s of OCR per run)")
     ap.add_argument("--reps", type=int, default=2)
     ap.add_argument("--no-threads", action="store_true", help="skip the 1-thread vs all-cores comparison")
+    ap.add_argument(
+        "--variant-rounds", type=int, default=2, help="rounds of the OCR variants (0: skip, ~8 min a round)"
+    )
+    ap.add_argument(
+        "--variant-threads", type=int, default=1, help="OCR threads of the variants (1 = a batch worker)"
+    )
     args = ap.parse_args()
     bench_text(args.pages, 15)
     bench_scanned(args.scanned, args.reps)
+    if args.variant_rounds > 0:
+        run_variants(rounds=args.variant_rounds, threads=args.variant_threads)
     if not args.no_threads:
         bench_threads()
 

@@ -2,8 +2,29 @@
 
 * :func:`get_engine` returns the one engine of this process, created lazily.
   It never downloads anything: model paths are given explicitly from the wheel.
-* ``EVREVIEW_OCR_THREADS`` sets onnxruntime's intra-op thread count, and OpenCV's
-  (default: all cores; batch workers running several processes set 1).
+* ``EVREVIEW_OCR_THREADS`` sets the inference runtime's thread count (onnxruntime's
+  intra-op pool, OpenVINO's ``INFERENCE_NUM_THREADS``), and OpenCV's (default: all
+  cores; batch workers running several processes set 1).
+* ``EVREVIEW_OCR_RUNTIME`` = ``auto`` (default) | ``openvino`` | ``onnxruntime`` picks the
+  inference runtime under the same models. ``auto`` takes OpenVINO only when it is
+  installed *and* a short measured probe (CPU time of both runtimes on one small
+  printed image, see :func:`probe_runtimes`) finds it faster on this machine; the
+  probe's result is kept in a small JSON file (``EVREVIEW_OCR_PROBE_CACHE``, default
+  ``~/.cache/evreview/ocr-runtime-probe.json``) keyed by CPU, versions and threads, so
+  it runs once per machine. OpenVINO that fails to load falls back to onnxruntime.
+* ``EVREVIEW_OCR_PRECISION`` = ``auto`` | ``bf16`` | ``f32`` pins OpenVINO's inference
+  precision (``INFERENCE_PRECISION_HINT``); ``auto`` = bf16 where the CPU has native
+  bf16 (OpenVINO reports ``BF16`` among the CPU's optimisation capabilities: AVX512_BF16
+  or AMX), f32 elsewhere. onnxruntime always runs f32.
+* ``EVREVIEW_OCR_DET_MAX_SIDE`` caps the long side of the text-detection input
+  (e.g. 1280; default 0 = off, RapidOCR's own sizing). Images whose short side is below
+  RapidOCR's 736 px are still scaled up; recognition always reads crops of the
+  full-resolution image. Off by default: measured (bench/ocr_variants.py) a cap of
+  1280 or 1600 px loses fields (a scanned contract's GPU model and count, a scanned
+  report's audit firm) against full-size detection.
+* :attr:`OcrEngine.info` (runtime, its version, precision, how it was chosen) is put in
+  every :class:`OcrPage` and from there in each OCR'd page's entry of
+  ``ReadResult.meta["pages"]`` (key ``ocr_engine``).
 * :meth:`OcrEngine.recognize` reads an image as it is.
   :meth:`OcrEngine.read_upright` also finds the page orientation (0/90/180/270)
   and a small skew, and returns lines in the frame of the upright page.
@@ -42,8 +63,35 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 THREADS_ENV = "EVREVIEW_OCR_THREADS"
+RUNTIME_ENV = "EVREVIEW_OCR_RUNTIME"
+PRECISION_ENV = "EVREVIEW_OCR_PRECISION"
+DET_SIDE_ENV = "EVREVIEW_OCR_DET_MAX_SIDE"
+PROBE_CACHE_ENV = "EVREVIEW_OCR_PROBE_CACHE"
 MAX_SKEW_DEGREES = 10.0
 MIN_SKEW_DEGREES = 0.3
+
+RUNTIMES = ("onnxruntime", "openvino")
+PRECISIONS = ("bf16", "f32")
+DET_MAX_SIDE = 0  # cap of the detection input's long side: off (1280/1600 lost fields)
+DET_MIN_SIDE = 736  # RapidOCR's detection default: short sides below it are scaled up
+# Recognition batch per runtime (RapidOCR's default is 6): measured in bench/read.py
+REC_BATCH = {"onnxruntime": 6, "openvino": 6}
+# OpenVINO's CPU_RUNTIME_CACHE_CAPACITY (-1: OpenVINO's default, 5000 shapes): kernels kept
+# per input shape; every page size and text-line width is a new shape, and the cache grows
+# the address space of a long-running reader towards its 4 GiB cap (limits.memory_bytes)
+OV_CACHE_ENV = "EVREVIEW_OCR_OV_CACHE"
+
+
+def _ov_cache() -> int:
+    try:
+        return int(os.environ.get(OV_CACHE_ENV, "").strip() or OV_CACHE)
+    except ValueError:
+        return OV_CACHE
+
+
+OV_CACHE = 0
+# OpenVINO must beat onnxruntime by this factor in the probe to be chosen
+PROBE_MARGIN = 0.9
 
 
 @dataclass
@@ -62,6 +110,7 @@ class OcrPage:
     rotation: int = 0  # clockwise degrees applied to the input (0, 90, 180, 270)
     skew: float = 0.0  # degrees removed from the coordinates (positive: text ran downhill)
     seconds: float = 0.0
+    engine: dict[str, Any] = field(default_factory=dict)  # OcrEngine.info: runtime, version, precision
 
 
 @dataclass
@@ -81,43 +130,237 @@ def _threads() -> int:
     return n if n >= 1 else -1
 
 
+def _choice(env: str, allowed: tuple[str, ...], default: str = "auto") -> str:
+    """A setting from the environment; anything unknown means ``default`` (logged)."""
+    raw = os.environ.get(env, "").strip().lower()
+    if not raw:
+        return default
+    if raw in allowed or raw == "auto":
+        return raw
+    log.warning("%s=%r not understood (allowed: auto, %s): using %s", env, raw, ", ".join(allowed), default)
+    return default
+
+
+def _det_max_side() -> int:
+    raw = os.environ.get(DET_SIDE_ENV, "").strip()
+    try:
+        n = int(raw) if raw else DET_MAX_SIDE
+    except ValueError:
+        n = DET_MAX_SIDE
+    return max(n, 0)
+
+
+def det_input_side(h: int, w: int, cap: int) -> tuple[str, int]:
+    """RapidOCR detection sizing (``limit_type``, ``limit_side_len``) for an h×w image.
+
+    Short sides below 736 px keep RapidOCR's own rule (scaled up so the short side is
+    736); otherwise a long side above ``cap`` is scaled down to ``cap`` (but not so far
+    that the short side falls below 736); ``cap`` 0 = RapidOCR's own rule always.
+
+    >>> det_input_side(2339, 1654, 1280)   # A4 at 200 dpi: capped
+    ('max', 1280)
+    >>> det_input_side(534, 911, 1280)     # small scan: scaled up as before
+    ('min', 736)
+    >>> det_input_side(800, 1200, 1280)    # already small enough: as it is
+    ('min', 736)
+    >>> det_input_side(800, 3000, 1280)    # wide strip: the short side stays 736
+    ('max', 2760)
+    >>> det_input_side(2339, 1654, 0)
+    ('min', 736)
+    """
+    short, long_ = min(h, w), max(h, w)
+    if cap <= 0 or short < DET_MIN_SIDE or long_ <= cap:
+        return "min", DET_MIN_SIDE
+    scale = max(cap / long_, DET_MIN_SIDE / short)
+    return "max", round(long_ * scale)
+
+
+def openvino_version() -> str | None:
+    """Version of the installed OpenVINO runtime, or None when it cannot be imported."""
+    try:
+        import openvino
+
+        return str(openvino.get_version()).split("-")[0]
+    except Exception:  # not installed, or a broken install
+        return None
+
+
+def native_bf16() -> bool:
+    """True when OpenVINO reports bf16 among the CPU's capabilities (AVX512_BF16 / AMX)."""
+    try:
+        import openvino
+
+        caps = openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+        return "BF16" in [str(c) for c in caps]
+    except Exception:
+        return False
+
+
+def _version(module: str) -> str:
+    try:
+        from importlib.metadata import version
+
+        return version(module)
+    except Exception:
+        return "?"
+
+
 class OcrEngine:
-    """RapidOCR with the PP-OCRv6 det/rec and PP-OCRv4 cls models inside the wheel."""
+    """RapidOCR with the PP-OCRv6 det/rec and PP-OCRv4 cls models inside the wheel.
+
+    ``runtime`` / ``precision`` / ``det_max_side`` / ``rec_batch`` default to the
+    settings in the environment (see the module doc); pass them to pin a variant
+    (the benchmarks and tests do).
+    """
 
     name = "rapidocr"
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        threads: int | None = None,
+        *,
+        runtime: str | None = None,
+        precision: str | None = None,
+        det_max_side: int | None = None,
+        rec_batch: int | None = None,
+        spin: bool = False,
+        ov_cache: int | None = None,
+    ) -> None:
         self.threads = _threads() if threads is None else threads
+        self.runtime_setting = runtime or _choice(RUNTIME_ENV, RUNTIMES)
+        self.precision_setting = precision or _choice(PRECISION_ENV, PRECISIONS)
+        self.det_max_side = _det_max_side() if det_max_side is None else det_max_side
+        self.rec_batch = rec_batch
+        self.spin = spin  # onnxruntime's spinning thread pools (RapidOCR's default: on)
+        # OpenVINO CPU_RUNTIME_CACHE_CAPACITY: kernels kept per input shape (None: OpenVINO's)
+        self.ov_cache = _ov_cache() if ov_cache is None else ov_cache
+        self.info: dict[str, Any] = {}
         self._ocr: Any = None
         self._error: str | None = None
         self._lock = threading.Lock()
+        self._run_lock = threading.Lock()
 
     # -- set-up -------------------------------------------------------------
-    def _params(self) -> dict[str, Any]:
+    def _params(self, runtime: str = "onnxruntime") -> dict[str, Any]:
         import rapidocr
+        from rapidocr import EngineType
 
         models = Path(rapidocr.__file__).resolve().parent / "models"
+        engine = EngineType.OPENVINO if runtime == "openvino" else EngineType.ONNXRUNTIME
+        batch = self.rec_batch or REC_BATCH[runtime]
         return {
             "Global.log_level": "error",
             "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
             "Rec.model_path": str(models / "PP-OCRv6_rec_small.onnx"),
             "Cls.model_path": str(models / "ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
+            "Det.engine_type": engine,
+            "Cls.engine_type": engine,
+            "Rec.engine_type": engine,
+            "Rec.rec_batch_num": batch,
             "EngineConfig.onnxruntime.intra_op_num_threads": self.threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1 if self.threads == 1 else -1,
+            "EngineConfig.openvino.inference_num_threads": self.threads,
         }
+
+    def _build(self, runtime: str) -> tuple[Any, dict[str, Any]]:
+        """A RapidOCR object on ``runtime`` with its three models loaded, and its info."""
+        from rapidocr import RapidOCR
+
+        params = self._params(runtime)
+        for key in ("Det.model_path", "Rec.model_path", "Cls.model_path"):
+            if not Path(params[key]).is_file():
+                raise FileNotFoundError(params[key])
+        ocr = RapidOCR(params=params)
+        info: dict[str, Any] = {"runtime": runtime}
+        if runtime == "onnxruntime":
+            self._ort_sessions(ocr)
+            info.update(runtime_version=_version("onnxruntime"), precision="f32")
+        else:
+            info.update(runtime_version=openvino_version(), precision=self._ov_sessions(ocr))
+        info.update(
+            rapidocr=_version("rapidocr"),
+            threads=self.threads,
+            det_max_side=self.det_max_side,
+            rec_batch=int(params["Rec.rec_batch_num"]),
+        )
+        return ocr, info
+
+    def _ort_sessions(self, ocr: Any) -> None:
+        """Give RapidOCR onnxruntime sessions made here (RapidOCR accepts a ready session):
+        the same options as its own, plus the spinning setting of the thread pools."""
+        import onnxruntime as ort
+
+        ocr.cfg._set_flag("allow_objects", True)
+        for part in ("Det", "Cls", "Rec"):
+            cfg = ocr.cfg[part]
+            opts = ort.SessionOptions()
+            opts.log_severity_level = 4
+            opts.enable_cpu_mem_arena = False
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            if self.threads >= 1:
+                opts.intra_op_num_threads = self.threads
+                opts.inter_op_num_threads = 1 if self.threads == 1 else opts.inter_op_num_threads
+            if not self.spin:
+                opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
+            cfg.session = ort.InferenceSession(cfg.model_path, opts, providers=["CPUExecutionProvider"])
+        ocr._load_det_model(), ocr._load_cls_model(), ocr._load_rec_model()
+
+    def _ov_sessions(self, ocr: Any) -> str:
+        """Load the OpenVINO models, compiled with the inference precision pinned; returns it."""
+        import openvino
+
+        want = self.precision_setting
+        if want == "auto":
+            want = "bf16" if native_bf16() else "f32"
+        config = {"INFERENCE_PRECISION_HINT": want}
+        if self.ov_cache >= 0:
+            config["CPU_RUNTIME_CACHE_CAPACITY"] = str(self.ov_cache)
+        if self.threads >= 1:
+            config["INFERENCE_NUM_THREADS"] = str(self.threads)
+        core = openvino.Core()
+        got: set[str] = set()
+        for part in (ocr._load_det_model(), ocr._load_cls_model(), ocr._load_rec_model()):
+            sess = part.session
+            # RapidOCR compiles with the threads only; compile again with the precision pinned
+            compiled = core.compile_model(sess.model, "CPU", config)
+            sess.session = compiled.create_infer_request()
+            hint = compiled.get_property("INFERENCE_PRECISION_HINT")
+            got.add(hint.to_string() if hasattr(hint, "to_string") else str(hint))
+        return ",".join(sorted(got))  # the precision actually compiled: "bf16" or "f32"
+
+    def _resolve(self) -> tuple[str, str, dict[str, float] | None]:
+        """(runtime, how it was chosen, probe figures) from the settings and the machine."""
+        setting = self.runtime_setting
+        if setting == "onnxruntime":
+            return "onnxruntime", "setting", None
+        if openvino_version() is None:
+            return "onnxruntime", "fallback: openvino not installed", None
+        if setting == "openvino":
+            return "openvino", "setting", None
+        probe = probe_runtimes(self.threads)
+        if probe is None:
+            return "onnxruntime", "fallback: probe failed", None
+        best = "openvino" if probe["openvino"] <= PROBE_MARGIN * probe["onnxruntime"] else "onnxruntime"
+        return best, "probe", probe
 
     def _load(self) -> Any:
         if self._ocr is None and self._error is None:
             with self._lock:
                 if self._ocr is None and self._error is None:
                     try:
-                        from rapidocr import RapidOCR
-
-                        params = self._params()
-                        for key in ("Det.model_path", "Rec.model_path", "Cls.model_path"):
-                            if not Path(params[key]).is_file():
-                                raise FileNotFoundError(params[key])
-                        self._ocr = RapidOCR(params=params)
+                        runtime, chosen_by, probe = self._resolve()
+                        try:
+                            self._ocr, self.info = self._build(runtime)
+                        except Exception as exc:
+                            if runtime == "onnxruntime":
+                                raise
+                            log.warning("OpenVINO could not load the OCR models (%s): onnxruntime", exc)
+                            chosen_by = f"fallback: openvino failed ({type(exc).__name__})"
+                            self._ocr, self.info = self._build("onnxruntime")
+                        self.info["chosen_by"] = chosen_by
+                        if probe:
+                            self.info["probe_cpu_s"] = probe
                         if self.threads >= 1:
                             # OpenCV's own pool (resizing, crops of each text box) would
                             # otherwise use every core in each of several batch workers
@@ -142,14 +385,49 @@ class OcrEngine:
             raise RuntimeError(f"OCR engine unavailable: {self._error}")
         bgr = _to_bgr(img_rgb)
         h, w = bgr.shape[:2]
-        img, op_record = ocr.preprocess_img(bgr)
-        det, cls, rec, _ = ocr.run_ocr_steps(img, op_record)
+        # one pass at a time: the detection size is set per image, and an OpenVINO
+        # infer request is not thread-safe
+        with self._run_lock:
+            img, op_record = ocr.preprocess_img(bgr)
+            failed = ""
+            try:
+                det, cls, rec = self._steps(ocr, img, op_record)
+            except Exception as exc:
+                if self.info.get("runtime") != "openvino":
+                    raise
+                # e.g. the reader's address-space cap reached: go on with onnxruntime
+                log.warning("OpenVINO failed on a page (%s): switching to onnxruntime", exc)
+                failed = type(exc).__name__
+            if failed:  # outside the except block: the traceback no longer holds OpenVINO
+                self._ocr = ocr = None
+                import gc
+
+                gc.collect()
+                self._ocr, self.info = self._build("onnxruntime")
+                self.info["chosen_by"] = f"fallback: openvino failed at run ({failed})"
+                ocr = self._ocr
+                det, cls, rec = self._steps(ocr, img, op_record)
         if det.boxes is None or rec.txts is None or len(det.boxes) == 0:
             return _Raw(np.zeros((0, 4, 2), np.float32), [], [], [])
         quads = map_boxes_to_original(np.array(det.boxes, dtype=np.float32), op_record, h, w)
         n = len(quads)
         labels = list(cls.cls_res) if cls.cls_res is not None else [("0", 1.0)] * n
         return _Raw(quads, list(rec.txts), [float(s) for s in rec.scores], labels)
+
+    def _steps(self, ocr: Any, img: np.ndarray, op_record: dict[str, Any]) -> tuple[Any, Any, Any]:
+        det = ocr.text_det
+        det.limit_type, det.limit_side_len = det_input_side(*img.shape[:2], self.det_max_side)
+        det_res, cls_res, rec_res, _ = ocr.run_ocr_steps(img, op_record)
+        return det_res, cls_res, rec_res
+
+    def bare(self, bgr: np.ndarray) -> Any:
+        """RapidOCR's own call on a BGR image with this engine's settings (benchmarks)."""
+        ocr = self._load()
+        with self._run_lock:
+            img, _ = ocr.preprocess_img(bgr)
+            det = ocr.text_det
+            det.limit_type, det.limit_side_len = det_input_side(*img.shape[:2], self.det_max_side)
+            return ocr(bgr)
 
     def _lines(self, quads: np.ndarray, texts: list[str], scores: list[float]) -> list[Line]:
         ocr = self._load()
@@ -209,7 +487,21 @@ class OcrEngine:
             rotation=rotation,
             skew=round(skew, 2),
             seconds=round(time.perf_counter() - t0, 3),
+            engine=self.engine_info(),
         )
+
+    def engine_info(self) -> dict[str, Any]:
+        """Provenance of this engine's results: runtime, version, precision, choice."""
+        keys = (
+            "runtime",
+            "runtime_version",
+            "precision",
+            "chosen_by",
+            "rapidocr",
+            "det_max_side",
+            "rec_batch",
+        )
+        return {k: self.info[k] for k in keys if k in self.info}
 
 
 _ENGINE: OcrEngine | None = None
@@ -224,6 +516,175 @@ def get_engine() -> OcrEngine:
             if _ENGINE is None:
                 _ENGINE = OcrEngine()
     return _ENGINE
+
+
+# -- runtime probe ------------------------------------------------------------------
+
+
+def _probe_image() -> np.ndarray:
+    """A small printed image (about 700×300 px, five lines of Chinese and digits)."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=380, height=160)
+    rows = (
+        "福建省人工智能产业发展专项资金申报材料",
+        "统一社会信用代码 91350503MA2Y0XXX1K",
+        "设备购置费 860,000.00 元 软件开发费 390,000.00 元",
+        "开户银行 中国工商银行泉州分行 账号 1408010109000123456",
+        "日期 2024年06月30日 泉州市工业和信息化局",
+    )
+    for i, row in enumerate(rows):
+        page.insert_text((12, 26 + 28 * i), row, fontname="china-s", fontsize=10.5)
+    pix = page.get_pixmap(dpi=130, alpha=False)
+    return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3).copy()
+
+
+def _probe_key(threads: int) -> str:
+    import platform
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith(("model name", "flags")):
+                    cpu += "|" + line.split(":", 1)[1].strip()
+                if line.startswith("flags"):
+                    break
+    except OSError:
+        pass
+    import hashlib
+
+    parts = [cpu, _version("onnxruntime"), str(openvino_version()), _version("rapidocr"), str(threads)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def _probe_cache_path() -> Path:
+    raw = os.environ.get(PROBE_CACHE_ENV, "").strip()
+    if raw:
+        return Path(raw)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    return Path(base) / "evreview" / "ocr-runtime-probe.json"
+
+
+def _probe_cached(key: str, path: Path) -> dict[str, float] | None:
+    import json
+
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8")).get(key)
+        if cached and all(r in cached for r in RUNTIMES):
+            return {r: float(cached[r]) for r in RUNTIMES}
+    except (OSError, ValueError, AttributeError, TypeError):
+        pass
+    return None
+
+
+def _probe_store(key: str, path: Path, figures: dict[str, float]) -> None:
+    import json
+
+    try:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            data = data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            data = {}
+        data[key] = figures
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.info("OCR runtime probe not cached: %s", exc)
+
+
+def measure_runtimes(threads: int = -1, reps: int = 2) -> dict[str, float]:
+    """CPU seconds of one OCR pass on :func:`_probe_image`, per runtime (best of ``reps``),
+    measured in this process (both runtimes stay loaded until it returns)."""
+    bgr = _to_bgr(_probe_image())
+    out: dict[str, float] = {}
+    for runtime in RUNTIMES:
+        engine = OcrEngine(threads, runtime=runtime, precision="auto")
+        if engine._load() is None or engine.info.get("runtime") != runtime:
+            raise RuntimeError(f"{runtime}: {engine._error or 'not loaded'}")
+        engine.bare(bgr)  # warm-up
+        best = math.inf
+        for _ in range(reps):
+            t = time.process_time()
+            engine.bare(bgr)
+            best = min(best, time.process_time() - t)
+        out[runtime] = round(best, 4)
+    return out
+
+
+def probe_runtimes(threads: int = -1, *, reps: int = 1, use_cache: bool = True) -> dict[str, float] | None:
+    """CPU seconds of one OCR pass on a small printed image, per runtime (best of ``reps``).
+
+    Both runtimes run the same models with the same settings (threads, precision
+    ``auto``); each is warmed up once first. The measurement runs in a child process
+    (so the caller never holds both runtimes in memory), once per machine: the figures
+    are cached (CPU model and flags, runtime versions, threads as the key) in
+    :func:`_probe_cache_path`, and processes starting together wait for the first one's
+    probe (a file lock). ``None`` when the probe cannot run.
+    """
+    import json
+    import subprocess
+    import sys
+
+    key = _probe_key(threads)
+    path = _probe_cache_path()
+    if use_cache and (hit := _probe_cached(key, path)):
+        return hit
+    lock = None
+    try:
+        if use_cache:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(path.with_name(path.name + ".lock"), "a")
+            try:
+                import fcntl
+
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            except ImportError:  # Windows: no lock, two first probes may both run
+                pass
+            if hit := _probe_cached(key, path):
+                return hit
+        root = str(Path(__file__).resolve().parents[1])
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+        code = "import json, sys; from extractor.ocr import measure_runtimes; " + (
+            f"print(json.dumps(measure_runtimes({int(threads)}, {int(reps)})))"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env, cwd=root
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(
+                proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode
+            )
+        figures = {r: float(v) for r, v in json.loads(proc.stdout.strip().splitlines()[-1]).items()}
+        if use_cache:
+            _probe_store(key, path, figures)
+        return figures
+    except Exception as exc:  # no runtime, a crash, a timeout, an unwritable cache
+        log.warning("OCR runtime probe failed: %s", exc)
+        return None
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def prepare_runtime_choice(threads: int = -1) -> None:
+    """Run the runtime probe now if ``auto`` will need it and it is not cached yet.
+
+    For a process that starts OCR workers (``review.batch``): called in a background
+    thread at start, the probe (a child process) is done or under way before the first
+    scanned page, and the workers wait for it (file lock) instead of each probing
+    inside a file's time limit. Never raises.
+    """
+    try:
+        if _choice(RUNTIME_ENV, RUNTIMES) != "auto" or openvino_version() is None:
+            return
+        if _probe_cached(_probe_key(threads), _probe_cache_path()) is None:
+            probe_runtimes(threads)
+    except Exception as exc:  # a background convenience: never fail the caller
+        log.info("OCR runtime probe not prepared: %s", exc)
 
 
 def ocr_page(img: np.ndarray, ctx: ReadContext | None = None) -> OcrPage:

@@ -937,6 +937,11 @@ def _run_local(
     # load the rules/extraction stack here while the workers boot
     warm = threading.Thread(target=_warm_parent, args=(policy,), daemon=True)
     warm.start()
+    if isolation:
+        # the OCR runtime probe (once per machine) before the first scanned page
+        from extractor.ocr import prepare_runtime_choice
+
+        threading.Thread(target=prepare_runtime_choice, args=(ocr_threads or -1,), daemon=True).start()
 
     def on_read(res: ReadResult, opts: dict[str, Any] | None) -> None:
         with stats_lock:

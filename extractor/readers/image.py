@@ -148,4 +148,4 @@ def image_page(arr: np.ndarray, number: int, ctx: ReadContext) -> tuple[Page, di
         page.seals_checked = True
     page.width, page.height = float(res.width), float(res.height)
     page.rotation = res.rotation
-    return page, {"skew": res.skew, "ocr_seconds": res.seconds}
+    return page, {"skew": res.skew, "ocr_seconds": res.seconds, "ocr_engine": res.engine}

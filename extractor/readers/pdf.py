@@ -425,7 +425,12 @@ def _ocr_page(page: pymupdf.Page, number: int, reason: str, ctx: ReadContext) ->
         base.seals_checked = True
     base.width, base.height = res.width * k, res.height * k
     base.rotation = (rot + res.rotation) % 360
-    info = {"ocr_dpi": round(zoom * 72, 1), "skew": res.skew, "ocr_seconds": res.seconds}
+    info = {
+        "ocr_dpi": round(zoom * 72, 1),
+        "skew": res.skew,
+        "ocr_seconds": res.seconds,
+        "ocr_engine": res.engine,
+    }
     return base, info
 
 
