@@ -57,7 +57,9 @@ def main() -> int:
             if not app_id.startswith(args.only):
                 continue
             direction = truth.get("direction")
-            result = verify_application(args.root / "applications" / app_id, reader, policy=policy, direction=direction)
+            result = verify_application(
+                args.root / "applications" / app_id, reader, policy=policy, direction=direction
+            )
             docs = {d.file: d for d in result.documents}
             for tdoc in truth["documents"]:
                 got = docs.get(tdoc["file"])
@@ -80,17 +82,29 @@ def main() -> int:
                         continue
                     used.add(hit)
                     found[kind_t] += 1
-                    if ts.get("text") and ts.get("kind") in ("official", "contract", "invoice") and ts.get("legible", True):
+                    if (
+                        ts.get("text")
+                        and ts.get("kind") in ("official", "contract", "invoice")
+                        and ts.get("legible", True)
+                    ):
                         named[kind] += 1
                         ok = seal_score(detected[hit].text, ts["text"]) >= policy.seals.name_match
                         named_ok[kind] += ok
                         if not ok:
-                            misses.append(f"名称未读对 {app_id}/{tdoc['file']}：应为 {ts['text']}，读出「{detected[hit].text}」")
+                            misses.append(
+                                f"名称未读对 {app_id}/{tdoc['file']}：应为 {ts['text']}，读出「{detected[hit].text}」"
+                            )
                 for i, s in enumerate(detected):
                     if i not in used:
                         false_det[kind] += 1
-                        misses.append(f"误检 {app_id}/{tdoc['file']} 第{s.page}页 {[round(x) for x in s.box]}「{s.text}」")
-            got_findings = {(f.rule, f.status, (f.evidence[0].file if f.evidence else "")) for f in result.findings if f.rule in SEAL_RULES}
+                        misses.append(
+                            f"误检 {app_id}/{tdoc['file']} 第{s.page}页 {[round(x) for x in s.box]}「{s.text}」"
+                        )
+            got_findings = {
+                (f.rule, f.status, (f.evidence[0].file if f.evidence else ""))
+                for f in result.findings
+                if f.rule in SEAL_RULES
+            }
             expected = {(e["rule"], e["status"], e["file"]) for e in truth.get("expected_seal_findings", [])}
             for e in expected:
                 rules_total += 1
@@ -111,7 +125,9 @@ def main() -> int:
         if named[kind]:
             print(f"名称匹配 [{kind}] {named_ok[kind]}/{named[kind]} = {named_ok[kind] / named[kind]:.1%}")
     if rules_total:
-        print(f"印章规则与预期一致 {rules_ok}/{rules_total} = {rules_ok / rules_total:.1%}；预期外的非通过结果 {unexpected} 条")
+        print(
+            f"印章规则与预期一致 {rules_ok}/{rules_total} = {rules_ok / rules_total:.1%}；预期外的非通过结果 {unexpected} 条"
+        )
     for m in misses:
         print("  - " + m)
     return 0
