@@ -400,3 +400,15 @@ def test_product_app_unchanged_by_the_policy_rewrite():
     fs = run_rules(product_app())
     assert compute_verdict(fs) == "pass"
     assert all(f.clause for f in fs) and APPLICANT
+
+
+def test_document_reused_on_a_low_confidence_key_is_review(third):
+    """A document "used twice" only because a key was read with low OCR confidence is a
+    doubt for the reviewer (review), not a fail — the batch safety net of every batch rule."""
+    a = _app("retrofit", "app-001", sign_date=dt.date(2023, 9, 20))
+    b = _app("other", "app-002", sign_date=dt.date(2023, 9, 20))
+    doc = next(d for d in b.documents if d.doc_type == "contract")
+    fv = doc.fields["contract_no"]
+    doc.fields["contract_no"] = fv.model_copy(update={"confidence": 0.5, "method": "ocr"})
+    reused = by_rule(run_batch_rules([a, b], third), "batch.document_reused")
+    assert [f.status for f in reused] == ["review"] and "0.50" in reused[0].message

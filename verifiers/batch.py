@@ -217,11 +217,13 @@ def document_reused(ctxs: list[RuleContext], params: Any = None) -> list[Finding
     """The same document of ``doc_type`` (same ``key_fields`` values) in two applications → ``fail``."""
     assert isinstance(params, ReuseParams)
     seen: dict[tuple[str, ...], list[tuple[RuleContext, EvidenceRef]]] = {}
+    values: dict[tuple[str, ...], list[FieldValue | None]] = {}
     for ctx in ctxs:
         for d in ctx.docs(params.doc_type):
             key = tuple(as_text(d.fields.get(k)).strip() for k in params.key_fields)
             if not all(key):
                 continue
+            values.setdefault(key, []).extend(d.fields.get(k) for k in params.key_fields)
             fv = d.fields.get(params.key_fields[0])
             r = EvidenceRef(
                 file=d.file,
@@ -239,12 +241,14 @@ def document_reused(ctxs: list[RuleContext], params: Any = None) -> list[Finding
         if len(apps) < 2:
             continue
         out.append(
-            Finding(
-                rule="batch.document_reused",
-                status="fail",
-                message=f"{label} {' '.join(key)} 被 {len(apps)} 个申报同时用作佐证：{'、'.join(apps)}",
-                evidence=[r for _, r in hits],
-                applications=apps,
+            batch_finding(
+                ctxs,
+                "batch.document_reused",
+                "fail",
+                f"{label} {' '.join(key)} 被 {len(apps)} 个申报同时用作佐证：{'、'.join(apps)}",
+                [r for _, r in hits],
+                apps,
+                values=values[key],  # a key read with low confidence: review, not fail
                 details={"doc_type": params.doc_type, "key": list(key)},
             )
         )
