@@ -327,7 +327,8 @@ def label_mentions(doc, skip: frozenset[int] = frozenset()) -> list[Mention]:
         elif r.line.bbox is not None:
             cands = L.right_of(r, refs)[:1]
         for c in cands:
-            if PARTY_RE.match(c.line.text.strip()) and PARTY_RE.match(c.line.text.strip()).group("label"):
+            pm = PARTY_RE.match(c.line.text.strip())
+            if pm and pm.group("label"):
                 continue  # the other party's label beside this one
             got = name_from_text(c.line.text)
             if got is not None and org_shape(got[0]) > 0:
@@ -391,9 +392,7 @@ def _lines_below(doc, k: int) -> list[int]:
     cur = r
     for _ in range(4):
         nxt = [
-            x
-            for x in L.below(cur, L.page_refs(cur.page), max_lines=1.8)
-            if (doc.k(x) if (id(x.page), x.index) in doc.pos else None) is not None
+            x for x in L.below(cur, L.page_refs(cur.page), max_lines=1.8) if (id(x.page), x.index) in doc.pos
         ]
         if not nxt:
             break

@@ -215,6 +215,25 @@ def _seal_info(eseal: core.Asn1Value) -> tuple[str | None, str | None]:
         return None, None
 
 
+def _parsed(standard: str, tbs, holder, signature) -> SesSignature:
+    """The fields of a parsed signature value; ``holder`` is the structure that carries the
+    certificate and the signature algorithm (it differs between the two layouts)."""
+    seal_name, seal_id = _seal_info(tbs["eseal"])
+    return SesSignature(
+        version=int(tbs["version"].native),
+        standard=standard,
+        tbs_der=tbs.dump(),
+        data_hash=bytes(tbs["data_hash"].native),
+        property_info=str(tbs["property_info"].native or ""),
+        cert_der=bytes(holder["cert"].native),
+        signature_alg=holder["signature_alg"].dotted,
+        signature=bytes(signature.native),
+        signing_time=_time_text(tbs["time_info"]),
+        seal_name=seal_name,
+        seal_id=seal_id,
+    )
+
+
 def parse_ses_signature(data: bytes) -> SesSignature:
     """Parse a SignedValue.dat (GB/T 38540 or GM/T 0031).
 
@@ -229,22 +248,8 @@ def parse_ses_signature(data: bytes) -> SesSignature:
     if n >= 4:
         try:
             sig = SESSignatureV4.load(data, strict=True)
-            tbs = sig["to_sign"]
-            parsed = SesSignature(
-                version=int(tbs["version"].native),
-                standard="GB/T 38540",
-                tbs_der=tbs.dump(),
-                data_hash=bytes(tbs["data_hash"].native),
-                property_info=str(tbs["property_info"].native or ""),
-                cert_der=bytes(sig["cert"].native),
-                signature_alg=sig["signature_alg"].dotted,
-                signature=bytes(sig["signature"].native),
-                signing_time=_time_text(tbs["time_info"]),
-                seal_name=None,
-                seal_id=None,
-            )
-            parsed.seal_name, parsed.seal_id = _seal_info(tbs["eseal"])
-            return parsed
+            # GB/T 38540 keeps the certificate and the algorithm beside the signed part
+            return _parsed("GB/T 38540", sig["to_sign"], sig, sig["signature"])
         except (ValueError, TypeError, KeyError) as exc:
             if isinstance(top[0], core.ObjectIdentifier):
                 raise SignatureFormatError(
@@ -256,22 +261,8 @@ def parse_ses_signature(data: bytes) -> SesSignature:
             raise SignatureFormatError("签名值是 PKCS#7/CMS 数字签名（非电子签章结构），暂不支持离线验证")
         try:
             sig1 = SESSignatureV1.load(data, strict=True)
-            tbs1 = sig1["to_sign"]
-            parsed = SesSignature(
-                version=int(tbs1["version"].native),
-                standard="GM/T 0031",
-                tbs_der=tbs1.dump(),
-                data_hash=bytes(tbs1["data_hash"].native),
-                property_info=str(tbs1["property_info"].native or ""),
-                cert_der=bytes(tbs1["cert"].native),
-                signature_alg=tbs1["signature_alg"].dotted,
-                signature=bytes(sig1["signature"].native),
-                signing_time=_time_text(tbs1["time_info"]),
-                seal_name=None,
-                seal_id=None,
-            )
-            parsed.seal_name, parsed.seal_id = _seal_info(tbs1["eseal"])
-            return parsed
+            # GM/T 0031 keeps them inside the signed part
+            return _parsed("GM/T 0031", sig1["to_sign"], sig1["to_sign"], sig1["signature"])
         except (ValueError, TypeError, KeyError) as exc:
             raise SignatureFormatError(f"签名值结构无法按 GM/T 0031 解析：{exc}") from exc
     raise SignatureFormatError(f"签名值结构不是电子签章格式（顶层 {n} 个元素）")
