@@ -7,7 +7,7 @@ STAMP   = $(VENV)/.installed
 RAY_STAMP = $(VENV)/.installed-ray
 PORT   ?= 8501
 
-.PHONY: run test test-slow test-ray lint e2e bench bench-batch samples clean venv
+.PHONY: run test test-slow test-ray lint e2e bench bench-batch samples clean venv structure
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,3 +74,7 @@ clean:
 
 bench-batch: $(STAMP)
 	$(PY) bench/batch.py --quick
+
+# Import circles inside a package and modules over ~800 lines (scripts/structure.py).
+structure: $(STAMP)
+	$(PY) scripts/structure.py
