@@ -505,3 +505,68 @@ def test_name_labels_with_xingming_suffix():
     assert f["contact_name"].value == "郑丽娟"
     assert f["legal_rep_phone"].value == "13800595301"
     assert f["contact_phone"].value == "13800595302"
+
+
+# ----------------------------------------------------------------- consortium layouts
+
+_MEMBERS = ["泉州智造科技有限公司", "福建海创软件有限公司", "厦门云图数据有限公司", "晋江市第一医院"]
+
+
+@pytest.mark.parametrize(
+    "before,rows",
+    [
+        # a sentence: 由 A（牵头单位）、B、C和D组成
+        (
+            [
+                "以联合体形式申报，联合体由泉州智造科技有限公司（牵头单位）、福建海创软件有限公司、厦门云图数据有限公司和晋江市第一医院组成。"
+            ],
+            [],
+        ),
+        # 牵头单位 and 成员单位 on lines of their own
+        (
+            [
+                "牵头单位：泉州智造科技有限公司",
+                "成员单位：福建海创软件有限公司、厦门云图数据有限公司、晋江市第一医院",
+            ],
+            [],
+        ),
+        # the label alone, numbered lines below
+        (
+            [
+                "联合体成员单位",
+                "1、泉州智造科技有限公司（牵头）",
+                "2、福建海创软件有限公司",
+                "3、厦门云图数据有限公司",
+                "4、晋江市第一医院",
+            ],
+            [],
+        ),
+        # names separated by blanks only
+        (["联合体成员：泉州智造科技有限公司 福建海创软件有限公司 厦门云图数据有限公司 晋江市第一医院"], []),
+        # a member table: role | name | credit code
+        (
+            ["联合体申报情况"],
+            [["联合体成员", "单位名称", "统一社会信用代码"]]
+            + [["牵头单位" if i == 0 else "成员单位", n, "—"] for i, n in enumerate(_MEMBERS)],
+        ),
+        # label cell | all names in the next cell
+        ([], [["联合体成员单位", "、".join(_MEMBERS)]]),
+    ],
+    ids=["sentence", "lead-and-members", "numbered", "blanks", "table", "cell"],
+)
+def test_consortium_members_in_six_layouts(before, rows):
+    f = extract([_docx_rows(rows, before=before, after=["三、附件清单：营业执照复印件"])])
+    assert f["consortium_members"].value == _MEMBERS
+    assert any(m in (f["consortium_members"].source_text or "") for m in _MEMBERS)
+
+
+def test_consortium_wording_of_the_notice_is_no_list():
+    # the condition quoted from the notice names no member; an applicant named elsewhere is not one
+    p = _docx_rows(
+        [["单位名称", "泉州智造科技有限公司"]],
+        before=[
+            "申报要求：以联合体形式申报的，联合体成员数量不超过3家。",
+            "合作医院：晋江市第一医院提供场景数据",
+        ],
+    )
+    assert "consortium_members" not in extract([p])

@@ -32,8 +32,10 @@ from functools import lru_cache
 
 from extractor.entities import find_entities
 from extractor.fields import layout as L
+from extractor.fields.consortium import ITEM_NO_RE as _ITEM_NO_RE
+from extractor.fields.consortium import extract_consortium
 from extractor.fields.parties import clean_org as _clean_org
-from extractor.fields.titles import Stream, extend_legal_form, field, is_blank, nfkc, prepare_pages
+from extractor.fields.titles import Stream, field, is_blank, nfkc, prepare_pages
 from extractor.normalize import (
     find_money,
     normalize_credit_code,
@@ -631,74 +633,6 @@ def _revenue(stream: Stream, out: dict[str, FieldValue]) -> None:
         out["revenue_last_year"] = field(best[1], best[2])
 
 
-_CONSORTIUM_RE = re.compile(
-    r"联合体(?:成员(?:单位)?|单位|各方)(?:包括|为|有|共\s*\d\s*家)?\s*[:：]?[ \t]*(?P<v>[^。；;\n]{0,200})"
-)
-_ORG_END_RE = re.compile(
-    r"(?:公司|研究院|研究所|中心|大学|学院|医院|集团|事务所|合作社|协会|银行|厂|局|院|所)$"
-)
-_REMARK_RE = re.compile(r"[（(][^()（）]{1,10}[)）]$")
-_ITEM_NO_RE = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.．、]|[一二三四五六七八九十][、.．])\s*")
-
-
-def _member_names(part: str) -> list[tuple[str, int, int]]:
-    """Organisation names in one list item → (name, start, end) in ``part``: the whole
-    item when it is a name (``泉州海丝工业互联网研究院有限公司（牵头单位）``), else the
-    entity layer's ORGs (extended over a legal form it stopped before)."""
-    m = _ITEM_NO_RE.match(part)
-    s0 = m.end() if m else 0
-    item = part[s0:].strip()
-    s0 = part.find(item, s0) if item else s0
-    core = item
-    while _REMARK_RE.search(core) and not re.search(r"[（(](?:特殊普通合伙|普通合伙|有限合伙)[)）]$", core):
-        core = _REMARK_RE.sub("", core).rstrip()
-    name = normalize_name(core)
-    if 4 <= len(name) <= 40 and _ORG_END_RE.search(name) and not re.search(r"[，,。:：]", core):
-        return [(name, s0, s0 + len(core))]
-    out = []
-    for e in find_entities(part):
-        if e.label != "ORG":
-            continue
-        end = extend_legal_form(part, e.end)
-        n = _clean_org(part[e.start : end])
-        if len(n) >= 4:
-            out.append((n, e.start, end))
-    return out
-
-
-def _consortium(stream: Stream, out: dict[str, FieldValue]) -> None:
-    """联合体成员: a list after the label on its line (``A、B、C``) or as numbered lines
-    below it (``1. A（牵头单位）`` / ``2. B``)."""
-    text = stream.text
-    m = _CONSORTIUM_RE.search(text)
-    if not m:
-        return
-    items: list[tuple[int, int]] = []  # (start, end) of each list item in the stream
-    if L.clean_value(m.group("v")):
-        a = m.start("v")
-        for pm in re.finditer(r"[^、，,；;]+", m.group("v")):
-            items.append((a + pm.start(), a + pm.end()))
-    else:
-        pos = m.end() + 1
-        while pos < len(text):
-            nl = text.find("\n", pos)
-            nl = len(text) if nl < 0 else nl
-            line = text[pos:nl]
-            if not _ITEM_NO_RE.match(line):
-                break
-            items.append((pos, nl))
-            pos = nl + 1
-    seen: list[str] = []
-    spans: list[L.Span] = []
-    for a, b in items:
-        for name, s0, e0 in _member_names(text[a:b]):
-            if name not in seen:
-                seen.append(name)
-                spans.append(stream.span(a + s0, a + e0))
-    if seen:
-        out["consortium_members"] = field(seen, spans)
-
-
 _PROJECT_RE = re.compile(
     r"(?:产品名称|场景名称|项目名称|软件名称|解决方案名称)\s*[:：]\s*(?P<v>[^，,。；;\n（(]{2,60})"
 )
@@ -814,6 +748,6 @@ def extract(pages: list[Page], directions: Mapping[str, str] | None = None) -> d
     stream = _prose_stream(form)
     _purchases(form, stream, out)
     _revenue(stream, out)
-    _consortium(stream, out)
+    extract_consortium(stream, out)
     _project_name(form, stream, out)
     return out
