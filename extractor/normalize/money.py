@@ -54,7 +54,7 @@ _CN_RE = re.compile(
     r"(?:整|正)?$"
 )
 _LABELS_RE = re.compile(
-    r"(?:人民币|RMB|CNY|金额|价税合计|合计|总计|\(?大写\)?|\(?小写\)?|\((?:不?含(?:增值)?税|人民币|元)\)|[¥$:])",
+    r"(?:人民币|RMB|CNY|金额|价税合计|合计|总计|\(?大写\)?|\(?小写\)?|\((?:不?含(?:增值)?税|人民币|元)\)|[¥$:⊗ⓧ⨂])",
     re.I,
 )
 _UNIT_LABEL_RE = re.compile(r"\((万元|亿元)\)")
@@ -65,31 +65,38 @@ def _cn_integer(s: str, positional: bool = True) -> int | None:
     """Value of a Chinese-numeral integer such as 壹拾万零伍佰, 贰亿, 拾万, 二〇二三.
 
     ``positional`` allows the digit-by-digit form (二〇二三, for years).
+
+    >>> _cn_integer("贰仟零佰零拾伍", False), _cn_integer("壹万零伍拾", False), _cn_integer("拾万", False)
+    (2005, 10050, 100000)
+    >>> _cn_integer("伍伍", False) is None
+    True
     """
     if not s:
         return None
     if positional and all(c in _CN_DIGITS for c in s):
         # digit-by-digit form (二〇二三); a lone 零 is 0
         return int("".join(str(_CN_DIGITS[c]) for c in s))
-    total = section = num = 0
+    total = section = 0
+    num: int | None = None  # the digit before the next unit; None: no digit (拾 = 壹拾)
     for ch in s:
         if ch in _CN_DIGITS:
             if num:  # two digits without a unit between them (伍伍元) is no numeral
                 return None
             num = _CN_DIGITS[ch]
         elif ch in _CN_SMALL:
-            section += (num or 1) * _CN_SMALL[ch]
-            num = 0
+            # 零佰 / 零拾 (every place written, as in a per-digit grid) is zero of that unit
+            section += (1 if num is None else num) * _CN_SMALL[ch]
+            num = None
         elif ch in _CN_BIG:
             unit = _CN_BIG[ch]
             if unit == 10**8:
-                total = (total + section + num) * unit
+                total = (total + section + (num or 0)) * unit
             else:
-                total += (section + num) * unit
-            section = num = 0
+                total += (section + (num or 0)) * unit
+            section, num = 0, None
         else:
             return None
-    return total + section + num
+    return total + section + (num or 0)
 
 
 def round_money(value: Decimal | int | float | str) -> Decimal:
@@ -142,6 +149,8 @@ def parse_money(text: str | None) -> Decimal | None:
     (Decimal('5000.00'), True, True)
     >>> parse_money("2023年3月1日") is None, parse_money("") is None, parse_money("12%") is None
     (True, True, True)
+    >>> parse_money("⊗壹万圆整"), parse_money("ⓧ贰仟零佰零拾伍元整"), parse_money("捌仟柒佰叁拾零圆整")
+    (Decimal('10000.00'), Decimal('2005.00'), Decimal('8730.00'))
     """
     if not text:
         return None
@@ -158,6 +167,8 @@ def parse_money(text: str | None) -> Decimal | None:
         scale = 10**4 if unit_label.group(1) == "万元" else 10**8
         s = _UNIT_LABEL_RE.sub("", s)
     s = _LABELS_RE.sub("", s)
+    # the crossed circle printed before an e-invoice's 大写 (⊗, or ⓧ that NFKC turns into x)
+    s = re.sub(rf"^[xX×](?=[{_CN_NUM_CHARS}])", "", s)
     if s.count("(") != s.count(")"):  # a bracket half-eaten by a label: (大写:…)
         s = s.replace("(", "").replace(")", "")
     if s.startswith("-"):
