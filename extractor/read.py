@@ -3,7 +3,7 @@
 The file type is decided from content (magic bytes), never from the name. Each
 reader is a pure function ``(data, name, ctx) -> ReadResult`` so that the caller can
 run it in an isolated worker process and cache the result by
-``sha256 + EXTRACTOR_VERSION``, a digest of the reading code (``extractor.version``).
+``sha256 + READ_VERSION``, a digest of the reading code (``extractor.version``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from io import BytesIO
 from pathlib import Path
 
 from extractor.limits import Limits
-from extractor.version import EXTRACTOR_VERSION  # noqa: F401  (the read cache's key: sha256 + this)
+from extractor.version import EXTRACTOR_VERSION, READ_VERSION  # noqa: F401  (READ_VERSION: the read cache key)
 from models.page import ReadResult
 
 
@@ -188,7 +188,10 @@ def read_bytes(data: bytes, name: str, ctx: ReadContext | None = None) -> ReadRe
         )
     if kind == "broken_zip":
         return ReadResult(
-            file=name, sha256=digest, kind="unknown", errors=["文件看似压缩包（ZIP/DOCX/OFD）但已损坏，无法打开"]
+            file=name,
+            sha256=digest,
+            kind="unknown",
+            errors=["文件看似压缩包（ZIP/DOCX/OFD）但已损坏，无法打开"],
         )
     if kind in UNSUPPORTED:
         return ReadResult(file=name, sha256=digest, kind="unknown", errors=[UNSUPPORTED[kind]])
@@ -210,7 +213,9 @@ def read_bytes(data: bytes, name: str, ctx: ReadContext | None = None) -> ReadRe
     warnings: list[str] = []
     if BIDI_CONTROLS.search(name):
         shown = BIDI_CONTROLS.sub(lambda m: f"<U+{ord(m.group()):04X}>", name)
-        warnings.append(f"文件名含有隐藏的文字方向控制字符，显示的名称和扩展名可能具有误导性（实际名称：{shown}）")
+        warnings.append(
+            f"文件名含有隐藏的文字方向控制字符，显示的名称和扩展名可能具有误导性（实际名称：{shown}）"
+        )
     ext_kind = EXT_KINDS.get(Path(name).suffix.lower())
     if ext_kind and ext_kind != kind:
         warnings.append(
@@ -219,7 +224,9 @@ def read_bytes(data: bytes, name: str, ctx: ReadContext | None = None) -> ReadRe
     try:
         result = reader(data, name, ctx)
     except MemoryError:
-        result = ReadResult(file=name, sha256=digest, kind=result_kind, errors=["读取时内存不足，文件可能过大或已损坏"])  # type: ignore[arg-type]
+        result = ReadResult(
+            file=name, sha256=digest, kind=result_kind, errors=["读取时内存不足，文件可能过大或已损坏"]
+        )  # type: ignore[arg-type]
     except Exception as exc:  # a reader bug or a hostile file must not crash the caller
         result = ReadResult(
             file=name,

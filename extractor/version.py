@@ -1,16 +1,22 @@
 """Version of the reading and extraction code, derived from the code itself.
 
-The read cache is keyed by ``sha256 + EXTRACTOR_VERSION``. A hand-maintained version
-string was forgotten after many changes, so cached documents kept their old pages after
-an upgrade. The version is now a digest of the sources that decide what a read returns
-(``extractor/`` and ``models/``, data files included) and of the versions of the reading
-libraries (PyMuPDF, RapidOCR and its runtimes, zxing-cpp, python-docx): any change to
-either gives a new key, so an upgrade re-reads.
+A hand-maintained version string was forgotten after many changes, so cached documents
+kept their old pages after an upgrade. Versions are now digests of the code:
+
+* ``READ_VERSION`` keys the read cache (``sha256 + READ_VERSION``): a digest of the modules
+  the reading entry point ``extractor.read`` imports, directly or through others (late
+  imports included, found by parsing the sources), of every data file under ``extractor/``
+  and of the versions of the reading libraries (PyMuPDF, RapidOCR and its runtimes,
+  zxing-cpp, python-docx, OpenCV). A new reader or OCR setting re-reads; a new field
+  extractor or classifier does not re-OCR an intake, it re-extracts from the cached pages.
+* ``EXTRACTOR_VERSION`` covers all of ``extractor/`` and ``models/``: it is recorded in
+  every result's provenance.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from importlib import metadata
 from pathlib import Path
 
@@ -71,4 +77,75 @@ def code_version(*packages: str) -> str:
     return f"src-{digest[:16]}"
 
 
+# import statements, found by text (parsing every module with ast took 0.3 s at start-up)
+_IMPORT_RE = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
+_FROM_RE = re.compile(
+    r"^[ \t]*from[ \t]+(?P<dots>\.*)(?P<mod>[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n]+)", re.M
+)
+
+
+def _module_file(name: str, root: Path) -> Path | None:
+    base = root.joinpath(*name.split("."))
+    for cand in (base.with_suffix(".py"), base / "__init__.py"):
+        if cand.is_file():
+            return cand
+    return None
+
+
+def import_closure(
+    entry: str, packages: tuple[str, ...] = ("extractor", "models"), root: Path = _ROOT
+) -> list[Path]:
+    """The source files of ``entry`` and of every module of ``packages`` it imports, directly
+    or through others, at module top or inside functions (found in the text, not executed); a package's
+    ``__init__`` comes with each of its modules.
+
+    >>> names = {p.relative_to(_ROOT).as_posix() for p in import_closure("extractor.read")}
+    >>> "extractor/readers/pdf.py" in names, "models/page.py" in names, "extractor/fields/contract.py" in names
+    (True, True, False)
+    """
+    seen: dict[str, Path] = {}
+    todo = [entry]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        path = _module_file(name, root)
+        if path is None:
+            continue
+        seen[name] = path
+        parts = name.split(".")
+        todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages
+        is_pkg = path.name == "__init__.py"
+        text = path.read_text(encoding="utf-8")
+        for m in _IMPORT_RE.finditer(text):
+            todo.extend(n.split(" as ")[0].strip() for n in m.group(1).split(","))
+        for m in _FROM_RE.finditer(text):
+            level = len(m.group("dots"))
+            base = m.group("mod") or ""
+            if level:
+                pkg = parts if is_pkg else parts[:-1]
+                pkg = pkg[: len(pkg) - level + 1]
+                base = ".".join([*pkg, base] if base else pkg)
+            todo.append(base)
+            names = re.sub(r"#[^\n]*", "", m.group("names")).strip("() \n")
+            todo.extend(f"{base}.{n.split(' as ')[0].strip()}" for n in names.split(",") if n.strip())
+    return sorted(p for n, p in seen.items() if n.split(".")[0] in packages)
+
+
+def read_version(entry: str = "extractor.read") -> str:
+    """The read cache's version: the reading code's sources, the extractor's data files and
+    the reading libraries."""
+    h = hashlib.sha256()
+    data = sorted(
+        p
+        for p in (_ROOT / "extractor").rglob("*")
+        if p.is_file() and p.suffix in _SOURCE_SUFFIXES and p.suffix != ".py" and "__pycache__" not in p.parts
+    )
+    for p in [*import_closure(entry), *data]:
+        h.update(p.relative_to(_ROOT).as_posix().encode("utf-8") + b"\0" + p.read_bytes() + b"\0")
+    h.update(library_versions().encode())
+    return f"read-{h.hexdigest()[:16]}"
+
+
 EXTRACTOR_VERSION = code_version("extractor", "models")
+READ_VERSION = read_version()

@@ -1,4 +1,4 @@
-"""Read cache: ReadResults keyed by file sha256 + extractor version, in SQLite.
+"""Read cache: ReadResults keyed by file sha256 + the reading code's version (READ_VERSION), in SQLite.
 
 Reading (and above all OCR) is the expensive step; classification and field
 extraction are cheap and always re-run, so a cache hit still picks up extractor
@@ -12,7 +12,7 @@ import threading
 import zlib
 from pathlib import Path
 
-from extractor.read import EXTRACTOR_VERSION
+from extractor.version import READ_VERSION
 from models.page import ReadResult
 
 _SCHEMA = """
@@ -43,7 +43,7 @@ def connect(path: str | Path, synchronous: str = "FULL") -> sqlite3.Connection:
 
 
 class ReadCache:
-    def __init__(self, path: str | Path, version: str = EXTRACTOR_VERSION) -> None:
+    def __init__(self, path: str | Path, version: str = READ_VERSION) -> None:
         self.path = Path(path)
         self.version = version
         self._conn = connect(self.path, synchronous="NORMAL")
