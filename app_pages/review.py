@@ -10,11 +10,13 @@ import streamlit as st
 from app_pages.common import get_policy, get_renderer, reviewer, shown_errors, store_or_stop
 from extractor.normalize import mask_personal_data
 from models.contract import DIRECTION_LABELS, DOC_TYPE_LABELS, STATUS_LABELS, VERDICT_LABELS
+from review.authenticity import STATUS_COLOURS, seal_boxes, seal_lines, signature_lines
 from review.pipeline import FORM_KEYS
 from review.rulenames import clause_text, rule_info
 from review.service import (
     FIELD_LABELS,
     CorrectionNeedsConfirmation,
+    EvidenceBox,
     compared_values,
     correct_value,
     decide,
@@ -282,6 +284,15 @@ with col_docs:
             ),
         )
         pdoc = docs[pick]["doc"]
+        with st.expander("真实性：电子签名与印章", expanded=pdoc.signature is not None):
+            sig = signature_lines(pdoc.signature)
+            if sig:
+                colour = STATUS_COLOURS.get(pdoc.signature.status, "gray")
+                st.markdown(f":{colour}-background[{sig[0]}]")
+                for line in sig[1:]:
+                    st.caption(line)
+            for line in seal_lines(pdoc):
+                st.caption(line)
         sha = file_sha(store, app_id, pdoc.file)
         rr = read_result(store, sha or "")
         n_pages = max([p.number for p in rr.pages], default=0) if rr else max(pdoc.pages, default=1)
@@ -328,6 +339,8 @@ with col_page:
                             FIELD_LABELS.get(name, name),
                         )
                     )
+            for sb in seal_boxes(odoc, override["page"]):
+                boxes.append(EvidenceBox(odoc.file, sb.page, sb.bbox, "seal", sb.label, sb.label))
         target = (override["file"], override["page"])
         if st.button("返回问题证据", key="close_override"):
             st.session_state.pop("view_override", None)
