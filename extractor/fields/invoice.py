@@ -354,7 +354,8 @@ def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
         TAX_ID_LABELS,
         pattern=TAX_ID_RE,
         squash=True,
-        stop=["地址", "名称", "开户行"],
+        # the other party's tax-id label on the same row ends the search
+        stop=["地址", "名称", "开户行", "纳税人识别号", "统一社会信用代码"],
     )
     # drop duplicates (the combined label also contains its parts on the same line)
     seen: set[tuple[int, int]] = set()

@@ -668,7 +668,9 @@ def right_of(
         if r.page is not ref.page or r.index == ref.index or r.line.bbox is None:
             continue
         rb = r.line.bbox
-        if rb[0] < x_start - 0.5 * h or rb[0] - x_start > gap:
+        # a value typeset right after its label's colon may start inside the label's last
+        # glyph box (text-layer e-invoices): up to one line height of overlap
+        if rb[0] < x_start - 1.0 * h or rb[0] - x_start > gap:
             continue
         if v_overlap(b, rb) < min_overlap:
             continue
@@ -989,9 +991,14 @@ def extend_below(
         top = cands[i].line.bbox
         row = [r for r in cands[i:] if v_overlap(top, r.line.bbox) >= 0.5]
         i += len(row)
-        # a label anywhere left of the column limit ends the value (next field's row)
+        # a label of the value's own column block ends the value (the next field's row): a
+        # label line that reaches to within 4 line heights of the value's left edge; a label
+        # ending further left belongs to another column's row, beside the value, not below it
         if stop and any(
-            r.line.bbox[0] < limit and (m := find_all_in_line(r.line.text, stop)) and m[0][0] == 0
+            r.line.bbox[2] >= x_left - 4 * h
+            and r.line.bbox[0] < limit
+            and (m := find_all_in_line(r.line.text, stop))
+            and m[0][0] == 0
             for r in row
         ):
             break

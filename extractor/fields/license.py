@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from extractor.fields import layout as L
 from extractor.normalize import (
     find_credit_codes,
@@ -20,6 +22,7 @@ from extractor.normalize import (
     normalize_name,
     parse_date,
     parse_money,
+    region,
     uscc,
 )
 from models.contract import FieldValue
@@ -70,6 +73,67 @@ def _stops_except(key: str) -> list[str]:
 def _valid_name(t: str) -> bool:
     n = normalize_name(t)
     return len(n) >= 2 and not re.fullmatch(r"[\d\W_A-Za-z]+", n)
+
+
+# the legal form printed on the 类型 line (有限责任公司(自然人投资或控股), 个体工商户 …): a
+# value of this shape is the company's type, never its name
+COMPANY_TYPE_RE = re.compile(
+    r"^(?:其他)?(?:一人)?(?:有限责任公司|股份有限公司|个体工商户|个人独资企业|(?:特殊)?普通合伙企业|有限合伙企业|"
+    r"全民所有制|集体所有制|股份合作制|农民专业合作社|外商投资企业|内资企业|港澳台)[^\u4e00-\u9fa5]*"
+    r"(?:[(（][^()（）]*[)）])?(?:分公司|分支机构)?$"
+)
+
+
+def _valid_company_name(t: str) -> bool:
+    """A name, not the type line a misplaced label points at.
+
+    >>> _valid_company_name("北京智医仁爱科技有限公司"), _valid_company_name("有限责任公司(自然人投资或控股)")
+    (True, False)
+    >>> _valid_company_name("个体工商户"), _valid_company_name("呈贡区人面竹纸伞工艺品店")
+    (False, True)
+    """
+    return _valid_name(t) and not COMPANY_TYPE_RE.match(normalize_name(t))
+
+
+def repair_type(t: str) -> str:
+    """The type line with a glyph OCR drops on a watermark restored (一 of 一人有限责任公司).
+
+    >>> repair_type("人有限责任公司(自然人独资)"), repair_type("有限责任公司(自然人独资)")
+    ('一人有限责任公司(自然人独资)', '有限责任公司(自然人独资)')
+    """
+    return "一" + t if t.startswith("人有限责任公司") else t
+
+
+def complete_name(name: str, ctype: str | None) -> str:
+    """A company name cut inside its legal form (a seal or a fold over 限公司) completed from
+    the type line: a 有限责任公司 / 股份有限公司 is named …有限公司 / …股份有限公司.
+
+    >>> complete_name("北京律行天下科技有", "有限责任公司(自然人独资)")
+    '北京律行天下科技有限公司'
+    >>> complete_name("泉州智算科技有限", "有限责任公司"), complete_name("泉州智算科技", "有限责任公司")
+    ('泉州智算科技有限公司', '泉州智算科技')
+    """
+    if not ctype or not re.search(r"有限责任公司|股份有限公司", ctype):
+        return name
+    for cut in ("有限公", "有限", "有"):
+        if name.endswith(cut) and len(name) > len(cut) + 3:
+            return name[: -len(cut)] + "有限公司"
+    return name
+
+
+# OCR that loses the middle of a spaced label keeps its last glyph on the value:
+# 「经 … 者董书念」 for 经营者 董书念, 「人张三」 for 负责人 张三
+_LABEL_TAIL_RE = re.compile(r"^[者人](?=[\u4e00-\u9fa5]{2,4}$)")
+
+
+def clean_person(t: str) -> str:
+    """A person's name without a label's last glyph glued in front.
+
+    >>> clean_person("者董书念"), clean_person("人王五"), clean_person("董书念")
+    ('董书念', '王五', '董书念')
+    """
+    n = normalize_name(t)
+    return _LABEL_TAIL_RE.sub("", n) if len(n) <= 5 else n
 
 
 def _simple(pages: list[Page], key: str, **kw) -> L.Span | None:
@@ -182,6 +246,73 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
         if m and (ref.line.bbox is None or not ref.page.height or ref.line.bbox[1] > ref.page.height * 0.5):
             out["registration_authority"] = L.make_field(m.group(0), ref, confidence_penalty=0.15)
             return
+    # only inside the seal (the authority's round seal over 登记机关): a deliberate,
+    # low-confidence source, its place name checked against the credit code's division
+    code = out["credit_code"].value if "credit_code" in out else None
+    for page in pages:
+        for seal in page.seals:
+            name = authority_from_seal(seal.text, code)
+            if name:
+                out["registration_authority"] = FieldValue(
+                    value=name,
+                    page=page.number,
+                    bbox=list(seal.box),
+                    confidence=0.6,
+                    source_text=seal.text,
+                    method="seal",
+                )
+                return
+
+
+_ORGAN_RE = re.compile(
+    r"(?P<place>[\u4e00-\u9fa5]{0,12}?)"
+    r"(?P<organ>市场监督管理局|工商行政管理局|市场和质量监督管理局|市场监督管理委员会|行政审批服务局|行政审批局|工商局)"
+    r"(?P<branch>[\u4e00-\u9fa5]{1,6}?分局)?"
+)
+
+
+def _place_names(credit_code: str | None) -> list[str]:
+    """The division names a registration authority of this credit code can carry: every run
+    of consecutive names on the path of the code's division (chars 3-8, GB/T 2260)."""
+    if not credit_code or len(credit_code) != 18:
+        return []
+    d = region.lookup(credit_code[2:8])
+    if d is None:
+        return []
+    names = [n for _c, n in d.path]
+    return ["".join(names[i:j]) for i in range(len(names)) for j in range(i + 1, len(names) + 1)]
+
+
+def authority_from_seal(text: str, credit_code: str | None) -> str | None:
+    """The registration authority a seal names, its place corrected to the nearest division
+    name of the credit code's area (seal text is OCR of a curved ring).
+
+    >>> authority_from_seal("南京市栖廣区市场监督管理局", "91320113MA1XXXXXXX")
+    '南京市栖霞区市场监督管理局'
+    >>> authority_from_seal("深遺店市场监督管理局", "91440300MA5XXXXXXX")
+    '深圳市市场监督管理局'
+    >>> authority_from_seal("北京市工商行政管理局海淀分局", "91110108MA01XXXXXX")
+    '北京市工商行政管理局海淀分局'
+    >>> authority_from_seal("泉州智算科技有限公司", "91350503MA2Y3K6W8B") is None
+    True
+    """
+    t = L.norm(text)
+    m = _ORGAN_RE.search(t)
+    if not m:
+        return None
+    place = m.group("place")
+    cands = _place_names(credit_code)
+    if cands and place not in cands:
+        best = max(cands, key=lambda c: (fuzz.ratio(place, c), -abs(len(c) - len(place))))
+        # a curved ring misreads whole glyphs (深遺店 for 深圳市): the same length and first
+        # glyph within the code's own area is enough
+        close = fuzz.ratio(place, best) >= 60 or (len(place) == len(best) and place[:1] == best[:1])
+        if not close:
+            return None  # a place the credit code does not know: not this company's authority
+        place = best
+    elif not cands and len(place) < 2:
+        return None
+    return place + m.group("organ") + (m.group("branch") or "")
 
 
 def _term(sp: L.Span) -> tuple[object, float] | None:
@@ -202,21 +333,29 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     if not pages:
         return out
     _credit_code(pages, out)
-    sp = _simple(pages, "company_name", validate=_valid_name, exclude=["企业名称预先核准"])
-    if sp is not None:
-        out["company_name"] = L.make_field(normalize_name(sp.match), sp)
+    name_sp = _simple(pages, "company_name", validate=_valid_company_name, exclude=["企业名称预先核准"])
     sp = _simple(pages, "company_type", validate=_valid_name) or _simple(
         pages, "company_form", validate=_valid_name
     )
+    ctype = repair_type(normalize_name(sp.match)) if sp is not None else None
     if sp is not None:
-        out["company_type"] = L.make_field(normalize_name(sp.match), sp)
+        penalty = 0.1 if ctype != normalize_name(sp.match) else 0.0
+        out["company_type"] = L.make_field(ctype, sp, confidence_penalty=penalty)
+    if name_sp is not None:
+        name = normalize_name(name_sp.match)
+        full = complete_name(name, ctype)
+        # a name completed from its type (a seal over 限公司) is a guess a reviewer checks
+        out["company_name"] = L.make_field(full, name_sp, confidence_penalty=0.3 if full != name else 0.0)
     sp = _simple(
         pages,
         "legal_representative",
         validate=lambda t: 2 <= len(normalize_name(t)) <= 40 and _valid_name(t),
     )
     if sp is not None:
-        out["legal_representative"] = L.make_field(normalize_name(sp.match), sp)
+        name = clean_person(sp.match)
+        out["legal_representative"] = L.make_field(
+            name, sp, confidence_penalty=0.1 if name != normalize_name(sp.match) else 0.0
+        )
     sp = _simple(pages, "registered_capital", validate=lambda t: parse_money(t) is not None)
     if sp is not None:
         out["registered_capital"] = L.make_field(parse_money(sp.match), sp)

@@ -173,7 +173,9 @@ ALL_STOPS = sorted(
 )
 # an account: digits, masked with * or X, in dash-separated groups (01-10-6317, a finance
 # company's internal account) or after a letter prefix (cdt01100500); never a date
-ACCOUNT_RE = re.compile(r"(?!\d{4}-\d{1,2}-\d{1,2}(?!\d))(?<![A-Za-z\d])[A-Za-z]{0,4}\d(?:[\d*Xx]|-(?=\d)){5,30}[\d*Xx]")
+ACCOUNT_RE = re.compile(
+    r"(?!\d{4}-\d{1,2}-\d{1,2}(?!\d))(?<![A-Za-z\d])[A-Za-z]{0,4}\d(?:[\d*Xx]|-(?=\d)){5,30}[\d*Xx]"
+)
 MONEY_RE = re.compile(r"[-－]?(?:[¥￥]|CNY|RMB)?[-－]?\d[\d,]*\.\d{2}(?!\d)|(?:[¥￥]|CNY|RMB)\d[\d,]*")
 WORDS_RE = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正]{3,}")
 SERIAL_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{5,40}")
@@ -195,7 +197,23 @@ def _stops_for(own: tuple[str, ...]) -> tuple[str, ...]:
 
 # words of a receipt's own labels: a short "name" made of them (「交易」 from 交易金额 split by
 # OCR) is a label fragment, not a party
-LABEL_WORDS = ("交易", "金额", "日期", "时间", "账号", "账户", "户名", "名称", "摘要", "用途", "附言", "流水", "开户", "币种", "渠道")
+LABEL_WORDS = (
+    "交易",
+    "金额",
+    "日期",
+    "时间",
+    "账号",
+    "账户",
+    "户名",
+    "名称",
+    "摘要",
+    "用途",
+    "附言",
+    "流水",
+    "开户",
+    "币种",
+    "渠道",
+)
 
 
 # what a receipt prints in its boxes besides names: 「凭证种类」「电子签名专用」「附加信息及用途」
@@ -206,6 +224,8 @@ _NOT_A_NAME_RE = re.compile(
 
 def _is_name(t: str) -> bool:
     n = normalize_name(t)
+    if _LEADING_LABEL_RE.fullmatch(n.rstrip(":：") + "："):  # a label with no value: 「付款人名称」
+        return False
     if len(n) <= 4 and any(w in n for w in LABEL_WORDS):
         return False
     if _NOT_A_NAME_RE.search(n) and not re.search(r"(?:公司|局|院|所|中心|行|社)$", n):
@@ -486,15 +506,65 @@ def bank_root(name: str) -> str:
     return m.group("v") if m else t
 
 
+# a bank's own name: 中国工商银行, 招商银行, 福建晋江农村商业银行, not 开户银行 / 网上银行 / 收款银行
+_BANK_NAME_RE = re.compile(
+    r"(?:中国)?[\u4e00-\u9fa5]{2,10}?(?:银行|信用社|信用合作联社)"
+    r"(?<!开户银行)(?<!网上银行)(?<!手机银行)(?<!收款银行)(?<!付款银行)(?<!汇入银行)(?<!汇出银行)(?<!企业银行)(?<!个人银行)"
+)
+
+
+_CJK_RE = re.compile(r"[\u4e00-\u9fa5]")
+# national and joint-stock banks, by the short name a sentence may embed them with
+MAJOR_BANKS = (
+    "中国工商银行", "中国农业银行", "中国建设银行", "中国银行", "交通银行", "中国邮政储蓄银行",
+    "招商银行", "兴业银行", "中国民生银行", "民生银行", "上海浦东发展银行", "浦发银行", "中信银行",
+    "中国光大银行", "光大银行", "华夏银行", "平安银行", "广发银行", "渤海银行", "浙商银行", "恒丰银行",
+)  # fmt: skip
+
+
+def _bank_in_words(words: str, at_start: bool) -> str | None:
+    """The bank a run of characters ending in 银行 names: a major bank embedded in a sentence
+    (「该文件为中国工商银行」 → 中国工商银行), else the whole run when it starts a phrase.
+
+    >>> _bank_in_words("该文件为中国工商银行", False), _bank_in_words("泉州银行", True), _bank_in_words("为泉州银行", False)
+    ('中国工商银行', '泉州银行', None)
+    """
+    root = bank_root(words)
+    for i in range(len(root)):
+        if root[i:] in MAJOR_BANKS:
+            return root[i:]
+    return root if at_start else None
+
+
+# traditional forms of the characters of bank names (中國銀行 on Bank of China's logo)
+_TRAD = str.maketrans("國銀業農設興華發展廣東蘇濟聯區鄉", "国银业农设兴华发展广东苏济联区乡")
+_INCOMING_RE = re.compile(r"收款回单|收款通知|入账|入帐|贷记|来账|汇入")
+
+
+def _bank_named(text: str) -> str | None:
+    """The bank a line names (a major bank inside a sentence, or a bank starting the line)."""
+    t = L.norm(text).translate(_TRAD)
+    for m in _BANK_NAME_RE.finditer(t):
+        name = _bank_in_words(m.group(0), at_start=m.start() == 0 or not _CJK_RE.match(t[m.start() - 1]))
+        if name:
+            return name
+    return None
+
+
 def _bank(pages: list[Page], out: dict[str, FieldValue]) -> None:
-    """bank_name: the bank that issued the receipt — the bank named in the title / logo
-    text (``中国工商银行网上银行电子回单`` → 中国工商银行), else the bank of the payer's
-    branch. Branches stay in ``payer_bank`` / ``payee_bank``."""
+    """bank_name: the bank that issued the receipt, by the strongest evidence first:
+
+    1. the title / logo text (``中国工商银行网上银行电子回单`` → 中国工商银行; 中國銀行);
+    2. a sentence of the receipt about itself (「该文件为中国工商银行电子化回单」) or the
+       bank's receipt seal (电子回单专用章);
+    3. the bank of the account the receipt is for: the payee's on a 收款回单 / 入账通知,
+       else the payer's (branches stay in ``payer_bank`` / ``payee_bank``);
+    4. the bank the page names most often."""
     refs = list(L.iter_refs(pages[:1]))
     if refs and all(r.line.bbox is not None for r in refs):
         refs = L.reading_order(refs)
     for ref in refs[:8]:
-        t = L.norm(ref.line.text)
+        t = L.norm(ref.line.text).translate(_TRAD)
         if len(t) > 30 or ":" in t:
             continue
         m = re.search(r"[\u4e00-\u9fa5]{2,10}?银行", t)
@@ -502,11 +572,43 @@ def _bank(pages: list[Page], out: dict[str, FieldValue]) -> None:
             name = re.sub(r"(网上银行|企业网银|电子|客户|业务).*$", "", m.group(0))
             out["bank_name"] = L.make_field(bank_root(name or m.group(0)), ref)
             return
-    for key in ("payer_bank", "payee_bank"):
-        if key in out:
+    for ref in refs:
+        t = L.norm(ref.line.text)
+        if len(t) >= 8 and re.search(r"回单|凭证", t) and not re.match(r"^[^:：]{2,8}[:：]", t):
+            name = _bank_named(t)
+            if name:
+                out["bank_name"] = L.make_field(name, ref, confidence_penalty=0.05)
+                return
+    for seal in pages[0].seals:
+        name = _bank_named(seal.text)
+        if name:
+            out["bank_name"] = FieldValue(
+                value=name,
+                page=pages[0].number,
+                bbox=list(seal.box),
+                confidence=min(0.8, seal.text_confidence or 0.8),
+                source_text=seal.text,
+                method="seal",
+            )
+            return
+    heads = " ".join(L.norm(r.line.text) for r in refs[:8])
+    order = ("payee_bank", "payer_bank") if _INCOMING_RE.search(heads) else ("payer_bank", "payee_bank")
+    for key in order:
+        if key in out and _BANK_NAME_RE.search(bank_root(str(out[key].value))):
             fv = out[key]
             out["bank_name"] = fv.model_copy(update={"value": bank_root(str(fv.value))})
             return
+    named: dict[str, list[L.Ref]] = {}
+    for ref in refs:
+        name = _bank_named(ref.line.text)
+        if name:
+            named.setdefault(name, []).append(ref)
+    if named:
+        name, refs_of = max(named.items(), key=lambda kv: len(kv[1]))
+        out["bank_name"] = L.make_field(name, refs_of[0], confidence_penalty=0.1)
+    elif any(k in out for k in ("payer_bank", "payee_bank")):
+        fv = out.get("payer_bank") or out["payee_bank"]
+        out["bank_name"] = fv.model_copy(update={"value": bank_root(str(fv.value)), "confidence": 0.6})
 
 
 NOTE_RE = re.compile(r"。\s*$|^(?:注|备注|提示|说明)[:：]|不作为|仅作为|重复记账|请勿")
