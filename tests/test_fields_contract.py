@@ -491,3 +491,53 @@ def test_service_content_skips_table_header_and_clause_number():
     content = f["service_content"].value
     assert content != "配置说明" and "GPU" in content
     assert not content.startswith("第一条")
+
+
+def _docx_contract(lines: list[str]) -> list[Page]:
+    return [Page(number=1, unit="none", method="docx", lines=[Line(text=t, method="docx") for t in lines])]
+
+
+def test_title_above_the_parties_beats_a_cover_and_content_is_what_is_developed():
+    pages = _docx_contract(
+        [
+            "合同登记编号：",
+            "电信计费系统开发合同",
+            "2016年07月印制",
+            "目 录",
+            "第一条 总则 2",
+            "电信计费系统软件开发合同",
+            "合同双方当事人：",
+            "甲方（委托方）：西安科技大学",
+            "乙方（开发方）：名璇科技有限公司",
+            "鉴于甲方有意委托乙方开发用于经营管理的计算机信息化系统软件，双方达成如下协议：",
+            "第一条 总则",
+            "甲方选择乙方为其开发软件系统，乙方将在甲方规定的时间内为甲方开发电信计费系统。",
+            "资料：由乙方向甲方提供的系统说明文件、使用手册等。",
+        ]
+    )
+    f = extract(pages)
+    assert f["title"].value == "电信计费系统软件开发合同"
+    assert f["service_content"].value == "电信计费系统开发"
+
+
+def test_title_printed_over_two_lines():
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((190, 330), "肇新合同管理系统", fontsize=24, fontname="china-s")
+    page.insert_text((215, 390), "源码销售合同", fontsize=24, fontname="china-s")
+    page.insert_text((180, 505), "甲方：", fontsize=12, fontname="china-s")
+    page.insert_text((180, 615), "乙方：山西肇新科技有限公司", fontsize=12, fontname="china-s")
+    pages = read_bytes(doc.tobytes(), "c.pdf").pages
+    f = extract(pages)
+    assert f["title"].value == "肇新合同管理系统源码销售合同"
+
+
+def test_title_names_the_purchase_only_when_nothing_else_does():
+    f = extract(
+        _docx_contract(["保险口碑网 Logo/VI设计-比稿合同", "甲方：甲科技有限公司", "乙方：乙设计有限公司"])
+    )
+    assert f["service_content"].value == "保险口碑网 Logo/VI设计-比稿"
+    assert f["service_content"].confidence <= 0.5
+    # a bare kind of contract says nothing about what is bought
+    f = extract(_docx_contract(["软件开发合同", "甲方：", "乙方：乙软件有限公司"]))
+    assert "service_content" not in f

@@ -169,3 +169,57 @@ def test_docx_cells_and_empty():
     assert f["company_name"].value == "厦门数算科技有限公司"
     assert f["legal_representative"].value == "王五"
     assert extract([]) == {}
+
+
+def test_individual_business_two_columns_and_seal_authority():
+    """个体工商户, two columns: the 经营场所 value wraps below itself while the left column's
+    经营范围 row sits beside it; 经营者 lost its middle glyph; 登记机关 only in the seal,
+    its place read wrong and corrected against the credit code's division."""
+    from models.page import Seal
+
+    rows = [
+        ("统一社会信用代码", 60, 120, 110, 15),
+        ("92530114MACKD2BF6Y", 60, 140, 95, 12),
+        ("名", 60, 198, 14, 15),
+        ("称 呈贡区人面竹纸伞工艺品店", 120, 198, 140, 13),
+        ("组成形式个人经营", 380, 198, 115, 15),
+        ("类", 60, 221, 14, 15),
+        ("型 个体工商户", 120, 221, 75, 15),
+        ("注册日期 2023年06月09日", 380, 217, 140, 15),
+        ("经", 60, 241, 14, 13),
+        ("者董书念", 120, 239, 55, 15),
+        ("经营场所 云南省昆明市呈贡区吴家营街道办事处", 380, 241, 240, 13),
+        ("月华街云南民族大学雨花校区丰泽", 452, 252, 150, 13),
+        ("经营范围", 60, 258, 72, 15),
+        ("一般项目：工艺美术品零售", 136, 259, 237, 13),
+        ("A410", 452, 263, 27, 13),
+        ("法须经批准的项目外，凭营业执照依法自主开展经营活动)。", 138, 268, 214, 14),
+        ("登记机关", 450, 357, 80, 17),
+    ]
+    page = _page(rows, width=693, height=476)
+    page.seals = [Seal(box=(440, 330, 560, 450), text="昆明市呈贡区市场监督管理曷", text_confidence=0.8)]
+    f = extract([page])
+    assert f["company_name"].value == "呈贡区人面竹纸伞工艺品店"
+    assert f["company_type"].value == "个体工商户"
+    assert f["legal_representative"].value == "董书念"
+    assert f["address"].value == "云南省昆明市呈贡区吴家营街道办事处月华街云南民族大学雨花校区丰泽A410"
+    # the seal's organ word misread: not an authority the text can vouch for
+    assert "registration_authority" not in f
+    page.seals = [Seal(box=(440, 330, 560, 450), text="昆明市呈贡匹市场监督管理局", text_confidence=0.8)]
+    ra = extract([page])["registration_authority"]
+    assert ra.value == "昆明市呈贡区市场监督管理局" and ra.method == "seal" and ra.confidence <= 0.6
+
+
+def test_type_line_is_not_the_name_and_a_cut_name_is_completed():
+    rows = [
+        ("名", 87, 249, 18, 17),
+        ("称", 143, 250, 20, 15),
+        ("北京律行天下科技有", 154, 248, 137, 19),
+        ("类", 86, 269, 20, 20),
+        ("型", 144, 271, 17, 17),
+        ("有限责任公司(自然人投资或控股)", 165, 271, 152, 17),
+    ]
+    f = extract([_page(rows, width=800, height=560)])
+    assert f["company_type"].value == "有限责任公司(自然人投资或控股)"
+    assert f["company_name"].value == "北京律行天下科技有限公司"
+    assert f["company_name"].confidence <= 0.7  # completed from the type: a reviewer checks it

@@ -260,13 +260,22 @@ def test_markers_centred_in_stacked_blocks_and_notes_ignored():
     # 付款方/收款方 sit at the vertical middle of their blocks (rows above and below them);
     # the printed note mentions 收款方 in passing and must not be read as a label
     rows = [
-        ("户名", 100, 70), ("泉州晋江数智云科技有限公司", 150, 70),
-        ("付款方", 40, 90), ("账号", 100, 90), ("5429681567636075358", 150, 90),
-        ("开户行", 100, 108), ("招商银行泉州晋江支行", 150, 108),
-        ("户名", 100, 128), ("宁夏中卫云算科技有限公司", 150, 128),
-        ("收款方", 40, 146), ("账号", 100, 146), ("4876998780274809", 150, 146),
-        ("开户行", 100, 166), ("招商银行银川分行", 150, 166),
-        ("交易金额", 40, 184), ("¥140,000.00", 150, 184),
+        ("户名", 100, 70),
+        ("泉州晋江数智云科技有限公司", 150, 70),
+        ("付款方", 40, 90),
+        ("账号", 100, 90),
+        ("5429681567636075358", 150, 90),
+        ("开户行", 100, 108),
+        ("招商银行泉州晋江支行", 150, 108),
+        ("户名", 100, 128),
+        ("宁夏中卫云算科技有限公司", 150, 128),
+        ("收款方", 40, 146),
+        ("账号", 100, 146),
+        ("4876998780274809", 150, 146),
+        ("开户行", 100, 166),
+        ("招商银行银川分行", 150, 166),
+        ("交易金额", 40, 184),
+        ("¥140,000.00", 150, 184),
         ("本回单仅作为客户已通过网上银行发出指令的凭证，不作为收款方发货依据。", 40, 286),
     ]
     f = extract([_page(rows, height=320)])
@@ -288,3 +297,43 @@ def test_label_fragment_is_not_a_party_name():
     f = extract([_page(rows, ocr=True)])
     assert f["payer_name"].value == "泉州智算科技有限公司"
     assert "payee_name" not in f or f["payee_name"].value != "交易"
+
+
+def test_issuing_bank_by_evidence_order():
+    """The bank that issued the receipt: its own sentence beats the parties' banks; on a
+    收款回单 the payee's bank is the issuer; a traditional-script logo is read."""
+    rows = [
+        ("业务回单（付款）", 200, 10),
+        ("付款人户名：甲科技有限公司", 20, 40),
+        ("付款人开户行：绵阳科学城支行营业室", 20, 55),
+        ("收款人户名：乙酒店管理有限公司", 20, 70),
+        ("收款人开户行：中国建设银行绵阳分行", 20, 85),
+        ("金额：¥1,000.00", 20, 100),
+        ("重要提示：该文件为中国工商银行电子化回单，请勿重复记账。", 20, 250),
+    ]
+    assert extract([_page(rows)])["bank_name"].value == "中国工商银行"
+    incoming = [
+        ("国内支付业务收款回单", 200, 10),
+        ("收款人名称：甲科技有限公司", 20, 40),
+        ("收款人开户行：中国银行绵阳涪城支行", 20, 55),
+        ("付款人名称：乙通讯有限公司", 320, 40),
+        ("付款人开户行：中国农业银行温江支行", 320, 55),
+        ("金额：¥1,000.00", 20, 100),
+    ]
+    assert extract([_page(incoming)])["bank_name"].value == "中国银行"
+    logo = [("中國銀行", 20, 10), *incoming[1:]]
+    assert extract([_page(logo)])["bank_name"].value == "中国银行"
+
+
+def test_label_without_value_is_not_a_name():
+    p = _page(
+        [
+            ("付款人名称：", 20, 40),
+            ("北京学门科技有限公司", 90, 40),
+            ("收款人名称：", 20, 60),
+            ("金额：¥50.00", 20, 80),
+        ]
+    )
+    f = extract([p])
+    assert f["payer_name"].value == "北京学门科技有限公司"
+    assert "payee_name" not in f

@@ -152,12 +152,74 @@ def _contract_no(doc: _Doc, out: dict[str, FieldValue]) -> None:
         return
 
 
+_TITLE_ENDS = ("合同", "协议", "协议书", "合同书", "订单", "采购单", "确认书", "合同(协议)", "服务单")
+_PARTY_START_RE = re.compile(
+    rf"^\s*(?:合同双方|(?:{P._LABEL_ALT})\s*(?:[（(][^()（）]{{1,8}}[)）])?\s*[:：])"
+)
+
+
+def _title_key(text: str) -> str:
+    return re.sub(r"[\s《》“”\"'()（）]", "", nfkc(text))
+
+
 def _title(doc: _Doc, out: dict[str, FieldValue]) -> None:
-    ends = ("合同", "协议", "协议书", "合同书", "订单", "采购单", "确认书", "合同(协议)", "服务单")
-    sp = find_title(doc.pages, ends=ends, max_len=50)
-    if sp is not None:
+    """The contract's title: the title line (see ``find_title``), with
+
+    * a first line of the same size above it joined (「肇新合同管理系统」/「源码销售合同」);
+    * with a cover page, the title printed right above the parties (the cover often
+      shortens it: 「电信计费系统开发合同」 on the cover, 「电信计费系统软件开发合同」 above 甲方);
+    * failing those, a short first line naming a 合同/协议 (「测 试 合 同 文 档」)."""
+    refs = [r for r in doc.refs[:60] if r.line.text.strip()]
+    sp = find_title(doc.pages, ends=_TITLE_ENDS, max_len=50)
+    if sp is not None and sp.refs:
+        cand = [
+            r
+            for r in refs[:40]
+            if _title_key(r.line.text).endswith(_TITLE_ENDS) and 4 <= len(_title_key(r.line.text)) <= 50
+        ]
+        party = next((i for i, r in enumerate(refs) if _PARTY_START_RE.match(nfkc(r.line.text))), None)
+        if party is not None and len(cand) > 1:
+            before = [r for r in cand if refs.index(r) < party and party - refs.index(r) <= 3]
+            if before and before[-1].index != sp.refs[0].index:
+                sp = L.span_of_line(before[-1])
+        first = sp.refs[0]
+        above = _line_above(doc, first)
         t = re.sub(r"\s+", " ", sp.text).strip()
+        if above is not None:
+            t = re.sub(r"\s+", "", above.line.text) + t
+            sp = L.Span(text=t, refs=[above, *sp.refs], match=t)
         out["title"] = field(t, sp)
+        return
+    for r in refs[:5]:
+        key = _title_key(r.line.text)
+        if 4 <= len(key) <= 30 and re.search(r"合同|协议", key) and not re.search(r"[:：，,。；;]", key):
+            out["title"] = field(key, L.span_of_line(r), 0.2)
+            return
+
+
+def _line_above(doc: _Doc, ref: L.Ref) -> L.Ref | None:
+    """The first half of a title printed over two lines: the line right above, of the same
+    height (±15%), horizontally overlapping, short, with no punctuation or label."""
+    b = ref.line.bbox
+    if b is None:
+        return None
+    h = b[3] - b[1]
+    best = None
+    for r in doc.refs:
+        rb = r.line.bbox
+        if r.page is not ref.page or rb is None or r.index == ref.index:
+            continue
+        gap = b[1] - rb[3]
+        if not (-0.2 * h <= gap <= 2.5 * h) or abs((rb[3] - rb[1]) - h) > 0.15 * h:
+            continue
+        if min(rb[2], b[2]) - max(rb[0], b[0]) <= 0:
+            continue
+        key = _title_key(r.line.text)
+        if not (2 <= len(key) <= 20) or re.search(r"[:：，,。；;、\d]", key) or key.endswith(_TITLE_ENDS):
+            continue
+        if best is None or rb[3] > best.line.bbox[3]:
+            best = r
+    return best
 
 
 # ----------------------------------------------------------------- dates
@@ -875,6 +937,53 @@ _PROVIDES_RE = re.compile(
 )
 
 
+# what the provider makes for the buyer: 「为甲方开发电信计费系统」「委托乙方开发…」
+# 「将…委托给乙方制作」「乙方承接制作甲方…项目」
+_MAKES_RE = re.compile(
+    rf"(?:(?:为|向|给)\s*(?:{P._LABEL_ALT})|委托\s*(?:{P._LABEL_ALT}))\s*(?:负责)?\s*"
+    r"(?P<verb>开发|设计|制作|建设|研发|定制|实施)(?:的)?\s*(?P<x>[^，,。；;：:\n（(]{2,40})"
+    rf"|将\s*(?:所(?:开发|需)的)?\s*(?P<x2>[^，,。；;：:\n（(将]{{2,40}}?)\s*委托给?\s*(?:{P._LABEL_ALT})"
+    rf"|承接\s*(?:制作|开发|设计)?\s*(?:{P._LABEL_ALT})?\s*(?P<x3>[^，,。；;：:\n（(]{{2,40}}?)(?:项目)"
+)
+_DEV_VERBS = ("开发", "建设", "研发", "定制")
+# what a contract also hands over without buying it: invoices, payments, documents
+_NOT_BOUGHT_RE = re.compile(
+    r"发票|收据|凭证|款项|费用|价款|(?:文件|文档|资料|材料|手册|清单|说明书?)(?:等)?$"
+)
+
+
+def _in_preamble(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies in a 「鉴于…」 recital or a definition (the general intent, not
+    the purchase the articles state)."""
+    start = max(text.rfind("。", 0, pos), text.rfind("\n", 0, pos)) + 1
+    return bool(re.match(r"\s*(?:鉴于|[“\"][^”\"]{1,12}[”\"]\s*(?:指|是指))", text[start:pos]))
+
+
+def _made(text: str) -> tuple[str, int, int] | None:
+    """What the provider develops or makes for the buyer → (value, start, end).
+
+    >>> _made("乙方将在甲方规定的时间内，根据甲方要求分三阶段为甲方开发电信计费系统。")[0]
+    '电信计费系统开发'
+    >>> _made("甲方有意愿将所开发的保险产品平台应用界面设计及VI设计委托给乙方制作完成。")[0]
+    '保险产品平台应用界面设计及VI设计'
+    >>> _made("双方经友好协商订立本合同") is None
+    True
+    """
+    for m in _MAKES_RE.finditer(text):
+        if (m.start() > 0 and text[m.start() - 1] == "由") or _in_preamble(text, m.start()):
+            continue  # 「由乙方为甲方开发的…」 defines a word, it does not state the purchase
+        g = "x" if m.group("x") else ("x2" if m.group("x2") else "x3")
+        val = re.sub(r"\s+", " ", nfkc(m.group(g))).strip()
+        val = re.sub(r"(?:等|相关|项目|工作)$", "", val)
+        if len(val) < 2 or val.endswith(("合同", "协议")) or _NOT_BOUGHT_RE.search(val):
+            continue
+        verb = m.group("verb") if g == "x" else None
+        if verb in _DEV_VERBS and not val.endswith(verb):
+            val += verb
+        return val, m.start(g), m.end(g)
+    return None
+
+
 def _provided(text: str) -> tuple[str, int, int] | None:
     """The object of the provider's verb in ``text`` → (value, start, end).
 
@@ -916,14 +1025,37 @@ def _service_content(doc: _Doc, out: dict[str, FieldValue]) -> None:
             # a labelled sentence that says who provides what: keep what is provided
             out["service_content"] = fv.model_copy(update={"value": got[0]})
         return
+    # the first sentence saying what the provider provides or makes for the buyer; a
+    # relative clause 「由乙方向甲方提供的…」 (a definition) is not that sentence
+    found: list[tuple[int, str, int, int]] = []
     for m in _PROVIDES_RE.finditer(text):
+        if (m.start() > 0 and text[m.start() - 1] == "由") or _in_preamble(text, m.start()):
+            continue
         got = _provided(text[m.start() :])
-        if got is not None:
-            val, a, b = got
-            out["service_content"] = field(val, doc.stream.span(m.start() + a, m.start() + b), 0.1)
-            return
+        if got is not None and not _NOT_BOUGHT_RE.search(got[0]):
+            found.append((m.start(), got[0], m.start() + got[1], m.start() + got[2]))
+            break
+    got = _made(text)
+    if got is not None:
+        found.append((got[1], *got))
+    if found:
+        _pos, val, a, b = min(found)
+        out["service_content"] = field(val, doc.stream.span(a, b), 0.1)
+        return
     if fv is not None and str(fv.value).endswith(("合同", "协议", "合同书", "协议书")):
         del out["service_content"]  # the contract's title is not what it buys
+    title = out.get("title")
+    if "service_content" not in out and title is not None:
+        # last resort: the title names what is bought (「电信计费系统开发合同」)
+        obj = re.sub(r"(?:技术服务|服务|委托|购销|销售|采购|合作)?(?:合同书?|协议书?)$", "", str(title.value))
+        obj = re.sub(r"[-—_ ]+$", "", obj).strip()
+        specific = re.sub(
+            r"技术|服务|软件|开发|设计|采购|销售|购销|委托|合作|项目|产品|框架|买卖|租赁|[-—_ ]", "", obj
+        )
+        if len(obj) >= 4 and obj != str(title.value) and len(specific) >= 2:  # not a bare kind (软件开发)
+            out["service_content"] = title.model_copy(
+                update={"value": obj, "confidence": min(title.confidence, 0.5)}
+            )
 
 
 def _service_content_labelled(doc: _Doc, out: dict[str, FieldValue]) -> None:

@@ -574,7 +574,12 @@ def _bank(pages: list[Page], out: dict[str, FieldValue]) -> None:
             return
     for ref in refs:
         t = L.norm(ref.line.text)
-        if len(t) >= 8 and re.search(r"回单|凭证", t) and not re.match(r"^[^:：]{2,8}[:：]", t):
+        # not a party's field (「收款人开户行：…」): a note or sentence about the receipt
+        if (
+            len(t) >= 8
+            and re.search(r"回单|凭证", t)
+            and not re.match(r"^[^:：]{0,8}(?:行|户|名称|账号|人|方)[:：]", t)
+        ):
             name = _bank_named(t)
             if name:
                 out["bank_name"] = L.make_field(name, ref, confidence_penalty=0.05)
