@@ -110,6 +110,8 @@ def normalize_kind(title: str) -> str | None:
     '增值税电子普通发票'
     >>> normalize_kind("深圳增值税普通发票")
     '增值税普通发票'
+    >>> normalize_kind("深圳电子普通发票")
+    '深圳电子普通发票'
     >>> normalize_kind("开票日期") is None
     True
     """
@@ -125,6 +127,10 @@ def normalize_kind(title: str) -> str | None:
     if m:
         return m.group(0).replace("(", "（").replace(")", "）")
     m = re.search(r"(?:通用机打|机动车销售统一|二手车销售统一|通用定额|全电|数电)[^\d:]{0,8}发票$", t)
+    if m:
+        return m.group(0)
+    # Shenzhen's blockchain e-invoice names its city: 深圳电子普通发票
+    m = re.fullmatch(r"[\u4e00-\u9fa5]{2,3}电子(?:普通|专用)发票", t)
     if m:
         return m.group(0)
     return None
@@ -227,9 +233,30 @@ def _number_fields(pages: list[Page], out: dict[str, FieldValue]) -> None:
         d = _parse_loose_date(sp.match)
         if d is not None:
             out["issue_date"] = _fv(d, sp)
-    sp = L.find_value(pages, ["校验码", "校 验 码"], pattern=re.compile(r"\d{20}"), squash=True)
+    # 20 digits; 5 hexadecimal characters on Shenzhen's blockchain e-invoices
+    sp = L.find_value(
+        pages,
+        ["校验码", "校 验 码"],
+        pattern=re.compile(r"\d{20}|(?<![0-9a-z])[0-9a-f]{5}(?![0-9a-z])"),
+        squash=True,
+    )
     if sp is not None:
         out["check_code"] = _fv(sp.match, sp)
+    elif pages and pages[0].height:
+        # the label broken over lines (「校  验」「码」「：」): the header's line of 20 digits
+        page = pages[0]
+        taken = {str(out[k].value) for k in ("invoice_number", "invoice_code") if k in out}
+        for r in L.iter_refs([page]):
+            squashed = re.sub(r"\s+", "", r.line.text)
+            if squashed in taken or "invoice_code" not in out:
+                continue  # a 数电票's 20-digit number; 数电票 have no check code (and no code)
+            if (
+                r.line.bbox is not None
+                and r.line.bbox[1] < page.height * 0.3
+                and re.fullmatch(r"\d{20}", squashed)
+            ):
+                out["check_code"] = L.make_field(squashed, r, confidence_penalty=0.1)
+                break
     sp = L.find_value(pages, ["机器编号"], pattern=re.compile(r"\d{9,15}"), squash=True)
     if sp is not None:
         out["machine_no"] = _fv(sp.match, sp)
@@ -315,8 +342,9 @@ def _lone_name_labels(page: Page, names: list[L.Span]) -> list[L.Span]:
             order=("right",),
             validate=lambda t: len(normalize_name(t)) >= 4 and not re.search(r"[:：]", t),
         )
-        if sp is not None and sp.refs[0].index not in used:
+        if sp is not None and sp.refs[0].index not in used and not re.search(r"规格|型号|单位|数量", sp.text):
             out.append(sp)
+            used.add(sp.refs[0].index)  # 「名」 and 「称：」 of one label find the same value
     out.sort(key=lambda s: (s.refs[0].line.bbox or (0, 0, 0, 0))[1])
     return out
 
@@ -398,6 +426,10 @@ def _columns(page: Page) -> dict[str, float]:
         excl = ["价税合计", "税额合计", "合计金额", "合计税额"]
         hits = L.find_labels([page], labels, exclude=excl)
         box = next((h.bbox for h in hits if h.bbox is not None), None)
+        if box is None and key == "name":
+            # a long header the text layer garbles (「货物或应税劳务、服称」 with 名/务 apart)
+            hits = L.find_labels([page], labels[1:3], exclude=excl, fuzzy=True)
+            box = next((h.bbox for h in hits if h.bbox is not None), None)
         if box is None:
             box = _spaced_label(page, labels[0])
         if box is None:
@@ -459,7 +491,9 @@ def _money(tok: str) -> Decimal | None:
 
 
 # VAT rates and levy rates (征收率) that exist in China, in percent
-LEGAL_RATES = {Decimal(x) for x in ("0", "0.5", "1", "1.5", "2", "3", "4", "5", "6", "9", "10", "11", "13", "16", "17")}
+LEGAL_RATES = {
+    Decimal(x) for x in ("0", "0.5", "1", "1.5", "2", "3", "4", "5", "6", "9", "10", "11", "13", "16", "17")
+}
 
 
 def _rate(tok: str) -> str | None:
@@ -530,8 +564,14 @@ def _items(page: Page, out: dict[str, FieldValue]) -> None:
         for r in row:
             for tok, x0, x in _tokens(r):
                 if x0 < name_limit:
-                    name_parts.append(tok)
+                    if not re.fullmatch(r"-?\d+\.\d{3,}", tok):  # a quantity/price (26.5339805825243)
+                        name_parts.append(tok)
                     continue
+                if (
+                    "spec" in cols
+                    and _nearest(cols, x, ("spec", "quantity", "unit_price", "amount")) == "spec"
+                ):
+                    continue  # the model (「GT 5 智能手表」) is no amount
                 if "%" in tok or tok in {"免税", "不征税", "***"}:
                     rate = _rate(tok)
                     if rate is not None:

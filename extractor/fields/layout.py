@@ -808,6 +808,8 @@ def value_candidates(
                 kept, _ = cut_at_stop(r.line.text, stop)
                 if clean_value(kept):
                     yield Span(kept, [r], 0, len(kept), label=hit, how=how)
+                elif re.fullmatch(r"[\s:：;；,，.。]*", r.line.text):
+                    continue  # the label's colon read as a line of its own
                 else:
                     break  # another label sits between: stop looking right
         elif how == "line_row":
