@@ -17,6 +17,7 @@ from typing import Any
 from models.contract import STATUS_LABELS, VERDICT_LABELS
 from review.rulenames import clause_text, rule_info
 from review.store import BEIJING, DECISION_LABELS, REVIEW_STATUS_LABELS, Store, fmt_time
+from review.view import evidence_boxes, file_sha, page_of, review_view
 from verifiers.policy import direction_label
 
 MAX_SNIPPETS_PER_FINDING = 4
@@ -53,8 +54,6 @@ def _e(text: Any) -> str:
 
 
 def _snippets(store: Store, app_id: str, result: Any, finding: Any, renderer: Any) -> list[str]:
-    from review.service import evidence_boxes, file_sha, page_of
-
     out: list[str] = []
     for box in evidence_boxes(result, finding):
         if len(out) >= MAX_SNIPPETS_PER_FINDING:
@@ -68,8 +67,12 @@ def _snippets(store: Store, app_id: str, result: Any, finding: Any, renderer: An
             continue
         sha = file_sha(store, app_id, box.file) or ""
         page = page_of(store, sha, box.page)
-        redact = [tuple(ln.bbox) for ln in (page.lines if page else []) if ln.bbox and _mask(ln.text) != ln.text]
-        rendered = renderer.crop_evidence(data, box.page, box.bbox, page.rotation if page else None, redact=redact)
+        redact = [
+            tuple(ln.bbox) for ln in (page.lines if page else []) if ln.bbox and _mask(ln.text) != ln.text
+        ]
+        rendered = renderer.crop_evidence(
+            data, box.page, box.bbox, page.rotation if page else None, redact=redact
+        )
         if rendered.png is None:
             out.append(f'<div class="snip muted">{_e(caption)}：{_e(rendered.error)}</div>')
             continue
@@ -81,8 +84,6 @@ def _snippets(store: Store, app_id: str, result: Any, finding: Any, renderer: An
 
 
 def application_section(store: Store, app_id: str, renderer: Any) -> str:
-    from review.service import review_view
-
     view = review_view(store, app_id)
     row = store.get_application(app_id)
     if view is None or row is None:

@@ -183,6 +183,7 @@ def test_two_reviewers_hundred_clicks(tmp_path: Path) -> None:
 
     from review import service
     from review.store import Store
+    from review.view import review_view
     from review.worker import IsolatedReader
 
     apps = tmp_path / "applications"
@@ -191,7 +192,7 @@ def test_two_reviewers_hundred_clicks(tmp_path: Path) -> None:
     store = Store(db)
     with IsolatedReader() as reader:
         service.intake_path(store, apps / AID, reader, actor="e2e", application_id=AID)
-    view = service.review_view(store, AID)
+    view = review_view(store, AID)
     fids = [f.finding_id for _s, items in view.grouped() for f in items if f.finding.status != "pass"]
     store.close()
     assert len(fids) >= 4
