@@ -38,7 +38,6 @@ SETTINGS_HELP: dict[str, str] = {
     "EVREVIEW_OCR_PROBE_CACHE": "OCR 引擎测速结果的缓存文件",
     "EVREVIEW_OCR_OV_CACHE": "OpenVINO 每种输入尺寸的内核缓存容量",
     "EVREVIEW_LIMIT_<NAME>": "读取限额（如 EVREVIEW_LIMIT_PER_FILE_SECONDS），见 extractor/limits.py",
-    "EVREVIEW_TMPDIR_SET": "内部标记：临时目录已由父进程设置（请勿手动设置）",
 }
 
 
@@ -56,7 +55,6 @@ class Settings:
     ocr_probe_cache: Path | None = None
     ocr_ov_cache: int | None = None
     limits: dict[str, str] = field(default_factory=dict)  # EVREVIEW_LIMIT_<NAME> → raw text
-    tmpdir_set: bool = False
     problems: tuple[str, ...] = ()
 
 
@@ -126,6 +124,5 @@ def current(environ: Mapping[str, str] | None = None) -> Settings:
         ocr_probe_cache=Path(probe) if probe else None,
         ocr_ov_cache=_int(env, "EVREVIEW_OCR_OV_CACHE", problems, -1),
         limits=limits,
-        tmpdir_set=bool(env.get("EVREVIEW_TMPDIR_SET")),
         problems=tuple(problems),
     )

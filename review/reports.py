@@ -30,14 +30,6 @@ from verifiers.policy import direction_label
 
 DIRECTION_ORDER = list(DIRECTION_LABELS)
 DISCREPANCY_COLUMNS = ["申报编号", "单位名称", "申报方向", "规则", "状态", "说明", "文件", "页码", "规则名称", "通知条款"]
-# placeholder wording of 附件2 for the name column, by direction
-NAME_COLUMN_HINT = {
-    "compute_subsidy": "企业名称",
-    "lingyan_software": "企业名称",
-    "software_product": "产品名称",
-    "hardware_product": "产品名称",
-    "application_scenario": "场景名称",
-}
 
 
 # A cell that starts with one of these is a formula to Excel/WPS (CSV) or to openpyxl

@@ -206,34 +206,6 @@ def stage_uploads(
     return staged
 
 
-def intake_uploads(
-    store: Store,
-    uploads: Sequence[tuple[str, bytes]],
-    app_id: str | None,
-    reader: Reader,
-    progress: ProgressFn | None = None,
-    actor: str = "系统",
-    policy: Any | None = None,
-) -> list[ApplicationResult]:
-    with tempfile.TemporaryDirectory(prefix="evreview-upload-") as tmp:
-        out = []
-        for aid, path in stage_uploads(uploads, app_id, Path(tmp)):
-            out.append(
-                intake_path(
-                    store,
-                    path,
-                    reader,
-                    progress,
-                    source=f"上传：{path.name}",
-                    actor=actor,
-                    policy=policy,
-                    application_id=aid,
-                )
-            )
-        refresh_batch_findings(store, policy)
-        return out
-
-
 # ----------------------------------------------------------------- corrections
 
 
