@@ -165,7 +165,7 @@ with col_find:
         f = chosen.finding
         info = rule_info(f.rule)
         st.markdown(f"**{info.name}** · {STATUS_LABELS[f.status]}")
-        st.caption(f"{clause_text(f.rule)}　规则编号 `{f.rule}`")
+        st.caption(f"{clause_text(f.rule, f.clause)}　规则编号 `{f.rule}`")
         if chosen.retired:
             st.info(
                 "更正后规则不再给出此结果；此前的决定保留在审核记录与导出中（已确认的问题仍计为不符合）。"

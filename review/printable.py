@@ -14,6 +14,7 @@ import datetime as _dt
 import html
 from typing import Any
 
+from extractor.normalize import mask_personal_data
 from models.contract import STATUS_LABELS, VERDICT_LABELS
 from review.rulenames import clause_text, rule_info
 from review.store import BEIJING, DECISION_LABELS, REVIEW_STATUS_LABELS, Store, fmt_time
@@ -41,12 +42,7 @@ table.meta td { padding: 2px 12px 2px 0; }
 
 
 def _mask(text: Any) -> str:
-    s = "" if text is None else str(text)
-    try:
-        from extractor.normalize import mask_personal_data
-    except ImportError:  # pragma: no cover
-        return s
-    return mask_personal_data(s)
+    return mask_personal_data("" if text is None else str(text))
 
 
 def _e(text: Any) -> str:
@@ -110,11 +106,9 @@ def application_section(store: Store, app_id: str, renderer: Any) -> str:
             parts.append(
                 f'<div><span class="status">【{_e(STATUS_LABELS[status])}】</span> '
                 f"<b>{_e(rule_info(f.rule).name)}</b> "
-                f'<span class="muted">{_e(clause_text(f.rule))} · {_e(f.rule)}</span></div>'
+                f'<span class="muted">{_e(clause_text(f.rule, f.clause))} · {_e(f.rule)}</span></div>'
             )
             parts.append(f"<div>{_e(f.message)}</div>")
-            if f.clause:
-                parts.append(f'<div class="muted">依据：{_e(f.clause)}</div>')
             d = sf.decision
             if d is not None:
                 parts.append(
@@ -134,7 +128,7 @@ def application_section(store: Store, app_id: str, renderer: Any) -> str:
         parts.append('<div class="finding review">')
         parts.append(
             f'<div><span class="status">【已不再触发】</span> <b>{_e(rule_info(f.rule).name)}</b> '
-            f'<span class="muted">{_e(clause_text(f.rule))} · {_e(f.rule)}</span></div>'
+            f'<span class="muted">{_e(clause_text(f.rule, f.clause))} · {_e(f.rule)}</span></div>'
         )
         parts.append(f"<div>{_e(f.message)}</div>")
         parts.append(

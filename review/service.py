@@ -9,10 +9,13 @@ them itself.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -146,8 +149,6 @@ def intake_path(
 def existing_state(store: Store, app_id: str, app_path: Path) -> str:
     """Whether an application is ``new``, already taken in with exactly these files
     (``same``: 已存在), or taken in before with other files (``changed``)."""
-    import hashlib
-
     if store.get_application(app_id) is None:
         return "new"
     files, _errors = iter_package(app_path)
@@ -219,8 +220,6 @@ def _parse_value(field_name: str, value: Any) -> Any:
         if text in {"否", "false", "False", "0", "未上市"}:
             return False
     if field_name in {"compute_suppliers", "consortium_members", "item_names"} and text.startswith("["):
-        import json
-
         try:
             return json.loads(text)
         except ValueError:
@@ -556,8 +555,6 @@ def export_printable(store: Store, app_ids: Sequence[str] | None, renderer: Any)
 
 def docx_bytes_ok(data: bytes) -> bool:
     """Quick check that exported bytes are a ZIP-based Office file."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             return zf.testzip() is None

@@ -42,7 +42,7 @@ def enter_child(memory_bytes: int) -> None:
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
     try:
-        import resource
+        import resource  # POSIX only (not on Windows): imported where it is used
 
         if memory_bytes > 0:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
