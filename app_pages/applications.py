@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from app_pages.common import reviewer, shown_errors, store_or_stop
+from app_pages.common import get_policy, reviewer, shown_errors, store_or_stop
 from models.contract import VERDICT_LABELS
+from review.service import refresh_batch_findings
 from review.store import REVIEW_STATUS_LABELS
 from verifiers.policy import all_direction_labels
 
@@ -78,9 +79,6 @@ with st.expander("归档（误传、撤回的申报：不再出现在列表与�
             with shown_errors():
                 for aid in to_archive:
                     store.set_archived(aid, True, who)
-                from app_pages.common import get_policy
-                from review.service import refresh_batch_findings
-
                 refresh_batch_findings(store, get_policy())
                 st.session_state["order_saved"] = f"已归档 {len(to_archive)} 份申报：" + "、".join(to_archive)
                 st.rerun()

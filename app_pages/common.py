@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +17,12 @@ from urllib.parse import unquote
 
 import streamlit as st
 
-from review.store import Store, default_db_path
+from models import settings
+from review.render import RenderWorker
+from review.service import load_policy
+from review.store import Store, StoreError, default_db_path
+from review.worker import IsolatedReader
+from verifiers.policy import DEFAULT_POLICY, available_policies
 
 REVIEWER_KEY = "reviewer"
 SIGNED_IN_KEY = "_signed_in_reviewer"
@@ -35,8 +39,6 @@ def get_store() -> Store:
 
 
 def _ui_reader() -> Any:
-    from review.worker import IsolatedReader
-
     return IsolatedReader()
 
 
@@ -59,29 +61,21 @@ def get_reader() -> _LockedReader:
 
 @st.cache_resource(show_spinner=False)
 def get_renderer() -> Any:
-    from review.render import RenderWorker
-
     return RenderWorker()
 
 
 @st.cache_resource(show_spinner=False)
 def _policy(name: str) -> Any:
-    from review.service import load_policy
-
     return load_policy(name)
 
 
 def get_policy() -> Any:
     """The call picked for intake (``policy_picker``; default fujian-ai-2024)."""
-    from verifiers.policy import DEFAULT_POLICY
-
     return _policy(st.session_state.get("policy_name") or DEFAULT_POLICY)
 
 
 def policy_picker() -> Any:
     """A selectbox of the shipped calls (``verifiers/policies``); returns the picked policy."""
-    from verifiers.policy import DEFAULT_POLICY, available_policies
-
     names = available_policies()
     if st.session_state.get("policy_name") not in names:
         st.session_state["policy_name"] = DEFAULT_POLICY if DEFAULT_POLICY in names else names[0]
@@ -118,7 +112,7 @@ def auth_gate() -> str | None:
         st.sidebar.button("退出登录", on_click=st.logout)
         name = st.user.get("name") or st.user.get("email")
         return str(name) if name else None
-    password = os.environ.get("EVREVIEW_PASSWORD")
+    password = settings.current().password
     if password and not st.session_state.get("_auth_ok"):
         st.title("evreview 申报材料核验")
         with st.form("login"):
@@ -202,8 +196,6 @@ def store_or_stop() -> Store:
 @contextmanager
 def shown_errors() -> Iterator[None]:
     """Turn a store error into a Chinese message on the page instead of a traceback."""
-    from review.store import StoreError
-
     try:
         yield
     except StoreError as exc:

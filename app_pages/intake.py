@@ -11,8 +11,9 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.common import get_policy, get_reader, policy_picker, reviewer, shown_errors, store_or_stop
-from models.contract import VERDICT_LABELS
+from models.vocab import UPLOAD_TYPES, VERDICT_LABELS
 from review.intake import intake_root
+from review.pipeline import application_id_of
 from review.service import (
     applications_in,
     existing_state,
@@ -99,7 +100,7 @@ tab_upload, tab_folder = st.tabs(["上传文件", "服务器目录"])
 with tab_upload:
     uploads = st.file_uploader(
         "选择申报材料（可多选；每个 zip 为一份申报，散装文件合为一份申报）",
-        type=["pdf", "png", "jpg", "jpeg", "tif", "tiff", "docx", "ofd", "xml", "zip"],
+        type=list(UPLOAD_TYPES),
         accept_multiple_files=True,
         key="intake_files",
     )
@@ -133,6 +134,4 @@ with tab_folder:
         if st.button(
             f"核验这 {len(found)} 份申报", type="primary", disabled=store.read_only, key="intake_folder_go"
         ):
-            from review.pipeline import application_id_of
-
             _take_in([(application_id_of(p), p, str(p)) for p in found])

@@ -9,27 +9,14 @@ import streamlit as st
 
 from app_pages.common import get_policy, get_renderer, reviewer, shown_errors, store_or_stop
 from extractor.normalize import mask_personal_data
-from models.contract import DIRECTION_LABELS, DOC_TYPE_LABELS, STATUS_LABELS, VERDICT_LABELS
+from models.vocab import DIRECTION_LABELS, DOC_TYPE_LABELS, FIELD_LABELS, STATUS_LABELS, VERDICT_LABELS
 from review.authenticity import STATUS_COLOURS, seal_boxes, seal_lines, signature_lines
+from review.formatting import compared_values, describe_audit, display_value, zoom_to_boxes
 from review.pipeline import FORM_KEYS
 from review.rulenames import clause_text, rule_info
-from review.service import (
-    FIELD_LABELS,
-    CorrectionNeedsConfirmation,
-    EvidenceBox,
-    compared_values,
-    correct_value,
-    decide,
-    describe_audit,
-    display_value,
-    evidence_boxes,
-    file_sha,
-    page_of,
-    read_result,
-    refresh_batch_findings,
-    review_view,
-)
-from review.store import DECISION_LABELS, REVIEW_STATUS_LABELS, StaleDecision, StoreError, fmt_time
+from review.service import CorrectionNeedsConfirmation, correct_value, decide, refresh_batch_findings
+from review.store import DECISION_LABELS, REVIEW_STATUS_LABELS, StaleDecision, StoreError, fmt_time, now_iso
+from review.view import EvidenceBox, evidence_boxes, file_sha, jsonable, page_of, read_result, review_view
 
 STATUS_ICONS = {"fail": "🔴", "missing": "🟠", "warn": "🟡", "review": "🔵", "pass": "🟢"}
 
@@ -91,8 +78,6 @@ def _on_decide(aid: str, fid: str, decision: str, expected: int, override: bool 
         return
     st.session_state[f"seen_{aid}_{fid}"] = did  # the reviewer's own decision is what they now see
     verb = "覆盖为" if override else "已记录"
-    from review.store import now_iso
-
     st.session_state[key] = (
         "success",
         f"{verb}：{DECISION_LABELS[decision]}（{who}，{fmt_time(now_iso())[11:]}，记录号 {did}）。",
@@ -181,7 +166,7 @@ with col_find:
         f = chosen.finding
         info = rule_info(f.rule)
         st.markdown(f"**{info.name}** · {STATUS_LABELS[f.status]}")
-        st.caption(f"{clause_text(f.rule)}　规则编号 `{f.rule}`")
+        st.caption(f"{clause_text(f.rule, f.clause)}　规则编号 `{f.rule}`")
         if chosen.retired:
             st.info(
                 "更正后规则不再给出此结果；此前的决定保留在审核记录与导出中（已确认的问题仍计为不符合）。"
@@ -327,15 +312,13 @@ with col_page:
         if odoc is not None:
             for name, fv in odoc.fields.items():
                 if fv.page == override["page"]:
-                    from review.service import EvidenceBox, _jsonable
-
                     boxes.append(
                         EvidenceBox(
                             odoc.file,
                             override["page"],
                             tuple(fv.bbox) if fv.bbox else None,
                             name,
-                            _jsonable(fv.value),
+                            jsonable(fv.value),
                             FIELD_LABELS.get(name, name),
                         )
                     )
@@ -391,8 +374,6 @@ with col_page:
             elif whole:
                 st.image(rendered.png, width="stretch")
             else:
-                from review.service import zoom_to_boxes
-
                 zoomed = zoom_to_boxes(rendered.png, bxs, rendered.scale)
                 st.image(
                     zoomed or rendered.png,

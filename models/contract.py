@@ -17,6 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer
 from models.page import Seal
 from models.signature import SignatureCheck
 
+# the label dicts live in models.vocab (one vocabulary); re-exported: their names here are stable
+from models.vocab import DIRECTION_LABELS as DIRECTION_LABELS
+from models.vocab import DOC_TYPE_LABELS as DOC_TYPE_LABELS
+from models.vocab import STATUS_LABELS as STATUS_LABELS
+from models.vocab import VERDICT_LABELS as VERDICT_LABELS
+
 SCHEMA_VERSION = "1"
 
 
@@ -26,15 +32,6 @@ class Direction(StrEnum):
     software_product = "software_product"
     hardware_product = "hardware_product"
     application_scenario = "application_scenario"
-
-
-DIRECTION_LABELS: dict[str, str] = {
-    "compute_subsidy": "算力服务补助",
-    "lingyan_software": "“领雁”软件企业",
-    "software_product": "软件优质产品",
-    "hardware_product": "硬件优质产品",
-    "application_scenario": "典型应用场景",
-}
 
 
 class DocType(StrEnum):
@@ -51,21 +48,6 @@ class DocType(StrEnum):
     team_material = "team_material"
     other = "other"
 
-
-DOC_TYPE_LABELS: dict[str, str] = {
-    "application_form": "申报表",
-    "business_license": "营业执照",
-    "contract": "合同",
-    "invoice": "发票",
-    "payment_voucher": "银行回单/付款凭证",
-    "audit_report": "审计报告/财务报表",
-    "patent_certificate": "专利证书",
-    "award_certificate": "获奖证书",
-    "integrity_pledge": "无涉黑（失信）承诺",
-    "test_report": "检验检测报告",
-    "team_material": "团队佐证材料",
-    "other": "其他材料",
-}
 
 # CONTRACT section 4: the field keys each doc_type promises (others: at least "title").
 CONTRACT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -163,14 +145,6 @@ Verdict = Literal["pass", "fail", "review"]
 Method = Literal["text", "ocr", "mixed", "structured", "docx"]
 
 STATUS_ORDER: dict[str, int] = {"fail": 0, "missing": 1, "warn": 2, "review": 3, "pass": 4}
-STATUS_LABELS: dict[str, str] = {
-    "fail": "不符合",
-    "missing": "缺少材料",
-    "warn": "需关注",
-    "review": "需人工复核",
-    "pass": "通过",
-}
-VERDICT_LABELS: dict[str, str] = {"pass": "通过", "fail": "不通过", "review": "需人工复核"}
 
 
 def to_json_value(value: Any) -> Any:

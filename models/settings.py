@@ -17,8 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_DB = Path("data/evreview.db")
-DEFAULT_INTAKE = Path("sample_docs/applications")
+from models.vocab import DEFAULT_DB, DEFAULT_INTAKE
 
 OCR_RUNTIMES = ("auto", "openvino", "onnxruntime")
 OCR_PRECISIONS = ("auto", "bf16", "f32")
@@ -31,7 +30,7 @@ SETTINGS_HELP: dict[str, str] = {
     "EVREVIEW_SAMPLES": "同上（旧名；EVREVIEW_INTAKE 优先）",
     "EVREVIEW_PASSWORD": "界面共享口令（未设置则不需登录）",
     "EVREVIEW_READER_START": "读取子进程的启动方式：fork | forkserver | spawn",
-    "EVREVIEW_SPLIT_MIN_OCR_PAGES": "扫描页数达到此数的 PDF 在批处理中分段读取（默认 4）",
+    "EVREVIEW_SPLIT_MIN_OCR_PAGES": "扫描页数达到此数的 PDF 在批处理中分段读取（默认 4；0 为不分段）",
     "EVREVIEW_OCR_THREADS": "OCR 推理线程数",
     "EVREVIEW_OCR_RUNTIME": "OCR 推理引擎：auto | openvino | onnxruntime",
     "EVREVIEW_OCR_PRECISION": "OpenVINO 推理精度：auto | bf16 | f32",
@@ -39,7 +38,6 @@ SETTINGS_HELP: dict[str, str] = {
     "EVREVIEW_OCR_PROBE_CACHE": "OCR 引擎测速结果的缓存文件",
     "EVREVIEW_OCR_OV_CACHE": "OpenVINO 每种输入尺寸的内核缓存容量",
     "EVREVIEW_LIMIT_<NAME>": "读取限额（如 EVREVIEW_LIMIT_PER_FILE_SECONDS），见 extractor/limits.py",
-    "EVREVIEW_TMPDIR_SET": "内部标记：临时目录已由父进程设置（请勿手动设置）",
 }
 
 
@@ -49,7 +47,7 @@ class Settings:
     intake: Path = DEFAULT_INTAKE
     password: str | None = None
     reader_start: str = ""
-    split_min_ocr_pages: int = 4
+    split_min_ocr_pages: int = 4  # 0: never split
     ocr_threads: int | None = None
     ocr_runtime: str = "auto"
     ocr_precision: str = "auto"
@@ -57,7 +55,6 @@ class Settings:
     ocr_probe_cache: Path | None = None
     ocr_ov_cache: int | None = None
     limits: dict[str, str] = field(default_factory=dict)  # EVREVIEW_LIMIT_<NAME> → raw text
-    tmpdir_set: bool = False
     problems: tuple[str, ...] = ()
 
 
@@ -74,6 +71,10 @@ def _int(env: Mapping[str, str], name: str, problems: list[str], minimum: int = 
         problems.append(f"环境变量 {name}={raw!r} 小于 {minimum}，已忽略")
         return None
     return value
+
+
+def _default(value: int | None, default: int) -> int:
+    return default if value is None else value
 
 
 def _choice(
@@ -115,7 +116,7 @@ def current(environ: Mapping[str, str] | None = None) -> Settings:
         intake=Path(intake) if intake else DEFAULT_INTAKE,
         password=env.get("EVREVIEW_PASSWORD") or None,
         reader_start=_choice(env, "EVREVIEW_READER_START", READER_STARTS, "", problems),
-        split_min_ocr_pages=_int(env, "EVREVIEW_SPLIT_MIN_OCR_PAGES", problems, 1) or 4,
+        split_min_ocr_pages=_default(_int(env, "EVREVIEW_SPLIT_MIN_OCR_PAGES", problems, 0), 4),
         ocr_threads=_int(env, "EVREVIEW_OCR_THREADS", problems, 1),
         ocr_runtime=_choice(env, "EVREVIEW_OCR_RUNTIME", OCR_RUNTIMES, "auto", problems),
         ocr_precision=_choice(env, "EVREVIEW_OCR_PRECISION", OCR_PRECISIONS, "auto", problems),
@@ -123,6 +124,5 @@ def current(environ: Mapping[str, str] | None = None) -> Settings:
         ocr_probe_cache=Path(probe) if probe else None,
         ocr_ov_cache=_int(env, "EVREVIEW_OCR_OV_CACHE", problems, -1),
         limits=limits,
-        tmpdir_set=bool(env.get("EVREVIEW_TMPDIR_SET")),
         problems=tuple(problems),
     )

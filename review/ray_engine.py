@@ -5,24 +5,31 @@ task per application (``num_cpus=1``). A task runs in a Ray worker process that 
 one isolated reader (``review.worker.IsolatedReader``, one OCR thread) for every task
 it runs: it reads the application's files, extracts and runs the rules, and returns
 the result JSON. A PDF with many pages to OCR is split into page ranges read by nested
-tasks on any free worker (same :func:`review.batch.read_part` / ``merge_parts`` as the
+tasks on any free worker (same :func:`review.batch_parts.read_part` / ``merge_parts`` as the
 local engine). The read cache lives in one actor on the driver's node, which owns the
 SQLite file; the driver writes every output (journal, JSON, summary), so only the
 driver needs ``OUT``. Every node must see ``ROOT`` at the same path (shared storage)
 and have evreview installed. Without ``--address`` Ray starts on this machine.
-Ray is optional: ``pip install "evreview[ray]"``.
+Ray is optional: ``pip install "evreview[ray]"``; that is why every ``import ray`` here is
+inside a function (this module is imported by ``review.batch`` whether Ray is installed or not).
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from extractor.read import sha256_bytes, sniff
 from models.contract import ApplicationResult
 from models.page import ReadResult
+from review.batch_parts import merge_parts, plan_ranges
+from review.batch_run import BatchRun, RunState
+from review.cache import ReadCache
+from review.pipeline import application_id_of, assemble, failed_result, read_application_files
+from review.worker import IsolatedReader
+from verifiers import load_policy
 
 _READER: Any = None  # one isolated reader per Ray worker process
 _REMOTES: dict[str, Any] = {}
@@ -31,8 +38,6 @@ _REMOTES: dict[str, Any] = {}
 def _worker_reader() -> Any:
     global _READER
     if _READER is None:
-        from review.worker import IsolatedReader
-
         _READER = IsolatedReader(ocr_threads=1)
     return _READER
 
@@ -58,8 +63,6 @@ class _CacheProxy:
 
 class _CacheActor:
     def __init__(self, db: str) -> None:
-        from review.cache import ReadCache
-
         self.cache = ReadCache(db)
 
     def get(self, sha256: str) -> str | None:
@@ -87,9 +90,6 @@ class _SplittingReader:
         self, data: bytes | None, name: str, path: str | Path | None = None, force_ocr: bool = False
     ) -> ReadResult:
         import ray
-
-        from extractor.read import sha256_bytes, sniff
-        from review.batch import merge_parts, plan_ranges
 
         if data is None:
             data = Path(str(path)).read_bytes()
@@ -125,10 +125,6 @@ def _app_task(
     app_path: str, direction: str | None, policy_name: str, cache: Any, split_min: int, parallel: int
 ) -> tuple[str, dict[str, Any]]:
     """Runs inside a Ray worker: verify one application; return (result JSON, stats)."""
-    from review.batch import failed_result
-    from review.pipeline import application_id_of, assemble, read_application_files
-    from verifiers import load_policy
-
     path = Path(app_path)
     policy = load_policy(policy_name)
     reader = _SplittingReader(split_min, parallel)
@@ -170,20 +166,8 @@ def _remotes(ray: Any) -> dict[str, Any]:
     return _REMOTES
 
 
-def run_ray(
-    todo: list[tuple[int, Path, str]],
-    *,
-    record: Callable[..., None],
-    journal: Any,
-    stats: Any,
-    progress: Any,
-    address: str | None = None,
-    direction: str | None = None,
-    policy_name: str = "fujian-ai-2024",
-    db: str | None = None,
-    split_min: int = 4,
-) -> None:
-    """Run ``todo`` (index, application path, fingerprint) as Ray tasks; ``record`` each result."""
+def run_ray(todo: list[tuple[int, Path, str]], run: BatchRun, state: RunState) -> None:
+    """Run ``todo`` (index, application path, fingerprint) as Ray tasks; ``state.record`` each result."""
     try:
         import ray
     except ImportError as exc:  # depends on the optional extra
@@ -193,31 +177,32 @@ def run_ray(
     started_here = not ray.is_initialized()
     if started_here:
         try:
-            ray.init(address=address, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
+            ray.init(
+                address=run.address, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True
+            )
         except ConnectionError as exc:
-            raise FileNotFoundError(f"无法连接 Ray 集群（{address}）：{exc}") from exc
+            raise FileNotFoundError(f"无法连接 Ray 集群（{run.address}）：{exc}") from exc
     cache_actor = None
     try:
         remotes = _remotes(ray)
-        if db is not None:
+        if run.cache_db is not None:
             from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
             here = ray.get_runtime_context().get_node_id()  # the SQLite file is on this node
             cache_actor = (
                 remotes["cache"]
                 .options(scheduling_strategy=NodeAffinitySchedulingStrategy(node_id=here, soft=False))
-                .remote(str(Path(db).resolve()))
+                .remote(run.cache_db)
             )
         parallel = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        stats = state.stats
         stats.workers = parallel
         stats.ocr_threads = 1
         meta: dict[Any, tuple[int, Path, str, float]] = {}
         for idx, app_path, fp in todo:
-            from review.pipeline import application_id_of
-
-            journal.append("start", app=application_id_of(app_path), fp=fp, engine="ray")
+            state.journal.append("start", app=application_id_of(app_path), fp=fp, engine="ray")
             ref = remotes["app"].remote(
-                str(app_path.resolve()), direction, policy_name, cache_actor, split_min, parallel
+                str(app_path.resolve()), run.direction, run.policy_name, cache_actor, run.split_min, parallel
             )
             meta[ref] = (idx, app_path, fp, time.monotonic())
         pending = list(meta)
@@ -239,7 +224,7 @@ def run_ray(
                 stats.split_files += st["split_files"]
                 stats.split_parts += st["split_parts"]
                 stats.read_seconds += st["seconds"]
-                record(idx, app_path, fp, res, time.monotonic() - t0, final=st["ok"])
+                state.record(idx, app_path, fp, res, time.monotonic() - t0, final=st["ok"])
     except BaseException:
         for ref in list(meta) if "meta" in locals() else []:
             with contextlib.suppress(Exception):

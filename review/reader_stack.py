@@ -1,6 +1,9 @@
 """The reading and extraction stack of a reader worker, loaded and exercised once.
 
-The readers' fork server (:func:`review.worker.reader_context`) imports this module.
+The readers' fork server (:func:`review.worker.reader_context`) imports this module first,
+then ``review.worker`` (the worker's entry point, unpickled in every reader; it brings
+``review.batch_parts``): see ``review.worker.READER_PRELOAD``. This module imports nothing
+of ``review`` itself, so that the worker side can ask it to :func:`warm` without a circle.
 Importing it imports every reader and field extractor and runs :func:`warm`: one small
 extraction per document type, so that module-level regexes, the ``re`` module's cache of
 patterns and the spaCy pipeline are built once in the server and inherited by every
@@ -25,11 +28,13 @@ import sys
 if "numpy" not in sys.modules:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import io
+
+import docx
+import pymupdf
+
 import extractor.extract
-import extractor.read
-import review.batch
-import review.cache
-import review.worker  # noqa: F401  (the worker's entry point, unpickled in every reader)
+from extractor.read import ReadContext, read_bytes
 from models.page import Line, Page, ReadResult
 
 MODULES = (
@@ -118,13 +123,6 @@ def _page(lines: tuple[str, ...]) -> Page:
 
 
 def _read_samples() -> None:
-    import io
-
-    import docx
-    import pymupdf
-
-    from extractor.read import ReadContext, read_bytes
-
     pdf = pymupdf.open()
     page = pdf.new_page()
     for i, text in enumerate(_PAGES[3]):  # a contract: no QR search (cv2 starts a thread)
@@ -132,7 +130,9 @@ def _read_samples() -> None:
     read_bytes(pdf.tobytes(), "warm-up.pdf", ReadContext())
     form = docx.Document()
     table = form.add_table(rows=2, cols=2)
-    for row, (label, value) in zip(table.rows, (("申报单位", "泉州智算科技有限公司"), ("联系人", "张三")), strict=True):
+    for row, (label, value) in zip(
+        table.rows, (("申报单位", "泉州智算科技有限公司"), ("联系人", "张三")), strict=True
+    ):
         row.cells[0].text, row.cells[1].text = label, value
     buf = io.BytesIO()
     form.save(buf)

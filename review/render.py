@@ -23,6 +23,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+import pymupdf
+from PIL import Image, ImageDraw, ImageOps
+
+from extractor.read import sniff
 from review.worker import WorkerProcess, enter_child
 
 MAX_PX = 2000  # longest side of a rendered page, pixels
@@ -46,8 +50,6 @@ class Rendered:
 
 
 def _sniff(data: bytes) -> str:
-    from extractor.read import sniff
-
     return sniff(data)
 
 
@@ -58,12 +60,8 @@ def _upright(img: Any, rotation: int | None) -> Any:
 
 def _page_image(data: bytes, page: int, rotation: int | None, zoom: float, max_px: int) -> tuple[Any, float]:
     """(PIL image of the upright page, pixels per bbox unit)."""
-    from PIL import Image, ImageOps
-
     kind = _sniff(data)
     if kind == "pdf":
-        import pymupdf
-
         with pymupdf.open(stream=data, filetype="pdf") as doc:
             if not 1 <= page <= doc.page_count:
                 raise ValueError(f"页码 {page} 超出范围（共 {doc.page_count} 页）")
@@ -91,6 +89,8 @@ def _page_image(data: bytes, page: int, rotation: int | None, zoom: float, max_p
             img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))))
         return img, scale
     if kind == "ofd":
+        # late on purpose: the OFD page renderer (and the OFD reader it uses) costs about
+        # 0.4 s to import, in a process that most of the time draws PDFs and images
         from extractor.ofd_render import OfdRenderError, render_ofd_page
 
         try:
@@ -108,8 +108,6 @@ def _page_image(data: bytes, page: int, rotation: int | None, zoom: float, max_p
 
 
 def _draw_boxes(img: Any, boxes: list[Box], scale: float, labels: bool = True) -> Any:
-    from PIL import Image, ImageDraw
-
     base = img.convert("RGBA")
     overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
@@ -172,11 +170,11 @@ def crop_evidence(
     try:
         img, scale = _page_image(data, page, rotation, zoom, max_px)
         if redact:
-            from PIL import ImageDraw
-
             draw = ImageDraw.Draw(img)
             for x0, y0, x1, y1 in redact:
-                draw.rectangle([x0 * scale - 1, y0 * scale - 1, x1 * scale + 1, y1 * scale + 1], fill=(0, 0, 0))
+                draw.rectangle(
+                    [x0 * scale - 1, y0 * scale - 1, x1 * scale + 1, y1 * scale + 1], fill=(0, 0, 0)
+                )
         img = _draw_boxes(img, [bbox], scale, labels=False)
         x0, y0, x1, y1 = (v * scale for v in bbox)
         m = margin * scale
@@ -198,13 +196,9 @@ def page_count(data: bytes) -> int:
     try:
         kind = _sniff(data)
         if kind == "pdf":
-            import pymupdf
-
             with pymupdf.open(stream=data, filetype="pdf") as doc:
                 return doc.page_count
         if kind == "image":
-            from PIL import Image
-
             with Image.open(io.BytesIO(data)) as im:
                 return int(getattr(im, "n_frames", 1))
     except Exception:

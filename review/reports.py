@@ -4,6 +4,9 @@
 - ``discrepancies.xlsx`` / ``.csv``: one row per non-pass finding.
 - ``推荐汇总表.docx`` / ``.xlsx``: the notice's 附件2 table, grouped by direction in the
   notice's order, numbered within each group, in the reviewer's order when given.
+
+openpyxl and python-docx are imported inside the writers, on purpose: about 0.3 s here
+(python -X importtime), which the UI and `evreview batch` pay only when they write a file.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from extractor.normalize import mask_personal_data
 from models.contract import (
     DIRECTION_LABELS,
     STATUS_LABELS,
@@ -24,20 +28,25 @@ from models.contract import (
     VERDICT_LABELS,
     ApplicationResult,
     Finding,
+    compute_verdict,
 )
 from review.atomic import save_atomic, write_bytes_atomic, write_text_atomic
+from review.rulenames import rule_info
 from verifiers.policy import direction_label
 
 DIRECTION_ORDER = list(DIRECTION_LABELS)
-DISCREPANCY_COLUMNS = ["申报编号", "单位名称", "申报方向", "规则", "状态", "说明", "文件", "页码", "规则名称", "通知条款"]
-# placeholder wording of 附件2 for the name column, by direction
-NAME_COLUMN_HINT = {
-    "compute_subsidy": "企业名称",
-    "lingyan_software": "企业名称",
-    "software_product": "产品名称",
-    "hardware_product": "产品名称",
-    "application_scenario": "场景名称",
-}
+DISCREPANCY_COLUMNS = [
+    "申报编号",
+    "单位名称",
+    "申报方向",
+    "规则",
+    "状态",
+    "说明",
+    "文件",
+    "页码",
+    "规则名称",
+    "通知条款",
+]
 
 
 # A cell that starts with one of these is a formula to Excel/WPS (CSV) or to openpyxl
@@ -76,13 +85,7 @@ def _as_text_cell(cell: Any) -> Any:
 
 
 def _mask(text: Any) -> Any:
-    if not isinstance(text, str):
-        return text
-    try:
-        from extractor.normalize import mask_personal_data
-    except ImportError:  # pragma: no cover - normalisers always present in a full install
-        return text
-    return mask_personal_data(text)
+    return mask_personal_data(text) if isinstance(text, str) else text
 
 
 def summary_row(app: ApplicationResult) -> dict[str, Any]:
@@ -157,8 +160,6 @@ def _with_rule_names(row: list[Any]) -> list[Any]:
     """A problem-list row with the rule's Chinese name and notice clause appended."""
     if len(row) >= len(DISCREPANCY_COLUMNS):
         return row
-    from review.rulenames import rule_info
-
     info = rule_info(str(row[3]))
     # the clause the finding cites (from its policy) wins over the catalogue's default
     clause = row[8] if len(row) > 8 and row[8] else (info.clause or "—")
@@ -197,7 +198,12 @@ def write_discrepancies_xlsx(path: Path, rows: Iterable[list[Any]]) -> None:
     ws.append([styled(h, font=bold, fill=head_fill) for h in DISCREPANCY_COLUMNS])
     fills = {
         label: PatternFill("solid", fgColor=color)
-        for label, color in (("不符合", "F8CBAD"), ("缺少材料", "FFE699"), ("需关注", "FFF2CC"), ("需人工复核", "E2EFDA"))
+        for label, color in (
+            ("不符合", "F8CBAD"),
+            ("缺少材料", "FFE699"),
+            ("需关注", "FFF2CC"),
+            ("需人工复核", "E2EFDA"),
+        )
     }
     top = Alignment(wrap_text=True, vertical="top")
     for r in rows:
@@ -223,8 +229,6 @@ def attach_batch_findings(
     >>> [x.verdict for x in attach_batch_findings([a], [dup])], a.verdict
     (['fail'], 'pass')
     """
-    from models.contract import compute_verdict
-
     out = []
     for app in apps:
         own = [f for f in app.findings if f.applications is None]

@@ -8,7 +8,6 @@ outside it.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import shutil
@@ -48,15 +47,3 @@ def private_tmpdir(prefix: str = "evreview-run-") -> Iterator[str]:
             os.environ["TMPDIR"] = previous_env
         tempfile.tempdir = previous_tempdir
         _remove_after_multiprocessing(path)
-
-
-def install_private_tmpdir(prefix: str = "evreview-run-") -> str:
-    """For long-lived processes (the UI): a private TMPDIR removed at interpreter exit."""
-    if os.environ.get("EVREVIEW_TMPDIR_SET"):
-        return os.environ["TMPDIR"]
-    path = tempfile.mkdtemp(prefix=prefix)
-    os.environ["TMPDIR"] = path
-    os.environ["EVREVIEW_TMPDIR_SET"] = "1"
-    tempfile.tempdir = path
-    atexit.register(_remove_after_multiprocessing, path)
-    return path

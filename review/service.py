@@ -9,87 +9,56 @@ them itself.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from extractor.zipsafe import iter_package
 from models.contract import (
     DIRECTION_LABELS,
     STATUS_LABELS,
-    STATUS_ORDER,
     ApplicationResult,
     Document,
-    EvidenceRef,
     FieldValue,
     Finding,
     compute_verdict,
 )
-from models.page import Page, ReadResult
-from review.pipeline import FORM_KEYS, Reader, assemble, read_application_files
-from review.store import Store, StoredFinding, doc_key
+from models.vocab import EVIDENCE_EXTENSIONS, FIELD_LABELS
+from review.batch_intake import find_applications
+from review.formatting import fmt_value
+from review.pipeline import FORM_KEYS, Reader, application_id_of, assemble, read_application_files
+from review.printable import printable_report
+from review.reports import (
+    _mask,
+    discrepancy_rows,
+    write_discrepancies_csv,
+    write_discrepancies_xlsx,
+    write_recommendation_docx,
+    write_recommendation_xlsx,
+)
+from review.store import (
+    DECISION_LABELS,
+    Store,
+    StoreError,
+    doc_key,
+    finding_ids,
+    fmt_time,
+    reviewed_verdict,
+)
+from review.view import jsonable
+from verifiers import load_policy as load_policy_file
+from verifiers import run_batch_rules, run_rules
 
 log = logging.getLogger("evreview.service")
 
 ProgressFn = Callable[[str, int, int], None]
-EVIDENCE_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", ".ofd", ".xml"}
-FIELD_LABELS: dict[str, str] = {
-    "company_name": "单位名称",
-    "address": "地址",
-    "credit_code": "统一社会信用代码",
-    "listed": "是否上市",
-    "ownership": "企业性质",
-    "established_date": "成立日期",
-    "legal_representative": "法定代表人",
-    "legal_rep_phone": "法定代表人电话",
-    "contact_name": "联系人",
-    "contact_phone": "联系电话",
-    "contact_email": "电子邮箱",
-    "direction": "申报方向",
-    "compute_purchase_total": "算力采购总额",
-    "compute_suppliers": "算力服务商",
-    "revenue_last_year": "上年度营业收入",
-    "project_name": "项目名称",
-    "consortium_members": "联合体成员",
-    "buyer_name": "购买方名称",
-    "seller_name": "销售方名称",
-    "buyer_tax_id": "购买方税号",
-    "seller_tax_id": "销售方税号",
-    "buyer_credit_code": "甲方信用代码",
-    "seller_credit_code": "乙方信用代码",
-    "invoice_code": "发票代码",
-    "invoice_number": "发票号码",
-    "issue_date": "开票日期",
-    "amount_excl_tax": "金额",
-    "tax_amount": "税额",
-    "total_incl_tax": "价税合计",
-    "total_in_words": "价税合计（大写）",
-    "tax_rate": "税率",
-    "sign_date": "签订日期",
-    "service_start": "服务开始",
-    "service_end": "服务结束",
-    "amount_total": "合同金额",
-    "amount_in_words": "金额（大写）",
-    "gpu_model": "显卡型号",
-    "gpu_count": "显卡数量",
-    "payer_name": "付款人",
-    "payee_name": "收款人",
-    "amount": "金额",
-    "pay_date": "付款日期",
-    "fiscal_year": "会计年度",
-    "audited_entity": "被审计单位",
-    "title": "标题",
-    "contract_no": "合同编号",
-    "registered_capital": "注册资本",
-    "company_type": "企业类型",
-    "business_term_end": "营业期限",
-    "business_scope": "经营范围",
-    "revenue": "营业收入",
-}
 
 
 # ----------------------------------------------------------------- policy
@@ -97,9 +66,7 @@ FIELD_LABELS: dict[str, str] = {
 
 def load_policy(name: str | None = None) -> Any:
     """A policy by name or path (default: fujian-ai-2024)."""
-    from verifiers import load_policy as _load
-
-    return _load(name)
+    return load_policy_file(name)
 
 
 def policy_of(app: ApplicationResult, policy: Any | None = None) -> Any:
@@ -118,8 +85,6 @@ def policy_of(app: ApplicationResult, policy: Any | None = None) -> Any:
 def run_rules_on(app: ApplicationResult, policy: Any | None = None) -> ApplicationResult:
     """Re-run the rules on an (already extracted) result; files are not read again. The
     rules are those of the policy that produced the result (:func:`policy_of`)."""
-    from verifiers import run_rules
-
     policy = policy_of(app, policy)
     out = app.model_copy(deep=True)
     out.findings = []
@@ -145,13 +110,11 @@ def run_rules_on(app: ApplicationResult, policy: Any | None = None) -> Applicati
 def applications_in(folder: Path) -> list[Path]:
     """The applications a folder holds: itself when evidence files sit directly in it,
     else every sub-folder / zip (CONTRACT section 1)."""
-    from review.batch import find_applications
-
     if folder.is_file() and folder.suffix.lower() == ".zip":
         return [folder]
     if not folder.is_dir():
         return []
-    if any(p.is_file() and p.suffix.lower() in EVIDENCE_SUFFIXES for p in folder.iterdir()):
+    if any(p.is_file() and p.suffix.lower() in EVIDENCE_EXTENSIONS for p in folder.iterdir()):
         return [folder]
     return find_applications(folder)
 
@@ -170,9 +133,6 @@ def intake_path(
     """Read (isolated, cached by sha256), verify and store one application folder or zip.
 
     Corrections the reviewer already made to this application are applied again."""
-    from extractor.zipsafe import iter_package
-    from review.pipeline import application_id_of
-
     policy = policy or load_policy()
     app_id = application_id or application_id_of(app_path)
     reads, package_errors = read_application_files(app_path, reader, store.cache, progress)
@@ -189,10 +149,6 @@ def intake_path(
 def existing_state(store: Store, app_id: str, app_path: Path) -> str:
     """Whether an application is ``new``, already taken in with exactly these files
     (``same``: 已存在), or taken in before with other files (``changed``)."""
-    import hashlib
-
-    from extractor.zipsafe import iter_package
-
     if store.get_application(app_id) is None:
         return "new"
     files, _errors = iter_package(app_path)
@@ -251,34 +207,6 @@ def stage_uploads(
     return staged
 
 
-def intake_uploads(
-    store: Store,
-    uploads: Sequence[tuple[str, bytes]],
-    app_id: str | None,
-    reader: Reader,
-    progress: ProgressFn | None = None,
-    actor: str = "系统",
-    policy: Any | None = None,
-) -> list[ApplicationResult]:
-    with tempfile.TemporaryDirectory(prefix="evreview-upload-") as tmp:
-        out = []
-        for aid, path in stage_uploads(uploads, app_id, Path(tmp)):
-            out.append(
-                intake_path(
-                    store,
-                    path,
-                    reader,
-                    progress,
-                    source=f"上传：{path.name}",
-                    actor=actor,
-                    policy=policy,
-                    application_id=aid,
-                )
-            )
-        refresh_batch_findings(store, policy)
-        return out
-
-
 # ----------------------------------------------------------------- corrections
 
 
@@ -292,8 +220,6 @@ def _parse_value(field_name: str, value: Any) -> Any:
         if text in {"否", "false", "False", "0", "未上市"}:
             return False
     if field_name in {"compute_suppliers", "consortium_members", "item_names"} and text.startswith("["):
-        import json
-
         try:
             return json.loads(text)
         except ValueError:
@@ -404,8 +330,6 @@ def make_correction(
 ) -> dict[str, Any]:
     current = store.current_result(app_id)
     if current is None:
-        from review.store import StoreError
-
         raise StoreError(f"找不到申报材料 {app_id}")
     previous = _current_value(current, target, field_name, doc)
     return {
@@ -413,7 +337,7 @@ def make_correction(
         "doc_key": doc,
         "field": field_name,
         "value": value if not isinstance(value, str) else value.strip(),
-        "previous": _jsonable(previous),
+        "previous": jsonable(previous),
     }
 
 
@@ -423,17 +347,9 @@ def preview_correction(
     """The result the rules give with this correction added (nothing is written)."""
     machine = store.machine_result(app_id)
     if machine is None:
-        from review.store import StoreError
-
         raise StoreError(f"找不到申报材料 {app_id}")
     corrections = [d.correction for d in store.corrections(app_id) if d.correction] + [correction]
     return run_rules_on(apply_corrections(machine, corrections), policy)
-
-
-def _jsonable(v: Any) -> Any:
-    from models.contract import to_json_value
-
-    return to_json_value(v)
 
 
 def _current_value(app: ApplicationResult, target: str, name: str, doc: str | None) -> Any:
@@ -462,8 +378,6 @@ def decide(
 
 def correction_impact(store: Store, app_id: str, new: ApplicationResult) -> list[dict[str, Any]]:
     """The decided findings a re-verified result would remove or change (shown before saving)."""
-    from review.store import DECISION_LABELS, finding_ids
-
     after = dict(zip(finding_ids(new.findings), new.findings, strict=True))
     out = []
     for sf in store.findings(app_id):
@@ -506,115 +420,12 @@ def refresh_batch_findings(store: Store, policy: Any | None = None) -> list[Find
     return found
 
 
-# ----------------------------------------------------------------- review view
-
-
-@dataclass
-class EvidenceBox:
-    file: str
-    page: int
-    bbox: tuple[float, float, float, float] | None
-    field: str | None
-    value: Any
-    label: str
-
-
-@dataclass
-class ReviewView:
-    app_id: str
-    result: ApplicationResult
-    findings: list[StoredFinding]
-    verdict: str  # after decisions
-    documents: list[dict[str, Any]] = field(default_factory=list)
-    retired: list[StoredFinding] = field(default_factory=list)  # decided, no longer fired
-
-    def grouped(self) -> list[tuple[str, list[StoredFinding]]]:
-        groups: dict[str, list[StoredFinding]] = {}
-        for f in self.findings:
-            groups.setdefault(f.finding.status, []).append(f)
-        return sorted(groups.items(), key=lambda kv: STATUS_ORDER[kv[0]])
-
-
-def review_view(store: Store, app_id: str) -> ReviewView | None:
-    from review.store import reviewed_verdict
-
-    result = store.current_result(app_id)
-    if result is None:
-        return None
-    findings = store.findings(app_id)
-    retired = store.retired_findings(app_id)
-    docs = []
-    for i, d in enumerate(result.documents):
-        docs.append({"index": i, "key": doc_key(d.file, d.pages, i), "doc": d})
-    return ReviewView(app_id, result, findings, reviewed_verdict(findings + retired), docs, retired)
-
-
-def _lookup_field(app: ApplicationResult, ev: EvidenceRef) -> FieldValue | None:
-    if not ev.field:
-        return None
-    for d in app.documents:
-        if d.file != ev.file:
-            continue
-        if ev.page is not None and d.pages and ev.page not in d.pages:
-            continue
-        fv = d.fields.get(ev.field)
-        if fv is not None:
-            return fv
-    return None
-
-
-def evidence_boxes(app: ApplicationResult, finding: Finding) -> list[EvidenceBox]:
-    """Where a finding's evidence sits: file, page, bbox (from the evidence or its field)."""
-    out = []
-    for ev in finding.evidence:
-        if not ev.file or (ev.application_id and ev.application_id != app.application_id):
-            continue
-        fv = _lookup_field(app, ev)
-        page = ev.page or (fv.page if fv else None)
-        bbox = ev.bbox or (fv.bbox if fv else None)
-        if page is None:
-            doc = next((d for d in app.documents if d.file == ev.file and d.pages), None)
-            page = doc.pages[0] if doc else 1
-        label = FIELD_LABELS.get(ev.field or "", ev.field or "")
-        value = ev.value if ev.value is not None else (fv.value if fv else None)
-        out.append(
-            EvidenceBox(
-                ev.file,
-                int(page),
-                tuple(bbox) if bbox and len(bbox) == 4 else None,  # type: ignore[arg-type]
-                ev.field,
-                _jsonable(value),
-                label,
-            )
-        )
-    return out
-
-
-def read_result(store: Store, sha256: str) -> ReadResult | None:
-    """The cached reading of a file (page sizes, rotation, lines) — no parsing."""
-    cache = store.cache
-    return cache.get(sha256) if cache is not None and sha256 else None
-
-
-def page_of(store: Store, sha256: str, number: int) -> Page | None:
-    rr = read_result(store, sha256)
-    if rr is None:
-        return None
-    return next((p for p in rr.pages if p.number == number), None)
-
-
-def file_sha(store: Store, app_id: str, file: str) -> str | None:
-    return next((f["sha256"] for f in store.files(app_id) if f["file"] == file), None)
-
-
 # ----------------------------------------------------------------- exports
 
 
 def reviewed_result(store: Store, app_id: str) -> ApplicationResult | None:
     """The current result as exported: findings dismissed as 误报 are left out, confirmed
     ones are marked, and the verdict is the reviewed one."""
-    from review.store import reviewed_verdict
-
     result = store.current_result(app_id)
     if result is None:
         return None
@@ -648,10 +459,6 @@ def batch_findings(results: Sequence[ApplicationResult], policy: Any | None = No
     if len(results) < 2:
         return []
     try:
-        from verifiers import run_batch_rules
-    except ImportError:
-        return []
-    try:
         # one call's applications are compared with each other, never with another call's
         groups: dict[str | None, list[ApplicationResult]] = {}
         for r in results:
@@ -675,8 +482,6 @@ def _to_bytes(write: Callable[[Path], None], suffix: str) -> bytes:
 
 def export_discrepancies(store: Store, app_ids: Sequence[str] | None = None) -> tuple[bytes, bytes]:
     """(xlsx, csv) of the non-pass findings after the reviewer's decisions."""
-    from review.reports import discrepancy_rows, write_discrepancies_csv, write_discrepancies_xlsx
-
     results = reviewed_results(store, app_ids)
     # batch findings are already among each named application's findings (from the store)
     rows = discrepancy_rows(results) + correction_rows(store, [r.application_id for r in results])
@@ -688,9 +493,6 @@ def export_discrepancies(store: Store, app_ids: Sequence[str] | None = None) -> 
 
 def correction_rows(store: Store, app_ids: Sequence[str]) -> list[list[Any]]:
     """One problem-list row per correction a reviewer made (value before → after, who, why)."""
-    from review.reports import _mask
-    from review.store import fmt_time
-
     rows: list[list[Any]] = []
     for app_id in app_ids:
         row = store.get_application(app_id)
@@ -700,7 +502,7 @@ def correction_rows(store: Store, app_ids: Sequence[str]) -> list[list[Any]]:
             where = "申报表" if c.get("target") == "declared" else str(c.get("doc_key") or "")
             msg = (
                 f"审核更正（{d.reviewer}，{fmt_time(d.time)}）：{where} {label} "
-                f"「{_fmt_value(c.get('previous'))}」→「{_fmt_value(c.get('value'))}」"
+                f"「{fmt_value(c.get('previous'))}」→「{fmt_value(c.get('value'))}」"
                 + (f"；理由：{d.reason}" if d.reason else "")
             )
             doc_file = str(c.get("doc_key") or "").rsplit("#", 1)[0]
@@ -717,12 +519,6 @@ def correction_rows(store: Store, app_ids: Sequence[str]) -> list[list[Any]]:
                 ]
             )
     return rows
-
-
-def _fmt_value(v: Any) -> str:
-    if v is None or v == "":
-        return "（空）"
-    return str(v)
 
 
 def recommended_ids(store: Store, results: Sequence[ApplicationResult]) -> dict[str, str]:
@@ -743,8 +539,6 @@ def export_recommendation(
 ) -> tuple[bytes, bytes]:
     """(docx, xlsx) of 附件2 项目推荐汇总表: only the recommended applications, in the
     reviewer's order (the others are in the problem list)."""
-    from review.reports import write_recommendation_docx, write_recommendation_xlsx
-
     results = reviewed_results(store, app_ids)
     chosen = recommended_ids(store, results)
     order = store.order()
@@ -755,225 +549,14 @@ def export_recommendation(
 
 
 def export_printable(store: Store, app_ids: Sequence[str] | None, renderer: Any) -> str:
-    from review.printable import printable_report
-
     ids = list(app_ids) if app_ids is not None else [a.id for a in store.list_applications()]
     return printable_report(store, ids, renderer)
 
 
 def docx_bytes_ok(data: bytes) -> bool:
     """Quick check that exported bytes are a ZIP-based Office file."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             return zf.testzip() is None
     except zipfile.BadZipFile:
         return False
-
-
-# ----------------------------------------------------------------- how a finding reads
-
-
-def readable_qr(value: Any) -> str:
-    """An invoice QR payload as a reviewer reads it (not a raw dict or comma list).
-
-    >>> readable_qr("01,10,034012000211,75505018,29.43,20210428,57948816702740209571,34F1")
-    '增值税电子普通发票；发票代码 034012000211；发票号码 75505018；金额 29.43；开票日期 2021-04-28；校验码 57948816702740209571'
-    >>> readable_qr({"invoice_number": "123", "amount": "1.00", "issue_date": "2023-05-01"})
-    '发票号码 123；金额 1.00；开票日期 2023-05-01'
-    """
-    from extractor.qr import QR_TYPE_NAMES, parse_invoice_qr
-
-    q: Any = value
-    if isinstance(value, str):
-        q = parse_invoice_qr(value)
-        if q is None:
-            return value
-    if not isinstance(q, dict):
-        return str(value)
-    q = _jsonable(q)
-    kind = q.get("type_name") or QR_TYPE_NAMES.get(str(q.get("type") or ""), "")
-    parts = [str(kind)] if kind else []
-    for key, label in (
-        ("invoice_code", "发票代码"),
-        ("invoice_number", "发票号码"),
-        ("amount", "金额"),
-        ("issue_date", "开票日期"),
-        ("check_code", "校验码"),
-    ):
-        v = q.get(key)
-        if v not in (None, ""):
-            parts.append(f"{label} {v}")
-    return "；".join(parts) if parts else str(value)
-
-
-def display_value(field_name: str | None, value: Any) -> str:
-    """A value as shown on the review page (QR payloads decoded, lists joined)."""
-    if value is None or value == "":
-        return "（空）"
-    if field_name and field_name.startswith("qr"):
-        return readable_qr(value)
-    v = _jsonable(value)
-    if isinstance(v, list):
-        return "；".join(
-            "、".join(f"{x}" for x in item.values()) if isinstance(item, dict) else str(item) for item in v
-        )
-    if isinstance(v, dict):
-        return "；".join(f"{k} {x}" for k, x in v.items())
-    if isinstance(v, bool):
-        return "是" if v else "否"
-    return str(v)
-
-
-def evidence_source(app: ApplicationResult, ev: EvidenceRef) -> str:
-    """Where a compared value comes from: 申报表 / 票面 / 二维码 / 回单 / 合同 …"""
-    from models.contract import DOC_TYPE_LABELS
-
-    if ev.field and ev.field.startswith("qr"):
-        return "二维码"
-    doc = next(
-        (
-            d
-            for d in app.documents
-            if d.file == ev.file and (ev.page is None or not d.pages or ev.page in d.pages)
-        ),
-        None,
-    )
-    if doc is None:
-        return "申报表" if not ev.file else ev.file
-    return {"invoice": "票面", "payment_voucher": "回单", "application_form": "申报表"}.get(
-        doc.doc_type, DOC_TYPE_LABELS.get(doc.doc_type, doc.doc_type)
-    )
-
-
-def compared_values(app: ApplicationResult, finding: Finding) -> list[dict[str, str]]:
-    """The values a finding compares, one entry per evidence item, for side-by-side display."""
-    out = []
-    for ev in finding.evidence:
-        if ev.field is None and ev.value is None:
-            continue
-        fv = (
-            _lookup_field(app, ev)
-            if not ev.application_id or ev.application_id == app.application_id
-            else None
-        )
-        value = ev.value if ev.value is not None else (fv.value if fv else None)
-        place = ev.file or ""
-        if ev.page:
-            place += f" 第 {ev.page} 页"
-        if ev.application_id and ev.application_id != app.application_id:
-            place = f"申报 {ev.application_id}：{place}"
-        out.append(
-            {
-                "source": evidence_source(app, ev),
-                "label": FIELD_LABELS.get(ev.field or "", ev.field or "值"),
-                "value": display_value(ev.field, value),
-                "place": place,
-            }
-        )
-    return out
-
-
-_AUDIT_ACTIONS = {
-    "intake": "导入",
-    "decision:confirmed": "确认问题",
-    "decision:false_positive": "标为误报",
-    "decision:corrected": "更正数值",
-    "status": "审核状态",
-    "order": "推荐顺序",
-    "archive": "归档",
-    "unarchive": "取消归档",
-    "recommend": "仍推荐列入附件2",
-    "unrecommend": "撤回推荐",
-}
-
-
-def describe_audit(entry: dict[str, Any]) -> dict[str, str]:
-    """One audit row in Chinese: Beijing time, who, what, old → new.
-
-    >>> describe_audit({"time": "2026-12-06T01:00:00+00:00", "actor": "张", "action": "order",
-    ...                 "detail": {"from": None, "to": 2}})["详情"]
-    '推荐顺序：未排序 → 2'
-    """
-    from review.rulenames import rule_info
-    from review.store import DECISION_LABELS, REVIEW_STATUS_LABELS, fmt_time
-
-    action = str(entry.get("action") or "")
-    d = entry.get("detail") or {}
-    what = _AUDIT_ACTIONS.get(action, action)
-    detail = ""
-    if action == "intake":
-        verdict = d.get("verdict")
-        detail = f"来源：{d.get('source') or '—'}；{d.get('files', 0)} 个文件；系统结论：{VERDICT_LABELS_CN.get(verdict, verdict)}"
-    elif action.startswith("decision:") and action != "decision:corrected":
-        rule = d.get("rule")
-        name = rule_info(rule).name if rule else "问题"
-        old = DECISION_LABELS.get(d.get("from") or "", "未决定")
-        new = DECISION_LABELS.get(d.get("to") or action.split(":", 1)[1], "")
-        who = f"（原决定人：{d['from_reviewer']}）" if d.get("from_reviewer") else ""
-        detail = f"{name}：{old} → {new}{who}" + (f"；理由：{d['reason']}" if d.get("reason") else "")
-    elif action == "decision:corrected":
-        c = d.get("correction") or {}
-        label = FIELD_LABELS.get(str(c.get("field")), str(c.get("field")))
-        detail = f"{label}：「{_fmt_value(c.get('previous'))}」→「{_fmt_value(c.get('value'))}」"
-        if d.get("reason"):
-            detail += f"；理由：{d['reason']}"
-        if d.get("affected"):
-            detail += f"；影响已决定的问题 {len(d['affected'])} 条（决定保留）"
-    elif action == "status":
-        detail = (
-            f"{REVIEW_STATUS_LABELS.get(d.get('from') or '', d.get('from') or '—')} → "
-            f"{REVIEW_STATUS_LABELS.get(d.get('status') or '', d.get('status') or '')}"
-        )
-    elif action == "order":
-        detail = f"推荐顺序：{d.get('from') if d.get('from') is not None else '未排序'} → {d.get('to') if d.get('to') is not None else '未排序'}"
-    elif action in ("archive", "unarchive"):
-        detail = "在列 → 已归档" if action == "archive" else "已归档 → 在列"
-    elif action in ("recommend", "unrecommend"):
-        detail = ("未推荐 → 推荐" if action == "recommend" else "推荐 → 撤回") + (
-            f"；理由：{d['reason']}" if d.get("reason") else ""
-        )
-    return {
-        "时间": fmt_time(entry.get("time")),
-        "操作人": str(entry.get("actor") or ""),
-        "操作": what,
-        "详情": detail,
-    }
-
-
-VERDICT_LABELS_CN = {"pass": "通过", "fail": "不通过", "review": "需人工复核"}
-
-
-def zoom_to_boxes(
-    png: bytes, boxes: Sequence[tuple[float, float, float, float]], scale: float, margin: float = 48.0
-) -> bytes | None:
-    """The part of a rendered page (our own PNG, boxes already drawn) around the evidence
-    boxes, at least 40 % of the page wide, so small boxes on a full scanned page are legible.
-    ``scale``: pixels per bbox unit of that rendering. None when nothing is to be zoomed."""
-    if not boxes:
-        return None
-    from PIL import Image
-
-    img = Image.open(io.BytesIO(png))
-    w, h = img.size
-    x0 = min(b[0] for b in boxes) * scale
-    y0 = min(b[1] for b in boxes) * scale
-    x1 = max(b[2] for b in boxes) * scale
-    y1 = max(b[3] for b in boxes) * scale
-    m = margin * scale
-    x0, y0, x1, y1 = x0 - m, y0 - m, x1 + m, y1 + m
-    min_w = 0.4 * w
-    if x1 - x0 < min_w:
-        grow = (min_w - (x1 - x0)) / 2
-        x0, x1 = x0 - grow, x1 + grow
-    min_h = 0.6 * (x1 - x0)  # not a thin strip
-    if y1 - y0 < min_h:
-        grow = (min_h - (y1 - y0)) / 2
-        y0, y1 = y0 - grow, y1 + grow
-    box = (max(0, int(x0)), max(0, int(y0)), min(w, int(x1 + 1)), min(h, int(y1 + 1)))
-    if box[2] <= box[0] or box[3] <= box[1] or (box[2] - box[0]) * (box[3] - box[1]) > 0.8 * w * h:
-        return None  # nothing gained over the whole page
-    out = io.BytesIO()
-    img.crop(box).save(out, format="PNG")
-    return out.getvalue()

@@ -27,411 +27,76 @@ The raw bytes of every evidence file are kept content-addressed under
 
 from __future__ import annotations
 
-import contextlib
-import datetime as _dt
 import hashlib
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.contract import ApplicationResult, Finding, compute_verdict
+from models import settings
+from models.contract import ApplicationResult, Finding
+from models.vocab import DEFAULT_DB as _DEFAULT_DB
 from review.atomic import write_bytes_atomic
 from review.cache import ReadCache, connect
+from review.records import (
+    BEIJING,
+    DECISION_LABELS,
+    DECISIONS,
+    REVIEW_STATUS_LABELS,
+    REVIEW_STATUSES,
+    AppRow,
+    Decision,
+    Recommendation,
+    StaleDecision,
+    StoredFinding,
+    StoreError,
+    doc_key,
+    finding_id,
+    finding_ids,
+    fmt_time,
+    now_iso,
+    reviewed_verdict,
+)
+from review.store_schema import SCHEMA_VERSION, backup_database, migrate, schema_version
 
-DEFAULT_DB = "data/evreview.db"
-SCHEMA_VERSION = 2
-BEIJING = _dt.timezone(_dt.timedelta(hours=8), "北京时间")
-DECISIONS = ("confirmed", "false_positive", "corrected")
-DECISION_LABELS = {"confirmed": "确认问题", "false_positive": "误报（忽略）", "corrected": "更正数值"}
-REVIEW_STATUSES = ("todo", "in_progress", "done")
-REVIEW_STATUS_LABELS = {"todo": "未审", "in_progress": "审核中", "done": "已完成"}
+# The store's values (review.records) and schema (review.store_schema) are importable from
+# here too: most callers need the Store and a few of its labels together.
+__all__ = [
+    "BEIJING",
+    "DECISIONS",
+    "DECISION_LABELS",
+    "DEFAULT_DB",
+    "REVIEW_STATUSES",
+    "REVIEW_STATUS_LABELS",
+    "SCHEMA_VERSION",
+    "AppRow",
+    "Decision",
+    "Recommendation",
+    "StaleDecision",
+    "Store",
+    "StoreError",
+    "StoredFinding",
+    "backup_database",
+    "default_db_path",
+    "doc_key",
+    "finding_id",
+    "finding_ids",
+    "fmt_time",
+    "migrate",
+    "now_iso",
+    "reviewed_verdict",
+    "schema_version",
+]
 
-# Version 1: the schema as released before versions (tests/fixtures/store_schema_v1.sql).
-_SCHEMA_V1 = """
-CREATE TABLE IF NOT EXISTS applications (
-    id TEXT PRIMARY KEY,
-    direction TEXT,
-    company TEXT,
-    machine_verdict TEXT NOT NULL,
-    verdict TEXT NOT NULL,
-    n_fail INTEGER NOT NULL DEFAULT 0,
-    n_missing INTEGER NOT NULL DEFAULT 0,
-    n_warn INTEGER NOT NULL DEFAULT 0,
-    n_review INTEGER NOT NULL DEFAULT 0,
-    status TEXT NOT NULL DEFAULT 'todo',
-    review_order INTEGER,
-    source TEXT,
-    result_json TEXT NOT NULL,
-    current_json TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS documents (
-    application_id TEXT NOT NULL REFERENCES applications(id),
-    doc_index INTEGER NOT NULL,
-    doc_key TEXT NOT NULL,
-    file TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    doc_type TEXT NOT NULL,
-    pages TEXT NOT NULL,
-    title TEXT,
-    stored_path TEXT,
-    PRIMARY KEY (application_id, doc_index)
-);
-CREATE TABLE IF NOT EXISTS files (
-    application_id TEXT NOT NULL REFERENCES applications(id),
-    file TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    stored_path TEXT NOT NULL,
-    PRIMARY KEY (application_id, file)
-);
-CREATE TABLE IF NOT EXISTS findings (
-    application_id TEXT NOT NULL REFERENCES applications(id),
-    finding_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    rule TEXT NOT NULL,
-    status TEXT NOT NULL,
-    message TEXT NOT NULL,
-    evidence TEXT NOT NULL,
-    PRIMARY KEY (application_id, finding_id)
-);
-CREATE TABLE IF NOT EXISTS decisions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    application_id TEXT NOT NULL,
-    finding_id TEXT,
-    reviewer TEXT NOT NULL,
-    time TEXT NOT NULL,
-    decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'false_positive', 'corrected')),
-    reason TEXT NOT NULL DEFAULT '',
-    correction TEXT
-);
-CREATE INDEX IF NOT EXISTS decisions_app ON decisions(application_id, id);
-CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
-BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions
-BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    time TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL,
-    application_id TEXT,
-    decision_id INTEGER,
-    detail TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS audit_decision ON audit(decision_id);
-"""
-
-# Forward migrations: version -> statements (run in order, in one transaction, at open).
-_MIGRATIONS: dict[int, list[str]] = {
-    2: [
-        # the finding as the reviewer saw it, kept with the decision (it may stop firing later)
-        "ALTER TABLE decisions ADD COLUMN finding_json TEXT",
-        # the decision the reviewer saw and chose to replace (optimistic version check)
-        "ALTER TABLE decisions ADD COLUMN supersedes INTEGER",
-        "ALTER TABLE applications ADD COLUMN archived INTEGER NOT NULL DEFAULT 0",
-        "CREATE INDEX IF NOT EXISTS decisions_finding ON decisions(application_id, finding_id, id)",
-        "CREATE TABLE IF NOT EXISTS batch_findings (finding_id TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
-        " rule TEXT NOT NULL, status TEXT NOT NULL, message TEXT NOT NULL, evidence TEXT NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS batch_links (finding_id TEXT NOT NULL, application_id TEXT NOT NULL,"
-        " PRIMARY KEY (finding_id, application_id))",
-        "CREATE INDEX IF NOT EXISTS batch_links_app ON batch_links(application_id)",
-        "CREATE TABLE IF NOT EXISTS recommendations (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-        " application_id TEXT NOT NULL, reviewer TEXT NOT NULL, time TEXT NOT NULL,"
-        " recommend INTEGER NOT NULL, reason TEXT NOT NULL)",
-        "CREATE TRIGGER IF NOT EXISTS recommendations_no_update BEFORE UPDATE ON recommendations"
-        " BEGIN SELECT RAISE(ABORT, 'recommendations are append-only'); END",
-        "CREATE TRIGGER IF NOT EXISTS recommendations_no_delete BEFORE DELETE ON recommendations"
-        " BEGIN SELECT RAISE(ABORT, 'recommendations are append-only'); END",
-        # earlier decisions get the finding they were made on, where it is still stored
-        "DROP TRIGGER IF EXISTS decisions_no_update",
-        "UPDATE decisions SET finding_json = (SELECT f.evidence FROM findings f WHERE"
-        " f.application_id = decisions.application_id AND f.finding_id = decisions.finding_id)"
-        " WHERE finding_json IS NULL AND finding_id IS NOT NULL",
-        "CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions"
-        " BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END",
-    ],
-}
-
-
-def _statements(script: str) -> list[str]:
-    """Split a schema script into statements (a trigger body keeps its inner ``;``)."""
-    out, buf = [], []
-    for line in script.splitlines():
-        buf.append(line)
-        joined = "\n".join(buf).strip()
-        if joined.endswith(";") and sqlite3.complete_statement(joined):
-            out.append(joined)
-            buf = []
-    if "\n".join(buf).strip():
-        out.append("\n".join(buf).strip())
-    return out
-
-
-def schema_version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
-def migrate(conn: sqlite3.Connection) -> tuple[int, int]:
-    """Bring the database to :data:`SCHEMA_VERSION` in one transaction; returns (from, to).
-
-    A database without a version but with the review tables is version 1 (made before
-    versions existed); an empty one is created as version 1 and migrated like any other,
-    so every new store runs the same migrations as an upgraded one.
-    """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        version = schema_version(conn)
-        start = version
-        if version == 0:
-            exists = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='applications'"
-            ).fetchone()
-            if not exists:
-                for stmt in _statements(_SCHEMA_V1):
-                    conn.execute(stmt)
-            version = start = 1
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"数据库版本（{version}）比本程序支持的版本（{SCHEMA_VERSION}）新：请升级 evreview 后再打开"
-            )
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            for stmt in _MIGRATIONS[target]:
-                conn.execute(stmt)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    return start, SCHEMA_VERSION
-
-
-def backup_database(source: str | Path, out: str | Path) -> dict[str, Any]:
-    """Copy the review database with SQLite's online backup API; returns what was copied.
-
-    The copy is one consistent snapshot taken under a read transaction (WAL readers never
-    block the UI's writers), written next to ``out`` and renamed into place; it is checked
-    with ``PRAGMA integrity_check`` before the rename. ``out`` may be a folder.
-    """
-    src_path = Path(source)
-    if not src_path.is_file():
-        raise StoreError(f"数据库文件不存在：{src_path}")
-    dest = Path(out)
-    if dest.is_dir():
-        stamp = _dt.datetime.now(BEIJING).strftime("%Y%m%d-%H%M%S")
-        dest = dest / f"evreview-{stamp}.db"
-    if dest.exists() and dest.resolve() == src_path.resolve():
-        raise StoreError("备份文件不能与数据库本身相同")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(str(src_path), timeout=30)
-    try:
-        dst = sqlite3.connect(str(tmp))
-        try:
-            src.backup(dst)  # all pages in one step: one snapshot, never restarted by writers
-            dst.execute("PRAGMA journal_mode=DELETE")
-            check = str(dst.execute("PRAGMA integrity_check").fetchone()[0])
-            version = schema_version(dst)
-            counts = {
-                t: int(dst.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
-                for t in ("applications", "decisions", "audit")
-                if dst.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (t,)).fetchone()
-            }
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    if check != "ok":
-        tmp.unlink(missing_ok=True)
-        raise StoreError(f"备份副本完整性检查未通过（{check}），未写入 {dest}")
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, dest)
-    with contextlib.suppress(OSError):
-        dfd = os.open(str(dest.parent), os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    return {"path": str(dest), "schema_version": version, "bytes": dest.stat().st_size, **counts}
-
-
-class StoreError(Exception):
-    """A store failure; ``str(exc)`` is a reviewer-facing Chinese message."""
-
-
-class StaleDecision(StoreError):
-    """A decision made on a stale view: another decision on the finding came in between.
-
-    ``current`` is the decision now in effect (None when it was withdrawn by a correction)."""
-
-    def __init__(self, current: Decision | None) -> None:
-        self.current = current
-        if current is None:
-            text = "该问题的审核决定已被他人更改，请刷新后再决定。"
-        else:
-            text = (
-                f"{current.reviewer}刚将此项标为{DECISION_LABELS.get(current.decision, current.decision)}"
-                f"（{fmt_time(current.time)}{('，理由：' + current.reason) if current.reason else ''}），是否覆盖？"
-            )
-        super().__init__(text)
+DEFAULT_DB = str(_DEFAULT_DB)
 
 
 def default_db_path() -> Path:
-    return Path(os.environ.get("EVREVIEW_DB") or DEFAULT_DB)
-
-
-def now_iso() -> str:
-    """Now in Beijing time (UTC+8), ISO 8601 with its offset."""
-    return _dt.datetime.now(BEIJING).isoformat(timespec="seconds")
-
-
-def fmt_time(iso: str | None) -> str:
-    """A stored time shown in Beijing time, whatever offset it was stored with.
-
-    >>> fmt_time("2026-12-06T01:10:00+00:00"), fmt_time("2026-12-06T09:10:00+08:00"), fmt_time("")
-    ('2026-12-06 09:10:00', '2026-12-06 09:10:00', '')
-    """
-    if not iso:
-        return ""
-    try:
-        t = _dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if t.tzinfo is None:
-        t = t.astimezone()  # written by an old release in the server's local time
-    return t.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def finding_id(f: Finding) -> str:
-    """Stable id of a finding: hash of its rule and evidence (the message when there is none).
-
-    >>> from models.contract import EvidenceRef
-    >>> a = Finding(rule="invoice.arithmetic", status="fail", message="x",
-    ...             evidence=[EvidenceRef(file="a.pdf", page=1, field="total_incl_tax", value="1.00")])
-    >>> b = a.model_copy(update={"message": "changed wording", "status": "review"})
-    >>> finding_id(a) == finding_id(b), len(finding_id(a))
-    (True, 16)
-    """
-    ev = [
-        [
-            e.file,
-            e.page,
-            e.field,
-            json.dumps(e.model_dump(mode="json")["value"], ensure_ascii=False, sort_keys=True),
-            e.application_id,
-        ]
-        for e in f.evidence
-    ]
-    basis = json.dumps([f.rule, ev] if ev else [f.rule, f.message], ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
-
-
-def finding_ids(findings: list[Finding]) -> list[str]:
-    """Ids for a result's findings; a repeated id gets a ``-n`` suffix so each stays unique."""
-    seen: dict[str, int] = {}
-    out = []
-    for f in findings:
-        fid = finding_id(f)
-        n = seen.get(fid, 0)
-        seen[fid] = n + 1
-        out.append(fid if n == 0 else f"{fid}-{n}")
-    return out
-
-
-def doc_key(file: str, pages: list[int], index: int = 0) -> str:
-    """Locator of a logical document inside an application (file + first page).
-
-    >>> doc_key("合同/a.pdf", [3, 4])
-    '合同/a.pdf#3'
-    """
-    return f"{file}#{pages[0] if pages else 0}"
-
-
-@dataclass
-class Decision:
-    id: int
-    application_id: str
-    finding_id: str | None
-    reviewer: str
-    time: str
-    decision: str
-    reason: str
-    correction: dict[str, Any] | None = None
-    finding: Finding | None = None  # the finding as decided on (None for old rows or corrections)
-    supersedes: int | None = None  # the decision the reviewer saw and replaced
-
-
-@dataclass
-class Recommendation:
-    id: int
-    application_id: str
-    reviewer: str
-    time: str
-    recommend: bool
-    reason: str
-
-
-@dataclass
-class AppRow:
-    id: str
-    direction: str | None
-    company: str | None
-    machine_verdict: str
-    verdict: str
-    n_fail: int
-    n_missing: int
-    n_warn: int
-    n_review: int
-    status: str
-    review_order: int | None
-    source: str | None
-    updated_at: str
-    archived: bool = False
-
-
-@dataclass
-class StoredFinding:
-    finding_id: str
-    finding: Finding
-    decision: Decision | None = None
-    history: list[Decision] = field(default_factory=list)
-    retired: bool = False  # decided earlier, no longer produced by the rules (after a correction)
-
-    @property
-    def version(self) -> int:
-        """The version a decision on this finding must name: the latest decision's id (0: none)."""
-        return self.decision.id if self.decision is not None else 0
-
-    @property
-    def is_batch(self) -> bool:
-        return self.finding.applications is not None
-
-    @property
-    def effective_status(self) -> str | None:
-        """Status after the reviewer's decision: None when dismissed as a false positive,
-        ``fail`` when a non-pass finding was confirmed as a problem."""
-        d = self.decision
-        if d is None or d.decision == "corrected":
-            return self.finding.status
-        if d.decision == "false_positive":
-            return None
-        return "fail" if self.finding.status != "pass" else "pass"
-
-
-def reviewed_verdict(findings: list[StoredFinding]) -> str:
-    """The verdict once decisions count: 误报 findings drop out, confirmed ones count as 不符合."""
-    eff = [
-        f.finding.model_copy(update={"status": s}) for f in findings if (s := f.effective_status) is not None
-    ]
-    return compute_verdict(eff)
+    """The review database: ``EVREVIEW_DB`` or ``data/evreview.db``."""
+    return settings.current().db
 
 
 class Store:

@@ -22,15 +22,18 @@ import time
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Self
 
 from extractor.limits import Limits
 from extractor.read import ReadContext, read_bytes, sha256_bytes
+from models import settings
 from models.page import ReadResult
+from review.batch_parts import close_worker_caches, read_part
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("evreview.worker")
 
 
 def enter_child(memory_bytes: int) -> None:
@@ -39,7 +42,7 @@ def enter_child(memory_bytes: int) -> None:
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
     try:
-        import resource
+        import resource  # POSIX only (not on Windows): imported where it is used
 
         if memory_bytes > 0:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -87,9 +90,7 @@ def _child_main(
         try:
             data = Path(payload).read_bytes() if isinstance(payload, str) else payload
             ctx = ReadContext(limits=limits, force_ocr=force_ocr)
-            if opts:  # page ranges / split planning of large scans (review.batch)
-                from review.batch import read_part
-
+            if opts:  # page ranges / split planning of large scans (review.batch_parts)
                 result = read_part(data, name, ctx, opts)
             else:
                 result = read_bytes(data, name, ctx)
@@ -112,10 +113,8 @@ def _quit() -> None:
     """Leave the worker at once. A spawned child otherwise runs the interpreter's full
     shutdown (tearing down spaCy, PyMuPDF, onnxruntime …), about 0.3 s the parent would
     wait for at the end of every batch. Nothing is pending: every answer was sent, every
-    cache row committed (``review.batch`` closes its connections first)."""
-    batch = sys.modules.get("review.batch")  # loaded whenever the worker cached anything
-    if batch is not None:
-        batch.close_worker_caches()
+    cache row committed (``review.batch_parts`` closes its connections first)."""
+    close_worker_caches()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
@@ -141,9 +140,10 @@ def plain_main() -> Iterator[None]:
         sys.modules["__main__"] = main
 
 
-# What a reader's fork server imports once (see ``review.reader_stack``), so that every
-# reader forked from it starts with the reading and extraction stack loaded and warmed.
-READER_PRELOAD = ("review.reader_stack",)
+# What a reader's fork server imports once, in this order (see ``review.reader_stack``), so
+# that every reader forked from it starts with the reading and extraction stack loaded and
+# warmed, and with this module (its entry point) and the batch jobs (review.batch_parts).
+READER_PRELOAD = ("review.reader_stack", "review.worker")
 
 
 def reader_context() -> Any:
@@ -158,7 +158,7 @@ def reader_context() -> Any:
     Elsewhere (Windows): spawn.
     ``EVREVIEW_READER_START=spawn`` forces the spawn method.
     """
-    method = os.environ.get("EVREVIEW_READER_START", "").strip().lower()
+    method = settings.current().reader_start
     # the server listens on a Unix socket under TMPDIR, whose path is limited to 107 bytes
     sock = os.path.join(tempfile.gettempdir(), "pymp-xxxxxxxx", "listener-xxxxxxxx")
     if method != "spawn" and len(os.fsencode(sock)) < 100 and "forkserver" in mp.get_all_start_methods():
@@ -176,8 +176,6 @@ def start_reader_server() -> None:
     """
     try:
         if reader_context().get_start_method() == "forkserver":
-            from multiprocessing import forkserver
-
             forkserver.ensure_running()
     except Exception:  # the first reader starts it (or falls back to spawn) instead
         log.debug("reader fork server not started early", exc_info=True)
@@ -283,7 +281,7 @@ class IsolatedReader(WorkerProcess):
     ) -> ReadResult:
         """Read one file (bytes, or a path the worker opens itself).
 
-        ``opts`` (see ``review.batch.read_part``) reads a page range of a PDF or asks
+        ``opts`` (see ``review.batch_parts.read_part``) reads a page range of a PDF or asks
         for a split plan; ``opts["sha256"]`` spares hashing the bytes again.
         """
         conn = self._ensure_started()
@@ -351,8 +349,6 @@ class InProcessReader:
             data = Path(str(path)).read_bytes()
         ctx = ReadContext(limits=self.limits, force_ocr=force_ocr)
         if opts:
-            from review.batch import read_part
-
             return read_part(data, name, ctx, opts)
         return read_bytes(data, name, ctx)
 

@@ -17,6 +17,7 @@ import random
 import shutil
 import sys
 import time
+from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -39,13 +40,19 @@ PDF_META = {
 }
 
 
-def source_hash() -> str:
-    """Hash of what decides the output: the generator sources (seed included) and the drawing libraries."""
+def sources_hash(sources: Iterable[Path]) -> str:
+    """Hash of what decides a generated set: its generator's sources (seed included) and the
+    drawing libraries' versions."""
     h = hashlib.sha256(f"pymupdf={version('PyMuPDF')};pillow={version('Pillow')}".encode())
-    for p in sorted([HERE / "generate.py", *(HERE / "gen").glob("*.py")]):
+    for p in sorted(sources):
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()
+
+
+def source_hash() -> str:
+    """Hash of what decides the output: the generator sources (seed included) and the drawing libraries."""
+    return sources_hash([HERE / "generate.py", *(HERE / "gen").glob("*.py")])
 
 
 def _render_file(spec, rng: random.Random) -> tuple[bytes, list[dict[str, Any]], dict[str, str]]:
@@ -173,43 +180,55 @@ def build_app(app, out: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
     return truth, files
 
 
-def generate(out: Path) -> dict[str, str]:
+def write_set(
+    out: Path,
+    apps: Iterable[tuple[str, dict[str, Any], dict[str, bytes]]],
+    source: str,
+    extra_truth: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """Write a generated set: ``out/applications/<id>/<file>``, ``out/truth/<id>.json`` (one
+    per ``(id, truth, files)``), ``extra_truth`` files (name → JSON) and the manifest (sha256
+    of every file, ``source``: the generator's :func:`sources_hash`). Returns the hashes."""
     apps_dir, truth_dir = out / "applications", out / "truth"
     for d in (apps_dir, truth_dir):
         if d.exists():
             shutil.rmtree(d)
         d.mkdir(parents=True)
-    from sample_docs.gen.apps import build_apps
+
+    def put(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        hashes[path.relative_to(out).as_posix()] = hashlib.sha256(data).hexdigest()
 
     hashes: dict[str, str] = {}
-    for app in build_apps():
-        truth, files = build_app(app, out)
+    for app_id, truth, files in apps:
         for rel, data in files.items():
-            p = apps_dir / app.application_id / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_bytes(data)
-            hashes[p.relative_to(out).as_posix()] = hashlib.sha256(data).hexdigest()
-        tdata = (json.dumps(truth, ensure_ascii=False, indent=2) + "\n").encode()
-        tp = truth_dir / f"{app.application_id}.json"
-        tp.write_bytes(tdata)
-        hashes[tp.relative_to(out).as_posix()] = hashlib.sha256(tdata).hexdigest()
-    from sample_docs.gen.seeded import BATCH_EXPECTATIONS
-
-    bdata = (
-        json.dumps({"expected_batch_findings": BATCH_EXPECTATIONS}, ensure_ascii=False, indent=2) + "\n"
-    ).encode()
-    bp = truth_dir / BATCH_TRUTH
-    bp.write_bytes(bdata)
-    hashes[bp.relative_to(out).as_posix()] = hashlib.sha256(bdata).hexdigest()
-    manifest = {"source_sha256": source_hash(), "files": dict(sorted(hashes.items()))}
+            put(apps_dir / app_id / rel, data)
+        put(truth_dir / f"{app_id}.json", (json.dumps(truth, ensure_ascii=False, indent=2) + "\n").encode())
+    for name, value in (extra_truth or {}).items():
+        put(truth_dir / name, (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode())
+    manifest = {"source_sha256": source, "files": dict(sorted(hashes.items()))}
     (apps_dir / MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     return hashes
 
 
-def check(out: Path) -> list[str]:
-    """Problems that make the files on disk differ from what the generator writes (empty = up to date)."""
+def generate(out: Path) -> dict[str, str]:
+    from sample_docs.gen.apps import build_apps
+    from sample_docs.gen.seeded import BATCH_EXPECTATIONS
+
+    return write_set(
+        out,
+        ((app.application_id, *build_app(app, out)) for app in build_apps()),
+        source_hash(),
+        {BATCH_TRUTH: {"expected_batch_findings": BATCH_EXPECTATIONS}},
+    )
+
+
+def check_set(out: Path, source: str) -> list[str]:
+    """Problems that make a generated set on disk differ from what its generator writes
+    (``source``: the generator's :func:`sources_hash`; empty = up to date)."""
     mpath = out / "applications" / MANIFEST
     if not mpath.is_file():
         return [f"缺少清单文件 {mpath}"]
@@ -218,7 +237,7 @@ def check(out: Path) -> list[str]:
     except (OSError, ValueError) as exc:
         return [f"清单文件无法读取：{exc}"]
     problems = []
-    if manifest.get("source_sha256") != source_hash():
+    if manifest.get("source_sha256") != source:
         problems.append("生成器源代码已变更，需重新生成")
     listed = manifest.get("files", {})
     for rel, sha in listed.items():
@@ -236,6 +255,11 @@ def check(out: Path) -> list[str]:
     }
     problems.extend(f"多余文件 {rel}" for rel in sorted(present - set(listed)))
     return problems
+
+
+def check(out: Path) -> list[str]:
+    """Problems that make the files on disk differ from what the generator writes (empty = up to date)."""
+    return check_set(out, source_hash())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,7 @@ from ui_sample import build_application  # noqa: E402
 from review import service  # noqa: E402
 from review.rulenames import rule_info  # noqa: E402
 from review.store import Store  # noqa: E402
+from review.view import review_view  # noqa: E402
 from review.worker import InProcessReader  # noqa: E402
 
 APP = str(ROOT / "app.py")
@@ -74,7 +75,7 @@ def _problem_ids(db: Path) -> list[str]:
     """The non-pass findings in the order the page lists them."""
     s = _open(db)
     try:
-        view = service.review_view(s, AID)
+        view = review_view(s, AID)
         return [f.finding_id for _st, items in view.grouped() for f in items if f.finding.status != "pass"]
     finally:
         s.close()

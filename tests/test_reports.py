@@ -124,7 +124,8 @@ def test_problem_list_names_the_rule_and_its_clause(tmp_path, apps):
         rows = list(csv.reader(fh))
     assert rows[0][-2:] == ["规则名称", "通知条款"]
     arith = next(r for r in rows if r[3] == "invoice.arithmetic")
-    assert arith[-2:] == [rule_info("invoice.arithmetic").name, "—"]
+    # no clause on the finding: the default call's (policy data), "—（…）" for a rule that cites none
+    assert arith[-2:] == [rule_info("invoice.arithmetic").name, "—（发票金额+税额=价税合计）"]
     missing = next(r for r in rows if r[3] == "evidence.required_present")
     assert missing[-2] == rule_info("evidence.required_present").name and "佐证材料" in missing[-1]
     ws = load_workbook(tmp_path / "discrepancies.xlsx").active

@@ -331,7 +331,7 @@ def test_signature_reaches_the_invoice_document(realdocs):
 
 def test_split_page_range_read_checks_the_whole_file(realdocs):
     """A batch page-range read rewrites the PDF: the check must use the original bytes."""
-    from review.batch import _read_range
+    from review.batch_parts import _read_range
 
     data = _pdf(realdocs)
     ctx = ReadContext(ocr_enabled=False)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from models.contract import ApplicationResult, Document, EvidenceRef, FieldValue, Finding
-from review import service
+from review import service, view
 from review.store import Store, StoreError, finding_id, reviewed_verdict
 
 COMPANY = "泉州智算科技有限公司"
@@ -233,7 +233,7 @@ def test_exports_reflect_decisions(store: Store) -> None:
 def test_evidence_boxes_fall_back_to_fields() -> None:
     app = _app()
     arith = next(f for f in app.findings if f.rule == "invoice.arithmetic")
-    boxes = service.evidence_boxes(app, arith)
+    boxes = view.evidence_boxes(app, arith)
     assert boxes and all(b.file == "发票/扫描件001.pdf" and b.page == 1 for b in boxes)
     assert any(b.bbox == (300.0, 340.0, 380.0, 355.0) for b in boxes)
     bare = Finding(
@@ -242,7 +242,7 @@ def test_evidence_boxes_fall_back_to_fields() -> None:
         message="m",
         evidence=[EvidenceRef(file="发票/扫描件001.pdf", field="tax_amount")],
     )
-    (box,) = service.evidence_boxes(app, bare)
+    (box,) = view.evidence_boxes(app, bare)
     assert box.bbox == (200.0, 300.0, 260.0, 315.0) and box.page == 1 and box.label == "税额"
 
 

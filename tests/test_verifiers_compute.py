@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 from models import compute_verdict
 from verifiers import load_policy, run_rules
+from verifiers.accounting import purchases
 from verifiers.base import RuleContext
 from verifiers.testing import (
     APPLICANT_CODE,
@@ -192,8 +193,8 @@ def test_no_purchase_documents_fails():
 
 def test_accounting_is_computed_once_per_context():
     ctx = RuleContext.build(compute_app(), load_policy())
-    assert ctx.purchases is ctx.purchases
-    assert ctx.purchases.total == D("360000.00")
+    assert purchases(ctx) is purchases(ctx)
+    assert purchases(ctx).total == D("360000.00")
 
 
 def test_details_serialise_to_contract_formats():

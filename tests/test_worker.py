@@ -14,7 +14,7 @@ import pytest
 from review import worker
 from review.batch import read_part
 from review.cache import ReadCache
-from review.worker import InProcessReader, IsolatedReader, reader_context
+from review.worker import READER_PRELOAD, InProcessReader, IsolatedReader, reader_context
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "sample_docs" / "applications" / "app-001"
@@ -111,7 +111,7 @@ def test_the_fork_servers_stack_starts_no_thread_and_loads_no_ocr() -> None:
     pool is kept to one thread, cv2 and onnxruntime are not loaded)."""
     code = (
         "import os, sys\n"
-        "import review.reader_stack\n"
+        "import review.reader_stack, review.worker\n"  # READER_PRELOAD, in its order
         "print(len(os.listdir('/proc/self/task')), "
         "[m for m in ('cv2', 'onnxruntime', 'rapidocr') if m in sys.modules], 'numpy' in sys.modules)\n"
     )
@@ -120,3 +120,4 @@ def test_the_fork_servers_stack_starts_no_thread_and_loads_no_ocr() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120, env=env
     ).stdout.strip()
     assert out == "1 [] True"
+    assert READER_PRELOAD == ("review.reader_stack", "review.worker")

@@ -20,7 +20,7 @@ import datetime as _dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -388,6 +388,9 @@ class RuleContext:
     # the parameters and clause of the policy entry of the rule now running (run_rules)
     params: Any = None
     clause: str | None = None
+    # what rule modules compute once per application and share (e.g. the compute purchase
+    # accounting, verifiers.accounting.purchases); the framework does not look inside
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def build(cls, app: ApplicationResult, policy: Policy) -> RuleContext:
@@ -531,13 +534,6 @@ class RuleContext:
             clause=self.clause,
         )
 
-    @cached_property
-    def purchases(self) -> Any:
-        """Compute purchase accounting (see :mod:`verifiers.compute`), computed once."""
-        from verifiers.compute import account_purchases
-
-        return account_purchases(self)
-
 
 # ---------------------------------------------------------------- parties of transactional documents
 
@@ -659,7 +655,10 @@ def words_findings(
         if words_match(words, total):
             out.append(
                 ctx.finding(
-                    rid, "pass", f"{doc_label(d)}：{words_label}「{words}」与小写 {fmt_money(total)} 一致", refs
+                    rid,
+                    "pass",
+                    f"{doc_label(d)}：{words_label}「{words}」与小写 {fmt_money(total)} 一致",
+                    refs,
                 )
             )
             continue

@@ -7,14 +7,17 @@ low-confidence machine-read value (the invoice number, the credit code) becomes 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
 
 from extractor.normalize.names import company_key
-from models.contract import EvidenceRef, FieldValue, Finding, Status
+from models.contract import Document, EvidenceRef, FieldValue, Finding, Status
 from verifiers.base import RuleContext, as_text, batch_rule, downgrade_low_confidence
 from verifiers.invoice import invoice_key, purchase_invoices
 from verifiers.params import ExclusiveParams, ReuseParams
+
+K = TypeVar("K")
+H = TypeVar("H", bound=tuple)
 
 
 def unit_key(ctx: RuleContext) -> str | None:
@@ -61,6 +64,33 @@ def _app_ref(ctx: RuleContext, key: str = "company_name") -> EvidenceRef:
     return r
 
 
+def _doc_ref(ctx: RuleContext, d: Document, field: str, fallback: Any = None) -> EvidenceRef:
+    """Evidence: ``field`` of document ``d`` of this application (its page and box when read)."""
+    fv = d.fields.get(field)
+    return EvidenceRef(
+        file=d.file,
+        page=(fv.page if fv else None) or (d.pages[0] if d.pages else None),
+        field=field,
+        value=fv.value if fv else fallback,
+        bbox=fv.bbox if fv else None,
+        application_id=ctx.app.application_id,
+    )
+
+
+def _shared(seen: dict[K, list[H]]) -> Iterator[tuple[K, list[H], list[str]]]:
+    """The keys of ``seen`` found in two applications or more, with their hits (each hit's
+    first item is its application's context) and the applications' ids."""
+    for key, hits in seen.items():
+        apps = sorted({h[0].app.application_id for h in hits})
+        if len(apps) >= 2:
+            yield key, hits, apps
+
+
+def _all_clear(rule_id: str, message: str, applications: Iterable[str]) -> Finding:
+    """The ``pass`` a batch rule reports when it compared applications and found nothing."""
+    return Finding(rule=rule_id, status="pass", message=message, applications=sorted(applications))
+
+
 @batch_rule("invoice.duplicate", name="发票未被多个申报重复使用", summary="同一发票未被多个申报同时用作佐证")
 def duplicate_invoices(ctxs: list[RuleContext], params: Any = None) -> list[Finding]:
     """The same invoice (code + number) claimed as a purchase by two applications → ``fail``."""
@@ -70,21 +100,12 @@ def duplicate_invoices(ctxs: list[RuleContext], params: Any = None) -> list[Find
             k = invoice_key(d)
             if not k:
                 continue
-            fv = d.fields.get("invoice_number")
-            r = EvidenceRef(
-                file=d.file,
-                page=(fv.page if fv else None) or (d.pages[0] if d.pages else None),
-                field="invoice_number",
-                value=fv.value if fv else k,
-                bbox=fv.bbox if fv else None,
-                application_id=ctx.app.application_id,
+            r = _doc_ref(ctx, d, "invoice_number", fallback=k)
+            seen.setdefault(k, []).append(
+                (ctx, r, [d.fields.get("invoice_number"), d.fields.get("invoice_code")])
             )
-            seen.setdefault(k, []).append((ctx, r, [fv, d.fields.get("invoice_code")]))
     out: list[Finding] = []
-    for k, hits in seen.items():
-        apps = sorted({c.app.application_id for c, _, _ in hits})
-        if len(apps) < 2:
-            continue
+    for k, hits, apps in _shared(seen):
         who = "、".join(
             f"{c.app.application_id}（{c.applicant.name or '—'}）"
             for c in {c.app.application_id: c for c, _, _ in hits}.values()
@@ -135,11 +156,10 @@ def one_per_direction(ctxs: list[RuleContext], params: Any = None) -> list[Findi
     if groups and not out:
         units = {u for u, _d in groups}
         out.append(
-            Finding(
-                rule="batch.one_per_direction",
-                status="pass",
-                message=f"本批 {len(units)} 个单位均未在同一方向重复申报",
-                applications=sorted(c.app.application_id for cs in groups.values() for c in cs),
+            _all_clear(
+                "batch.one_per_direction",
+                f"本批 {len(units)} 个单位均未在同一方向重复申报",
+                (c.app.application_id for cs in groups.values() for c in cs),
             )
         )
     return out
@@ -175,11 +195,10 @@ def exclusive(ctxs: list[RuleContext], params: Any, rid: str = "batch.exclusive"
     if by_unit and not out:
         names = "或".join(labels(d) for d in dirs)
         out.append(
-            Finding(
-                rule=rid,
-                status="pass",
-                message=f"本批申报{names}的 {len(by_unit)} 个单位均未同时申报两方向",
-                applications=sorted(c.app.application_id for cs in by_unit.values() for c in cs),
+            _all_clear(
+                rid,
+                f"本批申报{names}的 {len(by_unit)} 个单位均未同时申报两方向",
+                (c.app.application_id for cs in by_unit.values() for c in cs),
             )
         )
     return out
@@ -224,22 +243,10 @@ def document_reused(ctxs: list[RuleContext], params: Any = None) -> list[Finding
             if not all(key):
                 continue
             values.setdefault(key, []).extend(d.fields.get(k) for k in params.key_fields)
-            fv = d.fields.get(params.key_fields[0])
-            r = EvidenceRef(
-                file=d.file,
-                page=(fv.page if fv else None) or (d.pages[0] if d.pages else None),
-                field=params.key_fields[0],
-                value=fv.value if fv else None,
-                bbox=fv.bbox if fv else None,
-                application_id=ctx.app.application_id,
-            )
-            seen.setdefault(key, []).append((ctx, r))
+            seen.setdefault(key, []).append((ctx, _doc_ref(ctx, d, params.key_fields[0])))
     out: list[Finding] = []
     label = ctxs[0].policy.doc_type_label(params.doc_type) if ctxs else params.doc_type
-    for key, hits in seen.items():
-        apps = sorted({c.app.application_id for c, _ in hits})
-        if len(apps) < 2:
-            continue
+    for key, hits, apps in _shared(seen):
         out.append(
             batch_finding(
                 ctxs,
@@ -254,11 +261,10 @@ def document_reused(ctxs: list[RuleContext], params: Any = None) -> list[Finding
         )
     if seen and not out:
         out.append(
-            Finding(
-                rule="batch.document_reused",
-                status="pass",
-                message=f"本批 {len(seen)} 份{label}均未被多个申报重复使用",
-                applications=sorted({c.app.application_id for hs in seen.values() for c, _ in hs}),
+            _all_clear(
+                "batch.document_reused",
+                f"本批 {len(seen)} 份{label}均未被多个申报重复使用",
+                {c.app.application_id for hs in seen.values() for c, _ in hs},
             )
         )
     return out

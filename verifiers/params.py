@@ -14,31 +14,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.vocab import FIELD_LABELS as FIELD_LABELS  # re-exported: one vocabulary
+from models.vocab import field_label as field_label
 from verifiers.policy import Policy
 
 Outcome = Literal["fail", "warn", "review"]
-
-FIELD_LABELS: dict[str, str] = {
-    "issue_date": "开票日期",
-    "sign_date": "签订日期",
-    "pay_date": "付款日期",
-    "service_start": "服务起始日期",
-    "service_end": "服务截止日期",
-    "service_period": "服务期",
-    "report_date": "报告日期",
-    "established_date": "成立日期",
-    "amount_total": "合同金额",
-    "total_incl_tax": "价税合计",
-    "amount_excl_tax": "金额（不含税）",
-    "amount": "付款金额",
-    "revenue": "营业收入",
-    "revenue_last_year": "上年度营业收入",
-    "compute_purchase_total": "申报算力采购总额",
-}
-
-
-def field_label(key: str) -> str:
-    return FIELD_LABELS.get(key, key)
 
 
 class RuleParams(BaseModel):

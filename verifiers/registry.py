@@ -17,22 +17,21 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from verifiers import (  # noqa: F401  (imported to register their rules)
-    audit,
-    batch,
-    checks,
-    compute,
-    contract,
-    evidence,
-    identity,
-    invoice,
-    jurisdiction,
-    payment,
-    qr,
-    scenario,
-    seals,
-    signature,
-)
+# imported to register their rules (each module, not the package: no circle through __init__)
+import verifiers.audit
+import verifiers.batch
+import verifiers.checks
+import verifiers.compute
+import verifiers.contract
+import verifiers.evidence
+import verifiers.identity
+import verifiers.invoice
+import verifiers.jurisdiction
+import verifiers.payment
+import verifiers.qr
+import verifiers.scenario
+import verifiers.seals
+import verifiers.signature  # noqa: F401
 from verifiers.base import BATCH_REGISTRY, REGISTRY, BatchRule, Rule
 from verifiers.policy import DEFAULT_POLICY, Policy, RuleEntry, add_validator, load_policy, pydantic_lines
 

@@ -17,7 +17,7 @@ import datetime as _dt
 from decimal import Decimal
 from typing import Any
 
-from extractor.normalize.money import round_money
+from extractor.normalize.money import amount_in_words, round_money
 from models.contract import ApplicationResult, Document, FieldValue
 
 D = Decimal
@@ -118,8 +118,6 @@ def invoice(n: int, total: str = "120000.00", **over: Any) -> Document:
         "total_incl_tax": tot,
         "total_in_words": None,
     }
-    from extractor.normalize.money import amount_in_words
-
     f["total_in_words"] = amount_in_words(tot)
     f.update(over)
     return doc("invoice", file, f, method="text")

@@ -1,26 +1,26 @@
-"""Write the seal test set and its truth; check a written copy against the generator."""
+"""Write the seal test set and its truth; check a written copy against the generator.
+
+Writing and checking a generated set are those of the sample applications
+(``sample_docs.generate.write_set`` / ``check_set``); only the applications differ.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
-import shutil
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from sample_docs.generate import check_set, sources_hash, write_set
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
-MANIFEST = ".manifest.json"
 
 
 def source_hash() -> str:
-    h = hashlib.sha256(f"pymupdf={version('PyMuPDF')};pillow={version('Pillow')}".encode())
-    for p in sorted([*HERE.glob("*.py"), *(HERE.parent / "gen").glob("*.py")]):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
+    """The seal generator's sources, the shared drawing code (gen/) and the set writer."""
+    return sources_hash(
+        [*HERE.glob("*.py"), *(HERE.parent / "gen").glob("*.py"), HERE.parent / "generate.py"]
+    )
 
 
 def build_app(app) -> tuple[dict[str, Any], dict[str, bytes]]:
@@ -62,49 +62,8 @@ def build_app(app) -> tuple[dict[str, Any], dict[str, bytes]]:
 def generate(out: Path) -> dict[str, str]:
     from .apps import build_seal_apps
 
-    apps_dir, truth_dir = out / "applications", out / "truth"
-    for d in (apps_dir, truth_dir):
-        if d.exists():
-            shutil.rmtree(d)
-        d.mkdir(parents=True)
-    hashes: dict[str, str] = {}
-    for app in build_seal_apps():
-        truth, files = build_app(app)
-        for rel, data in files.items():
-            p = apps_dir / app.application_id / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_bytes(data)
-            hashes[p.relative_to(out).as_posix()] = hashlib.sha256(data).hexdigest()
-        tdata = (json.dumps(truth, ensure_ascii=False, indent=2) + "\n").encode()
-        tp = truth_dir / f"{app.application_id}.json"
-        tp.write_bytes(tdata)
-        hashes[tp.relative_to(out).as_posix()] = hashlib.sha256(tdata).hexdigest()
-    manifest = {"source_sha256": source_hash(), "files": dict(sorted(hashes.items()))}
-    (apps_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return hashes
+    return write_set(out, ((app.application_id, *build_app(app)) for app in build_seal_apps()), source_hash())
 
 
 def check(out: Path) -> list[str]:
-    mpath = out / "applications" / MANIFEST
-    if not mpath.is_file():
-        return [f"缺少清单文件 {mpath}"]
-    manifest = json.loads(mpath.read_text(encoding="utf-8"))
-    problems = []
-    if manifest.get("source_sha256") != source_hash():
-        problems.append("生成器源代码已变更，需重新生成")
-    listed = manifest.get("files", {})
-    for rel, sha in listed.items():
-        p = out / rel
-        if not p.is_file():
-            problems.append(f"缺少文件 {rel}")
-        elif hashlib.sha256(p.read_bytes()).hexdigest() != sha:
-            problems.append(f"文件内容不一致 {rel}")
-    present = {
-        p.relative_to(out).as_posix()
-        for d in ("applications", "truth")
-        if (out / d).is_dir()
-        for p in (out / d).rglob("*")
-        if p.is_file() and p.name != MANIFEST
-    }
-    problems.extend(f"多余文件 {rel}" for rel in sorted(present - set(listed)))
-    return problems
+    return check_set(out, source_hash())

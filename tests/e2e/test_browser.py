@@ -14,7 +14,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,46 +25,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / ".e2e"
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from streamlit_server import chromium, free_port, streamlit_app  # noqa: E402
 
 pytestmark = pytest.mark.e2e
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip(
-        "Chromium 未安装（/usr/bin/chromium）：以 root 运行 `apt-get install -y chromium` 后再运行 make e2e"
-    )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_health(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError("streamlit did not become healthy")
 
 
 class Browser:
     """Headless Chromium driven over the DevTools protocol (websockets' sync client)."""
 
     def __init__(self, chromium: str, profile: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.proc = subprocess.Popen(
             [
                 chromium,
@@ -163,7 +134,7 @@ def _ink(path: Path) -> float:
 
 
 def test_list_and_review_pages_in_chromium(tmp_path: Path) -> None:
-    chromium = _chromium()
+    chromium_path = chromium()
     from ui_sample import build_application
 
     from review.service import intake_path, load_policy
@@ -184,34 +155,9 @@ def test_list_and_review_pages_in_chromium(tmp_path: Path) -> None:
     store.close()
     assert "app-ui-001" in ids
 
-    port = _free_port()
-    env = dict(os.environ, EVREVIEW_DB=str(db), EVREVIEW_SAMPLES=str(apps))
-    env.pop("EVREVIEW_PASSWORD", None)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        _wait_health(port, proc)
+    with streamlit_app(db, apps) as base:
         OUT.mkdir(exist_ok=True)
-        base = f"http://127.0.0.1:{port}"
-        browser = Browser(chromium, tmp_path / "chromium-profile")
+        browser = Browser(chromium_path, tmp_path / "chromium-profile")
         try:
             browser.goto(f"{base}/")
             browser.wait_text("申报列表", "点击列标题可排序", "推荐顺序")
@@ -246,10 +192,3 @@ def test_list_and_review_pages_in_chromium(tmp_path: Path) -> None:
             ]
         finally:
             store.close()
-    finally:
-        os.killpg(proc.pid, 15)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.wait()

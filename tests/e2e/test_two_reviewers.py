@@ -18,7 +18,6 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,7 +29,7 @@ OUT = ROOT / ".e2e"
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_browser import _chromium, _free_port, _wait_health  # noqa: E402
+from streamlit_server import chromium, streamlit_app  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -38,39 +37,6 @@ AID = "app-ui-001"
 CLICKS = int(os.environ.get("EVREVIEW_E2E_CLICKS", "100"))
 SEED = 20241206
 ACK = re.compile(r"已记录：|覆盖为：|是否覆盖|未保存|已保留对方的决定")
-
-
-def _server(db: Path, apps: Path) -> tuple[subprocess.Popen, str]:
-    OUT.mkdir(exist_ok=True)
-    port = _free_port()
-    env = dict(os.environ, EVREVIEW_DB=str(db), EVREVIEW_SAMPLES=str(apps))
-    env.pop("EVREVIEW_PASSWORD", None)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--client.showErrorDetails",
-            "full",  # a failing run shows its traceback in the screenshot
-            "--logger.level",
-            "info",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(OUT / "streamlit-two-reviewers.log", "wb"),
-        start_new_session=True,
-    )
-    _wait_health(port, proc)
-    return proc, f"http://127.0.0.1:{port}"
 
 
 class Reviewer:
@@ -174,7 +140,7 @@ def _render_annex2(page, docx_bytes: bytes, out: Path) -> list[list[str]]:
 
 
 def test_two_reviewers_hundred_clicks(tmp_path: Path) -> None:
-    chromium = _chromium()
+    chromium_path = chromium()
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -183,6 +149,7 @@ def test_two_reviewers_hundred_clicks(tmp_path: Path) -> None:
 
     from review import service
     from review.store import Store
+    from review.view import review_view
     from review.worker import IsolatedReader
 
     apps = tmp_path / "applications"
@@ -191,13 +158,12 @@ def test_two_reviewers_hundred_clicks(tmp_path: Path) -> None:
     store = Store(db)
     with IsolatedReader() as reader:
         service.intake_path(store, apps / AID, reader, actor="e2e", application_id=AID)
-    view = service.review_view(store, AID)
+    view = review_view(store, AID)
     fids = [f.finding_id for _s, items in view.grouped() for f in items if f.finding.status != "pass"]
     store.close()
     assert len(fids) >= 4
     pool = fids[:4]
 
-    proc, base = _server(db, apps)
     rng = random.Random(SEED)
     acked: list[tuple[str, str, str]] = []
     figures = {
@@ -210,9 +176,18 @@ def test_two_reviewers_hundred_clicks(tmp_path: Path) -> None:
     }
     started = time.monotonic()
     OUT.mkdir(exist_ok=True)
-    try:
+    server = streamlit_app(
+        db,
+        apps,
+        # a failing run shows its traceback in the screenshot
+        extra_args=("--client.showErrorDetails", "full", "--logger.level", "info"),
+        log=OUT / "streamlit-two-reviewers.log",
+    )
+    with server as base:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            browser = pw.chromium.launch(
+                executable_path=chromium_path, args=["--no-sandbox", "--disable-gpu"]
+            )
             chen = Reviewer(browser, base, "陈复核")
             zhang = Reviewer(browser, base, "张审核")
             shot = False
@@ -287,13 +262,6 @@ def test_two_reviewers_hundred_clicks(tmp_path: Path) -> None:
             chen.close()
             zhang.close()
             browser.close()
-    finally:
-        os.killpg(proc.pid, 15)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.wait()
 
     figures["acknowledged"] = len(acked)
     s = Store(db)
