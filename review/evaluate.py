@@ -70,7 +70,9 @@ def field_matches(key: str, expected: Any, got: Any) -> bool:
     if key == "item_names" and isinstance(expected, list) and isinstance(got, list):
         # evreview names each item once (as the e-invoice data does); a truth may list a
         # name again for a discount line of the same goods
-        return [_norm_scalar(x) for x in dict.fromkeys(expected)] == [_norm_scalar(x) for x in dict.fromkeys(got)]
+        return [_norm_scalar(x) for x in dict.fromkeys(expected)] == [
+            _norm_scalar(x) for x in dict.fromkeys(got)
+        ]
     if key.endswith("_in_words") and isinstance(expected, str) and isinstance(got, str):
         return _WORDS_PREFIX.sub("", _norm_scalar(expected)) == _WORDS_PREFIX.sub("", _norm_scalar(got))
     if key == "invoice_kind" and isinstance(expected, str) and isinstance(got, str):
