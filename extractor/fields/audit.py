@@ -136,7 +136,7 @@ def _audit_firm(doc: _Doc, end_k: int, out: dict[str, FieldValue]) -> None:
             # the entity layer may stop at 事务所: keep the legal form printed after it
             end = extend_legal_form(t, e.end)
             name = _clean_org(t[e.start : end])
-            if re.match(r"^(?:本|贵|该|其|此|上述)|注册会计师", name):
+            if re.match(r"^(?:本|贵|该|其|此|上述|审计期间|改聘|聘任|聘请|续聘|变更)|注册会计师", name):
                 continue  # "本会计师事务所", "注册会计师及本会计师事务所"
             alone = len(L.norm(t)) <= len(L.norm(t[e.start : end])) + 6  # the signature line
             cands.append((alone, k, name, L.Span(t[e.start : end], [r], e.start, end)))
@@ -535,9 +535,40 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     text, _ = _report_text(doc, end_k)
     _audited_entity(doc, text, out)
     _fiscal_year(doc, out)
-    _audit_firm(doc, end_k, out)
+    _issued_statement(doc, out)
+    if "audit_firm" not in out:
+        _audit_firm(doc, end_k, out)
     _report_no(doc, text, out)
     _report_date(doc, end_k, out)
-    _opinion(doc, text, out)
+    if "opinion" not in out:
+        _opinion(doc, text, out)
     _statement_rows(doc, out)
     return out
+
+
+_ISSUED_RE = re.compile(
+    r"(?P<firm>[\u4e00-\u9fff]{2,20}会计师事务所(?:[（(](?:特殊)?普通合伙[)）]|有限(?:责任)?公司)?)\s*"
+    r"(?:为本公司|为公司|对本公司[^。]{0,30})?\s*出具了?\s*(?:了)?\s*"
+    r"(?P<op>标准无保留|带强调事项段的无保留|无保留|保留|否定|无法表示)\s*意见的?审计报告"
+)
+
+
+def _issued_statement(doc: _Doc, out: dict[str, FieldValue]) -> None:
+    """「天职国际会计师事务所（特殊普通合伙）为本公司出具了标准无保留意见的审计报告」 (an
+    annual report's 重要提示, a board's statement): the firm and the opinion in one sentence.
+
+    >>> m = _ISSUED_RE.search("三、天职国际会计师事务所（特殊普通合伙）为本公司出具了标准无保留意见的审计报告。")
+    >>> m.group("firm"), m.group("op")
+    ('天职国际会计师事务所（特殊普通合伙）', '标准无保留')
+    """
+    text = doc.stream.text
+    m = _ISSUED_RE.search(text)
+    if not m:
+        return
+    firm = _clean_org(m.group("firm"))
+    if re.match(r"^(?:本|贵|该|其|此|上述)", firm):
+        return
+    op = m.group("op")
+    value = "标准无保留意见" if op in ("标准无保留", "无保留") else f"{op}意见"
+    out["audit_firm"] = field(firm, doc.stream.span(m.start("firm"), m.end("firm")), 0.1)
+    out["opinion"] = field(value, doc.stream.span(m.start("op"), m.end("op")), 0.1)
