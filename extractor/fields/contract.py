@@ -842,7 +842,7 @@ def _stated_total(doc: _Doc) -> tuple[int, L.Span] | None:
 
 _CONTENT_LABELS = [
     "服务内容", "服务项目", "服务名称", "产品名称", "采购内容", "租赁内容", "采购标的", "合同标的",
-    "技术服务的内容", "技术内容", "标的", "项目名称",
+    "技术服务的内容", "技术内容", "标的", "项目名称", "项目工作内容", "工作内容", "开发内容", "项目内容",
 ]  # fmt: skip
 _CONTENT_WORDS = re.compile(r"算力服务|算力|GPU|云服务器|云主机|卡时|智算|服务器租赁|裸金属")
 
@@ -941,7 +941,7 @@ _PROVIDES_RE = re.compile(
 # 「将…委托给乙方制作」「乙方承接制作甲方…项目」
 _MAKES_RE = re.compile(
     rf"(?:(?:为|向|给)\s*(?:{P._LABEL_ALT})|委托\s*(?:{P._LABEL_ALT}))\s*(?:负责)?\s*"
-    r"(?P<verb>开发|设计|制作|建设|研发|定制|实施)(?:的)?\s*(?P<x>[^，,。；;：:\n（(]{2,40})"
+    r"(?P<verb>开发|设计|制作|建设|研发|定制|实施)(?:的)?\s*(?P<x>[^，,。；;：:\n（(并]{2,40})"
     rf"|将\s*(?:所(?:开发|需)的)?\s*(?P<x2>[^，,。；;：:\n（(将]{{2,40}}?)\s*委托给?\s*(?:{P._LABEL_ALT})"
     rf"|承接\s*(?:制作|开发|设计)?\s*(?:{P._LABEL_ALT})?\s*(?P<x3>[^，,。；;：:\n（(]{{2,40}}?)(?:项目)"
 )
@@ -975,8 +975,8 @@ def _made(text: str) -> tuple[str, int, int] | None:
         g = "x" if m.group("x") else ("x2" if m.group("x2") else "x3")
         val = re.sub(r"\s+", " ", nfkc(m.group(g))).strip()
         val = re.sub(r"(?:等|相关|项目|工作)$", "", val)
-        if len(val) < 2 or val.endswith(("合同", "协议")) or _NOT_BOUGHT_RE.search(val):
-            continue
+        if len(val) < 3 or val.endswith(("合同", "协议")) or _NOT_BOUGHT_RE.search(val):
+            continue  # 「为甲方开发软件并…」: a bare kind, not what is bought
         verb = m.group("verb") if g == "x" else None
         if verb in _DEV_VERBS and not val.endswith(verb):
             val += verb
