@@ -223,3 +223,26 @@ def test_type_line_is_not_the_name_and_a_cut_name_is_completed():
     assert f["company_type"].value == "有限责任公司(自然人投资或控股)"
     assert f["company_name"].value == "北京律行天下科技有限公司"
     assert f["company_name"].confidence <= 0.7  # completed from the type: a reviewer checks it
+
+
+def test_stacked_label_glyphs_read_as_one_label_per_row():
+    """OCR of a column of letter-spaced labels read top-down (「名类住」, first glyphs) or
+    keeping the last glyphs (「称型」): each glyph labels the row band it covers."""
+    rows = [
+        ("名类住", 14, 580, 62, 228),
+        ("上海滋松互联网科技有限公司", 324, 601, 443, 51),
+        ("有限责任公司(自然人投资或控股)", 322, 681, 504, 53),
+        ("上海市青浦区徐泾镇华徐公路999号2幢705室", 326, 768, 563, 43),
+    ]
+    f = extract([_page(rows, width=1080, height=1920)])
+    assert f["company_name"].value == "上海滋松互联网科技有限公司"
+    assert f["company_type"].value == "有限责任公司(自然人投资或控股)"
+    assert f["address"].value == "上海市青浦区徐泾镇华徐公路999号2幢705室"
+    rows = [
+        ("称型", 642, 1190, 102, 236),
+        ("深圳市菜篮食品有限公司龙岗分公司", 794, 1204, 907, 64),
+        ("有限责任公司分公司", 793, 1330, 533, 73),
+    ]
+    f = extract([_page(rows, width=2117, height=3266)])
+    assert f["company_name"].value == "深圳市菜篮食品有限公司龙岗分公司"
+    assert f["company_type"].value == "有限责任公司分公司"

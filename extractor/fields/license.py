@@ -222,13 +222,57 @@ def _lone_glyph(pages: list[Page], key: str, **kw) -> L.Span | None:
         pool = list(L.iter_refs([page]))
         for ref in pool:
             t = L.norm(ref.line.text).rstrip(":")
-            if len(t) != 1 or t not in firsts:
-                continue
-            hit = L.Hit(ref, 0, len(ref.line.text), firsts[t], 80.0)
-            sp = L.value_for(hit, pool, stop=_stops_except(key), validate=validate, order=("right",))
-            if sp is not None:
-                return sp
+            for glyph_ref in _stacked_glyphs(ref, t):
+                g = L.norm(glyph_ref.line.text)
+                label = firsts.get(g) or (_LASTS.get(g) if glyph_ref is not ref else None)
+                if label not in LABELS[key]:
+                    continue
+                hit = L.Hit(glyph_ref, 0, len(glyph_ref.line.text), label, 80.0)
+                sp = L.value_for(hit, pool, stop=_stops_except(key), validate=validate, order=("right",))
+                if sp is not None:
+                    return sp
     return None
+
+
+_ALL_FIRSTS = {L.norm(lab)[0] for lab in ALL_LABELS}
+# the last glyph of a label, where only one label ends with it (称 → 名称, 型 → 类型); a
+# stacked column may keep the last glyphs instead of the first (「称型」)
+_LASTS = {
+    c: labs[0]
+    for c, labs in {
+        L.norm(lab)[-1]: sorted(
+            {L.norm(x) for x in ALL_LABELS if L.norm(x)[-1] == L.norm(lab)[-1] and len(L.norm(x)) == 2}
+        )
+        for lab in ALL_LABELS
+        if len(L.norm(lab)) == 2
+    }.items()
+    if len(labs) == 1
+}
+
+
+def _stacked_glyphs(ref: L.Ref, t: str) -> list[L.Ref]:
+    """A lone label glyph as it is; a tall line of 2-4 label glyphs (OCR of a column of
+    letter-spaced labels read top-down: 「名类住」 for 名称 / 类型 / 住所) split into one
+    glyph per row band of its box."""
+    if len(t) == 1:
+        return [ref]
+    b = ref.line.bbox
+    if not (2 <= len(t) <= 4) or b is None or any(c not in _ALL_FIRSTS and c not in _LASTS for c in t):
+        return []
+    w, h = b[2] - b[0], b[3] - b[1]
+    if h < 1.5 * w:  # printed across, not a column
+        return []
+    step = h / len(t)
+    return [
+        L.Ref(
+            ref.page,
+            ref.line.model_copy(
+                update={"text": c, "bbox": (b[0], b[1] + i * step, b[2], b[1] + (i + 1) * step)}
+            ),
+            ref.index,
+        )
+        for i, c in enumerate(t)
+    ]
 
 
 def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
