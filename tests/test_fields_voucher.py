@@ -337,3 +337,29 @@ def test_label_without_value_is_not_a_name():
     f = extract([p])
     assert f["payer_name"].value == "北京学门科技有限公司"
     assert "payee_name" not in f
+
+
+def test_other_sides_value_on_a_shared_row_label_and_a_cut_name():
+    """The payee column lost its 账号 label to OCR: the payer's row label is shared, so the
+    value on that row past the 收款人 marker is the payee's account; 「…分公」 cut at the edge."""
+    p = _page(
+        [
+            ("户名", 89, 166),
+            ("广东合晟网络科技有限公", 127, 167),
+            ("户名", 433, 166),
+            ("广东有德招标采购有限公司", 472, 168),
+            ("付款人", 18, 177),
+            ("账号", 88, 192),
+            ("202808336143", 127, 194),
+            ("收款人", 362, 178),
+            ("38610188000123567", 472, 195),
+            ("金额", 88, 246),
+            ("300.00元", 126, 247),
+        ],
+        width=733,
+        height=417,
+    )
+    f = extract([p])
+    assert f["payer_account"].value == "202808336143"
+    assert f["payee_account"].value == "38610188000123567"
+    assert f["payer_name"].value == "广东合晟网络科技有限公司" and f["payer_name"].confidence < 1.0

@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 
 from extractor.fields import layout as L
-from extractor.normalize import normalize_name, parse_date, parse_money
+from extractor.normalize import complete_legal_form, normalize_name, parse_date, parse_money
 from models.contract import FieldValue
 from models.page import Page
 
@@ -324,6 +324,26 @@ def _first_by_side(
                 out[side] = sp
             if len(out) == 2:
                 return out
+    if len(out) == 1 and split[0] == "x":
+        # the other side's own label lost (OCR): the row label of one side is shared, so the
+        # value on the same row beyond the split (past the other side's marker) is that side's
+        found = next(iter(out.values()))
+        hit = found.label
+        if hit is not None and hit.ref.line.bbox is not None:
+            marks = tuple(L.norm(m) for m in [*PAYER_MARK, *PAYEE_MARK])
+            for r in L.right_of(hit.ref, pool, x_from=split[1]):
+                t = L.norm(r.line.text)
+                if t.startswith(marks):
+                    continue  # the side's marker (收款人, printed down the column)
+                if t.startswith(label_starts):
+                    break  # the other side has its own label: it had its chance above
+                ok, mt, s, e = L.accept_value(r.line.text, pattern, validate, squash)
+                if ok:
+                    sp = L.Span(mt, [r], s, e, match=mt, label=hit, how="row")
+                    side = _side_of(sp, split)
+                    if side and side not in out:
+                        out[side] = sp
+                    break
     return out
 
 
@@ -394,7 +414,9 @@ def _field(kind: str, sp: L.Span) -> FieldValue:
     if kind == "bank":
         m = BANK_RE.search(L.norm(sp.match))
         return L.make_field(m.group(0) if m else normalize_name(sp.match), sp)
-    return L.make_field(strip_label(normalize_name(sp.match)), sp)
+    name = strip_label(normalize_name(sp.match))
+    full = complete_legal_form(name)
+    return L.make_field(full, sp, confidence_penalty=0.2 if full != name else 0.0)
 
 
 def _amounts(pages: list[Page], out: dict[str, FieldValue]) -> None:

@@ -40,7 +40,14 @@ from extractor.normalize.money import (
     round_money,
     words_match,
 )
-from extractor.normalize.names import company_key, map_span, nfkc_with_offsets, normalize_name, split_branch
+from extractor.normalize.names import (
+    company_key,
+    complete_legal_form,
+    map_span,
+    nfkc_with_offsets,
+    normalize_name,
+    split_branch,
+)
 from extractor.normalize.phone import find_phones, is_mobile, normalize_phone
 from extractor.normalize.uscc import find_credit_codes, normalize_credit_code, normalize_tax_id
 
@@ -51,6 +58,7 @@ __all__ = [
     "amount_in_words",
     "compact_code",
     "company_key",
+    "complete_legal_form",
     "find_credit_codes",
     "find_dates",
     "find_id_numbers",

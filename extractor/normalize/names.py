@@ -147,3 +147,17 @@ def split_branch(name: str) -> tuple[str, str | None]:
     if not m:
         return s, None
     return m.group(1), m.group(2)
+
+
+def complete_legal_form(name: str) -> str:
+    """A company name whose last glyph was cut (page edge, a seal, a line end) completed when
+    the cut is inside 公司: 「…有限公」/「…分公」 → 「…有限公司」/「…分公司」.
+
+    >>> complete_legal_form("内蒙古广播电视网络集团有限公司根河分公"), complete_legal_form("泉州智算科技有限公")
+    ('内蒙古广播电视网络集团有限公司根河分公司', '泉州智算科技有限公司')
+    >>> complete_legal_form("泉州公"), complete_legal_form("泉州智算科技有限公司")
+    ('泉州公', '泉州智算科技有限公司')
+    """
+    if len(name) >= 6 and re.search(r"(?:有限|责任|分|总)公$", name):
+        return name + "司"
+    return name
