@@ -39,6 +39,7 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from extractor.formats import sniff
 from extractor.limits import Limits
 
 __all__ = [
@@ -469,8 +470,6 @@ def _expand_nested(
     members appear as ``附件/<member>``. Deeper archives stay files (and are reported as
     such by the reader). ``top_level``: the package is a folder, so its archives are the
     outermost ones and their sizes are the ratio's base."""
-    from extractor.read import sniff
-
     out: list[tuple[str, bytes]] = []
     spent = False
     for rel, data in files:

@@ -26,15 +26,12 @@ from __future__ import annotations
 
 import io
 import re
-from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from extractor.readers.context import ReadContext, sha256_bytes
 from extractor.zipsafe import SafeZip, UnsafeArchive, open_zip
 from models.page import Cell, Line, Page, ReadResult, Table
-
-if TYPE_CHECKING:
-    from extractor.read import ReadContext
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -389,8 +386,6 @@ def _open_document(z: SafeZip, data: bytes) -> object:
 def read_docx(data: bytes, name: str, ctx: ReadContext) -> ReadResult:
     """Read a DOCX file's bytes. Never raises for bad input."""
     from docx.opc.exceptions import PackageNotFoundError
-
-    from extractor.read import sha256_bytes
 
     result = ReadResult(file=name, sha256=sha256_bytes(data), kind="docx")
     try:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence
 
-from extractor.read import ReadContext, sha256_bytes
+from extractor.readers.context import ReadContext, sha256_bytes
 from models.page import Page, ReadResult
 
 OCR_IMAGE = "图片"

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pymupdf
 
-from extractor.read import ReadContext, sha256_bytes
+from extractor.readers.context import ReadContext, sha256_bytes
 from models.page import Line, Page, ReadResult, Word
 
 OCR_NO_TEXT = "无文字层"
