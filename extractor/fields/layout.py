@@ -357,12 +357,6 @@ def reading_order(refs: Iterable[Ref]) -> list[Ref]:
     return out
 
 
-def halves(page: Page, split: float = 0.5) -> tuple[Region, Region]:
-    """Left and right part of a page (split at ``split`` × width)."""
-    x = page.width * split
-    return (Region(page.number, (0, 0, x, page.height)), Region(page.number, (x, 0, page.width, page.height)))
-
-
 def band(page: Page, y0: float, y1: float, x0: float = 0.0, x1: float | None = None) -> Region:
     """Horizontal band of a page between ``y0`` and ``y1`` (optionally ``x0..x1``)."""
     return Region(page.number, (x0, y0, page.width if x1 is None else x1, y1))

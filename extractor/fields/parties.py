@@ -474,14 +474,6 @@ def _cell_under(doc, head: L.Ref, row_label: L.Ref, next_head_x: float | None) -
     return sorted(cells, key=lambda x: (x.line.bbox[1], x.line.bbox[0]))
 
 
-def _is_row_label(text: str) -> bool:
-    return bool(
-        _NAME_ROW_RE.match(text)
-        or _CODE_ROW_RE.match(text)
-        or re.match(r"^\s*(?:住\s*所|地\s*址|法定代表人|联系)", text)
-    )
-
-
 def column_mentions(doc, used: set[int] | None = None) -> list[Mention]:
     """Mentions from a table whose column heads are the roles (采购方 | 服务方) and whose
     rows are 名称 / 统一社会信用代码 / …: the name (and code) under each head. The stream
