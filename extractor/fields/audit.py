@@ -32,10 +32,10 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+import extractor.fields.layout as L
 from extractor.entities import find_entities
-from extractor.fields import layout as L
 from extractor.fields.contract import _clean_org, _Doc
-from extractor.fields.titles import extend_legal_form, field, nfkc
+from extractor.fields.prose import extend_legal_form, field, nfkc
 from extractor.normalize import find_dates, normalize_name, round_money
 from models.contract import FieldValue
 from models.page import Page

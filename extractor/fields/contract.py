@@ -27,9 +27,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from extractor.fields import layout as L
-from extractor.fields import parties as P
-from extractor.fields.titles import Stream, field, find_title, is_blank, nfkc, prepare_pages
+import extractor.fields.layout as L
+import extractor.fields.parties as P
+from extractor.fields.prose import Stream, field, find_title, is_blank, nfkc, prepare_pages
 from extractor.normalize import find_dates, find_money, parse_date
 from extractor.normalize import uscc as _uscc
 from models.contract import FieldValue

@@ -30,10 +30,10 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 
+import extractor.fields.layout as L
 from extractor.entities import find_entities
-from extractor.fields import layout as L
 from extractor.fields.parties import clean_org as _clean_org
-from extractor.fields.titles import Stream, extend_legal_form, field, is_blank, nfkc, prepare_pages
+from extractor.fields.prose import Stream, extend_legal_form, field, is_blank, nfkc, prepare_pages
 from extractor.normalize import (
     find_money,
     normalize_credit_code,

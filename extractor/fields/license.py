@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from extractor.fields import layout as L
+import extractor.fields.layout as L
 from extractor.normalize import (
     find_credit_codes,
     normalize_credit_code,

@@ -33,9 +33,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+import extractor.fields.layout as L
 from extractor.entities import find_entities
-from extractor.fields import layout as L
-from extractor.fields.titles import is_blank
+from extractor.fields.prose import is_blank
 from extractor.normalize import find_credit_codes, normalize_name
 from extractor.normalize import uscc as _uscc
 
