@@ -31,6 +31,7 @@ import extractor.fields.parties as P
 from extractor.fields.contract_gpu import _gpu
 from extractor.fields.contract_money import _amount, _tax_rate
 from extractor.fields.contract_text import Doc, after_label, label_hits, sentence_end
+from extractor.fields.party_assign import assign, slot_roles
 from extractor.fields.prose import field, find_title, is_blank, nfkc
 from extractor.normalize import find_dates, parse_date
 from extractor.normalize import uscc as _uscc
@@ -49,7 +50,7 @@ def _parties(doc: Doc, out: dict[str, FieldValue]) -> None:
     found = P.mentions(doc)
     if not found:
         return
-    chosen = P.assign(doc, found, P.slot_roles(doc.stream.text))
+    chosen = assign(doc, found, slot_roles(doc.stream.text))
     for role, party in chosen.items():
         out[f"{role}_name"] = field(party.mention.name, party.mention.span, party.penalty)
         if party.code is not None:
@@ -282,7 +283,7 @@ def _content_at(doc: Doc, pos: int) -> tuple[str, int, int] | None:
 
 # what the provider provides: 「乙方向甲方提供GPU算力租赁服务，…」「服务商为客户提供…」
 _PROVIDES_RE = re.compile(
-    rf"(?:{P._LABEL_ALT})\s*(?:同意|负责|应|将)?\s*(?:(?:向|为)\s*(?:{P._LABEL_ALT})|委托\s*(?:{P._LABEL_ALT}))\s*(?:提供|出售|销售|交付|出租)(?:的)?\s*"
+    rf"(?:{P.LABEL_ALT})\s*(?:同意|负责|应|将)?\s*(?:(?:向|为)\s*(?:{P.LABEL_ALT})|委托\s*(?:{P.LABEL_ALT}))\s*(?:提供|出售|销售|交付|出租)(?:的)?\s*"
     r"(?P<x>[^，,。；;：:\n（(]{2,40})"
 )
 

@@ -20,8 +20,6 @@ import extractor.fields.parties as P
 from extractor.fields.prose import Stream, prepare_pages
 from models.page import Page
 
-_spaced = P._spaced
-
 
 class Doc:
     """The contract's lines in reading order as one stream."""
@@ -49,7 +47,7 @@ def label_re(labels: tuple[str, ...], line_start: bool, need_sep: bool) -> re.Pa
         else ""
     )
     sep = r"(?:[:：]|为|是|\s*(?=\n|$))" if need_sep else r"[:：为是]?"
-    alt = "|".join(_spaced(lab) for lab in sorted(labels, key=len, reverse=True))
+    alt = "|".join(P.spaced(lab) for lab in sorted(labels, key=len, reverse=True))
     return re.compile(rf"{pre}(?P<lab>{alt})\s*(?:[（(][^()（）\n]{{0,8}}[)）])?\s*{sep}")
 
 
