@@ -45,6 +45,7 @@ skew is removed from the coordinates only (see :class:`OcrPage`).
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import threading
@@ -173,6 +174,9 @@ class OcrEngine:
 
     # -- set-up -------------------------------------------------------------
     def _params(self, runtime: str = "onnxruntime") -> dict[str, Any]:
+        # Late imports of the OCR stack (rapidocr ~0.8 s, onnxruntime ~0.05 s, OpenVINO ~0.15 s
+        # measured on this machine): they load only when a page is OCR'd, so a text-only
+        # intake and the readers' fork server never load them.
         import rapidocr
         from rapidocr import EngineType
 
@@ -195,7 +199,7 @@ class OcrEngine:
 
     def _build(self, runtime: str) -> tuple[Any, dict[str, Any]]:
         """A RapidOCR object on ``runtime`` with its three models loaded, and its info."""
-        from rapidocr import RapidOCR
+        from rapidocr import RapidOCR  # late: the OCR stack (see _params)
 
         params = self._params(runtime)
         for key in ("Det.model_path", "Rec.model_path", "Cls.model_path"):
@@ -219,7 +223,7 @@ class OcrEngine:
     def _ort_sessions(self, ocr: Any) -> None:
         """Give RapidOCR onnxruntime sessions made here (RapidOCR accepts a ready session):
         the same options as its own, plus the spinning setting of the thread pools."""
-        import onnxruntime as ort
+        import onnxruntime as ort  # late: the OCR stack (see _params)
 
         ocr.cfg._set_flag("allow_objects", True)
         for part in ("Det", "Cls", "Rec"):
@@ -239,7 +243,7 @@ class OcrEngine:
 
     def _ov_sessions(self, ocr: Any) -> str:
         """Load the OpenVINO models, compiled with the inference precision pinned; returns it."""
-        import openvino
+        import openvino  # late: the OCR stack (see _params)
 
         want = self.precision_setting
         if want == "auto":
@@ -295,7 +299,7 @@ class OcrEngine:
                         if self.threads >= 1:
                             # OpenCV's own pool (resizing, crops of each text box) would
                             # otherwise use every core in each of several batch workers
-                            import cv2
+                            import cv2  # late: see _to_bgr
 
                             cv2.setNumThreads(self.threads)
                     except Exception as exc:  # missing package or model
@@ -309,7 +313,7 @@ class OcrEngine:
     # -- low level ----------------------------------------------------------
     def _run(self, img_rgb: np.ndarray) -> _Raw:
         """One full RapidOCR pass (det → cls → rec) on an RGB image."""
-        from rapidocr.utils.process_img import map_boxes_to_original
+        from rapidocr.utils.process_img import map_boxes_to_original  # late: the OCR stack (see _params)
 
         ocr = self._load()
         if ocr is None:
@@ -331,7 +335,6 @@ class OcrEngine:
                 failed = type(exc).__name__
             if failed:  # outside the except block: the traceback no longer holds OpenVINO
                 self._ocr = ocr = None
-                import gc
 
                 gc.collect()
                 self._ocr, self.info = self._build("onnxruntime")
@@ -482,6 +485,8 @@ def ocr_page(img: np.ndarray, ctx: ReadContext | None = None) -> OcrPage:
 
 
 def _to_bgr(img: np.ndarray) -> np.ndarray:
+    # late: OpenCV must not be loaded in the readers' fork server, which imports this module
+    # (tests/test_worker.py); it loads with the first OCR'd page
     import cv2
 
     if img.ndim == 2:
@@ -492,7 +497,7 @@ def _to_bgr(img: np.ndarray) -> np.ndarray:
 
 
 def _rot90_cw(img: np.ndarray, degrees: int) -> np.ndarray:
-    import cv2
+    import cv2  # late: see _to_bgr
 
     code = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
     return cv2.rotate(img, code[degrees]) if degrees in code else img
