@@ -12,32 +12,53 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
+from importlib import import_module
 from pathlib import Path
 
 from extractor.formats import EXT_KINDS, KIND_LABELS, sniff
 from extractor.limits import Limits
 from extractor.readers.context import ReadContext, sha256_bytes
-from extractor.readers.docx import read_docx
-from extractor.readers.image import read_image
-from extractor.readers.ofd import read_ofd
-from extractor.readers.pdf import read_pdf
-from extractor.readers.xmldoc import read_xml
-from extractor.signatures import verify_signature
 from extractor.version import EXTRACTOR_VERSION  # noqa: F401  (the read cache's key: sha256 + this)
 from models.page import ReadResult
 
-__all__ = ["READERS", "ReadContext", "read_bytes", "read_path", "sha256_bytes", "signature_meta", "sniff"]
+__all__ = [
+    "READERS",
+    "ReadContext",
+    "read_bytes",
+    "read_path",
+    "reader_for",
+    "sha256_bytes",
+    "signature_meta",
+    "sniff",
+]
 
 Reader = Callable[[bytes, str, ReadContext], ReadResult]
 
-# format (as sniffed) → its reader; the formats not listed are refused with a reason
-READERS: dict[str, Reader] = {
-    "pdf": read_pdf,
-    "image": read_image,
-    "ofd": read_ofd,
-    "xml": read_xml,
-    "docx": read_docx,
+# format (as sniffed) → its reader (module, function); the formats not listed are refused with
+# a reason. A reader's module is imported when its first file comes: importing all of them
+# (PyMuPDF, Pillow, python-docx, lxml, the signature checks) takes extractor.read from about
+# 0.15 s to 1.6 s (measured, python -X importtime), which every process importing the reading
+# layer (the review store, the command line) would pay. The readers' fork server imports them
+# all up front (review.reader_stack).
+READERS: dict[str, tuple[str, str]] = {
+    "pdf": ("extractor.readers.pdf", "read_pdf"),
+    "image": ("extractor.readers.image", "read_image"),
+    "ofd": ("extractor.readers.ofd", "read_ofd"),
+    "xml": ("extractor.readers.xmldoc", "read_xml"),
+    "docx": ("extractor.readers.docx", "read_docx"),
 }
+
+
+@cache
+def reader_for(kind: str) -> Reader | None:
+    """The reader of a sniffed format (None: not readable)."""
+    if kind not in READERS:
+        return None
+    module, function = READERS[kind]
+    return getattr(import_module(module), function)
+
+
 # formats whose electronic signatures are verified after reading (extractor.signatures)
 SIGNED_FORMATS = {"pdf", "ofd"}
 
@@ -74,7 +95,7 @@ def read_bytes(data: bytes, name: str, ctx: ReadContext | None = None) -> ReadRe
         )
     if kind == "zip":
         return ReadResult(file=name, sha256=sha256_bytes(data), kind="zip", errors=[ZIP_REFUSED])
-    reader = READERS.get(kind)
+    reader = reader_for(kind)
     if reader is None:
         reason = REFUSED.get(kind, UNKNOWN_REFUSED)
         return ReadResult(file=name, sha256=sha256_bytes(data), kind="unknown", errors=[reason])
@@ -114,6 +135,10 @@ def read_bytes(data: bytes, name: str, ctx: ReadContext | None = None) -> ReadRe
 def signature_meta(data: bytes, kind: str, limits: Limits) -> dict:
     """The file's signature check (:func:`extractor.signatures.verify_signature`) as JSON-able
     data for ``ReadResult.meta["signature"]`` (it travels through the read cache)."""
+    # late: the signature checks (OFD package walk, SM2, pyHanko's loader) cost ~0.3 s to
+    # import (measured) and only PDF/OFD files need them; see READERS
+    from extractor.signatures import verify_signature
+
     return verify_signature(data, kind, limits).model_dump(mode="json", exclude_none=True)
 
 
