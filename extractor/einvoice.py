@@ -17,8 +17,10 @@ total_incl_tax, total_in_words, check_code``) plus ``red_letter``,
   ``TaxInclusiveTotalAmount`` …) to TextObject ids on the page; plus the OFD.xml
   ``CustomData`` pairs (``发票号码`` …) as a last resort (``ofd_customdata``).
 
-Money is :class:`~decimal.Decimal`, dates :class:`datetime.date`, rates a decimal string
-(``"6%"`` → ``"0.06"``). A tax printed as ``***`` (tax-exempt) becomes ``tax_amount = 0``
+Each source is a table from its tags to CONTRACT keys (``EDRM``, ``SHUDIAN``, ``XBRL``,
+``_TAG_KEYS``, ``_CUSTOMDATA_KEYS``) read by one converter per kind of source; the values
+themselves (:mod:`extractor.einvoice_values`): money is :class:`~decimal.Decimal`, dates
+:class:`datetime.date`, rates a decimal string (``"6%"`` → ``"0.06"``). A tax printed as ``***`` (tax-exempt) becomes ``tax_amount = 0``
 with ``tax_exempt = True`` and ``tax_rate = "0"``, so arithmetic checks still work.
 
 All XML is parsed without entity expansion, DTD loading or network access
@@ -31,35 +33,41 @@ All XML is parsed without entity expansion, DTD loading or network access
 ...     "</InvoiceNumber><IssueTime>2024-03-01 10:00:00</IssueTime></TaxSupervisionInfo></EInvoice>".encode())
 >>> d["invoice_number"], d["issue_date"].isoformat(), str(d["total_incl_tax"]), d["source"]
 ('24350000000000000001', '2024-03-01', '106.00', 'xml')
->>> normalize_rate("13.00%"), normalize_rate("0.06"), normalize_rate("免税")
-('0.13', '0.06', '0')
->>> str(parse_money("¥1,052,000,000.00")), parse_money("***")
-('1052000000.00', None)
->>> parse_date("2020年07月23日").isoformat(), parse_date("20230707").isoformat()
-('2020-07-23', '2023-07-07')
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import re
-import unicodedata
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from extractor.normalize import parse_date as _parse_date
-from extractor.normalize import parse_money as _parse_money
-from extractor.normalize import round_money
+from extractor.einvoice_values import (
+    PRINTED_LABELS,
+    clean_id,
+    clean_name,
+    clean_text,
+    finish,
+    is_exempt,
+    line_item,
+    normalize_rate,
+    parse_date,
+    parse_money,
+    structured_lines,
+)
+from extractor.ofd_page import OfdDocument
 from extractor.qr import QR_TYPE_NAMES
+
+# XmlRefused and safe_xml moved to extractor.safexml; re-exported for callers outside extractor
+from extractor.safexml import XmlRefused, local, safe_xml
 
 if TYPE_CHECKING:
     from extractor.zipsafe import SafeZip
 
 __all__ = [
-    "FIELD_LABELS",
+    "PRINTED_LABELS",
     "XmlRefused",
     "einvoice_from_ofd",
     "normalize_rate",
@@ -73,263 +81,16 @@ __all__ = [
 EDRM_NS = "http://www.edrm.org.cn/schema/e-invoice/2019"
 XBRL_INV_NS_PREFIX = "http://xbrl.mof.gov.cn/taxonomy/"
 
-# Chinese labels used when structured data is shown as text (and by the reviewer UI).
-FIELD_LABELS: dict[str, str] = {
-    "invoice_kind": "发票类型",
-    "invoice_code": "发票代码",
-    "invoice_number": "发票号码",
-    "issue_date": "开票日期",
-    "check_code": "校验码",
-    "buyer_name": "购买方名称",
-    "buyer_tax_id": "购买方纳税人识别号",
-    "seller_name": "销售方名称",
-    "seller_tax_id": "销售方纳税人识别号",
-    "item_names": "项目名称",
-    "tax_rate": "税率",
-    "amount_excl_tax": "合计金额",
-    "tax_amount": "合计税额",
-    "total_incl_tax": "价税合计（小写）",
-    "total_in_words": "价税合计（大写）",
-    "red_letter": "红字发票",
-    "original_invoice_code": "原发票代码",
-    "original_invoice_number": "原发票号码",
-}
-
 # GraphCode / QR "type" field → printed invoice kind (one table, in extractor.qr)
 _TYPE_CODES = QR_TYPE_NAMES
 
 
-# --------------------------------------------------------------------------- safe XML
-
-
-class XmlRefused(Exception):
-    """XML refused for safety or size reasons; ``message_zh`` is reviewer-facing."""
-
-    def __init__(self, message_zh: str):
-        super().__init__(message_zh)
-        self.message_zh = message_zh
-
-
-_DOCTYPE_RE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-_ENTITY_RE = re.compile(rb"<!ENTITY", re.IGNORECASE)
-
-
-def _parser(recover: bool) -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        dtd_validation=False,
-        remove_comments=True,
-        remove_pis=True,
-        recover=recover,
-    )
-
-
-def safe_xml(data: bytes, max_bytes: int = 50 * 1024 * 1024, *, recover: bool = False) -> etree._Element:
-    """Parse untrusted XML bytes; raise :class:`XmlRefused` (Chinese) when refused or broken.
-
-    Entities are never expanded and nothing is fetched; any ``<!ENTITY`` declaration is
-    refused outright (billion-laughs / XXE). libxml2's default depth and text-node
-    limits apply (``huge_tree=False``).
-
-    >>> safe_xml(b'<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')
-    Traceback (most recent call last):
-    ...
-    extractor.einvoice.XmlRefused: XML 文件包含实体声明（<!ENTITY>），可能是“实体膨胀”攻击（billion laughs / XXE），已拒绝解析
-    """
-    if len(data) > max_bytes:
-        raise XmlRefused(
-            f"XML 文件过大：{len(data) / 1e6:.1f} MB，超过上限 {max_bytes / 1e6:.0f} MB（limits.max_xml_bytes）"
-        )
-    if _DOCTYPE_RE.search(data) and _ENTITY_RE.search(data):
-        raise XmlRefused(
-            "XML 文件包含实体声明（<!ENTITY>），可能是“实体膨胀”攻击（billion laughs / XXE），已拒绝解析"
-        )
-    try:
-        root = etree.fromstring(data, _parser(recover))
-    except etree.XMLSyntaxError as exc:
-        raise XmlRefused(f"XML 格式错误，无法解析（{str(exc)[:80]}）") from exc
-    except ValueError as exc:
-        raise XmlRefused(f"XML 无法解析（{type(exc).__name__}）") from exc
-    if root is None:
-        raise XmlRefused("XML 内容为空或严重损坏，无法解析")
-    # The byte pattern above misses declarations in UTF-16/UTF-32 documents; the parsed
-    # internal subset does not (entities were not expanded: resolve_entities=False).
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise XmlRefused(
-            "XML 文件包含实体声明（<!ENTITY>），可能是“实体膨胀”攻击（billion laughs / XXE），已拒绝解析"
-        )
-    return root
-
-
-def local(tag: Any) -> str:
-    """Local name of an lxml tag ('' for comments/PIs)."""
-    if not isinstance(tag, str):
-        return ""
-    if "}" in tag:
-        tag = tag.rsplit("}", 1)[1]
-    return tag.rsplit(":", 1)[-1]
-
-
-# --------------------------------------------------------------------------- value parsing
-
-_MONEY_RE = re.compile(r"[-−－]?\d+(?:\.\d+)?")
-
-
-def parse_money(text: str | None) -> Decimal | None:
-    """Decimal yuan from '¥1,234.50', '-100', '１００' (None when absent or '***')."""
-    return None if text is None else _parse_money(str(text))
-
-
-def parse_decimal(text: str | None) -> Decimal | None:
-    """Decimal without rounding (quantities, unit prices)."""
-    if text is None:
-        return None
-    s = unicodedata.normalize("NFKC", str(text)).replace(",", "").strip()
-    m = _MONEY_RE.search(s)
-    if not m:
-        return None
-    try:
-        return Decimal(m.group(0))
-    except InvalidOperation:
-        return None
-
-
-
-
-def parse_date(text: str | None) -> _dt.date | None:
-    return _parse_date(str(text)) if text else None
-
-
-def normalize_rate(text: str | None) -> str | None:
-    """'6%' → '0.06'; '0.13' stays; 免税/不征税 → '0'."""
-    if text is None:
-        return None
-    s = unicodedata.normalize("NFKC", str(text)).strip()
-    if not s or s in {"***", "*"}:
-        return None
-    if any(w in s for w in ("免税", "不征税", "免征")):
-        return "0"
-    m = re.search(r"\d+(?:\.\d+)?", s)
-    if not m:
-        return None
-    try:
-        value = Decimal(m.group(0))
-    except InvalidOperation:
-        return None
-    if "%" in s or value > 1:
-        value = value / 100
-    out = format(value.normalize(), "f")
-    return "0" if out in {"0", "0.0"} else out
-
-
-def _clean(text: str | None) -> str | None:
-    if text is None:
-        return None
-    s = text.strip()
-    return s or None
-
-
-def _clean_name(text: str | None) -> str | None:
-    """Names/ids: NFKC, no inner spaces (CONTRACT value formats)."""
-    s = _clean(text)
-    if s is None:
-        return None
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
-
-
-def _clean_id(text: str | None) -> str | None:
-    s = _clean_name(text)
-    return s.upper() if s else None
-
-
-def _clean_digits(text: str | None) -> str | None:
-    s = _clean_name(text)
-    return s if s else None
-
-
-def _is_exempt(text: str | None) -> bool:
-    return bool(text) and (text.strip().startswith("*") or "免税" in text or "不征税" in text)
-
-
-# --------------------------------------------------------------------------- finishing
-
-
-_RED_REMARK_RE = re.compile(
-    r"(?:对应正数发票代码|原发票代码)[:：]?\s*(?P<code>\d{10,12})\s*(?:号码|原发票号码)[:：]?\s*(?P<num>\d{8,20})"
-)
-_RED_SHUDIAN_RE = re.compile(r"被红冲蓝字(?:数电)?发票号码[:：]?\s*(?P<num>\d{20})")
-
-
-def _finish(d: dict[str, Any], remark: str | None = None) -> dict[str, Any]:
-    """Derive item_names / tax_rate / red_letter from line items and remarks; drop empties."""
-    items: list[dict[str, Any]] = d.get("line_items") or []
-    if items and not d.get("item_names"):
-        names = []
-        for it in items:
-            n = it.get("name")
-            if n and n not in names:
-                names.append(n)
-        if names:
-            d["item_names"] = names
-    if not d.get("tax_rate") and items:
-        rates = [it.get("tax_rate") for it in items if it.get("tax_rate")]
-        if rates:
-            uniq = sorted(set(rates))
-            if len(uniq) == 1:
-                d["tax_rate"] = uniq[0]
-            else:
-                # several rates: the rate of the largest line, and all of them
-                best = max(items, key=lambda it: abs(it.get("amount") or Decimal(0)))
-                d["tax_rate"] = best.get("tax_rate") or uniq[0]
-                d["tax_rates"] = uniq
-    if remark:
-        d.setdefault("remark", remark)
-        m = _RED_REMARK_RE.search(unicodedata.normalize("NFKC", remark))
-        if m:
-            d.setdefault("original_invoice_code", m.group("code"))
-            d.setdefault("original_invoice_number", m.group("num"))
-            d["red_letter"] = True
-        m2 = _RED_SHUDIAN_RE.search(unicodedata.normalize("NFKC", remark))
-        if m2:
-            d.setdefault("original_invoice_number", m2.group("num"))
-            d["red_letter"] = True
-    total = d.get("total_incl_tax")
-    if isinstance(total, Decimal) and total < 0:
-        d["red_letter"] = True
-    d.setdefault("red_letter", False)
-    return {k: v for k, v in d.items() if v not in (None, "", [])}
-
-
-def _item(
-    name: str | None,
-    spec: str | None = None,
-    unit: str | None = None,
-    quantity: str | None = None,
-    unit_price: str | None = None,
-    amount: str | None = None,
-    tax_rate: str | None = None,
-    tax_amount: str | None = None,
-) -> dict[str, Any]:
-    it = {
-        "name": _clean(name),
-        "spec": _clean(spec),
-        "unit": _clean(unit),
-        "quantity": parse_decimal(quantity),
-        "unit_price": parse_decimal(unit_price),
-        "amount": parse_money(amount),
-        "tax_rate": normalize_rate(tax_rate),
-        "tax_amount": parse_money(tax_amount),
-    }
-    if tax_amount and _is_exempt(tax_amount):
-        it["tax_amount"] = Decimal("0.00")
-    return {k: v for k, v in it.items() if v is not None}
-
-
-# --------------------------------------------------------------------------- edrm 2019 XML
+# --------------------------------------------------------------------------- XML formats
+#
+# One mapping per format: CONTRACT key → where its text is (element local names, in
+# priority order, optionally only inside a container element) and how the text converts.
+# :func:`_parse_format` is the one converter of the three formats; what a format does
+# beyond the mapping (red-letter flags, the 数电 invoice kind) is its ``extra`` hook.
 
 
 def _children_by_local(el: etree._Element) -> dict[str, etree._Element]:
@@ -348,7 +109,7 @@ def _first_text(root: etree._Element, *names: str) -> str | None:
     for el in root.iter():
         ln = local(el.tag).lower()
         if ln in wanted:
-            txt = _clean("".join(el.itertext()))
+            txt = clean_text("".join(el.itertext()))
             if txt is None:
                 continue
             rank = wanted[ln]
@@ -368,183 +129,268 @@ def _kind_from_graphcode(graph: str | None) -> str | None:
     return None
 
 
-def _parse_edrm(root: etree._Element) -> dict[str, Any]:
-    def t(*names: str) -> str | None:
-        return _first_text(root, *names)
-
-    items = []
-    for gi in root.iter():
-        if local(gi.tag) != "GoodsInfo":
-            continue
-        c = {k: _clean("".join(v.itertext())) for k, v in _children_by_local(gi).items()}
-        items.append(
-            _item(
-                c.get("Item"),
-                c.get("Specification"),
-                c.get("MeasurementDimension"),
-                c.get("Quantity"),
-                c.get("Price"),
-                c.get("Amount"),
-                c.get("TaxScheme"),
-                c.get("TaxAmount"),
-            )
-        )
-    tax_text = t("TaxTotalAmount")
-    d: dict[str, Any] = {
-        "source": "xml",
-        "format": "edrm-2019",
-        "invoice_kind": _kind_from_graphcode(t("GraphCode")),
-        "invoice_code": _clean_digits(t("InvoiceCode")),
-        "invoice_number": _clean_digits(t("InvoiceNo")),
-        "issue_date": parse_date(t("IssueDate")),
-        "check_code": _clean_digits(t("InvoiceCheckCode")),
-        "buyer_name": _clean_name(t("BuyerName")),
-        "buyer_tax_id": _clean_id(t("BuyerTaxID")),
-        "seller_name": _clean_name(t("SellerName")),
-        "seller_tax_id": _clean_id(t("SellerTaxID")),
-        "amount_excl_tax": parse_money(t("TaxExclusiveTotalAmount")),
-        "tax_amount": parse_money(tax_text),
-        "total_incl_tax": parse_money(t("TaxInclusiveTotalAmount")),
-        "machine_no": _clean_digits(t("MachineNo")),
-        "line_items": [i for i in items if i],
-    }
-    if tax_text and _is_exempt(tax_text):
-        d["tax_amount"] = Decimal("0.00")
-        d["tax_exempt"] = True
-        d["tax_rate"] = "0"
-    type_code = t("TypeCode")
-    if type_code and type_code.strip() == "1":
-        d["red_letter"] = True
-    return _finish(d, t("Note"))
+def _shudian_kind(label: str | None) -> str | None:
+    if not label:
+        return None
+    return label if label.startswith("电子发票") else f"电子发票（{label}）"
 
 
-# --------------------------------------------------------------------------- 数电 EInvoice
+# how the text of a field becomes its value (the OFD CustomTag/CustomData tables use them too)
+CONVERTERS: dict[str, Callable[[str | None], Any]] = {
+    "code": clean_name,
+    "name": clean_name,
+    "id": clean_id,
+    "date": parse_date,
+    "money": parse_money,
+    "text": clean_text,
+    "graphcode": _kind_from_graphcode,
+    "shudian_kind": _shudian_kind,
+}
 
 
-def _parse_shudian(root: etree._Element) -> dict[str, Any]:
-    def under(container: str, *names: str) -> str | None:
+@dataclass(frozen=True)
+class Find:
+    """Where a value's text is: the first element named one of ``names`` (priority order),
+    anywhere, inside any ``within`` element (the first that has it), or only inside the
+    first ``within`` element (``first_within``)."""
+
+    names: tuple[str, ...]
+    within: str | None = None
+    first_within: bool = False
+
+    def text(self, root: etree._Element) -> str | None:
+        if self.within is None:
+            return _first_text(root, *self.names)
         for el in root.iter():
-            if local(el.tag) == container:
-                v = _first_text(el, *names)
-                if v is not None:
+            if local(el.tag) == self.within:
+                v = _first_text(el, *self.names)
+                if v is not None or self.first_within:
                     return v
         return None
 
-    basic = next((el for el in root.iter() if local(el.tag) == "BasicInformation"), None)
 
-    def b(*names: str) -> str | None:
-        return _first_text(basic, *names) if basic is not None else None
+def _f(*names: str, within: str | None = None, first_within: bool = False) -> Find:
+    return Find(names, within, first_within)
 
-    items = []
-    for el in root.iter():
-        if local(el.tag) != "IssuItemInformation":
-            continue
-        c = {k: _clean("".join(v.itertext())) for k, v in _children_by_local(el).items()}
-        items.append(
-            _item(
-                c.get("ItemName"),
-                c.get("SpecMod"),
-                c.get("MeaUnits"),
-                c.get("Quantity"),
-                c.get("UnPrice"),
-                c.get("Amount"),
-                c.get("TaxRate"),
-                c.get("ComTaxAm"),
-            )
-        )
-    label = under("GeneralOrSpecialVAT", "LabelName")
-    kind = None
-    if label:
-        kind = label if label.startswith("电子发票") else f"电子发票（{label}）"
-    number = under("TaxSupervisionInfo", "InvoiceNumber") or _first_text(root, "EIid", "InvoiceNumber")
-    d: dict[str, Any] = {
-        "source": "xml",
-        "format": "shudian",
-        "invoice_kind": kind,
-        "invoice_number": _clean_digits(number),
-        "issue_date": parse_date(under("TaxSupervisionInfo", "IssueTime") or b("RequestTime")),
-        "buyer_name": _clean_name(under("BuyerInformation", "BuyerName")),
-        "buyer_tax_id": _clean_id(under("BuyerInformation", "BuyerIdNum")),
-        "seller_name": _clean_name(under("SellerInformation", "SellerName")),
-        "seller_tax_id": _clean_id(under("SellerInformation", "SellerIdNum")),
-        "amount_excl_tax": parse_money(b("TotalAmWithoutTax")),
-        "tax_amount": parse_money(b("TotalTaxAm")),
-        "total_incl_tax": parse_money(b("TotalTax-includedAmount", "TotalTaxincludedAmount")),
-        "total_in_words": _clean(
-            b(
-                "TotalTax-includedAmountInChinese",
-                "TotalTaxIncludedAmountInChinese",
-                "TotalTax-includedAmountInWords",
-            )
-        ),
-        "line_items": [i for i in items if i],
-    }
-    # red-letter (红字) invoices: any element named like Red*/OriginalInvoice*/BlueInvoice*
+
+@dataclass(frozen=True)
+class XmlFormat:
+    source: str  # ``source`` of the result: xml | xbrl
+    name: str  # ``format`` of the result
+    # CONTRACT key → (converter name, where to look: alternatives tried in order)
+    fields: dict[str, tuple[str, tuple[Find, ...]]]
+    items_tag: str  # local name (or its start, ``items_prefix``) of a line-item element
+    # the line item's child for each of name, spec, unit, quantity, unit_price, amount,
+    # tax_rate, tax_amount
+    item_children: tuple[str, str, str, str, str, str, str, str]
+    remark: tuple[str, ...]
+    items_prefix: bool = False
+    tax_exempt: bool = False  # a tax printed as ``***``/免税 makes tax_amount 0 and tax_rate "0"
+    extra: Callable[[etree._Element, dict[str, Any]], None] | None = None
+
+
+def _edrm_red(root: etree._Element, d: dict[str, Any]) -> None:
+    type_code = _first_text(root, "TypeCode")
+    if type_code and type_code.strip() == "1":
+        d["red_letter"] = True
+
+
+def _shudian_red(root: etree._Element, d: dict[str, Any]) -> None:
+    """Red-letter (红字) invoices: any element named like Red*/OriginalInvoice*/BlueInvoice*."""
     for el in root.iter():
         ln = local(el.tag)
         low = ln.lower()
-        text = _clean("".join(el.itertext())) if len(el) == 0 else None
+        text = clean_text("".join(el.itertext())) if len(el) == 0 else None
         if low.startswith(("redeinvoice", "redinvoice")) or low in {"redletter", "redflag"}:
             if len(el) or (text and text.upper() not in {"N", "0", "FALSE", "否"}):
                 d["red_letter"] = True
         if text and (low.startswith(("originalinvoice", "originaleinvoice", "blueinvoice", "origininvoice"))):
             if low.endswith(("code", "dm")) and not low.endswith("checkcode"):
-                d["original_invoice_code"] = _clean_digits(text)
+                d["original_invoice_code"] = clean_name(text)
                 d["red_letter"] = True
             elif low.endswith(("number", "no", "num", "eiid", "hm")):
-                d["original_invoice_number"] = _clean_digits(text)
+                d["original_invoice_number"] = clean_name(text)
                 d["red_letter"] = True
-    return _finish(d, _first_text(root, "Remark", "Note"))
 
 
-# --------------------------------------------------------------------------- XBRL
+def _xbrl_red(root: etree._Element, d: dict[str, Any]) -> None:
+    special = _first_text(root, "SpecialInvoiceType", "InvoiceIssuingSign")
+    if special and "红" in special:
+        d["red_letter"] = True
+
+
+# the 2019 tax-bureau e-invoice XML (namespace EDRM_NS)
+EDRM = XmlFormat(
+    source="xml",
+    name="edrm-2019",
+    fields={
+        "invoice_kind": ("graphcode", (_f("GraphCode"),)),
+        "invoice_code": ("code", (_f("InvoiceCode"),)),
+        "invoice_number": ("code", (_f("InvoiceNo"),)),
+        "issue_date": ("date", (_f("IssueDate"),)),
+        "check_code": ("code", (_f("InvoiceCheckCode"),)),
+        "buyer_name": ("name", (_f("BuyerName"),)),
+        "buyer_tax_id": ("id", (_f("BuyerTaxID"),)),
+        "seller_name": ("name", (_f("SellerName"),)),
+        "seller_tax_id": ("id", (_f("SellerTaxID"),)),
+        "amount_excl_tax": ("money", (_f("TaxExclusiveTotalAmount"),)),
+        "tax_amount": ("money", (_f("TaxTotalAmount"),)),
+        "total_incl_tax": ("money", (_f("TaxInclusiveTotalAmount"),)),
+        "machine_no": ("code", (_f("MachineNo"),)),
+    },
+    items_tag="GoodsInfo",
+    item_children=(
+        "Item",
+        "Specification",
+        "MeasurementDimension",
+        "Quantity",
+        "Price",
+        "Amount",
+        "TaxScheme",
+        "TaxAmount",
+    ),
+    remark=("Note",),
+    tax_exempt=True,
+    extra=_edrm_red,
+)
+
+# the 数电票 (fully digitalised e-invoice) XML, root EInvoice: the invoice totals of
+# BasicInformation, never the per-line TotaltaxIncludedAmount
+SHUDIAN = XmlFormat(
+    source="xml",
+    name="shudian",
+    fields={
+        "invoice_kind": ("shudian_kind", (_f("LabelName", within="GeneralOrSpecialVAT"),)),
+        "invoice_number": (
+            "code",
+            (_f("InvoiceNumber", within="TaxSupervisionInfo"), _f("EIid", "InvoiceNumber")),
+        ),
+        "issue_date": (
+            "date",
+            (
+                _f("IssueTime", within="TaxSupervisionInfo"),
+                _f("RequestTime", within="BasicInformation", first_within=True),
+            ),
+        ),
+        "buyer_name": ("name", (_f("BuyerName", within="BuyerInformation"),)),
+        "buyer_tax_id": ("id", (_f("BuyerIdNum", within="BuyerInformation"),)),
+        "seller_name": ("name", (_f("SellerName", within="SellerInformation"),)),
+        "seller_tax_id": ("id", (_f("SellerIdNum", within="SellerInformation"),)),
+        "amount_excl_tax": (
+            "money",
+            (_f("TotalAmWithoutTax", within="BasicInformation", first_within=True),),
+        ),
+        "tax_amount": ("money", (_f("TotalTaxAm", within="BasicInformation", first_within=True),)),
+        "total_incl_tax": (
+            "money",
+            (
+                _f(
+                    "TotalTax-includedAmount",
+                    "TotalTaxincludedAmount",
+                    within="BasicInformation",
+                    first_within=True,
+                ),
+            ),
+        ),
+        "total_in_words": (
+            "text",
+            (
+                _f(
+                    "TotalTax-includedAmountInChinese",
+                    "TotalTaxIncludedAmountInChinese",
+                    "TotalTax-includedAmountInWords",
+                    within="BasicInformation",
+                    first_within=True,
+                ),
+            ),
+        ),
+    },
+    items_tag="IssuItemInformation",
+    item_children=("ItemName", "SpecMod", "MeaUnits", "Quantity", "UnPrice", "Amount", "TaxRate", "ComTaxAm"),
+    remark=("Remark", "Note"),
+    extra=_shudian_red,
+)
+
+# 财政部 e-voucher XBRL instances (taxonomy xbrl.mof.gov.cn/.../inv)
+XBRL = XmlFormat(
+    source="xbrl",
+    name="mof-xbrl",
+    fields={
+        "invoice_kind": ("text", (_f("TypeOfInvoice"),)),
+        "invoice_code": ("code", (_f("CodeOfInvoice"),)),
+        "invoice_number": ("code", (_f("NumberOfInvoice"),)),
+        "issue_date": ("date", (_f("DateOfIssue"),)),
+        "check_code": ("code", (_f("IdentifyingCode"),)),
+        "buyer_name": ("name", (_f("NameOfPurchaser"),)),
+        "buyer_tax_id": ("id", (_f("TaxpayerIdentificationNumberUnifiedSocialCreditCodeOfPurchaser"),)),
+        "seller_name": ("name", (_f("NameOfSeller"),)),
+        "seller_tax_id": ("id", (_f("TaxpayerIdentificationNumberUnifiedSocialCreditCodeOfSeller"),)),
+        "amount_excl_tax": ("money", (_f("TotalAmountExcludingTax"),)),
+        "tax_amount": ("money", (_f("TotalTaxAmount"),)),
+        "total_incl_tax": ("money", (_f("TaxIncludedAmountInFigures"),)),
+        "total_in_words": ("text", (_f("TaxIncludedAmountInWords"),)),
+        "unique_code": ("code", (_f("UniqueCodeOfInvoice"),)),
+    },
+    items_tag="InformationOfTaxableGoodsOrServices",
+    items_prefix=True,
+    item_children=(
+        "NameOfTaxableGoodsOrServices",
+        "Specification",
+        "UnitOfGoodsOrServices",
+        "QuantityOfGoodsOrServices",
+        "UnitPriceOfGoodsOrServices",
+        "AmountExcludingTax",
+        "TaxRate",
+        "TaxAmount",
+    ),
+    remark=("Remarks",),
+    extra=_xbrl_red,
+)
+
+
+def _field_text(root: etree._Element, finds: tuple[Find, ...]) -> str | None:
+    for find in finds:
+        v = find.text(root)
+        if v is not None:
+            return v
+    return None
+
+
+def _parse_format(fmt: XmlFormat, root: etree._Element) -> dict[str, Any]:
+    """The CONTRACT invoice keys of one e-invoice XML document in format ``fmt``."""
+    items = []
+    for el in root.iter():
+        ln = local(el.tag)
+        if not (ln.startswith(fmt.items_tag) if fmt.items_prefix else ln == fmt.items_tag):
+            continue
+        c = {k: clean_text("".join(v.itertext())) for k, v in _children_by_local(el).items()}
+        items.append(line_item(*(c.get(name) for name in fmt.item_children)))
+    d: dict[str, Any] = {"source": fmt.source, "format": fmt.name}
+    texts: dict[str, str | None] = {}
+    for key, (conv, finds) in fmt.fields.items():
+        texts[key] = _field_text(root, finds)
+        d[key] = CONVERTERS[conv](texts[key])
+    d["line_items"] = [i for i in items if i]
+    tax_text = texts.get("tax_amount")
+    if fmt.tax_exempt and tax_text and is_exempt(tax_text):
+        d["tax_amount"] = Decimal("0.00")
+        d["tax_exempt"] = True
+        d["tax_rate"] = "0"
+    if fmt.extra is not None:
+        fmt.extra(root, d)
+    return finish(d, _first_text(root, *fmt.remark))
+
+
+def _parse_edrm(root: etree._Element) -> dict[str, Any]:
+    return _parse_format(EDRM, root)
+
+
+def _parse_shudian(root: etree._Element) -> dict[str, Any]:
+    return _parse_format(SHUDIAN, root)
 
 
 def _parse_xbrl(root: etree._Element) -> dict[str, Any]:
-    def t(*names: str) -> str | None:
-        return _first_text(root, *names)
-
-    items = []
-    for el in root.iter():
-        if not local(el.tag).startswith("InformationOfTaxableGoodsOrServices"):
-            continue
-        c = {k: _clean("".join(v.itertext())) for k, v in _children_by_local(el).items()}
-        items.append(
-            _item(
-                c.get("NameOfTaxableGoodsOrServices"),
-                c.get("Specification"),
-                c.get("UnitOfGoodsOrServices"),
-                c.get("QuantityOfGoodsOrServices"),
-                c.get("UnitPriceOfGoodsOrServices"),
-                c.get("AmountExcludingTax"),
-                c.get("TaxRate"),
-                c.get("TaxAmount"),
-            )
-        )
-    tax_text = t("TotalTaxAmount")
-    d: dict[str, Any] = {
-        "source": "xbrl",
-        "format": "mof-xbrl",
-        "invoice_kind": _clean(t("TypeOfInvoice")),
-        "invoice_code": _clean_digits(t("CodeOfInvoice")),
-        "invoice_number": _clean_digits(t("NumberOfInvoice")),
-        "issue_date": parse_date(t("DateOfIssue")),
-        "check_code": _clean_digits(t("IdentifyingCode")),
-        "buyer_name": _clean_name(t("NameOfPurchaser")),
-        "buyer_tax_id": _clean_id(t("TaxpayerIdentificationNumberUnifiedSocialCreditCodeOfPurchaser")),
-        "seller_name": _clean_name(t("NameOfSeller")),
-        "seller_tax_id": _clean_id(t("TaxpayerIdentificationNumberUnifiedSocialCreditCodeOfSeller")),
-        "amount_excl_tax": parse_money(t("TotalAmountExcludingTax")),
-        "tax_amount": parse_money(tax_text),
-        "total_incl_tax": parse_money(t("TaxIncludedAmountInFigures")),
-        "total_in_words": _clean(t("TaxIncludedAmountInWords")),
-        "unique_code": _clean_digits(t("UniqueCodeOfInvoice")),
-        "line_items": [i for i in items if i],
-    }
-    special = t("SpecialInvoiceType", "InvoiceIssuingSign")
-    if special and "红" in special:
-        d["red_letter"] = True
-    return _finish(d, t("Remarks"))
+    return _parse_format(XBRL, root)
 
 
 # --------------------------------------------------------------------------- public
@@ -575,10 +421,6 @@ def _detect(root: etree._Element) -> Callable[[etree._Element], dict[str, Any]] 
     return None
 
 
-def is_einvoice_root(root: etree._Element) -> bool:
-    return _detect(root) is not None
-
-
 def parse_einvoice_root(root: etree._Element) -> dict[str, Any] | None:
     fn = _detect(root)
     if fn is None:
@@ -604,11 +446,11 @@ def parse_einvoice_xml(data: bytes, max_bytes: int = 50 * 1024 * 1024) -> dict[s
 
 # tag local name → (key, kind)
 _TAG_KEYS: dict[str, tuple[str, str]] = {
-    "InvoiceCode": ("invoice_code", "digits"),
-    "InvoiceNo": ("invoice_number", "digits"),
-    "InvoiceNumber": ("invoice_number", "digits"),
+    "InvoiceCode": ("invoice_code", "code"),
+    "InvoiceNo": ("invoice_number", "code"),
+    "InvoiceNumber": ("invoice_number", "code"),
     "IssueDate": ("issue_date", "date"),
-    "InvoiceCheckCode": ("check_code", "digits"),
+    "InvoiceCheckCode": ("check_code", "code"),
     "BuyerName": ("buyer_name", "name"),
     "BuyerTaxID": ("buyer_tax_id", "id"),
     "SellerName": ("seller_name", "name"),
@@ -617,7 +459,7 @@ _TAG_KEYS: dict[str, tuple[str, str]] = {
     "TaxTotalAmount": ("tax_amount", "money"),
     "TaxInclusiveTotalAmount": ("total_incl_tax", "money"),
     "TaxInclusiveTotalAmountInWords": ("total_in_words", "text"),
-    "MachineNo": ("machine_no", "digits"),
+    "MachineNo": ("machine_no", "code"),
 }
 _TAG_ITEM_KEYS = {
     "Item": "name",
@@ -631,10 +473,10 @@ _TAG_ITEM_KEYS = {
 }
 
 _CUSTOMDATA_KEYS: dict[str, tuple[str, str]] = {
-    "发票代码": ("invoice_code", "digits"),
-    "发票号码": ("invoice_number", "digits"),
+    "发票代码": ("invoice_code", "code"),
+    "发票号码": ("invoice_number", "code"),
     "开票日期": ("issue_date", "date"),
-    "校验码": ("check_code", "digits"),
+    "校验码": ("check_code", "code"),
     "购买方名称": ("buyer_name", "name"),
     "购买方纳税人识别号": ("buyer_tax_id", "id"),
     "销售方名称": ("seller_name", "name"),
@@ -646,19 +488,7 @@ _CUSTOMDATA_KEYS: dict[str, tuple[str, str]] = {
 
 
 def _convert(kind: str, text: str | None) -> Any:
-    if text is None:
-        return None
-    if kind == "digits":
-        return _clean_digits(text)
-    if kind == "date":
-        return parse_date(text)
-    if kind == "name":
-        return _clean_name(text)
-    if kind == "id":
-        return _clean_id(text)
-    if kind == "money":
-        return parse_money(text)
-    return _clean(text)
+    return None if text is None else CONVERTERS[kind](text)
 
 
 def _refs_text(el: etree._Element, texts: dict[tuple[str, str], str], any_page: dict[str, str]) -> str | None:
@@ -692,7 +522,7 @@ def _from_tags(tag_root: etree._Element, texts: dict[tuple[str, str], str]) -> d
                 cname = local(ch.tag)
                 if cname in _TAG_ITEM_KEYS:
                     raw[_TAG_ITEM_KEYS[cname]] = _refs_text(ch, texts, any_page)
-            items.append(_item(**raw))
+            items.append(line_item(**raw))
             continue
         in_goods = any(local(a.tag) == "GoodsInfo" for a in el.iterancestors())
         if in_goods:
@@ -710,8 +540,8 @@ def _from_tags(tag_root: etree._Element, texts: dict[tuple[str, str], str]) -> d
             if txt is not None:
                 loose[_TAG_ITEM_KEYS[name]] = txt
     if loose:
-        items.insert(0, _item(**loose))
-    if tax_text and _is_exempt(tax_text):
+        items.insert(0, line_item(**loose))
+    if tax_text and is_exempt(tax_text):
         d["tax_amount"] = Decimal("0.00")
         d["tax_exempt"] = True
         d["tax_rate"] = "0"
@@ -763,10 +593,8 @@ def einvoice_from_ofd(
     ``object_texts`` maps ``(page ID, object ID) → text``; computed from the package
     when omitted.
     """
-    from extractor.readers import ofd as ofd_reader  # late import: ofd imports this module
-
     warnings = warnings if warnings is not None else []
-    pkg = ofd_reader.OfdPackage(z, max_xml_bytes=max_xml_bytes, warnings=warnings)
+    pkg = OfdDocument(z, max_xml_bytes=max_xml_bytes, warnings=warnings)
     candidates: list[dict[str, Any]] = []
     for name, data in pkg.attachment_xmls():
         d = parse_einvoice_xml(data, max_xml_bytes)
@@ -782,7 +610,7 @@ def einvoice_from_ofd(
             got = _from_tags(root, object_texts)
             for k, v in got.items():
                 tag_data.setdefault(k, v)
-        tag_data = _finish({"source": "ofd_tags", **tag_data})
+        tag_data = finish({"source": "ofd_tags", **tag_data})
     custom = pkg.custom_data()
     cd = _customdata(custom) if custom is not None else {}
     # attachments: prefer the edrm/shudian XML over XBRL when both exist
@@ -813,7 +641,7 @@ def einvoice_from_ofd(
         sources.append("ofd_tags")
     if cd:
         if result is None:
-            result = _finish({"source": "ofd_customdata", **cd})
+            result = finish({"source": "ofd_customdata", **cd})
         else:
             for k, v in cd.items():
                 result.setdefault(k, v)
@@ -822,45 +650,3 @@ def einvoice_from_ofd(
         return None
     result["sources"] = sources
     return result
-
-
-def structured_lines(d: dict[str, Any]) -> list[str]:
-    """'label：value' text lines for a structured invoice (what a human or classifier reads)."""
-    out: list[str] = []
-    title = d.get("invoice_kind") or "电子发票"
-    out.append(f"{title}（结构化数据）")
-    for key, label in FIELD_LABELS.items():
-        if key == "invoice_kind" or key not in d:
-            continue
-        v = d[key]
-        if key == "red_letter":
-            if v:
-                out.append(f"{label}：是")
-            continue
-        if isinstance(v, Decimal):
-            s = f"¥{round_money(v):f}"
-        elif isinstance(v, _dt.date):
-            s = f"{v.year}年{v.month:02d}月{v.day:02d}日"
-        elif isinstance(v, list):
-            s = "；".join(str(x) for x in v)
-        elif key == "tax_rate":
-            try:
-                s = f"{(Decimal(v) * 100).normalize():f}%"
-            except InvalidOperation:
-                s = str(v)
-        else:
-            s = str(v)
-        out.append(f"{label}：{s}")
-    for i, it in enumerate(d.get("line_items") or [], 1):
-        parts = [f"{i}. {it.get('name', '')}"]
-        for k, lab in (("spec", "规格"), ("unit", "单位"), ("quantity", "数量"), ("unit_price", "单价")):
-            if k in it:
-                parts.append(f"{lab} {it[k]}")
-        if "amount" in it:
-            parts.append(f"金额 {round_money(it['amount']):f}")
-        if "tax_rate" in it:
-            parts.append(f"税率 {it['tax_rate']}")
-        if "tax_amount" in it:
-            parts.append(f"税额 {round_money(it['tax_amount']):f}")
-        out.append("明细 " + " ".join(parts))
-    return out

@@ -158,7 +158,7 @@ def _find_orgs(text: str, barriers: list[tuple[int, int]]) -> list[tuple[int, in
 
 
 def _entities_component(doc: Any) -> Any:
-    from spacy.util import filter_spans
+    from spacy.util import filter_spans  # late: spaCy (see get_nlp)
 
     # doc.text re-joins every token; find_entities hands over the text it tokenised
     text = doc.user_data.get(_TEXT_KEY)
@@ -201,6 +201,8 @@ def get_nlp() -> Any:
     if _NLP is None:
         with _LOCK:
             if _NLP is None:
+                # late: importing spaCy costs ~0.6 s (measured); only prose extraction needs
+                # it, and the readers' fork server builds the pipeline once (reader_stack.warm)
                 import spacy
                 from spacy.language import Language
 

@@ -11,7 +11,10 @@ import datetime as _dt
 from decimal import Decimal
 from typing import Any
 
+from extractor.classify import Segment, classify_pages
+from extractor.fields import extract_fields
 from extractor.profile import ExtractionProfile
+from extractor.qr import qr_field
 from models.contract import CONTRACT_FIELDS, Document, FieldValue
 from models.page import Page, ReadResult
 from models.signature import SignatureCheck
@@ -73,9 +76,6 @@ def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None
 
     ``profile``: a call's direction words and added document types (None: the built-in ones).
     """
-    from extractor.classify import classify_pages
-    from extractor.fields import extract_fields
-
     if read.errors and not read.pages:
         return [
             Document(
@@ -93,9 +93,10 @@ def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None
     segments = classify_pages(read.pages, extra) if read.pages else []
     if read.structured and not any(s.doc_type == "invoice" for s in segments):
         # A structured e-invoice (XML) is an invoice whatever its text looks like.
-        from extractor.classify import Segment
 
-        segments = [Segment(doc_type="invoice", pages=[p.number for p in read.pages], confidence=1.0, title=None)]
+        segments = [
+            Segment(doc_type="invoice", pages=[p.number for p in read.pages], confidence=1.0, title=None)
+        ]
     for seg in segments:
         pages = [by_number[n] for n in seg.pages if n in by_number]
         errors: list[str] = []
@@ -105,8 +106,6 @@ def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None
             fields = {}
             errors.append(f"字段提取失败：{type(exc).__name__}")
         if seg.doc_type == "invoice" and "qr" not in fields:
-            from extractor.qr import qr_field
-
             qr = qr_field(pages)
             if qr is not None:
                 fields["qr"] = qr

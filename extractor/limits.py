@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import os
+import logging
 from dataclasses import dataclass, fields
+
+from models.settings import current
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,10 +31,16 @@ class Limits:
 
     @classmethod
     def from_env(cls) -> Limits:
-        """Override any limit with EVREVIEW_LIMIT_<NAME> environment variables."""
+        """Override any limit with EVREVIEW_LIMIT_<NAME> environment variables
+        (:func:`models.settings.current`); a value that is not a number keeps the default."""
+        given = current().limits
         kwargs = {}
         for f in fields(cls):
-            raw = os.environ.get(f"EVREVIEW_LIMIT_{f.name.upper()}")
-            if raw:
+            raw = given.get(f.name)
+            if not raw:
+                continue
+            try:
                 kwargs[f.name] = type(f.default)(float(raw))
+            except (ValueError, OverflowError):
+                log.warning("EVREVIEW_LIMIT_%s=%r is not a number: the default applies", f.name.upper(), raw)
         return cls(**kwargs)

@@ -11,7 +11,8 @@
   printed image, see :func:`probe_runtimes`) finds it faster on this machine; the
   probe's result is kept in a small JSON file (``EVREVIEW_OCR_PROBE_CACHE``, default
   ``~/.cache/evreview/ocr-runtime-probe.json``) keyed by CPU, versions and threads, so
-  it runs once per machine. OpenVINO that fails to load falls back to onnxruntime.
+  it runs once per machine (:mod:`extractor.ocr_runtime`: the settings, the probe).
+  OpenVINO that fails to load falls back to onnxruntime.
 * ``EVREVIEW_OCR_PRECISION`` = ``auto`` | ``bf16`` | ``f32`` pins OpenVINO's inference
   precision (``INFERENCE_PRECISION_HINT``); ``auto`` = bf16 where the CPU has native
   bf16 (OpenVINO reports ``BF16`` among the CPU's optimisation capabilities: AVX512_BF16
@@ -44,54 +45,43 @@ skew is removed from the coordinates only (see :class:`OcrPage`).
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
-import os
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from extractor.ocr_runtime import (
+    PROBE_MARGIN,
+    RUNTIMES,
+    det_max_side_setting,
+    native_bf16,
+    openvino_version,
+    ov_cache_setting,
+    precision_setting,
+    prepare_runtime_choice,  # noqa: F401  (moved to extractor.ocr_runtime; re-exported for callers outside extractor)
+    probe_image,
+    probe_runtimes,
+    runtime_setting,
+    threads_setting,
+    version_of,
+)
+from extractor.readers.context import ReadContext
 from models.page import Line
-
-if TYPE_CHECKING:
-    from extractor.read import ReadContext
 
 log = logging.getLogger(__name__)
 
-THREADS_ENV = "EVREVIEW_OCR_THREADS"
-RUNTIME_ENV = "EVREVIEW_OCR_RUNTIME"
-PRECISION_ENV = "EVREVIEW_OCR_PRECISION"
-DET_SIDE_ENV = "EVREVIEW_OCR_DET_MAX_SIDE"
-PROBE_CACHE_ENV = "EVREVIEW_OCR_PROBE_CACHE"
 MAX_SKEW_DEGREES = 10.0
 MIN_SKEW_DEGREES = 0.3
 
-RUNTIMES = ("onnxruntime", "openvino")
-PRECISIONS = ("bf16", "f32")
-DET_MAX_SIDE = 0  # cap of the detection input's long side: off (1280/1600 lost fields)
 DET_MIN_SIDE = 736  # RapidOCR's detection default: short sides below it are scaled up
 # Recognition batch per runtime (RapidOCR's default is 6): measured in bench/read.py
 REC_BATCH = {"onnxruntime": 6, "openvino": 6}
-# OpenVINO's CPU_RUNTIME_CACHE_CAPACITY (-1: OpenVINO's default, 5000 shapes): kernels kept
-# per input shape; every page size and text-line width is a new shape, and the cache grows
-# the address space of a long-running reader towards its 4 GiB cap (limits.memory_bytes)
-OV_CACHE_ENV = "EVREVIEW_OCR_OV_CACHE"
-
-
-def _ov_cache() -> int:
-    try:
-        return int(os.environ.get(OV_CACHE_ENV, "").strip() or OV_CACHE)
-    except ValueError:
-        return OV_CACHE
-
-
-OV_CACHE = 0
-# OpenVINO must beat onnxruntime by this factor in the probe to be chosen
-PROBE_MARGIN = 0.9
 
 
 @dataclass
@@ -121,35 +111,6 @@ class _Raw:
     cls: list[tuple[str, float]]
 
 
-def _threads() -> int:
-    raw = os.environ.get(THREADS_ENV, "").strip()
-    try:
-        n = int(raw) if raw else -1
-    except ValueError:
-        n = -1
-    return n if n >= 1 else -1
-
-
-def _choice(env: str, allowed: tuple[str, ...], default: str = "auto") -> str:
-    """A setting from the environment; anything unknown means ``default`` (logged)."""
-    raw = os.environ.get(env, "").strip().lower()
-    if not raw:
-        return default
-    if raw in allowed or raw == "auto":
-        return raw
-    log.warning("%s=%r not understood (allowed: auto, %s): using %s", env, raw, ", ".join(allowed), default)
-    return default
-
-
-def _det_max_side() -> int:
-    raw = os.environ.get(DET_SIDE_ENV, "").strip()
-    try:
-        n = int(raw) if raw else DET_MAX_SIDE
-    except ValueError:
-        n = DET_MAX_SIDE
-    return max(n, 0)
-
-
 def det_input_side(h: int, w: int, cap: int) -> tuple[str, int]:
     """RapidOCR detection sizing (``limit_type``, ``limit_side_len``) for an h×w image.
 
@@ -175,38 +136,9 @@ def det_input_side(h: int, w: int, cap: int) -> tuple[str, int]:
     return "max", round(long_ * scale)
 
 
-def openvino_version() -> str | None:
-    """Version of the installed OpenVINO runtime, or None when it cannot be imported."""
-    try:
-        import openvino
-
-        return str(openvino.get_version()).split("-")[0]
-    except Exception:  # not installed, or a broken install
-        return None
-
-
-def native_bf16() -> bool:
-    """True when OpenVINO reports bf16 among the CPU's capabilities (AVX512_BF16 / AMX)."""
-    try:
-        import openvino
-
-        caps = openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
-        return "BF16" in [str(c) for c in caps]
-    except Exception:
-        return False
-
-
-def _version(module: str) -> str:
-    try:
-        from importlib.metadata import version
-
-        return version(module)
-    except Exception:
-        return "?"
-
-
 class OcrEngine:
-    """RapidOCR with the PP-OCRv6 det/rec and PP-OCRv4 cls models inside the wheel.
+    """RapidOCR with the PP-OCRv6 det/rec models and the PP-OCR v2.0 mobile text-direction
+    classifier (``ch_ppocr_mobile_v2.0_cls``) inside the wheel.
 
     ``runtime`` / ``precision`` / ``det_max_side`` / ``rec_batch`` default to the
     settings in the environment (see the module doc); pass them to pin a variant
@@ -226,14 +158,14 @@ class OcrEngine:
         spin: bool = False,
         ov_cache: int | None = None,
     ) -> None:
-        self.threads = _threads() if threads is None else threads
-        self.runtime_setting = runtime or _choice(RUNTIME_ENV, RUNTIMES)
-        self.precision_setting = precision or _choice(PRECISION_ENV, PRECISIONS)
-        self.det_max_side = _det_max_side() if det_max_side is None else det_max_side
+        self.threads = threads_setting() if threads is None else threads
+        self.runtime_setting = runtime or runtime_setting()
+        self.precision_setting = precision or precision_setting()
+        self.det_max_side = det_max_side_setting() if det_max_side is None else det_max_side
         self.rec_batch = rec_batch
         self.spin = spin  # onnxruntime's spinning thread pools (RapidOCR's default: on)
         # OpenVINO CPU_RUNTIME_CACHE_CAPACITY: kernels kept per input shape (None: OpenVINO's)
-        self.ov_cache = _ov_cache() if ov_cache is None else ov_cache
+        self.ov_cache = ov_cache_setting() if ov_cache is None else ov_cache
         self.info: dict[str, Any] = {}
         self._ocr: Any = None
         self._error: str | None = None
@@ -242,6 +174,9 @@ class OcrEngine:
 
     # -- set-up -------------------------------------------------------------
     def _params(self, runtime: str = "onnxruntime") -> dict[str, Any]:
+        # Late imports of the OCR stack (rapidocr ~0.8 s, onnxruntime ~0.05 s, OpenVINO ~0.15 s
+        # measured on this machine): they load only when a page is OCR'd, so a text-only
+        # intake and the readers' fork server never load them.
         import rapidocr
         from rapidocr import EngineType
 
@@ -264,7 +199,7 @@ class OcrEngine:
 
     def _build(self, runtime: str) -> tuple[Any, dict[str, Any]]:
         """A RapidOCR object on ``runtime`` with its three models loaded, and its info."""
-        from rapidocr import RapidOCR
+        from rapidocr import RapidOCR  # late: the OCR stack (see _params)
 
         params = self._params(runtime)
         for key in ("Det.model_path", "Rec.model_path", "Cls.model_path"):
@@ -274,11 +209,11 @@ class OcrEngine:
         info: dict[str, Any] = {"runtime": runtime}
         if runtime == "onnxruntime":
             self._ort_sessions(ocr)
-            info.update(runtime_version=_version("onnxruntime"), precision="f32")
+            info.update(runtime_version=version_of("onnxruntime"), precision="f32")
         else:
             info.update(runtime_version=openvino_version(), precision=self._ov_sessions(ocr))
         info.update(
-            rapidocr=_version("rapidocr"),
+            rapidocr=version_of("rapidocr"),
             threads=self.threads,
             det_max_side=self.det_max_side,
             rec_batch=int(params["Rec.rec_batch_num"]),
@@ -288,7 +223,7 @@ class OcrEngine:
     def _ort_sessions(self, ocr: Any) -> None:
         """Give RapidOCR onnxruntime sessions made here (RapidOCR accepts a ready session):
         the same options as its own, plus the spinning setting of the thread pools."""
-        import onnxruntime as ort
+        import onnxruntime as ort  # late: the OCR stack (see _params)
 
         ocr.cfg._set_flag("allow_objects", True)
         for part in ("Det", "Cls", "Rec"):
@@ -308,7 +243,7 @@ class OcrEngine:
 
     def _ov_sessions(self, ocr: Any) -> str:
         """Load the OpenVINO models, compiled with the inference precision pinned; returns it."""
-        import openvino
+        import openvino  # late: the OCR stack (see _params)
 
         want = self.precision_setting
         if want == "auto":
@@ -364,7 +299,7 @@ class OcrEngine:
                         if self.threads >= 1:
                             # OpenCV's own pool (resizing, crops of each text box) would
                             # otherwise use every core in each of several batch workers
-                            import cv2
+                            import cv2  # late: see _to_bgr
 
                             cv2.setNumThreads(self.threads)
                     except Exception as exc:  # missing package or model
@@ -378,7 +313,7 @@ class OcrEngine:
     # -- low level ----------------------------------------------------------
     def _run(self, img_rgb: np.ndarray) -> _Raw:
         """One full RapidOCR pass (det → cls → rec) on an RGB image."""
-        from rapidocr.utils.process_img import map_boxes_to_original
+        from rapidocr.utils.process_img import map_boxes_to_original  # late: the OCR stack (see _params)
 
         ocr = self._load()
         if ocr is None:
@@ -400,7 +335,6 @@ class OcrEngine:
                 failed = type(exc).__name__
             if failed:  # outside the except block: the traceback no longer holds OpenVINO
                 self._ocr = ocr = None
-                import gc
 
                 gc.collect()
                 self._ocr, self.info = self._build("onnxruntime")
@@ -521,85 +455,10 @@ def get_engine() -> OcrEngine:
 # -- runtime probe ------------------------------------------------------------------
 
 
-def _probe_image() -> np.ndarray:
-    """A small printed image (about 700×300 px, five lines of Chinese and digits)."""
-    import pymupdf
-
-    doc = pymupdf.open()
-    page = doc.new_page(width=380, height=160)
-    rows = (
-        "福建省人工智能产业发展专项资金申报材料",
-        "统一社会信用代码 91350503MA2Y0XXX1K",
-        "设备购置费 860,000.00 元 软件开发费 390,000.00 元",
-        "开户银行 中国工商银行泉州分行 账号 1408010109000123456",
-        "日期 2024年06月30日 泉州市工业和信息化局",
-    )
-    for i, row in enumerate(rows):
-        page.insert_text((12, 26 + 28 * i), row, fontname="china-s", fontsize=10.5)
-    pix = page.get_pixmap(dpi=130, alpha=False)
-    return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3).copy()
-
-
-def _probe_key(threads: int) -> str:
-    import platform
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith(("model name", "flags")):
-                    cpu += "|" + line.split(":", 1)[1].strip()
-                if line.startswith("flags"):
-                    break
-    except OSError:
-        pass
-    import hashlib
-
-    parts = [cpu, _version("onnxruntime"), str(openvino_version()), _version("rapidocr"), str(threads)]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
-
-
-def _probe_cache_path() -> Path:
-    raw = os.environ.get(PROBE_CACHE_ENV, "").strip()
-    if raw:
-        return Path(raw)
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
-    return Path(base) / "evreview" / "ocr-runtime-probe.json"
-
-
-def _probe_cached(key: str, path: Path) -> dict[str, float] | None:
-    import json
-
-    try:
-        cached = json.loads(path.read_text(encoding="utf-8")).get(key)
-        if cached and all(r in cached for r in RUNTIMES):
-            return {r: float(cached[r]) for r in RUNTIMES}
-    except (OSError, ValueError, AttributeError, TypeError):
-        pass
-    return None
-
-
-def _probe_store(key: str, path: Path, figures: dict[str, float]) -> None:
-    import json
-
-    try:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            data = data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            data = {}
-        data[key] = figures
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        log.info("OCR runtime probe not cached: %s", exc)
-
-
 def measure_runtimes(threads: int = -1, reps: int = 2) -> dict[str, float]:
-    """CPU seconds of one OCR pass on :func:`_probe_image`, per runtime (best of ``reps``),
+    """CPU seconds of one OCR pass on :func:`probe_image`, per runtime (best of ``reps``),
     measured in this process (both runtimes stay loaded until it returns)."""
-    bgr = _to_bgr(_probe_image())
+    bgr = _to_bgr(probe_image())
     out: dict[str, float] = {}
     for runtime in RUNTIMES:
         engine = OcrEngine(threads, runtime=runtime, precision="auto")
@@ -615,78 +474,6 @@ def measure_runtimes(threads: int = -1, reps: int = 2) -> dict[str, float]:
     return out
 
 
-def probe_runtimes(threads: int = -1, *, reps: int = 1, use_cache: bool = True) -> dict[str, float] | None:
-    """CPU seconds of one OCR pass on a small printed image, per runtime (best of ``reps``).
-
-    Both runtimes run the same models with the same settings (threads, precision
-    ``auto``); each is warmed up once first. The measurement runs in a child process
-    (so the caller never holds both runtimes in memory), once per machine: the figures
-    are cached (CPU model and flags, runtime versions, threads as the key) in
-    :func:`_probe_cache_path`, and processes starting together wait for the first one's
-    probe (a file lock). ``None`` when the probe cannot run.
-    """
-    import json
-    import subprocess
-    import sys
-
-    key = _probe_key(threads)
-    path = _probe_cache_path()
-    if use_cache and (hit := _probe_cached(key, path)):
-        return hit
-    lock = None
-    try:
-        if use_cache:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            lock = open(path.with_name(path.name + ".lock"), "a")
-            try:
-                import fcntl
-
-                fcntl.flock(lock, fcntl.LOCK_EX)
-            except ImportError:  # Windows: no lock, two first probes may both run
-                pass
-            if hit := _probe_cached(key, path):
-                return hit
-        root = str(Path(__file__).resolve().parents[1])
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
-        code = "import json, sys; from extractor.ocr import measure_runtimes; " + (
-            f"print(json.dumps(measure_runtimes({int(threads)}, {int(reps)})))"
-        )
-        proc = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env, cwd=root
-        )
-        if proc.returncode != 0:
-            raise RuntimeError(
-                proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode
-            )
-        figures = {r: float(v) for r, v in json.loads(proc.stdout.strip().splitlines()[-1]).items()}
-        if use_cache:
-            _probe_store(key, path, figures)
-        return figures
-    except Exception as exc:  # no runtime, a crash, a timeout, an unwritable cache
-        log.warning("OCR runtime probe failed: %s", exc)
-        return None
-    finally:
-        if lock is not None:
-            lock.close()
-
-
-def prepare_runtime_choice(threads: int = -1) -> None:
-    """Run the runtime probe now if ``auto`` will need it and it is not cached yet.
-
-    For a process that starts OCR workers (``review.batch``): called in a background
-    thread at start, the probe (a child process) is done or under way before the first
-    scanned page, and the workers wait for it (file lock) instead of each probing
-    inside a file's time limit. Never raises.
-    """
-    try:
-        if _choice(RUNTIME_ENV, RUNTIMES) != "auto" or openvino_version() is None:
-            return
-        if _probe_cached(_probe_key(threads), _probe_cache_path()) is None:
-            probe_runtimes(threads)
-    except Exception as exc:  # a background convenience: never fail the caller
-        log.info("OCR runtime probe not prepared: %s", exc)
-
-
 def ocr_page(img: np.ndarray, ctx: ReadContext | None = None) -> OcrPage:
     """OCR one page image (RGB) upright; counts the call in ``ctx.ocr_calls``."""
     if ctx is not None:
@@ -698,6 +485,8 @@ def ocr_page(img: np.ndarray, ctx: ReadContext | None = None) -> OcrPage:
 
 
 def _to_bgr(img: np.ndarray) -> np.ndarray:
+    # late: OpenCV must not be loaded in the readers' fork server, which imports this module
+    # (tests/test_worker.py); it loads with the first OCR'd page
     import cv2
 
     if img.ndim == 2:
@@ -708,7 +497,7 @@ def _to_bgr(img: np.ndarray) -> np.ndarray:
 
 
 def _rot90_cw(img: np.ndarray, degrees: int) -> np.ndarray:
-    import cv2
+    import cv2  # late: see _to_bgr
 
     code = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
     return cv2.rotate(img, code[degrees]) if degrees in code else img

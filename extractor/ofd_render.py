@@ -2,8 +2,8 @@
 
 Why this approach: no OFD renderer is available offline here (the mature ones —
 ofdrw, Suwell, Foxit — are Java or native SDKs that would need downloads and a JVM).
-The reader (:mod:`extractor.readers.ofd`) already computes every glyph's position and
-size, every path and every image placement in page millimetres, so drawing them onto a
+The OFD page model (:mod:`extractor.ofd_page`, which the reader uses) already computes every
+glyph's position and size, every path and every image placement in page millimetres, so drawing them onto a
 fresh PyMuPDF page of the OFD's physical size and rasterising that page gives a faithful
 preview: text with the built-in CJK font ``china-s`` at its real positions, simple
 strokes/fills of path objects, and embedded images (PNG/JPEG/BMP/TIFF; JBIG2 images and
@@ -19,7 +19,7 @@ import re
 import pymupdf
 
 from extractor.limits import Limits
-from extractor.readers.ofd import MM_TO_PT, OfdPackage, PathItem, apply
+from extractor.ofd_page import MM_TO_PT, OfdDocument, PathItem, apply
 from extractor.zipsafe import UnsafeArchive, open_zip
 
 __all__ = ["OfdRenderError", "render_ofd_page"]
@@ -113,7 +113,7 @@ def render_ofd_page(data: bytes, page_number: int, zoom: float = 2.0, limits: Li
         raise OfdRenderError(f"OFD 文件无法打开：{exc.message_zh}") from exc
     with z:
         try:
-            pkg = OfdPackage(z, max_xml_bytes=limits.max_xml_bytes)
+            pkg = OfdDocument(z, max_xml_bytes=limits.max_xml_bytes)
         except UnsafeArchive as exc:
             raise OfdRenderError(f"OFD 文件无法读取：{exc.message_zh}") from exc
         if not 1 <= page_number <= len(pkg.page_refs):

@@ -33,6 +33,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
+import pymupdf
+import zxingcpp
 
 from models.contract import FieldValue
 from models.page import Barcode, BBox, Page
@@ -79,6 +81,8 @@ _MAX_RENDER_PIXELS = 12_000_000
 
 def _gray(img: np.ndarray) -> np.ndarray:
     """Any uint8 image (gray, RGB/BGR, RGBA) → contiguous gray uint8."""
+    # late: OpenCV must not be loaded in the readers' fork server, which imports
+    # this module (tests/test_worker.py); it loads with the first image decoded
     import cv2
 
     a = np.asarray(img)
@@ -108,8 +112,6 @@ def _format_name(fmt: Any) -> str:
 
 def _read(gray: np.ndarray) -> tuple[list[tuple[str, str, BBox]], list[BBox]]:
     """One zxing pass: (decoded (text, format, box)), (boxes of located but unreadable symbols)."""
-    import zxingcpp
-
     ok: list[tuple[str, str, BBox]] = []
     bad: list[BBox] = []
     try:
@@ -126,7 +128,7 @@ def _read(gray: np.ndarray) -> tuple[list[tuple[str, str, BBox]], list[BBox]]:
 
 def _variants(crop: np.ndarray) -> Iterable[tuple[float, np.ndarray]]:
     """(scale, image): the crop upscaled, plain / Otsu-binarised / blurred (joins dot-matrix dots)."""
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     for s in _CROP_SCALES:
         up = cv2.resize(crop, None, fx=s, fy=s, interpolation=cv2.INTER_CUBIC)
@@ -190,7 +192,7 @@ def decode_barcodes(img: np.ndarray, *, rotation: int = 0, thorough: bool = True
     >>> decode_barcodes(np.full((200, 300), 255, np.uint8))
     []
     """
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     try:
         gray = _gray(img)
@@ -262,8 +264,7 @@ def _image_candidates(page: Any) -> list[dict[str, Any]]:
 
 
 def _decode_embedded(page: Any, info: dict[str, Any]) -> list[Barcode]:
-    import cv2
-    import pymupdf
+    import cv2  # late: see the first cv2 import of this module
 
     pix = pymupdf.Pixmap(page.parent, info["xref"])
     if pix.alpha or pix.colorspace is None or pix.colorspace.n != 1:
@@ -310,8 +311,6 @@ def decode_pdf_page_barcodes(page: Any, dpi: int = 200) -> list[Barcode]:
     first; when none holds a QR (e.g. a QR drawn as vector paths), the page is rendered at
     ``dpi`` (capped at 12 MP) and decoded with :func:`decode_barcodes`. Never raises.
     """
-    import pymupdf
-
     out: list[Barcode] = []
     try:
         for info in _image_candidates(page):

@@ -37,7 +37,9 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import pymupdf
 
+from extractor.ocr import _rot90_cw, get_engine
 from models.page import Seal
 
 # Physical size of seals: company seals are 38-45 mm, 发票专用章 40×30 mm, small personal or
@@ -87,6 +89,8 @@ class SealCandidate:
 
 def red_mask(img: np.ndarray, *, min_sat: int = 70, min_val: int = 70) -> np.ndarray:
     """Binary mask (uint8 0/255) of red ink in an RGB image (HSV hue ≤ 12 or ≥ 160)."""
+    # late: OpenCV must not be loaded in the readers' fork server, which imports
+    # this module (tests/test_worker.py); it loads with the first image decoded
     import cv2
 
     hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
@@ -97,7 +101,7 @@ def red_mask(img: np.ndarray, *, min_sat: int = 70, min_val: int = 70) -> np.nda
 
 def is_colourless(img: np.ndarray) -> bool:
     """Whether an image carries (almost) no colour: a grey scan or a black-and-white copy."""
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     small = img[:: max(1, img.shape[0] // 300), :: max(1, img.shape[1] // 300)]
     hsv = cv2.cvtColor(np.ascontiguousarray(small), cv2.COLOR_RGB2HSV)
@@ -123,7 +127,7 @@ def _ring_cover(mask: np.ndarray, cx: float, cy: float, a: float, b: float, angl
 
 def _colour_confidence(img: np.ndarray, blob: np.ndarray) -> float:
     """How surely the blob's ink is red: saturation and redness of its pixels."""
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     px = img[blob > 0]
     if len(px) == 0:
@@ -137,7 +141,7 @@ def _colour_confidence(img: np.ndarray, blob: np.ndarray) -> float:
 
 
 def _fit(points: np.ndarray) -> tuple[float, float, float, float, float] | None:
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     if len(points) < 5:
         return None
@@ -149,7 +153,7 @@ def _fit(points: np.ndarray) -> tuple[float, float, float, float, float] | None:
 
 def _without_rules(mask: np.ndarray, px_per_mm: float) -> np.ndarray:
     """Remove long straight red lines (table frames of an invoice) that cross a seal."""
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     n = max(9, int(15 * px_per_mm))
     horiz = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, n), np.uint8))
@@ -162,7 +166,7 @@ def _candidates_from_mask(
     mask: np.ndarray, px_per_mm: float, min_cover: float
 ) -> list[tuple[float, float, float, float, float, np.ndarray]]:
     """Ellipses of seal size whose outline is inked, with their blob masks."""
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     lo, hi = MIN_SEAL_MM * px_per_mm, MAX_SEAL_MM * px_per_mm
     raw = mask  # filled shapes are judged on all the ink (the rule removal eats solid areas)
@@ -199,7 +203,7 @@ def _candidates_from_mask(
 
 def detect_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
     """Seals on an RGB page image whose resolution is ``px_per_mm`` pixels per millimetre."""
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     if img.ndim != 3 or img.shape[2] < 3 or min(img.shape[:2]) < 16:
         return []
@@ -228,7 +232,7 @@ def _grey_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
     Circles are searched at 2 px/mm; a circle counts only when its outline is inked almost
     all round while just outside it the paper is mostly blank (a circle drawn through a
     paragraph of text is inked inside *and* outside), and the inside holds some ink (text)."""
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     f = min(1.0, 2.0 / max(px_per_mm, 1e-6))
     grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
@@ -283,7 +287,7 @@ def _normalised_disc(
 ) -> np.ndarray:
     """The seal's red ink, black on white, with its ellipse mapped onto a circle of
     ``radius`` pixels centred in a (2r+1)² image (long axis horizontal)."""
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     if cand.colour != "red":
         ink = _dark(crop)
@@ -319,7 +323,7 @@ def _normalised_disc(
 def _red_ink(crop: np.ndarray) -> np.ndarray:
     """Red ink of a seal cut-out, thresholded on redness (R above G and B) by Otsu, so a
     pinkish photo background or faded ink separate from the stamp's strokes."""
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     c = crop.astype(np.int16)
     redness = np.clip(c[..., 0] - np.maximum(c[..., 1], c[..., 2]), 0, 255).astype(np.uint8)
@@ -330,7 +334,7 @@ def _red_ink(crop: np.ndarray) -> np.ndarray:
 
 
 def _dark(crop: np.ndarray) -> np.ndarray:
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
     _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
@@ -340,7 +344,7 @@ def _dark(crop: np.ndarray) -> np.ndarray:
 def unwrap_ring(disc: np.ndarray, inner: float = 0.48, outer: float = 0.98) -> np.ndarray:
     """The ring of a normalised disc as a strip: angle left→right from 6 o'clock clockwise
     (via 9, 12 and 3 o'clock), the outer edge at the top, so curved text reads level."""
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     radius = disc.shape[0] // 2
     circumference = int(2 * math.pi * radius * (inner + outer) / 2)
@@ -360,7 +364,7 @@ def unwrap_ring(disc: np.ndarray, inner: float = 0.48, outer: float = 0.98) -> n
 
 
 def _pad(img: np.ndarray, px: int = 12) -> np.ndarray:
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     return cv2.copyMakeBorder(img, px, px, px, px, cv2.BORDER_CONSTANT, value=255)
 
@@ -380,7 +384,7 @@ def _ink_span(profile: np.ndarray, min_ink: int, max_gap: int) -> list[tuple[int
 
 
 def _rec(engine, grey: np.ndarray) -> tuple[str, float]:
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     if grey.size == 0 or min(grey.shape[:2]) < 4:
         return "", 0.0
@@ -421,7 +425,7 @@ def _centre_lines(engine, mid: np.ndarray) -> list[tuple[str, float]]:
 
 def _middle(disc: np.ndarray, cand: SealCandidate, r: int) -> np.ndarray:
     """The band across the middle of a normalised disc, at the seal's true aspect."""
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     mid = disc[int(r * 0.6) : int(r * 1.6), int(r * 0.3) : int(r * 1.7)]
     if cand.shape == "oval":  # the oval was squeezed to a circle: give the middle its width back
@@ -438,8 +442,6 @@ def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: f
     Only text recognition runs (no detection): the ring is one line once unwrapped, and the
     middle lines are found by ink projection.
     """
-    from extractor.ocr import get_engine
-
     engine = get_engine()
     if not engine.is_available():
         return {"text": "", "text_confidence": 0.0, "center_text": "", "tax_id": None}
@@ -495,7 +497,7 @@ def seals_on_image(img: np.ndarray, px_per_mm: float, scale: float = 1.0, read: 
     full image. ``scale`` converts pixels of ``img`` to page units (1 for images, points per
     pixel for PDF renders).
     """
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     f = min(1.0, DETECT_PX_PER_MM / max(px_per_mm, 1e-6))
     small = img if f >= 0.95 else cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
@@ -573,8 +575,6 @@ def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> lis
     """Seals on a PDF page with a usable text layer (PyMuPDF page; boxes in points of the
     displayed page). Renders at ``TEXT_PAGE_DPI`` to find them and, only where one is found,
     at ``READ_DPI`` to read it."""
-    import pymupdf
-
     rect = page.rect
     area = max(rect.width * rect.height, 1.0)
     z = TEXT_PAGE_DPI / 72.0
@@ -635,7 +635,7 @@ def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> lis
 def _refine(img: np.ndarray, cand: SealCandidate, px_per_mm: float) -> SealCandidate:
     """The same seal fitted again on a sharper image (a coarse render's ellipse is off by a
     pixel or two, which bends the unwrapped ring); the coarse one when no fit agrees."""
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     f = min(1.0, DETECT_PX_PER_MM / max(px_per_mm, 1e-6))
     small = img if f >= 0.95 else cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
@@ -651,7 +651,7 @@ def _refine(img: np.ndarray, cand: SealCandidate, px_per_mm: float) -> SealCandi
 
 
 def _upsample(crop: np.ndarray, cand: SealCandidate, px_per_mm: float) -> np.ndarray:
-    import cv2
+    import cv2  # late: see the first cv2 import of this module
 
     f = READ_PX_PER_MM / px_per_mm
     if f <= 1.2:
@@ -686,8 +686,6 @@ def seals_on_upright(img: np.ndarray, rotation: int, px_per_mm: float | None, sc
     frame of the upright page (the frame of its OCR lines; the small deskew is ignored).
     ``px_per_mm`` None: the resolution is unknown, the upright image is taken as
     ``ASSUMED_WIDTH_MM`` wide (landscape) or 210 mm wide (portrait)."""
-    from extractor.ocr import _rot90_cw
-
     try:
         upright = _rot90_cw(img, rotation) if rotation else img
         if px_per_mm is None:

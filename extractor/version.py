@@ -79,6 +79,7 @@ def code_version(*packages: str) -> str:
 
 # import statements, found by text (parsing every module with ast took 0.3 s at start-up)
 _IMPORT_RE = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
+_MODULE_STRING_RE = re.compile(r"[\"'](extractor(?:\.\w+)+)[\"']")
 _FROM_RE = re.compile(
     r"^[ \t]*from[ \t]+(?P<dots>\.*)(?P<mod>[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n]+)", re.M
 )
@@ -119,6 +120,8 @@ def import_closure(
         text = path.read_text(encoding="utf-8")
         for m in _IMPORT_RE.finditer(text):
             todo.extend(n.split(" as ")[0].strip() for n in m.group(1).split(","))
+        # modules named in a dispatch table and imported on first use (read.READERS)
+        todo.extend(_MODULE_STRING_RE.findall(text))
         for m in _FROM_RE.finditer(text):
             level = len(m.group("dots"))
             base = m.group("mod") or ""

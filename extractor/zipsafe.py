@@ -39,10 +39,10 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from extractor.formats import sniff
 from extractor.limits import Limits
 
 __all__ = [
-    "EVIDENCE_EXTENSIONS",
     "ArchiveBudget",
     "SafeZip",
     "UnsafeArchive",
@@ -53,7 +53,6 @@ __all__ = [
     "open_zip",
 ]
 
-EVIDENCE_EXTENSIONS = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", ".ofd", ".xml"}
 
 _CHUNK = 64 * 1024
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
@@ -227,21 +226,12 @@ class SafeZip:
         """File members (directories omitted), '/'-separated, in archive order."""
         return list(self._infos)
 
-    def __contains__(self, name: str) -> bool:
-        return self.resolve(name) is not None
-
     def resolve(self, name: str) -> str | None:
         """The stored member name for ``name`` (exact, else case-insensitive), or None."""
         name = name.replace("\\", "/")
         if name in self._infos:
             return name
         return self._lower.get(name.lower())
-
-    def info(self, name: str) -> zipfile.ZipInfo:
-        real = self.resolve(name)
-        if real is None:
-            raise KeyError(name)
-        return self._infos[real]
 
     def read(self, name: str) -> bytes:
         """Decompress one member with a hard cap on the bytes actually produced."""
@@ -469,8 +459,6 @@ def _expand_nested(
     members appear as ``附件/<member>``. Deeper archives stay files (and are reported as
     such by the reader). ``top_level``: the package is a folder, so its archives are the
     outermost ones and their sizes are the ratio's base."""
-    from extractor.read import sniff
-
     out: list[tuple[str, bytes]] = []
     spent = False
     for rel, data in files:

@@ -114,11 +114,11 @@ def field_label(key: str) -> str:
 
 # Evidence files an application folder or package may contain (lower-case suffixes).
 EVIDENCE_EXTENSIONS: frozenset[str] = frozenset(
-    {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", ".ofd", ".xml"}
+    {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", ".doc", ".ofd", ".xml"}
 )
 PACKAGE_EXTENSIONS: frozenset[str] = frozenset({".zip"})  # an application as one package
 # What the intake page accepts for upload (no dot, sorted as a reviewer reads them).
-UPLOAD_TYPES: tuple[str, ...] = ("pdf", "png", "jpg", "jpeg", "tif", "tiff", "docx", "ofd", "xml", "zip")
+UPLOAD_TYPES: tuple[str, ...] = ("pdf", "png", "jpg", "jpeg", "tif", "tiff", "docx", "doc", "ofd", "xml", "zip")
 
 # -- default paths ------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from review.worker import InProcessReader
 
 
 def test_batch_path_documents_call_a_damaged_pdf_damaged() -> None:
-    unknown = "无法识别的文件格式（支持 PDF、PNG/JPG/TIFF 图片、OFD、XML、DOCX）"
+    unknown = "无法识别的文件格式（支持 PDF、PNG/JPG/TIFF 图片、OFD、XML、DOCX、DOC）"
     rr = ReadResult(file="发票.pdf", sha256="", kind="unknown", errors=[unknown])
     doc = Document(file="x", sha256="", doc_type="other", errors=[unknown])
     app = assemble("app-x", [FileRead("发票/发票.pdf", rr)], [], documents=[[doc]])

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 import extractor.ocr as ocr_mod
-from extractor.ocr import (
+import extractor.ocr_runtime as runtime_mod
+from extractor.ocr import OcrEngine
+from extractor.ocr_runtime import (
     DET_SIDE_ENV,
     PRECISION_ENV,
     RUNTIME_ENV,
     THREADS_ENV,
-    OcrEngine,
     _probe_key,
     native_bf16,
     openvino_version,
@@ -182,7 +183,7 @@ def test_probe_measures_both_runtimes_once(probe_cache) -> None:
     assert probe_runtimes(1) == figures  # from the cache
     e = OcrEngine(1)
     assert e.is_available()
-    best = min(figures, key=lambda k: figures[k] / (ocr_mod.PROBE_MARGIN if k == "openvino" else 1))
+    best = min(figures, key=lambda k: figures[k] / (runtime_mod.PROBE_MARGIN if k == "openvino" else 1))
     assert e.info["chosen_by"] == "probe" and e.info["runtime"] == best
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from extractor.einvoice import structured_lines
 from extractor.fields.audit import _money_token
-from extractor.fields.form import _table_money
+from extractor.fields.form_prose import table_money
 from extractor.fields.invoice import _money
 from extractor.normalize import format_money, round_money
 from models.contract import to_json_value
@@ -40,7 +40,7 @@ def test_every_money_path_rounds_half_up(raw: str, want: str) -> None:
     assert fmt_money(d) == f"{Decimal(want):,.2f}"
     assert str(_money(raw)) == want  # invoice table cells
     if not raw.startswith("-"):  # these two cell parsers read unsigned amounts
-        assert str(_table_money(raw, Decimal(1))) == want  # 申报表 tables
+        assert str(table_money(raw, Decimal(1))) == want  # 申报表 tables
         assert str(_money_token(raw)) == want  # audit report statements
     lines = structured_lines(
         {"amount_excl_tax": d, "line_items": [{"name": "x", "amount": d, "tax_amount": d}]}
@@ -50,8 +50,8 @@ def test_every_money_path_rounds_half_up(raw: str, want: str) -> None:
 
 
 def test_table_money_in_wan_rounds_half_up() -> None:
-    assert str(_table_money("1.2345650", Decimal(10000))) == "12345.65"  # exact
-    assert str(_table_money("0.0000125", Decimal(10000))) == "0.13"
+    assert str(table_money("1.2345650", Decimal(10000))) == "12345.65"  # exact
+    assert str(table_money("0.0000125", Decimal(10000))) == "0.13"
 
 
 def test_no_quantize_without_the_shared_rule() -> None:
@@ -65,7 +65,7 @@ def test_no_quantize_without_the_shared_rule() -> None:
                 if ".quantize(" not in line or "ROUND_HALF_UP" in line:
                     continue
                 where = f"{p.relative_to(ROOT)}:{n}: {line.strip()}"
-                if where.startswith("extractor/fields/contract.py") and "len(s.split" in line:
+                if where.startswith("extractor/fields/contract_money.py") and "len(s.split" in line:
                     continue  # _rate_str: a tax rate (0.06), exact at two places, not money
                 offenders.append(where)
     assert not offenders, "use extractor.normalize.round_money:\n" + "\n".join(offenders)

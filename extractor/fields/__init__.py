@@ -10,29 +10,28 @@ source_text, method, confidence) comes from the lines the value was read from.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import import_module
 
+from extractor.fields import audit, contract, declared, form, invoice, license, titles, voucher
 from extractor.profile import ExtractionProfile
 from models.contract import FieldValue
 from models.page import Page
 
 Extractor = Callable[[list[Page]], dict[str, FieldValue]]
 
-# doc_type -> module under extractor.fields
-_MODULES = {
-    "invoice": "invoice",
-    "payment_voucher": "voucher",
-    "business_license": "license",
-    "contract": "contract",
-    "audit_report": "audit",
-    "application_form": "form",
+# doc_type -> its field extractor (types without one get titles.extract)
+EXTRACTORS: dict[str, Extractor] = {
+    "invoice": invoice.extract,
+    "payment_voucher": voucher.extract,
+    "business_license": license.extract,
+    "contract": contract.extract,
+    "audit_report": audit.extract,
+    "application_form": form.extract,
 }
 
 
 def extractor_for(doc_type: str) -> Extractor:
     """The field extractor of a doc_type (titles only for types without one)."""
-    name = _MODULES.get(doc_type, "titles")
-    return import_module(f"extractor.fields.{name}").extract
+    return EXTRACTORS.get(doc_type, titles.extract)
 
 
 def extract_fields(
@@ -43,11 +42,7 @@ def extract_fields(
     if profile is not None:
         spec = next((t for t in profile.doc_types if t.key == doc_type), None)
         if spec is not None:
-            from extractor.fields import declared
-
             return declared.extract(pages, spec)
         if doc_type == "application_form" and profile.directions:
-            from extractor.fields import form
-
             return form.extract(pages, profile.directions)
     return extractor_for(doc_type)(pages)

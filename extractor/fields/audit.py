@@ -32,10 +32,11 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+import extractor.fields.layout as L
 from extractor.entities import find_entities
-from extractor.fields import layout as L
-from extractor.fields.contract import _clean_org, _Doc
-from extractor.fields.titles import extend_legal_form, field, nfkc
+from extractor.fields.contract_text import Doc
+from extractor.fields.parties import clean_org as _clean_org
+from extractor.fields.prose import extend_legal_form, field, nfkc
 from extractor.normalize import find_dates, normalize_name, round_money
 from models.contract import FieldValue
 from models.page import Page
@@ -47,7 +48,7 @@ _STATEMENT_TITLE_RE = re.compile(
 )
 
 
-def _statement_start(doc: _Doc) -> int:
+def _statement_start(doc: Doc) -> int:
     for k, r in enumerate(doc.refs):
         t = L.norm(r.line.text)
         t = re.sub(r"^(?:附件?[:：]?)?", "", t)
@@ -56,7 +57,7 @@ def _statement_start(doc: _Doc) -> int:
     return len(doc.refs)
 
 
-def _report_text(doc: _Doc, end_k: int) -> tuple[str, int]:
+def _report_text(doc: Doc, end_k: int) -> tuple[str, int]:
     end = doc.stream.starts[end_k] if end_k < len(doc.refs) else len(doc.stream.text)
     return doc.stream.text[:end], end
 
@@ -72,7 +73,7 @@ _ADDRESSEE_RE = re.compile(
 _ENTITY_LABELS = ["被审计单位", "被审验单位", "编制单位", "单位名称"]
 
 
-def _audited_entity(doc: _Doc, text: str, out: dict[str, FieldValue]) -> None:
+def _audited_entity(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
     for rx in (_AUDITED_RE, _ADDRESSEE_RE):
         for m in rx.finditer(text):
             g = "v" if m.group("v") else "v2"
@@ -113,7 +114,7 @@ _YEAR_PATTERNS = [
 ]
 
 
-def _fiscal_year(doc: _Doc, out: dict[str, FieldValue]) -> None:
+def _fiscal_year(doc: Doc, out: dict[str, FieldValue]) -> None:
     text = doc.stream.text
     for rx in _YEAR_PATTERNS:
         m = rx.search(text)
@@ -122,7 +123,7 @@ def _fiscal_year(doc: _Doc, out: dict[str, FieldValue]) -> None:
             return
 
 
-def _audit_firm(doc: _Doc, end_k: int, out: dict[str, FieldValue]) -> None:
+def _audit_firm(doc: Doc, end_k: int, out: dict[str, FieldValue]) -> None:
     """The firm: an ORG with 会计师事务所, preferably a line of its own (the signature),
     the last such line of the report part."""
     cands: list[tuple[bool, int, str, L.Span]] = []
@@ -161,7 +162,7 @@ _REPORT_NO_RE = re.compile(
 )
 
 
-def _report_no(doc: _Doc, text: str, out: dict[str, FieldValue]) -> None:
+def _report_no(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
     """The report number an accounting firm gives its report (天职业字[2020]12328号,
     众环审字(2020)710008号): a number whose prefix names an audit (审) or a firm's series (…字)
     beats other document numbers a report quotes (深证上〔2018〕600号, 财会[2019]6号)."""
@@ -178,7 +179,7 @@ def _report_no(doc: _Doc, text: str, out: dict[str, FieldValue]) -> None:
         out["report_no"] = field(v, doc.stream.span(m.start("v"), m.end("v")))
 
 
-def _report_date(doc: _Doc, end_k: int, out: dict[str, FieldValue]) -> None:
+def _report_date(doc: Doc, end_k: int, out: dict[str, FieldValue]) -> None:
     sig = None
     for k in range(min(end_k, len(doc.refs)) - 1, -1, -1):
         if re.search(r"中国注册会计师|注册会计师[:：]|会计师事务所", doc.refs[k].line.text):
@@ -201,7 +202,7 @@ def _report_date(doc: _Doc, end_k: int, out: dict[str, FieldValue]) -> None:
                 return
 
 
-def _opinion(doc: _Doc, text: str, out: dict[str, FieldValue]) -> None:
+def _opinion(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
     t = re.sub(r"\s+", "", nfkc(text))
     checks = [
         ("无法表示意见", r"无法表示意见|不对[^。]{0,40}发表审计意见"),
@@ -350,7 +351,7 @@ def _row_label(text: str, labels: Sequence[str]) -> int | None:
     return None
 
 
-def _unit_factor(doc: _Doc, k: int) -> Decimal:
+def _unit_factor(doc: Doc, k: int) -> Decimal:
     for kk in range(k, max(-1, k - 80), -1):
         t = L.norm(doc.refs[kk].line.text)
         if "单位" in t:
@@ -382,7 +383,7 @@ def _pick(tokens: list[tuple[str, int, int]], header: _Header | None) -> tuple[s
     return toks[idx] if idx < len(toks) else None
 
 
-def _statement_rows(doc: _Doc, out: dict[str, FieldValue]) -> None:
+def _statement_rows(doc: Doc, out: dict[str, FieldValue]) -> None:
     headers: list[tuple[int, _Header]] = []
     for k, r in enumerate(doc.refs):
         if _HEADER_RE.search(r.line.text):
@@ -399,7 +400,7 @@ def _statement_rows(doc: _Doc, out: dict[str, FieldValue]) -> None:
                 break
 
 
-def _docx_headers(doc: _Doc) -> dict[tuple[int, int], tuple[int, int | None]]:
+def _docx_headers(doc: Doc) -> dict[tuple[int, int], tuple[int, int | None]]:
     """(page id, table) → (row of the header, current column) for DOCX statement tables."""
     found: dict[tuple[int, int], tuple[int, int | None]] = {}
     for r in doc.refs:
@@ -528,7 +529,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     if not pages:
         return out
-    doc = _Doc(pages)
+    doc = Doc(pages)
     if not doc.refs:
         return out
     end_k = _statement_start(doc)
@@ -553,7 +554,7 @@ _ISSUED_RE = re.compile(
 )
 
 
-def _issued_statement(doc: _Doc, out: dict[str, FieldValue]) -> None:
+def _issued_statement(doc: Doc, out: dict[str, FieldValue]) -> None:
     """「天职国际会计师事务所（特殊普通合伙）为本公司出具了标准无保留意见的审计报告」 (an
     annual report's 重要提示, a board's statement): the firm and the opinion in one sentence.
 

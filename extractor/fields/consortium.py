@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 
-from extractor.fields import layout as L
-from extractor.fields.titles import Stream, field, nfkc
+import extractor.fields.layout as L
+from extractor.fields.prose import Stream, field, nfkc
 from models.contract import FieldValue
 
 ANCHOR_RE = re.compile(

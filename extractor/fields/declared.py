@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from extractor.fields import layout as L
+import extractor.fields.layout as L
+from extractor.fields.prose import field, is_blank, prepare_pages
 from extractor.fields.titles import extract as extract_title
-from extractor.fields.titles import field, is_blank, prepare_pages
 from extractor.normalize import normalize_credit_code, normalize_name, parse_date, parse_money
 from extractor.profile import DocTypeDef, FieldKind
 from models.contract import FieldValue

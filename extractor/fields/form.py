@@ -27,23 +27,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
-from functools import lru_cache
 
-from extractor.entities import find_entities
-from extractor.fields import layout as L
-from extractor.fields.consortium import ITEM_NO_RE as _ITEM_NO_RE
+import extractor.fields.layout as L
 from extractor.fields.consortium import extract_consortium
-from extractor.fields.parties import clean_org as _clean_org
-from extractor.fields.titles import Stream, field, is_blank, nfkc, prepare_pages
-from extractor.normalize import (
-    find_money,
-    normalize_credit_code,
-    normalize_name,
-    normalize_phone,
-    parse_date,
-    round_money,
+from extractor.fields.form_cells import (
+    LABELS,
+    Form,
+    find_field,
+    label_hits,
+    phone_in_row,
+    starts_with_any_label,
+    v_code,
+    v_date,
+    v_email,
+    v_name,
+    v_person,
+    v_phone,
+    v_text,
 )
+from extractor.fields.form_prose import project_name, prose_stream, purchases, revenue
+from extractor.fields.prose import field, nfkc
 from extractor.normalize import uscc as _uscc
 from extractor.profile import BUILTIN_DIRECTIONS
 from models.contract import FieldValue
@@ -53,52 +56,6 @@ DIRECTIONS: dict[str, str] = BUILTIN_DIRECTIONS  # the 2024 form; a policy passe
 OWNERSHIP = ("国有", "合资", "民营", "其他")
 LISTED = {"是": True, "否": False}
 
-# label variants per field, in preference order
-LABELS: dict[str, list[str]] = {
-    "company_name": ["单位名称", "单位全称", "企业名称", "企业全称", "申报单位名称", "公司名称", "申报单位"],
-    "address": ["单位地址", "企业地址", "通讯地址", "注册地址", "地址"],
-    "credit_code": ["统一社会信用代码", "社会信用代码", "信用代码", "统一社会"],
-    "listed": ["是否上市"],
-    "ownership": ["单位性质", "企业性质", "所有制性质"],
-    "established_date": ["注册成立时间", "成立时间", "注册时间", "成立日期", "注册日期"],
-    "legal_representative": ["法定代表人姓名", "法人代表姓名", "法定代表人", "法人代表", "法人姓名"],
-    "legal_rep_phone": ["联系电话"],
-    "contact_name": ["申报联系人", "项目联系人", "联系人姓名", "联系人"],
-    "contact_phone": ["电话", "手机", "联系方式"],
-    # labels that name whose phone it is
-    "legal_rep_phone_own": [
-        "法定代表人联系电话",
-        "法定代表人电话",
-        "法定代表人手机",
-        "法人代表电话",
-        "法人代表手机",
-        "法人电话",
-        "法人手机",
-        "法人联系电话",
-    ],
-    "contact_phone_own": ["联系人电话", "联系人手机", "联系人联系电话", "联系人联系方式"],
-    "contact_email": ["电子邮箱", "电子邮件", "邮箱", "E-mail", "Email"],
-    "direction": ["申报方向"],
-}
-# every label of the form (values are cut where another label starts)
-_STOP = sorted(
-    {lab for labs in LABELS.values() for lab in labs if len(lab) >= 3}
-    | {
-        "单位简介",
-        "项目介绍",
-        "材料真实性承诺",
-        "上市板块",
-        "联系方式",
-        "电子邮箱",
-        "联系电话",
-        "填报日期",
-        "申报日期",
-        "填表日期",
-    },
-    key=len,
-    reverse=True,
-)
-_SECTION_LABELS = ["单位简介", "申报方向", "项目介绍", "材料真实性承诺", "推荐意见"]
 
 TICK = "☑"
 EMPTY = "□"
@@ -193,218 +150,13 @@ def ticked_option(text: str, options: Sequence[str]) -> tuple[str, float] | None
 # ----------------------------------------------------------------- label search
 
 
-class _Form:
-    def __init__(self, pages: Sequence[Page]) -> None:
-        self.pages = prepare_pages(pages)
-        self.refs = list(L.iter_refs(self.pages))
-        self.is_docx = any(r.line.table is not None for r in self.refs) or all(
-            r.line.bbox is None for r in self.refs
-        )
-
-
-@lru_cache(maxsize=512)
-def _label_pattern(label: str) -> re.Pattern[str]:
-    pat = r"\s*".join(re.escape(c) for c in label)
-    return re.compile(
-        rf"(?:^|(?<=\s)|(?<=[:：;；,，。]))\s*(?P<l>{pat})\s*(?:[（(][^()（）]{{0,12}}[)）])?\s*[:：]?"
-    )
-
-
-def _starts_with_label(text: str, label: str) -> tuple[int, int] | None:
-    """(start, end) of ``label`` when it starts the text or follows a blank; the end
-    skips a following colon."""
-    if label[0] not in text:
-        return None
-    m = _label_pattern(label).search(text)
-    if not m:
-        return None
-    # "电话" inside "联系电话" is preceded by a CJK char: excluded by the lookbehinds
-    return m.start("l"), m.end()
-
-
-def _label_hits(form: _Form, labels: Sequence[str]) -> list[L.Hit]:
-    hits: list[L.Hit] = []
-    for lab in labels:
-        for r in form.refs:
-            got = _starts_with_label(r.line.text, lab)
-            if got is None and r.line.method == "ocr" and len(lab) >= 4:
-                m = L.find_in_line(r.line.text, [lab], fuzzy=True)
-                if m and L.norm(r.line.text[: m[0]]) == "":
-                    got = (m[0], m[1])
-            if got is not None:
-                hits.append(L.Hit(r, got[0], got[1], lab, 100.0))
-    return hits  # by label variant (preference), then document order
-
-
-def _next_cell_ref(form: _Form, ref: L.Ref) -> L.Ref | None:
-    """The DOCX cell right after a label cell in its row (None when that cell is empty)."""
-    ln = ref.line
-    if ln.table is None or ln.table >= len(ref.page.tables):
-        nxt = L.next_cells(ref, form.refs)
-        return nxt[0] if nxt and nxt[0].line.row == ln.row else None
-    cells = sorted(
-        (c for c in ref.page.tables[ln.table].cells if c.row == ln.row and c.col > (ln.col or 0)),
-        key=lambda c: c.col,
-    )
-    if not cells:
-        return None
-    c = cells[0]
-    for r in form.refs:
-        if r.page is ref.page and r.line.table == ln.table and r.line.row == c.row and r.line.col == c.col:
-            return r
-    return None
-
-
-def _value(form: _Form, hit: L.Hit, validate) -> L.Span | None:
-    """A label's value: the rest of its line, else the next cell / the line right of it."""
-    order = ("same_line",) if hit.ref.line.table is not None else ("same_line", "right", "below")
-    pool = form.refs
-    cands = list(L.value_candidates(hit, pool, stop=_STOP, order=order, below_lines=1.6))
-    if hit.ref.line.table is not None:
-        nxt = _next_cell_ref(form, hit.ref)
-        if nxt is None:
-            if not cands:
-                return None
-        else:
-            cands.append(L.Span(nxt.line.text, [nxt], 0, len(nxt.line.text), label=hit, how="cell"))
-    for cand in cands:
-        text = cand.text
-        c = L.clean_value(text)
-        if not c or is_blank(c):
-            if cand.how == "same_line":
-                continue
-            return None  # the value cell is empty: do not look further
-        if cand.how != "same_line" and _starts_with_any_label(c):
-            if cand.how == "below":
-                continue
-            return None
-        got = validate(c)
-        if got is None:
-            if cand.how == "same_line":
-                continue
-            return None
-        s = (cand.start or 0) + text.find(c)
-        return L.Span(c, cand.refs, s, s + len(c), match=c, label=hit, how=cand.how, extra={"value": got})
-    return None
-
-
-_SHORT_LABELS = {"电话", "手机", "邮箱", "地址", "电子邮箱", "联系人", "联系方式"}
-
-
-def _starts_with_any_label(text: str) -> bool:
-    n = L.norm(text).rstrip(":")
-    return n in _SHORT_LABELS or any(n.startswith(L.norm(s)) for s in _STOP)
-
-
-def _find(form: _Form, key: str, validate) -> tuple[object, L.Span] | None:
-    for hit in _label_hits(form, LABELS[key]):
-        sp = _value(form, hit, validate)
-        if sp is not None:
-            return sp.extra["value"], sp
-    return None
-
-
-_PHONE_LABELS = ["联系电话", "联系方式", "电话", "手机", "移动电话", "手机号码", "办公电话"]
-
-
-def _row_refs(form: _Form, hit: L.Hit) -> list[L.Ref]:
-    """The lines on a label's row to its right: DOCX cells of the same table row with a
-    higher column, or positioned lines side by side with it; the label's own line first."""
-    r = hit.ref
-    ln = r.line
-    if ln.table is not None:
-        row = [
-            x
-            for x in form.refs
-            if x.page is r.page
-            and x.line.table == ln.table
-            and x.line.row == ln.row
-            and (x.line.col or 0) > (ln.col or 0)
-        ]
-        return [r, *sorted(row, key=lambda x: x.line.col or 0)]
-    if ln.bbox is None:
-        return [r]
-    row = [
-        x
-        for x in form.refs
-        if x.page is r.page
-        and x is not r
-        and x.line.bbox is not None
-        and x.line.bbox[0] > ln.bbox[0]
-        and L.v_overlap(x.line.bbox, ln.bbox) >= 0.5
-    ]
-    return [r, *sorted(row, key=lambda x: x.line.bbox[0])]
-
-
-def _phone_in_row(form: _Form, key: str) -> tuple[object, L.Span] | None:
-    """The phone printed on the same table row as a person's label (``法定代表人 | 王振东 |
-    法人电话 | 138…``, ``联系人：郑丽娟  手机：138…``): a phone label right of the person's
-    label whose value is a phone number."""
-    person = "legal_representative" if key == "legal_rep_phone" else "contact_name"
-    labels = LABELS[f"{key}_own"] + _PHONE_LABELS
-    for hit in _label_hits(form, LABELS[person]):
-        for x in _row_refs(form, hit):
-            t = x.line.text
-            lo = hit.end if x is hit.ref else 0
-            found = [
-                (m[0], m[1], m[2])
-                for m in L.find_all_in_line(t[lo:], labels)
-                if (lo + m[0] == 0 or not re.match(r"[\u4e00-\u9fff]", t[lo + m[0] - 1]))
-                or m[2] in LABELS[f"{key}_own"]
-            ]
-            for s0, e0, lab in found:
-                ph = L.Hit(x, lo + s0, lo + e0, lab, 100.0)
-                sp = _value(form, ph, _v_phone)
-                if sp is not None:
-                    return sp.extra["value"], sp
-    return None
-
-
 # ----------------------------------------------------------------- validators
-
-
-def _v_name(t: str):
-    n = normalize_name(re.sub(r"[（(]\s*(?:盖章|公章)\s*[)）]", "", t))
-    return n if len(n) >= 2 and re.search(r"[\u4e00-\u9fffA-Za-z]", n) else None
-
-
-def _v_person(t: str):
-    n = normalize_name(t)
-    if not (2 <= len(n) <= 20) or re.search(r"\d{3}", n):
-        return None
-    return n
-
-
-def _v_text(t: str):
-    s = re.sub(r"\s+", " ", nfkc(t)).strip()
-    return s if len(s) >= 2 else None
-
-
-def _v_code(t: str):
-    code = normalize_credit_code(t)
-    if code and L.CREDIT_CODE_RE.fullmatch(code):
-        return code
-    return None
-
-
-def _v_date(t: str):
-    return parse_date(t)
-
-
-def _v_phone(t: str):
-    m = re.search(r"[+\d][\d\s\-()（）转]{6,}\d", nfkc(t))
-    return normalize_phone(m.group(0)) if m else None
-
-
-def _v_email(t: str):
-    m = re.search(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}", nfkc(t).replace(" ", ""))
-    return m.group(0).lower() if m else None
 
 
 # ----------------------------------------------------------------- option groups
 
 
-def _option_refs(form: _Form, hit: L.Hit, options: Sequence[str]) -> list[L.Ref]:
+def _option_refs(form: Form, hit: L.Hit, options: Sequence[str]) -> list[L.Ref]:
     """The lines holding a label's options (see the module doc)."""
     r = hit.ref
     words = [L.norm(normalize_marks(o)) for o in options]
@@ -433,7 +185,7 @@ def _option_refs(form: _Form, hit: L.Hit, options: Sequence[str]) -> list[L.Ref]
             # stop at another label cell on the same row (e.g. 注册成立时间)
             right.sort(key=lambda x: x.line.col or 0)
             for x in right:
-                if _starts_with_any_label(x.line.text) and not relevant(x):
+                if starts_with_any_label(x.line.text) and not relevant(x):
                     break
                 out.append(x)
         return out
@@ -450,7 +202,7 @@ def _option_refs(form: _Form, hit: L.Hit, options: Sequence[str]) -> list[L.Ref]
     stops = [
         x.line.bbox[0]
         for x in cand
-        if L.v_overlap(x.line.bbox, hb) >= 0.5 and _starts_with_any_label(x.line.text) and not relevant(x)
+        if L.v_overlap(x.line.bbox, hb) >= 0.5 and starts_with_any_label(x.line.text) and not relevant(x)
     ]
     x_max = min(stops) if stops else float("inf")
     cand = [x for x in cand if x.line.bbox[0] < x_max and relevant(x)]
@@ -475,8 +227,8 @@ def _option_refs(form: _Form, hit: L.Hit, options: Sequence[str]) -> list[L.Ref]
     return out + sorted(group, key=lambda x: (x.line.bbox[1], x.line.bbox[0]))
 
 
-def _option_field(form: _Form, key: str, options: Sequence[str]) -> tuple[str, float, list[L.Ref]] | None:
-    for hit in _label_hits(form, LABELS[key]):
+def _option_field(form: Form, key: str, options: Sequence[str]) -> tuple[str, float, list[L.Ref]] | None:
+    for hit in label_hits(form, LABELS[key]):
         refs = _option_refs(form, hit, options)
         if not refs:
             continue
@@ -494,197 +246,6 @@ def _option_field(form: _Form, key: str, options: Sequence[str]) -> tuple[str, f
 
 # ----------------------------------------------------------------- prose
 
-_SUM_WORDS = re.compile(r"(?:合计|共计|总计|累计|总额|总金额|总共|共|总计金额)\s*(?:为|约|达|:|：)?\s*$")
-_PURCHASE_ANCHOR = re.compile(
-    r"算力采购|采购算力|算力服务采购|购买算力|算力租赁|租用算力|采购了?算力|算力服务费|向[^。]{2,40}?(?:采购|购买)"
-)
-_SECTION_END = re.compile(
-    r"(?:^|[\s。；;])(?:[2-9２-９][、.．]|[（(][二三四五六七八九][)）]|[二三四五六七八九][、.．])\s*\S"
-)
-
-
-def _prose_stream(form: _Form) -> Stream:
-    return Stream.of(form.refs)
-
-
-def _purchases(form: _Form, stream: Stream, out: dict[str, FieldValue]) -> None:
-    text = stream.text
-    m = _PURCHASE_ANCHOR.search(text)
-    suppliers: list[dict] = []
-    spans: list[L.Span] = []
-    total: tuple[Decimal, L.Span] | None = None
-    if m:
-        a = max(0, text.rfind("。", 0, m.start()) + 1, text.rfind("\n", 0, m.start()) + 1)
-        end_m = _SECTION_END.search(text, m.end())
-        b = min(end_m.start() if end_m else len(text), a + 1500)
-        seg = text[a:b]
-        ents = find_entities(seg)
-        cur_org: tuple[str, int, int] | None = None
-        for e in ents:
-            if e.label == "ORG":
-                name = _clean_org(e.text)
-                if len(name) >= 4:
-                    cur_org = (name, e.start, e.end)
-                continue
-            if e.label != "MONEY":
-                continue
-            before = seg[max(0, e.start - 8) : e.start]
-            if _SUM_WORDS.search(before):
-                total = (e.value, stream.span(a + e.start, a + e.end))
-                cur_org = None
-                continue
-            if cur_org is not None and not re.search(r"[。；;]", seg[cur_org[2] : e.start]):
-                suppliers.append({"name": cur_org[0], "amount": e.value})
-                spans.append(stream.span(a + cur_org[1], a + e.end))
-                cur_org = None
-    if not suppliers:
-        got = _purchase_table(form)
-        if got:
-            suppliers, spans, tab_total = got
-            if tab_total is not None:
-                total = tab_total
-    if suppliers:
-        out["compute_suppliers"] = field(suppliers, spans)
-    if total is not None:
-        out["compute_purchase_total"] = field(total[0], total[1])
-    elif suppliers:
-        s = sum((x["amount"] for x in suppliers), Decimal("0"))
-        out["compute_purchase_total"] = field(s, spans, 0.1)
-
-
-def _purchase_table(form: _Form):
-    """A small supplier table (DOCX): header with 供应商/服务商/单位 and 金额 columns."""
-    for p in form.pages:
-        for ti, t in enumerate(p.tables):
-            grid = t.grid()
-            for hi, row in enumerate(grid):
-                cells = [L.norm(c) for c in row]
-                ncol = next(
-                    (
-                        j
-                        for j, c in enumerate(cells)
-                        if re.search(r"供应商|服务商|算力服务企业|公司名称|单位名称|服务方", c)
-                    ),
-                    None,
-                )
-                acol = next((j for j, c in enumerate(cells) if "金额" in c or "费用" in c), None)
-                if ncol is None or acol is None or ncol == acol:
-                    continue
-                unit = Decimal(10000) if "万元" in cells[acol] else Decimal(1)
-                sup: list[dict] = []
-                spans: list[L.Span] = []
-                total = None
-                for ri, r2 in enumerate(grid[hi + 1 :], start=hi + 1):
-                    name, amt = r2[ncol].strip(), r2[acol].strip()
-                    val = _table_money(amt, unit)
-                    if val is None:
-                        continue
-                    ref = _cell_ref(form, p, ti, ri, acol)
-                    sp = L.span_of_line(ref) if ref else None
-                    if re.search(r"合计|总计|小计", "".join(r2)):
-                        if sp is not None:
-                            total = (val, sp)
-                        continue
-                    nm = normalize_name(name)
-                    if len(nm) >= 2:
-                        sup.append({"name": nm, "amount": val})
-                        if sp is not None:
-                            spans.append(sp)
-                if sup:
-                    return sup, spans, total
-    return None
-
-
-def _table_money(text: str, unit: Decimal) -> Decimal | None:
-    t = nfkc(text).replace(",", "").replace("，", "").strip()
-    if re.fullmatch(r"\d+(?:\.\d+)?", t):
-        return round_money(Decimal(t) * unit)
-    found = find_money(text)
-    return found[0][0] if found else None
-
-
-def _cell_ref(form: _Form, page: Page, table: int, row: int, col: int) -> L.Ref | None:
-    for r in form.refs:
-        if r.page is page and r.line.table == table and r.line.row == row and r.line.col == col:
-            return r
-    return None
-
-
-_REVENUE_RE = re.compile(r"(?P<yr>上一?年度|(?P<y>20\d{2})\s*年度?)?[^。；;，,\n]{0,12}?营业(?:总)?收入")
-
-
-def _revenue(stream: Stream, out: dict[str, FieldValue]) -> None:
-    text = stream.text
-    best: tuple[int, Decimal, L.Span] | None = None
-    for m in _REVENUE_RE.finditer(text):
-        win = text[m.end() : m.end() + 24]
-        found = find_money(win)
-        if not found:
-            continue
-        val, s, e = found[0]
-        if re.search(r"[。；;]", win[:s]) or s > 14:
-            continue
-        if re.search(r"占|比例|增长|同比", win[:s]):
-            continue
-        year = 9999 if m.group("yr") and not m.group("y") else int(m.group("y") or 0)
-        if best is None or year > best[0]:
-            best = (year, val, stream.span(m.end() + s, m.end() + e))
-    if best is not None:
-        out["revenue_last_year"] = field(best[1], best[2])
-
-
-_PROJECT_RE = re.compile(
-    r"(?:产品名称|场景名称|项目名称|软件名称|解决方案名称)\s*[:：]\s*(?P<v>[^，,。；;\n（(]{2,60})"
-)
-# an introduction whose first clause is the name: "一、产品简介：刺桐智能视觉质检平台V3.0，基于…"
-_INTRO_RE = re.compile(
-    r"(?:产品简介|场景简介|项目简介|产品介绍|场景介绍|项目概况|产品概况)\s*[:：]\s*(?P<v>[^，,。；;\n]{2,60})[，,。；;\n]"
-)
-_NOT_NAME_RE = re.compile(r"^(?:本|我|该|公司|企业|主要|基于|通过|利用|针对|面向|以|为|是|见)|[:：]")
-
-
-def _clean_project(v: str) -> str:
-    return re.sub(r"\s+", " ", nfkc(v)).strip().strip("《》“”\"' ")
-
-
-def _project_name(form: _Form, stream: Stream, out: dict[str, FieldValue]) -> None:
-    """The product / scenario name: ``产品名称：…``/``场景名称：…``; else the first clause
-    of ``产品简介：…``/``场景简介：…`` when it reads as a name; else the first heading of
-    the 项目介绍 (a short line without sentence punctuation)."""
-    for m in _PROJECT_RE.finditer(stream.text):
-        v = _clean_project(m.group("v"))
-        if is_blank(v) or len(v) < 2:
-            continue
-        out["project_name"] = field(v, stream.span(m.start("v"), m.end("v")))
-        return
-    for m in _INTRO_RE.finditer(stream.text):
-        v = _clean_project(m.group("v"))
-        if is_blank(v) or not (2 <= len(v) <= 40) or _NOT_NAME_RE.search(v):
-            continue
-        out["project_name"] = field(v, stream.span(m.start("v"), m.end("v")), 0.1)
-        return
-    for hit in _label_hits(form, ["项目介绍", "项目简介"]):
-        if hit.ref.line.table is not None:
-            nxt = _next_cell_ref(form, hit.ref)
-            cands = [L.span_of_line(nxt)] if nxt is not None else []
-        else:
-            cands = list(L.value_candidates(hit, form.refs, order=("same_line", "right", "below")))
-        for cand in cands:
-            if _starts_with_any_label(cand.text) or L.norm(cand.text).startswith(tuple(_SECTION_LABELS)):
-                continue
-            first = next((ln for ln in re.split(r"[\n]", cand.text) if ln.strip()), "")
-            v = _clean_project(first)
-            if (
-                2 <= len(v) <= 30
-                and not re.search(r"[，,。；;:：、]", v)
-                and not _ITEM_NO_RE.match(v)
-                and not v.endswith("方向")
-                and not is_blank(v)
-            ):
-                out["project_name"] = field(v, cand, 0.2)
-                return
-        return
-
 
 # ----------------------------------------------------------------- entry point
 
@@ -699,27 +260,27 @@ def extract(pages: list[Page], directions: Mapping[str, str] | None = None) -> d
     out: dict[str, FieldValue] = {}
     if not pages:
         return out
-    form = _Form(pages)
+    form = Form(pages)
     if not form.refs:
         return out
     simple = [
-        ("company_name", _v_name),
-        ("address", _v_text),
-        ("credit_code", _v_code),
-        ("established_date", _v_date),
-        ("legal_representative", _v_person),
-        ("legal_rep_phone", _v_phone),
-        ("contact_name", _v_person),
-        ("contact_phone", _v_phone),
-        ("contact_email", _v_email),
+        ("company_name", v_name),
+        ("address", v_text),
+        ("credit_code", v_code),
+        ("established_date", v_date),
+        ("legal_representative", v_person),
+        ("legal_rep_phone", v_phone),
+        ("contact_name", v_person),
+        ("contact_phone", v_phone),
+        ("contact_email", v_email),
     ]
     for key, validate in simple:
         got = None
         if key in ("legal_rep_phone", "contact_phone"):
             # whose phone: a label naming the person, then the phone on the person's row
-            got = _find(form, f"{key}_own", validate) or _phone_in_row(form, key)
+            got = find_field(form, f"{key}_own", validate) or phone_in_row(form, key)
         if got is None:
-            got = _find(form, key, validate)
+            got = find_field(form, key, validate)
         if got is None:
             continue
         value, sp = got
@@ -745,9 +306,9 @@ def extract(pages: list[Page], directions: Mapping[str, str] | None = None) -> d
             fv = field(mapping[opt], refs)
             fv.confidence = round(min(fv.confidence, conf), 3)
             out[key] = fv
-    stream = _prose_stream(form)
-    _purchases(form, stream, out)
-    _revenue(stream, out)
+    stream = prose_stream(form)
+    purchases(form, stream, out)
+    revenue(stream, out)
     extract_consortium(stream, out)
-    _project_name(form, stream, out)
+    project_name(form, stream, out)
     return out

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
-from extractor.fields import layout as L
+import extractor.fields.layout as L
 from extractor.normalize import normalize_name, normalize_tax_id, parse_date, parse_money, round_money, uscc
 from models.contract import FieldValue
 from models.page import Page

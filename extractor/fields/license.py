@@ -15,7 +15,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from extractor.fields import layout as L
+import extractor.fields.layout as L
 from extractor.normalize import (
     find_credit_codes,
     normalize_credit_code,

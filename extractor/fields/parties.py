@@ -8,16 +8,17 @@ the contract defines (in a sales contract written by the seller 甲方 is the se
 while 采购方, 委托方, 需方, 买方, 发包方, 客户 … name the buyer and 服务方, 受托方, 供方,
 卖方, 承包方, 服务商 … the provider.
 
-So the parties are found in three steps (each a small pure function):
+So the parties are found in three steps (each a small pure function; this module holds
+the vocabulary, the name checks and step 1, :mod:`extractor.fields.party_assign` steps 2 and 3):
 
 1. **Mentions** (:func:`mentions`): every place a role word introduces a party, with the
    name candidate found next to it (same line, the cell to the right or below, a
    ``名称：`` line under a heading, the column under a role head), its provenance and a
    name that continues on the next line joined.
-2. **Roles** (:func:`slot_roles`): what 甲方/乙方 mean in this contract, from what the
+2. **Roles** (:func:`~extractor.fields.party_assign.slot_roles`): what 甲方/乙方 mean in this contract, from what the
    contract says — ``甲方（卖方）``, ``采购方（以下简称“甲方”）``, ``甲方向乙方采购``,
    ``乙方向甲方提供``, ``甲方应向乙方支付`` — with 甲方 = buyer only as the default.
-3. **Assignment** (:func:`assign`): candidates are checked (an organisation-name shape,
+3. **Assignment** (:func:`~extractor.fields.party_assign.assign`): candidates are checked (an organisation-name shape,
    not a label word; a credit code with a valid check digit in the same block) and one
    buyer and one seller are chosen for the whole document: two distinct parties, the name
    most mentions agree on (a name cut at its first character loses to its full form).
@@ -29,13 +30,12 @@ So the parties are found in three steps (each a small pure function):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 
+import extractor.fields.layout as L
 from extractor.entities import find_entities
-from extractor.fields import layout as L
-from extractor.fields.titles import is_blank
+from extractor.fields.prose import is_blank
 from extractor.normalize import find_credit_codes, normalize_name
 from extractor.normalize import uscc as _uscc
 
@@ -57,14 +57,14 @@ BUYER_LABELS = ("甲方", *BUYER_WORDS)
 SELLER_LABELS = ("乙方", *SELLER_WORDS)
 
 
-def _spaced(word: str) -> str:
+def spaced(word: str) -> str:
     """Regex for a label whose chars may be separated by blanks (``甲    方``)."""
     return r"\s*".join(re.escape(c) for c in word)
 
 
 _ALL_WORDS = sorted((*SLOT_WORDS, *ROLE_OF), key=len, reverse=True)
-_LABEL_ALT = "|".join(_spaced(x) for x in _ALL_WORDS)
-_ROLE_ALT = "|".join(re.escape(x) for x in sorted(ROLE_OF, key=len, reverse=True))
+LABEL_ALT = "|".join(spaced(x) for x in _ALL_WORDS)
+ROLE_ALT = "|".join(re.escape(x) for x in sorted(ROLE_OF, key=len, reverse=True))
 _STAMP_WORDS = (
     r"盖章|签章|公章|签字|签名|章|签字盖章|盖章处|签字或盖章|盖章或签字|单位盖章|公章或合同专用章|合同专用章"
 )
@@ -78,7 +78,7 @@ ORG_TAIL_RE = re.compile(
 # an optional "(乙方)" and "(盖章)" and then a colon (or nothing at all: a heading)
 PARTY_RE = re.compile(
     r"(?:^|(?<=[\s。；;]))(?:[\d.]+\s*|[（(][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+[、.]\s*)?"
-    rf"(?P<label>{_LABEL_ALT})(?:\s*(?:名称|单位名称|单位|全称))?"
+    rf"(?P<label>{LABEL_ALT})(?:\s*(?:名称|单位名称|单位|全称))?"
     r"\s*(?:[（(](?P<alt>[^()（）]{1,10})[)）])?"
     rf"\s*(?:[（(]\s*(?:{_STAMP_WORDS})\s*[)）])?"
     r"\s*(?P<colon>[:：])?"
@@ -88,13 +88,13 @@ NEXT_LABEL_RE = re.compile(
     r"(?:统一社会信用代码|社会信用代码|信用代码|纳税人识别号|税号|地\s*址|住\s*所(?:\s*地)?|法定代表人|"
     r"法人代表|授权代表|委托代理人|代理人|联\s*系\s*人|联系电话|电\s*话|传\s*真|开户(?:银)?行|账\s*号|"
     r"邮\s*编|电子(?:信箱|邮箱)|邮\s*箱|签订日期|签署日期|签约日期|签订时间|日\s*期|项目经理|负责人|"
-    rf"通讯地址|{_LABEL_ALT})\s*(?:[（(][^()（）]{{0,8}}[)）]\s*){{0,2}}[:：]"
+    rf"通讯地址|{LABEL_ALT})\s*(?:[（(][^()（）]{{0,8}}[)）]\s*){{0,2}}[:：]"
 )
 _SUB_NAME_RE = re.compile(r"^\s*(?:单\s*位|名\s*称|单位名称|公司名称|企业名称|全\s*称)\s*[:：]?\s*(?P<v>.*)$")
 _NAME_ROW_RE = re.compile(r"^\s*(?:单\s*位|名\s*称|单位名称|公司名称|企业名称|全\s*称|单位全称)\s*[:：]?\s*$")
 _CODE_ROW_RE = re.compile(r"^\s*(?:统一社会信用代码|社会信用代码|信用代码|纳税人识别号|税号)\s*[:：]?\s*$")
 _SENTENCE_PUNCT = "，。；;！？!?、"
-_CODE_LABEL_RE = re.compile(r"(?:统一)?社会信用代码|信用代码|纳税人识别号|识别号|税\s*号|注册号")
+CODE_LABEL_RE = re.compile(r"(?:统一)?社会信用代码|信用代码|纳税人识别号|识别号|税\s*号|注册号")
 # words that make a "name" a label or a header, not a party
 _LABELISH_RE = re.compile(
     r"^(?:[（(]?(?:名称|单位|种类|业务|产品|项目|地址|住所|电话|账号|开户行|代表|盖章|签字|日期|"
@@ -142,7 +142,7 @@ def org_shape(name: str) -> int:
         return -5
     if not re.search(r"[\u4e00-\u9fffA-Za-z]", n) or len(n) > 60:
         return -5
-    if re.match(rf"(?:{_LABEL_ALT})\s*(?:[(（:：]|$)", n):
+    if re.match(rf"(?:{LABEL_ALT})\s*(?:[(（:：]|$)", n):
         return -5  # 乙方(买方)…: a label, not a name
     if re.search(r"(?:印章|盖章|签章|签字|公章|专用章|签名|代表|日期|地址|电话|账号|名称)$", n):
         return -5  # 「公司印章」「授权代表」: the caption of a blank, not a party
@@ -474,14 +474,6 @@ def _cell_under(doc, head: L.Ref, row_label: L.Ref, next_head_x: float | None) -
     return sorted(cells, key=lambda x: (x.line.bbox[1], x.line.bbox[0]))
 
 
-def _is_row_label(text: str) -> bool:
-    return bool(
-        _NAME_ROW_RE.match(text)
-        or _CODE_ROW_RE.match(text)
-        or re.match(r"^\s*(?:住\s*所|地\s*址|法定代表人|联系)", text)
-    )
-
-
 def column_mentions(doc, used: set[int] | None = None) -> list[Mention]:
     """Mentions from a table whose column heads are the roles (采购方 | 服务方) and whose
     rows are 名称 / 统一社会信用代码 / …: the name (and code) under each head. The stream
@@ -538,7 +530,7 @@ def column_mentions(doc, used: set[int] | None = None) -> list[Mention]:
 # a name followed by its role in brackets: 「XX有限公司（采购人，以下简称“甲方”）」,
 # 「XX公司（以下简称乙方）」, 「XX公司（甲方）」
 _TRAILING_ROLE_RE = re.compile(
-    rf"[（(]\s*(?:(?P<role>{_ROLE_ALT})\s*[，,、]?\s*)?(?:(?:以下|下文)?\s*(?:简称|称为|称)?\s*[“\"'「『]?\s*"
+    rf"[（(]\s*(?:(?P<role>{ROLE_ALT})\s*[，,、]?\s*)?(?:(?:以下|下文)?\s*(?:简称|称为|称)?\s*[“\"'「『]?\s*"
     rf"(?P<slot>甲\s*方|乙\s*方|丙\s*方)\s*[”\"'」』]?)?\s*[)）]"
 )
 _NAME_BEFORE_RE = re.compile(r"([^，,。；;：:、\s“”\"]{2,60})\s*$")
@@ -597,227 +589,5 @@ def mentions(doc) -> list[Mention]:
 
 # ----------------------------------------------------------------- roles
 
-_SLOT = r"(?P<a>甲\s*方|乙\s*方)"
-_OTHER = r"(?P<b>甲\s*方|乙\s*方)"
-# (pattern, role of a) — what the contract says its slots do
-_VERB_CUES = [
-    (
-        re.compile(
-            rf"{_SLOT}(?:同意|愿意|拟|决定|现)?(?:向|从){_OTHER}(?:处)?(?:采购|购买|购置|租用|租赁|订购|购进|定制)"
-        ),
-        "buyer",
-    ),
-    (re.compile(rf"{_SLOT}委托{_OTHER}"), "buyer"),
-    (
-        re.compile(rf"{_SLOT}(?:同意|负责|愿意)?(?:向|为){_OTHER}(?:提供|交付|供应|出售|销售|供货|出租)"),
-        "seller",
-    ),
-    (
-        re.compile(rf"{_SLOT}(?:应|须|需|应当|同意)?[^，。；;\n]{{0,16}}?向{_OTHER}(?:支付|付款|付清|结算)"),
-        "buyer",
-    ),
-    (re.compile(rf"{_SLOT}(?:应|须|需|应当)?(?:向|为){_OTHER}开具"), "seller"),
-    (re.compile(rf"{_SLOT}(?:将|把)[^，。；;\n]{{0,20}}?(?:出售|销售|出租)给{_OTHER}"), "seller"),
-]
-_ALIAS_CUES = [
-    # 采购方（以下简称“甲方”） / 卖方，下称乙方
-    re.compile(
-        rf"(?P<r>{_ROLE_ALT})\s*[）)]?[^，。；;\n]{{0,30}}?(?:以下|下文)?(?:简称|称为|称)\s*[“\"'「『]?\s*(?P<s>甲方|乙方)"
-    ),
-    # 甲方（采购方） / 甲方(卖方)
-    re.compile(rf"(?P<s>甲\s*方|乙\s*方)\s*[（(]\s*(?P<r>{_ROLE_ALT})\s*[)）]"),
-    # 采购方（甲方）
-    re.compile(rf"(?P<r>{_ROLE_ALT})\s*[（(]\s*(?P<s>甲\s*方|乙\s*方)\s*[)）]"),
-]
-_OPPOSITE = {"buyer": "seller", "seller": "buyer"}
-
-
-@dataclass
-class SlotRoles:
-    roles: dict[str, str] = field(default_factory=lambda: {"甲方": "buyer", "乙方": "seller"})
-    votes: dict[str, dict[str, int]] = field(default_factory=dict)
-    stated: bool = False  # the contract states the slots' roles (alias or verb cues)
-    contested: bool = False  # cues point both ways
-
-
-def slot_roles(text: str) -> SlotRoles:
-    """What 甲方 and 乙方 mean in this contract.
-
-    >>> slot_roles("甲方：甲公司 乙方：乙公司 乙方向甲方提供算力服务").roles
-    {'甲方': 'buyer', '乙方': 'seller'}
-    >>> r = slot_roles("卖方（以下简称“甲方”）：甲公司 买方（以下简称“乙方”）：乙公司 乙方应向甲方支付货款")
-    >>> r.roles, r.stated, r.contested
-    ({'甲方': 'seller', '乙方': 'buyer'}, True, False)
-    >>> slot_roles("甲方向乙方销售服务器，乙方向甲方付款").roles["甲方"]
-    'seller'
-    """
-    votes: dict[str, dict[str, int]] = {"甲方": {"buyer": 0, "seller": 0}, "乙方": {"buyer": 0, "seller": 0}}
-    for pat in _ALIAS_CUES:
-        for m in pat.finditer(text):
-            slot = re.sub(r"\s+", "", m.group("s"))
-            votes[slot][ROLE_OF[m.group("r")]] += 3
-    for pat, role in _VERB_CUES:
-        for m in pat.finditer(text):
-            a, b = re.sub(r"\s+", "", m.group("a")), re.sub(r"\s+", "", m.group("b"))
-            if a == b:
-                continue
-            votes[a][role] += 1
-            votes[b][_OPPOSITE[role]] += 1
-    score = (
-        votes["甲方"]["buyer"] + votes["乙方"]["seller"] - votes["甲方"]["seller"] - votes["乙方"]["buyer"]
-    )
-    for_default = votes["甲方"]["buyer"] + votes["乙方"]["seller"]
-    against = votes["甲方"]["seller"] + votes["乙方"]["buyer"]
-    out = SlotRoles(votes=votes, stated=bool(for_default or against))
-    out.contested = bool(
-        for_default and against and min(for_default, against) * 3 > max(for_default, against)
-    )
-    if score < 0:
-        out.roles = {"甲方": "seller", "乙方": "buyer"}
-    return out
-
 
 # ----------------------------------------------------------------- assignment
-
-
-def _code_in_lines(refs: Sequence[L.Ref]) -> tuple[str, L.Span, bool] | None:
-    for r in refs:
-        t = r.line.text
-        labelled = _CODE_LABEL_RE.search(t)
-        for code, s, e in find_credit_codes(t):
-            valid = _uscc.is_valid(code)
-            if valid or (labelled and labelled.start() < s and L.CREDIT_CODE_RE.fullmatch(code)):
-                return code, L.Span(t[s:e], [r], s, e), valid
-    return None
-
-
-def _column_below(party: Mention, max_lines: int = 8) -> list[L.Ref]:
-    """Positioned lines under a party's name in its column, up to the next party label."""
-    last = party.span.refs[-1]
-    if last.line.bbox is None or last.line.table is not None:
-        return []
-    out: list[L.Ref] = []
-    cur = last
-    x0 = party.span.refs[0].line.bbox[0] if party.span.refs[0].line.bbox else last.line.bbox[0]
-    for _ in range(max_lines):
-        h = max(cur.line.bbox[3] - cur.line.bbox[1], 1.0)
-        nxt = [
-            x
-            for x in L.below(cur, L.page_refs(cur.page), max_lines=2.5)
-            if x.line.bbox is not None and abs(x.line.bbox[0] - x0) <= 4 * h
-        ]
-        if not nxt:
-            break
-        cur = nxt[0]
-        pm = PARTY_RE.match(cur.line.text.strip())
-        if pm and pm.group("label") and pm.group("colon"):
-            break
-        out.append(cur)
-    return out
-
-
-def code_in_block(doc, party: Mention) -> tuple[str, L.Span, bool] | None:
-    """The credit code printed in a party's block → (code, span, valid): in the stream
-    lines of the block, else in the lines under the name in its column."""
-    if party.code is not None:
-        return party.code
-    got = _code_in_stream_block(doc, party)
-    return got if got is not None else _code_in_lines(_column_below(party))
-
-
-def _code_in_stream_block(doc, party: Mention) -> tuple[str, L.Span, bool] | None:
-    start_k = party.k
-    first_ref = doc.refs[start_k]
-    for kk in range(start_k, max(party.block_end, start_k + 1)):
-        r = doc.refs[kk]
-        t = r.line.text
-        lo = 0
-        if kk == start_k and party.code_from is not None:
-            lo = party.code_from
-        elif kk == start_k and party.span.end is not None and party.span.refs[0] is first_ref:
-            lo = party.span.end
-        labelled = _CODE_LABEL_RE.search(t, lo)
-        if kk == start_k:
-            m_other = [m for m in PARTY_RE.finditer(t, lo) if m.group("colon")]
-            hi = m_other[0].start() if m_other else len(t)
-        else:
-            hi = len(t)
-        for code, s, e in find_credit_codes(t[lo:hi]):
-            s, e = s + lo, e + lo
-            valid = _uscc.is_valid(code)
-            if not valid and not (labelled and labelled.start() < s):
-                continue
-            if not valid and not L.CREDIT_CODE_RE.fullmatch(code):
-                continue
-            return code, L.Span(t[s:e], [r], s, e), valid
-    return None
-
-
-@dataclass
-class Party:
-    role: str
-    mention: Mention
-    penalty: float
-    code: tuple[str, L.Span, bool] | None
-
-
-def _norm(name: str) -> str:
-    return normalize_name(name)
-
-
-def _support(name: str, pool: Sequence[Mention]) -> int:
-    """How many mentions name this party (the same name, or a form cut at its start)."""
-    n = _norm(name)
-    return sum(1 for m in pool if _norm(m.name) == n or (len(m.name) >= 4 and n.endswith(_norm(m.name))))
-
-
-def assign(doc, found: Sequence[Mention], roles: SlotRoles) -> dict[str, Party]:
-    """One buyer and one seller for the document (see the module doc)."""
-    for m in found:
-        own = m.own_role
-        m.role = own if own is not None else roles.roles.get(m.slot or "", None)
-    chosen: dict[str, Party] = {}
-    ranked: dict[str, list[tuple[tuple, Mention]]] = {}
-    for role in ("buyer", "seller"):
-        pool = [m for m in found if m.role == role and org_shape(m.name) > 0]
-        scored = []
-        for m in pool:
-            shape = org_shape(m.name)
-            # a longer form of the same name (the first character restored) is preferred
-            longer = [
-                x for x in pool if _norm(x.name) != _norm(m.name) and _norm(x.name).endswith(_norm(m.name))
-            ]
-            scored.append(((shape, not longer, _support(m.name, found), -m.order), m))
-        scored.sort(key=lambda x: x[0], reverse=True)
-        ranked[role] = scored
-    for role in ("buyer", "seller"):
-        if not ranked[role]:
-            continue
-        m = ranked[role][0][1]
-        penalty = 0.0
-        if org_shape(m.name) < 2:
-            penalty += 0.1
-        if m.slot and m.own_role is None and roles.contested:
-            penalty += 0.25  # the contract's cues for 甲方/乙方 contradict each other
-        chosen[role] = Party(role, m, penalty, None)
-    b, s = chosen.get("buyer"), chosen.get("seller")
-    if b and s and _norm(b.mention.name) == _norm(s.mention.name):
-        # two distinct parties: the role with a second candidate gives way
-        for role in ("seller", "buyer"):
-            alt = [m for _, m in ranked[role] if _norm(m.name) != _norm(b.mention.name)]
-            if alt:
-                chosen[role] = Party(role, alt[0], chosen[role].penalty + 0.2, None)
-                break
-        else:
-            for p in chosen.values():
-                p.penalty += 0.3
-    for role, p in chosen.items():
-        same = [p.mention] + [
-            m for _, m in ranked[role] if m is not p.mention and _norm(m.name) == _norm(p.mention.name)
-        ]
-        for m in same:
-            got = code_in_block(doc, m)
-            if got is not None:
-                p.code = got
-                break
-    return chosen

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from extractor.fields import layout as L
+import extractor.fields.layout as L
 from extractor.normalize import complete_legal_form, normalize_name, parse_date, parse_money
 from models.contract import FieldValue
 from models.page import Page

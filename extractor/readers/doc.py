@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 
+from extractor.readers.context import ReadContext, sha256_bytes
 from models.page import Line, Page, ReadResult
 
 NOT_READABLE = "文件是旧版 Office 格式（.doc/.xls/.wps），无法读取；请另存为 PDF 或 .docx 后提交"
@@ -55,9 +56,9 @@ def doc_lines(text: str) -> list[Line]:
     return lines
 
 
-def read_doc(data: bytes, name: str, sha256: str) -> ReadResult:
+def read_doc(data: bytes, name: str, ctx: ReadContext) -> ReadResult:
     """Read a .doc file's bytes; never raises for bad input."""
-    result = ReadResult(file=name, sha256=sha256, kind="docx")
+    result = ReadResult(file=name, sha256=sha256_bytes(data), kind="docx")
     exe = antiword_path()
     if exe is None:
         result.kind = "unknown"

@@ -26,15 +26,27 @@ from __future__ import annotations
 
 import io
 import re
-from typing import TYPE_CHECKING
 
+import docx
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table as DocxTable
 from lxml import etree
 
+from extractor.readers.context import ReadContext, sha256_bytes
 from extractor.zipsafe import SafeZip, UnsafeArchive, open_zip
 from models.page import Cell, Line, Page, ReadResult, Table
 
-if TYPE_CHECKING:
-    from extractor.read import ReadContext
+try:  # python-docx's package internals: open only the parts the reader needs (_open_document)
+    from docx.opc.package import Unmarshaller
+    from docx.opc.packuri import PACKAGE_URI
+    from docx.opc.part import PartFactory
+    from docx.opc.pkgreader import PackageReader, _ContentTypeMap
+    from docx.package import Package
+
+    _PARTS_API = True
+except ImportError:  # another python-docx: docx.Document() parses every part
+    _PARTS_API = False
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -255,8 +267,6 @@ class _Builder:
                 self.block(ch, depth)
 
     def table(self, tbl_el: etree._Element, depth: int) -> None:
-        from docx.table import Table as DocxTable
-
         if depth > 8:
             return
         index = len(self.tables)
@@ -355,16 +365,7 @@ def _open_document(z: SafeZip, data: bytes) -> object:
     parts are kept as unparsed blobs (about half the time of opening a form). Should
     python-docx's package internals change, the plain ``docx.Document()`` is used.
     """
-    import docx
-    from docx.opc.constants import CONTENT_TYPE as CT
-
-    try:
-        from docx.opc.package import Unmarshaller
-        from docx.opc.packuri import PACKAGE_URI
-        from docx.opc.part import PartFactory
-        from docx.opc.pkgreader import PackageReader, _ContentTypeMap
-        from docx.package import Package
-    except ImportError:
+    if not _PARTS_API:
         return docx.Document(io.BytesIO(data))
     keep = {CT.WML_DOCUMENT_MAIN, CT.OPC_CORE_PROPERTIES}
 
@@ -388,10 +389,6 @@ def _open_document(z: SafeZip, data: bytes) -> object:
 
 def read_docx(data: bytes, name: str, ctx: ReadContext) -> ReadResult:
     """Read a DOCX file's bytes. Never raises for bad input."""
-    from docx.opc.exceptions import PackageNotFoundError
-
-    from extractor.read import sha256_bytes
-
     result = ReadResult(file=name, sha256=sha256_bytes(data), kind="docx")
     try:
         z = open_zip(data, ctx.limits)

@@ -19,7 +19,10 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence
 
-from extractor.read import ReadContext, sha256_bytes
+from extractor.ocr import get_engine, ocr_page
+from extractor.qr import decode_barcodes, ocr_page_wants_qr
+from extractor.readers.context import ReadContext, sha256_bytes
+from extractor.seals import seals_on_upright
 from models.page import Page, ReadResult
 
 OCR_IMAGE = "图片"
@@ -128,20 +131,16 @@ def image_page(arr: np.ndarray, number: int, ctx: ReadContext) -> tuple[Page, di
     if not ctx.ocr_enabled:
         page.warnings.append("图片需要 OCR 识别，但 OCR 已关闭，文字未读取")
         return page, {"ocr_skipped": True}
-    from extractor.ocr import get_engine, ocr_page
 
     if not get_engine().is_available():
         page.warnings.append("图片需要 OCR 识别，但 OCR 引擎不可用，文字未读取")
         return page, {"ocr_skipped": True}
     res = ocr_page(arr, ctx)
-    from extractor.qr import decode_barcodes, ocr_page_wants_qr
 
     if ocr_page_wants_qr("".join(ln.text for ln in res.lines)):
         page.barcodes = decode_barcodes(arr, rotation=res.rotation)
     page.lines = res.lines
     if ctx.seals:
-        from extractor.seals import seals_on_upright
-
         # a photo or scan carries no resolution we can trust: take the page as about A4/invoice
         # width (≈ 230 mm) across its longer upright side's counterpart
         page.seals = seals_on_upright(arr, res.rotation, None, 1.0)

@@ -33,7 +33,10 @@ from typing import Any
 import numpy as np
 import pymupdf
 
-from extractor.read import ReadContext, sha256_bytes
+from extractor.ocr import get_engine, ocr_page
+from extractor.qr import decode_barcodes, decode_pdf_page_barcodes, ocr_page_wants_qr, page_wants_qr
+from extractor.readers.context import ReadContext, sha256_bytes
+from extractor.seals import pdf_page_may_have_seal, pdf_page_seals, seals_on_upright
 from models.page import Line, Page, ReadResult, Word
 
 OCR_NO_TEXT = "无文字层"
@@ -217,13 +220,10 @@ def _read_page(page: pymupdf.Page, number: int, ctx: ReadContext) -> tuple[Page,
     if reason is None:
         words = _words(tp) if any(WORDS_SEPARATOR in rl[1].strip() for rl in raw_lines) else {}
         pg = _text_page(page, number, raw_lines, words)
-        from extractor.qr import decode_pdf_page_barcodes, page_wants_qr
 
         if page_wants_qr(pg.text):
             pg.barcodes = decode_pdf_page_barcodes(page)
         if ctx.seals:
-            from extractor.seals import pdf_page_may_have_seal, pdf_page_seals
-
             pg.seals_checked = True
             if pdf_page_may_have_seal(page):
                 pg.seals = pdf_page_seals(page, read=ctx.ocr_enabled, max_pixels=ctx.limits.max_render_pixels)
@@ -381,7 +381,6 @@ def _ocr_page(page: pymupdf.Page, number: int, reason: str, ctx: ReadContext) ->
     if not ctx.ocr_enabled:
         base.warnings.append(f"本页需要 OCR 识别（{reason}），但 OCR 已关闭，文字未读取")
         return base, {"ocr_skipped": True}
-    from extractor.ocr import get_engine, ocr_page
 
     if not get_engine().is_available():
         base.warnings.append(f"本页需要 OCR 识别（{reason}），但 OCR 引擎不可用，文字未读取")
@@ -407,7 +406,6 @@ def _ocr_page(page: pymupdf.Page, number: int, reason: str, ctx: ReadContext) ->
         )
     res = ocr_page(img, ctx)
     k = 1.0 / zoom
-    from extractor.qr import decode_barcodes, ocr_page_wants_qr
 
     if ocr_page_wants_qr("".join(ln.text for ln in res.lines)):
         base.barcodes = [
@@ -419,8 +417,6 @@ def _ocr_page(page: pymupdf.Page, number: int, reason: str, ctx: ReadContext) ->
     ]
     base.lines = lines
     if ctx.seals:
-        from extractor.seals import seals_on_upright
-
         base.seals = seals_on_upright(img, res.rotation, zoom * 72 / 25.4, k)
         base.seals_checked = True
     base.width, base.height = res.width * k, res.height * k

@@ -9,21 +9,16 @@ text nodes as lines.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from extractor.einvoice import XmlRefused, local, parse_einvoice_root, safe_xml, structured_lines
+from extractor.einvoice import parse_einvoice_root, structured_lines
+from extractor.readers.context import ReadContext, sha256_bytes
+from extractor.safexml import XmlRefused, local, safe_xml
 from models.page import Line, Page, ReadResult
-
-if TYPE_CHECKING:
-    from extractor.read import ReadContext
 
 MAX_TEXT_LINES = 20_000
 
 
 def read_xml(data: bytes, name: str, ctx: ReadContext) -> ReadResult:
     """Read XML bytes. Never raises for bad input."""
-    from extractor.read import sha256_bytes
-
     result = ReadResult(file=name, sha256=sha256_bytes(data), kind="xml")
     try:
         root = safe_xml(data, ctx.limits.max_xml_bytes)

@@ -8,7 +8,10 @@ revocation, no timestamp authority, no certificate download. Never raises for ba
 
 from __future__ import annotations
 
+from extractor.formats import sniff
 from extractor.limits import Limits
+from extractor.signatures.ofd import verify_ofd
+from extractor.signatures.pdf import verify_pdf
 from models.signature import SignatureCheck, SignatureInfo
 
 __all__ = ["SignatureCheck", "SignatureInfo", "verify_signature"]
@@ -18,17 +21,11 @@ def verify_signature(data: bytes, kind: str | None = None, limits: Limits | None
     """Check the electronic signatures of one file's bytes (``kind``: ``ofd``/``pdf``,
     sniffed from the content when omitted)."""
     if kind is None:
-        from extractor.read import sniff
-
         kind = sniff(data)
     try:
         if kind == "ofd":
-            from extractor.signatures.ofd import verify_ofd
-
             return verify_ofd(data, limits)
         if kind == "pdf":
-            from extractor.signatures.pdf import verify_pdf
-
             return verify_pdf(data)
     except MemoryError:
         return SignatureCheck(status="error", format=kind, message="验证签名时内存不足")  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ the file counts as changed after signing. Signature files present but not regist
 ``OFD.xml`` (a removed ``Signatures`` entry) count as a change too.
 
 Member references are resolved exactly like the OFD reader resolves them
-(:meth:`extractor.readers.ofd.OfdPackage.resolve`), so what is verified is what is read.
+(:func:`extractor.ofd_package.resolve_member`), so what is verified is what is read.
 """
 
 from __future__ import annotations
@@ -34,8 +34,10 @@ from collections import Counter
 
 from lxml import etree
 
-from extractor.einvoice import XmlRefused, local, safe_xml
 from extractor.limits import Limits
+from extractor.ofd_package import OfdFiles, OfdPackage
+from extractor.ofd_page import MM_TO_PT
+from extractor.safexml import XmlRefused, local
 from extractor.signatures.ses import (
     DIGEST_METHODS,
     SignatureFormatError,
@@ -47,7 +49,6 @@ from extractor.signatures.ses import (
 from extractor.zipsafe import SafeZip, UnsafeArchive, open_zip
 from models.signature import SignatureCheck, SignatureInfo
 
-MM_TO_PT = 72.0 / 25.4
 # digests accepted for dataHash (the digest of Signature.xml) by length
 _DATA_HASHES = {32: ("sm3", "sha256"), 20: ("sha1",), 48: ("sha384",), 64: ("sha512",)}
 
@@ -69,46 +70,9 @@ def _text(el: etree._Element | None) -> str:
     return (el.text or "").strip() if el is not None else ""
 
 
-class _Pkg:
-    """The zip, its XML parsed safely, and the reader's reference resolution."""
-
-    def __init__(self, z: SafeZip, limits: Limits):
-        self.z = z
-        self.limits = limits
-        self._xml: dict[str, etree._Element] = {}
-
-    def resolve(self, base: str, loc: str | None) -> str | None:
-        # same rule as OfdPackage.resolve: absolute from the root, else relative to the
-        # referencing file's folder, then from the root
-        if not loc:
-            return None
-        loc = loc.strip().replace("\\", "/")
-        if not loc or "\x00" in loc:
-            return None
-        tries = [loc.lstrip("/")] if loc.startswith("/") else []
-        if not loc.startswith("/"):
-            folder = posixpath.dirname(base)
-            tries += [posixpath.join(folder, loc) if folder else loc, loc]
-        for cand in tries:
-            norm = posixpath.normpath(cand)
-            if norm.startswith("../") or norm == ".." or norm.startswith("/"):
-                continue
-            real = self.z.resolve(norm)
-            if real is not None:
-                return real
-        return None
-
-    def xml(self, name: str) -> etree._Element:
-        if name not in self._xml:
-            self._xml[name] = safe_xml(self.z.read(name), self.limits.max_xml_bytes)
-        return self._xml[name]
-
-
 def _display_members(z: SafeZip, limits: Limits) -> tuple[dict[str, str], dict[str, int]]:
     """Members whose content a reader displays → what they are (Chinese), and page id →
     1-based page number; empty when the package cannot be walked (the reader reports why)."""
-    from extractor.readers.ofd import OfdPackage
-
     try:
         pkg = OfdPackage(z, max_xml_bytes=limits.max_xml_bytes, warnings=[])
     except (UnsafeArchive, XmlRefused, KeyError, ValueError):
@@ -124,7 +88,7 @@ def _display_members(z: SafeZip, limits: Limits) -> tuple[dict[str, str], dict[s
     return out, pages
 
 
-def _signatures_lists(pkg: _Pkg, ofd_root: etree._Element) -> tuple[list[str], list[str]]:
+def _signatures_lists(pkg: OfdFiles, ofd_root: etree._Element) -> tuple[list[str], list[str]]:
     """(Signatures.xml members registered in OFD.xml, problems)."""
     found: list[str] = []
     problems: list[str] = []
@@ -187,7 +151,7 @@ def member_label(member: str, display: dict[str, str]) -> str:
 
 
 def _check_one(
-    pkg: _Pkg,
+    pkg: OfdFiles,
     sig_path: str,
     pages: dict[str, int],
     problems_out: list[str],
@@ -295,7 +259,7 @@ def verify_ofd(data: bytes, limits: Limits | None = None) -> SignatureCheck:
 
 
 def _verify(z: SafeZip, data: bytes, limits: Limits) -> SignatureCheck:
-    pkg = _Pkg(z, limits)
+    pkg = OfdFiles(z, limits.max_xml_bytes)
     try:
         ofd_root = pkg.xml("OFD.xml")
     except (KeyError, XmlRefused, UnsafeArchive):

@@ -45,6 +45,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from asn1crypto import core, x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.serialization import load_der_public_key
+from gmssl import func, sm2, sm3
 
 SM2_SM3 = "1.2.156.10197.1.501"
 SM2_CURVE = "1.2.156.10197.1.301"
@@ -99,8 +104,6 @@ def digest(name: str, data: bytes) -> bytes:
     '66c7f0f462eeedd9'
     """
     if name == "sm3" and not _OPENSSL_SM3:
-        from gmssl import func, sm3
-
         return bytes.fromhex(sm3.sm3_hash(func.bytes_to_list(data)))
     return hashlib.new(name, data).digest()
 
@@ -391,8 +394,6 @@ def ec_signature_rs(sig: bytes) -> tuple[int, int]:
 
 def sm2_verify(public_point: bytes, message: bytes, sig: bytes, user_id: bytes = DEFAULT_USER_ID) -> bool:
     """SM2 signature with SM3 over ``message`` (Z_A computed with ``user_id``)."""
-    from gmssl import sm2
-
     if len(public_point) != 65 or public_point[:1] != b"\x04":
         raise SignatureFormatError("SM2 公钥不是未压缩的椭圆曲线点")
     r, s = ec_signature_rs(sig)
@@ -416,11 +417,6 @@ def sm2_verify(public_point: bytes, message: bytes, sig: bytes, user_id: bytes =
 
 
 def rsa_verify(spki_der: bytes, message: bytes, sig: bytes, hash_name: str) -> bool:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import padding, rsa
-    from cryptography.hazmat.primitives.serialization import load_der_public_key
-
     key = load_der_public_key(spki_der)
     if not isinstance(key, rsa.RSAPublicKey):
         return False

@@ -1,0 +1,201 @@
+"""Contract amounts: the total (``amount_total``, in figures, confirmed by the amount in
+words ``amount_in_words`` when printed) and the tax rate (``tax_rate``), from labelled
+running text or a table row.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import extractor.fields.layout as L
+from extractor.fields.contract_text import Doc, label_hits, line_wrapped, row_cells, sentence_end
+from extractor.fields.prose import field, nfkc
+from extractor.normalize import find_money
+from models.contract import FieldValue
+
+_AMOUNT_LABELS = [
+    "合同总金额", "合同总价款", "合同总价", "合同总额", "合同金额", "合同价款", "总价款", "含税总价",
+    "含税总金额", "价税合计", "服务费总额", "技术服务费总额", "租赁费总额", "费用总额", "总费用", "总金额",
+    "总价", "总计", "合计",
+]  # fmt: skip
+
+
+_WEAK_AMOUNT_LABELS = ["服务费", "租赁费", "技术服务费", "费用为", "价款", "金额"]
+
+
+_CN_MONEY_CHARS = set("零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正一二三四五六七八九十百千两")
+
+
+def _is_words(t: str) -> bool:
+    return bool(re.search("[壹贰叁肆伍陆柒捌玖拾佰仟]", t))
+
+
+def _joined(doc: Doc, a: int, b: int) -> tuple[str, list[int]]:
+    """Stream text ``[a, b)`` with the line breaks of wrapped lines removed (an amount in
+    words may wrap: 「（大写：捌拾肆万伍」 / 「仟元整）」), and each char's stream position."""
+    text = doc.stream.text
+    chars: list[str] = []
+    pos: list[int] = []
+    for i in range(a, min(b, len(text))):
+        ch = text[i]
+        if ch == "\n" and line_wrapped(doc, doc.stream.ref_at(i - 1 if i > 0 else 0)):
+            continue
+        chars.append(ch)
+        pos.append(i)
+    return "".join(chars), pos
+
+
+def _money_at(doc: Doc, a: int, b: int) -> list[tuple[Decimal, int, int, bool]]:
+    """Amounts in stream ``[a, b)`` (wraps joined) → (value, start, end, in words)."""
+    t, pos = _joined(doc, a, b)
+    out = []
+    for v, s, e in find_money(t):
+        if v > 0 and e > s:
+            out.append((v, pos[s], pos[e - 1] + 1, _is_words(t[s:e])))
+    return out
+
+
+def _row_money(doc: Doc, k: int) -> list[tuple[Decimal, int, int, bool]]:
+    """Amounts in the other cells of line ``k``'s table row (a 合计 label cell)."""
+    r = doc.refs[k]
+    if r.line.table is None and r.line.bbox is None:
+        return []
+    out = []
+    for x in sorted(
+        row_cells(doc, r), key=lambda x: (x.line.col or 0) if x.line.table is not None else x.line.bbox[0]
+    ):
+        kk = doc.pos.get((id(x.page), x.index))
+        if kk is None:
+            continue
+        a = doc.stream.starts[kk]
+        out += _money_at(doc, a, a + len(x.line.text))
+    return out
+
+
+def _pick(found: list[tuple[Decimal, int, int, bool]]):
+    digits = [f for f in found if not f[3]]
+    words = [f for f in found if f[3]]
+    return (digits[0] if digits else words[0]), words
+
+
+def _amount(doc: Doc, out: dict[str, FieldValue]) -> None:
+    """amount_total / amount_in_words: the value after a total label (its sentence, wraps
+    joined; or the cells of its table row), else the figures that a 大写 amount confirms,
+    else a lone 大写 amount (a total printed only in words)."""
+    text = doc.stream.text
+    hits = label_hits(doc, _AMOUNT_LABELS) + label_hits(doc, _WEAK_AMOUNT_LABELS)
+    for _s, e, _lab in hits:
+        found = _money_at(doc, e, sentence_end(doc, e, max_chars=160))
+        if not any(not f[3] for f in found):
+            found += _row_money(doc, doc.stream.ref_at(e - 1))
+        if not found:
+            continue
+        main, words = _pick(found)
+        if not words:
+            words = _confirming_words(doc, main[0])
+        _set_amount(doc, out, main, words, 0.0 if not main[3] else 0.05)
+        return
+    # OCR: a label with a wrong character (fuzzy, via the layout toolkit)
+    for hit in L.find_labels(doc.pages, _AMOUNT_LABELS[:12]):
+        k = doc.pos.get((id(hit.ref.page), hit.ref.index))
+        if k is None:
+            continue
+        a = doc.stream.starts[k] + hit.end
+        found = _money_at(doc, a, sentence_end(doc, a, max_chars=160))
+        if found:
+            main, words = _pick(found)
+            _set_amount(doc, out, main, words, 0.1)
+            return
+    # no label: figures confirmed by the same amount in words, the largest such
+    everything = _money_at(doc, 0, len(text))
+    words = [f for f in everything if f[3]]
+    confirmed = [f for f in everything if not f[3] and any(w[0] == f[0] for w in words)]
+    if confirmed:
+        main = max(confirmed, key=lambda f: f[0])
+        _set_amount(doc, out, main, [w for w in words if w[0] == main[0]], 0.2)
+    elif len({w[0] for w in words}) == 1:
+        _set_amount(doc, out, words[0], words, 0.2)  # the total printed only in words
+
+
+def _confirming_words(doc: Doc, value: Decimal) -> list[tuple[Decimal, int, int, bool]]:
+    """The same amount in words anywhere in the contract (a 大写 row under a price table)."""
+    return [f for f in _money_at(doc, 0, len(doc.stream.text)) if f[3] and f[0] == value][:1]
+
+
+def _set_amount(doc: Doc, out: dict[str, FieldValue], main, words, penalty: float) -> None:
+    text = doc.stream.text
+    if words and words[0][0] != main[0]:
+        penalty += 0.2  # 大写 and 小写 disagree: keep the figures, flag the doubt
+    out["amount_total"] = field(main[0], doc.stream.span(main[1], main[2]), penalty)
+    if words:
+        ws, we = words[0][1], words[0][2]
+        if text[max(0, ws - 3) : ws] == "人民币":
+            ws -= 3
+        printed = re.sub(r"\s+", "", nfkc(text[ws:we]))
+        out["amount_in_words"] = field(printed, doc.stream.span(ws, we))
+
+
+_RATE_RE = re.compile(r"税\s*率\s*(?:为|是|按|:|：)?\s*(?P<n>\d{1,2}(?:\.\d{1,2})?)\s*[%％]")
+
+
+_RATE_WEAK_RE = re.compile(
+    r"(?P<n>\d{1,2}(?:\.\d{1,2})?)\s*[%％]\s*(?:的)?\s*(?:增值税|[\u4e00-\u9fff]{0,6}(?:专票|专用发票|普票|普通发票|发票))"
+)
+
+
+def _rate_str(n: str) -> str:
+    """'6' → '0.06', '13' → '0.13', '1.5' → '0.015'."""
+    d = (Decimal(n) / 100).normalize()
+    s = format(d, "f")
+    return s if "." in s and len(s.split(".")[1]) >= 2 else format(d.quantize(Decimal("0.01")), "f")
+
+
+def _tax_rate(doc: Doc, out: dict[str, FieldValue]) -> None:
+    text = doc.stream.text
+    for m in _RATE_RE.finditer(text):
+        if "所得税" in text[max(0, m.start() - 8) : m.start()]:
+            continue  # income tax, not the VAT rate of the contract
+        out["tax_rate"] = field(_rate_str(m.group("n")), doc.stream.span(m.start(), m.end()))
+        return
+    weak = list(_RATE_WEAK_RE.finditer(text))
+    if weak and len({m.group("n") for m in weak}) == 1:
+        m = weak[0]
+        out["tax_rate"] = field(_rate_str(m.group("n")), doc.stream.span(m.start(), m.end()), 0.1)
+        return
+    got = _rate_in_table(doc)
+    if got is not None:
+        out["tax_rate"] = field(_rate_str(got[0]), got[1], 0.05)
+
+
+_PERCENT_CELL_RE = re.compile(r"\s*(\d{1,2}(?:\.\d{1,2})?)\s*[%％]\s*")
+
+
+def _rate_in_table(doc: Doc) -> tuple[str, L.Ref] | None:
+    """A 税率 column: the percentage in the cell under (or right of) a header cell holding
+    税率 — one value, or the same value in every row."""
+    found: list[tuple[str, L.Ref]] = []
+    for r in doc.refs:
+        t = r.line.text.strip()
+        if "税率" not in t or len(t) > 12:
+            continue
+        if r.line.table is not None:
+            cells = [
+                x
+                for x in doc.refs
+                if x.line.table == r.line.table
+                and x.line.col == r.line.col
+                and (x.line.row or 0) > (r.line.row or 0)
+            ]
+            cells += L.next_cells(r, doc.refs)[:1]
+        elif r.line.bbox is not None:
+            cells = L.below(r, L.page_refs(r.page), max_lines=6)
+        else:
+            cells = []
+        for x in cells:
+            m = _PERCENT_CELL_RE.fullmatch(x.line.text)
+            if m:
+                found.append((m.group(1), x))
+    if found and len({n for n, _ in found}) == 1:
+        return found[0]
+    return None

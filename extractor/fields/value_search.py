@@ -1,0 +1,398 @@
+"""Value search: the value that belongs to a label found by :mod:`extractor.fields.label_search`.
+
+Search order for a label (:func:`value_candidates`, ``order=``): ``same_line`` — the rest of
+the label's line (after ``:``/``：``); ``right`` — the nearest line to the right at the same
+height; ``below`` — the nearest line below; ``cell`` — for DOCX the next table cell in the
+row (then the cell below). Optional ``row`` and ``line_row`` join fragments of one row.
+Candidates are cut at the first ``stop`` label and must match ``pattern`` / pass
+``validate`` if given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+
+from extractor.fields.label_search import cut_at_stop, find_all_in_line, find_labels
+from extractor.fields.spans import (
+    Hit,
+    Ref,
+    Region,
+    Span,
+    bbox_union,
+    clean_value,
+    h_overlap,
+    iter_refs,
+    v_overlap,
+)
+from models.page import Page
+
+# ----------------------------------------------------------------- value search
+
+
+def right_of(
+    ref: Ref,
+    pool: Sequence[Ref],
+    *,
+    max_gap: float | None = None,
+    x_from: float | None = None,
+    min_overlap: float = 0.3,
+) -> list[Ref]:
+    """Lines to the right of ``ref`` on the same row (vertical overlap ≥ ``min_overlap`` of
+    the smaller height: values are often printed in a taller font than their label and
+    slightly shifted), nearest first."""
+    b = ref.line.bbox
+    if b is None:
+        return []
+    x_start = b[2] if x_from is None else x_from
+    h = b[3] - b[1]
+    gap = max_gap if max_gap is not None else max(ref.page.width * 0.5, 20 * h)
+    out = []
+    for r in pool:
+        if r.page is not ref.page or r.index == ref.index or r.line.bbox is None:
+            continue
+        rb = r.line.bbox
+        # a value typeset right after its label's colon may start inside the label's last
+        # glyph box (text-layer e-invoices): up to one line height of overlap
+        if rb[0] < x_start - 1.0 * h or rb[0] - x_start > gap:
+            continue
+        if v_overlap(b, rb) < min_overlap:
+            continue
+        out.append(r)
+    out.sort(key=lambda r: r.line.bbox[0])
+    return out
+
+
+def below(ref: Ref, pool: Sequence[Ref], *, max_lines: float = 2.5, x_from: float | None = None) -> list[Ref]:
+    """Lines just below ``ref`` (within ``max_lines`` line heights) that overlap its
+    horizontal extent (from ``x_from`` if given), nearest first."""
+    b = ref.line.bbox
+    if b is None:
+        return []
+    h = max(b[3] - b[1], 1.0)
+    probe = (b[0] if x_from is None else x_from, b[1], b[2], b[3])
+    out = []
+    for r in pool:
+        if r.page is not ref.page or r.index == ref.index or r.line.bbox is None:
+            continue
+        rb = r.line.bbox
+        dy = rb[1] - b[3]
+        if dy < -0.3 * h or dy > max_lines * h:
+            continue
+        if v_overlap(b, rb) >= 0.5:
+            continue
+        if h_overlap(probe, rb) <= 0 and not (probe[0] - h <= rb[0] <= probe[2] + h):
+            continue
+        out.append(r)
+    out.sort(key=lambda r: (r.line.bbox[1], r.line.bbox[0]))
+    return out
+
+
+def next_cells(ref: Ref, pool: Sequence[Ref]) -> list[Ref]:
+    """DOCX table neighbours of a cell line: cells right in the same row (nearest col
+    first), then the cell below in the same column."""
+    ln = ref.line
+    if ln.table is None or ln.row is None or ln.col is None:
+        return []
+    same = [
+        r
+        for r in pool
+        if r.page is ref.page
+        and r.line.table == ln.table
+        and r.line.row == ln.row
+        and (r.line.col or 0) > ln.col
+    ]
+    same.sort(key=lambda r: (r.line.col, r.index))
+    down = [
+        r
+        for r in pool
+        if r.page is ref.page
+        and r.line.table == ln.table
+        and r.line.col == ln.col
+        and r.line.row == ln.row + 1
+    ]
+    return same + down
+
+
+def _accept(
+    text: str,
+    pattern: re.Pattern[str] | str | None,
+    validate: Callable[[str], bool] | None,
+    squash: bool = False,
+) -> tuple[bool, str, int, int]:
+    """(ok, match text, match start, match end) for a candidate text. With ``squash`` the
+    pattern is searched in the text without whitespace and the span is the whole text."""
+    if squash:
+        sq = re.sub(r"\s+", "", text)
+        if pattern is not None:
+            pat = re.compile(pattern) if isinstance(pattern, str) else pattern
+            m = pat.search(sq)
+            if not m:
+                return False, "", 0, 0
+            mt = m.group(0)
+        else:
+            mt = clean_value(sq)
+            if not mt:
+                return False, "", 0, 0
+        if validate is not None and not validate(mt):
+            return False, "", 0, 0
+        c = text.strip()
+        s0 = text.find(c) if c else 0
+        return True, mt, s0, s0 + len(c)
+    if pattern is not None:
+        pat = re.compile(pattern) if isinstance(pattern, str) else pattern
+        m = pat.search(text)
+        if not m:
+            return False, "", 0, 0
+        s, e, mt = m.start(), m.end(), m.group(0)
+    else:
+        c = clean_value(text)
+        if not c:
+            return False, "", 0, 0
+        s = text.find(c)
+        e = s + len(c)
+        mt = c
+    if validate is not None and not validate(mt):
+        return False, "", 0, 0
+    return True, mt, s, e
+
+
+def accept_value(
+    text: str,
+    pattern: re.Pattern[str] | str | None = None,
+    validate: Callable[[str], bool] | None = None,
+    squash: bool = False,
+) -> tuple[bool, str, int, int]:
+    """Public form of the candidate test of :func:`value_for`: (ok, match text, match
+    start, match end) of ``text`` against ``pattern`` / ``validate``."""
+    return _accept(text, pattern, validate, squash)
+
+
+def value_candidates(
+    hit: Hit,
+    pool: Sequence[Ref],
+    *,
+    stop: Sequence[str] | None = None,
+    order: Sequence[str] = ("same_line", "right", "below", "cell"),
+    max_gap: float | None = None,
+    below_lines: float = 2.5,
+) -> Iterator[Span]:
+    """Candidate value spans for a label hit, in ``order`` of preference (unfiltered
+    except that the stop-label cut must leave some text)."""
+    line = hit.ref.line
+    for how in order:
+        if how == "same_line":
+            rest = line.text[hit.end :]
+            kept, _ = cut_at_stop(rest, stop)
+            if clean_value(kept):
+                yield Span(kept, [hit.ref], hit.end, hit.end + len(kept), label=hit, how=how)
+        elif how == "right":
+            hb = hit.bbox
+            for r in right_of(hit.ref, pool, max_gap=max_gap, x_from=hb[2] if hb else None):
+                kept, _ = cut_at_stop(r.line.text, stop)
+                if clean_value(kept):
+                    yield Span(kept, [r], 0, len(kept), label=hit, how=how)
+                elif re.fullmatch(r"[\s:：;；,，.。]*", r.line.text):
+                    continue  # the label's colon read as a line of its own
+                else:
+                    break  # another label sits between: stop looking right
+        elif how == "line_row":
+            rest, cut = cut_at_stop(line.text[hit.end :], stop)
+            parts = [clean_value(rest)] if clean_value(rest) else []
+            refs = [hit.ref]
+            if cut >= len(line.text) - hit.end:
+                hb = line.bbox
+                for r in right_of(hit.ref, pool, max_gap=max_gap, x_from=hb[2] if hb else None):
+                    kept, c2 = cut_at_stop(r.line.text, stop)
+                    if clean_value(kept):
+                        parts.append(kept.strip())
+                        refs.append(r)
+                    if c2 < len(r.line.text):
+                        break
+            if parts:
+                yield Span(" ".join(parts), refs, label=hit, how=how)
+        elif how == "row":
+            hb = hit.bbox
+            parts: list[Ref] = []
+            for r in right_of(hit.ref, pool, max_gap=max_gap, x_from=hb[2] if hb else None):
+                kept, cut = cut_at_stop(r.line.text, stop)
+                if clean_value(kept):
+                    parts.append(r)
+                if cut < len(r.line.text):
+                    break
+            if parts:
+                text = " ".join(cut_at_stop(r.line.text, stop)[0] for r in parts)
+                yield Span(text, parts, label=hit, how=how)
+        elif how == "below":
+            hb = hit.bbox
+            for r in below(hit.ref, pool, max_lines=below_lines, x_from=hb[0] if hb else None)[:2]:
+                kept, _ = cut_at_stop(r.line.text, stop)
+                if clean_value(kept):
+                    yield Span(kept, [r], 0, len(kept), label=hit, how=how)
+        elif how == "cell":
+            for r in next_cells(hit.ref, pool):
+                kept, _ = cut_at_stop(r.line.text, stop)
+                if clean_value(kept):
+                    yield Span(kept, [r], 0, len(kept), label=hit, how=how)
+
+
+def value_for(
+    hit: Hit,
+    pool: Sequence[Ref],
+    *,
+    pattern: re.Pattern[str] | str | None = None,
+    validate: Callable[[str], bool] | None = None,
+    stop: Sequence[str] | None = None,
+    order: Sequence[str] = ("same_line", "right", "below", "cell"),
+    max_gap: float | None = None,
+    below_lines: float = 2.5,
+    squash: bool = False,
+) -> Span | None:
+    """The first candidate of :func:`value_candidates` that matches ``pattern`` / passes
+    ``validate``; the returned span is narrowed to the match (``span.match``).
+    ``squash=True`` matches against the candidate with whitespace removed (letter-spaced
+    codes, ``¥ 36 0,000.00``); the span then covers the whole candidate text."""
+    for cand in value_candidates(hit, pool, stop=stop, order=order, max_gap=max_gap, below_lines=below_lines):
+        ok, mt, s, e = _accept(cand.text, pattern, validate, squash)
+        if not ok:
+            continue
+        base = cand.start or 0
+        return Span(mt, cand.refs, base + s, base + e, match=mt, label=hit, how=cand.how)
+    return None
+
+
+def find_values(
+    pages: Sequence[Page],
+    labels: Sequence[str] | str,
+    *,
+    pattern: re.Pattern[str] | str | None = None,
+    validate: Callable[[str], bool] | None = None,
+    stop: Sequence[str] | None = None,
+    region: Region | None = None,
+    fuzzy: bool | None = None,
+    threshold: float | None = None,
+    order: Sequence[str] = ("same_line", "right", "below", "cell"),
+    max_gap: float | None = None,
+    below_lines: float = 2.5,
+    squash: bool = False,
+    exclude: Sequence[str] | None = None,
+) -> list[Span]:
+    """Values of every occurrence of a label (see module doc), in page/reading order.
+
+    ``region`` limits both the labels and the lines a value may come from; ``exclude``
+    as in :func:`find_labels`; ``squash`` as in :func:`value_for`.
+    """
+    pool = list(iter_refs(pages, region))
+    out = []
+    for hit in find_labels(pages, labels, region=region, fuzzy=fuzzy, threshold=threshold, exclude=exclude):
+        sp = value_for(
+            hit,
+            pool,
+            pattern=pattern,
+            validate=validate,
+            stop=stop,
+            order=order,
+            max_gap=max_gap,
+            below_lines=below_lines,
+            squash=squash,
+        )
+        if sp is not None:
+            out.append(sp)
+    return out
+
+
+def find_value(pages: Sequence[Page], labels: Sequence[str] | str, **kw) -> Span | None:
+    """The first value found by :func:`find_values` (same keyword arguments); values of
+    exact label matches win over fuzzy ones."""
+    vals = find_values(pages, labels, **kw)
+    if not vals:
+        return None
+    return max(vals, key=lambda v: v.label.score if v.label else 0.0)
+
+
+def find_pattern(
+    pages: Sequence[Page],
+    pattern: re.Pattern[str] | str,
+    *,
+    region: Region | None = None,
+    validate: Callable[[str], bool] | None = None,
+) -> list[Span]:
+    """Every match of ``pattern`` in any line (no label), as spans (``how='line'``)."""
+    pat = re.compile(pattern) if isinstance(pattern, str) else pattern
+    out = []
+    for ref in iter_refs(pages, region):
+        for m in pat.finditer(ref.line.text):
+            if validate is not None and not validate(m.group(0)):
+                continue
+            out.append(Span(m.group(0), [ref], m.start(), m.end(), match=m.group(0), how="line"))
+    return out
+
+
+def extend_below(
+    span: Span,
+    pages: Sequence[Page],
+    *,
+    stop: Sequence[str] | None = None,
+    x_limit: float | None = None,
+    max_gap: float = 1.2,
+    x_tol: float = 2.0,
+    max_rows: int = 40,
+) -> Span:
+    """Continue a multi-line value (经营范围, 住所, 服务内容 …) downwards: rows right below
+    the value whose lines start in the value's column (from the value's x0 − ``x_tol``
+    line heights up to ``x_limit``), each row at most ``max_gap`` line heights below the
+    previous one, until a row starting with a ``stop`` label. Returns a new span whose
+    text joins the rows (no separator: CJK text), refs = all lines used."""
+    if not span.refs or span.refs[0].line.bbox is None:
+        return span
+    first = span.refs[-1]
+    page = first.page
+    vb = span.bbox or first.line.bbox
+    x_left = vb[0]
+    last = first.line.bbox
+    h = max(last[3] - last[1], 1.0)
+    limit = x_limit if x_limit is not None else (page.width or 1e9)
+    used = {r.index for r in span.refs}
+    cands = [
+        r
+        for r in iter_refs([page])
+        if r.line.bbox is not None and r.index not in used and r.line.bbox[1] > last[1] + 0.5 * h
+    ]
+    cands.sort(key=lambda r: r.line.bbox[1])
+    refs = list(span.refs)
+    # keep the first line's trailing punctuation (；) that the value match dropped
+    texts = [
+        first.line.text[span.start :].strip() if len(span.refs) == 1 and span.start is not None else span.text
+    ]
+    rows = 0
+    i = 0
+    while i < len(cands) and rows < max_rows:
+        top = cands[i].line.bbox
+        row = [r for r in cands[i:] if v_overlap(top, r.line.bbox) >= 0.5]
+        i += len(row)
+        # a label of the value's own column block ends the value (the next field's row): a
+        # label line that reaches to within 4 line heights of the value's left edge; a label
+        # ending further left belongs to another column's row, beside the value, not below it
+        if stop and any(
+            r.line.bbox[2] >= x_left - 4 * h
+            and r.line.bbox[0] < limit
+            and (m := find_all_in_line(r.line.text, stop))
+            and m[0][0] == 0
+            for r in row
+        ):
+            break
+        row = [r for r in row if x_left - x_tol * h <= r.line.bbox[0] < limit]
+        if not row:
+            continue
+        rb = bbox_union(r.line.bbox for r in row)
+        if rb[1] - last[3] > max_gap * h:
+            break
+        row.sort(key=lambda r: r.line.bbox[0])
+        refs.extend(row)
+        texts.extend(r.line.text.strip() for r in row)
+        last = rb
+        rows += 1
+    if len(refs) == len(span.refs):
+        return span
+    text = "".join(texts)
+    return Span(text, refs, match=text, label=span.label, how=span.how + "+below")
