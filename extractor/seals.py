@@ -129,10 +129,12 @@ def _colour_confidence(img: np.ndarray, blob: np.ndarray) -> float:
     if len(px) == 0:
         return 0.0
     hsv = cv2.cvtColor(px.reshape(-1, 1, 3), cv2.COLOR_RGB2HSV).reshape(-1, 3)
-    sat = float(np.median(hsv[:, 1])) / 255.0
+    # the stronger half of the ink: a scan's or JPEG's pale fringe around each stroke is not
+    # the colour of the stamp
+    sat = float(np.percentile(hsv[:, 1], 75)) / 255.0
     r = px[:, 0].astype(float)
     gb = px[:, 1:].astype(float).max(axis=1)
-    redness = float(np.median((r - gb) / np.maximum(r, 1.0)))
+    redness = float(np.percentile((r - gb) / np.maximum(r, 1.0), 75))
     return round(max(0.0, min(1.0, 0.5 * min(1.0, sat / 0.55) + 0.5 * min(1.0, redness / 0.5))), 3)
 
 
@@ -279,19 +281,12 @@ def _dedupe(cands: list[SealCandidate]) -> list[SealCandidate]:
 
 
 def _normalised_disc(
-    crop: np.ndarray, cand: SealCandidate, ox: float, oy: float, radius: int, otsu: bool = False
+    canvas: np.ndarray, cand: SealCandidate, ox: float, oy: float, radius: int
 ) -> np.ndarray:
-    """The seal's red ink, black on white, with its ellipse mapped onto a circle of
+    """A grey seal image (ink dark on white) with the seal's ellipse mapped onto a circle of
     ``radius`` pixels centred in a (2r+1)² image (long axis horizontal)."""
     import cv2
 
-    if cand.colour != "red":
-        ink = _dark(crop)
-    elif otsu:
-        ink = _red_ink(crop)
-    else:
-        ink = red_mask(crop, min_sat=35, min_val=50)
-    canvas = 255 - ink
     # cv2.fitEllipse: ``angle`` rotates the first axis (``a``) from the x axis.
     a, b, ang = cand.a, cand.b, cand.angle
     if cand.shape == "round":  # no axis to align: never turn a round seal (its text is upright)
@@ -316,67 +311,161 @@ def _normalised_disc(
     )
 
 
-def _red_ink(crop: np.ndarray) -> np.ndarray:
-    """Red ink of a seal cut-out, thresholded on redness (R above G and B) by Otsu, so a
-    pinkish photo background or faded ink separate from the stamp's strokes."""
+def soft_ink(crop: np.ndarray, colour: str = "red") -> np.ndarray:
+    """Ink strength (float32, 0 paper … 1 full ink) of a seal cut-out, kept soft (grey levels).
+
+    Red seals: the darkness of the full-resolution luminance, weighted by how red the pixel
+    is. A JPEG stores colour at half resolution, so a mask from hue or saturation alone bloats
+    every stroke into its neighbours; the luminance keeps the stroke's shape, the redness
+    only selects the ink (black text printed across the seal has no redness and vanishes).
+    Grey seals (a colourless copy): the darkness itself. Contrast is stretched so that pale
+    or faded ink reads like full ink.
+    """
     import cv2
 
-    c = crop.astype(np.int16)
-    redness = np.clip(c[..., 0] - np.maximum(c[..., 1], c[..., 2]), 0, 255).astype(np.uint8)
-    redness = cv2.GaussianBlur(redness, (3, 3), 0)
-    t, _ = cv2.threshold(redness, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    _, ink = cv2.threshold(redness, max(t, 25), 255, cv2.THRESH_BINARY)
-    return ink
+    c = crop[..., :3].astype(np.float32)
+    r, g, b = c[..., 0], c[..., 1], c[..., 2]
+    lum = 0.299 * r + 0.587 * g + 0.114 * b
+    dark = np.clip(255.0 - lum, 0, 255)
+    if colour == "red":
+        redness = cv2.GaussianBlur(np.clip((r - np.maximum(g, b) - 15.0) / 45.0, 0, 1), (3, 3), 0)
+        dark = dark * redness
+    else:
+        dark = np.clip(dark - float(np.percentile(dark, 50)), 0, 255)
+    vals = dark[dark > 20]
+    top = float(np.percentile(vals, 90)) if len(vals) > 50 else 255.0
+    return np.clip(dark / max(top, 40.0), 0, 1).astype(np.float32)
 
 
-def _dark(crop: np.ndarray) -> np.ndarray:
+def _axes(cand: SealCandidate, ox: float, oy: float) -> tuple[float, float, float, float, float]:
+    """Centre (in the crop), long and short semi-axis and the long axis' angle (degrees)."""
+    a, b, ang = cand.a, cand.b, cand.angle
+    if cand.shape == "round":
+        a = b = (a + b) / 2.0
+    if b > a:
+        a, b, ang = b, a, ang + 90.0
+    return cand.cx - ox, cand.cy - oy, a, b, ang
+
+
+def fit_ring(ink: np.ndarray, ellipse) -> tuple[float, float, float, float, float]:
+    """The seal's outline fitted again on the reading image: an ellipse through the ink near
+    the detected outline (the detection's fit, made coarse and on a closed blob, is off by a
+    few pixels, which bends the unwrapped text). The detected one when the fit disagrees."""
     import cv2
 
-    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
-    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    return ink
+    cx, cy, a, b, _ = ellipse
+    h, w = ink.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    cur = ellipse
+    for lo, hi in ((0.86, 1.14), (0.92, 1.08)):
+        ccx, ccy, ca, cb, cang = cur
+        th = math.radians(cang)
+        dx, dy = xx - ccx, yy - ccy
+        u = (dx * math.cos(th) + dy * math.sin(th)) / ca
+        v = (-dx * math.sin(th) + dy * math.cos(th)) / cb
+        rho = np.sqrt(u * u + v * v)
+        sel = (rho > lo) & (rho < hi) & (ink > 0.5)
+        pts = np.column_stack([xx[sel], yy[sel]])
+        if len(pts) < 40:
+            return ellipse
+        (fx, fy), (d1, d2), fang = cv2.fitEllipse(pts)
+        fa, fb = d1 / 2.0, d2 / 2.0
+        if fb > fa:
+            fa, fb, fang = fb, fa, fang + 90.0
+        if not (math.hypot(fx - cx, fy - cy) < 0.12 * a and 0.85 < fa / a < 1.15 and 0.85 < fb / b < 1.15):
+            return ellipse
+        if ca == cb and fb / fa > ROUND_MIN_RATIO:  # a round seal stays round
+            fa = fb = (fa + fb) / 2.0
+        cur = (fx, fy, fa, fb, fang)
+    return cur
 
 
-def unwrap_ring(disc: np.ndarray, inner: float = 0.48, outer: float = 0.98) -> np.ndarray:
-    """The ring of a normalised disc as a strip: angle left→right from 6 o'clock clockwise
-    (via 9, 12 and 3 o'clock), the outer edge at the top, so curved text reads level."""
+def polar_strip(
+    ink: np.ndarray,
+    ellipse: tuple[float, float, float, float, float],
+    r_in: float,
+    r_out: float,
+    start: float,
+    n_ang: int,
+    n_rad: int,
+) -> np.ndarray:
+    """Sample the band between ``r_in`` and ``r_out`` (fractions of the ellipse) into a strip:
+    columns run clockwise on the page from the ellipse angle ``start`` (radians), the outer
+    radius is the top row, so text curved along the inside of a seal's ring reads level."""
     import cv2
 
-    radius = disc.shape[0] // 2
-    circumference = int(2 * math.pi * radius * (inner + outer) / 2)
-    polar = cv2.warpPolar(
-        disc,
-        (radius, circumference),
-        (float(radius), float(radius)),
-        float(radius),
-        cv2.WARP_POLAR_LINEAR + cv2.INTER_LINEAR + cv2.WARP_FILL_OUTLIERS,
-    )
-    # rows: angle 0..360° from +x turning clockwise on screen (y down); cols: radius
-    quarter = circumference // 4
-    polar = np.concatenate([polar[quarter:], polar[:quarter]])  # start at 90° = 6 o'clock
-    band = polar[:, int(inner * radius) : int(outer * radius)]
-    strip = cv2.rotate(band, cv2.ROTATE_90_COUNTERCLOCKWISE)  # outer radius on top
-    return strip
+    cx, cy, a, b, ang = ellipse
+    th = math.radians(ang)
+    ux, uy, vx, vy = math.cos(th), math.sin(th), -math.sin(th), math.cos(th)
+    t = start + np.linspace(0.0, 2 * np.pi, max(8, n_ang), endpoint=False)
+    rho = np.linspace(r_out, r_in, max(4, n_rad))
+    tt, rr = np.meshgrid(t, rho)
+    ca, sb = rr * a * np.cos(tt), rr * b * np.sin(tt)
+    x = (cx + ca * ux + sb * vx).astype(np.float32)
+    y = (cy + ca * uy + sb * vy).astype(np.float32)
+    return cv2.remap(ink, x, y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def _ring_band(ink: np.ndarray, ellipse) -> tuple[float, float]:
+    """Radii (fractions of the fitted ellipse) of the text band inside the ring: the ring is
+    the strongest radial ink peak near the outline; the text lies just inside it."""
+    rhos = np.linspace(0.2, 1.15, 96)
+    prof = polar_strip(ink, ellipse, 0.2, 1.15, 0.0, 360, 96).mean(axis=1)[::-1]
+    outer = rhos > 0.72
+    k = int(np.argmax(np.where(outer, prof, -1.0)))
+    peak = float(prof[k])
+    i = k
+    while i > 0 and rhos[i] > 0.6 and prof[i] > 0.45 * peak:
+        i -= 1
+    r_out = float(rhos[i]) - 0.005 if peak > 0.15 else 0.9
+    return max(0.3, r_out - 0.42), r_out
+
+
+def _runs(on: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
+    idx = np.flatnonzero(on)
+    if not len(idx):
+        return []
+    runs = [[int(idx[0]), int(idx[0])]]
+    for x in idx[1:]:
+        if x - runs[-1][1] <= max_gap:
+            runs[-1][1] = int(x)
+        else:
+            runs.append([int(x), int(x)])
+    return [(s, e + 1) for s, e in runs]
+
+
+def ring_strip(ink: np.ndarray, ellipse) -> np.ndarray:
+    """The seal's ring text unwrapped into a level strip (ink 0..1), starting in the widest
+    gap of the ring (where the curved name begins and ends), whatever the seal's rotation."""
+    r_in, r_out = _ring_band(ink, ellipse)
+    _, _, a, b, _ = ellipse
+    mean_r = (a + b) / 2.0
+    n_rad = max(8, int((r_out - r_in) * mean_r))
+    n_ang = max(32, int(2 * math.pi * mean_r * (r_in + r_out) / 2))
+    full = polar_strip(ink, ellipse, r_in, r_out, 0.0, n_ang, n_rad)
+    col = (full > 0.35).sum(axis=0) > 0
+    # the widest circular gap (columns without ink) is where the ring text starts and ends
+    best = (0, 0)
+    run = 0
+    for i in range(2 * n_ang):
+        if not col[i % n_ang]:
+            run += 1
+            if run > best[0]:
+                best = (min(run, n_ang), i - run + 1)
+        else:
+            run = 0
+    mid = (best[1] + best[0] / 2.0) % n_ang
+    return polar_strip(ink, ellipse, r_in, r_out, 2 * np.pi * mid / n_ang, n_ang, n_rad)
+
+
+def _grey(ink: np.ndarray) -> np.ndarray:
+    return (255.0 - 255.0 * np.clip(ink, 0, 1)).astype(np.uint8)
 
 
 def _pad(img: np.ndarray, px: int = 12) -> np.ndarray:
     import cv2
 
     return cv2.copyMakeBorder(img, px, px, px, px, cv2.BORDER_CONSTANT, value=255)
-
-
-def _ink_span(profile: np.ndarray, min_ink: int, max_gap: int) -> list[tuple[int, int]]:
-    """Runs of positions with ink (profile > min_ink), joining gaps up to ``max_gap``."""
-    on = np.flatnonzero(profile > min_ink)
-    if not len(on):
-        return []
-    runs = [[int(on[0]), int(on[0])]]
-    for x in on[1:]:
-        if x - runs[-1][1] <= max_gap:
-            runs[-1][1] = int(x)
-        else:
-            runs.append([int(x), int(x)])
-    return [(a, b + 1) for a, b in runs]
 
 
 def _rec(engine, grey: np.ndarray) -> tuple[str, float]:
@@ -389,27 +478,39 @@ def _rec(engine, grey: np.ndarray) -> tuple[str, float]:
 
 
 def _ring_text(engine, strip: np.ndarray) -> tuple[str, float]:
-    """The longest inked run of the unwrapped ring (the name), recognised as one line."""
-    ink = (strip < 128).sum(axis=0)
+    """The name along the ring: the longest inked run of the unwrapped strip (ink 0..1)
+    recognised as one line; when that reads poorly, the span of all runs (a name whose
+    characters are spaced wide) is tried too and the surer reading kept."""
     h = strip.shape[0]
-    runs = _ink_span(ink, max(1, h // 40), max_gap=int(1.5 * h))
+    inked = strip > 0.35
+    runs = _runs(inked.sum(axis=0) > max(1, h // 40), max_gap=max(2, int(0.6 * h)))
     if not runs:
         return "", 0.0
+    grey = _grey(strip)
+
+    def rec(x0: int, x1: int) -> tuple[str, float]:
+        rows = _runs(inked[:, x0:x1].sum(axis=1) > 0, max_gap=max(1, h // 8))
+        y0, y1 = (min(r[0] for r in rows), max(r[1] for r in rows)) if rows else (0, h)
+        return _rec(engine, grey[max(0, y0 - 2) : y1 + 2, max(0, x0 - 4) : x1 + 4])
+
     a, b = max(runs, key=lambda r: r[1] - r[0])
-    rows = _ink_span((strip[:, a:b] < 128).sum(axis=1), 0, max_gap=h // 8)
-    y0, y1 = (min(r[0] for r in rows), max(r[1] for r in rows)) if rows else (0, h)
-    return _rec(engine, strip[y0:y1, a:b])
+    best = rec(a, b)
+    if best[1] < 0.9 and len(runs) > 1:
+        alt = rec(runs[0][0], runs[-1][1])
+        if alt[1] > best[1]:
+            best = alt
+    return best
 
 
 def _centre_lines(engine, mid: np.ndarray) -> list[tuple[str, float]]:
     """Straight lines in the middle of the seal (tax number, 发票专用章), top to bottom."""
     h, w = mid.shape[:2]
-    rows = _ink_span((mid < 128).sum(axis=1), max(1, w // 60), max_gap=max(1, h // 50))
+    rows = _runs((mid < 128).sum(axis=1) > max(1, w // 60), max_gap=max(1, h // 50))
     out = []
     for y0, y1 in rows:
         if y1 - y0 < max(6, h // 14):
             continue
-        cols = _ink_span((mid[y0:y1] < 128).sum(axis=0), 0, max_gap=max(2, (y1 - y0)))
+        cols = _runs((mid[y0:y1] < 128).sum(axis=0) > 0, max_gap=max(2, (y1 - y0)))
         if not cols:
             continue
         x0, x1 = min(c[0] for c in cols), max(c[1] for c in cols)
@@ -443,21 +544,10 @@ def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: f
     engine = get_engine()
     if not engine.is_available():
         return {"text": "", "text_confidence": 0.0, "center_text": "", "tax_id": None}
+    ink = soft_ink(crop, cand.colour)
+    ring_text, ring_conf = _ring_text(engine, ring_strip(ink, fit_ring(ink, _axes(cand, ox, oy))))
     r = 160
-    disc = _normalised_disc(crop, cand, ox, oy, r)
-    ring_text, ring_conf = _ring_text(engine, unwrap_ring(disc))
-    if ring_conf < 0.97 and cand.colour == "red":
-        # a photo's pinkish paper or faded ink: separate the strokes by redness instead
-        disc2 = _normalised_disc(crop, cand, ox, oy, r, otsu=True)
-        text2, conf2 = _ring_text(engine, unwrap_ring(disc2))
-        if conf2 > ring_conf:
-            disc, ring_text, ring_conf = disc2, text2, conf2
-    oval = cand.shape == "oval"
-    centre = _centre_lines(engine, _middle(disc, cand, r))
-    if oval and not any(TAX_ID_RE.search(t.upper()) for t, _ in centre):
-        alt = _centre_lines(engine, _middle(_normalised_disc(crop, cand, ox, oy, r, otsu=True), cand, r))
-        if sum(len(t) for t, _ in alt) > sum(len(t) for t, _ in centre):
-            centre = alt
+    centre = _centre_lines(engine, _middle(_normalised_disc(_grey(ink), cand, ox, oy, r), cand, r))
     centre_text = " ".join(t for t, _ in centre if t)
     tax = None
     for t, _ in centre:
