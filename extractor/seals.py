@@ -478,57 +478,94 @@ def _rec(engine, grey: np.ndarray) -> tuple[str, float]:
 
 
 def _ring_text(engine, strip: np.ndarray) -> tuple[str, float]:
-    """The name along the ring: the longest inked run of the unwrapped strip (ink 0..1)
-    recognised as one line; when that reads poorly, the span of all runs (a name whose
-    characters are spaced wide) is tried too and the surer reading kept."""
+    """The name along the ring, recognised as one line from the unwrapped strip (ink 0..1).
+
+    The name's characters fill the band from the ring down; the small code some seals carry
+    along the bottom of the ring (and stray marks) stay near the ring. So the name is the
+    longest run of columns whose ink reaches deep into the band. When that reads poorly, the
+    longest run of any ink and the span of all runs (a name spaced wide) are tried too and the
+    surest reading is kept."""
     h = strip.shape[0]
     inked = strip > 0.35
-    runs = _runs(inked.sum(axis=0) > max(1, h // 40), max_gap=max(2, int(0.6 * h)))
+    gap = max(2, int(0.6 * h))
+    runs = _runs(inked.sum(axis=0) > max(1, h // 40), max_gap=gap)
     if not runs:
         return "", 0.0
+    # the name spans the band: ink both in its outer half (the code along the bottom of some
+    # seals has only that) and in its inner half (a straight bottom word like 合同专用章 only that)
+    k = int(0.45 * h)
+    both = (inked[:k].sum(axis=0) > 0) & (inked[k:].sum(axis=0) > max(1, h // 60))
+    deep = _runs(both, max_gap=max(2, int(0.5 * h)))
     grey = _grey(strip)
 
     def rec(x0: int, x1: int) -> tuple[str, float]:
         rows = _runs(inked[:, x0:x1].sum(axis=1) > 0, max_gap=max(1, h // 8))
         y0, y1 = (min(r[0] for r in rows), max(r[1] for r in rows)) if rows else (0, h)
-        return _rec(engine, grey[max(0, y0 - 2) : y1 + 2, max(0, x0 - 4) : x1 + 4])
+        return _rec(engine, grey[max(0, y0 - 2) : y1 + 2, max(0, x0) : x1])
 
-    a, b = max(runs, key=lambda r: r[1] - r[0])
-    best = rec(a, b)
-    if best[1] < 0.9 and len(runs) > 1:
-        alt = rec(runs[0][0], runs[-1][1])
-        if alt[1] > best[1]:
-            best = alt
+    longest = max(runs, key=lambda r: r[1] - r[0])
+    tries = []
+    if deep:
+        a, b = max(deep, key=lambda r: r[1] - r[0])
+        m = int(0.12 * h)
+        tries.append((a - m, b + m))
+    tries += [(longest[0] - 4, longest[1] + 4), (runs[0][0] - 4, runs[-1][1] + 4)]
+    best = ("", 0.0)
+    seen = set()
+    for a, b in tries:
+        if (a, b) in seen:
+            continue
+        seen.add((a, b))
+        got = rec(max(0, a), b)
+        if got[1] > best[1]:
+            best = got
+        if best[1] >= 0.8:
+            break
     return best
 
 
 def _centre_lines(engine, mid: np.ndarray) -> list[tuple[str, float]]:
     """Straight lines in the middle of the seal (tax number, 发票专用章), top to bottom."""
     h, w = mid.shape[:2]
-    rows = _runs((mid < 128).sum(axis=1) > max(1, w // 60), max_gap=max(1, h // 50))
+    inked = mid < 180  # thin condensed strokes (a tax number) stay light grey
+    rows = _runs(inked.sum(axis=1) > max(1, w // 60), max_gap=max(1, h // 50))
     out = []
     for y0, y1 in rows:
         if y1 - y0 < max(6, h // 14):
             continue
-        cols = _runs((mid[y0:y1] < 128).sum(axis=0) > 0, max_gap=max(2, (y1 - y0)))
+        cols = _runs(inked[y0:y1].sum(axis=0) > 0, max_gap=max(2, (y1 - y0)))
         if not cols:
             continue
         x0, x1 = min(c[0] for c in cols), max(c[1] for c in cols)
         if (x1 - x0) < 1.2 * (y1 - y0):
             continue  # a star or a lone mark, not a line of text
-        out.append(_rec(engine, mid[y0:y1, x0:x1]))
+        line = mid[max(0, y0 - 2) : y1 + 2, max(0, x0 - 2) : x1 + 2].astype(np.float32)
+        lo = float(line.min())
+        line = np.clip((line - lo) * 255.0 / max(1.0, 255.0 - lo), 0, 255).astype(np.uint8)
+        out.append(_rec(engine, line))
     return out
 
 
-def _middle(disc: np.ndarray, cand: SealCandidate, r: int) -> np.ndarray:
-    """The band across the middle of a normalised disc, at the seal's true aspect."""
+def middle_band(ink: np.ndarray, ellipse, round_seal: bool, zoom: float = 2.0) -> np.ndarray:
+    """The inside of the seal (ink 0..1 → grey), turned so that the long axis of an oval lies
+    level (a round seal is not turned: it has no axis), enlarged ``zoom`` times; the ring and
+    the curved text are blanked so only the straight lines (a tax number, 发票专用章) remain."""
     import cv2
 
-    mid = disc[int(r * 0.6) : int(r * 1.6), int(r * 0.3) : int(r * 1.7)]
-    if cand.shape == "oval":  # the oval was squeezed to a circle: give the middle its width back
-        ratio = max(cand.a, cand.b) / max(1e-6, min(cand.a, cand.b))
-        mid = cv2.resize(mid, (int(mid.shape[1] * ratio), mid.shape[0]), interpolation=cv2.INTER_LINEAR)
-    return mid
+    cx, cy, a, b, ang = ellipse
+    ang = 0.0 if round_seal else ((ang + 90.0) % 180.0) - 90.0
+    th = math.radians(ang)
+    w, h = int(2 * 0.72 * a * zoom), int(2 * 0.8 * b * zoom)
+    # output (X, Y) → crop: centre to centre, X along the long axis
+    ux, uy = math.cos(th) / zoom, math.sin(th) / zoom
+    m = np.array(
+        [[ux, -uy, cx - ux * w / 2 + uy * h / 2], [uy, ux, cy - uy * w / 2 - ux * h / 2]], np.float32
+    )
+    out = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP, borderValue=0)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    rho = np.hypot((xx - w / 2) / (a * zoom), (yy - h / 2) / (b * zoom))
+    out[rho > 0.62] = 0
+    return _grey(out)
 
 
 def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: float = 0.0) -> dict:
@@ -545,13 +582,13 @@ def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: f
     if not engine.is_available():
         return {"text": "", "text_confidence": 0.0, "center_text": "", "tax_id": None}
     ink = soft_ink(crop, cand.colour)
-    ring_text, ring_conf = _ring_text(engine, ring_strip(ink, fit_ring(ink, _axes(cand, ox, oy))))
-    r = 160
-    centre = _centre_lines(engine, _middle(_normalised_disc(_grey(ink), cand, ox, oy, r), cand, r))
+    ellipse = fit_ring(ink, _axes(cand, ox, oy))
+    ring_text, ring_conf = _ring_text(engine, ring_strip(ink, ellipse))
+    centre = _centre_lines(engine, middle_band(ink, ellipse, cand.shape == "round"))
     centre_text = " ".join(t for t, _ in centre if t)
     tax = None
     for t, _ in centre:
-        m = TAX_ID_RE.search(t.upper())
+        m = TAX_ID_RE.search(t.upper().replace("|", "I"))
         if m:
             tax = m.group(0)
             break

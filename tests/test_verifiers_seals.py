@@ -184,9 +184,19 @@ def test_paper_invoice_with_another_companys_seal_fails():
     assert [f.status for f in fs] == ["fail"] and STRANGER in fs[0].message
 
 
-def test_seller_seal_with_a_different_tax_number_is_review():
+def test_seller_seal_with_another_tax_number_fails_and_a_few_slips_are_review():
     fs = of(_with_invoice(_paper_invoice(seal(SUPPLIER, tax="91350200MA2XXXXXX1"))), "invoice.seller_seal")
+    assert [f.status for f in fs] == ["fail"] and "91350200MA2XXXXXX1" in fs[0].message
+    # three characters off (no OCR confusion among them): not provably another number
+    near = SUPPLIER_CODE[:-3] + "XYZ"
+    fs = of(_with_invoice(_paper_invoice(seal(SUPPLIER, tax=near))), "invoice.seller_seal")
     assert [f.status for f in fs] == ["review"]
+    # I/1 and O/0 confusions of the condensed number are no difference at all
+    fs = of(
+        _with_invoice(_paper_invoice(seal(SUPPLIER, tax=SUPPLIER_CODE.replace("1", "I").replace("0", "O")))),
+        "invoice.seller_seal",
+    )
+    assert [f.status for f in fs] == ["pass"]
 
 
 def test_shudian_invoice_gets_no_seller_seal_finding():

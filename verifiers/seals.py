@@ -25,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 from extractor.normalize.names import normalize_name
 from models.contract import Document, EvidenceRef, Finding
 from models.page import Seal
-from verifiers.base import RuleContext, as_code, as_text, doc_label, ref, rule
+from verifiers.base import RuleContext, as_text, doc_label, ref, rule
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ORG_END = re.compile(r"(公司|事务所|中心|厂|店|院|社|所|部|行|局|会|馆|集团|合伙\)?)$")
@@ -69,13 +69,58 @@ def is_authority(seal: Seal, words: tuple[str, ...]) -> bool:
     return any(w in blob for w in words)
 
 
+# Characters OCR confuses on the condensed tax number of a 发票专用章, folded to one class.
+_CODE_FOLD = str.maketrans("IJL|OQDZSBG", "11110002586")
+
+
+def _seal_code(value: str | None) -> str | None:
+    """A tax number as read or declared: upper case, letters and digits only, confusable
+    characters folded (a seal's code is compared as OCR sees it, not validated)."""
+    if not value:
+        return None
+    code = re.sub(r"[^0-9A-Z|]", "", str(value).upper()).translate(_CODE_FOLD)
+    return code or None
+
+
+def tax_id_distance(read: str | None, expected: str | None) -> int | None:
+    """Edit distance of the tax number read off a seal to the expected one, after folding
+    the characters OCR confuses (I/J/1, O/0, Z/2 …); None when either is missing."""
+    a, b = _seal_code(read), _seal_code(expected)
+    if not a or not b:
+        return None
+    return Levenshtein.distance(a, b)
+
+
 def tax_id_matches(read: str | None, expected: str | None, slips: int = 1) -> bool | None:
     """The tax number read off a 发票专用章 against the expected one (``slips`` OCR errors
     allowed); None when either is missing."""
-    a, b = as_code(read), as_code(expected)
-    if not a or not b:
-        return None
-    return a == b or Levenshtein.distance(a, b) <= slips
+    d = tax_id_distance(read, expected)
+    return None if d is None else d <= slips
+
+
+def tax_id_differs(read: str | None, expected: str | None, min_diff: int = 4) -> bool:
+    """A complete tax number (15-20 characters) read off the seal that differs from the
+    expected one in ``min_diff`` or more characters: another number, not an OCR slip."""
+    d = tax_id_distance(read, expected)
+    return d is not None and 15 <= len(_seal_code(read) or "") <= 20 and d >= min_diff
+
+
+# Ring text read with at least this OCR confidence is taken as read exactly: a complete name
+# so read that is not the expected one is another company, not a partial reading.
+SURE_TEXT = 0.98
+
+
+def _org_like(text: str) -> bool:
+    """Ring text that reads as an organisation's full name (six Chinese characters or more,
+    ending like one)."""
+    return len(_CJK.findall(text)) >= 6 and bool(_ORG_END.search(normalize_name(text)))
+
+
+def _sure_and_complete(seal: Seal, name: str | None) -> bool:
+    """The ring read surely and as long as the name (nothing lost at its ends)."""
+    if not name or seal.text_confidence < SURE_TEXT:
+        return False
+    return len(_core(normalize_name(seal.text))) >= len(_core(normalize_name(name)))
 
 
 @dataclass
@@ -135,10 +180,13 @@ def judge(
     wrong = [
         x
         for x in rest
-        if x[0].text_confidence >= sp.min_text_confidence
-        and x[1] < sp.other_below
-        and len(_CJK.findall(x[0].text)) >= 6
-        and _ORG_END.search(normalize_name(x[0].text))
+        if _org_like(x[0].text)
+        and (
+            (x[0].text_confidence >= sp.min_text_confidence and x[1] < sp.other_below)
+            # read surely and completely, yet not the name: another company (泉州丰泽慧联网络
+            # for 泉州丰泽慧联软件), not a slip of the OCR
+            or (_sure_and_complete(x[0], name) and x[1] < sp.name_match)
+        )
     ]
     if wrong:
         s, sc, _ = max(wrong, key=lambda x: x[0].text_confidence)
@@ -386,7 +434,9 @@ def _expects_seller_seal(d: Document) -> bool:
 def seller_seal(ctx: RuleContext) -> list[Finding]:
     """A paper or older (pre-数电) invoice carries the seller's 发票专用章 naming the seller, with
     the seller's tax number across it. Missing → the policy's status (``warn``); a 发票专用章 of
-    another company → ``fail``; unreadable, pale, or a tax number that disagrees → ``review``.
+    another company, or with the seller's name but another complete tax number (four or more
+    characters apart after folding OCR confusions) → ``fail``; unreadable, pale, or a tax
+    number a few characters off → ``review``.
     No finding for 数电票, OFD or XML invoices (no seal by nature). No notice clause: an invoice
     without its seller's seal is not a valid paper invoice (《发票管理办法》第二十二条)."""
     rid = "invoice.seller_seal"
@@ -428,7 +478,17 @@ def seller_seal(ctx: RuleContext) -> list[Finding]:
         if v.kind == "named":
             s = v.seal
             ok = tax_id_matches(s.tax_id, tax)
-            if ok is False:
+            if tax_id_differs(s.tax_id, tax):
+                out.append(
+                    ctx.finding(
+                        rid,
+                        "fail",
+                        f"{label}：发票专用章名称与销售方 {seller} 相符，但章上税号为 {s.tax_id}，"
+                        f"与销售方税号 {tax} 不符（发票专用章须载明销售方名称及纳税人识别号）",
+                        [*ev, seal_ref(d, s, "seller_seal")],
+                    )
+                )
+            elif ok is False:
                 out.append(
                     ctx.finding(
                         rid,
