@@ -380,45 +380,58 @@ def fit_ring(ink: np.ndarray, ellipse) -> tuple[float, float, float, float, floa
     return cur
 
 
-def polar_strip(
+def band_strip(
     ink: np.ndarray,
     ellipse: tuple[float, float, float, float, float],
-    r_in: float,
-    r_out: float,
-    start: float,
-    n_ang: int,
-    n_rad: int,
+    d_top: float,
+    d_bottom: float,
+    n_rows: int,
+    px_per_col: float = 1.0,
 ) -> np.ndarray:
-    """Sample the band between ``r_in`` and ``r_out`` (fractions of the ellipse) into a strip:
-    columns run clockwise on the page from the ellipse angle ``start`` (radians), the outer
-    radius is the top row, so text curved along the inside of a seal's ring reads level."""
+    """Sample a band that follows the seal's outline into a level strip (ink 0..1).
+
+    Rows are offset curves of the fitted ellipse, ``d_top`` … ``d_bottom`` pixels inside it
+    (negative: outside); columns are evenly spaced along the outline, clockwise on the page
+    from the end of the long axis. Characters keep their true shape also on an oval seal,
+    where a plain polar unwrap would squeeze them at the sides and stretch them at the top."""
     import cv2
 
     cx, cy, a, b, ang = ellipse
     th = math.radians(ang)
     ux, uy, vx, vy = math.cos(th), math.sin(th), -math.sin(th), math.cos(th)
-    t = start + np.linspace(0.0, 2 * np.pi, max(8, n_ang), endpoint=False)
-    rho = np.linspace(r_out, r_in, max(4, n_rad))
-    tt, rr = np.meshgrid(t, rho)
-    ca, sb = rr * a * np.cos(tt), rr * b * np.sin(tt)
-    x = (cx + ca * ux + sb * vx).astype(np.float32)
-    y = (cy + ca * uy + sb * vy).astype(np.float32)
+    fine = np.linspace(0.0, 2 * np.pi, 4096, endpoint=False)
+    speed = np.hypot(a * np.sin(fine), b * np.cos(fine))
+    arc = np.concatenate([[0.0], np.cumsum(speed) * (2 * np.pi / 4096)])
+    mid = (d_top + d_bottom) / 2.0
+    # one column per ``px_per_col`` pixels of arc at the middle of the band
+    scale = max(0.2, 1.0 - mid / max(1e-6, (a + b) / 2.0))
+    n_cols = max(32, int(arc[-1] * scale / px_per_col))
+    t = np.interp(np.linspace(0.0, arc[-1], n_cols, endpoint=False), arc, np.r_[fine, 2 * np.pi])
+    px, py = a * np.cos(t), b * np.sin(t)  # outline, ellipse frame
+    nx, ny = np.cos(t) / a, np.sin(t) / b  # outward normal
+    norm = np.hypot(nx, ny)
+    nx, ny = nx / norm, ny / norm
+    d = np.linspace(d_top, d_bottom, max(4, n_rows))[:, None]
+    lx, ly = px[None, :] - d * nx[None, :], py[None, :] - d * ny[None, :]
+    x = (cx + lx * ux + ly * vx).astype(np.float32)
+    y = (cy + lx * uy + ly * vy).astype(np.float32)
     return cv2.remap(ink, x, y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
 def _ring_band(ink: np.ndarray, ellipse) -> tuple[float, float]:
-    """Radii (fractions of the fitted ellipse) of the text band inside the ring: the ring is
-    the strongest radial ink peak near the outline; the text lies just inside it."""
-    rhos = np.linspace(0.2, 1.15, 96)
-    prof = polar_strip(ink, ellipse, 0.2, 1.15, 0.0, 360, 96).mean(axis=1)[::-1]
-    outer = rhos > 0.72
-    k = int(np.argmax(np.where(outer, prof, -1.0)))
+    """Depths (pixels inside the fitted outline) of the text band: the ring is the strongest
+    ink peak near the outline; the text lies just inside it, about 0.42 radius deep."""
+    _, _, a, b, _ = ellipse
+    r = (a + b) / 2.0
+    depths = np.linspace(-0.15 * b, 0.4 * b, 56)
+    prof = band_strip(ink, ellipse, depths[0], depths[-1], len(depths), px_per_col=3.0).mean(axis=1)
+    k = int(np.argmax(prof[depths < 0.25 * b]))
     peak = float(prof[k])
     i = k
-    while i > 0 and rhos[i] > 0.6 and prof[i] > 0.45 * peak:
-        i -= 1
-    r_out = float(rhos[i]) - 0.005 if peak > 0.15 else 0.9
-    return max(0.3, r_out - 0.42), r_out
+    while i < len(depths) - 1 and prof[i] > 0.45 * peak:
+        i += 1
+    top = float(depths[i]) if peak > 0.15 else 0.08 * r
+    return top, top + 0.42 * r
 
 
 def _runs(on: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
@@ -437,25 +450,22 @@ def _runs(on: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
 def ring_strip(ink: np.ndarray, ellipse) -> np.ndarray:
     """The seal's ring text unwrapped into a level strip (ink 0..1), starting in the widest
     gap of the ring (where the curved name begins and ends), whatever the seal's rotation."""
-    r_in, r_out = _ring_band(ink, ellipse)
-    _, _, a, b, _ = ellipse
-    mean_r = (a + b) / 2.0
-    n_rad = max(8, int((r_out - r_in) * mean_r))
-    n_ang = max(32, int(2 * math.pi * mean_r * (r_in + r_out) / 2))
-    full = polar_strip(ink, ellipse, r_in, r_out, 0.0, n_ang, n_rad)
+    top, bottom = _ring_band(ink, ellipse)
+    full = band_strip(ink, ellipse, top, bottom, max(8, int(bottom - top)))
     col = (full > 0.35).sum(axis=0) > 0
+    n = len(col)
     # the widest circular gap (columns without ink) is where the ring text starts and ends
     best = (0, 0)
     run = 0
-    for i in range(2 * n_ang):
-        if not col[i % n_ang]:
+    for i in range(2 * n):
+        if not col[i % n]:
             run += 1
             if run > best[0]:
-                best = (min(run, n_ang), i - run + 1)
+                best = (min(run, n), i - run + 1)
         else:
             run = 0
-    mid = (best[1] + best[0] / 2.0) % n_ang
-    return polar_strip(ink, ellipse, r_in, r_out, 2 * np.pi * mid / n_ang, n_ang, n_rad)
+    mid = int(best[1] + best[0] / 2.0) % n
+    return np.roll(full, -mid, axis=1)
 
 
 def _grey(ink: np.ndarray) -> np.ndarray:
