@@ -135,7 +135,8 @@ def _colour_confidence(img: np.ndarray, blob: np.ndarray) -> float:
     r = px[:, 0].astype(float)
     gb = px[:, 1:].astype(float).max(axis=1)
     redness = float(np.percentile((r - gb) / np.maximum(r, 1.0), 75))
-    return round(max(0.0, min(1.0, 0.5 * min(1.0, sat / 0.55) + 0.5 * min(1.0, redness / 0.5))), 3)
+    # pale or faded red ink is still red (hue and a clear excess of red); a grey copy has neither
+    return round(max(0.0, min(1.0, 0.5 * min(1.0, sat / 0.4) + 0.5 * min(1.0, redness / 0.35))), 3)
 
 
 def _fit(points: np.ndarray) -> tuple[float, float, float, float, float] | None:
@@ -208,9 +209,15 @@ def detect_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
     img = np.ascontiguousarray(img[..., :3])
     found: list[SealCandidate] = []
     mask = red_mask(img)
-    if int(cv2.countNonZero(mask)) >= 50:
-        pale = red_mask(img, min_sat=35, min_val=60)
-        for cx, cy, a, b, angle, blob in _candidates_from_mask(mask, px_per_mm, RING_MIN_COVER):
+    pale = red_mask(img, min_sat=35, min_val=60)
+    if int(cv2.countNonZero(pale)) >= 50:
+        # strong ink first; then the paler ink for what it did not find (a faint or one-sided
+        # impression whose ring breaks up among the strongly red pixels)
+        cands = _candidates_from_mask(mask, px_per_mm, RING_MIN_COVER)
+        for c in _candidates_from_mask(pale, px_per_mm, RING_MIN_COVER):
+            if not any(math.hypot(c[0] - o[0], c[1] - o[1]) < 0.5 * max(o[2], o[3]) for o in cands):
+                cands.append(c)
+        for cx, cy, a, b, angle, blob in cands:
             ink = cv2.bitwise_and(pale, blob)
             conf = _colour_confidence(img, ink)
             ratio = min(a, b) / max(a, b)

@@ -107,7 +107,7 @@ def tax_id_differs(read: str | None, expected: str | None, min_diff: int = 4) ->
 
 # Ring text read with at least this OCR confidence is taken as read exactly: a complete name
 # so read that is not the expected one is another company, not a partial reading.
-SURE_TEXT = 0.98
+SURE_TEXT = 0.95
 
 
 def _org_like(text: str) -> bool:
@@ -121,6 +121,19 @@ def _sure_and_complete(seal: Seal, name: str | None) -> bool:
     if not name or seal.text_confidence < SURE_TEXT:
         return False
     return len(_core(normalize_name(seal.text))) >= len(_core(normalize_name(name)))
+
+
+def _differs_by_a_word(text: str, name: str | None) -> bool:
+    """Whether ``text`` differs from ``name`` by a block of two or more characters (网络 for
+    软件: another word, another company), not only by single characters here and there (the
+    slips of an OCR reading curved text)."""
+    if not name:
+        return False
+    t, n = _core(normalize_name(text)), _core(normalize_name(name))
+    for op in Levenshtein.opcodes(n, t):
+        if op.tag != "equal" and max(op.src_end - op.src_start, op.dest_end - op.dest_start) >= 2:
+            return True
+    return False
 
 
 @dataclass
@@ -185,7 +198,11 @@ def judge(
             (x[0].text_confidence >= sp.min_text_confidence and x[1] < sp.other_below)
             # read surely and completely, yet not the name: another company (泉州丰泽慧联网络
             # for 泉州丰泽慧联软件), not a slip of the OCR
-            or (_sure_and_complete(x[0], name) and x[1] < sp.name_match)
+            or (
+                _sure_and_complete(x[0], name)
+                and x[1] < sp.name_match
+                and _differs_by_a_word(x[0].text, name)
+            )
         )
     ]
     if wrong:
@@ -281,7 +298,8 @@ def applicant_seal(ctx: RuleContext) -> list[Finding]:
                 read = f"，识别为“{v.seal.text}”" if v.seal.text else ""
                 # where the policy does not require the seal (missing → pass), an unreadable seal
                 # (on a licence: usually the 登记机关's) is noted, not sent to review
-                required = sp.missing_for(dt) != "pass"
+                # (a grey or pale seal is different: whether the copy was stamped cannot be seen)
+                required = grey or sp.missing_for(dt) != "pass"
                 out.append(
                     ctx.finding(
                         rid,
@@ -426,6 +444,26 @@ def _expects_seller_seal(d: Document) -> bool:
     return bool(kind) and "增值税" in kind
 
 
+_PARTY_FIELDS = ("buyer_name", "buyer_tax_id", "seller_name", "seller_tax_id")
+
+
+def _header_seals(d: Document) -> list[Seal]:
+    """Seals of an invoice whose centre lies above every party field of their page: the
+    全国统一发票监制章 printed in the form's header (the seller stamps its 发票专用章 by its own
+    block or the 备注, never above the buyer)."""
+    tops: dict[int | None, float] = {}
+    for k in _PARTY_FIELDS:
+        f = d.fields.get(k)
+        if f is not None and f.bbox:
+            tops[f.page] = min(tops.get(f.page, f.bbox[1]), f.bbox[1])
+    out = []
+    for s in d.seals or []:
+        top = tops.get(s.page)
+        if top is not None and (s.box[1] + s.box[3]) / 2 < top:
+            out.append(s)
+    return out
+
+
 @rule(
     "invoice.seller_seal",
     name="发票盖有销售方发票专用章",
@@ -452,6 +490,9 @@ def seller_seal(ctx: RuleContext) -> list[Finding]:
         if not seller and not tax:
             out.append(ctx.finding(rid, "review", f"{label}：未识别销售方，无法核对发票专用章", []))
             continue
+        header = _header_seals(d)
+        if header:  # the form's 监制章, printed in the header: never the seller's seal
+            d = d.model_copy(update={"seals": [s for s in d.seals or [] if s not in header]})
         v = judge(ctx, d, seller) if seller else SealVerdict("none")
         # the tax number across the seal may identify the seller even when the ring is unreadable
         # (two OCR slips when the ring text also resembles the seller)
