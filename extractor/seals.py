@@ -263,8 +263,18 @@ def _grey_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
         return out
     dil = cv2.dilate(ink, np.ones((3, 3), np.uint8))
     for x, y, r in circles[0][:6]:
-        x, y, r = float(x), float(y), float(r)
-        if _ring_cover(dil, x, y, r, r, 0.0) < 0.85 or _ring_cover(dil, x, y, 1.25 * r, 1.25 * r, 0.0) > 0.35:
+        # Hough's centre and radius are off by a pixel or two at this scale: take the circle
+        # nearby that lies best on the ink
+        x, y, r = max(
+            (
+                (float(x) + dx, float(y) + dy, float(r) + dr)
+                for dx in (-2, -1, 0, 1, 2)
+                for dy in (-2, -1, 0, 1, 2)
+                for dr in (-2, -1, 0, 1, 2)
+            ),
+            key=lambda c: _ring_cover(dil, c[0], c[1], c[2], c[2], 0.0),
+        )
+        if _ring_cover(dil, x, y, r, r, 0.0) < 0.8 or _ring_cover(dil, x, y, 1.25 * r, 1.25 * r, 0.0) > 0.35:
             continue
         inner = np.zeros_like(ink)
         cv2.circle(inner, (int(x), int(y)), int(r * 0.8), 255, -1)
