@@ -272,7 +272,12 @@ def _grey_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
                 for dy in (-2, -1, 0, 1, 2)
                 for dr in (-2, -1, 0, 1, 2)
             ),
-            key=lambda c: _ring_cover(dil, c[0], c[1], c[2], c[2], 0.0),
+            # ties: the outermost circle (the ring's outer edge), then the nearest to Hough's
+            key=lambda c: (
+                _ring_cover(dil, c[0], c[1], c[2], c[2], 0.0),
+                c[2],
+                -abs(c[0] - float(x)) - abs(c[1] - float(y)),
+            ),
         )
         if _ring_cover(dil, x, y, r, r, 0.0) < 0.8 or _ring_cover(dil, x, y, 1.25 * r, 1.25 * r, 0.0) > 0.35:
             continue
@@ -437,18 +442,29 @@ def band_strip(
 
 def _ring_band(ink: np.ndarray, ellipse) -> tuple[float, float]:
     """Depths (pixels inside the fitted outline) of the text band: the ring is the strongest
-    ink peak near the outline; the text lies just inside it, about 0.42 radius deep."""
+    ink peak near the outline; the name starts just inside it and ends where the ink fades
+    before the middle (its characters are 0.2-0.45 of the radius tall, seal by seal)."""
     _, _, a, b, _ = ellipse
     r = (a + b) / 2.0
-    depths = np.linspace(-0.15 * b, 0.4 * b, 56)
+    depths = np.linspace(-0.15 * b, 0.7 * b, 86)
     prof = band_strip(ink, ellipse, depths[0], depths[-1], len(depths), px_per_col=3.0).mean(axis=1)
     k = int(np.argmax(prof[depths < 0.25 * b]))
     peak = float(prof[k])
+    if peak <= 0.15:
+        return 0.08 * r, 0.5 * r
     i = k
     while i < len(depths) - 1 and prof[i] > 0.45 * peak:
         i += 1
-    top = float(depths[i]) if peak > 0.15 else 0.08 * r
-    return top, top + 0.42 * r
+    top = float(depths[i])
+    lo, hi = top + 0.18 * r, top + 0.45 * r
+    text = prof[(depths > top) & (depths <= hi)]
+    if not len(text):
+        return top, top + 0.42 * r
+    fade = 0.3 * float(text.max())
+    j = int(np.argmax(text)) + int((depths <= top).sum())
+    while j < len(depths) - 1 and depths[j] < hi and prof[j] > fade:
+        j += 1
+    return top, float(min(hi, max(lo, depths[j] + 0.03 * r)))
 
 
 def _runs(on: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
@@ -464,12 +480,22 @@ def _runs(on: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
     return [(s, e + 1) for s, e in runs]
 
 
-def ring_strip(ink: np.ndarray, ellipse) -> np.ndarray:
+def _name_columns(strip: np.ndarray) -> np.ndarray:
+    """Columns of an unwrapped band that may hold the ring's name: inked both in the band's
+    outer part (the small code along the bottom of some seals has only that) and in its inner
+    part (a straight bottom word like 合同专用章, or a line crossing the seal's foot, only that)."""
+    h = strip.shape[0]
+    inked = strip > 0.35
+    k = int(0.45 * h)
+    return (inked[:k].sum(axis=0) > 0) & (inked[k:].sum(axis=0) > max(1, h // 60))
+
+
+def ring_strip(ink: np.ndarray, ellipse, band: tuple[float, float] | None = None) -> np.ndarray:
     """The seal's ring text unwrapped into a level strip (ink 0..1), starting in the widest
     gap of the ring (where the curved name begins and ends), whatever the seal's rotation."""
-    top, bottom = _ring_band(ink, ellipse)
+    top, bottom = band or _ring_band(ink, ellipse)
     full = band_strip(ink, ellipse, top, bottom, max(8, int(bottom - top)))
-    col = (full > 0.35).sum(axis=0) > 0
+    col = _name_columns(full)
     n = len(col)
     # the widest circular gap (columns without ink) is where the ring text starts and ends
     best = (0, 0)
@@ -507,22 +533,17 @@ def _rec(engine, grey: np.ndarray) -> tuple[str, float]:
 def _ring_text(engine, strip: np.ndarray) -> tuple[str, float]:
     """The name along the ring, recognised as one line from the unwrapped strip (ink 0..1).
 
-    The name's characters fill the band from the ring down; the small code some seals carry
-    along the bottom of the ring (and stray marks) stay near the ring. So the name is the
-    longest run of columns whose ink reaches deep into the band. When that reads poorly, the
-    longest run of any ink and the span of all runs (a name spaced wide) are tried too and the
-    surest reading is kept."""
+    The name's characters fill the text band (see :func:`_name_columns`); the strip starts in
+    the ring's widest gap, so the name is the longest run of name columns, joining the gaps
+    between characters (up to 1.6 band heights: seals spread a short name over the arc). When
+    that reads poorly, tighter runs (the name without a neighbouring mark) and the longest run
+    of any ink are tried too and the surest reading is kept."""
     h = strip.shape[0]
     inked = strip > 0.35
-    gap = max(2, int(0.6 * h))
-    runs = _runs(inked.sum(axis=0) > max(1, h // 40), max_gap=gap)
+    runs = _runs(inked.sum(axis=0) > max(1, h // 40), max_gap=max(2, int(0.6 * h)))
     if not runs:
         return "", 0.0
-    # the name spans the band: ink both in its outer half (the code along the bottom of some
-    # seals has only that) and in its inner half (a straight bottom word like 合同专用章 only that)
-    k = int(0.45 * h)
-    both = (inked[:k].sum(axis=0) > 0) & (inked[k:].sum(axis=0) > max(1, h // 60))
-    deep = _runs(both, max_gap=max(2, int(0.5 * h)))
+    names = _name_columns(strip)
     grey = _grey(strip)
 
     def rec(x0: int, x1: int) -> tuple[str, float]:
@@ -530,13 +551,15 @@ def _ring_text(engine, strip: np.ndarray) -> tuple[str, float]:
         y0, y1 = (min(r[0] for r in rows), max(r[1] for r in rows)) if rows else (0, h)
         return _rec(engine, grey[max(0, y0 - 2) : y1 + 2, max(0, x0) : x1])
 
-    longest = max(runs, key=lambda r: r[1] - r[0])
     tries = []
-    if deep:
-        a, b = max(deep, key=lambda r: r[1] - r[0])
-        m = int(0.12 * h)
-        tries.append((a - m, b + m))
-    tries += [(longest[0] - 4, longest[1] + 4), (runs[0][0] - 4, runs[-1][1] + 4)]
+    m = int(0.12 * h)
+    for join in (1.6, 0.5):
+        deep = _runs(names, max_gap=max(2, int(join * h)))
+        if deep:
+            a, b = max(deep, key=lambda r: r[1] - r[0])
+            tries.append((a - m, b + m))
+    longest = max(runs, key=lambda r: r[1] - r[0])
+    tries.append((longest[0] - 4, longest[1] + 4))
     best = ("", 0.0)
     seen = set()
     for a, b in tries:
@@ -573,16 +596,17 @@ def _centre_lines(engine, mid: np.ndarray) -> list[tuple[str, float]]:
     return out
 
 
-def middle_band(ink: np.ndarray, ellipse, round_seal: bool, zoom: float = 2.0) -> np.ndarray:
+def middle_band(ink: np.ndarray, ellipse, round_seal: bool, depth: float, zoom: float = 2.0) -> np.ndarray:
     """The inside of the seal (ink 0..1 → grey), turned so that the long axis of an oval lies
     level (a round seal is not turned: it has no axis), enlarged ``zoom`` times; the ring and
-    the curved text are blanked so only the straight lines (a tax number, 发票专用章) remain."""
+    the curved text (``depth`` pixels deep inside the outline) are blanked so only the straight
+    lines (a tax number, 发票专用章) remain."""
     import cv2
 
     cx, cy, a, b, ang = ellipse
     ang = 0.0 if round_seal else ((ang + 90.0) % 180.0) - 90.0
     th = math.radians(ang)
-    w, h = int(2 * 0.72 * a * zoom), int(2 * 0.8 * b * zoom)
+    w, h = int(2 * 0.85 * a * zoom), int(2 * 0.8 * b * zoom)
     # output (X, Y) → crop: centre to centre, X along the long axis
     ux, uy = math.cos(th) / zoom, math.sin(th) / zoom
     m = np.array(
@@ -590,8 +614,10 @@ def middle_band(ink: np.ndarray, ellipse, round_seal: bool, zoom: float = 2.0) -
     )
     out = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP, borderValue=0)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    rho = np.hypot((xx - w / 2) / (a * zoom), (yy - h / 2) / (b * zoom))
-    out[rho > 0.62] = 0
+    dx, dy = (xx - w / 2) / zoom, (yy - h / 2) / zoom
+    phi = np.arctan2(dy, dx)
+    outline = 1.0 / np.sqrt((np.cos(phi) / a) ** 2 + (np.sin(phi) / b) ** 2)
+    out[np.hypot(dx, dy) > outline - depth] = 0
     return _grey(out)
 
 
@@ -610,8 +636,9 @@ def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: f
         return {"text": "", "text_confidence": 0.0, "center_text": "", "tax_id": None}
     ink = soft_ink(crop, cand.colour)
     ellipse = fit_ring(ink, _axes(cand, ox, oy))
-    ring_text, ring_conf = _ring_text(engine, ring_strip(ink, ellipse))
-    centre = _centre_lines(engine, middle_band(ink, ellipse, cand.shape == "round"))
+    band = _ring_band(ink, ellipse)
+    ring_text, ring_conf = _ring_text(engine, ring_strip(ink, ellipse, band))
+    centre = _centre_lines(engine, middle_band(ink, ellipse, cand.shape == "round", band[1]))
     centre_text = " ".join(t for t, _ in centre if t)
     tax = None
     for t, _ in centre:
