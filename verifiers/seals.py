@@ -63,6 +63,34 @@ def seal_score(seal_text: str, name: str | None) -> float:
     return round(score, 1)
 
 
+def partial_reading(seal_text: str, name: str | None, min_share: float = 0.6) -> bool:
+    """A partial but unambiguous reading of ``name``: most of its characters (without the
+    legal form) found in order, every difference a single character here and there (a
+    misread or lost character of curved text), never a different word.
+
+    >>> partial_reading("贵安教智冀力有限公司", "贵安数智算力有限公司")
+    True
+    >>> partial_reading("泉州丰泽慧联网络有限公司", "泉州丰泽慧联软件有限公司")
+    False
+    >>> partial_reading("贵阳数智云计算有限公司", "贵安数智算力有限公司")
+    False
+    """
+    if not seal_text or not name:
+        return False
+    t, n = _core(normalize_name(seal_text)), _core(normalize_name(name))
+    ops = Levenshtein.opcodes(n, t)
+    same = sum(op.src_end - op.src_start for op in ops if op.tag == "equal")
+    if same < max(3, min_share * len(n)):
+        return False
+    inner = [op for op in ops if op.tag != "equal"]
+    # extra characters read before or after the name (a mark, the bottom word) do not count
+    if inner and inner[0].src_start == 0 and inner[0].tag == "insert":
+        inner = inner[1:]
+    if inner and inner[-1].src_end == len(n) and inner[-1].tag == "insert":
+        inner = inner[:-1]
+    return all(max(op.src_end - op.src_start, op.dest_end - op.dest_start) <= 1 for op in inner)
+
+
 def is_authority(seal: Seal, words: tuple[str, ...]) -> bool:
     """A seal of an authority or a bank (登记机关, 监制章, 回单章)."""
     blob = f"{seal.text}{seal.center_text}"
@@ -209,8 +237,12 @@ def judge(
         s, sc, _ = max(wrong, key=lambda x: x[0].text_confidence)
         return SealVerdict("other", s, sc)
     s, sc, riv = max(rest, key=lambda x: x[1])
-    if sc >= sp.weak_match and sc > riv and s.colour_confidence >= sp.min_colour_confidence:
-        # curved text of a scan read in part (a character or two lost or misread at each end)
+    if (
+        (sc >= sp.weak_match or partial_reading(s.text, name))
+        and sc > riv
+        and s.colour_confidence >= sp.min_colour_confidence
+    ):
+        # curved text of a scan read in part (a character or two lost or misread here and there)
         return SealVerdict("named", s, sc)
     return SealVerdict("unsure", s, sc, others=tuple(x[0] for x in rest))
 
