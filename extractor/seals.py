@@ -345,7 +345,8 @@ def soft_ink(crop: np.ndarray, colour: str = "red") -> np.ndarray:
     """
     import cv2
 
-    c = crop[..., :3].astype(np.float32)
+    # smooth JPEG blocking and scan grain, keeping the strokes' edges
+    c = cv2.bilateralFilter(np.ascontiguousarray(crop[..., :3]), 5, 40, 5).astype(np.float32)
     r, g, b = c[..., 0], c[..., 1], c[..., 2]
     lum = 0.299 * r + 0.587 * g + 0.114 * b
     dark = np.clip(255.0 - lum, 0, 255)
