@@ -139,9 +139,13 @@ SURE_TEXT = 0.95
 
 
 def _org_like(text: str) -> bool:
-    """Ring text that reads as an organisation's full name (six Chinese characters or more,
-    ending like one)."""
-    return len(_CJK.findall(text)) >= 6 and bool(_ORG_END.search(normalize_name(text)))
+    """Ring text that reads as an organisation's full name: six Chinese characters or more,
+    ending like one, with at least four before the legal form (place + trade name; fewer is
+    a name read in part)."""
+    norm = normalize_name(text)
+    return (
+        len(_CJK.findall(text)) >= 6 and bool(_ORG_END.search(norm)) and len(_CJK.findall(_core(norm))) >= 4
+    )
 
 
 def _sure_and_complete(seal: Seal, name: str | None) -> bool:
