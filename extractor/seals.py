@@ -575,22 +575,29 @@ def _ring_text(engine, strip: np.ndarray) -> tuple[str, float]:
     return best
 
 
-def _centre_lines(engine, mid: np.ndarray) -> list[tuple[str, float]]:
-    """Straight lines in the middle of the seal (tax number, 发票专用章), top to bottom."""
+def _centre_lines(engine, mid: np.ndarray, raw: np.ndarray | None = None) -> list[tuple[str, float]]:
+    """Straight lines in the middle of the seal (tax number, 发票专用章), top to bottom: rows
+    found on ``mid`` (curved text blanked), each line cut from ``raw`` as far as its ink runs
+    on without a gap (a long tax number reaches past the blanked edge)."""
     h, w = mid.shape[:2]
+    raw = mid if raw is None else raw
     inked = mid < 180  # thin condensed strokes (a tax number) stay light grey
     rows = _runs(inked.sum(axis=1) > max(1, w // 60), max_gap=max(1, h // 50))
     out = []
     for y0, y1 in rows:
         if y1 - y0 < max(6, h // 14):
             continue
-        cols = _runs(inked[y0:y1].sum(axis=0) > 0, max_gap=max(2, (y1 - y0)))
+        gap = max(2, (y1 - y0))
+        cols = _runs(inked[y0:y1].sum(axis=0) > 0, max_gap=gap)
         if not cols:
             continue
         x0, x1 = min(c[0] for c in cols), max(c[1] for c in cols)
         if (x1 - x0) < 1.2 * (y1 - y0):
             continue  # a star or a lone mark, not a line of text
-        line = mid[max(0, y0 - 2) : y1 + 2, max(0, x0 - 2) : x1 + 2].astype(np.float32)
+        for a, b in _runs((raw[y0:y1] < 180).sum(axis=0) > 0, max_gap=gap):
+            if a <= x0 < b or a < x1 <= b:
+                x0, x1 = min(x0, a), max(x1, b)
+        line = raw[max(0, y0 - 2) : y1 + 2, max(0, x0 - 2) : x1 + 2].astype(np.float32)
         lo = float(line.min())
         line = np.clip((line - lo) * 255.0 / max(1.0, 255.0 - lo), 0, 255).astype(np.uint8)
         out.append(_rec(engine, line))
@@ -601,7 +608,8 @@ def middle_band(ink: np.ndarray, ellipse, round_seal: bool, depth: float, zoom: 
     """The inside of the seal (ink 0..1 → grey), turned so that the long axis of an oval lies
     level (a round seal is not turned: it has no axis), enlarged ``zoom`` times; the ring and
     the curved text (``depth`` pixels deep inside the outline) are blanked so only the straight
-    lines (a tax number, 发票专用章) remain."""
+    lines (a tax number, 发票专用章) remain; returned with the same image unblanked (a long line
+    may reach into the band of the curved text)."""
     import cv2
 
     cx, cy, a, b, ang = ellipse
@@ -614,12 +622,13 @@ def middle_band(ink: np.ndarray, ellipse, round_seal: bool, depth: float, zoom: 
         [[ux, -uy, cx - ux * w / 2 + uy * h / 2], [uy, ux, cy - uy * w / 2 - ux * h / 2]], np.float32
     )
     out = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP, borderValue=0)
+    raw = out.copy()
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     dx, dy = (xx - w / 2) / zoom, (yy - h / 2) / zoom
     phi = np.arctan2(dy, dx)
     outline = 1.0 / np.sqrt((np.cos(phi) / a) ** 2 + (np.sin(phi) / b) ** 2)
     out[np.hypot(dx, dy) > outline - depth] = 0
-    return _grey(out)
+    return _grey(out), _grey(raw)
 
 
 def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: float = 0.0) -> dict:
@@ -639,7 +648,7 @@ def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: f
     ellipse = fit_ring(ink, _axes(cand, ox, oy))
     band = _ring_band(ink, ellipse)
     ring_text, ring_conf = _ring_text(engine, ring_strip(ink, ellipse, band))
-    centre = _centre_lines(engine, middle_band(ink, ellipse, cand.shape == "round", band[1]))
+    centre = _centre_lines(engine, *middle_band(ink, ellipse, cand.shape == "round", band[1]))
     centre_text = " ".join(t for t, _ in centre if t)
     tax = None
     for t, _ in centre:
