@@ -17,13 +17,17 @@ Detection (:func:`detect_seals`) works on an RGB page image:
    seal-sized inked circle is reported as a ``grey`` seal with a low colour confidence:
    whether it was a red stamp cannot be decided.
 
-Reading (:func:`read_seal_text`): the seal is cut out at OCR resolution, its red ink (only)
-is redrawn black on white (black text printed across the seal disappears), the ellipse is
-mapped onto a circle, the ring is unwrapped with :func:`cv2.warpPolar` into a strip starting
-at 6 o'clock and running clockwise (so the arc text reads left to right, tops outward) and
-OCR'd with the project's engine (:mod:`extractor.ocr`); the straight centre line (the tax
-number of a 发票专用章) is OCR'd from the middle band. Seal text is kept on the seal only:
-it never becomes a page line or a field.
+Reading (:func:`read_seal_text`): the seal is cut out at OCR resolution and its ink made a
+soft grey image (:func:`soft_ink`: the full-resolution luminance weighted by redness, so a
+JPEG's half-resolution colour does not bloat the strokes and black text printed across the
+seal disappears). The outline is fitted again on that image (:func:`fit_ring`), the band of
+curved text just inside the ring is found from the radial ink profile and unwrapped along
+offset curves of the ellipse at even arc length (:func:`band_strip`: level text, true
+character shapes also on an oval), starting in the ring's widest gap whatever the seal's
+rotation (:func:`ring_strip`). The name's run is recognised as one line with the project's
+engine (:mod:`extractor.ocr`); the straight centre lines (the tax number of a 发票专用章) are
+read from the middle turned level. Seal text is kept on the seal only: it never becomes a
+page line or a field.
 
 Coordinates of :class:`models.page.Seal` boxes are those of the page (PDF points or image
 pixels, origin top-left); the helpers here work in pixels and take a ``scale`` (page units per
@@ -34,7 +38,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -50,8 +54,6 @@ RING_MIN_COVER = 0.55
 MAX_FILL = 0.45
 ROUND_MIN_RATIO = 0.86  # minor/major axis ratio: at or above → round
 OVAL_MIN_RATIO = 0.50  # between → oval; below: not a seal (a line, a word)
-# Colour confidence below which a seal's colour is undecidable (grey copy, faded stamp).
-LOW_COLOUR = 0.5
 # Resolution seals are cut out at for OCR (pixels per mm ≈ 200 dpi).
 READ_PX_PER_MM = 200 / 25.4
 DETECT_PX_PER_MM = 4.0  # detection needs no more (~100 dpi)
@@ -72,6 +74,12 @@ class SealCandidate:
     shape: str  # round | oval
     colour: str  # red | grey
     colour_confidence: float
+
+    def scaled(self, fx: float, fy: float | None = None, dx: float = 0.0, dy: float = 0.0) -> SealCandidate:
+        """The same seal in the image scaled by ``fx`` (× ``fy`` vertically), less (dx, dy)."""
+        fy = fx if fy is None else fy
+        k = (fx + fy) / 2.0
+        return replace(self, cx=self.cx * fx - dx, cy=self.cy * fy - dy, a=self.a * k, b=self.b * k)
 
     @property
     def box(self) -> tuple[float, float, float, float]:
@@ -302,37 +310,6 @@ def _dedupe(cands: list[SealCandidate]) -> list[SealCandidate]:
 # ------------------------------------------------------------------ reading
 
 
-def _normalised_disc(
-    canvas: np.ndarray, cand: SealCandidate, ox: float, oy: float, radius: int
-) -> np.ndarray:
-    """A grey seal image (ink dark on white) with the seal's ellipse mapped onto a circle of
-    ``radius`` pixels centred in a (2r+1)² image (long axis horizontal)."""
-    import cv2
-
-    # cv2.fitEllipse: ``angle`` rotates the first axis (``a``) from the x axis.
-    a, b, ang = cand.a, cand.b, cand.angle
-    if cand.shape == "round":  # no axis to align: never turn a round seal (its text is upright)
-        a = b = (a + b) / 2.0
-        ang = 0.0
-    else:
-        if b > a:  # make ``a`` the long axis
-            a, b, ang = b, a, ang + 90.0
-        # the long axis horizontal, turned by less than 90° (text upright, never flipped)
-        ang = ((ang + 90.0) % 180.0) - 90.0
-    th = math.radians(ang)
-    size = 2 * radius + 1
-    # page → disc: translate to centre, rotate by -ang, scale axes to radius
-    rot = np.array([[math.cos(th), math.sin(th)], [-math.sin(th), math.cos(th)]])
-    scale = np.diag([radius / a, radius / b])
-    m = scale @ rot
-    cx, cy = cand.cx - ox, cand.cy - oy
-    t = np.array([radius, radius]) - m @ np.array([cx, cy])
-    affine = np.hstack([m, t[:, None]]).astype(np.float32)
-    return cv2.warpAffine(
-        canvas, affine, (size, size), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT, borderValue=255
-    )
-
-
 def soft_ink(crop: np.ndarray, colour: str = "red") -> np.ndarray:
     """Ink strength (float32, 0 paper … 1 full ink) of a seal cut-out, kept soft (grey levels).
 
@@ -498,28 +475,14 @@ def ring_strip(ink: np.ndarray, ellipse, band: tuple[float, float] | None = None
     full = band_strip(ink, ellipse, top, bottom, max(8, int(bottom - top)))
     col = _name_columns(full)
     n = len(col)
-    # the widest circular gap (columns without ink) is where the ring text starts and ends
-    best = (0, 0)
-    run = 0
-    for i in range(2 * n):
-        if not col[i % n]:
-            run += 1
-            if run > best[0]:
-                best = (min(run, n), i - run + 1)
-        else:
-            run = 0
-    mid = int(best[1] + best[0] / 2.0) % n
-    return np.roll(full, -mid, axis=1)
+    # the widest circular gap (columns without the name's ink) is where the name starts and ends
+    gaps = _runs(~np.r_[col, col], max_gap=1)
+    a, b = max(gaps, key=lambda g: g[1] - g[0]) if gaps else (0, 0)
+    return np.roll(full, -(((a + min(b, a + n)) // 2) % n), axis=1)
 
 
 def _grey(ink: np.ndarray) -> np.ndarray:
     return (255.0 - 255.0 * np.clip(ink, 0, 1)).astype(np.uint8)
-
-
-def _pad(img: np.ndarray, px: int = 12) -> np.ndarray:
-    import cv2
-
-    return cv2.copyMakeBorder(img, px, px, px, px, cv2.BORDER_CONSTANT, value=255)
 
 
 def _rec(engine, grey: np.ndarray) -> tuple[str, float]:
@@ -527,7 +490,8 @@ def _rec(engine, grey: np.ndarray) -> tuple[str, float]:
 
     if grey.size == 0 or min(grey.shape[:2]) < 4:
         return "", 0.0
-    text, score = engine.recognize_line(cv2.cvtColor(_pad(grey, 6), cv2.COLOR_GRAY2RGB))
+    padded = cv2.copyMakeBorder(grey, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=255)
+    text, score = engine.recognize_line(cv2.cvtColor(padded, cv2.COLOR_GRAY2RGB))
     return re.sub(r"\s", "", text), round(score, 3)
 
 
@@ -562,11 +526,7 @@ def _ring_text(engine, strip: np.ndarray) -> tuple[str, float]:
     longest = max(runs, key=lambda r: r[1] - r[0])
     tries.append((longest[0] - 4, longest[1] + 4))
     best = ("", 0.0)
-    seen = set()
-    for a, b in tries:
-        if (a, b) in seen:
-            continue
-        seen.add((a, b))
+    for a, b in dict.fromkeys(tries):
         got = rec(max(0, a), b)
         if got[1] > best[1]:
             best = got
@@ -604,7 +564,9 @@ def _centre_lines(engine, mid: np.ndarray, raw: np.ndarray | None = None) -> lis
     return out
 
 
-def middle_band(ink: np.ndarray, ellipse, round_seal: bool, depth: float, zoom: float = 2.0) -> np.ndarray:
+def middle_band(
+    ink: np.ndarray, ellipse, round_seal: bool, depth: float, zoom: float = 2.0
+) -> tuple[np.ndarray, np.ndarray]:
     """The inside of the seal (ink 0..1 → grey), turned so that the long axis of an oval lies
     level (a round seal is not turned: it has no axis), enlarged ``zoom`` times; the ring and
     the curved text (``depth`` pixels deep inside the outline) are blanked so only the straight
@@ -690,16 +652,10 @@ def seals_on_image(img: np.ndarray, px_per_mm: float, scale: float = 1.0, read: 
 
     f = min(1.0, DETECT_PX_PER_MM / max(px_per_mm, 1e-6))
     small = img if f >= 0.95 else cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    if f < 0.95:
-        f_y = small.shape[0] / img.shape[0]
-        f_x = small.shape[1] / img.shape[1]
-    else:
-        f, f_x, f_y = 1.0, 1.0, 1.0
+    f_x, f_y = small.shape[1] / img.shape[1], small.shape[0] / img.shape[0]
     out = []
     for c in detect_seals(small, px_per_mm * (f_x + f_y) / 2):
-        cand = SealCandidate(
-            c.cx / f_x, c.cy / f_y, c.a / f, c.b / f, c.angle, c.shape, c.colour, c.colour_confidence
-        )
+        cand = c.scaled(1.0 / f_x, 1.0 / f_y)
         text = None
         if read:
             try:
@@ -716,7 +672,13 @@ def _read_on_image(img: np.ndarray, cand: SealCandidate, px_per_mm: float) -> di
     x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
     x1, y1 = min(img.shape[1], x1 + pad), min(img.shape[0], y1 + pad)
     crop = img[y0:y1, x0:x1]
-    return read_seal_text(_upsample(crop, cand, px_per_mm), *_scaled(cand, px_per_mm, x0, y0))
+    f = READ_PX_PER_MM / px_per_mm
+    if f <= 1.2:
+        return read_seal_text(crop, cand, float(x0), float(y0))
+    import cv2
+
+    crop = cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
+    return read_seal_text(crop, cand.scaled(f), x0 * f, y0 * f)
 
 
 # ------------------------------------------------------------------ PDF pages with a text layer
@@ -760,6 +722,11 @@ def pdf_page_may_have_seal(page) -> bool:
     return False
 
 
+def _rgb(pix) -> np.ndarray:
+    a = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)
+    return a[:, : pix.width * 3].reshape(pix.height, pix.width, 3)
+
+
 def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> list[Seal]:
     """Seals on a PDF page with a usable text layer (PyMuPDF page; boxes in points of the
     displayed page). Renders at ``TEXT_PAGE_DPI`` to find them and, only where one is found,
@@ -770,8 +737,7 @@ def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> lis
     area = max(rect.width * rect.height, 1.0)
     z = TEXT_PAGE_DPI / 72.0
     pix = page.get_pixmap(matrix=pymupdf.Matrix(z, z), colorspace=pymupdf.csRGB, alpha=False)
-    img = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width * 3]
-    img = img.reshape(pix.height, pix.width, 3)
+    img = _rgb(pix)
     zoom = pix.width / max(rect.width, 1e-6)
     cands = detect_seals(img, zoom * 72 / 25.4)
     if not cands:
@@ -792,8 +758,7 @@ def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> lis
                     p2 = page.get_pixmap(
                         matrix=pymupdf.Matrix(zr, zr), clip=clip, colorspace=pymupdf.csRGB, alpha=False
                     )
-                    a = np.frombuffer(p2.samples, dtype=np.uint8).reshape(p2.height, p2.stride)
-                    part = a[:, : p2.width * 3].reshape(p2.height, p2.width, 3)
+                    part = _rgb(p2)
                     k = p2.width / max(clip.width, 1e-6)  # pixels per point
                     ox, oy = clip.x0 * k, clip.y0 * k
                 else:
@@ -801,70 +766,15 @@ def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> lis
                         p2 = page.get_pixmap(
                             matrix=pymupdf.Matrix(zr, zr), colorspace=pymupdf.csRGB, alpha=False
                         )
-                        a = np.frombuffer(p2.samples, dtype=np.uint8).reshape(p2.height, p2.stride)
-                        full = a[:, : p2.width * 3].reshape(p2.height, p2.width, 3)
+                        full = _rgb(p2)
                     part, k, ox, oy = full, full.shape[1] / max(rect.width, 1e-6), 0.0, 0.0
-                f = k / zoom  # render pixels per detection pixel
-                big = SealCandidate(
-                    c.cx * f - ox,
-                    c.cy * f - oy,
-                    c.a * f,
-                    c.b * f,
-                    c.angle,
-                    c.shape,
-                    c.colour,
-                    c.colour_confidence,
-                )
-                big = _refine(part, big, k * 72 / 25.4)
+                # the outline is fitted again on the reading image (fit_ring)
+                big = c.scaled(k / zoom, dx=ox, dy=oy)  # render pixels per detection pixel
                 text = _read_on_image(part, big, k * 72 / 25.4)
             except Exception:
                 text = None
         out.append(seal_from_candidate(c, 1.0 / zoom, text))
     return out
-
-
-def _refine(img: np.ndarray, cand: SealCandidate, px_per_mm: float) -> SealCandidate:
-    """The same seal fitted again on a sharper image (a coarse render's ellipse is off by a
-    pixel or two, which bends the unwrapped ring); the coarse one when no fit agrees."""
-    import cv2
-
-    f = min(1.0, DETECT_PX_PER_MM / max(px_per_mm, 1e-6))
-    small = img if f >= 0.95 else cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    fx, fy = small.shape[1] / img.shape[1], small.shape[0] / img.shape[0]
-    best = None
-    for c in detect_seals(small, px_per_mm * (fx + fy) / 2):
-        cx, cy, a, b = c.cx / fx, c.cy / fy, c.a / fx, c.b / fy
-        d = float(np.hypot(cx - cand.cx, cy - cand.cy))
-        if d < 0.25 * max(cand.a, cand.b) and 0.8 < max(a, b) / max(cand.a, cand.b) < 1.25:
-            if best is None or d < best[0]:
-                best = (d, SealCandidate(cx, cy, a, b, c.angle, c.shape, cand.colour, cand.colour_confidence))
-    return best[1] if best else cand
-
-
-def _upsample(crop: np.ndarray, cand: SealCandidate, px_per_mm: float) -> np.ndarray:
-    import cv2
-
-    f = READ_PX_PER_MM / px_per_mm
-    if f <= 1.2:
-        return crop
-    return cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
-
-
-def _scaled(cand: SealCandidate, px_per_mm: float, x0: int, y0: int) -> tuple[SealCandidate, float, float]:
-    f = READ_PX_PER_MM / px_per_mm
-    if f <= 1.2:
-        return cand, float(x0), float(y0)
-    c = SealCandidate(
-        cand.cx * f,
-        cand.cy * f,
-        cand.a * f,
-        cand.b * f,
-        cand.angle,
-        cand.shape,
-        cand.colour,
-        cand.colour_confidence,
-    )
-    return c, x0 * f, y0 * f
 
 
 # Width of the paper an image is assumed to show when its resolution is unknown (a photo, a
