@@ -17,13 +17,17 @@ Detection (:func:`detect_seals`) works on an RGB page image:
    seal-sized inked circle is reported as a ``grey`` seal with a low colour confidence:
    whether it was a red stamp cannot be decided.
 
-Reading (:func:`read_seal_text`): the seal is cut out at OCR resolution, its red ink (only)
-is redrawn black on white (black text printed across the seal disappears), the ellipse is
-mapped onto a circle, the ring is unwrapped with :func:`cv2.warpPolar` into a strip starting
-at 6 o'clock and running clockwise (so the arc text reads left to right, tops outward) and
-OCR'd with the project's engine (:mod:`extractor.ocr`); the straight centre line (the tax
-number of a 发票专用章) is OCR'd from the middle band. Seal text is kept on the seal only:
-it never becomes a page line or a field.
+Reading (:func:`read_seal_text`): the seal is cut out at OCR resolution and its ink made a
+soft grey image (:func:`soft_ink`: the full-resolution luminance weighted by redness, so a
+JPEG's half-resolution colour does not bloat the strokes and black text printed across the
+seal disappears). The outline is fitted again on that image (:func:`fit_ring`), the band of
+curved text just inside the ring is found from the radial ink profile and unwrapped along
+offset curves of the ellipse at even arc length (:func:`band_strip`: level text, true
+character shapes also on an oval), starting in the ring's widest gap whatever the seal's
+rotation (:func:`ring_strip`). The name's run is recognised as one line with the project's
+engine (:mod:`extractor.ocr`); the straight centre lines (the tax number of a 发票专用章) are
+read from the middle turned level. Seal text is kept on the seal only: it never becomes a
+page line or a field.
 
 Coordinates of :class:`models.page.Seal` boxes are those of the page (PDF points or image
 pixels, origin top-left); the helpers here work in pixels and take a ``scale`` (page units per
@@ -34,7 +38,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pymupdf
@@ -52,8 +56,6 @@ RING_MIN_COVER = 0.55
 MAX_FILL = 0.45
 ROUND_MIN_RATIO = 0.86  # minor/major axis ratio: at or above → round
 OVAL_MIN_RATIO = 0.50  # between → oval; below: not a seal (a line, a word)
-# Colour confidence below which a seal's colour is undecidable (grey copy, faded stamp).
-LOW_COLOUR = 0.5
 # Resolution seals are cut out at for OCR (pixels per mm ≈ 200 dpi).
 READ_PX_PER_MM = 200 / 25.4
 DETECT_PX_PER_MM = 4.0  # detection needs no more (~100 dpi)
@@ -75,6 +77,12 @@ class SealCandidate:
     colour: str  # red | grey
     colour_confidence: float
 
+    def scaled(self, fx: float, fy: float | None = None, dx: float = 0.0, dy: float = 0.0) -> SealCandidate:
+        """The same seal in the image scaled by ``fx`` (× ``fy`` vertically), less (dx, dy)."""
+        fy = fx if fy is None else fy
+        k = (fx + fy) / 2.0
+        return replace(self, cx=self.cx * fx - dx, cy=self.cy * fy - dy, a=self.a * k, b=self.b * k)
+
     @property
     def box(self) -> tuple[float, float, float, float]:
         """Axis-aligned bounding box of the rotated ellipse."""
@@ -89,8 +97,8 @@ class SealCandidate:
 
 def red_mask(img: np.ndarray, *, min_sat: int = 70, min_val: int = 70) -> np.ndarray:
     """Binary mask (uint8 0/255) of red ink in an RGB image (HSV hue ≤ 12 or ≥ 160)."""
-    # late: OpenCV must not be loaded in the readers' fork server, which imports
-    # this module (tests/test_worker.py); it loads with the first image decoded
+    # late: OpenCV must not be loaded in the readers' fork server, which imports this
+    # module (tests/test_worker.py); it loads with the first image decoded
     import cv2
 
     hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
@@ -101,7 +109,7 @@ def red_mask(img: np.ndarray, *, min_sat: int = 70, min_val: int = 70) -> np.nda
 
 def is_colourless(img: np.ndarray) -> bool:
     """Whether an image carries (almost) no colour: a grey scan or a black-and-white copy."""
-    import cv2  # late: see the first cv2 import of this module
+    import cv2
 
     small = img[:: max(1, img.shape[0] // 300), :: max(1, img.shape[1] // 300)]
     hsv = cv2.cvtColor(np.ascontiguousarray(small), cv2.COLOR_RGB2HSV)
@@ -127,21 +135,24 @@ def _ring_cover(mask: np.ndarray, cx: float, cy: float, a: float, b: float, angl
 
 def _colour_confidence(img: np.ndarray, blob: np.ndarray) -> float:
     """How surely the blob's ink is red: saturation and redness of its pixels."""
-    import cv2  # late: see the first cv2 import of this module
+    import cv2
 
     px = img[blob > 0]
     if len(px) == 0:
         return 0.0
     hsv = cv2.cvtColor(px.reshape(-1, 1, 3), cv2.COLOR_RGB2HSV).reshape(-1, 3)
-    sat = float(np.median(hsv[:, 1])) / 255.0
+    # the stronger half of the ink: a scan's or JPEG's pale fringe around each stroke is not
+    # the colour of the stamp
+    sat = float(np.percentile(hsv[:, 1], 75)) / 255.0
     r = px[:, 0].astype(float)
     gb = px[:, 1:].astype(float).max(axis=1)
-    redness = float(np.median((r - gb) / np.maximum(r, 1.0)))
-    return round(max(0.0, min(1.0, 0.5 * min(1.0, sat / 0.55) + 0.5 * min(1.0, redness / 0.5))), 3)
+    redness = float(np.percentile((r - gb) / np.maximum(r, 1.0), 75))
+    # pale or faded red ink is still red (hue and a clear excess of red); a grey copy has neither
+    return round(max(0.0, min(1.0, 0.5 * min(1.0, sat / 0.4) + 0.5 * min(1.0, redness / 0.35))), 3)
 
 
 def _fit(points: np.ndarray) -> tuple[float, float, float, float, float] | None:
-    import cv2  # late: see the first cv2 import of this module
+    import cv2
 
     if len(points) < 5:
         return None
@@ -153,7 +164,7 @@ def _fit(points: np.ndarray) -> tuple[float, float, float, float, float] | None:
 
 def _without_rules(mask: np.ndarray, px_per_mm: float) -> np.ndarray:
     """Remove long straight red lines (table frames of an invoice) that cross a seal."""
-    import cv2  # late: see the first cv2 import of this module
+    import cv2
 
     n = max(9, int(15 * px_per_mm))
     horiz = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, n), np.uint8))
@@ -166,7 +177,7 @@ def _candidates_from_mask(
     mask: np.ndarray, px_per_mm: float, min_cover: float
 ) -> list[tuple[float, float, float, float, float, np.ndarray]]:
     """Ellipses of seal size whose outline is inked, with their blob masks."""
-    import cv2  # late: see the first cv2 import of this module
+    import cv2
 
     lo, hi = MIN_SEAL_MM * px_per_mm, MAX_SEAL_MM * px_per_mm
     raw = mask  # filled shapes are judged on all the ink (the rule removal eats solid areas)
@@ -203,16 +214,22 @@ def _candidates_from_mask(
 
 def detect_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
     """Seals on an RGB page image whose resolution is ``px_per_mm`` pixels per millimetre."""
-    import cv2  # late: see the first cv2 import of this module
+    import cv2
 
     if img.ndim != 3 or img.shape[2] < 3 or min(img.shape[:2]) < 16:
         return []
     img = np.ascontiguousarray(img[..., :3])
     found: list[SealCandidate] = []
     mask = red_mask(img)
-    if int(cv2.countNonZero(mask)) >= 50:
-        pale = red_mask(img, min_sat=35, min_val=60)
-        for cx, cy, a, b, angle, blob in _candidates_from_mask(mask, px_per_mm, RING_MIN_COVER):
+    pale = red_mask(img, min_sat=35, min_val=60)
+    if int(cv2.countNonZero(pale)) >= 50:
+        # strong ink first; then the paler ink for what it did not find (a faint or one-sided
+        # impression whose ring breaks up among the strongly red pixels)
+        cands = _candidates_from_mask(mask, px_per_mm, RING_MIN_COVER)
+        for c in _candidates_from_mask(pale, px_per_mm, RING_MIN_COVER):
+            if not any(math.hypot(c[0] - o[0], c[1] - o[1]) < 0.5 * max(o[2], o[3]) for o in cands):
+                cands.append(c)
+        for cx, cy, a, b, angle, blob in cands:
             ink = cv2.bitwise_and(pale, blob)
             conf = _colour_confidence(img, ink)
             ratio = min(a, b) / max(a, b)
@@ -232,7 +249,7 @@ def _grey_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
     Circles are searched at 2 px/mm; a circle counts only when its outline is inked almost
     all round while just outside it the paper is mostly blank (a circle drawn through a
     paragraph of text is inked inside *and* outside), and the inside holds some ink (text)."""
-    import cv2  # late: see the first cv2 import of this module
+    import cv2
 
     f = min(1.0, 2.0 / max(px_per_mm, 1e-6))
     grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
@@ -258,8 +275,23 @@ def _grey_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
         return out
     dil = cv2.dilate(ink, np.ones((3, 3), np.uint8))
     for x, y, r in circles[0][:6]:
-        x, y, r = float(x), float(y), float(r)
-        if _ring_cover(dil, x, y, r, r, 0.0) < 0.85 or _ring_cover(dil, x, y, 1.25 * r, 1.25 * r, 0.0) > 0.35:
+        # Hough's centre and radius are off by a pixel or two at this scale: take the circle
+        # nearby that lies best on the ink
+        x, y, r = max(
+            (
+                (float(x) + dx, float(y) + dy, float(r) + dr)
+                for dx in (-2, -1, 0, 1, 2)
+                for dy in (-2, -1, 0, 1, 2)
+                for dr in (-2, -1, 0, 1, 2)
+            ),
+            # ties: the outermost circle (the ring's outer edge), then the nearest to Hough's
+            key=lambda c: (
+                _ring_cover(dil, c[0], c[1], c[2], c[2], 0.0),
+                c[2],
+                -abs(c[0] - float(x)) - abs(c[1] - float(y)),
+            ),
+        )
+        if _ring_cover(dil, x, y, r, r, 0.0) < 0.8 or _ring_cover(dil, x, y, 1.25 * r, 1.25 * r, 0.0) > 0.35:
             continue
         inner = np.zeros_like(ink)
         cv2.circle(inner, (int(x), int(y)), int(r * 0.8), 255, -1)
@@ -282,156 +314,287 @@ def _dedupe(cands: list[SealCandidate]) -> list[SealCandidate]:
 # ------------------------------------------------------------------ reading
 
 
-def _normalised_disc(
-    crop: np.ndarray, cand: SealCandidate, ox: float, oy: float, radius: int, otsu: bool = False
-) -> np.ndarray:
-    """The seal's red ink, black on white, with its ellipse mapped onto a circle of
-    ``radius`` pixels centred in a (2r+1)² image (long axis horizontal)."""
-    import cv2  # late: see the first cv2 import of this module
+def soft_ink(crop: np.ndarray, colour: str = "red") -> np.ndarray:
+    """Ink strength (float32, 0 paper … 1 full ink) of a seal cut-out, kept soft (grey levels).
 
-    if cand.colour != "red":
-        ink = _dark(crop)
-    elif otsu:
-        ink = _red_ink(crop)
+    Red seals: the darkness of the full-resolution luminance, weighted by how red the pixel
+    is. A JPEG stores colour at half resolution, so a mask from hue or saturation alone bloats
+    every stroke into its neighbours; the luminance keeps the stroke's shape, the redness
+    only selects the ink (black text printed across the seal has no redness and vanishes).
+    Grey seals (a colourless copy): the darkness itself. Contrast is stretched so that pale
+    or faded ink reads like full ink.
+    """
+    import cv2
+
+    # smooth JPEG blocking and scan grain, keeping the strokes' edges
+    c = cv2.bilateralFilter(np.ascontiguousarray(crop[..., :3]), 5, 40, 5).astype(np.float32)
+    r, g, b = c[..., 0], c[..., 1], c[..., 2]
+    lum = 0.299 * r + 0.587 * g + 0.114 * b
+    dark = np.clip(255.0 - lum, 0, 255)
+    if colour == "red":
+        redness = cv2.GaussianBlur(np.clip((r - np.maximum(g, b) - 15.0) / 45.0, 0, 1), (3, 3), 0)
+        dark = dark * redness
     else:
-        ink = red_mask(crop, min_sat=35, min_val=50)
-    canvas = 255 - ink
-    # cv2.fitEllipse: ``angle`` rotates the first axis (``a``) from the x axis.
+        dark = np.clip(dark - float(np.percentile(dark, 50)), 0, 255)
+    vals = dark[dark > 20]
+    top = float(np.percentile(vals, 90)) if len(vals) > 50 else 255.0
+    return np.clip(dark / max(top, 40.0), 0, 1).astype(np.float32)
+
+
+def _axes(cand: SealCandidate, ox: float, oy: float) -> tuple[float, float, float, float, float]:
+    """Centre (in the crop), long and short semi-axis and the long axis' angle (degrees)."""
     a, b, ang = cand.a, cand.b, cand.angle
-    if cand.shape == "round":  # no axis to align: never turn a round seal (its text is upright)
+    if cand.shape == "round":
         a = b = (a + b) / 2.0
-        ang = 0.0
-    else:
-        if b > a:  # make ``a`` the long axis
-            a, b, ang = b, a, ang + 90.0
-        # the long axis horizontal, turned by less than 90° (text upright, never flipped)
-        ang = ((ang + 90.0) % 180.0) - 90.0
+    if b > a:
+        a, b, ang = b, a, ang + 90.0
+    return cand.cx - ox, cand.cy - oy, a, b, ang
+
+
+def fit_ring(ink: np.ndarray, ellipse) -> tuple[float, float, float, float, float]:
+    """The seal's outline fitted again on the reading image: an ellipse through the ink near
+    the detected outline (the detection's fit, made coarse and on a closed blob, is off by a
+    few pixels, which bends the unwrapped text). The detected one when the fit disagrees."""
+    import cv2
+
+    cx, cy, a, b, _ = ellipse
+    h, w = ink.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    cur = ellipse
+    for lo, hi in ((0.86, 1.14), (0.92, 1.08)):
+        ccx, ccy, ca, cb, cang = cur
+        th = math.radians(cang)
+        dx, dy = xx - ccx, yy - ccy
+        u = (dx * math.cos(th) + dy * math.sin(th)) / ca
+        v = (-dx * math.sin(th) + dy * math.cos(th)) / cb
+        rho = np.sqrt(u * u + v * v)
+        sel = (rho > lo) & (rho < hi) & (ink > 0.5)
+        pts = np.column_stack([xx[sel], yy[sel]])
+        if len(pts) < 40:
+            return ellipse
+        (fx, fy), (d1, d2), fang = cv2.fitEllipse(pts)
+        fa, fb = d1 / 2.0, d2 / 2.0
+        if fb > fa:
+            fa, fb, fang = fb, fa, fang + 90.0
+        if not (math.hypot(fx - cx, fy - cy) < 0.12 * a and 0.85 < fa / a < 1.15 and 0.85 < fb / b < 1.15):
+            return ellipse
+        if ca == cb and fb / fa > ROUND_MIN_RATIO:  # a round seal stays round
+            fa = fb = (fa + fb) / 2.0
+        cur = (fx, fy, fa, fb, fang)
+    return cur
+
+
+def band_strip(
+    ink: np.ndarray,
+    ellipse: tuple[float, float, float, float, float],
+    d_top: float,
+    d_bottom: float,
+    n_rows: int,
+    px_per_col: float = 1.0,
+) -> np.ndarray:
+    """Sample a band that follows the seal's outline into a level strip (ink 0..1).
+
+    Rows are offset curves of the fitted ellipse, ``d_top`` … ``d_bottom`` pixels inside it
+    (negative: outside); columns are evenly spaced along the outline, clockwise on the page
+    from the end of the long axis. Characters keep their true shape also on an oval seal,
+    where a plain polar unwrap would squeeze them at the sides and stretch them at the top."""
+    import cv2
+
+    cx, cy, a, b, ang = ellipse
     th = math.radians(ang)
-    size = 2 * radius + 1
-    # page → disc: translate to centre, rotate by -ang, scale axes to radius
-    rot = np.array([[math.cos(th), math.sin(th)], [-math.sin(th), math.cos(th)]])
-    scale = np.diag([radius / a, radius / b])
-    m = scale @ rot
-    cx, cy = cand.cx - ox, cand.cy - oy
-    t = np.array([radius, radius]) - m @ np.array([cx, cy])
-    affine = np.hstack([m, t[:, None]]).astype(np.float32)
-    return cv2.warpAffine(
-        canvas, affine, (size, size), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT, borderValue=255
-    )
+    ux, uy, vx, vy = math.cos(th), math.sin(th), -math.sin(th), math.cos(th)
+    fine = np.linspace(0.0, 2 * np.pi, 4096, endpoint=False)
+    speed = np.hypot(a * np.sin(fine), b * np.cos(fine))
+    arc = np.concatenate([[0.0], np.cumsum(speed) * (2 * np.pi / 4096)])
+    mid = (d_top + d_bottom) / 2.0
+    # one column per ``px_per_col`` pixels of arc at the middle of the band
+    scale = max(0.2, 1.0 - mid / max(1e-6, (a + b) / 2.0))
+    n_cols = max(32, int(arc[-1] * scale / px_per_col))
+    t = np.interp(np.linspace(0.0, arc[-1], n_cols, endpoint=False), arc, np.r_[fine, 2 * np.pi])
+    px, py = a * np.cos(t), b * np.sin(t)  # outline, ellipse frame
+    nx, ny = np.cos(t) / a, np.sin(t) / b  # outward normal
+    norm = np.hypot(nx, ny)
+    nx, ny = nx / norm, ny / norm
+    d = np.linspace(d_top, d_bottom, max(4, n_rows))[:, None]
+    lx, ly = px[None, :] - d * nx[None, :], py[None, :] - d * ny[None, :]
+    x = (cx + lx * ux + ly * vx).astype(np.float32)
+    y = (cy + lx * uy + ly * vy).astype(np.float32)
+    return cv2.remap(ink, x, y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
-def _red_ink(crop: np.ndarray) -> np.ndarray:
-    """Red ink of a seal cut-out, thresholded on redness (R above G and B) by Otsu, so a
-    pinkish photo background or faded ink separate from the stamp's strokes."""
-    import cv2  # late: see the first cv2 import of this module
-
-    c = crop.astype(np.int16)
-    redness = np.clip(c[..., 0] - np.maximum(c[..., 1], c[..., 2]), 0, 255).astype(np.uint8)
-    redness = cv2.GaussianBlur(redness, (3, 3), 0)
-    t, _ = cv2.threshold(redness, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    _, ink = cv2.threshold(redness, max(t, 25), 255, cv2.THRESH_BINARY)
-    return ink
-
-
-def _dark(crop: np.ndarray) -> np.ndarray:
-    import cv2  # late: see the first cv2 import of this module
-
-    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
-    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    return ink
-
-
-def unwrap_ring(disc: np.ndarray, inner: float = 0.48, outer: float = 0.98) -> np.ndarray:
-    """The ring of a normalised disc as a strip: angle left→right from 6 o'clock clockwise
-    (via 9, 12 and 3 o'clock), the outer edge at the top, so curved text reads level."""
-    import cv2  # late: see the first cv2 import of this module
-
-    radius = disc.shape[0] // 2
-    circumference = int(2 * math.pi * radius * (inner + outer) / 2)
-    polar = cv2.warpPolar(
-        disc,
-        (radius, circumference),
-        (float(radius), float(radius)),
-        float(radius),
-        cv2.WARP_POLAR_LINEAR + cv2.INTER_LINEAR + cv2.WARP_FILL_OUTLIERS,
-    )
-    # rows: angle 0..360° from +x turning clockwise on screen (y down); cols: radius
-    quarter = circumference // 4
-    polar = np.concatenate([polar[quarter:], polar[:quarter]])  # start at 90° = 6 o'clock
-    band = polar[:, int(inner * radius) : int(outer * radius)]
-    strip = cv2.rotate(band, cv2.ROTATE_90_COUNTERCLOCKWISE)  # outer radius on top
-    return strip
+def _ring_band(ink: np.ndarray, ellipse) -> tuple[float, float]:
+    """Depths (pixels inside the fitted outline) of the text band: the ring is the strongest
+    ink peak near the outline; the name starts just inside it and ends where the ink fades
+    before the middle (its characters are 0.2-0.45 of the radius tall, seal by seal)."""
+    _, _, a, b, _ = ellipse
+    r = (a + b) / 2.0
+    depths = np.linspace(-0.15 * b, 0.7 * b, 86)
+    prof = band_strip(ink, ellipse, depths[0], depths[-1], len(depths), px_per_col=3.0).mean(axis=1)
+    k = int(np.argmax(prof[depths < 0.25 * b]))
+    peak = float(prof[k])
+    if peak <= 0.15:
+        return 0.08 * r, 0.5 * r
+    i = k
+    while i < len(depths) - 1 and prof[i] > 0.45 * peak:
+        i += 1
+    top = float(depths[i])
+    lo, hi = top + 0.18 * r, top + 0.45 * r
+    text = prof[(depths > top) & (depths <= hi)]
+    if not len(text):
+        return top, top + 0.42 * r
+    fade = 0.3 * float(text.max())
+    j = int(np.argmax(text)) + int((depths <= top).sum())
+    while j < len(depths) - 1 and depths[j] < hi and prof[j] > fade:
+        j += 1
+    return top, float(min(hi, max(lo, depths[j] + 0.03 * r)))
 
 
-def _pad(img: np.ndarray, px: int = 12) -> np.ndarray:
-    import cv2  # late: see the first cv2 import of this module
-
-    return cv2.copyMakeBorder(img, px, px, px, px, cv2.BORDER_CONSTANT, value=255)
-
-
-def _ink_span(profile: np.ndarray, min_ink: int, max_gap: int) -> list[tuple[int, int]]:
-    """Runs of positions with ink (profile > min_ink), joining gaps up to ``max_gap``."""
-    on = np.flatnonzero(profile > min_ink)
-    if not len(on):
+def _runs(on: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
+    idx = np.flatnonzero(on)
+    if not len(idx):
         return []
-    runs = [[int(on[0]), int(on[0])]]
-    for x in on[1:]:
+    runs = [[int(idx[0]), int(idx[0])]]
+    for x in idx[1:]:
         if x - runs[-1][1] <= max_gap:
             runs[-1][1] = int(x)
         else:
             runs.append([int(x), int(x)])
-    return [(a, b + 1) for a, b in runs]
+    return [(s, e + 1) for s, e in runs]
+
+
+def _name_columns(strip: np.ndarray) -> np.ndarray:
+    """Columns of an unwrapped band that may hold the ring's name: inked both in the band's
+    outer part (the small code along the bottom of some seals has only that) and in its inner
+    part (a straight bottom word like 合同专用章, or a line crossing the seal's foot, only that)."""
+    h = strip.shape[0]
+    inked = strip > 0.35
+    k = int(0.45 * h)
+    return (inked[:k].sum(axis=0) > 0) & (inked[k:].sum(axis=0) > max(1, h // 60))
+
+
+def ring_strip(ink: np.ndarray, ellipse, band: tuple[float, float] | None = None) -> np.ndarray:
+    """The seal's ring text unwrapped into a level strip (ink 0..1), starting in the widest
+    gap of the ring (where the curved name begins and ends), whatever the seal's rotation."""
+    top, bottom = band or _ring_band(ink, ellipse)
+    full = band_strip(ink, ellipse, top, bottom, max(8, int(bottom - top)))
+    col = _name_columns(full)
+    n = len(col)
+    # the widest circular gap (columns without the name's ink) is where the name starts and ends
+    gaps = _runs(~np.r_[col, col], max_gap=1)
+    a, b = max(gaps, key=lambda g: g[1] - g[0]) if gaps else (0, 0)
+    return np.roll(full, -(((a + min(b, a + n)) // 2) % n), axis=1)
+
+
+def _grey(ink: np.ndarray) -> np.ndarray:
+    return (255.0 - 255.0 * np.clip(ink, 0, 1)).astype(np.uint8)
 
 
 def _rec(engine, grey: np.ndarray) -> tuple[str, float]:
-    import cv2  # late: see the first cv2 import of this module
+    import cv2
 
     if grey.size == 0 or min(grey.shape[:2]) < 4:
         return "", 0.0
-    text, score = engine.recognize_line(cv2.cvtColor(_pad(grey, 6), cv2.COLOR_GRAY2RGB))
+    padded = cv2.copyMakeBorder(grey, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=255)
+    text, score = engine.recognize_line(cv2.cvtColor(padded, cv2.COLOR_GRAY2RGB))
     return re.sub(r"\s", "", text), round(score, 3)
 
 
 def _ring_text(engine, strip: np.ndarray) -> tuple[str, float]:
-    """The longest inked run of the unwrapped ring (the name), recognised as one line."""
-    ink = (strip < 128).sum(axis=0)
+    """The name along the ring, recognised as one line from the unwrapped strip (ink 0..1).
+
+    The name's characters fill the text band (see :func:`_name_columns`); the strip starts in
+    the ring's widest gap, so the name is the longest run of name columns, joining the gaps
+    between characters (up to 1.6 band heights: seals spread a short name over the arc). When
+    that reads poorly, tighter runs (the name without a neighbouring mark) and the longest run
+    of any ink are tried too and the surest reading is kept."""
     h = strip.shape[0]
-    runs = _ink_span(ink, max(1, h // 40), max_gap=int(1.5 * h))
+    inked = strip > 0.35
+    runs = _runs(inked.sum(axis=0) > max(1, h // 40), max_gap=max(2, int(0.6 * h)))
     if not runs:
         return "", 0.0
-    a, b = max(runs, key=lambda r: r[1] - r[0])
-    rows = _ink_span((strip[:, a:b] < 128).sum(axis=1), 0, max_gap=h // 8)
-    y0, y1 = (min(r[0] for r in rows), max(r[1] for r in rows)) if rows else (0, h)
-    return _rec(engine, strip[y0:y1, a:b])
+    names = _name_columns(strip)
+    grey = _grey(strip)
+
+    def rec(x0: int, x1: int) -> tuple[str, float]:
+        rows = _runs(inked[:, x0:x1].sum(axis=1) > 0, max_gap=max(1, h // 8))
+        y0, y1 = (min(r[0] for r in rows), max(r[1] for r in rows)) if rows else (0, h)
+        return _rec(engine, grey[max(0, y0 - 2) : y1 + 2, max(0, x0) : x1])
+
+    tries = []
+    m = int(0.12 * h)
+    for join in (1.6, 0.5):
+        deep = _runs(names, max_gap=max(2, int(join * h)))
+        if deep:
+            a, b = max(deep, key=lambda r: r[1] - r[0])
+            tries.append((a - m, b + m))
+    longest = max(runs, key=lambda r: r[1] - r[0])
+    tries.append((longest[0] - 4, longest[1] + 4))
+    best = ("", 0.0)
+    for a, b in dict.fromkeys(tries):
+        got = rec(max(0, a), b)
+        if got[1] > best[1]:
+            best = got
+        if best[1] >= 0.8:
+            break
+    return best
 
 
-def _centre_lines(engine, mid: np.ndarray) -> list[tuple[str, float]]:
-    """Straight lines in the middle of the seal (tax number, 发票专用章), top to bottom."""
+def _centre_lines(engine, mid: np.ndarray, raw: np.ndarray | None = None) -> list[tuple[str, float]]:
+    """Straight lines in the middle of the seal (tax number, 发票专用章), top to bottom: rows
+    found on ``mid`` (curved text blanked), each line cut from ``raw`` as far as its ink runs
+    on without a gap (a long tax number reaches past the blanked edge)."""
     h, w = mid.shape[:2]
-    rows = _ink_span((mid < 128).sum(axis=1), max(1, w // 60), max_gap=max(1, h // 50))
+    raw = mid if raw is None else raw
+    inked = mid < 180  # thin condensed strokes (a tax number) stay light grey
+    rows = _runs(inked.sum(axis=1) > max(1, w // 60), max_gap=max(1, h // 50))
     out = []
     for y0, y1 in rows:
         if y1 - y0 < max(6, h // 14):
             continue
-        cols = _ink_span((mid[y0:y1] < 128).sum(axis=0), 0, max_gap=max(2, (y1 - y0)))
+        gap = max(2, (y1 - y0))
+        cols = _runs(inked[y0:y1].sum(axis=0) > 0, max_gap=gap)
         if not cols:
             continue
         x0, x1 = min(c[0] for c in cols), max(c[1] for c in cols)
         if (x1 - x0) < 1.2 * (y1 - y0):
             continue  # a star or a lone mark, not a line of text
-        out.append(_rec(engine, mid[y0:y1, x0:x1]))
+        for a, b in _runs((raw[y0:y1] < 180).sum(axis=0) > 0, max_gap=gap):
+            if a <= x0 < b or a < x1 <= b:
+                x0, x1 = min(x0, a), max(x1, b)
+        line = raw[max(0, y0 - 2) : y1 + 2, max(0, x0 - 2) : x1 + 2].astype(np.float32)
+        lo = float(line.min())
+        line = np.clip((line - lo) * 255.0 / max(1.0, 255.0 - lo), 0, 255).astype(np.uint8)
+        out.append(_rec(engine, line))
     return out
 
 
-def _middle(disc: np.ndarray, cand: SealCandidate, r: int) -> np.ndarray:
-    """The band across the middle of a normalised disc, at the seal's true aspect."""
-    import cv2  # late: see the first cv2 import of this module
+def middle_band(
+    ink: np.ndarray, ellipse, round_seal: bool, depth: float, zoom: float = 2.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """The inside of the seal (ink 0..1 → grey), turned so that the long axis of an oval lies
+    level (a round seal is not turned: it has no axis), enlarged ``zoom`` times; the ring and
+    the curved text (``depth`` pixels deep inside the outline) are blanked so only the straight
+    lines (a tax number, 发票专用章) remain; returned with the same image unblanked (a long line
+    may reach into the band of the curved text)."""
+    import cv2
 
-    mid = disc[int(r * 0.6) : int(r * 1.6), int(r * 0.3) : int(r * 1.7)]
-    if cand.shape == "oval":  # the oval was squeezed to a circle: give the middle its width back
-        ratio = max(cand.a, cand.b) / max(1e-6, min(cand.a, cand.b))
-        mid = cv2.resize(mid, (int(mid.shape[1] * ratio), mid.shape[0]), interpolation=cv2.INTER_LINEAR)
-    return mid
+    cx, cy, a, b, ang = ellipse
+    ang = 0.0 if round_seal else ((ang + 90.0) % 180.0) - 90.0
+    th = math.radians(ang)
+    w, h = int(2 * 0.85 * a * zoom), int(2 * 0.8 * b * zoom)
+    # output (X, Y) → crop: centre to centre, X along the long axis
+    ux, uy = math.cos(th) / zoom, math.sin(th) / zoom
+    m = np.array(
+        [[ux, -uy, cx - ux * w / 2 + uy * h / 2], [uy, ux, cy - uy * w / 2 - ux * h / 2]], np.float32
+    )
+    out = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP, borderValue=0)
+    raw = out.copy()
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    dx, dy = (xx - w / 2) / zoom, (yy - h / 2) / zoom
+    phi = np.arctan2(dy, dx)
+    outline = 1.0 / np.sqrt((np.cos(phi) / a) ** 2 + (np.sin(phi) / b) ** 2)
+    out[np.hypot(dx, dy) > outline - depth] = 0
+    return _grey(out), _grey(raw)
 
 
 def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: float = 0.0) -> dict:
@@ -442,28 +605,19 @@ def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: f
     Only text recognition runs (no detection): the ring is one line once unwrapped, and the
     middle lines are found by ink projection.
     """
+
     engine = get_engine()
     if not engine.is_available():
         return {"text": "", "text_confidence": 0.0, "center_text": "", "tax_id": None}
-    r = 160
-    disc = _normalised_disc(crop, cand, ox, oy, r)
-    ring_text, ring_conf = _ring_text(engine, unwrap_ring(disc))
-    if ring_conf < 0.97 and cand.colour == "red":
-        # a photo's pinkish paper or faded ink: separate the strokes by redness instead
-        disc2 = _normalised_disc(crop, cand, ox, oy, r, otsu=True)
-        text2, conf2 = _ring_text(engine, unwrap_ring(disc2))
-        if conf2 > ring_conf:
-            disc, ring_text, ring_conf = disc2, text2, conf2
-    oval = cand.shape == "oval"
-    centre = _centre_lines(engine, _middle(disc, cand, r))
-    if oval and not any(TAX_ID_RE.search(t.upper()) for t, _ in centre):
-        alt = _centre_lines(engine, _middle(_normalised_disc(crop, cand, ox, oy, r, otsu=True), cand, r))
-        if sum(len(t) for t, _ in alt) > sum(len(t) for t, _ in centre):
-            centre = alt
+    ink = soft_ink(crop, cand.colour)
+    ellipse = fit_ring(ink, _axes(cand, ox, oy))
+    band = _ring_band(ink, ellipse)
+    ring_text, ring_conf = _ring_text(engine, ring_strip(ink, ellipse, band))
+    centre = _centre_lines(engine, *middle_band(ink, ellipse, cand.shape == "round", band[1]))
     centre_text = " ".join(t for t, _ in centre if t)
     tax = None
     for t, _ in centre:
-        m = TAX_ID_RE.search(t.upper())
+        m = TAX_ID_RE.search(t.upper().replace("|", "I"))
         if m:
             tax = m.group(0)
             break
@@ -497,20 +651,14 @@ def seals_on_image(img: np.ndarray, px_per_mm: float, scale: float = 1.0, read: 
     full image. ``scale`` converts pixels of ``img`` to page units (1 for images, points per
     pixel for PDF renders).
     """
-    import cv2  # late: see the first cv2 import of this module
+    import cv2
 
     f = min(1.0, DETECT_PX_PER_MM / max(px_per_mm, 1e-6))
     small = img if f >= 0.95 else cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    if f < 0.95:
-        f_y = small.shape[0] / img.shape[0]
-        f_x = small.shape[1] / img.shape[1]
-    else:
-        f, f_x, f_y = 1.0, 1.0, 1.0
+    f_x, f_y = small.shape[1] / img.shape[1], small.shape[0] / img.shape[0]
     out = []
     for c in detect_seals(small, px_per_mm * (f_x + f_y) / 2):
-        cand = SealCandidate(
-            c.cx / f_x, c.cy / f_y, c.a / f, c.b / f, c.angle, c.shape, c.colour, c.colour_confidence
-        )
+        cand = c.scaled(1.0 / f_x, 1.0 / f_y)
         text = None
         if read:
             try:
@@ -527,7 +675,13 @@ def _read_on_image(img: np.ndarray, cand: SealCandidate, px_per_mm: float) -> di
     x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
     x1, y1 = min(img.shape[1], x1 + pad), min(img.shape[0], y1 + pad)
     crop = img[y0:y1, x0:x1]
-    return read_seal_text(_upsample(crop, cand, px_per_mm), *_scaled(cand, px_per_mm, x0, y0))
+    f = READ_PX_PER_MM / px_per_mm
+    if f <= 1.2:
+        return read_seal_text(crop, cand, float(x0), float(y0))
+    import cv2
+
+    crop = cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
+    return read_seal_text(crop, cand.scaled(f), x0 * f, y0 * f)
 
 
 # ------------------------------------------------------------------ PDF pages with a text layer
@@ -571,16 +725,21 @@ def pdf_page_may_have_seal(page) -> bool:
     return False
 
 
+def _rgb(pix) -> np.ndarray:
+    a = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)
+    return a[:, : pix.width * 3].reshape(pix.height, pix.width, 3)
+
+
 def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> list[Seal]:
     """Seals on a PDF page with a usable text layer (PyMuPDF page; boxes in points of the
     displayed page). Renders at ``TEXT_PAGE_DPI`` to find them and, only where one is found,
     at ``READ_DPI`` to read it."""
+
     rect = page.rect
     area = max(rect.width * rect.height, 1.0)
     z = TEXT_PAGE_DPI / 72.0
     pix = page.get_pixmap(matrix=pymupdf.Matrix(z, z), colorspace=pymupdf.csRGB, alpha=False)
-    img = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width * 3]
-    img = img.reshape(pix.height, pix.width, 3)
+    img = _rgb(pix)
     zoom = pix.width / max(rect.width, 1e-6)
     cands = detect_seals(img, zoom * 72 / 25.4)
     if not cands:
@@ -601,8 +760,7 @@ def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> lis
                     p2 = page.get_pixmap(
                         matrix=pymupdf.Matrix(zr, zr), clip=clip, colorspace=pymupdf.csRGB, alpha=False
                     )
-                    a = np.frombuffer(p2.samples, dtype=np.uint8).reshape(p2.height, p2.stride)
-                    part = a[:, : p2.width * 3].reshape(p2.height, p2.width, 3)
+                    part = _rgb(p2)
                     k = p2.width / max(clip.width, 1e-6)  # pixels per point
                     ox, oy = clip.x0 * k, clip.y0 * k
                 else:
@@ -610,70 +768,15 @@ def pdf_page_seals(page, read: bool = True, max_pixels: int = 40_000_000) -> lis
                         p2 = page.get_pixmap(
                             matrix=pymupdf.Matrix(zr, zr), colorspace=pymupdf.csRGB, alpha=False
                         )
-                        a = np.frombuffer(p2.samples, dtype=np.uint8).reshape(p2.height, p2.stride)
-                        full = a[:, : p2.width * 3].reshape(p2.height, p2.width, 3)
+                        full = _rgb(p2)
                     part, k, ox, oy = full, full.shape[1] / max(rect.width, 1e-6), 0.0, 0.0
-                f = k / zoom  # render pixels per detection pixel
-                big = SealCandidate(
-                    c.cx * f - ox,
-                    c.cy * f - oy,
-                    c.a * f,
-                    c.b * f,
-                    c.angle,
-                    c.shape,
-                    c.colour,
-                    c.colour_confidence,
-                )
-                big = _refine(part, big, k * 72 / 25.4)
+                # the outline is fitted again on the reading image (fit_ring)
+                big = c.scaled(k / zoom, dx=ox, dy=oy)  # render pixels per detection pixel
                 text = _read_on_image(part, big, k * 72 / 25.4)
             except Exception:
                 text = None
         out.append(seal_from_candidate(c, 1.0 / zoom, text))
     return out
-
-
-def _refine(img: np.ndarray, cand: SealCandidate, px_per_mm: float) -> SealCandidate:
-    """The same seal fitted again on a sharper image (a coarse render's ellipse is off by a
-    pixel or two, which bends the unwrapped ring); the coarse one when no fit agrees."""
-    import cv2  # late: see the first cv2 import of this module
-
-    f = min(1.0, DETECT_PX_PER_MM / max(px_per_mm, 1e-6))
-    small = img if f >= 0.95 else cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    fx, fy = small.shape[1] / img.shape[1], small.shape[0] / img.shape[0]
-    best = None
-    for c in detect_seals(small, px_per_mm * (fx + fy) / 2):
-        cx, cy, a, b = c.cx / fx, c.cy / fy, c.a / fx, c.b / fy
-        d = float(np.hypot(cx - cand.cx, cy - cand.cy))
-        if d < 0.25 * max(cand.a, cand.b) and 0.8 < max(a, b) / max(cand.a, cand.b) < 1.25:
-            if best is None or d < best[0]:
-                best = (d, SealCandidate(cx, cy, a, b, c.angle, c.shape, cand.colour, cand.colour_confidence))
-    return best[1] if best else cand
-
-
-def _upsample(crop: np.ndarray, cand: SealCandidate, px_per_mm: float) -> np.ndarray:
-    import cv2  # late: see the first cv2 import of this module
-
-    f = READ_PX_PER_MM / px_per_mm
-    if f <= 1.2:
-        return crop
-    return cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
-
-
-def _scaled(cand: SealCandidate, px_per_mm: float, x0: int, y0: int) -> tuple[SealCandidate, float, float]:
-    f = READ_PX_PER_MM / px_per_mm
-    if f <= 1.2:
-        return cand, float(x0), float(y0)
-    c = SealCandidate(
-        cand.cx * f,
-        cand.cy * f,
-        cand.a * f,
-        cand.b * f,
-        cand.angle,
-        cand.shape,
-        cand.colour,
-        cand.colour_confidence,
-    )
-    return c, x0 * f, y0 * f
 
 
 # Width of the paper an image is assumed to show when its resolution is unknown (a photo, a
@@ -686,6 +789,7 @@ def seals_on_upright(img: np.ndarray, rotation: int, px_per_mm: float | None, sc
     frame of the upright page (the frame of its OCR lines; the small deskew is ignored).
     ``px_per_mm`` None: the resolution is unknown, the upright image is taken as
     ``ASSUMED_WIDTH_MM`` wide (landscape) or 210 mm wide (portrait)."""
+
     try:
         upright = _rot90_cw(img, rotation) if rotation else img
         if px_per_mm is None:

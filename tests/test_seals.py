@@ -15,10 +15,23 @@ from PIL import Image, ImageOps
 
 from extractor.extract import extract_documents
 from extractor.read import ReadContext, read_path
-from extractor.seals import detect_seals, pdf_page_may_have_seal, pdf_page_seals, seals_on_image
-from verifiers.seals import seal_score, tax_id_matches
+from extractor.seals import (
+    _axes,
+    _name_columns,
+    _runs,
+    detect_seals,
+    fit_ring,
+    pdf_page_may_have_seal,
+    pdf_page_seals,
+    red_mask,
+    ring_strip,
+    seals_on_image,
+    soft_ink,
+)
+from verifiers.seals import partial_reading, seal_score, tax_id_matches
 
 SAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "sample_docs" / "applications"
+SEAL_SET = SAMPLES.parent / "seals" / "out" / "applications"
 
 
 def _img(path) -> np.ndarray:
@@ -114,6 +127,62 @@ def test_ofd_and_xml_invoices_are_not_searched(realdocs):
         assert docs and all(d.seals is None for d in docs), name
 
 
+# ------------------------------------------------------------------ unwrapping (no OCR)
+
+
+def _photo_seal():
+    """The applicant's seal on the licence photo of the seal set (JPEG, quality 50, ~6 px/mm,
+    turned 16.5°; truth box [482, 751, 730, 999]), cut out as the reader does."""
+    path = SEAL_SET / "seal-003" / "营业执照.jpg"
+    if not path.exists():
+        pytest.skip("seal sample set not generated (python -m sample_docs.seals)")
+    img = _img(path)
+    crop = np.ascontiguousarray(img[730:1020, 460:750])
+    found = [c for c in detect_seals(crop, 6.0) if c.colour == "red"]
+    assert found
+    c = min(found, key=lambda c: abs(c.cx - 146) + abs(c.cy - 146))
+    return crop, c
+
+
+def test_soft_ink_keeps_jpeg_strokes_thin_and_drops_black_text():
+    crop, _ = _photo_seal()
+    ink = soft_ink(crop)
+    c = crop.astype(int)
+    black = (c.max(axis=2) < 100) & (c.max(axis=2) - c.min(axis=2) < 30)  # printed text under the seal
+    red = (c[..., 0] > 150) & (c[..., 0] - c[..., 1:].max(axis=2) > 80)  # the stamp's strongest ink
+    assert black.sum() > 100 and red.sum() > 500
+    assert float(np.median(ink[black])) < 0.1 and float(np.median(ink[red])) > 0.5
+    # JPEG keeps colour at half resolution: a hue mask bloats every stroke, the soft ink does not
+    assert (ink > 0.5).sum() < 0.8 * (red_mask(crop, min_sat=35, min_val=50) > 0).sum()
+
+
+def test_ring_refit_and_unwrap_start_in_the_gap_of_a_turned_seal():
+    crop, c = _photo_seal()
+    ink = soft_ink(crop)
+    e = fit_ring(ink, _axes(c, 0.0, 0.0))
+    # truth: outer ring 248 px across, centred at (146, 145) of the cut-out
+    assert abs(e[0] - 146) < 4 and abs(e[1] - 145) < 4 and 0.9 < 2 * e[2] / 248 < 1.0
+    strip = ring_strip(ink, e)
+    runs = _runs(_name_columns(strip), max_gap=strip.shape[0])
+    name = max(runs, key=lambda r: r[1] - r[0])
+    width = strip.shape[1]
+    # the name is one run in the middle of the strip, the ring's gap split at both ends
+    assert name[0] > 0.03 * width and name[1] < 0.97 * width and (name[1] - name[0]) > 0.5 * width
+
+
+def test_grey_copy_of_the_seal_set_is_found(tmp_path):
+    path = SEAL_SET / "seal-017" / "承诺书.pdf"
+    if not path.exists():
+        pytest.skip("seal sample set not generated (python -m sample_docs.seals)")
+    page = pymupdf.open(path)[0]
+    pix = page.get_pixmap(dpi=200, colorspace=pymupdf.csRGB, alpha=False)
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3)
+    seals = seals_on_image(img, 200 / 25.4, 72 / 200, read=False)
+    assert len(seals) == 1 and seals[0].colour == "grey" and seals[0].colour_confidence < 0.5
+    x0, y0, x1, y1 = seals[0].box  # truth [315.8, 255.6, 434.9, 374.6] (pt), tilted scan
+    assert abs((x0 + x1) / 2 - 375.4) < 8 and abs((y0 + y1) / 2 - 315.1) < 8
+
+
 # ------------------------------------------------------------------ reading (OCR of two small strips)
 
 
@@ -173,3 +242,26 @@ def test_older_e_invoice_pdf_seller_seal_read_and_rule_passes(realdocs):
     fs = [f for f in run_rules(app) if f.rule == "invoice.seller_seal"]
     assert [f.status for f in fs] == ["pass"]
     assert fs[0].evidence[-1].bbox == [float(v) for v in s.box] and fs[0].evidence[-1].page == 1
+
+
+@pytest.mark.slow
+def test_seal_names_read_on_a_photo_and_a_scan():
+    """Issue 15: names on scans/photos (JPEG q50, 150 dpi) are read, not only on text layers."""
+    photo, scan = (
+        SEAL_SET / "seal-003" / "营业执照.jpg",
+        SEAL_SET / "seal-010" / "发票" / "增值税电子普通发票_88221003.pdf",
+    )
+    if not photo.exists():
+        pytest.skip("seal sample set not generated (python -m sample_docs.seals)")
+    img = _img(photo)
+    texts = [s.text for s in seals_on_image(img, img.shape[1] / 297)]  # a landscape A4 copy
+    assert any(seal_score(t, "泉州洛阳桥软件有限公司") >= 82 for t in texts), texts
+    assert any(seal_score(t, "泉州市丰泽区市场监督管理局") >= 82 for t in texts), texts
+    seals = [s for p in read_path(scan).pages for s in p.seals]
+    named = [
+        s
+        for s in seals
+        if partial_reading(s.text, "贵阳数智云计算有限公司")
+        or seal_score(s.text, "贵阳数智云计算有限公司") >= 82
+    ]
+    assert len(named) == 1 and named[0].shape == "oval", [s.text for s in seals]

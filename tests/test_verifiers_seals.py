@@ -184,9 +184,19 @@ def test_paper_invoice_with_another_companys_seal_fails():
     assert [f.status for f in fs] == ["fail"] and STRANGER in fs[0].message
 
 
-def test_seller_seal_with_a_different_tax_number_is_review():
+def test_seller_seal_with_another_tax_number_fails_and_a_few_slips_are_review():
     fs = of(_with_invoice(_paper_invoice(seal(SUPPLIER, tax="91350200MA2XXXXXX1"))), "invoice.seller_seal")
+    assert [f.status for f in fs] == ["fail"] and "91350200MA2XXXXXX1" in fs[0].message
+    # three characters off (no OCR confusion among them): not provably another number
+    near = SUPPLIER_CODE[:-3] + "XYZ"
+    fs = of(_with_invoice(_paper_invoice(seal(SUPPLIER, tax=near))), "invoice.seller_seal")
     assert [f.status for f in fs] == ["review"]
+    # I/1 and O/0 confusions of the condensed number are no difference at all
+    fs = of(
+        _with_invoice(_paper_invoice(seal(SUPPLIER, tax=SUPPLIER_CODE.replace("1", "I").replace("0", "O")))),
+        "invoice.seller_seal",
+    )
+    assert [f.status for f in fs] == ["pass"]
 
 
 def test_shudian_invoice_gets_no_seller_seal_finding():
@@ -241,3 +251,40 @@ def test_unreadable_second_seal_of_a_two_party_contract_is_presumed_by_policy():
     # a third seal: no presumption
     app3 = with_docs(compute_app(), replace={CONTRACT: _contract(blur, seal(SUPPLIER), seal("", conf=0.1))})
     assert "review" in [f.status for f in of(app3, "contract.party_seals")]
+
+
+# ------------------------------------------------------------------ readings of scans (issue 15)
+
+
+def test_a_surely_read_name_differing_by_a_word_is_another_company():
+    # 泉州智算科技 → 泉州智慧网络: read surely and completely, two words differ: another company
+    fs = of(with_pledge(seal("泉州智算网络有限公司", conf=0.97)), "evidence.applicant_seal")
+    assert [f.status for f in fs] == ["fail"] and "泉州智算网络有限公司" in fs[0].message
+    # the same reading from a poor scan (unsure OCR): undecidable, never a fail
+    fs = of(with_pledge(seal("泉州智算网络有限公司", conf=0.8)), "evidence.applicant_seal")
+    assert [f.status for f in fs] == ["review"]
+
+
+def test_a_partial_reading_with_single_slips_names_the_company():
+    # 智算 → 督算 and 科 → 料: single characters misread here and there, conf of a scan
+    fs = of(with_pledge(seal("泉州督算料技有限公司", conf=0.83)), "evidence.applicant_seal")
+    assert [f.status for f in fs] == ["pass"] and "部分识别" in fs[0].message
+    # too little of the name left: undecidable
+    fs = of(with_pledge(seal("泉督有限公司", conf=0.83)), "evidence.applicant_seal")
+    assert [f.status for f in fs] == ["review"]
+
+
+def test_the_invoice_forms_header_seal_is_never_the_sellers():
+    # the 全国统一发票监制章 printed above the parties, read as noise: the seller's seal is missing
+    header = seal("公电制章", conf=0.6, shape="oval").model_copy(update={"box": (250.0, 20.0, 350.0, 90.0)})
+    fs = of(_with_invoice(_paper_invoice(header)), "invoice.seller_seal")
+    assert [f.status for f in fs] == ["warn"]
+    # the same unreadable seal by the seller's block is undecidable
+    fs = of(_with_invoice(_paper_invoice(seal("公电制章", conf=0.6, shape="oval"))), "invoice.seller_seal")
+    assert [f.status for f in fs] == ["review"]
+
+
+def test_grey_unreadable_seal_on_a_licence_is_review_even_where_a_missing_seal_is_not():
+    lic = licence().model_copy(update={"seals": [seal("泉州智能1年有", conf=0.8, grey=True)]})
+    fs = of(with_docs(compute_app(), replace={"营业执照.jpg": lic}), "evidence.applicant_seal")
+    assert [f.status for f in fs] == ["review"] and "灰色" in fs[0].message

@@ -25,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 from extractor.normalize.names import normalize_name
 from models.contract import Document, EvidenceRef, Finding
 from models.page import Seal
-from verifiers.base import RuleContext, as_code, as_text, doc_label, ref, rule
+from verifiers.base import RuleContext, as_text, doc_label, ref, rule
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ORG_END = re.compile(r"(公司|事务所|中心|厂|店|院|社|所|部|行|局|会|馆|集团|合伙\)?)$")
@@ -63,19 +63,130 @@ def seal_score(seal_text: str, name: str | None) -> float:
     return round(score, 1)
 
 
+def partial_reading(seal_text: str, name: str | None, min_share: float = 0.6) -> bool:
+    """A partial but unambiguous reading of ``name``: most of its characters (without the
+    legal form) found in order, every difference a single character here and there (a
+    misread or lost character of curved text), never a different word.
+
+    >>> partial_reading("贵安教智冀力有限公司", "贵安数智算力有限公司")
+    True
+    >>> partial_reading("泉州丰泽慧联网络有限公司", "泉州丰泽慧联软件有限公司")
+    False
+    >>> partial_reading("贵阳数智云计算有限公司", "贵安数智算力有限公司")
+    False
+    """
+    if not seal_text or not name:
+        return False
+    t, n = _core(normalize_name(seal_text)), _core(normalize_name(name))
+    ops = Levenshtein.opcodes(n, t)
+    same = sum(op.src_end - op.src_start for op in ops if op.tag == "equal")
+    if same < max(3, min_share * len(n)):
+        return False
+    inner = [op for op in ops if op.tag != "equal"]
+    # extra characters read before or after the name (a mark, the bottom word) do not count
+    if inner and inner[0].src_start == 0 and inner[0].tag == "insert":
+        inner = inner[1:]
+    if inner and inner[-1].src_end == len(n) and inner[-1].tag == "insert":
+        inner = inner[:-1]
+    return all(max(op.src_end - op.src_start, op.dest_end - op.dest_start) <= 1 for op in inner)
+
+
 def is_authority(seal: Seal, words: tuple[str, ...]) -> bool:
     """A seal of an authority or a bank (登记机关, 监制章, 回单章)."""
     blob = f"{seal.text}{seal.center_text}"
     return any(w in blob for w in words)
 
 
-def tax_id_matches(read: str | None, expected: str | None, slips: int = 1) -> bool | None:
-    """The tax number read off a 发票专用章 against the expected one (``slips`` OCR errors
-    allowed); None when either is missing."""
-    a, b = as_code(read), as_code(expected)
+# Characters OCR confuses on the condensed tax number of a 发票专用章, folded to one class.
+_CODE_FOLD = str.maketrans("IJL|OQDZSBG", "11110002586")
+
+
+def _seal_code(value: str | None) -> str | None:
+    """A tax number as read or declared: upper case, letters and digits only, confusable
+    characters folded (a seal's code is compared as OCR sees it, not validated)."""
+    if not value:
+        return None
+    code = re.sub(r"[^0-9A-Z|]", "", str(value).upper()).translate(_CODE_FOLD)
+    return code or None
+
+
+def tax_id_distance(read: str | None, expected: str | None) -> int | None:
+    """Edit distance of the tax number read off a seal to the expected one, after folding
+    the characters OCR confuses (I/J/1, O/0, Z/2 …); None when either is missing.
+
+    >>> tax_id_distance("1440305MA805MD65901", "91440305MA805MD659")
+    1
+    """
+    a, b = _seal_code(read), _seal_code(expected)
     if not a or not b:
         return None
-    return a == b or Levenshtein.distance(a, b) <= slips
+    if len(a) <= len(b):
+        return Levenshtein.distance(a, b)
+    # a longer reading carries marks of the curved text at its ends: the best-aligned window
+    return min(
+        Levenshtein.distance(a[i : i + n], b)
+        for n in range(len(b) - 1, len(b) + 2)
+        for i in range(0, len(a) - n + 1)
+    )
+
+
+def tax_id_matches(read: str | None, expected: str | None, slips: int = 1) -> bool | None:
+    """The tax number read off a 发票专用章 against the expected one (``slips`` OCR errors
+    allowed; a reading that lost only characters at its ends, 14 or more left, agrees too);
+    None when either is missing.
+
+    >>> tax_id_matches("1440305MA805MD65", "91440305MA805MD659")
+    True
+    >>> tax_id_matches("1440305MA805MD66", "91440305MA805MD659")
+    False
+    """
+    d = tax_id_distance(read, expected)
+    if d is None:
+        return None
+    a, b = _seal_code(read) or "", _seal_code(expected) or ""
+    return d <= slips or (len(a) >= 14 and a in b)
+
+
+def tax_id_differs(read: str | None, expected: str | None, min_diff: int = 4) -> bool:
+    """A complete tax number (15-20 characters) read off the seal that differs from the
+    expected one in ``min_diff`` or more characters: another number, not an OCR slip."""
+    d = tax_id_distance(read, expected)
+    return d is not None and 15 <= len(_seal_code(read) or "") <= 20 and d >= min_diff
+
+
+# Ring text read with at least this OCR confidence is taken as read exactly: a complete name
+# so read that is not the expected one is another company, not a partial reading.
+SURE_TEXT = 0.95
+
+
+def _org_like(text: str) -> bool:
+    """Ring text that reads as an organisation's full name: six Chinese characters or more,
+    ending like one, with at least four before the legal form (place + trade name; fewer is
+    a name read in part)."""
+    norm = normalize_name(text)
+    return (
+        len(_CJK.findall(text)) >= 6 and bool(_ORG_END.search(norm)) and len(_CJK.findall(_core(norm))) >= 4
+    )
+
+
+def _sure_and_complete(seal: Seal, name: str | None) -> bool:
+    """The ring read surely and as long as the name (nothing lost at its ends)."""
+    if not name or seal.text_confidence < SURE_TEXT:
+        return False
+    return len(_core(normalize_name(seal.text))) >= len(_core(normalize_name(name)))
+
+
+def _differs_by_a_word(text: str, name: str | None) -> bool:
+    """Whether ``text`` differs from ``name`` by a block of two or more characters (网络 for
+    软件: another word, another company), not only by single characters here and there (the
+    slips of an OCR reading curved text)."""
+    if not name:
+        return False
+    t, n = _core(normalize_name(text)), _core(normalize_name(name))
+    for op in Levenshtein.opcodes(n, t):
+        if op.tag != "equal" and max(op.src_end - op.src_start, op.dest_end - op.dest_start) >= 2:
+            return True
+    return False
 
 
 @dataclass
@@ -135,17 +246,28 @@ def judge(
     wrong = [
         x
         for x in rest
-        if x[0].text_confidence >= sp.min_text_confidence
-        and x[1] < sp.other_below
-        and len(_CJK.findall(x[0].text)) >= 6
-        and _ORG_END.search(normalize_name(x[0].text))
+        if _org_like(x[0].text)
+        and (
+            (x[0].text_confidence >= sp.min_text_confidence and x[1] < sp.other_below)
+            # read surely and completely, yet not the name: another company (泉州丰泽慧联网络
+            # for 泉州丰泽慧联软件), not a slip of the OCR
+            or (
+                _sure_and_complete(x[0], name)
+                and x[1] < sp.name_match
+                and _differs_by_a_word(x[0].text, name)
+            )
+        )
     ]
     if wrong:
         s, sc, _ = max(wrong, key=lambda x: x[0].text_confidence)
         return SealVerdict("other", s, sc)
     s, sc, riv = max(rest, key=lambda x: x[1])
-    if sc >= sp.weak_match and sc > riv and s.colour_confidence >= sp.min_colour_confidence:
-        # curved text of a scan read in part (a character or two lost or misread at each end)
+    if (
+        (sc >= sp.weak_match or partial_reading(s.text, name))
+        and sc > riv
+        and s.colour_confidence >= sp.min_colour_confidence
+    ):
+        # curved text of a scan read in part (a character or two lost or misread here and there)
         return SealVerdict("named", s, sc)
     return SealVerdict("unsure", s, sc, others=tuple(x[0] for x in rest))
 
@@ -233,7 +355,8 @@ def applicant_seal(ctx: RuleContext) -> list[Finding]:
                 read = f"，识别为“{v.seal.text}”" if v.seal.text else ""
                 # where the policy does not require the seal (missing → pass), an unreadable seal
                 # (on a licence: usually the 登记机关's) is noted, not sent to review
-                required = sp.missing_for(dt) != "pass"
+                # (a grey or pale seal is different: whether the copy was stamped cannot be seen)
+                required = grey or sp.missing_for(dt) != "pass"
                 out.append(
                     ctx.finding(
                         rid,
@@ -378,6 +501,26 @@ def _expects_seller_seal(d: Document) -> bool:
     return bool(kind) and "增值税" in kind
 
 
+_PARTY_FIELDS = ("buyer_name", "buyer_tax_id", "seller_name", "seller_tax_id")
+
+
+def _header_seals(d: Document) -> list[Seal]:
+    """Seals of an invoice whose centre lies above every party field of their page: the
+    全国统一发票监制章 printed in the form's header (the seller stamps its 发票专用章 by its own
+    block or the 备注, never above the buyer)."""
+    tops: dict[int | None, float] = {}
+    for k in _PARTY_FIELDS:
+        f = d.fields.get(k)
+        if f is not None and f.bbox:
+            tops[f.page] = min(tops.get(f.page, f.bbox[1]), f.bbox[1])
+    out = []
+    for s in d.seals or []:
+        top = tops.get(s.page)
+        if top is not None and (s.box[1] + s.box[3]) / 2 < top:
+            out.append(s)
+    return out
+
+
 @rule(
     "invoice.seller_seal",
     name="发票盖有销售方发票专用章",
@@ -386,7 +529,9 @@ def _expects_seller_seal(d: Document) -> bool:
 def seller_seal(ctx: RuleContext) -> list[Finding]:
     """A paper or older (pre-数电) invoice carries the seller's 发票专用章 naming the seller, with
     the seller's tax number across it. Missing → the policy's status (``warn``); a 发票专用章 of
-    another company → ``fail``; unreadable, pale, or a tax number that disagrees → ``review``.
+    another company, or with the seller's name but another complete tax number (four or more
+    characters apart after folding OCR confusions) → ``fail``; unreadable, pale, or a tax
+    number a few characters off → ``review``.
     No finding for 数电票, OFD or XML invoices (no seal by nature). No notice clause: an invoice
     without its seller's seal is not a valid paper invoice (《发票管理办法》第二十二条)."""
     rid = "invoice.seller_seal"
@@ -402,6 +547,9 @@ def seller_seal(ctx: RuleContext) -> list[Finding]:
         if not seller and not tax:
             out.append(ctx.finding(rid, "review", f"{label}：未识别销售方，无法核对发票专用章", []))
             continue
+        header = _header_seals(d)
+        if header:  # the form's 监制章, printed in the header: never the seller's seal
+            d = d.model_copy(update={"seals": [s for s in d.seals or [] if s not in header]})
         v = judge(ctx, d, seller) if seller else SealVerdict("none")
         # the tax number across the seal may identify the seller even when the ring is unreadable
         # (two OCR slips when the ring text also resembles the seller)
@@ -428,7 +576,17 @@ def seller_seal(ctx: RuleContext) -> list[Finding]:
         if v.kind == "named":
             s = v.seal
             ok = tax_id_matches(s.tax_id, tax)
-            if ok is False:
+            if tax_id_differs(s.tax_id, tax):
+                out.append(
+                    ctx.finding(
+                        rid,
+                        "fail",
+                        f"{label}：发票专用章名称与销售方 {seller} 相符，但章上税号为 {s.tax_id}，"
+                        f"与销售方税号 {tax} 不符（发票专用章须载明销售方名称及纳税人识别号）",
+                        [*ev, seal_ref(d, s, "seller_seal")],
+                    )
+                )
+            elif ok is False:
                 out.append(
                     ctx.finding(
                         rid,
@@ -439,7 +597,7 @@ def seller_seal(ctx: RuleContext) -> list[Finding]:
                     )
                 )
             else:
-                extra = f"，税号 {s.tax_id} 相符" if ok else ""
+                extra = f"，章上税号（识别为 {s.tax_id}）与销售方税号 {tax} 相符" if ok else ""
                 out.append(
                     ctx.finding(
                         rid,
