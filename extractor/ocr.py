@@ -331,7 +331,12 @@ class OcrEngine:
                 if self.info.get("runtime") != "openvino":
                     raise
                 # e.g. the reader's address-space cap reached: go on with onnxruntime
-                log.warning("OpenVINO failed on a page (%s): switching to onnxruntime", exc)
+                first = next((ln for ln in str(exc).splitlines() if "Failed to allocate" in ln), "")
+                log.warning(
+                    "OpenVINO 识别此页失败（%s%s），本读取进程改用 onnxruntime 继续",
+                    type(exc).__name__,
+                    "：内存不足" if first else "",
+                )
                 failed = type(exc).__name__
             if failed:  # outside the except block: the traceback no longer holds OpenVINO
                 self._ocr = ocr = None
