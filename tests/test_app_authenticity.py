@@ -14,9 +14,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from review import service  # noqa: E402
-from review.store import Store  # noqa: E402
-from review.worker import InProcessReader  # noqa: E402
+from ui_sample import intake_for_ui  # noqa: E402
 
 REALDOCS = ROOT.parent / "shared" / "realdocs"
 INVOICE = REALDOCS / "invoices" / "inv02_ofd_zhejiang-putong_restaurant_526.00.ofd"
@@ -33,15 +31,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(INVOICE, app / "发票.ofd")
     shutil.copy(LICENCE, app / "营业执照.pdf")
     db = tmp_path / "evreview.db"
-    monkeypatch.setenv("EVREVIEW_DB", str(db))
-    monkeypatch.setenv("EVREVIEW_SAMPLES", str(app.parent))
-    monkeypatch.delenv("EVREVIEW_INTAKE", raising=False)
-    monkeypatch.delenv("EVREVIEW_PASSWORD", raising=False)
-    store = Store(db)
-    try:
-        service.intake_path(store, app, InProcessReader(), application_id=AID)
-    finally:
-        store.close()
+    intake_for_ui(monkeypatch, db, app, AID)
     return db
 
 

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ui_sample import build_application  # noqa: E402
+from ui_sample import build_application, intake_for_ui  # noqa: E402
 
 from review import service  # noqa: E402
 from review.rulenames import rule_info  # noqa: E402
@@ -35,15 +35,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     apps = tmp_path / "applications"
     app = build_application(apps, AID)
     db = tmp_path / "data" / "evreview.db"
-    monkeypatch.setenv("EVREVIEW_DB", str(db))
-    monkeypatch.setenv("EVREVIEW_SAMPLES", str(apps))
-    monkeypatch.delenv("EVREVIEW_INTAKE", raising=False)
-    monkeypatch.delenv("EVREVIEW_PASSWORD", raising=False)
-    store = Store(db)
-    try:
-        service.intake_path(store, app, InProcessReader(), application_id=AID)
-    finally:
-        store.close()
+    intake_for_ui(monkeypatch, db, app, AID)
     return {"apps": apps, "app": app, "db": db}
 
 

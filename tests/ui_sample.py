@@ -91,3 +91,21 @@ def build_application(root: Path, app_id: str = "app-ui-001") -> Path:
         ],
     )
     return app
+
+
+def intake_for_ui(monkeypatch, db: Path, app: Path, app_id: str) -> None:
+    """Point the UI at ``db`` and the intake folder holding ``app`` (no password), and take the
+    application in, as the 导入材料 page would."""
+    from review import service
+    from review.store import Store
+    from review.worker import InProcessReader
+
+    monkeypatch.setenv("EVREVIEW_DB", str(db))
+    monkeypatch.setenv("EVREVIEW_SAMPLES", str(app.parent))
+    monkeypatch.delenv("EVREVIEW_INTAKE", raising=False)
+    monkeypatch.delenv("EVREVIEW_PASSWORD", raising=False)
+    store = Store(db)
+    try:
+        service.intake_path(store, app, InProcessReader(), application_id=app_id)
+    finally:
+        store.close()
