@@ -175,7 +175,9 @@ def _ort_version() -> str:
 @pytest.mark.slow
 @pytest.mark.ocr
 @pytest.mark.skipif(not HAVE_OPENVINO, reason="openvino is not installed")
-def test_probe_measures_both_runtimes_once(probe_cache) -> None:
+def test_probe_measures_both_runtimes_once(probe_cache, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the probe decides only when no runtime is set (the suite may run with one forced)
+    monkeypatch.delenv("EVREVIEW_OCR_RUNTIME", raising=False)
     figures = probe_runtimes(1)
     assert figures is not None and set(figures) == {"onnxruntime", "openvino"}
     assert all(v > 0 for v in figures.values())
