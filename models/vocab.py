@@ -118,7 +118,19 @@ EVIDENCE_EXTENSIONS: frozenset[str] = frozenset(
 )
 PACKAGE_EXTENSIONS: frozenset[str] = frozenset({".zip"})  # an application as one package
 # What the intake page accepts for upload (no dot, sorted as a reviewer reads them).
-UPLOAD_TYPES: tuple[str, ...] = ("pdf", "png", "jpg", "jpeg", "tif", "tiff", "docx", "doc", "ofd", "xml", "zip")
+UPLOAD_TYPES: tuple[str, ...] = (
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "tif",
+    "tiff",
+    "docx",
+    "doc",
+    "ofd",
+    "xml",
+    "zip",
+)
 
 # -- default paths ------------------------------------------------------------------------
 
