@@ -363,9 +363,12 @@ _NOT_BOUGHT_RE = re.compile(
 )
 
 
-def _in_preamble(text: str, pos: int) -> bool:
-    """Whether ``pos`` lies in a 「鉴于…」 recital or a definition (the general intent, not
-    the purchase the articles state)."""
+def _not_the_purchase(text: str, pos: int) -> bool:
+    """Whether a provider sentence at ``pos`` only defines or recites: a relative clause
+    「由乙方向甲方提供的…」, a 「鉴于…」 recital or a definition (「“服务”指…」) — the general
+    intent, not the purchase the articles state."""
+    if pos > 0 and text[pos - 1] == "由":
+        return True
     start = max(text.rfind("。", 0, pos), text.rfind("\n", 0, pos)) + 1
     return bool(re.match(r"\s*(?:鉴于|[“\"][^”\"]{1,12}[”\"]\s*(?:指|是指))", text[start:pos]))
 
@@ -381,8 +384,8 @@ def _made(text: str) -> tuple[str, int, int] | None:
     True
     """
     for m in _MAKES_RE.finditer(text):
-        if (m.start() > 0 and text[m.start() - 1] == "由") or _in_preamble(text, m.start()):
-            continue  # 「由乙方为甲方开发的…」 defines a word, it does not state the purchase
+        if _not_the_purchase(text, m.start()):
+            continue
         g = "x" if m.group("x") else ("x2" if m.group("x2") else "x3")
         val = re.sub(r"\s+", " ", nfkc(m.group(g))).strip()
         val = re.sub(r"(?:等|相关|项目|工作)$", "", val)
@@ -440,7 +443,7 @@ def _service_content(doc: Doc, out: dict[str, FieldValue]) -> None:
     # relative clause 「由乙方向甲方提供的…」 (a definition) is not that sentence
     found: list[tuple[int, str, int, int]] = []
     for m in _PROVIDES_RE.finditer(text):
-        if (m.start() > 0 and text[m.start() - 1] == "由") or _in_preamble(text, m.start()):
+        if _not_the_purchase(text, m.start()):
             continue
         got = _provided(text[m.start() :])
         if got is not None and not _NOT_BOUGHT_RE.search(got[0]):
