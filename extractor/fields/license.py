@@ -237,16 +237,11 @@ def _lone_glyph(pages: list[Page], key: str, **kw) -> L.Span | None:
 _ALL_FIRSTS = {L.norm(lab)[0] for lab in ALL_LABELS}
 # the last glyph of a label, where only one label ends with it (称 → 名称, 型 → 类型); a
 # stacked column may keep the last glyphs instead of the first (「称型」)
+_TWO_GLYPH_LABELS = {L.norm(lab) for lab in ALL_LABELS if len(L.norm(lab)) == 2}
 _LASTS = {
-    c: labs[0]
-    for c, labs in {
-        L.norm(lab)[-1]: sorted(
-            {L.norm(x) for x in ALL_LABELS if L.norm(x)[-1] == L.norm(lab)[-1] and len(L.norm(x)) == 2}
-        )
-        for lab in ALL_LABELS
-        if len(L.norm(lab)) == 2
-    }.items()
-    if len(labs) == 1
+    lab[-1]: lab
+    for lab in _TWO_GLYPH_LABELS
+    if sum(1 for other in _TWO_GLYPH_LABELS if other[-1] == lab[-1]) == 1
 }
 
 
