@@ -279,6 +279,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
 # -- eval --------------------------------------------------------------------------
 
 
+def _eval_progress(app_id: str, done: int, total: int) -> None:
+    """One stderr line per application: an OCR-heavy evaluation takes minutes."""
+    if app_id:
+        print(f"评估 {done + 1}/{total}：{app_id}", file=sys.stderr, flush=True)
+    else:
+        print(f"评估完成：{total} 份申报", file=sys.stderr, flush=True)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from review.evaluate import evaluate_dir
 
@@ -287,7 +295,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return _fail(f"目录不存在：{root}")
     started = time.monotonic()
     with _make_reader(args) as reader:
-        report = evaluate_dir(root, reader, cache=_make_cache(args), only=args.only, split=args.split)
+        report = evaluate_dir(
+            root,
+            reader,
+            cache=_make_cache(args),
+            only=args.only,
+            split=args.split,
+            progress=None if args.quiet else _eval_progress,
+        )
     print(report.render())
     if args.json:
         _write_text_atomic(Path(args.json), json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -360,6 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", help="把评估结果写入 JSON 文件")
     sp.add_argument("--only", default=None, help="只评估 application_id 以此开头的申报")
     sp.add_argument("--split", default=None, help="只评估真值中 split 为此值的申报（如 firstlook、tune）")
+    sp.add_argument("--quiet", action="store_true", help="不显示进度")
     common(sp)
     cached(sp)
     sp.set_defaults(func=cmd_eval)

@@ -13,6 +13,7 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -311,15 +312,25 @@ def evaluate_application(
 
 
 def evaluate_dir(
-    root: Path, reader: Any, cache: Any = None, only: str | None = None, split: str | None = None
+    root: Path,
+    reader: Any,
+    cache: Any = None,
+    only: str | None = None,
+    split: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> EvalReport:
+    """Score every application under ``root`` against ``root/truth``.
+
+    ``progress(app_id, done, total)`` is called before each application and once at the end
+    (with ``app_id`` empty), so a long OCR run shows where it is.
+    """
     report = EvalReport()
-    truth_dir = root / "truth"
     apps_dir = root / "applications"
-    for tfile in sorted(truth_dir.glob("*.json")):
-        if only and not tfile.stem.startswith(only):
-            continue
+    chosen: list[tuple[str, dict[str, Any]]] = []
+    for tfile in sorted((root / "truth").glob("*.json")):
         if tfile.name.startswith("_"):  # _batch.json: batch expectations, not an application
+            continue
+        if only and not tfile.stem.startswith(only):
             continue
         truth = json.loads(tfile.read_text(encoding="utf-8"))
         app_id = truth.get("application_id", tfile.stem)
@@ -327,6 +338,10 @@ def evaluate_dir(
             continue
         if split and (truth.get("split") or "") != split:
             continue
+        chosen.append((app_id, truth))
+    for done, (app_id, truth) in enumerate(chosen):
+        if progress:
+            progress(app_id, done, len(chosen))
         app_dir = apps_dir / app_id
         if not app_dir.exists() and (apps_dir / f"{app_id}.zip").exists():
             app_dir = apps_dir / f"{app_id}.zip"
@@ -334,4 +349,6 @@ def evaluate_dir(
             report.misses.append(f"{app_id}: 申报材料不存在")
             continue
         evaluate_application(app_dir, truth, reader, cache, report)
+    if progress:
+        progress("", len(chosen), len(chosen))
     return report

@@ -129,3 +129,6 @@ def test_batch_and_eval_have_only_progress_on_stderr(work: Path) -> None:
     proc = _run(["eval", str(evaldir), "--no-cache"], work)
     assert proc.returncode == 0, proc.stderr
     _assert_only_messages(proc)
+    assert "评估 1/1：app-001" in proc.stderr and "评估完成：1 份申报" in proc.stderr
+    quiet = _run(["eval", str(evaldir), "--quiet"], work)
+    assert quiet.returncode == 0 and "评估" not in quiet.stderr, quiet.stderr
