@@ -7,7 +7,17 @@ STAMP   = $(VENV)/.installed
 RAY_STAMP = $(VENV)/.installed-ray
 PORT   ?= 8501
 
-.PHONY: run test test-slow test-ray lint e2e bench bench-batch samples clean venv structure
+# Debian tools evreview calls as child processes: antiword reads Word 97-2003 (.doc) files.
+# Installed when running as root and missing; otherwise a note (the .doc reader then reports
+# 「本机未安装 antiword」 on each .doc file instead of reading it).
+sysdeps:
+	@command -v antiword >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    timeout 600 bash -c 'apt-get install -y -qq antiword >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq antiword)' \
+	      || echo "注意：antiword 安装失败，.doc 文件将无法读取"; \
+	  else echo "注意：未安装 antiword（sudo apt-get install antiword），.doc 文件将无法读取"; fi; }
+
+.PHONY: sysdeps run test test-slow test-ray lint e2e bench bench-batch samples clean venv structure
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +45,7 @@ venv: $(STAMP)
 samples: $(STAMP)
 	@$(PY) -m sample_docs.generate --check || $(PY) -m sample_docs.generate
 
-run: samples
+run: samples sysdeps
 	EVREVIEW_SAMPLES=sample_docs/applications $(VENV)/bin/streamlit run app.py \
 	  --server.port $(PORT) --server.headless true
 
