@@ -16,6 +16,7 @@ import pytest
 from extractor.fields.contract import extract
 from extractor.read import ReadContext, read_bytes
 from extractor.readers import doc as docreader
+from review.cache import ReadCache
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024
 
@@ -70,3 +71,7 @@ def test_not_a_word_file_or_no_antiword_is_a_clear_message(
     monkeypatch.setenv("PATH", str(tmp_path))  # no antiword anywhere
     r = read_bytes(OLE, "合同.doc", ReadContext())
     assert r.kind == "unknown" and "未安装 antiword" in r.errors[0]
+    # installing antiword later must read the file: the refusal is not cached
+    cache = ReadCache(tmp_path / "cache.db")
+    cache.put(r)
+    assert cache.get(r.sha256) is None

@@ -63,6 +63,8 @@ def read_doc(data: bytes, name: str, ctx: ReadContext) -> ReadResult:
     if exe is None:
         result.kind = "unknown"
         result.errors.append(NOT_READABLE + "（本机未安装 antiword）")
+        # a property of this machine, not of the file: never pin it in the read cache
+        result.meta["incomplete"] = True
         return result
     with tempfile.TemporaryDirectory(prefix="evreview-doc-") as tmp:
         path = os.path.join(tmp, "in.doc")
@@ -80,6 +82,7 @@ def read_doc(data: bytes, name: str, ctx: ReadContext) -> ReadResult:
             result.errors.append(
                 f"旧版 Word 文档读取超时（{TIMEOUT_SECONDS} 秒），请另存为 PDF 或 .docx 后提交"
             )
+            result.meta["incomplete"] = True  # may be load on the machine: read again next time
             return result
     text = proc.stdout.decode("utf-8", errors="replace")
     lines = doc_lines(text)
