@@ -106,8 +106,9 @@ def test_licence_seal_of_the_registration_authority_is_not_another_company():
     lic = licence().model_copy(update={"seals": [seal("泉州市丰泽区市场监督管理局")]})
     app = with_docs(compute_app(), replace={"营业执照.jpg": lic})
     fs = of(app, "evidence.applicant_seal")
-    # no applicant seal on the licence: the 2024 policy notes it (pass), it never fails
-    assert [f.status for f in fs] == ["pass"] and "未发现" in fs[0].message
+    # no applicant seal on the licence copy: warn (「上述材料复印件均需加盖申报单位公章」), never fail
+    assert [f.status for f in fs] == ["warn"] and "未发现" in fs[0].message
+    assert "复印件均需加盖申报单位公章" in fs[0].message
     lic2 = licence().model_copy(update={"seals": [seal("泉州市丰泽区市场监督管理局"), seal(STRANGER)]})
     fs2 = of(with_docs(compute_app(), replace={"营业执照.jpg": lic2}), "evidence.applicant_seal")
     assert [f.status for f in fs2] == ["fail"] and STRANGER in fs2[0].message
@@ -227,16 +228,34 @@ def test_partly_read_seal_of_a_scan_is_the_expected_company_but_a_rival_is_never
     assert "fail" not in [f.status for f in fs]
 
 
-def test_unreadable_seal_on_a_licence_is_noted_where_the_policy_needs_none():
-    lic = licence().model_copy(update={"seals": [seal("海亞市市場嵐語普隆超", conf=0.6)]})
-    fs = of(with_docs(compute_app(), replace={"营业执照.jpg": lic}), "evidence.applicant_seal")
-    assert [f.status for f in fs] == ["pass"]
-    strict = load_policy()
-    strict = strict.model_copy(
-        update={"seals": strict.seals.model_copy(update={"missing_status_by_doc_type": {}})}
+def _licence_needs_no_seal() -> Policy:
+    """A policy that, unlike 2024's, does not ask for the applicant's seal on a licence copy."""
+    base = load_policy()
+    by_type = {"business_license": "pass"}
+    return base.model_copy(
+        update={"seals": base.seals.model_copy(update={"missing_status_by_doc_type": by_type})}
     )
-    fs = of(with_docs(compute_app(), replace={"营业执照.jpg": lic}), "evidence.applicant_seal", strict)
-    assert [f.status for f in fs] == ["review"]
+
+
+def test_unreadable_seal_on_a_licence_is_review_or_noted_where_the_policy_needs_none():
+    lic = licence().model_copy(update={"seals": [seal("海亞市市場嵐語普隆超", conf=0.6)]})
+    app = with_docs(compute_app(), replace={"营业执照.jpg": lic})
+    # 2024: the licence copy must be stamped, an unreadable seal may or may not be the applicant's
+    assert [f.status for f in of(app, "evidence.applicant_seal")] == ["review"]
+    fs = of(app, "evidence.applicant_seal", _licence_needs_no_seal())
+    assert [f.status for f in fs] == ["pass"] and "不作要求" in fs[0].message
+
+
+def test_missing_status_per_doc_type_is_policy_data():
+    lic = licence().model_copy(update={"seals": [seal("泉州市丰泽区市场监督管理局")]})
+    app = with_docs(compute_app(), replace={"营业执照.jpg": lic})
+    assert load_policy().seals.missing_status_by_doc_type == {}  # 2024: every copy is stamped
+    assert [f.status for f in of(app, "evidence.applicant_seal")] == ["warn"]
+    assert [f.status for f in of(app, "evidence.applicant_seal", _licence_needs_no_seal())] == ["pass"]
+    # only the licence is exempted there: a pledge without seal still warns
+    assert [f.status for f in of(with_pledge(), "evidence.applicant_seal", _licence_needs_no_seal())] == [
+        "warn"
+    ]
 
 
 def test_unreadable_second_seal_of_a_two_party_contract_is_presumed_by_policy():
@@ -286,5 +305,7 @@ def test_the_invoice_forms_header_seal_is_never_the_sellers():
 
 def test_grey_unreadable_seal_on_a_licence_is_review_even_where_a_missing_seal_is_not():
     lic = licence().model_copy(update={"seals": [seal("泉州智能1年有", conf=0.8, grey=True)]})
-    fs = of(with_docs(compute_app(), replace={"营业执照.jpg": lic}), "evidence.applicant_seal")
-    assert [f.status for f in fs] == ["review"] and "灰色" in fs[0].message
+    app = with_docs(compute_app(), replace={"营业执照.jpg": lic})
+    for policy in (None, _licence_needs_no_seal()):
+        fs = of(app, "evidence.applicant_seal", policy)
+        assert [f.status for f in fs] == ["review"] and "灰色" in fs[0].message

@@ -325,8 +325,10 @@ def seal(
     oval: bool = False,
     color=(215, 30, 30, 235),
     seed: int = 0,
+    angle: float = 0.0,
 ) -> Image.Image:
-    """A red round (or oval) stamp: text around the arc, a star or word in the centre."""
+    """A red round (or oval) stamp: text around the arc, a star or word in the centre;
+    ``angle`` turns it (degrees, counter-clockwise) as a hand-pressed stamp is turned."""
     w, h = (size, int(size * 0.7)) if oval else (size, size)
     img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     d = ImageDraw.Draw(img)
@@ -366,7 +368,10 @@ def seal(
     a = np.array(img)
     mask = rng.random(a.shape[:2]) < 0.12
     a[..., 3] = np.where(mask, (a[..., 3] * 0.35).astype(np.uint8), a[..., 3])
-    return Image.fromarray(a)
+    out = Image.fromarray(a)
+    if angle:
+        out = out.rotate(angle, resample=Image.BICUBIC)  # the ring stays inside its square
+    return out
 
 
 def qr_image(payload: str, scale: int = 4) -> Image.Image:

@@ -5,7 +5,10 @@ Add a layout by writing ``_draw_<name>(doc, c) -> Drawn`` and registering it in 
 
 from __future__ import annotations
 
+import zlib
+
 import pymupdf
+from PIL import Image
 
 from .common import A4, A4_LANDSCAPE, Sheet, fmt_date, mstr, qr_image, seal, words
 from .model import Company
@@ -33,6 +36,21 @@ def _fields(c: Company) -> dict:
 def _frame(s: Sheet, m: float):
     s.rect(m, m, s.width - m, s.height - m, GOLD, 3.0)
     s.rect(m + 6, m + 6, s.width - m - 6, s.height - m - 6, GOLD, 0.8)
+
+
+# the applicant's 公章 (round, 42 mm) on its copy of the licence: 「上述材料复印件均需加盖申报单位公章」
+APPLICANT_SEAL_PT = 42 * 72 / 25.4
+
+
+def _applicant_stamp(s: Sheet, c: Company, cx: float, cy: float, seed: int) -> None:
+    """Stamp the applicant's official seal on its licence copy, centred at (cx, cy): in the blank
+    lower part of the page, clear of the printed field values. Turned by a few degrees that
+    follow from the name (deterministic)."""
+    r = APPLICANT_SEAL_PT / 2
+    angle = zlib.crc32(c.name.encode("utf-8")) % 31 - 15
+    img = seal(c.name, "★", "", 220, seed=seed, angle=angle)  # 133 dpi
+    # an 8-colour palette PNG: a third of the size (the sample set has a size budget)
+    s.image(cx - r, cy - r, cx + r, cy + r, img.quantize(colors=8, method=Image.Quantize.FASTOCTREE))
 
 
 def _emblem(s: Sheet, cx: float, cy: float, r: float):
@@ -77,6 +95,7 @@ def _draw_electronic(doc: pymupdf.Document, c: Company) -> Drawn:
     s.text(620, 480, c.authority, 11, INK)
     s.text(650, 515, fmt_date(c.established), 12, INK)
     s.image(610, 420, 730, 540, seal(c.authority, "★", "", 260, seed=11))
+    _applicant_stamp(s, c, 300, 482, seed=14)
     s.text(60, 575, "国家企业信用信息公示系统网址：http://www.gsxt.gov.cn", 8, INK)
     s.text(782, 575, "国家市场监督管理总局监制", 8, INK, align="right")
     return Drawn(_fields(c), [s])
@@ -113,6 +132,7 @@ def _draw_fuben(doc: pymupdf.Document, c: Company) -> Drawn:
     s.text(310, 745, c.authority, 11, INK)
     s.text(380, 770, fmt_date(c.established), 11, INK)
     s.image(360, 660, 480, 780, seal(c.authority, "★", "", 260, seed=12))
+    _applicant_stamp(s, c, 190, 705, seed=15)
     s.text(297, 815, "国家市场监督管理总局监制", 8, INK, align="center")
     return Drawn(_fields(c), [s])
 
@@ -156,6 +176,7 @@ def _draw_zhengben(doc: pymupdf.Document, c: Company) -> Drawn:
     s.text(520, 550, c.authority, 10, INK)
     s.text(560, 570, "2023年05月12日", 10, INK)
     s.image(600, 470, 700, 570, seal(c.authority, "★", "", 180, seed=13))
+    _applicant_stamp(s, c, 340, 500, seed=16)
     f = {
         "company_name": c.name,
         "credit_code": c.credit_code,

@@ -70,7 +70,7 @@ class SealFile:
 def intercept():
     """While drawing, record stamp requests instead of drawing them."""
 
-    def fake_seal(top_text, center="★", bottom="", size=300, oval=False, color=None, seed=0):
+    def fake_seal(top_text, center="★", bottom="", size=300, oval=False, color=None, seed=0, angle=0.0):
         img = Image.new("RGBA", (1, 1), (0, 0, 0, 0))
         img.info["seal_request"] = {"text": top_text, "center": center, "bottom": bottom, "oval": oval}
         return img
@@ -101,7 +101,9 @@ def intercept():
 def _classify(slot: Slot, doc_type: str, data: Any) -> None:
     req = slot.req
     if doc_type == "business_license":
-        slot.role, slot.kind, slot.party = "authority", "official", req["text"]
+        # the layout's own applicant stamp (sample_docs.gen.license) or the 登记机关's seal
+        slot.role = "applicant" if req["text"] == data.name else "authority"
+        slot.kind, slot.party = "official", req["text"]
     elif doc_type == "audit_report":
         slot.role, slot.kind, slot.party = "audit_firm", "official", req["text"]
     elif doc_type == "test_report":
@@ -280,6 +282,8 @@ def render_file(sf: SealFile, rng: random.Random, app: dict) -> tuple[bytes, lis
                     _classify(s, part.doc_type, part.data)
                     if s.kind == "invoice" and part.layout not in LEGACY_INVOICE_LAYOUTS:
                         continue  # a 数电票 carries no 发票专用章
+                    if part.doc_type == "business_license" and s.role == "applicant":
+                        continue  # this set places the applicant's stamp itself (_applicant_slot)
                     mine.append(s)
                 if part.doc_type in ("business_license", "application_form"):
                     extra = _applicant_slot(part.doc_type, sh, start + k, app["applicant"])
