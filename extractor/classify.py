@@ -15,6 +15,12 @@ of another type, or a title hit of a "one document per page" type (invoice with 
 发票号码, bank receipt, licence, certificates), or very strong label evidence of another
 type; continuation pages (a contract's clauses, an audit report's statements, an
 invoice's 销货清单) stay with their document.
+
+A running title binds pages (:func:`running_title`): when most pages of a file carry the same
+header or footer naming a document (「浙江海翔药业股份有限公司2019年年度报告全文」 on 204
+pages), the pages that carry it are one document, whatever their sections look like (an
+annual report's 重大合同 section is not a contract, its 财务报告 section is not a new
+document); the title's words give the type (``BOUND_TITLES``).
 """
 
 from __future__ import annotations
@@ -34,6 +40,14 @@ from models.page import Line, Page
 TITLE_ZONE_WEIGHT = 8.0
 MIN_SIGNAL = 4.0
 STRONG_LABELS = 9.0  # label-only score that starts a new document without a title
+
+# A running title naming one of these binds its pages into one document of that type.
+BOUND_TITLES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"年度报告|年报|审计报告|财务报表"), "audit_report"),
+]
+RUNNING_MIN_PAGES = 6  # files shorter than this are never bound
+RUNNING_SHARE = 0.6  # share of the pages that must carry the same running title
+RUNNING_BAND = 0.09  # top and bottom share of the page height that holds running titles
 
 
 @dataclass(frozen=True)
@@ -291,6 +305,51 @@ class Segment:
     reasons: list[str] = field(default_factory=list)
 
 
+def _running_lines(page: Page) -> set[str]:
+    """Texts in the page's header and footer bands, page numbers removed."""
+    out = set()
+    if not page.height:
+        return out
+    band = RUNNING_BAND * max(page.width, page.height)  # a landscape page keeps the portrait margins
+    for ln in page.lines:
+        if ln.bbox is None:
+            continue
+        if ln.bbox[3] <= band or ln.bbox[1] >= page.height - band:
+            t = re.sub(r"第?\s*\d+\s*(?:页)?\s*(?:[/／]|共)?\s*(?:\d+\s*页?)?$", "", norm(ln.text)).strip()
+            if len(t) >= 4:
+                out.add(t)
+    return out
+
+
+def running_title(pages: Sequence[Page]) -> tuple[str, str] | None:
+    """(running title, doc_type) when most pages carry the same header/footer naming a
+    document of a ``BOUND_TITLES`` kind, else None.
+
+    >>> from models.page import Line, Page
+    >>> def pg(n, head):
+    ...     return Page(number=n, width=595, height=842, lines=[
+    ...         Line(text=head, bbox=[345, 44, 541, 54]), Line(text="正文", bbox=[57, 300, 500, 312]),
+    ...         Line(text=str(n), bbox=[530, 782, 541, 792])])
+    >>> running_title([pg(n, "某某股份有限公司2019 年年度报告全文") for n in range(1, 9)])
+    ('某某股份有限公司2019年年度报告全文', 'audit_report')
+    >>> running_title([pg(n, "某某科技有限公司") for n in range(1, 9)]) is None
+    True
+    """
+    if len(pages) < RUNNING_MIN_PAGES:
+        return None
+    counts: dict[str, int] = {}
+    for page in pages:
+        for t in _running_lines(page):
+            counts[t] = counts.get(t, 0) + 1
+    for t, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        if n < RUNNING_SHARE * len(pages):
+            break
+        for rx, doc_type in BOUND_TITLES:
+            if rx.search(t):
+                return t, doc_type
+    return None
+
+
 def _title_zone(page: Page) -> list[Line]:
     refs = list(iter_refs([page]))
     if not refs:
@@ -501,9 +560,26 @@ def classify_pages(pages: list[Page], extra: Sequence[DocTypeDef] = ()) -> list[
     segments: list[Segment] = []
     cur: Segment | None = None
     cur_pc: list[PageClass] = []
+    bound = running_title(pages)
+    bound_seg: Segment | None = None
     for page in pages:
         pc = classify_page(page, rules)
-        if _starts_new(pc, cur, cur_pc, rules):
+        if bound is not None and bound[0] in _running_lines(page):
+            if bound_seg is None or bound_seg is not cur:
+                cur = bound_seg = Segment(
+                    doc_type=bound[1],
+                    pages=[page.number],
+                    confidence=max(pc.confidence, 0.8),
+                    title=pc.title if pc.doc_type == bound[1] else None,
+                    reasons=[f"第{page.number}页起：各页页眉/页脚「{bound[0]}」为同一份文件"],
+                )
+                cur_pc = [pc]
+                segments.append(cur)
+            else:
+                cur.pages.append(page.number)
+                cur_pc.append(pc)
+            continue
+        if _starts_new(pc, cur, cur_pc, rules) or (cur is not None and cur is bound_seg):
             cur = Segment(
                 doc_type=pc.doc_type,
                 pages=[page.number],

@@ -315,3 +315,83 @@ def test_audit_firm_keeps_legal_form_after_shiwusuo(signature, firm):
     f = extract([_page(lines)])
     assert f["audit_firm"].value == firm
     assert f["opinion"].value == "标准无保留意见"
+
+
+# --------------------------------------------------------------- inside an annual report
+
+ANNUAL_HEAD = "泉州智算科技股份有限公司2023 年年度报告全文"
+
+
+def build_annual_report_pdf() -> bytes:
+    """Eight pages under one running title: decoy figures, numbers and a 重大合同 section
+    before the auditor's report (page 6), then statements whose columns are dated."""
+    pages: list[list[tuple[float, float, str, float]]] = []
+
+    def page(body: list[tuple[float, str]]) -> None:
+        n = len(pages) + 1
+        items = [(345, 50, ANNUAL_HEAD, 8), (530, 790, str(n), 8)]
+        items += [(60, y, t, 10) for y, t in body]
+        pages.append(items)
+
+    filler = [f"报告期内公司持续推进第{i}项研发工作，详见相关公告。" for i in range(1, 30)]
+    page(
+        [(100, "泉州智算科技股份有限公司"), (130, "2023 年年度报告")]
+        + [(160 + 18 * i, t) for i, t in enumerate(filler[:20])]
+    )
+    page(
+        [(100, "第二节 主要会计数据"), (130, "营业收入 11.88% 10.50%"), (150, "执行财会〔2019〕6号规定")]
+        + [(170 + 18 * i, t) for i, t in enumerate(filler)]
+    )
+    page(
+        [
+            (100, "第五节 重要事项"),
+            (120, "重大合同及其履行情况"),
+            (140, "甲方：泉州智算科技股份有限公司  乙方：某某设备有限公司"),
+            (160, "合同编号：HT-2021-001，本合同签订于2021年9月25日，双方约定违约责任。"),
+            (180, "独立董事对会计师事务所的意见：同意续聘。"),
+        ]
+        + [(200 + 18 * i, t) for i, t in enumerate(filler)]
+    )
+    page([(100 + 18 * i, t) for i, t in enumerate(filler + filler[:8])])
+    page([(100 + 18 * i, t) for i, t in enumerate(filler + filler[:8])])
+    page(
+        [(80, "第十节 财务报告"), (100, "一、审计报告")]
+        + [(130 + 22 * i, t) for i, t in enumerate(OPINION_PAGE)]
+    )
+    bs = [(80, "二、财务报表"), (100, "1、合并资产负债表"), (120, "单位：元")]
+    bs_items = [(60, y, t, 10) for y, t in bs]
+    bs_items += [(60, 150, "项目", 9), (300, 150, "2023年12月31日", 9), (440, 150, "2022年12月31日", 9)]
+    bs_items += [(60, 170, "资产总计", 9), (_right(380, "15,678,901.23"), 170, "15,678,901.23", 9)]
+    bs_items += [(_right(520, "12,345,678.00"), 170, "12,345,678.00", 9)]
+    pages.append([(345, 50, ANNUAL_HEAD, 8), (530, 790, "7", 8)] + bs_items)
+    inc_items = [
+        (60, 100, "2、合并利润表", 10),
+        (60, 130, "项目", 9),
+        (300, 130, "2023年度", 9),
+        (440, 130, "2022年度", 9),
+    ]
+    y = 150
+    for label, cur, prior in [
+        ("一、营业总收入", "12,345,678.90", "10,234,567.00"),
+        ("研发费用", "1,500,000.00", "1,200,000.00"),
+        ("五、净利润", "2,100,000.50", "1,800,000.00"),
+    ]:
+        inc_items += [(60, y, label, 9), (_right(380, cur), y, cur, 9), (_right(520, prior), y, prior, 9)]
+        y += 18
+    pages.append([(345, 50, ANNUAL_HEAD, 8), (530, 790, "8", 8)] + inc_items)
+    return _pdf(pages)
+
+
+def test_auditors_report_inside_an_annual_report():
+    from extractor.extract import extract_documents
+
+    rr = read_bytes(build_annual_report_pdf(), "年度报告.pdf")
+    docs = extract_documents(rr)
+    # one document: the running title binds the 重大合同 section to the report
+    assert [(d.doc_type, d.pages) for d in docs] == [("audit_report", list(range(1, 9)))]
+    f = docs[0].fields
+    _check_report(f)  # the report's own number, date, firm — not the figures quoted before it
+    assert f["total_assets"].value == Decimal("15678901.23")  # the 2023-12-31 column
+    assert f["revenue"].value == Decimal("12345678.90")  # not the 11.88 % of the summary
+    assert f["net_profit"].value == Decimal("2100000.50")
+    assert f["rd_expense"].value == Decimal("1500000.00")

@@ -39,7 +39,7 @@ from extractor.fields.parties import clean_org as _clean_org
 from extractor.fields.prose import extend_legal_form, field, nfkc
 from extractor.normalize import find_dates, normalize_name, round_money
 from models.contract import FieldValue
-from models.page import Page
+from models.page import Line, Page
 
 # ----------------------------------------------------------------- report part
 
@@ -48,18 +48,55 @@ _STATEMENT_TITLE_RE = re.compile(
 )
 
 
+def _is_statement_title(text: str) -> bool:
+    """「合并资产负债表」, 「1、合并资产负债表」, 「附：利润表」.
+
+    >>> _is_statement_title("1、合并资产负债表"), _is_statement_title("资产负债表日后事项")
+    (True, False)
+    """
+    t = re.sub(r"^(?:附件?[:：]?)?(?:[一二三四五六七八九十\d]+[、.．]\s*)?", "", L.norm(text))
+    return len(t) <= 16 and bool(_STATEMENT_TITLE_RE.match(t))
+
+
 def _statement_start(doc: Doc) -> int:
-    for k, r in enumerate(doc.refs):
-        t = L.norm(r.line.text)
-        t = re.sub(r"^(?:附件?[:：]?)?", "", t)
-        if len(t) <= 16 and _STATEMENT_TITLE_RE.match(t):
-            return k
-    return len(doc.refs)
+    return next((k for k, r in enumerate(doc.refs) if _is_statement_title(r.line.text)), len(doc.refs))
 
 
-def _report_text(doc: Doc, end_k: int) -> tuple[str, int]:
-    end = doc.stream.starts[end_k] if end_k < len(doc.refs) else len(doc.stream.text)
-    return doc.stream.text[:end], end
+_OPENING_RE = re.compile(r"我们(?:接受委托，?)?审计了")
+_REPORT_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]\s*)?审计报告(?:正文)?$")
+
+
+def _report_window(doc: Doc) -> tuple[int, int]:
+    """(first, end) refs of the auditor's report.
+
+    A standalone report runs from the start to the first statement title. Inside a longer
+    document (an annual report's 财务报告 section, 100+ pages of other figures, dates and
+    document numbers), the report is found by its opening sentence 「我们审计了…」: it starts at
+    the earliest 审计报告 heading within 40 lines above that sentence (the section heading and
+    the report number sit there) and ends at the first statement title after it.
+    """
+    first_statement = _statement_start(doc)
+    anchor = next((k for k, r in enumerate(doc.refs) if _OPENING_RE.search(L.norm(r.line.text))), None)
+    if anchor is None or (anchor < 80 and anchor < first_statement):
+        return 0, first_statement
+    heads = [
+        k
+        for k in range(max(0, anchor - 40), anchor)
+        if _REPORT_HEADING_RE.match(L.norm(doc.refs[k].line.text))
+    ]
+    start = heads[0] if heads else max(0, anchor - 15)
+    end = next(
+        (k for k in range(anchor, len(doc.refs)) if _is_statement_title(doc.refs[k].line.text)), len(doc.refs)
+    )
+    return start, end
+
+
+def _report_text(doc: Doc, start_k: int, end_k: int) -> str:
+    """The stream's text with everything outside the report blanked (offsets kept)."""
+    text = doc.stream.text
+    start = doc.stream.starts[start_k] if start_k < len(doc.refs) else len(text)
+    end = doc.stream.starts[end_k] if end_k < len(doc.refs) else len(text)
+    return "\n" * start + text[start:end] + "\n" * (len(text) - end)
 
 
 _AUDITED_RE = re.compile(
@@ -114,16 +151,17 @@ _YEAR_PATTERNS = [
 ]
 
 
-def _fiscal_year(doc: Doc, out: dict[str, FieldValue]) -> None:
-    text = doc.stream.text
-    for rx in _YEAR_PATTERNS:
-        m = rx.search(text)
-        if m:
-            out["fiscal_year"] = field(int(m.group("y")), doc.stream.span(m.start(), m.end()))
-            return
+def _fiscal_year(doc: Doc, report: str, out: dict[str, FieldValue]) -> None:
+    """The year the report covers: from the report's own text first, then the whole document."""
+    for text in (report, doc.stream.text):
+        for rx in _YEAR_PATTERNS:
+            m = rx.search(text)
+            if m:
+                out["fiscal_year"] = field(int(m.group("y")), doc.stream.span(m.start(), m.end()))
+                return
 
 
-def _audit_firm(doc: Doc, end_k: int, out: dict[str, FieldValue]) -> None:
+def _audit_firm(doc: Doc, start_k: int, end_k: int, out: dict[str, FieldValue]) -> None:
     """The firm: an ORG with 会计师事务所, preferably a line of its own (the signature),
     the last such line of the report part."""
     cands: list[tuple[bool, int, str, L.Span]] = []
@@ -143,14 +181,14 @@ def _audit_firm(doc: Doc, end_k: int, out: dict[str, FieldValue]) -> None:
             cands.append((alone, k, name, L.Span(t[e.start : end], [r], e.start, end)))
     if not cands:
         # a signature line cut by the seal: "湖北中武会计师事务" (所 hidden)
-        for r in doc.refs[:end_k]:
+        for r in doc.refs[start_k:end_k]:
             m = re.fullmatch(r"\s*(?P<v>[\u4e00-\u9fff]{2,12}会计师事务)所?\s*", r.line.text)
             if m and not re.match(r"^(?:本|贵|该)|注册", m.group("v")):
                 sp = L.Span(m.group("v"), [r], m.start("v"), m.end("v"))
                 out["audit_firm"] = field(normalize_name(m.group("v")) + "所", sp, 0.3)
                 return
         return
-    in_report = [c for c in cands if c[1] < end_k] or cands
+    in_report = [c for c in cands if start_k <= c[1] < end_k] or cands
     alone = [c for c in in_report if c[0]]
     best = alone[-1] if alone else in_report[0]
     out["audit_firm"] = field(best[2], best[3])
@@ -179,16 +217,16 @@ def _report_no(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
         out["report_no"] = field(v, doc.stream.span(m.start("v"), m.end("v")))
 
 
-def _report_date(doc: Doc, end_k: int, out: dict[str, FieldValue]) -> None:
+def _report_date(doc: Doc, start_k: int, end_k: int, out: dict[str, FieldValue]) -> None:
     sig = None
-    for k in range(min(end_k, len(doc.refs)) - 1, -1, -1):
+    for k in range(min(end_k, len(doc.refs)) - 1, start_k - 1, -1):
         if re.search(r"中国注册会计师|注册会计师[:：]|会计师事务所", doc.refs[k].line.text):
             sig = k
             break
     ranges = []
     if sig is not None:
-        ranges.append(range(max(0, sig - 6), min(len(doc.refs), sig + 10)))
-    ranges.append(range(min(end_k, len(doc.refs)) - 1, -1, -1))
+        ranges.append(range(max(start_k, sig - 6), min(len(doc.refs), sig + 10)))
+    ranges.append(range(min(end_k, len(doc.refs)) - 1, start_k - 1, -1))
     for rg in ranges:
         for k in rg:
             r = doc.refs[k]
@@ -265,44 +303,72 @@ class _Header:
         return self.order.index("cur") if "cur" in self.order else None
 
 
-def _header_of(ref: L.Ref, pool: Sequence[L.Ref]) -> _Header | None:
-    t = ref.line.text
-    ms = list(_HEADER_RE.finditer(t))
-    if not ms:
-        return None
-    order, xs = [], []
-    for m in ms:
+_DATE_HEAD_RE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?:(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日|度)?")
+
+
+def _is_item_head(text: str) -> bool:
+    """The 项目 cell that opens a statement's column header row."""
+    return L.norm(text) in ("项目", "项目名称", "资产", "负债和所有者权益")
+
+
+def _header_words(line: Line) -> list[tuple[str, float | None]]:
+    """(kind, x centre) of each column word on one line: 本期/上期… words give cur/prior;
+    a date or year (「2019年12月31日」, 「2019年度」) gives ``date:YYYYMMDD`` (decided per row)."""
+    words: list[tuple[str, float | None]] = []
+    t = line.text
+    for m in _HEADER_RE.finditer(t):
         word = m.group(0)
-        kind = "cur" if word in _CUR else "prior"
-        if word in ("本月数", "本月金额"):
-            kind = "other"
-        order.append(kind)
-        sb = L.sub_bbox(ref.line, m.start(), m.end())
-        xs.append(L.center(sb)[0] if sb else 0.0)
+        kind = "other" if word in ("本月数", "本月金额") else ("cur" if word in _CUR else "prior")
+        sb = L.sub_bbox(line, m.start(), m.end())
+        words.append((kind, L.center(sb)[0] if sb else None))
+    if not words:
+        for m in _DATE_HEAD_RE.finditer(t):
+            key = f"date:{m.group('y')}{int(m.group('m') or 12):02d}{int(m.group('d') or 31):02d}"
+            sb = L.sub_bbox(line, m.start(), m.end())
+            words.append((key, L.center(sb)[0] if sb else None))
+    return words
+
+
+def _header_of(ref: L.Ref, pool: Sequence[L.Ref]) -> _Header | None:
+    """The column header on ``ref``'s row: which column is the current year's.
+
+    Column words (本期金额/上期金额, 期末余额/期初余额, …) say it; a row of dates or years
+    under 项目 (「2019年12月31日 | 2018年12月31日」, 「2019年度 | 2018年度」) says it by
+    the latest date."""
+    t = ref.line.text
+    items = [(k, x if x is not None else 0.0) for k, x in _header_words(ref.line)]
+    if not items and not _is_item_head(t):
+        return None
     has_no = "行次" in L.norm(t)
+    row: list[L.Ref] = []
     # header words printed as separate lines on the same row
     if ref.line.bbox is not None:
-        for r in L.right_of(ref, pool) + [
+        row = L.right_of(ref, pool) + [
             x
             for x in pool
             if x.line.bbox
             and x.page is ref.page
             and x.line.bbox[2] < ref.line.bbox[0]
             and L.v_overlap(x.line.bbox, ref.line.bbox) >= 0.5
-        ]:
-            for m in _HEADER_RE.finditer(r.line.text):
-                word = m.group(0)
-                kind = "other" if word in ("本月数", "本月金额") else ("cur" if word in _CUR else "prior")
-                sb = L.sub_bbox(r.line, m.start(), m.end())
-                if sb is None:
-                    continue
-                order.append(kind)
-                xs.append(L.center(sb)[0])
+        ]
+        for r in row:
+            for kind, x in _header_words(r.line):
+                if x is not None:
+                    items.append((kind, x))
             if "行次" in L.norm(r.line.text):
                 has_no = True
-        pairs = sorted(zip(xs, order, strict=True))
-        xs = [p[0] for p in pairs]
-        order = [p[1] for p in pairs]
+        items.sort(key=lambda it: it[1])
+    dates = sorted({k for k, _x in items if k.startswith("date:")})
+    if dates and not any(k in ("cur", "prior") for k, _x in items):
+        if len(dates) < 2 or not (_is_item_head(t) or any(_is_item_head(r.line.text) for r in row)):
+            return None
+        items = [
+            (("cur" if k == dates[-1] else "prior") if k.startswith("date:") else k, x) for k, x in items
+        ]
+    else:
+        items = [it for it in items if not it[0].startswith("date:")]
+    order = [k for k, _x in items]
+    xs = [x for _k, x in items]
     if "cur" not in order:
         return None
     return _Header(ref, order, xs, has_no)
@@ -383,17 +449,23 @@ def _pick(tokens: list[tuple[str, int, int]], header: _Header | None) -> tuple[s
     return toks[idx] if idx < len(toks) else None
 
 
-def _statement_rows(doc: Doc, out: dict[str, FieldValue]) -> None:
+def _statement_rows(doc: Doc, out: dict[str, FieldValue], from_k: int = 0) -> None:
+    """The statement rows; ``from_k``: where the statements start after an auditor's report
+    inside a longer document (the annual report's summary tables before it quote other
+    figures: ten-year highlights, percentages, parent-company figures). Rows before it count
+    only when none is found after it."""
     headers: list[tuple[int, _Header]] = []
     for k, r in enumerate(doc.refs):
-        if _HEADER_RE.search(r.line.text):
+        if _HEADER_RE.search(r.line.text) or _is_item_head(r.line.text):
             h = _header_of(r, doc.refs)
             if h is not None:
                 headers.append((k, h))
     docx_headers = _docx_headers(doc)
     for key, labels in ROWS.items():
         for lab_group in ([lab] for lab in labels):
-            got = _find_row(doc, lab_group, headers, docx_headers)
+            got = _find_row(doc, lab_group, headers, docx_headers, from_k) if from_k else None
+            if got is None:
+                got = _find_row(doc, lab_group, headers, docx_headers)
             if got is not None:
                 value, span, conf_pen = got
                 out[key] = field(value, span, conf_pen)
@@ -416,8 +488,10 @@ def _docx_headers(doc: Doc) -> dict[tuple[int, int], tuple[int, int | None]]:
     return found
 
 
-def _find_row(doc, labels, headers, docx_headers):
+def _find_row(doc, labels, headers, docx_headers, from_k: int = 0):
     for k, r in enumerate(doc.refs):
+        if k < from_k:
+            continue
         t = r.line.text
         end = _row_label(t, labels)
         if end is None:
@@ -532,18 +606,22 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     doc = Doc(pages)
     if not doc.refs:
         return out
-    end_k = _statement_start(doc)
-    text, _ = _report_text(doc, end_k)
+    start_k, end_k = _report_window(doc)
+    text = _report_text(doc, start_k, end_k)
     _audited_entity(doc, text, out)
-    _fiscal_year(doc, out)
-    _issued_statement(doc, out)
+    _fiscal_year(doc, text, out)
+    if start_k == 0:
+        # the 重要提示 sentence of an annual report whose auditor's report is not inside
+        _issued_statement(doc, out)
     if "audit_firm" not in out:
-        _audit_firm(doc, end_k, out)
+        _audit_firm(doc, start_k, end_k, out)
     _report_no(doc, text, out)
-    _report_date(doc, end_k, out)
+    _report_date(doc, start_k, end_k, out)
     if "opinion" not in out:
         _opinion(doc, text, out)
-    _statement_rows(doc, out)
+    if "opinion" not in out or "audit_firm" not in out:
+        _issued_statement(doc, out)
+    _statement_rows(doc, out, from_k=end_k if start_k > 0 else 0)
     return out
 
 
@@ -571,5 +649,7 @@ def _issued_statement(doc: Doc, out: dict[str, FieldValue]) -> None:
         return
     op = m.group("op")
     value = "标准无保留意见" if op in ("标准无保留", "无保留") else f"{op}意见"
-    out["audit_firm"] = field(firm, doc.stream.span(m.start("firm"), m.end("firm")), 0.1)
-    out["opinion"] = field(value, doc.stream.span(m.start("op"), m.end("op")), 0.1)
+    if "audit_firm" not in out:
+        out["audit_firm"] = field(firm, doc.stream.span(m.start("firm"), m.end("firm")), 0.1)
+    if "opinion" not in out:
+        out["opinion"] = field(value, doc.stream.span(m.start("op"), m.end("op")), 0.1)
