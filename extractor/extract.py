@@ -109,6 +109,7 @@ def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None
             qr = qr_field(pages)
             if qr is not None:
                 fields["qr"] = qr
+        _kind_from_qr(fields)
         line_items: list[dict[str, Any]] = []
         items_fv = fields.pop("line_items", None)
         if items_fv is not None and isinstance(items_fv.value, list):
@@ -169,6 +170,17 @@ def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None
                     doc.errors.extend(page.warnings)
         _attach_signature(read, docs)
     return docs
+
+
+def _kind_from_qr(fields: dict[str, FieldValue]) -> None:
+    """An invoice whose printed title could not be read (a seal over it, a cut photo) takes its
+    kind from the QR code's type (10 → 增值税电子普通发票), method ``qr``, lower confidence."""
+    qr = fields.get("qr")
+    if "invoice_kind" in fields or qr is None or not isinstance(qr.value, dict):
+        return
+    name = qr.value.get("type_name")
+    if name:
+        fields["invoice_kind"] = qr.model_copy(update={"value": name, "confidence": min(qr.confidence, 0.8)})
 
 
 def _attach_signature(read: ReadResult, docs: list[Document]) -> None:

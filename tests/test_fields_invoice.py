@@ -416,3 +416,47 @@ def test_railway_e_ticket_total_is_its_fare():
     # an ordinary invoice does not take a 票价 line for its total
     plain = _page([("电子发票(普通发票)", 200, 10), ("票价:￥377.00", 26, 163)])
     assert "total_incl_tax" not in extract([plain])
+
+
+def _variant(drop: set[str] = frozenset(), replace: dict | None = None, extra=()) -> list:
+    """SHUDIAN_OCR with lines left out, replaced ({old text: new text}) or added."""
+    rows = [(replace or {}).get(t, t) for t, _x, _y in SHUDIAN_OCR]
+    return [(t, x, y) for t, (_o, x, y) in zip(rows, SHUDIAN_OCR, strict=True) if t not in drop] + list(extra)
+
+
+def test_item_name_ends_at_the_next_header_whatever_it_says():
+    # a toll invoice: 车牌号 and 通行日期 columns where 规格型号 and 数量 usually are
+    rows = _variant(
+        replace={
+            "规格型号": "车牌号",
+            "数量": "通行日期起",
+            "*信息技术服务*算力租赁服务": "*经营租赁*通行费",
+        },
+        extra=[("闽C12345", 140, 135), ("20240501", 232, 135)],
+    )
+    rows = [r for r in rows if r[0] != "1"]
+    fields = extract([_page(rows, ocr=True)])
+    assert fields["item_names"].value == ["*经营租赁*通行费"]
+
+
+def test_lost_amount_header_and_misread_total_row():
+    # OCR lost 金额 (the column is between 单价 and 税率) and read 合计 as 「可 计」
+    rows = _variant(drop={"金额"}, replace={"合计": "可 计"})
+    fields = extract([_page(rows, ocr=True)])
+    assert fields["item_names"].value == ["*信息技术服务*算力租赁服务"]
+    assert fields["amount_excl_tax"].value == Decimal("339622.64")
+    assert fields["tax_amount"].value == Decimal("20377.36")
+
+
+def test_kind_from_the_qr_code_when_the_title_is_unreadable():
+    from extractor.extract import _kind_from_qr
+    from models.contract import FieldValue
+
+    qr = FieldValue(value={"type": "10", "type_name": "增值税电子普通发票"}, page=1, method="qr")
+    fields = {"qr": qr}
+    _kind_from_qr(fields)
+    assert fields["invoice_kind"].value == "增值税电子普通发票"
+    assert fields["invoice_kind"].method == "qr" and fields["invoice_kind"].confidence <= 0.8
+    printed = {"qr": qr, "invoice_kind": FieldValue(value="增值税普通发票", method="ocr")}
+    _kind_from_qr(printed)
+    assert printed["invoice_kind"].value == "增值税普通发票"  # the printed title wins

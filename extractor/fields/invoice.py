@@ -112,6 +112,8 @@ def normalize_kind(title: str) -> str | None:
     '增值税普通发票'
     >>> normalize_kind("深圳电子普通发票")
     '深圳电子普通发票'
+    >>> normalize_kind("天津增值魏电子普通发票")  # 税 under the 监制章, misread
+    '增值税电子普通发票'
     >>> normalize_kind("开票日期") is None
     True
     """
@@ -126,6 +128,10 @@ def normalize_kind(title: str) -> str | None:
     m = re.search(r"增值税(?:电子)?(?:普通|专用)发票(?:\((?:卷票|卷式|折叠票)\))?", t)
     if m:
         return m.group(0).replace("(", "（").replace(")", "）")
+    # the 监制章 is printed over the title's middle: one glyph of 增值税 misread or lost
+    m = re.search(r"增值[^\d\s:()]?((?:电子)?(?:普通|专用)发票)$", t)
+    if m:
+        return f"增值税{m.group(1)}"
     m = re.search(r"(?:通用机打|机动车销售统一|二手车销售统一|通用定额|全电|数电)[^\d:]{0,8}发票$", t)
     if m:
         return m.group(0)
@@ -436,7 +442,29 @@ def _columns(page: Page) -> dict[str, float]:
             continue
         cols[key] = L.center(box)[0]
         cols[f"{key}_y"] = box[3]
+        if key == "name":
+            nxt = _next_header(page, box)
+            if nxt is not None:
+                cols["name_next"] = nxt
+    if "amount" not in cols and "unit_price" in cols and "tax_rate" in cols:
+        # OCR lost the 金额 header: every invoice prints it between 单价 and 税率
+        cols["amount"] = (cols["unit_price"] + cols["tax_rate"]) / 2
+        cols["amount_y"] = cols["unit_price_y"]
     return cols
+
+
+def _next_header(page: Page, box: L.BBox) -> float | None:
+    """x centre of the header printed next right of the item-name header, whatever it says
+    (规格型号, 单位, or a toll invoice's 车牌号): the name column ends before it."""
+    right = [
+        r.line.bbox
+        for r in L.iter_refs([page])
+        if r.line.bbox is not None
+        and r.line.bbox[0] >= box[2] - 1
+        and L.v_overlap(r.line.bbox, box) >= 0.6
+        and L.norm(r.line.text)
+    ]
+    return L.center(min(right, key=lambda b: b[0]))[0] if right else None
 
 
 def _spaced_label(page: Page, label: str) -> L.BBox | None:
@@ -519,8 +547,12 @@ def _nearest(cols: dict[str, float], x: float, keys: tuple[str, ...]) -> str | N
     return min(cands)[1] if cands else None
 
 
-def _total_row(page: Page) -> tuple[float, float] | None:
-    """Vertical extent of the 合计 row (the sum row of the items table)."""
+def _total_row(page: Page, below: float | None = None) -> tuple[float, float] | None:
+    """Vertical extent of the 合计 row (the sum row of the items table), or, when OCR lost
+    that word (「可 计」) and ``below`` (the header's bottom) is given, of the first row under
+    it that ends the items: the 价税合计 line or an amount printed with ¥ (only the sums
+    carry the sign)."""
+    ends = []
     for ref in L.iter_refs([page]):
         t = L.norm(ref.line.text)
         b = ref.line.bbox
@@ -528,7 +560,9 @@ def _total_row(page: Page) -> tuple[float, float] | None:
             continue
         if t.startswith("合计") or t in {"合", "合计"}:
             return b[1], b[3]
-    return None
+        if below is not None and b[1] > below and (t.startswith("价税合计") or re.match(r"^[¥￥]\s*-?\d", t)):
+            ends.append((b[1], b[3]))
+    return min(ends) if ends else None
 
 
 def _items(page: Page, out: dict[str, FieldValue]) -> None:
@@ -536,19 +570,22 @@ def _items(page: Page, out: dict[str, FieldValue]) -> None:
     header_y = max((v for k, v in cols.items() if k.endswith("_y") and k != "name_y"), default=None)
     if "amount" not in cols:
         return
-    total = _total_row(page)
     if header_y is None:
         return
+    total = _total_row(page, below=header_y)
     bottom = total[0] if total else page.height * 0.75
     region = L.Region(page.number, (0, header_y + 0.5, page.width, bottom - 0.5))
     refs = L.reading_order(L.lines_in([page], region))
     num_keys = ("quantity", "unit_price", "amount", "tax_rate", "tax_amount")
     centers = [cols[k] for k in num_keys if k in cols]
+    name_next = cols.pop("name_next", None)
     cols = {k: v for k, v in cols.items() if not k.endswith("_y")}
     if "spec" in cols and "name" in cols:
         name_limit = (cols["spec"] + cols["name"]) / 2
     else:
         name_limit = min(centers) - 0.08 * page.width if centers else page.width * 0.3
+    if name_next is not None and "name" in cols:
+        name_limit = min(name_limit, (cols["name"] + name_next) / 2)
     # group into rows
     rows: list[list[L.Ref]] = []
     for r in refs:
