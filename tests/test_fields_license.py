@@ -246,3 +246,27 @@ def test_stacked_label_glyphs_read_as_one_label_per_row():
     f = extract([_page(rows, width=2117, height=3266)])
     assert f["company_name"].value == "深圳市菜篮食品有限公司龙岗分公司"
     assert f["company_type"].value == "有限责任公司分公司"
+
+
+def test_watermark_and_lost_type_value_are_not_read_into_fields():
+    """A copy stamped 「此复印件仅用于…」 in large slanted glyphs over the scope, the 类型 value
+    hidden (OCR found nothing right of 类型), scope separators read as 「：」."""
+    rows = [
+        ("营业执照", 400, 40, 200),
+        ("名称 泉州智算科技有限公司", 60, 200, 300),
+        ("类型", 60, 240, 40),
+        ("住所 福建省泉州市丰泽区东海街道88号", 60, 280, 360),
+        ("经营范围 软件开发：信息技术咨询服务（中介除外）：", 60, 330, 420),
+        ("批发、零售：计算机软硬件。（依法须经批准的项目，经相关", 150, 352, 420),
+        ("此复印件仅用于", 220, 340, 160, 80),  # slanted watermark: four rows tall
+        ("部门批准后方可开展经营活动）", 150, 374, 300),
+        ("北区市场", 480, 380, 70),  # ring glyphs of the authority's seal after the clause
+        ("登记机关", 620, 560, 80),
+    ]
+    f = extract([_page(rows)])
+    assert "company_type" not in f  # not the address of the next row
+    assert f["address"].value == "福建省泉州市丰泽区东海街道88号"
+    assert f["business_scope"].value == (
+        "软件开发；信息技术咨询服务（中介除外）；批发、零售：计算机软硬件。"
+        "（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
+    )

@@ -25,6 +25,7 @@ from extractor.normalize import (
     region,
     uscc,
 )
+from extractor.normalize.scope import fix_ocr_separators, strip_trailing_noise
 from models.contract import FieldValue
 from models.page import Page
 
@@ -73,6 +74,23 @@ def _stops_except(key: str) -> list[str]:
 def _valid_name(t: str) -> bool:
     n = normalize_name(t)
     return len(n) >= 2 and not re.fullmatch(r"[\d\W_A-Za-z]+", n)
+
+
+def _valid_type(t: str) -> bool:
+    """A 类型 / 组成形式 value names a legal form, never a place: an address on the next row
+    is not the type a seal or a watermark hid.
+
+    >>> _valid_type("有限责任公司(自然人独资)"), _valid_type("个人经营"), _valid_type("北京市房山区长阳镇225号")
+    (True, True, False)
+    """
+    n = normalize_name(t)
+    return (
+        _valid_name(t)
+        and bool(
+            re.search(r"公司|企业|个体|合伙|独资|全民|集体|外商|外资|港澳台|分支机构|合作社|经营|联营", n)
+        )
+        and not re.search(r"\d+号|[路街道巷村镇]\d|[省市区县]\S*[路街镇]", n)
+    )
 
 
 # the legal form printed on the 类型 line (有限责任公司(自然人投资或控股), 个体工商户 …): a
@@ -209,6 +227,9 @@ def _scope(pages: list[Page], out: dict[str, FieldValue]) -> None:
     if sp is None:
         return
     text = re.sub(r"\s+", "", L.clean_value(sp.text))
+    if any(r.line.method == "ocr" for r in sp.refs):
+        # OCR reads 「；」 as 「：」 and glyphs of a seal or watermark after the closing clause
+        text = strip_trailing_noise(fix_ocr_separators(text))
     if text:
         out["business_scope"] = L.make_field(text, sp)
 
@@ -373,8 +394,8 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         return out
     _credit_code(pages, out)
     name_sp = _simple(pages, "company_name", validate=_valid_company_name, exclude=["企业名称预先核准"])
-    sp = _simple(pages, "company_type", validate=_valid_name) or _simple(
-        pages, "company_form", validate=_valid_name
+    sp = _simple(pages, "company_type", validate=_valid_type) or _simple(
+        pages, "company_form", validate=_valid_type
     )
     ctype = repair_type(normalize_name(sp.match)) if sp is not None else None
     if sp is not None:

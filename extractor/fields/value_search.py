@@ -342,7 +342,8 @@ def extend_below(
     the value whose lines start in the value's column (from the value's x0 − ``x_tol``
     line heights up to ``x_limit``), each row at most ``max_gap`` line heights below the
     previous one, until a row starting with a ``stop`` label. Returns a new span whose
-    text joins the rows (no separator: CJK text), refs = all lines used."""
+    text joins the rows (no separator: CJK text), refs = all lines used; lines over twice the
+    value's height (slanted watermark or seal text) are passed over."""
     if not span.refs or span.refs[0].line.bbox is None:
         return span
     first = span.refs[-1]
@@ -356,7 +357,12 @@ def extend_below(
     cands = [
         r
         for r in iter_refs([page])
-        if r.line.bbox is not None and r.index not in used and r.line.bbox[1] > last[1] + 0.5 * h
+        if r.line.bbox is not None
+        and r.index not in used
+        and r.line.bbox[1] > last[1] + 0.5 * h
+        # a line over twice the value's height is slanted text over the page (a watermark
+        # 「此复印件仅用于…」, a seal's ring), not the next row of the value
+        and r.line.bbox[3] - r.line.bbox[1] <= 2.2 * h
     ]
     cands.sort(key=lambda r: r.line.bbox[1])
     refs = list(span.refs)

@@ -1,0 +1,74 @@
+"""经营范围 (business scope) text read by OCR: separators and trailing seal/watermark glyphs.
+
+A business scope lists items separated by 「；」 and introduces a list with 「：」 only after a
+heading word (一般项目：…, 许可项目：…, 批发、零售：…). OCR often reads 「；」 as 「：」; a colon
+after anything but such a heading is restored to 「；」. The scope ends with the registration
+clause (「（依法须经批准的项目，…开展经营活动。）」); a few glyphs after it are a seal's or a
+watermark's, not the scope's.
+"""
+
+from __future__ import annotations
+
+import re
+
+# words that introduce a list of items with a colon (whole segment before the colon)
+HEADINGS = frozenset(
+    {
+        "一般项目",
+        "许可项目",
+        "一般经营项目",
+        "许可经营项目",
+        "经营项目",
+        "批发零售",
+        "批发、零售",
+        "批发",
+        "零售",
+        "销售",
+        "生产",
+        "加工",
+        "制造",
+        "生产、加工",
+        "生产加工",
+        "研发",
+        "服务",
+        "经营",
+    }
+)
+_COLON_RE = re.compile(r"[:：]")
+_SEG_START_RE = re.compile(r"[；;。，,）)（(：:]")
+# the closing clause, then up to 8 stray glyphs (which may end with a bracket of their own)
+_TAIL_RE = re.compile(r"(经营活动[^（）()]{0,40}?[)）]\s*[。.]?)[^（）()。；]{0,8}[)）]?$")
+
+
+def fix_ocr_separators(text: str) -> str:
+    """Restore 「；」 read as 「：」 between scope items; keep heading colons.
+
+    >>> fix_ocr_separators("技术咨询（中介除外）：销售计算机软硬件；批发、零售：建材")
+    '技术咨询（中介除外）；销售计算机软硬件；批发、零售：建材'
+    >>> fix_ocr_separators("一般项目：软件开发；医疗器械销售：电子产品销售")
+    '一般项目：软件开发；医疗器械销售；电子产品销售'
+    """
+    out = []
+    last = 0
+    for m in _COLON_RE.finditer(text):
+        before = text[last : m.start()]
+        seg_start = max((x.end() for x in _SEG_START_RE.finditer(before)), default=0)
+        # the whole segment is the heading (「批发、零售：」); 「…、发布广告：」 ends an item
+        heading = before[seg_start:].strip() in HEADINGS
+        out.append(before)
+        out.append("：" if heading else "；")
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def strip_trailing_noise(text: str) -> str:
+    """Drop a few glyphs read after the scope's closing registration clause.
+
+    >>> strip_trailing_noise("软件开发。（依法须经批准的项目，经相关部门批准后方可开展经营活动）北区市场")
+    '软件开发。（依法须经批准的项目，经相关部门批准后方可开展经营活动）'
+    >>> strip_trailing_noise("软件开发。（依法须经批准的项目，经相关部门批准后依批准的内容开展经营活动。）com)")
+    '软件开发。（依法须经批准的项目，经相关部门批准后依批准的内容开展经营活动。）'
+    """
+    m = _TAIL_RE.search(text)
+    return text[: m.end(1)] if m else text
