@@ -14,7 +14,7 @@ import pytest
 from extractor.einvoice import structured_lines
 from extractor.fields.audit import _money_token
 from extractor.fields.form_prose import table_money
-from extractor.fields.invoice import _money
+from extractor.fields.invoice_table import money as _money
 from extractor.normalize import format_money, round_money
 from models.contract import to_json_value
 from verifiers.base import fmt_money

@@ -1,0 +1,369 @@
+"""The items table and the totals of an invoice face (split from :mod:`extractor.fields.invoice`).
+
+Line items come from the rows between the item table's header and its 合计 row; each number
+goes to the header column nearest to it, the item name is what lies left of the next header.
+Totals: the 合计 row (金额/税额), 价税合计（小写）, 价税合计（大写）.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+
+import extractor.fields.layout as L
+from extractor.normalize import normalize_name, parse_money, round_money
+from models.contract import FieldValue
+from models.page import Page
+
+RATE_RE = re.compile(r"(\d{1,2}(?:\.\d+)?)\s*%|免税|不征税|\*\*\*")
+ITEM_NAME_RE = re.compile(r"^[*＊※][^*＊※]{1,20}[*＊※]")
+WORDS_RE = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正负]+")
+
+
+def columns(page: Page) -> dict[str, float]:
+    """x centres of the item table's columns (and the header's bottom ``*_y``), from the
+    header labels; letter-spaced headers printed as separate glyphs (``金``  ``额``)
+    are found too."""
+    cols: dict[str, float] = {}
+    spec = {
+        "name": ["项目名称", "货物或应税劳务、服务名称", "货物或应税劳务名称", "服务名称", "商品名称"],
+        "spec": ["规格型号", "规格"],
+        "quantity": ["数量"],
+        "unit_price": ["单价"],
+        "amount": ["金额"],
+        "tax_rate": ["税率/征收率", "税率", "征收率"],
+        "tax_amount": ["税额"],
+    }
+    for key, labels in spec.items():
+        excl = ["价税合计", "税额合计", "合计金额", "合计税额"]
+        hits = L.find_labels([page], labels, exclude=excl)
+        box = next((h.bbox for h in hits if h.bbox is not None), None)
+        if box is None and key == "name":
+            # a long header the text layer garbles (「货物或应税劳务、服称」 with 名/务 apart)
+            hits = L.find_labels([page], labels[1:3], exclude=excl, fuzzy=True)
+            box = next((h.bbox for h in hits if h.bbox is not None), None)
+        if box is None:
+            box = _spaced_label(page, labels[0])
+        if box is None:
+            continue
+        cols[key] = L.center(box)[0]
+        cols[f"{key}_y"] = box[3]
+        if key == "name":
+            nxt = _next_header(page, box)
+            if nxt is not None:
+                cols["name_next"] = nxt
+    if "amount" not in cols and "unit_price" in cols and "tax_rate" in cols:
+        # OCR lost the 金额 header: every invoice prints it between 单价 and 税率
+        cols["amount"] = (cols["unit_price"] + cols["tax_rate"]) / 2
+        cols["amount_y"] = cols["unit_price_y"]
+    return cols
+
+
+def _next_header(page: Page, box: L.BBox) -> float | None:
+    """x centre of the header printed next right of the item-name header, whatever it says
+    (规格型号, 单位, or a toll invoice's 车牌号): the name column ends before it."""
+    right = [
+        r.line.bbox
+        for r in L.iter_refs([page])
+        if r.line.bbox is not None
+        and r.line.bbox[0] >= box[2] - 1
+        and L.v_overlap(r.line.bbox, box) >= 0.6
+        and L.norm(r.line.text)
+    ]
+    return L.center(min(right, key=lambda b: b[0]))[0] if right else None
+
+
+def _spaced_label(page: Page, label: str) -> L.BBox | None:
+    """A short label printed as one glyph per line on one row (``金`` … ``额``)."""
+    if len(label) > 4:
+        return None
+    refs = [r for r in L.iter_refs([page]) if r.line.bbox is not None and len(L.norm(r.line.text)) == 1]
+    for r in refs:
+        if L.norm(r.line.text) != label[0]:
+            continue
+        b = r.line.bbox
+        h = b[3] - b[1]
+        chain = [r]
+        for ch in label[1:]:
+            last = chain[-1].line.bbox
+            nxt = [
+                q
+                for q in refs
+                if L.norm(q.line.text) == ch
+                and L.v_overlap(last, q.line.bbox) >= 0.6
+                and q.line.bbox[0] > last[0]
+                and -h <= q.line.bbox[0] - last[2] <= 8 * h
+            ]
+            if not nxt:
+                break
+            chain.append(min(nxt, key=lambda q: q.line.bbox[0]))
+        if len(chain) == len(label):
+            return L.bbox_union(q.line.bbox for q in chain)
+    return None
+
+
+def tokens(ref: L.Ref, start: int = 0) -> list[tuple[str, float, float]]:
+    """Whitespace-separated tokens of a line with approximate x0 and x centre."""
+    out = []
+    text = ref.line.text
+    # an amount run into its rate ("¥169,811.326%") is two tokens: amounts carry 2 decimals
+    for m in re.finditer(r"[¥￥]?-?[\d,]+\.\d{2}(?=\d{1,2}(?:\.\d)?\s*%)|\S+", text[start:]):
+        s, e = m.start() + start, m.end() + start
+        b = L.sub_bbox(ref.line, s, e)
+        out.append((m.group(0), b[0] if b else 0.0, L.center(b)[0] if b else 0.0))
+    return out
+
+
+def money(tok: str) -> Decimal | None:
+    t = tok.replace("¥", "").replace("￥", "").replace(",", "").replace("－", "-")
+    if not re.fullmatch(r"-?\d+(?:\.\d+)?", t):
+        return None
+    try:
+        return round_money(Decimal(t))
+    except InvalidOperation:
+        return None
+
+
+# VAT rates and levy rates (征收率) that exist in China, in percent
+LEGAL_RATES = {
+    Decimal(x) for x in ("0", "0.5", "1", "1.5", "2", "3", "4", "5", "6", "9", "10", "11", "13", "16", "17")
+}
+
+
+def rate(tok: str) -> str | None:
+    """A printed tax rate as a decimal string; None unless it is a rate that exists.
+
+    >>> rate("6%"), rate("13 %"), rate("免税"), rate("11.326%")
+    ('0.06', '0.13', '0', None)
+    """
+    m = RATE_RE.search(tok)
+    if not m:
+        return None
+    if m.group(1):
+        pct = Decimal(m.group(1))
+        if pct not in LEGAL_RATES:
+            return None
+        d = pct / 100
+        return format(d.normalize(), "f") if d != 0 else "0"
+    return "0"
+
+
+def nearest(cols: dict[str, float], x: float, keys: tuple[str, ...]) -> str | None:
+    cands = [(abs(cols[k] - x), k) for k in keys if k in cols]
+    return min(cands)[1] if cands else None
+
+
+def total_row(page: Page, below: float | None = None) -> tuple[float, float] | None:
+    """Vertical extent of the 合计 row (the sum row of the items table), or, when OCR lost
+    that word (「可 计」) and ``below`` (the header's bottom) is given, of the first row under
+    it that ends the items: the 价税合计 line or an amount printed with ¥ (only the sums
+    carry the sign)."""
+    ends = []
+    for ref in L.iter_refs([page]):
+        t = L.norm(ref.line.text)
+        b = ref.line.bbox
+        if b is None:
+            continue
+        if t.startswith("合计") or t in {"合", "合计"}:
+            return b[1], b[3]
+        if below is not None and b[1] > below and (t.startswith("价税合计") or re.match(r"^[¥￥]\s*-?\d", t)):
+            ends.append((b[1], b[3]))
+    return min(ends) if ends else None
+
+
+def read_items(page: Page, out: dict[str, FieldValue]) -> None:
+    cols = columns(page)
+    header_y = max((v for k, v in cols.items() if k.endswith("_y") and k != "name_y"), default=None)
+    if "amount" not in cols:
+        return
+    if header_y is None:
+        return
+    total = total_row(page, below=header_y)
+    bottom = total[0] if total else page.height * 0.75
+    region = L.Region(page.number, (0, header_y + 0.5, page.width, bottom - 0.5))
+    refs = L.reading_order(L.lines_in([page], region))
+    num_keys = ("quantity", "unit_price", "amount", "tax_rate", "tax_amount")
+    centers = [cols[k] for k in num_keys if k in cols]
+    name_next = cols.pop("name_next", None)
+    cols = {k: v for k, v in cols.items() if not k.endswith("_y")}
+    if "spec" in cols and "name" in cols:
+        name_limit = (cols["spec"] + cols["name"]) / 2
+    else:
+        name_limit = min(centers) - 0.08 * page.width if centers else page.width * 0.3
+    if name_next is not None and "name" in cols:
+        name_limit = min(name_limit, (cols["name"] + name_next) / 2)
+    # group into rows
+    rows: list[list[L.Ref]] = []
+    for r in refs:
+        if rows and L.v_overlap(rows[-1][0].line.bbox, r.line.bbox) >= 0.5:
+            rows[-1].append(r)
+        else:
+            rows.append([r])
+    items: list[dict] = []
+    item_refs: list[list[L.Ref]] = []
+    for row in rows:
+        name_parts: list[str] = []
+        values: dict[str, object] = {}
+        for r in row:
+            for tok, x0, x in tokens(r):
+                if x0 < name_limit:
+                    if not re.fullmatch(r"-?\d+\.\d{3,}", tok):  # a quantity/price (26.5339805825243)
+                        name_parts.append(tok)
+                    continue
+                if (
+                    "spec" in cols
+                    and nearest(cols, x, ("spec", "quantity", "unit_price", "amount")) == "spec"
+                ):
+                    continue  # the model (「GT 5 智能手表」) is no amount
+                if "%" in tok or tok in {"免税", "不征税", "***"}:
+                    r_ = rate(tok)
+                    if r_ is not None:
+                        values["tax_rate"] = r_
+                    continue
+                m = money(tok)
+                if m is None:
+                    continue
+                key = nearest(cols, x, ("quantity", "unit_price", "amount", "tax_amount"))
+                if key:
+                    values.setdefault(key, m)
+        name = "".join(name_parts)
+        if name and not values and items and not ITEM_NAME_RE.match(name):
+            items[-1]["name"] += name  # wrapped item name
+            item_refs[-1].extend(row)
+            continue
+        if not name and not values:
+            continue
+        if not name and items and "amount" not in values:
+            continue
+        item = {"name": normalize_name(name) if name else ""}
+        for k in ("amount", "tax_rate", "tax_amount"):
+            if k in values:
+                item[k] = values[k]
+        if "quantity" in values:
+            item["quantity"] = values["quantity"]
+        if "unit_price" in values:
+            item["unit_price"] = values["unit_price"]
+        items.append(item)
+        item_refs.append(list(row))
+    items = [it for it in items if it["name"] or "amount" in it]
+    if not items:
+        return
+    all_refs = [r for rs in item_refs for r in rs]
+    # each item name once (the e-invoice data does the same): a trip invoiced in three
+    # lines of 「*运输服务*城市轨道交通服务」 names one kind of item
+    names = list(dict.fromkeys(it["name"] for it in items if it["name"]))
+    if names:
+        out["item_names"] = L.make_field(names, all_refs)
+    out["line_items"] = L.make_field(items, all_refs)
+    rates = [it["tax_rate"] for it in items if it.get("tax_rate")]
+    if rates:
+        common = Counter(rates).most_common(1)[0][0]
+        rate_refs = [rs for it, rs in zip(items, item_refs, strict=False) if it.get("tax_rate") == common]
+        out["tax_rate"] = L.make_field(common, rate_refs[0])
+
+
+def _join_fragments(row: list[L.Ref]) -> list[L.Ref]:
+    """Join fragments of one printed value split by the reader (``¥2`` + ``129.34``):
+    lines of a row whose gap is under 0.8 × their height become one pseudo-line."""
+    row = sorted(row, key=lambda r: r.line.bbox[0])
+    groups: list[list[L.Ref]] = []
+    for r in row:
+        if groups:
+            last = groups[-1][-1].line.bbox
+            h = max(last[3] - last[1], r.line.bbox[3] - r.line.bbox[1])
+            if -0.3 * h <= r.line.bbox[0] - last[2] <= 0.8 * h:
+                groups[-1].append(r)
+                continue
+        groups.append([r])
+    out = []
+    for g in groups:
+        if len(g) == 1:
+            out.append(g[0])
+            continue
+        line = g[0].line.model_copy(
+            update={
+                "text": "".join(r.line.text for r in g),
+                "bbox": L.bbox_union(r.line.bbox for r in g),
+                "confidence": min(r.line.confidence for r in g),
+                "words": [],
+            }
+        )
+        out.append(L.Ref(g[0].page, line, g[0].index))
+    return out
+
+
+def read_totals(page: Page, out: dict[str, FieldValue]) -> None:
+    cols = columns(page)
+    total = total_row(page)
+    if total is not None:
+        y0, y1 = total
+        row = [
+            r
+            for r in L.iter_refs([page])
+            if r.line.bbox is not None and L.v_overlap((0, y0, 1, y1), r.line.bbox) >= 0.5
+        ]
+        amounts: list[tuple[Decimal, float, L.Ref]] = []
+        stars = False
+        for r in _join_fragments(row):
+            t = r.line.text
+            start = 0
+            nt = L.norm(t)
+            if nt.startswith("合计"):
+                start = t.find("计") + 1
+            if "***" in t.replace(" ", ""):
+                stars = True
+            for tok, _x0, x in tokens(r, start):
+                m = money(tok)
+                if m is not None and ("." in tok or "¥" in tok or "￥" in tok):
+                    amounts.append((m, x, r))
+        amounts.sort(key=lambda a: a[1])
+        for m, x, r in amounts:
+            key = nearest(cols, x, ("amount", "tax_amount")) if cols else None
+            if key is None:
+                key = "amount" if not out.get("amount_excl_tax") else "tax_amount"
+            field = "amount_excl_tax" if key == "amount" else "tax_amount"
+            if field not in out:
+                out[field] = L.make_field(m, L.Span(str(m), [r], how="line"))
+        if stars and "tax_amount" not in out and "amount_excl_tax" in out:
+            out["tax_amount"] = L.make_field(
+                Decimal("0.00"), L.Span("***", row[:1], how="line"), confidence_penalty=0.1
+            )
+    sp = L.find_value(
+        [page],
+        ["价税合计(小写)", "(小写)", "小写"],
+        exclude=["价税合计(大写)", "(大写)"],
+        pattern=re.compile(r"[-－]?[¥￥]?[-－]?\d[\d,]*(?:\.\d{1,2})?"),
+        squash=True,
+        order=("same_line", "right", "below"),
+    )
+    if sp is not None:
+        v = parse_money(sp.match)
+        if v is not None:
+            out["total_incl_tax"] = L.make_field(v, sp)
+    if "total_incl_tax" not in out and "客票" in str(getattr(out.get("invoice_kind"), "value", "")):
+        # e-tickets (电子发票（铁路电子客票）, 航空运输电子客票行程单): the fare is the total
+        sp = L.find_value(
+            [page],
+            ["票价", "合计", "总额"],
+            pattern=re.compile(r"[¥￥]?\d[\d,]*\.\d{2}"),
+            squash=True,
+            order=("same_line", "right", "below"),
+        )
+        v = parse_money(sp.match) if sp is not None else None
+        if v is not None:
+            out["total_incl_tax"] = L.make_field(v, sp)
+    sp = L.find_value(
+        [page],
+        ["价税合计(大写)", "价税合计（大写）", "大写"],
+        exclude=["价税合计(小写)", "(小写)"],
+        stop=["(小写)", "小写", "¥", "￥"],
+        validate=lambda t: bool(WORDS_RE.search(t)),
+        order=("same_line", "right", "row"),
+    )
+    if sp is not None:
+        words = "".join(WORDS_RE.findall(L.norm(sp.text)))
+        if "负数" in L.norm(sp.text) and not words.startswith("负"):
+            words = "负" + words
+        if words:
+            out["total_in_words"] = L.make_field(words, sp)
