@@ -541,3 +541,61 @@ def test_title_names_the_purchase_only_when_nothing_else_does():
     # a bare kind of contract says nothing about what is bought
     f = extract(_docx_contract(["软件开发合同", "甲方：", "乙方：乙软件有限公司"]))
     assert "service_content" not in f
+
+
+def _docx_page(lines: list[str]) -> Page:
+    return Page(number=1, unit="none", method="docx", lines=[Line(text=t, method="docx") for t in lines])
+
+
+def test_total_is_not_an_instalment_share_and_rates_in_blanks_or_points():
+    f = extract(
+        [
+            _docx_page(
+                [
+                    "界面设计外包协议",
+                    "甲方：泉州智算科技有限公司",
+                    "乙方：福建云图设计有限公司",
+                    "第五条：项目费用",
+                    "整个制作外包项目的费用共计人民币42000元（大写：人民币肆万贰仟圆整含税）。",
+                    "VI设计费用为12000元，应用界面设计为30000元。",
+                    "本协议签署后3个工作日内，甲方将本协议总费用的40%即16800元汇至乙方指定账户；"
+                    "上线后甲方支付外包总费用的10%余款即4200元。",
+                    "上述费用已含税6个点。",
+                ]
+            )
+        ]
+    )
+    assert f["amount_total"].value == Decimal("42000.00")
+    assert f["amount_in_words"].value == "人民币肆万贰仟圆整"
+    assert f["tax_rate"].value == "0.06"
+    blank = extract(
+        [
+            _docx_page(
+                ["甲方：甲公司", "乙方：乙公司", "合同总价：58000元（含税），税率【1%】，税额【574.26】元。"]
+            )
+        ]
+    )
+    assert blank["tax_rate"].value == "0.01"
+
+
+def test_cover_date_and_defined_product_when_the_signing_date_is_blank():
+    f = extract(
+        [
+            _docx_page(
+                [
+                    "软件开发服务合同",
+                    "2018 年12 月3 日",
+                    "甲方：安徽隆泽丰投资产管理有限公司",
+                    "乙方：合肥趣能互联网信息技术有限公司",
+                    "一、开发内容",
+                    "1.依据本合同约定，甲方委托乙方开发的软件产品（以下简称：软件）为：隆泽丰投移动APP及后台管理系统",
+                    "二、其他",
+                    "1.合同签订时间：",
+                    "甲方（盖章）：          乙方（盖章）：",
+                ]
+            )
+        ]
+    )
+    assert f["sign_date"].value == date(2018, 12, 3)
+    assert f["sign_date"].confidence <= 0.7  # a guess from the cover, for the reviewer to check
+    assert f["service_content"].value == "隆泽丰投移动APP及后台管理系统"

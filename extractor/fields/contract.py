@@ -207,6 +207,16 @@ def _sign_date(doc: Doc, out: dict[str, FieldValue]) -> None:
                     best = (d, L.Span(r.line.text[ds:de], [r], ds, de))
     if best is not None:
         out["sign_date"] = field(best[0], best[1], 0.1)
+        return
+    # no date by the signatures (the 签订时间 left blank): a date printed alone on the
+    # cover, under the title, is when the parties dated the contract — a guess to check
+    for r in doc.refs[:15]:
+        found = find_dates(r.line.text)
+        if len(found) == 1 and r.page is doc.refs[0].page:
+            d, ds, de = found[0]
+            if len(re.sub(r"\s+", "", r.line.text)) <= len(re.sub(r"\s+", "", r.line.text[ds:de])) + 2:
+                out["sign_date"] = field(d, L.Span(r.line.text[ds:de], [r], ds, de), 0.3)
+                return
 
 
 _PERIOD_LABELS = [
@@ -305,6 +315,7 @@ def _period(doc: Doc, out: dict[str, FieldValue]) -> None:
 _CONTENT_LABELS = [
     "服务内容", "服务项目", "服务名称", "产品名称", "采购内容", "租赁内容", "采购标的", "合同标的",
     "技术服务的内容", "技术内容", "标的", "项目名称", "项目工作内容", "工作内容", "开发内容", "项目内容",
+    "合作内容", "委托内容",
 ]  # fmt: skip
 _CONTENT_WORDS = re.compile(r"算力服务|算力|GPU|云服务器|云主机|卡时|智算|服务器租赁|裸金属")
 
@@ -438,6 +449,11 @@ def _service_content(doc: Doc, out: dict[str, FieldValue]) -> None:
         if got is not None:
             # a labelled sentence that says who provides what: keep what is provided
             out["service_content"] = fv.model_copy(update={"value": got[0]})
+            return
+        named = re.search(r"(?:为|是)[:：]\s*(?P<x>[^:：]{4,60})$", str(fv.value))
+        if named:
+            # 「甲方委托乙方开发的软件产品（以下简称：软件）为：隆泽丰投移动APP及后台管理系统」
+            out["service_content"] = fv.model_copy(update={"value": named.group("x").strip()})
         return
     # the first sentence saying what the provider provides or makes for the buyer; a
     # relative clause 「由乙方向甲方提供的…」 (a definition) is not that sentence

@@ -21,7 +21,12 @@ _AMOUNT_LABELS = [
 ]  # fmt: skip
 
 
-_WEAK_AMOUNT_LABELS = ["服务费", "租赁费", "技术服务费", "费用为", "价款", "金额"]
+_WEAK_AMOUNT_LABELS = ["费用共计", "共计", "服务费", "租赁费", "技术服务费", "费用为", "价款", "金额"]
+
+# 「总费用的40%即16800元」: an instalment stated as a share of the total is not the total
+_SHARE_RE = re.compile(
+    r"\d+(?:\.\d+)?\s*[%％][\u4e00-\u9fff]{0,4}\s*[，,]?\s*(?:即|计|为|合)?\s*(?:人民币|RMB|¥|￥)?\s*$"
+)
 
 
 _CN_MONEY_CHARS = set("零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正一二三四五六七八九十百千两")
@@ -86,7 +91,11 @@ def _amount(doc: Doc, out: dict[str, FieldValue]) -> None:
     text = doc.stream.text
     hits = label_hits(doc, _AMOUNT_LABELS) + label_hits(doc, _WEAK_AMOUNT_LABELS)
     for _s, e, _lab in hits:
-        found = _money_at(doc, e, sentence_end(doc, e, max_chars=160))
+        found = [
+            f
+            for f in _money_at(doc, e, sentence_end(doc, e, max_chars=160))
+            if not _SHARE_RE.search(text[max(e, f[1] - 12) : f[1]])
+        ]
         if not any(not f[3] for f in found):
             found += _row_money(doc, doc.stream.ref_at(e - 1))
         if not found:
@@ -136,7 +145,11 @@ def _set_amount(doc: Doc, out: dict[str, FieldValue], main, words, penalty: floa
         out["amount_in_words"] = field(printed, doc.stream.span(ws, we))
 
 
-_RATE_RE = re.compile(r"税\s*率\s*(?:为|是|按|:|：)?\s*(?P<n>\d{1,2}(?:\.\d{1,2})?)\s*[%％]")
+# 「税率为6%」, a filled-in blank 「税率【1%】」, colloquial 「已含税6个点」 「税点6%」
+_RATE_RE = re.compile(
+    r"税\s*率\s*(?:为|是|按|:|：)?\s*[【\[（(]?\s*(?P<n>\d{1,2}(?:\.\d{1,2})?)\s*[%％]"
+    r"|(?:含税|税点)\s*(?P<n2>\d{1,2}(?:\.\d{1,2})?)\s*(?:个点|[%％])"
+)
 
 
 _RATE_WEAK_RE = re.compile(
@@ -156,7 +169,7 @@ def _tax_rate(doc: Doc, out: dict[str, FieldValue]) -> None:
     for m in _RATE_RE.finditer(text):
         if "所得税" in text[max(0, m.start() - 8) : m.start()]:
             continue  # income tax, not the VAT rate of the contract
-        out["tax_rate"] = field(_rate_str(m.group("n")), doc.stream.span(m.start(), m.end()))
+        out["tax_rate"] = field(_rate_str(m.group("n") or m.group("n2")), doc.stream.span(m.start(), m.end()))
         return
     weak = list(_RATE_WEAK_RE.finditer(text))
     if weak and len({m.group("n") for m in weak}) == 1:
