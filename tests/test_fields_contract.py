@@ -576,6 +576,20 @@ def test_total_is_not_an_instalment_share_and_rates_in_blanks_or_points():
         ]
     )
     assert blank["tax_rate"].value == "0.01"
+    # the tax 「共计」 is not the contract's total
+    tax = extract(
+        [
+            _docx_page(
+                [
+                    "甲方：甲公司",
+                    "乙方：乙公司",
+                    "其税点为：6 % 增值税，税费共计 300 元（叁佰元人民币整）。",
+                    "人民币5000元（大写：伍仟元整）",
+                ]
+            )
+        ]
+    )
+    assert tax["amount_total"].value == Decimal("5000.00")
 
 
 def test_cover_date_and_defined_product_when_the_signing_date_is_blank():

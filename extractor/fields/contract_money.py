@@ -21,7 +21,7 @@ _AMOUNT_LABELS = [
 ]  # fmt: skip
 
 
-_WEAK_AMOUNT_LABELS = ["费用共计", "共计", "服务费", "租赁费", "技术服务费", "费用为", "价款", "金额"]
+_WEAK_AMOUNT_LABELS = ["费用共计", "服务费", "租赁费", "技术服务费", "费用为", "价款", "金额"]
 
 # 「总费用的40%即16800元」: an instalment stated as a share of the total is not the total
 _SHARE_RE = re.compile(
