@@ -270,3 +270,18 @@ def test_watermark_and_lost_type_value_are_not_read_into_fields():
         "软件开发；信息技术咨询服务（中介除外）；批发、零售：计算机软硬件。"
         "（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
     )
+
+
+def test_authority_fragment_completed_from_the_credit_code():
+    """The seal hid the place: OCR kept 「区市场监督管理局」 by 登记机关; the credit code's
+    division (310116 上海市金山区) names it, with a lower confidence."""
+    rows = [
+        ("营业执照", 400, 40, 200),
+        ("统一社会信用代码 91310116MADCMKPL7J", 60, 80, 400),
+        ("名称 上海滋松互联网科技有限公司", 60, 200, 300),
+        ("登记机关", 620, 540, 80),
+        ("区市场监督管理局", 720, 570, 160),
+    ]
+    f = extract([_page(rows)])
+    assert f["registration_authority"].value == "上海市金山区市场监督管理局"
+    assert f["registration_authority"].confidence <= 0.7

@@ -306,9 +306,19 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
         if m and (ref.line.bbox is None or not ref.page.height or ref.line.bbox[1] > ref.page.height * 0.5):
             out["registration_authority"] = L.make_field(m.group(0), ref, confidence_penalty=0.15)
             return
+    # a fragment by 登记机关 (「区市场监督管理局」: the seal hid the place): the place is the
+    # credit code's division, named as authorities name themselves (no province before a city)
+    code = out["credit_code"].value if "credit_code" in out else None
+    place = authority_place(code)
+    for ref in L.iter_refs(pages):
+        m = _FRAGMENT_RE.fullmatch(L.norm(ref.line.text))
+        if m and place and place.endswith(m.group("p")) and (
+            ref.line.bbox is None or not ref.page.height or ref.line.bbox[1] > ref.page.height * 0.5
+        ):
+            out["registration_authority"] = L.make_field(place + m.group("organ"), ref, confidence_penalty=0.3)
+            return
     # only inside the seal (the authority's round seal over 登记机关): a deliberate,
     # low-confidence source, its place name checked against the credit code's division
-    code = out["credit_code"].value if "credit_code" in out else None
     for page in pages:
         for seal in page.seals:
             name = authority_from_seal(seal.text, code)
@@ -331,6 +341,30 @@ _ORGAN_RE = re.compile(
 )
 
 
+_FRAGMENT_RE = re.compile(r"(?P<p>[\u4e00-\u9fa5]{1,3})(?P<organ>市场监督管理局|工商行政管理局)")
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+
+
+def authority_place(credit_code: str | None) -> str | None:
+    """The place an authority of the credit code's division puts in its name: the division
+    path without the province, except for the four municipalities.
+
+    >>> authority_place("91310116MADCMKPL7J"), authority_place("91370203MA3XXXXXXX")
+    ('上海市金山区', '青岛市市北区')
+    >>> authority_place("91350000MA3XXXXXXX"), authority_place(None)
+    ('福建省', None)
+    """
+    if not credit_code or len(credit_code) != 18:
+        return None
+    d = region.lookup(credit_code[2:8])
+    if d is None:
+        return None
+    names = [n for _c, n in d.path]
+    if len(names) > 1 and names[0] not in _MUNICIPALITIES:
+        names = names[1:]
+    return "".join(names)
+
+
 def _place_names(credit_code: str | None) -> list[str]:
     """The division names a registration authority of this credit code can carry: every run
     of consecutive names on the path of the code's division (chars 3-8, GB/T 2260)."""
@@ -343,6 +377,15 @@ def _place_names(credit_code: str | None) -> list[str]:
     return ["".join(names[i:j]) for i in range(len(names)) for j in range(i + 1, len(names) + 1)]
 
 
+def _real_place_in_province(place: str, credit_code: str | None) -> bool:
+    """Whether ``place`` is made only of real division names, inside the credit code's province."""
+    found = region.find_divisions(place)
+    if not found or "".join(n for n, _c, _s in found) != place or not credit_code:
+        return False
+    d = region.resolve(place)
+    return d is not None and d.code[:2] == credit_code[2:4] and len(found) >= 2
+
+
 def authority_from_seal(text: str, credit_code: str | None) -> str | None:
     """The registration authority a seal names, its place corrected to the nearest division
     name of the credit code's area (seal text is OCR of a curved ring).
@@ -353,6 +396,8 @@ def authority_from_seal(text: str, credit_code: str | None) -> str | None:
     '深圳市市场监督管理局'
     >>> authority_from_seal("北京市工商行政管理局海淀分局", "91110108MA01XXXXXX")
     '北京市工商行政管理局海淀分局'
+    >>> authority_from_seal("北京市延庆区市场监督管理局", "911101115923791213")  # moved from 房山区
+    '北京市延庆区市场监督管理局'
     >>> authority_from_seal("泉州智算科技有限公司", "91350503MA2Y3K6W8B") is None
     True
     """
@@ -362,6 +407,8 @@ def authority_from_seal(text: str, credit_code: str | None) -> str | None:
         return None
     place = m.group("place")
     cands = _place_names(credit_code)
+    if cands and place not in cands and _real_place_in_province(place, credit_code):
+        cands = []  # read whole and real: the company moved within its province since it was coded
     if cands and place not in cands:
         best = max(cands, key=lambda c: (fuzz.ratio(place, c), -abs(len(c) - len(place))))
         # a curved ring misreads whole glyphs (深遺店 for 深圳市): the same length and first
