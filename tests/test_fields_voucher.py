@@ -363,3 +363,27 @@ def test_other_sides_value_on_a_shared_row_label_and_a_cut_name():
     assert f["payer_account"].value == "202808336143"
     assert f["payee_account"].value == "38610188000123567"
     assert f["payer_name"].value == "广东合晟网络科技有限公司" and f["payer_name"].confidence < 1.0
+
+
+def test_remittance_application_names_the_payer_applicant():
+    """A bank's 结算业务申请书 (as OCR reads a photo of one): the remitter is the 申请人, printed
+    vertically beside its block; the payee the 收款人; each side's 全称 row is read on its side."""
+    cells = [
+        ("中国农业银行", (230, 7, 322, 24)),
+        ("个人结算业务申请书", (336, 13, 477, 30)),
+        ("全称", (90, 69, 112, 84)),
+        ("泉州智算科技有限公司", (150, 67, 290, 87)),
+        ("全称", (343, 69, 365, 84)),
+        ("福州星河数据有限公司", (376, 69, 562, 85)),
+        ("申请人", (52, 95, 68, 136)),
+        ("账号或地址", (78, 90, 121, 104)),
+        ("6222021408001234", (129, 89, 289, 102)),
+        ("收款人", (304, 79, 322, 122)),
+        ("账号或地址", (332, 91, 375, 103)),
+        ("11050501040017630", (402, 90, 524, 103)),
+    ]
+    lines = [Line(text=t, bbox=b, confidence=0.9, method="ocr") for t, b in cells]
+    f = extract([Page(number=1, width=585, height=367, method="ocr", lines=lines)])
+    assert f["payer_name"].value == "泉州智算科技有限公司"
+    assert f["payee_name"].value == "福州星河数据有限公司"
+    assert f["payee_account"].value == "11050501040017630"

@@ -21,7 +21,7 @@ from extractor.normalize import complete_legal_form, normalize_name, parse_date,
 from models.contract import FieldValue
 from models.page import Page
 
-PAYER_MARK = ["付款人", "付款方", "汇款人", "付款单位", "出账户", "付方", "转出方", "付款账户", "付款信息"]
+PAYER_MARK = ["付款人", "付款方", "汇款人", "申请人", "付款单位", "出账户", "付方", "转出方", "付款账户", "付款信息"]
 PAYEE_MARK = ["收款人", "收款方", "收款单位", "入账户", "收方", "转入方", "收款账户", "收款信息"]
 
 DIRECT = {
