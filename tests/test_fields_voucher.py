@@ -387,3 +387,22 @@ def test_remittance_application_names_the_payer_applicant():
     assert f["payer_name"].value == "泉州智算科技有限公司"
     assert f["payee_name"].value == "福州星河数据有限公司"
     assert f["payee_account"].value == "11050501040017630"
+
+
+def test_fee_receipt_has_no_payee_and_says_what_was_charged():
+    """A 客户付费回单: only the payer's labels; OCR'd labels matched fuzzily (付款人账号 ~
+    收款人账号) must not copy the payer into the payee; the 费用名称 is the purpose."""
+    rows = [
+        ("中国银行客户付费回单", 150, 5),
+        ("付款人账号：123912372612", 10, 30),
+        ("付款人名称：四川光发科技有限公司", 10, 45),
+        ("付款人开户行：中国银行绵阳涪城支行", 10, 60),
+        ("金额：CNY4.00", 10, 75),
+        ("费用名称：对公跨行转账汇款手续费", 10, 105),
+        ("附言：", 10, 120),
+    ]
+    f = extract([_page(rows, ocr=True)])
+    assert f["payer_name"].value == "四川光发科技有限公司"
+    assert f["payer_account"].value == "123912372612"
+    assert not any(k.startswith("payee_") for k in f), {k: f[k].value for k in f if k.startswith("payee_")}
+    assert f["purpose"].value == "对公跨行转账汇款手续费"

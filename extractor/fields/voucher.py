@@ -21,7 +21,18 @@ from extractor.normalize import complete_legal_form, normalize_name, parse_date,
 from models.contract import FieldValue
 from models.page import Page
 
-PAYER_MARK = ["付款人", "付款方", "汇款人", "申请人", "付款单位", "出账户", "付方", "转出方", "付款账户", "付款信息"]
+PAYER_MARK = [
+    "付款人",
+    "付款方",
+    "汇款人",
+    "申请人",
+    "付款单位",
+    "出账户",
+    "付方",
+    "转出方",
+    "付款账户",
+    "付款信息",
+]
 PAYEE_MARK = ["收款人", "收款方", "收款单位", "入账户", "收方", "转入方", "收款账户", "收款信息"]
 
 DIRECT = {
@@ -136,6 +147,7 @@ PURPOSE_LABELS = [
     ["用途", "交易用途", "汇款用途", "资金用途"],
     ["摘要", "交易摘要"],
     ["附言", "备注", "交易附言"],
+    ["费用名称", "收费项目"],  # a fee receipt (付费回单): what the bank charged for
 ]
 # serial number labels by preference: a transaction serial beats the receipt's own number
 SERIAL_GROUPS = [
@@ -367,6 +379,7 @@ def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
         )
         if sp is not None:
             out[key] = _field(kind, sp)
+    _one_side_per_value(out)
     missing = [k for k in DIRECT if k not in out]
     if not missing:
         return
@@ -387,8 +400,43 @@ def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
         )
         for side, sp in by_side.items():
             key = f"{side}_{kind}"
-            if key not in out:
-                out[key] = _field(kind, sp)
+            if key in out:
+                continue
+            fv = _field(kind, sp)
+            other = out.get(f"{'payee' if side == 'payer' else 'payer'}_{kind}")
+            if other is not None and other.page == fv.page and _same_place(other.bbox, fv.bbox):
+                continue  # one printed value is one side's (「付款人名称：…」 on a fee receipt)
+            out[key] = fv
+
+
+_PAYER_WORD_RE = re.compile(r"付款|汇款|出账|付方|转出|申请人")
+_PAYEE_WORD_RE = re.compile(r"收款|入账|收方|转入")
+
+
+def _one_side_per_value(out: dict[str, FieldValue]) -> None:
+    """An OCR'd label matched fuzzily (收款人账号 ~ 付款人账号) must not give one printed value
+    to both sides: the side the printed label names keeps it."""
+    for kind in ("name", "account", "bank"):
+        a, b = out.get(f"payer_{kind}"), out.get(f"payee_{kind}")
+        if a is None or b is None or a.page != b.page or not _same_place(a.bbox, b.bbox):
+            continue
+        text = a.source_text or ""
+        if _PAYER_WORD_RE.search(text) and not _PAYEE_WORD_RE.search(text):
+            del out[f"payee_{kind}"]
+        elif _PAYEE_WORD_RE.search(text) and not _PAYER_WORD_RE.search(text):
+            del out[f"payer_{kind}"]
+
+
+def _same_place(a: list[float] | None, b: list[float] | None) -> bool:
+    """Whether two value boxes are the same printed value (overlap over half the smaller)."""
+    if not a or not b:
+        return False
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return False
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return smaller > 0 and w * h >= 0.5 * smaller
 
 
 # a label OCR kept glued to its value: 「收款人户名:大唐国际燃料贸易有限公司」
