@@ -406,3 +406,27 @@ def test_fee_receipt_has_no_payee_and_says_what_was_charged():
     assert f["payer_account"].value == "123912372612"
     assert not any(k.startswith("payee_") for k in f), {k: f[k].value for k in f if k.startswith("payee_")}
     assert f["purpose"].value == "对公跨行转账汇款手续费"
+
+
+def test_bank_code_in_summary_gives_way_to_the_note_and_log_number_is_the_serial():
+    rows = [
+        ("中国农业银行客户收付款入帐回单", 150, 5),
+        ("付款方户名", 10, 30),
+        ("泉州智算科技有限公司", 120, 30),
+        ("收款方户名", 10, 45),
+        ("福州星河数据有限公司", 120, 45),
+        ("交易渠道", 10, 60),
+        ("网上银行", 120, 60),
+        ("日志号", 10, 75),
+        ("315938109", 120, 75),
+        ("摘要", 10, 90),
+        ("转存", 120, 90),
+        ("附言", 10, 105),
+        ("第三季度算力服务费", 120, 105),
+    ]
+    f = extract([_page(rows, ocr=True)])
+    assert f["purpose"].value == "第三季度算力服务费"
+    assert f["serial_no"].value == "315938109"
+    assert "payer_bank" not in f and "payee_bank" not in f  # 网上银行 is the channel
+    only_code = extract([_page([r for r in rows if r[0] not in ("附言", "第三季度算力服务费")], ocr=True)])
+    assert only_code["purpose"].value == "转存"

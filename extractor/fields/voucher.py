@@ -152,7 +152,7 @@ PURPOSE_LABELS = [
 # serial number labels by preference: a transaction serial beats the receipt's own number
 SERIAL_GROUPS = [
     ["交易流水号", "业务流水号", "银行流水号", "流水号", "交易流水"],
-    ["交易序号", "交易参考号", "交易编号", "业务编号"],
+    ["交易序号", "交易参考号", "交易编号", "业务编号", "日志号", "交易日志号"],
     ["电子回单号码", "回单编号", "回单号码", "回单号", "凭证号码", "凭证号", "凭证编号"],
 ]
 SERIAL_LABELS = [lab for group in SERIAL_GROUPS for lab in group]
@@ -246,6 +246,13 @@ def _is_name(t: str) -> bool:
 
 
 def _is_bank(t: str) -> bool:
+    """A bank or branch name; a channel (网上银行, 手机银行) is how, not where.
+
+    >>> _is_bank("中国银行绵阳涪城支行"), _is_bank("网上银行"), _is_bank("手机银行")
+    (True, False, False)
+    """
+    if re.fullmatch(r"\s*(?:网上|手机|电话|自助|企业网上|个人网上)银行\s*", t):
+        return False
     return "银行" in t or "信用社" in t or "合作" in t or bool(re.search(r"支行|分行|营业部", t))
 
 
@@ -531,12 +538,28 @@ def _date(pages: list[Page], out: dict[str, FieldValue]) -> None:
         out["pay_date"] = L.make_field(parse(sp.match), sp)
 
 
+# what a bank prints in 摘要 for its own bookkeeping: the kind of transaction, not its purpose
+_BANK_CODE_RE = re.compile(
+    r"^(?:转存|转账|转帐|汇款|汇入|汇出|网银转账|网银|转支|现存|现支|代发|收费|来账|往账|跨行转账|行内转账)$"
+)
+
+
 def _purpose(pages: list[Page], out: dict[str, FieldValue]) -> None:
+    """用途, then 摘要, then 附言…: the first printed; a 摘要 that only names the bank's kind
+    of transaction (转存, 网银转账) gives way to a 附言 that says what was paid for."""
+    first = None
     for labels in PURPOSE_LABELS:
         sp = L.find_value(pages, labels, stop=_stops(labels), order=("same_line", "right", "cell"))
-        if sp is not None and L.clean_value(sp.match):
-            out["purpose"] = L.make_field(L.norm(L.clean_value(sp.match)), sp)
-            return
+        if sp is None or not L.clean_value(sp.match):
+            continue
+        value = L.norm(L.clean_value(sp.match))
+        if _BANK_CODE_RE.match(value):
+            first = first or (value, sp)
+            continue
+        out["purpose"] = L.make_field(value, sp)
+        return
+    if first is not None:
+        out["purpose"] = L.make_field(first[0], first[1])
 
 
 def _serial(pages: list[Page], out: dict[str, FieldValue]) -> None:
