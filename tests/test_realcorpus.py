@@ -7,9 +7,10 @@ when none exists. Each truth file says whether its document is in the "firstlook
 (scored before any tuning and never tuned on) or in the "tune" split.
 
 The documents are rebuilt from their public repositories with ``scripts/realcorpus.py`` (truth
-and manifest in ``bench/realcorpus``). The floors are the figures measured on 2026-12-06 (88 files,
-90 documents: first look 84.6 %, tuned 91.7 % of fields, doc_type 96.4 % / 98.4 %), as a
-regression guard: they are below the 95 % / 98 % aimed for.
+and manifest in ``bench/realcorpus``). The floors are the figures measured at the end of session 5
+(110 files, 112 documents; fields naming persons left out of the committed truth: first look
+86.8 %, tuned 96.2 % of fields, doc_type 97.1 % / 98.7 %), as a regression guard: they are below
+the 95 % / 98 % aimed for.
 """
 
 from __future__ import annotations
@@ -43,11 +44,11 @@ def test_real_corpus_first_look_and_tuned() -> None:
         pytest.skip("real corpus not present (set EVREVIEW_REALCORPUS or place it at ../shared/realcorpus)")
     with IsolatedReader() as reader:
         report = evaluate_dir(root, reader)
-    assert report.doc_type.rate >= 0.96, report.misses
+    assert report.doc_type.rate >= 0.97, report.misses
 
     def rate(split: str) -> float:
         ts = report.fields_by_split[split].values()
         return sum(t.ok for t in ts) / max(1, sum(t.total for t in ts))
 
-    assert rate("firstlook") >= 0.83, "\n".join(report.misses)
-    assert rate("tune") >= 0.90, "\n".join(report.misses)
+    assert rate("firstlook") >= 0.86, "\n".join(report.misses)
+    assert rate("tune") >= 0.95, "\n".join(report.misses)
