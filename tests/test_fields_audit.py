@@ -363,7 +363,7 @@ def build_annual_report_pdf() -> bytes:
     bs_items += [(60, 150, "项目", 9), (300, 150, "2023年12月31日", 9), (440, 150, "2022年12月31日", 9)]
     bs_items += [(60, 170, "资产总计", 9), (_right(380, "15,678,901.23"), 170, "15,678,901.23", 9)]
     bs_items += [(_right(520, "12,345,678.00"), 170, "12,345,678.00", 9)]
-    pages.append([(345, 50, ANNUAL_HEAD, 8), (530, 790, "7", 8)] + bs_items)
+    pages.append([(345, 50, ANNUAL_HEAD, 8), (530, 790, "7", 8), *bs_items])
     inc_items = [
         (60, 100, "2、合并利润表", 10),
         (60, 130, "项目", 9),
@@ -378,7 +378,7 @@ def build_annual_report_pdf() -> bytes:
     ]:
         inc_items += [(60, y, label, 9), (_right(380, cur), y, cur, 9), (_right(520, prior), y, prior, 9)]
         y += 18
-    pages.append([(345, 50, ANNUAL_HEAD, 8), (530, 790, "8", 8)] + inc_items)
+    pages.append([(345, 50, ANNUAL_HEAD, 8), (530, 790, "8", 8), *inc_items])
     return _pdf(pages)
 
 

@@ -312,10 +312,15 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
     place = authority_place(code)
     for ref in L.iter_refs(pages):
         m = _FRAGMENT_RE.fullmatch(L.norm(ref.line.text))
-        if m and place and place.endswith(m.group("p")) and (
-            ref.line.bbox is None or not ref.page.height or ref.line.bbox[1] > ref.page.height * 0.5
+        if (
+            m
+            and place
+            and place.endswith(m.group("p"))
+            and (ref.line.bbox is None or not ref.page.height or ref.line.bbox[1] > ref.page.height * 0.5)
         ):
-            out["registration_authority"] = L.make_field(place + m.group("organ"), ref, confidence_penalty=0.3)
+            out["registration_authority"] = L.make_field(
+                place + m.group("organ"), ref, confidence_penalty=0.3
+            )
             return
     # only inside the seal (the authority's round seal over 登记机关): a deliberate,
     # low-confidence source, its place name checked against the credit code's division
