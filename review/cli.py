@@ -392,6 +392,9 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
+    # Ctrl-C (SIGINT) stops cleanly even when the command was started in the background by a
+    # non-interactive shell (`cmd &`), which starts it with SIGINT ignored
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with private_tmpdir():
             if not getattr(args, "no_isolation", True) and getattr(args, "engine", "local") == "local":

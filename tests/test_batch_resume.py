@@ -63,9 +63,19 @@ def _journal(out: Path) -> list[dict]:
     return recs
 
 
+def _as_background_job() -> None:
+    """Start the batch as a non-interactive shell starts `cmd &`: with SIGINT ignored. The CLI
+    must still stop on SIGINT (it re-installs the handler), whatever started it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _interrupt_after_first_result(root: Path, out: Path, db: Path, sig: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        _batch_cmd(root, out, db), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        _batch_cmd(root, out, db),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_as_background_job,
     )
     deadline = time.monotonic() + 240
     while not list(out.glob("bench-*.json")):
