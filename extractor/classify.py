@@ -335,14 +335,19 @@ def running_title(pages: Sequence[Page]) -> tuple[str, str] | None:
     >>> running_title([pg(n, "某某科技有限公司") for n in range(1, 9)]) is None
     True
     """
-    if len(pages) < RUNNING_MIN_PAGES:
+    return _running_title([_running_lines(p) for p in pages])
+
+
+def _running_title(heads: Sequence[set[str]]) -> tuple[str, str] | None:
+    """:func:`running_title` from each page's running lines (:func:`_running_lines`)."""
+    if len(heads) < RUNNING_MIN_PAGES:
         return None
     counts: dict[str, int] = {}
-    for page in pages:
-        for t in _running_lines(page):
+    for page_heads in heads:
+        for t in page_heads:
             counts[t] = counts.get(t, 0) + 1
     for t, n in sorted(counts.items(), key=lambda kv: -kv[1]):
-        if n < RUNNING_SHARE * len(pages):
+        if n < RUNNING_SHARE * len(heads):
             break
         for rx, doc_type in BOUND_TITLES:
             if rx.search(t):
@@ -560,11 +565,12 @@ def classify_pages(pages: list[Page], extra: Sequence[DocTypeDef] = ()) -> list[
     segments: list[Segment] = []
     cur: Segment | None = None
     cur_pc: list[PageClass] = []
-    bound = running_title(pages)
+    heads = [_running_lines(p) for p in pages]
+    bound = _running_title(heads)
     bound_seg: Segment | None = None
-    for page in pages:
+    for page, page_heads in zip(pages, heads, strict=True):
         pc = classify_page(page, rules)
-        if bound is not None and bound[0] in _running_lines(page):
+        if bound is not None and bound[0] in page_heads:
             if bound_seg is None or bound_seg is not cur:
                 cur = bound_seg = Segment(
                     doc_type=bound[1],

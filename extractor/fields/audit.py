@@ -619,7 +619,8 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     _report_date(doc, start_k, end_k, out)
     if "opinion" not in out:
         _opinion(doc, text, out)
-    if "opinion" not in out or "audit_firm" not in out:
+    if start_k > 0 and ("opinion" not in out or "audit_firm" not in out):
+        # the report inside a longer document said nothing usable: the 重要提示 sentence
         _issued_statement(doc, out)
     _statement_rows(doc, out, from_k=end_k if start_k > 0 else 0)
     return out

@@ -20,7 +20,7 @@ from collections import Counter
 from decimal import Decimal
 
 import extractor.fields.layout as L
-from extractor.fields.invoice_table import read_items, read_totals
+from extractor.fields.invoice_table import columns, read_items, read_totals
 from extractor.normalize import normalize_name, normalize_tax_id, parse_date, uscc
 from models.contract import FieldValue
 from models.page import Page
@@ -56,7 +56,6 @@ BLOCK_STOPS = [
     "电话",
 ]
 TAX_ID_RE = re.compile(r"[0-9A-Z]{15,20}")
-MONEY_TOKEN = re.compile(r"[-－]?[¥￥]?[-－]?\d[\d,]*\.\d{1,2}(?!\d)|[-－]?[¥￥][-－]?\d[\d,]*")
 INVOICE_NUMBER_RE = re.compile(r"(?<!\d)(\d{20}|\d{8}|\d{10,19})(?!\d)")
 INVOICE_CODE_RE = re.compile(r"(?<!\d)(\d{12}|\d{10})(?!\d)")
 RED_ORIGINAL_RE = re.compile(
@@ -475,8 +474,9 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         out["invoice_kind"] = _fv(k[0], k[1])
     _number_fields([first], out)
     _parties([first], out)
-    read_items(first, out)
-    read_totals(first, out)
+    cols = columns(first)
+    read_items(first, out, cols)
+    read_totals(first, out, cols)
     _sum_items(out)
     _red_letter(pages, out)
     return out

@@ -172,8 +172,9 @@ def total_row(page: Page, below: float | None = None) -> tuple[float, float] | N
     return min(ends) if ends else None
 
 
-def read_items(page: Page, out: dict[str, FieldValue]) -> None:
-    cols = columns(page)
+def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | None = None) -> None:
+    """Line items, item names and the common tax rate; ``cols``: :func:`columns` of the page."""
+    cols = columns(page) if cols is None else cols
     header_y = max((v for k, v in cols.items() if k.endswith("_y") and k != "name_y"), default=None)
     if "amount" not in cols:
         return
@@ -185,8 +186,8 @@ def read_items(page: Page, out: dict[str, FieldValue]) -> None:
     refs = L.reading_order(L.lines_in([page], region))
     num_keys = ("quantity", "unit_price", "amount", "tax_rate", "tax_amount")
     centers = [cols[k] for k in num_keys if k in cols]
-    name_next = cols.pop("name_next", None)
-    cols = {k: v for k, v in cols.items() if not k.endswith("_y")}
+    name_next = cols.get("name_next")
+    cols = {k: v for k, v in cols.items() if not k.endswith("_y") and k != "name_next"}
     if "spec" in cols and "name" in cols:
         name_limit = (cols["spec"] + cols["name"]) / 2
     else:
@@ -293,8 +294,9 @@ def _join_fragments(row: list[L.Ref]) -> list[L.Ref]:
     return out
 
 
-def read_totals(page: Page, out: dict[str, FieldValue]) -> None:
-    cols = columns(page)
+def read_totals(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | None = None) -> None:
+    """合计 amount and tax, 价税合计 in figures and in words; ``cols``: :func:`columns` of the page."""
+    cols = columns(page) if cols is None else cols
     total = total_row(page)
     if total is not None:
         y0, y1 = total
