@@ -15,6 +15,7 @@ from extractor.classify import Segment, classify_pages
 from extractor.fields import extract_fields
 from extractor.profile import ExtractionProfile
 from extractor.qr import qr_field
+from extractor.script import printed_fields, printed_map, simplified_view
 from models.contract import CONTRACT_FIELDS, Document, FieldValue
 from models.page import Page, ReadResult
 from models.signature import SignatureCheck
@@ -88,9 +89,12 @@ def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None
             )
         ]
     docs: list[Document] = []
-    by_number = {p.number: p for p in read.pages}
+    # traditional pages are classified and read in a simplified view (extractor.script)
+    view, traditional = simplified_view(read.pages)
+    by_number = {p.number: p for p in view}
+    printed = {p.number: p for p in read.pages}
     extra = profile.doc_types if profile is not None else ()
-    segments = classify_pages(read.pages, extra) if read.pages else []
+    segments = classify_pages(view, extra) if view else []
     if read.structured and not any(s.doc_type == "invoice" for s in segments):
         # A structured e-invoice (XML) is an invoice whatever its text looks like.
 
@@ -105,6 +109,10 @@ def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None
         except Exception as exc:  # an extractor bug must not lose the document
             fields = {}
             errors.append(f"字段提取失败：{type(exc).__name__}")
+        trad = [n for n in seg.pages if n in traditional]
+        if trad:
+            table = printed_map([printed[n] for n in trad], [by_number[n] for n in trad])
+            fields = printed_fields(fields, table)
         if seg.doc_type == "invoice" and "qr" not in fields:
             qr = qr_field(pages)
             if qr is not None:

@@ -44,15 +44,20 @@ from models.page import Line, Page
 # ----------------------------------------------------------------- report part
 
 _STATEMENT_TITLE_RE = re.compile(
-    r"^(?:合并及?(?:母)?公司)?(?:合并|母公司)?(?:资产负债表|利润表|损益表|现金流量表)$"
+    r"^(?:合并及?(?:母)?公司|综合)?(?:合并|母公司)?"
+    r"(?:资产负债表|利润表|损益表|现金流量表|损益及其他全面收益表|全面收益表|财务状况表)$"
 )
 
 
 def _is_statement_title(text: str) -> bool:
     """「合并资产负债表」, 「1、合并资产负债表」, 「附：利润表」.
 
+    A Hong Kong report's 「综合损益及其他全面收益表」 and 「综合财务状况表」 are titles too.
+
     >>> _is_statement_title("1、合并资产负债表"), _is_statement_title("资产负债表日后事项")
     (True, False)
+    >>> _is_statement_title("综合损益及其他全面收益表"), _is_statement_title("综合财务状况表")
+    (True, True)
     """
     t = re.sub(r"^(?:附件?[:：]?)?(?:[一二三四五六七八九十\d]+[、.．]\s*)?", "", L.norm(text))
     return len(t) <= 16 and bool(_STATEMENT_TITLE_RE.match(t))
@@ -62,8 +67,11 @@ def _statement_start(doc: Doc) -> int:
     return next((k for k, r in enumerate(doc.refs) if _is_statement_title(r.line.text)), len(doc.refs))
 
 
-_OPENING_RE = re.compile(r"我们(?:接受委托，?)?审计了")
-_REPORT_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]\s*)?审计报告(?:正文)?$")
+# 「我们审计了」; a Hong Kong report (read in its simplified view) says 「吾等已审计载于…」
+_OPENING_RE = re.compile(r"我们(?:接受委托，?)?审计了|吾等已审计")
+_REPORT_HEADING_RE = re.compile(
+    r"^(?:[一二三四五六七八九十\d]+[、.．]\s*)?(?:审计报告(?:正文)?|(?:独立)?(?:核数师|审计师)报告)$"
+)
 
 
 def _report_window(doc: Doc) -> tuple[int, int]:
@@ -106,6 +114,8 @@ _AUDITED_RE = re.compile(
 _ADDRESSEE_RE = re.compile(
     r"(?:^|\n)\s*(?P<v>[^\n:：，。]{4,40}?)(?:全体股东|董事会|股东会|全体出资人)\s*[:：]"
     r"|(?:^|\n)\s*(?P<v2>[^\n:：，。]{4,40}?(?:公司|中心|研究院|合作社))\s*[:：]\s*(?=\n)"
+    # a Hong Kong report's addressee line: 「致XX股份有限公司股东」
+    r"|(?:^|\n)\s*致\s*(?P<v3>[^\n:：，。]{4,40}?)(?:全体)?(?:股东|董事会)\s*[:：]?\s*(?=\n)"
 )
 _ENTITY_LABELS = ["被审计单位", "被审验单位", "编制单位", "单位名称"]
 
@@ -113,7 +123,7 @@ _ENTITY_LABELS = ["被审计单位", "被审验单位", "编制单位", "单位�
 def _audited_entity(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
     for rx in (_AUDITED_RE, _ADDRESSEE_RE):
         for m in rx.finditer(text):
-            g = "v" if m.group("v") else "v2"
+            g = next(g for g in ("v", "v2", "v3") if m.group(g))
             seg = m.group(g)
             orgs = [e for e in find_entities(seg) if e.label == "ORG"]
             if orgs:
@@ -249,6 +259,8 @@ def _opinion(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
         ("带强调事项段的无保留意见", r"强调事项"),
         ("标准无保留意见", r"标准无保留意见"),
         ("标准无保留意见", r"在所有重大方面[^。]{0,80}(?:公允反映|编制)"),
+        # a Hong Kong report: 「吾等认为，该等综合财务报表已根据…真实而中肯地反映了…」
+        ("标准无保留意见", r"吾等认为[^。]{0,160}(?:真实而中肯|真实而公平|公允)地反映"),
     ]
     for value, pat in checks:
         m = re.search(pat, t)
@@ -268,12 +280,20 @@ def _opinion(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
 
 # ----------------------------------------------------------------- statements
 
-ROWS: dict[str, list[str]] = {
-    "revenue": ["营业总收入", "营业收入"],
-    "net_profit": ["净利润"],
-    "total_assets": ["资产总计", "资产合计", "资产总额"],
-    "rd_expense": ["研发费用", "研究与开发费用", "研究开发费用"],
+# row labels by priority; labels of one tuple rank equal (the first row found wins)
+ROWS: dict[str, list[tuple[str, ...]]] = {
+    "revenue": [("营业总收入",), ("营业收入",), ("营业额",)],
+    # a Hong Kong 综合损益表 names the year's result 「年内亏损」/「年内溢利」, and the A-share
+    # word 净利润 then only appears in notes and summaries
+    "net_profit": [
+        ("净利润", "年内利润", "年内溢利", "年内亏损", "本年度利润", "本年度亏损", "年度利润", "年度亏损")
+    ],
+    "total_assets": [("资产总计",), ("资产合计",), ("资产总额",)],
+    "rd_expense": [("研发费用", "研发开支"), ("研究与开发费用", "研究及开发开支"), ("研究开发费用",)],
 }
+# an expense row is reported as a positive amount even where the statement prints it in
+# brackets (a Hong Kong 综合损益表: 「研发开支 (50,387)」)
+EXPENSE_KEYS = frozenset({"rd_expense"})
 _CUR = ["本期金额", "本期发生额", "本年金额", "本年发生额", "本年累计数", "本年累计金额", "本年累计", "本年数", "本期数",
         "期末余额", "期末数", "年末余额", "年末数", "本年实际", "本期"]  # fmt: skip
 _PRIOR = ["上期金额", "上期发生额", "上年金额", "上年同期数", "上年同期", "上年数", "上期数", "上年年末余额", "上年末余额",
@@ -417,14 +437,25 @@ def _row_label(text: str, labels: Sequence[str]) -> int | None:
     return None
 
 
+_UNIT_HEAD_RE = re.compile(r"^(?:人民币|RMB|港币|港元)?(?P<u>百万元|千元|万元|元)$")
+_UNITS = {"百万元": Decimal(1000000), "千元": Decimal(1000), "万元": Decimal(10000), "元": Decimal(1)}
+
+
 def _unit_factor(doc: Doc, k: int) -> Decimal:
+    """The statement's unit: 「单位：万元」 above the row, or a column head 「人民币千元」.
+
+    >>> _UNIT_HEAD_RE.match("人民币千元").group("u"), _UNIT_HEAD_RE.match("人民币51百万元")
+    ('千元', None)
+    """
     for kk in range(k, max(-1, k - 80), -1):
         t = L.norm(doc.refs[kk].line.text)
         if "单位" in t:
-            if "万元" in t:
-                return Decimal(10000)
-            if "元" in t:
-                return Decimal(1)
+            for unit in ("百万元", "千元", "万元", "元"):
+                if unit in t:
+                    return _UNITS[unit]
+        m = _UNIT_HEAD_RE.match(t)
+        if m:
+            return _UNITS[m.group("u")]
     return Decimal(1)
 
 
@@ -461,13 +492,15 @@ def _statement_rows(doc: Doc, out: dict[str, FieldValue], from_k: int = 0) -> No
             if h is not None:
                 headers.append((k, h))
     docx_headers = _docx_headers(doc)
-    for key, labels in ROWS.items():
-        for lab_group in ([lab] for lab in labels):
+    for key, groups in ROWS.items():
+        for lab_group in groups:
             got = _find_row(doc, lab_group, headers, docx_headers, from_k) if from_k else None
             if got is None:
                 got = _find_row(doc, lab_group, headers, docx_headers)
             if got is not None:
                 value, span, conf_pen = got
+                if key in EXPENSE_KEYS:
+                    value = abs(value)
                 out[key] = field(value, span, conf_pen)
                 break
 
@@ -543,7 +576,8 @@ def _find_row(doc, labels, headers, docx_headers, from_k: int = 0):
         # (B) number lines to the right on the same row
         if r.line.bbox is not None:
             cells = []
-            for x in L.right_of(r, doc.refs):
+            # a statement's label column may be wide: its numbers sit anywhere right on the row
+            for x in L.right_of(r, doc.refs, max_gap=r.page.width * 0.8):
                 for tok in _tokens(x.line.text, 0):
                     cells.append((x, tok))
             if not cells:
