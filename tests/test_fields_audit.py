@@ -395,3 +395,15 @@ def test_auditors_report_inside_an_annual_report():
     assert f["revenue"].value == Decimal("12345678.90")  # not the 11.88 % of the summary
     assert f["net_profit"].value == Decimal("2100000.50")
     assert f["rd_expense"].value == Decimal("1500000.00")
+
+
+def test_labelled_entity_cut_at_the_line_end_is_continued_below():
+    """A cover's 单位名称 whose value wraps (「…公益服」 / 「务中心」): the name with an
+    organisation's suffix is taken, not the cut one."""
+    lines = [
+        Line(text="单位名称上海闵行区吴泾小星欣青少年公益服", bbox=(92, 355, 390, 376)),
+        Line(text="务中心", bbox=(174, 370, 228, 384)),
+        Line(text="报告日期2023年05月18日", bbox=(92, 437, 282, 451)),
+    ]
+    fields = extract([Page(number=1, width=595, height=842, lines=lines)])
+    assert fields["audited_entity"].value == "上海闵行区吴泾小星欣青少年公益服务中心"

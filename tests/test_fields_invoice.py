@@ -460,3 +460,39 @@ def test_kind_from_the_qr_code_when_the_title_is_unreadable():
     printed = {"qr": qr, "invoice_kind": FieldValue(value="增值税普通发票", method="ocr")}
     _kind_from_qr(printed)
     assert printed["invoice_kind"].value == "增值税普通发票"  # the printed title wins
+
+
+def test_machine_printed_paper_invoice_seal_tax_id_and_blank_customer():
+    """A 通用机打发票 photo: the customer name is blank (the items' head 「项目」 sits below its
+    label), the seller's tax id is printed only in the 发票专用章, read as a line above it, and
+    the kind is the whole printed title with its issuing bureau."""
+    rows = [
+        ("广东省广州市国家税务局通用机打发票", 100, 10),
+        ("发票代码144011620721", 400, 40),
+        ("发票号码07050923", 400, 55),
+        ("开票日期：2016年8月21日", 40, 80),
+        ("顾客名称：", 40, 95),
+        ("项目", 50, 108),
+        ("单价", 250, 108),
+        ("数量", 320, 108),
+        ("金额", 400, 108),
+        ("91440101664041243T", 300, 300),
+        ("合计(小写)：879.00", 40, 315),
+        ("发票专用章", 310, 318),
+    ]
+    fields = extract([_page(rows, ocr=True)])
+    assert fields["invoice_kind"].value == "广东省广州市国家税务局通用机打发票"
+    assert "buyer_name" not in fields
+    assert fields["seller_tax_id"].value == "91440101664041243T"
+    assert fields["seller_tax_id"].confidence < 0.8
+    # a code that fails its check digit is not taken from the seal
+    bad = [r if r[0] != "91440101664041243T" else ("91440101664041243X", 300, 300) for r in rows]
+    assert "seller_tax_id" not in extract([_page(bad, ocr=True)])
+
+
+def test_a_bracketed_caption_is_no_party_name():
+    rows = [*SHUDIAN_OCR]
+    rows = [r if not r[0].startswith("名称:泉州") else ("名称:", 30, 60) for r in rows]
+    rows.append(("(代开机关)", 80, 60))
+    fields = extract([_page(rows, ocr=True)])
+    assert fields.get("buyer_name") is None or fields["buyer_name"].value != "(代开机关)"

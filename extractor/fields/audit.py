@@ -36,6 +36,7 @@ import extractor.fields.layout as L
 from extractor.entities import find_entities
 from extractor.fields.contract_text import Doc
 from extractor.fields.parties import clean_org as _clean_org
+from extractor.fields.parties import org_shape
 from extractor.fields.prose import extend_legal_form, field, nfkc
 from extractor.normalize import find_dates, normalize_name, round_money
 from models.contract import FieldValue
@@ -138,13 +139,22 @@ def _audited_entity(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
             if len(name) >= 4:
                 out["audited_entity"] = field(name, doc.stream.span(s, t_end))
                 return
+    # a labelled name (被审计单位, 单位名称 on a cover): one with an organisation's suffix wins;
+    # a name cut at the line's end is continued on the row below (「…公益服 / 务中心」)
+    found: list[tuple[str, L.Span]] = []
     for lab in _ENTITY_LABELS:
-        sp = L.find_value(
+        for sp in L.find_values(
             doc.pages, [lab], validate=lambda t: len(normalize_name(t)) >= 4, stop=["单位：", "单位:", "日期"]
-        )
-        if sp is not None:
-            out["audited_entity"] = field(_clean_org(sp.match), sp)
-            return
+        ):
+            name = _clean_org(sp.match)
+            if org_shape(name) < 2 and sp.how == "same_line":
+                longer = L.extend_below(sp, doc.pages, max_rows=1)
+                if longer is not sp and org_shape(_clean_org(longer.text)) == 2:
+                    name, sp = _clean_org(longer.text), longer
+            found.append((name, sp))
+    if found:
+        name, sp = next((f for f in found if org_shape(f[0]) == 2), found[0])
+        out["audited_entity"] = field(name, sp)
 
 
 _YEAR_PATTERNS = [

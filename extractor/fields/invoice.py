@@ -111,6 +111,10 @@ def normalize_kind(title: str) -> str | None:
     '深圳电子普通发票'
     >>> normalize_kind("天津增值魏电子普通发票")  # 税 under the 监制章, misread
     '增值税电子普通发票'
+    >>> normalize_kind("广东省广州市国家税务局通用机打发票")
+    '广东省广州市国家税务局通用机打发票'
+    >>> normalize_kind("发票联 通用机打发票")
+    '通用机打发票'
     >>> normalize_kind("开票日期") is None
     True
     """
@@ -131,7 +135,9 @@ def normalize_kind(title: str) -> str | None:
         return f"增值税{m.group(1)}"
     m = re.search(r"(?:通用机打|机动车销售统一|二手车销售统一|通用定额|全电|数电)[^\d:]{0,8}发票$", t)
     if m:
-        return m.group(0)
+        # a non-VAT title is the kind as printed, with the issuing place or bureau before it
+        whole = re.fullmatch(r"[\u4e00-\u9fff]{2,24}?(?:省|市|区|县|局)" + re.escape(m.group(0)), t)
+        return whole.group(0) if whole else m.group(0)
     # Shenzhen's blockchain e-invoice names its city: 深圳电子普通发票
     m = re.fullmatch(r"[\u4e00-\u9fa5]{2,3}电子(?:普通|专用)发票", t)
     if m:
@@ -343,13 +349,27 @@ def _lone_name_labels(page: Page, names: list[L.Span]) -> list[L.Span]:
             pool,
             stop=[*BLOCK_STOPS, "名称"],
             order=("right",),
-            validate=lambda t: len(normalize_name(t)) >= 4 and not re.search(r"[:：]", t),
+            validate=lambda t: len(normalize_name(t)) >= 4 and not re.search(r"[:：]", t) and not _caption(t),
         )
         if sp is not None and sp.refs[0].index not in used and not re.search(r"规格|型号|单位|数量", sp.text):
             out.append(sp)
             used.add(sp.refs[0].index)  # 「名」 and 「称：」 of one label find the same value
     out.sort(key=lambda s: (s.refs[0].line.bbox or (0, 0, 0, 0))[1])
     return out
+
+
+def _caption(text: str) -> bool:
+    """A bracketed caption printed in a box (「(代开机关)」, 「(章)」, 「(完税凭证号)」) is no name.
+
+    >>> _caption("(代开机关)"), _caption("（章）"), _caption("福州市台江区税务局(代开机关)")
+    (True, True, False)
+    """
+    return bool(re.fullmatch(r"\s*[(（][^()（）]*[)）]\s*", text))
+
+
+def _column_head(text: str) -> bool:
+    """The items table's head under a blank 顾客名称 (「项目」, 「金额」) is no name."""
+    return L.norm(text) in {"项目", "项目名称", "单价", "数量", "金额", "税率", "税额", "单位", "规格型号", "摘要"}
 
 
 def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
@@ -359,9 +379,11 @@ def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
         NAME_LABELS,
         stop=[*BLOCK_STOPS, "名称"],
         exclude=NAME_EXCLUDE,
-        validate=lambda t: len(normalize_name(t)) >= 2 and not re.fullmatch(r"[\d\W]+", t),
+        validate=lambda t: (
+            len(normalize_name(t)) >= 2 and not re.fullmatch(r"[\d\W]+", t) and not _caption(t)
+        ),
     )
-    names = [s for s in names if not re.search(r"规格|型号|单位|数量", s.text)]
+    names = [s for s in names if not re.search(r"规格|型号|单位|数量", s.text) and not _column_head(s.text)]
     if len(names) < 2:
         names = _lone_name_labels(page, names)
     for side, sp in _side_of(names, page):
@@ -374,7 +396,7 @@ def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
             labels,
             stop=BLOCK_STOPS,
             validate=lambda t: (
-                len(normalize_name(t)) >= 4 and not re.search(r"信息|名称|\(章\)|:", L.norm(t))
+                len(normalize_name(t)) >= 4 and not re.search(r"信息|名称|\(章\)|:", L.norm(t)) and not _caption(t)
             ),
             order=("same_line", "right"),
         )
@@ -406,6 +428,26 @@ def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
         if len(code) == 18 and not uscc.is_valid(code):
             penalty += 0.2
         out.setdefault(f"{side}_tax_id", _fv(code, sp, penalty))
+    if "seller_tax_id" not in out:
+        _seal_tax_id(page, out)
+
+
+def _seal_tax_id(page: Page, out: dict[str, FieldValue]) -> None:
+    """A paper invoice without a labelled seller tax id (通用机打发票): the seller's 发票专用章
+    prints it across its middle, read by OCR as a line of its own just above 「发票专用章」.
+    Only a code whose check digit holds is taken, at a lower confidence."""
+    refs = list(L.iter_refs([page]))
+    for seal in (r for r in refs if r.line.bbox and "发票专用章" in L.norm(r.line.text)):
+        sb = seal.line.bbox
+        h = sb[3] - sb[1]
+        for r in refs:
+            b = r.line.bbox
+            code = L.norm(r.line.text).upper()
+            if b is None or not (sb[1] - 3 * h <= b[1] < sb[1]) or L.h_overlap(b, sb) <= 0:
+                continue
+            if len(code) == 18 and uscc.is_valid(code):
+                out["seller_tax_id"] = _fv(code, L.span_of_line(r), 0.3)
+                return
 
 
 def _sum_items(out: dict[str, FieldValue]) -> None:

@@ -25,7 +25,7 @@ from extractor.normalize import (
     region,
     uscc,
 )
-from extractor.normalize.scope import fix_ocr_separators, strip_trailing_noise
+from extractor.normalize.scope import fix_closing_clause, fix_ocr_separators, strip_trailing_noise
 from models.contract import FieldValue
 from models.page import Page
 
@@ -229,7 +229,7 @@ def _scope(pages: list[Page], out: dict[str, FieldValue]) -> None:
     text = re.sub(r"\s+", "", L.clean_value(sp.text))
     if any(r.line.method == "ocr" for r in sp.refs):
         # OCR reads 「；」 as 「：」 and glyphs of a seal or watermark after the closing clause
-        text = strip_trailing_noise(fix_ocr_separators(text))
+        text = strip_trailing_noise(fix_closing_clause(fix_ocr_separators(text)))
     if text:
         out["business_scope"] = L.make_field(text, sp)
 

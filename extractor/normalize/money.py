@@ -51,7 +51,7 @@ _CN_RE = re.compile(
     rf"^(?:(?P<yuan>[{_CN_NUM_CHARS}]+)(?P<yuan_mark>[元圆])?)?"
     rf"(?:零)?(?:(?P<jiao>[{_CN_DIGIT_CHARS}])角)?"
     rf"(?:零)?(?:(?P<fen>[{_CN_DIGIT_CHARS}])分)?"
-    r"(?:整|正)?$"
+    r"(?:[元圆]?(?:整|正))?$"  # 「元整」, and the doubled 「伍万捌仟元圆整」 of some contracts
 )
 _LABELS_RE = re.compile(
     r"(?:人民币|RMB|CNY|金额|价税合计|合计|总计|\(?大写\)?|\(?小写\)?|\((?:不?含(?:增值)?税|人民币|元)\)|[¥$:⊗ⓧ⨂])",
@@ -149,6 +149,8 @@ def parse_money(text: str | None) -> Decimal | None:
     (Decimal('5000.00'), True, True)
     >>> parse_money("2023年3月1日") is None, parse_money("") is None, parse_money("12%") is None
     (True, True, True)
+    >>> parse_money("伍万捌仟元圆整")
+    Decimal('58000.00')
     >>> parse_money("⊗壹万圆整"), parse_money("ⓧ贰仟零佰零拾伍元整"), parse_money("捌仟柒佰叁拾零圆整")
     (Decimal('10000.00'), Decimal('2005.00'), Decimal('8730.00'))
     """
@@ -282,7 +284,8 @@ _FIND_RE = re.compile(
     # 2. a number followed by 元 / 万元 / 亿元
     rf"|(?P<suf>{_BOUND_L}-?{_NUM}\s*(?:万元|亿元|元)(?:整)?)"
     # 3. Chinese numerals with 元/圆 and optional 角/分 (大写 or 小写 Chinese)
-    rf"|(?P<cn>[{_CN_NUM_CHARS}]+[元圆](?:零?[{_CN_NONZERO_DIGITS}]角)?(?:零?[{_CN_NONZERO_DIGITS}]分)?(?:整|正)?"
+    rf"|(?P<cn>[{_CN_NUM_CHARS}]+[元圆](?:零?[{_CN_NONZERO_DIGITS}]角)?(?:零?[{_CN_NONZERO_DIGITS}]分)?"
+    rf"(?:[元圆]?(?:整|正))?"
     rf"|[{_CN_NONZERO_DIGITS}]角(?:零?[{_CN_NONZERO_DIGITS}]分)?(?:整|正)?"
     rf"|[{_CN_NONZERO_DIGITS}]分(?:整|正)?)",
     re.I,

@@ -4,7 +4,7 @@ A business scope lists items separated by 「；」 and introduces a list with �
 heading word (一般项目：…, 许可项目：…, 批发、零售：…). OCR often reads 「；」 as 「：」; a colon
 after anything but such a heading is restored to 「；」. The scope ends with the registration
 clause (「（依法须经批准的项目，…开展经营活动。）」); a few glyphs after it are a seal's or a
-watermark's, not the scope's.
+watermark's, not the scope's, and a 「、」 inside it or a comma before it is OCR's speck or full stop.
 """
 
 from __future__ import annotations
@@ -60,6 +60,29 @@ def fix_ocr_separators(text: str) -> str:
         last = m.end()
     out.append(text[last:])
     return "".join(out)
+
+
+# the registration clause: 「（依法须经批准的项目，…）」 / 「（除依法须经批准的项目外，…）」
+_CLAUSE_RE = re.compile(r"(?P<pre>[，,]?)(?P<open>[（(])(?P<body>除?依法须经[^（）()]{4,80}?经营活动)")
+
+
+def fix_closing_clause(text: str) -> str:
+    """OCR punctuation inside and before the registration clause: a 「、」 (never printed in
+    it) is a speck; a comma before its bracket is the full stop that ends the last item.
+
+    >>> fix_closing_clause("建筑材料销售。（除依法须经批准的、项目外，凭营业执照依法自主开展经营活动）")
+    '建筑材料销售。（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）'
+    >>> fix_closing_clause("凭许可证经营），（依法须经批准的项目，经相关部门批准后方可开展经营活动）。")
+    '凭许可证经营）。（依法须经批准的项目，经相关部门批准后方可开展经营活动）。'
+    >>> fix_closing_clause("技术服务、技术开发；会议服务")
+    '技术服务、技术开发；会议服务'
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        pre = "。" if m.group("pre") and m.start() > 0 else m.group("pre")
+        return pre + m.group("open") + m.group("body").replace("、", "")
+
+    return _CLAUSE_RE.sub(repl, text)
 
 
 def strip_trailing_noise(text: str) -> str:
