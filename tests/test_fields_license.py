@@ -285,3 +285,20 @@ def test_authority_fragment_completed_from_the_credit_code():
     f = extract([_page(rows)])
     assert f["registration_authority"].value == "上海市金山区市场监督管理局"
     assert f["registration_authority"].confidence <= 0.7
+
+
+def test_scope_line_boxed_tall_over_the_next_stays_in_reading_order():
+    """A skewed photo: OCR boxes one scope line tall enough to overlap the line above it in
+    the same column; the two are rows one under the other, not one row read left to right."""
+    rows = [
+        ("经营范围", 47, 402, 100, 19),
+        ("建筑工程；施工劳务分包；批发、零售：建材、金属材", 146, 403, 294, 15),
+        ("询服务；翻译服务。（依法须经批准", 147, 432, 295, 22),  # tall box, starts 1 px left
+        ("料；计算机、软件及辅助设备技术开发、技术咨", 148, 424, 294, 17),
+        ("的项目，经相关部门批准后方可开展经营活动）", 149, 448, 232, 14),
+    ]
+    fields = extract([_page(rows)])
+    assert fields["business_scope"].value == (
+        "建筑工程；施工劳务分包；批发、零售：建材、金属材料；计算机、软件及辅助设备技术开发、技术咨"
+        "询服务；翻译服务。（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
+    )

@@ -371,11 +371,23 @@ def extend_below(
         first.line.text[span.start :].strip() if len(span.refs) == 1 and span.start is not None else span.text
     ]
     rows = 0
-    i = 0
-    while i < len(cands) and rows < max_rows:
-        top = cands[i].line.bbox
-        row = [r for r in cands[i:] if v_overlap(top, r.line.bbox) >= 0.5]
-        i += len(row)
+    taken: set[int] = set()
+    for i, first_of_row in enumerate(cands):
+        if rows >= max_rows:
+            break
+        if first_of_row.index in taken:
+            continue
+        top = first_of_row.line.bbox
+        # a row: the lines beside the top one; a line under it in the same column that OCR
+        # boxed tall enough to overlap it (skewed photo) is the next row, not part of this one
+        row = [first_of_row] + [
+            r
+            for r in cands[i + 1 :]
+            if r.index not in taken
+            and v_overlap(top, r.line.bbox) >= 0.5
+            and h_overlap(top, r.line.bbox) < 0.5
+        ]
+        taken.update(r.index for r in row)
         # a label of the value's own column block ends the value (the next field's row): a
         # label line that reaches to within 4 line heights of the value's left edge; a label
         # ending further left belongs to another column's row, beside the value, not below it
