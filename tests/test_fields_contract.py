@@ -613,3 +613,32 @@ def test_cover_date_and_defined_product_when_the_signing_date_is_blank():
     assert f["sign_date"].value == date(2018, 12, 3)
     assert f["sign_date"].confidence <= 0.7  # a guess from the cover, for the reviewer to check
     assert f["service_content"].value == "隆泽丰投移动APP及后台管理系统"
+
+
+def test_preamble_wrapped_inside_the_first_partys_brackets_and_project_name_content():
+    """A government procurement contract: the preamble wraps inside 「（以下简称甲方）」, so the
+    second line starts 「下简称甲方）与XX公司（以下简称乙方）」; the labelled project name runs
+    into a stray 「合同」 line."""
+    pages = [
+        _ocr_page(
+            [
+                "政府采购合同书",
+                "项目名称：市税务局下属兴华所办公点物业管理服务项目",
+                "合同",
+            ]
+        ),
+        _ocr_page(
+            [
+                "根据采购结果，国家税务总局广州市天河区税务局（以",
+                "下简称甲方）与广州粤华物业有限公司（以下简称乙方）协商一致，签订本",
+                "合同，共同遵守如下条款。",
+                "合同金额为人民币肆拾陆万叁仟陆佰肆拾壹元壹角贰分(¥463641.12)",
+            ],
+            number=2,
+        ),
+    ]
+    f = extract(pages)
+    assert f["buyer_name"].value == "国家税务总局广州市天河区税务局"
+    assert f["seller_name"].value == "广州粤华物业有限公司"
+    assert f["service_content"].value == "市税务局下属兴华所办公点物业管理服务项目"
+    assert f["service_content"].confidence <= 0.7

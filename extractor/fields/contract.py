@@ -473,6 +473,13 @@ def _service_content(doc: Doc, out: dict[str, FieldValue]) -> None:
         out["service_content"] = field(val, doc.stream.span(a, b), 0.1)
         return
     if fv is not None and str(fv.value).endswith(("合同", "协议", "合同书", "协议书")):
+        rest = re.sub(r"(?:合同|协议)书?$", "", str(fv.value))
+        if len(rest) >= 8 and rest.endswith(("项目", "服务", "工程", "系统")):
+            # a labelled project name run into the next line's 「合同」: the project is bought
+            out["service_content"] = fv.model_copy(
+                update={"value": rest, "confidence": min(fv.confidence, 0.7)}
+            )
+            return
         del out["service_content"]  # the contract's title is not what it buys
     title = out.get("title")
     if "service_content" not in out and title is not None:

@@ -536,6 +536,25 @@ _TRAILING_ROLE_RE = re.compile(
 _NAME_BEFORE_RE = re.compile(r"([^，,。；;：:、\s“”\"]{2,60})\s*$")
 
 
+def _after_unopened_bracket(text: str) -> str:
+    """The part after the last closing bracket that nothing before it opened: the end of the
+    previous party's brackets (「下简称甲方）与XX公司」 when a wrap cut 「（以」 off).
+
+    >>> _after_unopened_bracket("下简称甲方)与广州粤华物业有限公司"), _after_unopened_bracket("粤华(集团)有限公司")
+    ('与广州粤华物业有限公司', '粤华(集团)有限公司')
+    """
+    depth, cut = 0, 0
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            if depth == 0:
+                cut = i + 1
+            else:
+                depth -= 1
+    return text[cut:]
+
+
 def trailing_mentions(doc) -> list[Mention]:
     """Mentions where the name comes first and its role follows in brackets."""
     out: list[Mention] = []
@@ -543,15 +562,26 @@ def trailing_mentions(doc) -> list[Mention]:
         t = r.line.text
         if "(" not in t and "（" not in t:
             continue
-        for m in _TRAILING_ROLE_RE.finditer(t):
+        probe = t
+        if k + 1 < len(doc.refs) and re.search(r"[（(][^)）]{0,6}$", t):
+            # the brackets wrap to the next line: 「XX公司（以」 / 「下简称甲方）与…」
+            nxt = doc.refs[k + 1].line.text
+            close = re.search(r"[)）]", nxt)
+            if close and close.start() <= 12:
+                probe = t + nxt[: close.end()]
+        for m in _TRAILING_ROLE_RE.finditer(probe):
+            if m.start() >= len(t):
+                break
             if not (m.group("role") or m.group("slot")):
                 continue
             before = t[: m.start()]
             nm = _NAME_BEFORE_RE.search(before)
             if not nm:
                 continue
-            raw = nm.group(1)
+            raw = _after_unopened_bracket(nm.group(1))
             raw = re.sub(r"^(?:\d{1,2}[.、．)）]\s*|[（(]\d{1,2}[)）]\s*)", "", raw)
+            if org_shape(clean_org(raw[1:])) == 2:
+                raw = re.sub(r"^[与和及由同]", "", raw)  # 「…（以下简称甲方）与XX公司（以下简称乙方）」
             raw = (
                 re.sub(r"^.*?(?:由|与|和|及|甲方|乙方)(?=[\u4e00-\u9fff]{4})", "", raw)
                 if org_shape(clean_org(raw)) < 2
