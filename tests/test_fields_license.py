@@ -203,8 +203,11 @@ def test_individual_business_two_columns_and_seal_authority():
     assert f["company_type"].value == "个体工商户"
     assert f["legal_representative"].value == "董书念"
     assert f["address"].value == "云南省昆明市呈贡区吴家营街道办事处月华街云南民族大学雨花校区丰泽A410"
-    # the seal's organ word misread: not an authority the text can vouch for
-    assert "registration_authority" not in f
+    # the seal's organ word misread: matched fuzzily at the ring's end, at a lower confidence
+    fuzzy = f["registration_authority"]
+    assert fuzzy.value == "昆明市呈贡区市场监督管理局" and fuzzy.method == "seal" and fuzzy.confidence <= 0.5
+    page.seals = [Seal(box=(440, 330, 560, 450), text="云南民族大学雨花校区", text_confidence=0.8)]
+    assert "registration_authority" not in extract([page])  # a seal that names no authority
     page.seals = [Seal(box=(440, 330, 560, 450), text="昆明市呈贡匹市场监督管理局", text_confidence=0.8)]
     ra = extract([page])["registration_authority"]
     assert ra.value == "昆明市呈贡区市场监督管理局" and ra.method == "seal" and ra.confidence <= 0.6
@@ -302,3 +305,35 @@ def test_scope_line_boxed_tall_over_the_next_stays_in_reading_order():
         "建筑工程；施工劳务分包；批发、零售：建材、金属材料；计算机、软件及辅助设备技术开发、技术咨"
         "询服务；翻译服务。（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
     )
+
+
+def test_old_individual_business_licence_layout():
+    """A pre-2014 个体工商户 licence: 字号名称 unreadable under a seal (no name is better than the
+    next row's number), 经营范围及方式, 执照有效期 whose 至 date is on the row below (and whose
+    start is the licence's, not the business's), 发照机关 only in the seal."""
+    rows = [
+        ("注册号321302600291771", 487, 176, 154),
+        ("字号名称宿", 86, 188, 160),
+        ("组成形式个人经营", 86, 255, 203),
+        ("经营场所", 87, 291, 144),
+        ("宿城区金港花园10-304", 229, 296, 140),
+        ("经营范围及方式家政服务。", 88, 325, 207),
+        ("发照机关", 433, 365, 87),
+        ("执照有效期：自2011年8月23日", 89, 390, 202),
+        ("至2015年8月23日", 159, 406, 132),
+        ("本执照信息请登录江苏省工商行政管理局网站查询", 60, 440, 400),
+    ]
+    f = extract([_page(rows, width=700, height=492)])
+    assert "company_name" not in f
+    assert f["business_scope"].value == "家政服务。"
+    assert str(f["business_term_end"].value) == "2015-08-23"
+    assert "established_date" not in f
+    assert "registration_authority" not in f  # not the footer's website sentence
+    assert f["address"].value == "宿城区金港花园10-304"
+
+
+def test_type_line_with_the_labels_last_glyph():
+    rows = [*NEW_LAYOUT]
+    rows[5] = ("型有限责任公司(自然人独资)", 150, 240, 260)
+    f = extract([_page(rows)])
+    assert f["company_type"].value == "有限责任公司(自然人独资)"

@@ -38,9 +38,9 @@ LABELS: dict[str, list[str]] = {
     "legal_representative": ["法定代表人", "负责人", "经营者", "执行事务合伙人", "投资人", "法人代表"],
     "registered_capital": ["注册资本", "注册资金", "出资额", "出资总额"],
     "established_date": ["成立日期", "注册日期", "设立日期"],
-    "business_term": ["营业期限", "经营期限", "合伙期限"],
+    "business_term": ["营业期限", "经营期限", "合伙期限", "执照有效期"],
     "address": ["住所", "经营场所", "主要经营场所", "营业场所", "企业住所"],
-    "business_scope": ["经营范围", "业务范围"],
+    "business_scope": ["经营范围及方式", "经营范围", "业务范围"],  # 及方式: an old 个体工商户 licence
     "registration_authority": ["登记机关", "发照机关"],
     "credit_code": ["统一社会信用代码", "社会信用代码", "注册号", "信用代码"],
 }
@@ -109,16 +109,29 @@ def _valid_company_name(t: str) -> bool:
     (True, False)
     >>> _valid_company_name("个体工商户"), _valid_company_name("呈贡区人面竹纸伞工艺品店")
     (False, True)
+    >>> _valid_company_name("注册号321302600291771"), _valid_company_name("组成形式个人经营")  # other rows
+    (False, False)
     """
-    return _valid_name(t) and not COMPANY_TYPE_RE.match(normalize_name(t))
+    n = normalize_name(t)
+    return (
+        _valid_name(t)
+        and not COMPANY_TYPE_RE.match(n)
+        and not re.search(r"注册号|信用代码|编号|\d{8}", n)
+        and not any(n.startswith(lab) for lab in ALL_LABELS)  # 「组成形式个人经营」: another row
+    )
 
 
 def repair_type(t: str) -> str:
-    """The type line with a glyph OCR drops on a watermark restored (一 of 一人有限责任公司).
+    """The type line with a glyph OCR drops on a watermark restored (一 of 一人有限责任公司),
+    and without the label's last glyph OCR glued to it (型 of a letter-spaced 类 型).
 
     >>> repair_type("人有限责任公司(自然人独资)"), repair_type("有限责任公司(自然人独资)")
     ('一人有限责任公司(自然人独资)', '有限责任公司(自然人独资)')
+    >>> repair_type("型有限责任公司(自然人独资)")
+    '有限责任公司(自然人独资)'
     """
+    if t.startswith("型") and COMPANY_TYPE_RE.match(normalize_name(t[1:])):
+        t = t[1:]
     return "一" + t if t.startswith("人有限责任公司") else t
 
 
@@ -297,10 +310,11 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
         m = AUTHORITY_RE.search(L.norm(sp.text))
         out["registration_authority"] = L.make_field(m.group(0), sp)
         return
-    # printed in or next to the seal, usually in the lower part of the page
+    # printed in or next to the seal, usually in the lower part of the page; not the footer's
+    # sentence that sends the reader to an authority's website (「请登录…市场监督管理局…平台」)
     for ref in L.iter_refs(pages):
         t = L.norm(ref.line.text)
-        if "监制" in t or "总局" in t or "公示系统" in t:
+        if re.search(r"监制|总局|公示系统|登录|网址|平台|网站", t):
             continue
         m = AUTHORITY_RE.search(t)
         if m and (ref.line.bbox is None or not ref.page.height or ref.line.bbox[1] > ref.page.height * 0.5):
@@ -328,11 +342,12 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
         for seal in page.seals:
             name = authority_from_seal(seal.text, code)
             if name:
+                exact = _ORGAN_RE.search(L.norm(seal.text)) is not None
                 out["registration_authority"] = FieldValue(
                     value=name,
                     page=page.number,
                     bbox=list(seal.box),
-                    confidence=0.6,
+                    confidence=0.6 if exact else 0.5,
                     source_text=seal.text,
                     method="seal",
                 )
@@ -350,6 +365,19 @@ _FRAGMENT_RE = re.compile(r"(?P<p>[\u4e00-\u9fa5]{1,3})(?P<organ>市场监督管
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 
+def _division(code: str | None) -> str | None:
+    """The GB/T 2260 division in a credit code (chars 3-8) or an old 15-digit 注册号 (chars 1-6).
+
+    >>> _division("91440300MA5DC0273T"), _division("360200210067973"), _division("123")
+    ('440300', '360200', None)
+    """
+    if code and len(code) == 18:
+        return code[2:8]
+    if code and len(code) == 15 and code.isdigit():
+        return code[:6]
+    return None
+
+
 def authority_place(credit_code: str | None) -> str | None:
     """The place an authority of the credit code's division puts in its name: the division
     path without the province, except for the four municipalities.
@@ -359,9 +387,8 @@ def authority_place(credit_code: str | None) -> str | None:
     >>> authority_place("91350000MA3XXXXXXX"), authority_place(None)
     ('福建省', None)
     """
-    if not credit_code or len(credit_code) != 18:
-        return None
-    d = region.lookup(credit_code[2:8])
+    div = _division(credit_code)
+    d = region.lookup(div) if div else None
     if d is None:
         return None
     names = [n for _c, n in d.path]
@@ -373,9 +400,8 @@ def authority_place(credit_code: str | None) -> str | None:
 def _place_names(credit_code: str | None) -> list[str]:
     """The division names a registration authority of this credit code can carry: every run
     of consecutive names on the path of the code's division (chars 3-8, GB/T 2260)."""
-    if not credit_code or len(credit_code) != 18:
-        return []
-    d = region.lookup(credit_code[2:8])
+    div = _division(credit_code)
+    d = region.lookup(div) if div else None
     if d is None:
         return []
     names = [n for _c, n in d.path]
@@ -388,7 +414,8 @@ def _real_place_in_province(place: str, credit_code: str | None) -> bool:
     if not found or "".join(n for n, _c, _s in found) != place or not credit_code:
         return False
     d = region.resolve(place)
-    return d is not None and d.code[:2] == credit_code[2:4] and len(found) >= 2
+    div = _division(credit_code)
+    return d is not None and div is not None and d.code[:2] == div[:2] and len(found) >= 2
 
 
 def authority_from_seal(text: str, credit_code: str | None) -> str | None:
@@ -405,11 +432,21 @@ def authority_from_seal(text: str, credit_code: str | None) -> str | None:
     '北京市延庆区市场监督管理局'
     >>> authority_from_seal("泉州智算科技有限公司", "91350503MA2Y3K6W8B") is None
     True
+
+    A ring whose organ is misread too (「莱西市行政事批服务易」) is matched fuzzily; a place read
+    as other glyphs of its length (「荣物雨」) is the code's own division:
+
+    >>> authority_from_seal("莱西市行政事批服务易", "9137028535030571XX")
+    '莱西市行政审批服务局'
+    >>> authority_from_seal("荣物雨市场监督管典层", "91440300MA5DC0273T")
+    '深圳市市场监督管理局'
+    >>> authority_from_seal("益越通市市场监量管理局", "360200210067973")  # an old 注册号
+    '景德镇市市场监督管理局'
     """
     t = L.norm(text)
     m = _ORGAN_RE.search(t)
     if not m:
-        return None
+        return _authority_fuzzy(t, credit_code)
     place = m.group("place")
     cands = _place_names(credit_code)
     if cands and place not in cands and _real_place_in_province(place, credit_code):
@@ -427,9 +464,43 @@ def authority_from_seal(text: str, credit_code: str | None) -> str | None:
     return place + m.group("organ") + (m.group("branch") or "")
 
 
+_ORGANS = ("市场监督管理局", "工商行政管理局", "行政审批服务局", "市场和质量监督管理局", "行政审批局")
+
+
+def _authority_fuzzy(t: str, credit_code: str | None) -> str | None:
+    """An authority's seal read with its organ's glyphs misread: the organ found at the end of
+    the text (≥ 70 % alike), the place before it taken as the nearest division name of the code's area, or
+    as the code's own division when it was read as other glyphs of the same length."""
+    best = None
+    for organ in _ORGANS:
+        # the organ ends the ring's text: compare it with the text's tail (± one glyph)
+        for n in (len(organ) - 1, len(organ), len(organ) + 1):
+            if len(t) - n < 2:
+                continue
+            score = fuzz.ratio(organ, t[-n:])
+            if score >= 70 and (best is None or score > best[0]):
+                best = (score, organ, len(t) - n)
+    if best is None:
+        return None
+    _score, organ, start = best
+    place = t[:start]
+    cands = _place_names(credit_code)
+    if place in cands:
+        return place + organ
+    near = max(cands, key=lambda c: fuzz.ratio(place, c), default=None)
+    if near is not None and fuzz.ratio(place, near) >= 60:
+        return near + organ
+    own = authority_place(credit_code)
+    if own is not None and len(own) == len(place):
+        return own + organ
+    return None
+
+
 def _term(sp: L.Span) -> tuple[object, float] | None:
     t = L.norm(sp.text)
     parts = re.split(r"至|到|—|--|-(?=\D)", t, maxsplit=1)
+    if len(parts) == 1 and t.startswith("自"):
+        return None  # 「自2011年8月23日」: the start only (its 至 is on the next row)
     tail = parts[1] if len(parts) > 1 else t
     if re.search(r"长期|永久|不约定|无固定", tail):
         return "长期", 0.0
@@ -475,12 +546,18 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     if sp is not None:
         out["established_date"] = L.make_field(parse_date(re.sub(r"\s+", "", sp.match)), sp)
     sp = _simple(pages, "business_term", order=("same_line", "right", "row"))
+    if sp is not None and L.norm(sp.text).startswith("自") and not re.search(r"至|到", sp.text):
+        # 「执照有效期：自2011年8月23日」 / 「至2015年8月23日」 on the row below
+        longer = L.extend_below(sp, pages, max_rows=1)
+        if re.search(r"至|到", longer.text):
+            sp = longer
     if sp is not None:
         term = _term(sp)
         if term is not None:
             out["business_term_end"] = L.make_field(term[0], sp, confidence_penalty=term[1])
-        if "established_date" not in out:
-            # the term starts on the day the company was established (营业期限自成立之日起)
+        if "established_date" not in out and not (sp.label and "有效期" in sp.label.label):
+            # the term starts on the day the company was established (营业期限自成立之日起);
+            # a licence's 执照有效期 starts when the licence was issued
             start = re.split(r"至|到", L.norm(sp.text), maxsplit=1)[0]
             d = parse_date(start)
             if d is not None:
