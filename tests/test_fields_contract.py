@@ -642,3 +642,48 @@ def test_preamble_wrapped_inside_the_first_partys_brackets_and_project_name_cont
     assert f["seller_name"].value == "广州粤华物业有限公司"
     assert f["service_content"].value == "市税务局下属兴华所办公点物业管理服务项目"
     assert f["service_content"].confidence <= 0.7
+
+
+def _rows_page(rows: list[tuple[str, float, float, float]], number: int = 1) -> Page:
+    return Page(
+        number=number,
+        width=595,
+        height=841,
+        method="ocr",
+        lines=[
+            Line(text=t, bbox=(x, y, x + w, y + 14), confidence=0.95, method="ocr") for t, x, y, w in rows
+        ],
+    )
+
+
+def test_scanned_contract_cover_labels_page_wrap_and_preamble():
+    """A scanned 技术服务合同: 项目名称 with its value OCR'd as a separate line to its right;
+    descriptive party labels with the role in brackets; an amount in words wrapped over a page
+    break; the preamble's subject after 就."""
+    cover = _rows_page(
+        [
+            ("技术服务合同", 215, 197, 159),
+            ("项目名称：", 82, 353, 83),
+            ("天津港总体规划环境影响评价", 192, 357, 292),
+            ("项目依托单位（甲方）：天津市港航管理局", 82, 411, 300),
+            ("项目参与单位(乙方）：天科院环境科技发展（天津）有限公司", 82, 468, 402),
+        ]
+    )
+    body = _rows_page(
+        [
+            ("双方就天津港总体规划环境影响评价项目开展合作，达成如下协议。", 88, 100, 400),
+            ("乙方为甲方提供服务应达到以下标准，并随时接受甲方考核：", 88, 130, 408),
+            ("本协议书的研究经费总额12500元，甲方向乙方支付RMB：12500元（大写：人民币壹万", 88, 751, 408),
+        ],
+        number=2,
+    )
+    tail = _rows_page([("贰仟伍佰元整）。", 89, 93, 69)], number=3)
+    f = extract([cover, body, tail])
+    assert f["buyer_name"].value == "天津市港航管理局"
+    assert f["seller_name"].value == "天科院环境科技发展(天津)有限公司"
+    assert f["service_content"].value == "天津港总体规划环境影响评价"
+    assert f["amount_total"].value == Decimal("12500.00")
+    assert f["amount_in_words"].value == "人民币壹万贰仟伍佰元整"
+    # without the labelled project name, the preamble's subject, not the requirement sentence
+    cover.lines = [ln for ln in cover.lines if "项目名称" not in ln.text and "天津港" not in ln.text]
+    assert extract([cover, body, tail])["service_content"].value == "天津港总体规划环境影响评价项目"

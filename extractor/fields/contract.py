@@ -30,7 +30,7 @@ import extractor.fields.layout as L
 import extractor.fields.parties as P
 from extractor.fields.contract_gpu import _gpu
 from extractor.fields.contract_money import _amount, _tax_rate
-from extractor.fields.contract_text import Doc, after_label, label_hits, sentence_end
+from extractor.fields.contract_text import Doc, after_label, joined, label_hits, sentence_end
 from extractor.fields.party_assign import assign, slot_roles
 from extractor.fields.prose import field, find_title, is_blank, nfkc
 from extractor.normalize import find_dates, parse_date
@@ -384,6 +384,36 @@ def _not_the_purchase(text: str, pos: int) -> bool:
     return bool(re.match(r"\s*(?:鉴于|[“\"][^”\"]{1,12}[”\"]\s*(?:指|是指))", text[start:pos]))
 
 
+# a heading's paragraph that starts a numbered section (「一、常态化服务内容」, 「（一）开展日常…」)
+# lists duties; it does not say what is bought
+_SUBHEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")
+
+# the preamble's subject: 「…就2019年北京亦庄政务微博与管理项目开展合作」
+_ABOUT_RE = re.compile(
+    r"就\s*(?P<x>[^，,。；;：:（(\n]{4,40}?)(?:有关)?(?:事宜|事项)?\s*(?:开展合作|进行合作|达成|签订|订立|经友好协商|协商一致)"
+)
+
+
+def _about(text: str) -> tuple[str, int, int] | None:
+    """The subject a preamble names after 就 (「双方就X项目开展合作」) → (value, start, end).
+
+    >>> _about("甲方与乙方就2019年北京亦庄政务微博与管理项目开展合作，内容涵盖…")[0]
+    '2019年北京亦庄政务微博与管理项目'
+    >>> _about("双方就本合同有关事宜达成如下协议") is None
+    True
+    """
+    for m in _ABOUT_RE.finditer(text):
+        val = re.sub(r"\s+", "", nfkc(m.group("x")))
+        if (
+            len(val) < 4
+            or re.match(r"^(?:本|上述|以下|下列|相关|有关)", val)
+            or val.endswith(("合同", "协议"))
+        ):
+            continue
+        return val, m.start("x"), m.end("x")
+    return None
+
+
 def _made(text: str) -> tuple[str, int, int] | None:
     """What the provider develops or makes for the buyer → (value, start, end).
 
@@ -416,14 +446,16 @@ def _provided(text: str) -> tuple[str, int, int] | None:
     '人工智能算力技术服务'
     >>> _provided("供应商向采购方提供GPU智算云服务，用于大模型预训练，按月计费")[0]
     'GPU智算云服务,用于大模型预训练'
-    >>> _provided("双方经友好协商订立本合同") is None
-    True
+    >>> _provided("双方经友好协商订立本合同") is None, _provided("乙方为甲方提供服务应达到以下标准：") is None
+    (True, True)
     """
     m = _PROVIDES_RE.search(text)
     if not m:
         return None
     val = re.sub(r"\s+", " ", nfkc(m.group("x"))).strip()
-    val = re.sub(r"(?:等|相关)$", "", val)
+    val = re.sub(r"(?:等|相关|事宜)$", "", val)  # 「就乙方为甲方提供X服务事宜，订立本合同」
+    if re.search(r"(?:应|须|需|必须)(?:达到|符合|满足|按照|遵守)|以下|如下", val):
+        return None  # 「乙方为甲方提供服务应达到以下标准」: a requirement, not what is bought
     if len(val) < 2 or val.endswith(("合同", "协议")):
         return None
     end = m.start("x") + len(m.group("x"))
@@ -458,16 +490,21 @@ def _service_content(doc: Doc, out: dict[str, FieldValue]) -> None:
     # the first sentence saying what the provider provides or makes for the buyer; a
     # relative clause 「由乙方向甲方提供的…」 (a definition) is not that sentence
     found: list[tuple[int, str, int, int]] = []
-    for m in _PROVIDES_RE.finditer(text):
-        if _not_the_purchase(text, m.start()):
+    flat, pos = joined(doc, 0, len(text))  # the object may wrap: 「提供广东人社“湾」 / 「区技能+”…」
+    for m in _PROVIDES_RE.finditer(flat):
+        if _not_the_purchase(flat, m.start()):
             continue
-        got = _provided(text[m.start() :])
+        got = _provided(flat[m.start() :])
         if got is not None and not _NOT_BOUGHT_RE.search(got[0]):
-            found.append((m.start(), got[0], m.start() + got[1], m.start() + got[2]))
+            a, b = m.start() + got[1], m.start() + got[2]
+            found.append((pos[m.start()], got[0], pos[a], pos[b - 1] + 1))
             break
     got = _made(text)
     if got is not None:
         found.append((got[1], *got))
+    about = _about(flat)  # the preamble's subject, when it comes before any such sentence
+    if about is not None:
+        found.append((pos[about[1]], about[0], pos[about[1]], pos[about[2] - 1] + 1))
     if found:
         _pos, val, a, b = min(found)
         out["service_content"] = field(val, doc.stream.span(a, b), 0.1)
@@ -511,6 +548,16 @@ def _service_content_labelled(doc: Doc, out: dict[str, FieldValue]) -> None:
             if not text[e:nl].strip():
                 if text[e - 1] not in ":：为是":
                     headings.append(nl + 1)  # a heading: its paragraph follows
+                    continue
+                # 「项目名称：」 with its value OCR'd as a line of its own to the right
+                ref = doc.refs[doc.stream.ref_at(e - 1)]
+                right = [x for x in L.right_of(ref, doc.refs) if (id(x.page), x.index) in doc.pos]
+                if right:
+                    got = _content_at(doc, doc.stream.starts[doc.k(right[0])])
+                    if got is not None:
+                        val, a, b = got
+                        out["service_content"] = field(val, doc.stream.span(a, b), 0.1)
+                        return
                 continue  # "项目名称：" left blank
             if in_prose and text[e - 1 : e] not in ("为", "是", ":", "："):
                 continue
@@ -530,6 +577,8 @@ def _service_content_labelled(doc: Doc, out: dict[str, FieldValue]) -> None:
             got = _content_at(doc, pos)
             if got is not None and len(got[0]) <= 6 and not _CONTENT_WORDS.search(got[0]):
                 got = None  # a table's header row (产品名称 | 配置说明 | 数量), not a paragraph
+            if got is not None and _SUBHEADING_RE.match(got[0]):
+                got = None  # 「第二条 服务内容」 / 「一、常态化服务内容」: a sub-heading, not content
             if got is not None:
                 val, a, b = got
                 out["service_content"] = field(val, doc.stream.span(a, b), 0.1)

@@ -9,15 +9,15 @@ import re
 from decimal import Decimal
 
 import extractor.fields.layout as L
-from extractor.fields.contract_text import Doc, label_hits, line_wrapped, row_cells, sentence_end
+from extractor.fields.contract_text import Doc, joined, label_hits, row_cells, sentence_end
 from extractor.fields.prose import field, nfkc
 from extractor.normalize import find_money
 from models.contract import FieldValue
 
 _AMOUNT_LABELS = [
     "合同总金额", "合同总价款", "合同总价", "合同总额", "合同金额", "合同价款", "总价款", "含税总价",
-    "含税总金额", "价税合计", "服务费总额", "技术服务费总额", "租赁费总额", "费用总额", "总费用", "总金额",
-    "总价", "总计", "合计",
+    "含税总金额", "价税合计", "服务费总额", "技术服务费总额", "租赁费总额", "费用总额", "经费总额", "总费用",
+    "总金额", "总价", "总计", "合计",
 ]  # fmt: skip
 
 
@@ -36,24 +36,9 @@ def _is_words(t: str) -> bool:
     return bool(re.search("[壹贰叁肆伍陆柒捌玖拾佰仟]", t))
 
 
-def _joined(doc: Doc, a: int, b: int) -> tuple[str, list[int]]:
-    """Stream text ``[a, b)`` with the line breaks of wrapped lines removed (an amount in
-    words may wrap: 「（大写：捌拾肆万伍」 / 「仟元整）」), and each char's stream position."""
-    text = doc.stream.text
-    chars: list[str] = []
-    pos: list[int] = []
-    for i in range(a, min(b, len(text))):
-        ch = text[i]
-        if ch == "\n" and line_wrapped(doc, doc.stream.ref_at(i - 1 if i > 0 else 0)):
-            continue
-        chars.append(ch)
-        pos.append(i)
-    return "".join(chars), pos
-
-
 def _money_at(doc: Doc, a: int, b: int) -> list[tuple[Decimal, int, int, bool]]:
     """Amounts in stream ``[a, b)`` (wraps joined) → (value, start, end, in words)."""
-    t, pos = _joined(doc, a, b)
+    t, pos = joined(doc, a, b)
     out = []
     for v, s, e in find_money(t):
         if v > 0 and e > s:

@@ -118,20 +118,41 @@ def right_margin(page: Page) -> float:
 
 def line_wrapped(doc: Doc, k: int) -> bool:
     """Whether line ``k`` runs on into line ``k + 1`` (a wrapped paragraph line): it
-    reaches the right margin and the next line on the page is not a new clause."""
+    reaches the right margin and the next line (on the page, or at the top of the next page
+    when this one does not end its sentence) is not a new clause."""
     if k + 1 >= len(doc.refs):
         return False
     r, nx = doc.refs[k], doc.refs[k + 1]
-    if r.line.bbox is None or nx.line.bbox is None or nx.page is not r.page:
+    if r.line.bbox is None or nx.line.bbox is None:
         return False
     right = right_margin(r.page)
     h = max(r.line.bbox[3] - r.line.bbox[1], 1.0)
-    if r.line.bbox[2] < right - 2 * h or nx.line.bbox[1] - r.line.bbox[3] > 1.2 * h:
+    if nx.page is not r.page:
+        # the page's last line runs on at the top of the next page (「（大写：人民币壹万捌」 /
+        # 「仟壹佰元整）」) unless it ends its sentence
+        if r.line.bbox[2] < right - 2 * h or re.search(r"[。；;：:]\s*$", r.line.text):
+            return False
+    elif r.line.bbox[2] < right - 2 * h or nx.line.bbox[1] - r.line.bbox[3] > 1.2 * h:
         return False
     return not re.match(
         r"\s*(?:第[一二三四五六七八九十\d]+[条章]|[\d.．]+[、.．\s]|[（(]?[一二三四五六七八九十\d]+[)）、.．])",
         nx.line.text,
     )
+
+
+def joined(doc: Doc, a: int, b: int) -> tuple[str, list[int]]:
+    """Stream text ``[a, b)`` with the line breaks of wrapped lines removed (an amount in
+    words may wrap: 「（大写：捌拾肆万伍」 / 「仟元整）」), and each char's stream position."""
+    text = doc.stream.text
+    chars: list[str] = []
+    pos: list[int] = []
+    for i in range(a, min(b, len(text))):
+        ch = text[i]
+        if ch == "\n" and line_wrapped(doc, doc.stream.ref_at(i - 1 if i > 0 else 0)):
+            continue
+        chars.append(ch)
+        pos.append(i)
+    return "".join(chars), pos
 
 
 def sentence_end(doc: Doc, pos: int, max_chars: int = 160) -> int:

@@ -78,7 +78,9 @@ ORG_TAIL_RE = re.compile(
 # an optional "(乙方)" and "(盖章)" and then a colon (or nothing at all: a heading)
 PARTY_RE = re.compile(
     r"(?:^|(?<=[\s。；;]))(?:[\d.]+\s*|[（(][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+[、.]\s*)?"
-    rf"(?P<label>{LABEL_ALT})(?:\s*(?:名称|单位名称|单位|全称))?"
+    # 「项目依托单位（甲方）：」: a descriptive label with the role in brackets
+    r"(?P<desc>[\u4e00-\u9fff]{2,10}?(?:单位|机构|方|人)\s*[（(]\s*)?"
+    rf"(?P<label>{LABEL_ALT})(?(desc)\s*[)）])(?:\s*(?:名称|单位名称|单位|全称))?"
     r"\s*(?:[（(](?P<alt>[^()（）]{1,10})[)）])?"
     rf"\s*(?:[（(]\s*(?:{_STAMP_WORDS})\s*[)）])?"
     r"\s*(?P<colon>[:：])?"
