@@ -111,6 +111,8 @@ def normalize_kind(title: str) -> str | None:
     '深圳电子普通发票'
     >>> normalize_kind("天津增值魏电子普通发票")  # 税 under the 监制章, misread
     '增值税电子普通发票'
+    >>> normalize_kind("江苏省车辆通行费通用（电子）发票")
+    '江苏省车辆通行费通用(电子)发票'
     >>> normalize_kind("广东省广州市国家税务局通用机打发票")
     '广东省广州市国家税务局通用机打发票'
     >>> normalize_kind("发票联 通用机打发票")
@@ -133,6 +135,10 @@ def normalize_kind(title: str) -> str | None:
     m = re.search(r"增值[^\d\s:()]?((?:电子)?(?:普通|专用)发票)$", t)
     if m:
         return f"增值税{m.group(1)}"
+    # a toll invoice: 「江苏省车辆通行费通用(电子)发票」, the kind as printed
+    m = re.fullmatch(r"[\u4e00-\u9fff]{2,8}?(?:省|市|自治区)车辆通行费[\u4e00-\u9fff()]{0,10}发票", t)
+    if m:
+        return m.group(0)
     m = re.search(r"(?:通用机打|机动车销售统一|二手车销售统一|通用定额|全电|数电)[^\d:]{0,8}发票$", t)
     if m:
         # a non-VAT title is the kind as printed, with the issuing place or bureau before it
@@ -272,7 +278,12 @@ def _number_fields(pages: list[Page], out: dict[str, FieldValue]) -> None:
 
 
 def _parse_loose_date(text: str):
-    """Dates printed as ``2021 04 28`` + separate 年/月/日 glyphs, or normally."""
+    """Dates printed as ``2021 04 28`` + separate 年/月/日 glyphs, or normally; a year, the
+    年月日 glyphs and the month and day run together (``2025 年月日 1024``).
+
+    >>> _parse_loose_date("2025 年月日 1024"), _parse_loose_date("2021 04 28 年 月 日")
+    (datetime.date(2025, 10, 24), datetime.date(2021, 4, 28))
+    """
     sq = re.sub(r"\s+", "", text)
     d = parse_date(sq)
     if d is not None:
@@ -280,6 +291,8 @@ def _parse_loose_date(text: str):
     nums = re.findall(r"\d+", text)
     if len(nums) >= 3 and len(nums[0]) == 4:
         return parse_date(f"{nums[0]}-{nums[1]}-{nums[2]}")
+    if len(nums) == 2 and len(nums[0]) == 4 and len(nums[1]) == 4 and "年" in text:
+        return parse_date(f"{nums[0]}-{nums[1][:2]}-{nums[1][2:]}")
     return None
 
 
