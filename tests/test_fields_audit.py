@@ -407,3 +407,21 @@ def test_labelled_entity_cut_at_the_line_end_is_continued_below():
     ]
     fields = extract([Page(number=1, width=595, height=842, lines=lines)])
     assert fields["audited_entity"].value == "上海闵行区吴泾小星欣青少年公益服务中心"
+
+
+def test_signature_legal_form_on_the_line_below():
+    lines = [
+        Line(text="审计报告", bbox=(250, 60, 330, 75)),
+        Line(
+            text="我们审计了泉州智算科技有限公司财务报表，包括2020年12月31日的资产负债表。",
+            bbox=(90, 100, 530, 112),
+        ),
+        Line(text="致同会计师事务所", bbox=(102, 450, 191, 460)),
+        Line(text="（特殊普通合伙）", bbox=(102, 463, 191, 474)),
+        Line(text="中国注册会计师", bbox=(257, 450, 336, 460)),
+        Line(text="中国·北京", bbox=(102, 559, 160, 569)),
+        Line(text="二〇二一年四月二十一日", bbox=(257, 559, 383, 569)),
+    ]
+    fields = extract([Page(number=1, width=595, height=842, lines=lines)])
+    assert fields["audit_firm"].value == "致同会计师事务所(特殊普通合伙)"
+    assert str(fields["report_date"].value) == "2021-04-21"

@@ -198,7 +198,14 @@ def _audit_firm(doc: Doc, start_k: int, end_k: int, out: dict[str, FieldValue]) 
             if re.match(r"^(?:本|贵|该|其|此|上述|审计期间|改聘|聘任|聘请|续聘|变更)|注册会计师", name):
                 continue  # "本会计师事务所", "注册会计师及本会计师事务所"
             alone = len(L.norm(t)) <= len(L.norm(t[e.start : end])) + 6  # the signature line
-            cands.append((alone, k, name, L.Span(t[e.start : end], [r], e.start, end)))
+            span = L.Span(t[e.start : end], [r], e.start, end)
+            if alone and not re.search(r"合伙[)）]?$|公司$", name) and r.line.bbox is not None:
+                # the signature's legal form on the line below: 「致同会计师事务所」/「（特殊普通合伙）」
+                under = L.below(r, doc.refs, max_lines=1.5)[:1]
+                if under and re.fullmatch(r"\s*[（(](?:特殊)?普通合伙[)）]\s*", under[0].line.text):
+                    name = _clean_org(name + under[0].line.text.strip())
+                    span = L.Span(name, [r, under[0]])
+            cands.append((alone, k, name, span))
     if not cands:
         # a signature line cut by the seal: "湖北中武会计师事务" (所 hidden)
         for r in doc.refs[start_k:end_k]:
