@@ -687,3 +687,21 @@ def test_scanned_contract_cover_labels_page_wrap_and_preamble():
     # without the labelled project name, the preamble's subject, not the requirement sentence
     cover.lines = [ln for ln in cover.lines if "项目名称" not in ln.text and "天津港" not in ln.text]
     assert extract([cover, body, tail])["service_content"].value == "天津港总体规划环境影响评价项目"
+
+
+def test_open_start_period_and_one_misread_glyph_in_the_words():
+    page = _rows_page(
+        [
+            ("北京亦庄政务微博与管理项目合同", 67, 27, 300),
+            ("甲方：北京经济技术开发区管理委员会新闻办公室", 32, 47, 400),
+            ("乙方：北京阳煜国际广告有限公司", 32, 67, 300),
+            ("1、乙方接受甲方的授权，自合同签订之日起至2020年6月5日为甲方提供相应的维护", 39, 141, 500),
+            ("合同价款总价为服务费RMB853800元（大写人民币：捌拾伍万叁仟摇佰元整）.", 38, 271, 500),
+        ]
+    )
+    f = extract([page])
+    assert str(f["service_end"].value) == "2020-06-05" and "service_start" not in f
+    assert f["amount_total"].value == Decimal("853800.00")
+    # 摇 for 捌: restored from the figures, at a lower confidence
+    assert f["amount_in_words"].value == "捌拾伍万叁仟捌佰元整"
+    assert f["amount_in_words"].confidence < f["amount_total"].confidence

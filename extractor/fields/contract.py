@@ -260,6 +260,9 @@ def _period_in(doc: Doc, a: int, b: int, penalty: float = 0.0) -> dict[str, Fiel
     if not found:
         return None
     d1, s1, e1 = found[0]
+    if re.search(r"(?:本)?合同(?:签订|签署|生效|签字盖章)之日起\s*(?:至|到)\s*$", seg[:s1]):
+        # 「自合同签订之日起至2020年6月5日」: the end only; the start is the signing day
+        return {"service_end": field(d1, doc.stream.span(a + s1, a + e1), penalty + 0.1)}
     sep = re.match(r"\s*(?:起)?\s*(?:至|到|-|~|—|–|－|―|〜|～)\s*", seg[e1:])
     if sep and sep.group(0).strip():
         tail = seg[e1 + sep.end() :]
@@ -296,7 +299,7 @@ def _period(doc: Doc, out: dict[str, FieldValue]) -> None:
     text = doc.stream.text
     for m in re.finditer(r"[^。\n]+", text):
         sent = m.group(0)
-        if not ("服务" in sent or "租" in sent or "使用" in sent) or not re.search(r"\d{4}\s*[年.\-/]", sent):
+        if not re.search(r"服务|租|使用|提供", sent) or not re.search(r"\d{4}\s*[年.\-/]", sent):
             continue
         got = _period_in(doc, m.start(), m.end(), 0.1)
         if got and "service_end" in got:

@@ -12,6 +12,7 @@ import extractor.fields.layout as L
 from extractor.fields.contract_text import Doc, joined, label_hits, row_cells, sentence_end
 from extractor.fields.prose import field, nfkc
 from extractor.normalize import find_money
+from extractor.normalize.money import amount_in_words
 from models.contract import FieldValue
 
 _AMOUNT_LABELS = [
@@ -117,8 +118,45 @@ def _confirming_words(doc: Doc, value: Decimal) -> list[tuple[Decimal, int, int,
     return [f for f in _money_at(doc, 0, len(doc.stream.text)) if f[3] and f[0] == value][:1]
 
 
+_WORDS_AFTER_RE = re.compile(
+    r"大写\s*(?:人民币)?\s*[:：]?\s*(?:人民币)?\s*[:：]?\s*(?P<w>[\u4e00-\u9fff]{2,24}?[元圆](?:整|正)?)"
+)
+
+
+def _misread_words(text: str, start: int, value: Decimal) -> tuple[str, int, int] | None:
+    """A 大写 amount right after the figures that OCR misread by one glyph (「捌拾伍万叁仟摇佰元整」
+    for 853800): the printed words with that glyph restored from the figures → (words, start, end).
+
+    >>> t = "服务费RMB853800元（大写人民币：捌拾伍万叁仟摇佰元整）"
+    >>> _misread_words(t, 0, Decimal("853800"))[0]
+    '捌拾伍万叁仟捌佰元整'
+    >>> _misread_words("合计36万元（大写：叁拾伍万元整）", 0, Decimal("360000")) is None  # a real disagreement
+    True
+    """
+    m = _WORDS_AFTER_RE.search(text, start, start + 60)
+    if not m:
+        return None
+    printed = m.group("w")
+    expected = amount_in_words(value)
+    if printed[-1] in "元圆" and expected.endswith("整"):
+        expected = expected[:-1]
+    if len(printed) != len(expected):
+        return None
+    diff = [
+        i for i, (a, b) in enumerate(zip(printed, expected, strict=True)) if a != b and {a, b} != {"元", "圆"}
+    ]
+    if len(diff) != 1 or printed[diff[0]] in _CN_MONEY_CHARS:
+        return None  # no glyph or a real numeral differs: the words disagree, nothing to repair
+    i = diff[0]
+    return printed[:i] + expected[i] + printed[i + 1 :], m.start("w"), m.end("w")
+
+
 def _set_amount(doc: Doc, out: dict[str, FieldValue], main, words, penalty: float) -> None:
     text = doc.stream.text
+    if not words and not main[3]:
+        got = _misread_words(text, main[2], main[0])
+        if got is not None:
+            out["amount_in_words"] = field(got[0], doc.stream.span(got[1], got[2]), 0.3)
     if words and words[0][0] != main[0]:
         penalty += 0.2  # 大写 and 小写 disagree: keep the figures, flag the doubt
     out["amount_total"] = field(main[0], doc.stream.span(main[1], main[2]), penalty)
