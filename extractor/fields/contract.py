@@ -290,10 +290,15 @@ def _period_in(doc: Doc, a: int, b: int, penalty: float = 0.0) -> dict[str, Fiel
 
 
 def _period(doc: Doc, out: dict[str, FieldValue]) -> None:
+    """The service period: after a period label, else in a sentence about the service; a
+    period whose start is only 「合同签订之日」 counts when no full period is printed."""
+    partial: dict[str, FieldValue] | None = None
     for _s, e, _lab in label_hits(doc, _PERIOD_LABELS):
         a, b = after_label(doc, e, max_chars=80)
         got = _period_in(doc, a, b)
-        if got:
+        if got and "service_start" not in got:
+            partial = partial or got
+        elif got:
             out.update(got)
             return
     text = doc.stream.text
@@ -303,8 +308,13 @@ def _period(doc: Doc, out: dict[str, FieldValue]) -> None:
             continue
         got = _period_in(doc, m.start(), m.end(), 0.1)
         if got and "service_end" in got:
+            if "service_start" not in got:
+                partial = partial or got
+                continue
             out.update(got)
             return
+    if partial:
+        out.update(partial)
 
 
 # ----------------------------------------------------------------- money

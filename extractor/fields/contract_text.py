@@ -130,7 +130,8 @@ def line_wrapped(doc: Doc, k: int) -> bool:
     if nx.page is not r.page:
         # the page's last line runs on at the top of the next page (「（大写：人民币壹万捌」 /
         # 「仟壹佰元整）」) unless it ends its sentence
-        if r.line.bbox[2] < right - 2 * h or re.search(r"[。；;：:]\s*$", r.line.text):
+        wide = r.line.bbox[2] - r.line.bbox[0] >= 0.5 * (r.page.width or 0)  # a paragraph line, not a stamp
+        if not wide or r.line.bbox[2] < right - 2 * h or re.search(r"[。；;：:]\s*$", r.line.text):
             return False
     elif r.line.bbox[2] < right - 2 * h or nx.line.bbox[1] - r.line.bbox[3] > 1.2 * h:
         return False
