@@ -412,8 +412,8 @@ def _about(text: str) -> tuple[str, int, int] | None:
 
     >>> _about("甲方与乙方就2019年北京亦庄政务微博与管理项目开展合作，内容涵盖…")[0]
     '2019年北京亦庄政务微博与管理项目'
-    >>> _about("双方就本合同有关事宜达成如下协议") is None
-    True
+    >>> _about("双方就本合同有关事宜达成如下协议") is None, _about("双方就甲方采购乙方算力服务相关事宜达成如下协议") is None
+    (True, True)
     """
     for m in _ABOUT_RE.finditer(text):
         val = re.sub(r"\s+", "", nfkc(m.group("x")))
@@ -421,6 +421,8 @@ def _about(text: str) -> tuple[str, int, int] | None:
             len(val) < 4
             or re.match(r"^(?:本|上述|以下|下列|相关|有关)", val)
             or val.endswith(("合同", "协议"))
+            # 「就甲方采购乙方算力服务相关事宜」: a sentence about the parties, not a subject
+            or re.search(rf"{P.LABEL_ALT}|双方", val)
         ):
             continue
         return val, m.start("x"), m.end("x")
