@@ -705,3 +705,31 @@ def test_open_start_period_and_one_misread_glyph_in_the_words():
     # 摇 for 捌: restored from the figures, at a lower confidence
     assert f["amount_in_words"].value == "捌拾伍万叁仟捌佰元整"
     assert f["amount_in_words"].confidence < f["amount_total"].confidence
+
+
+def test_party_code_printed_with_the_payment_details_on_the_next_page():
+    p1 = _rows_page(
+        [
+            ("技术服务合同", 215, 197, 159),
+            ("委托方（甲方）：天津市港航管理局", 82, 411, 300),
+            ("受托方（乙方）：天科院环境科技发展（天津）有限公司", 82, 468, 400),
+            ("服务期限：2024年01月01日起至2024年12月31日", 82, 500, 400),
+            ("服务时间：合同签订之日起至2024年12月31日", 82, 520, 400),
+            ("开户银行：", 110, 657, 64),
+            ("工商银行天津市新港支行", 208, 658, 153),
+            ("单位名称：天科院环境科技发展（天津）有限公司", 110, 686, 322),
+            ("地址：", 109, 714, 39),
+            ("天津塘沽新港二号路", 181, 716, 125),
+            ("帐号：", 109, 743, 38),
+            ("0302090409300209591", 180, 746, 136),
+            ("3", 300, 778, 8),
+        ]
+    )
+    p2 = _rows_page([("税务登记证号：", 110, 81, 91), ("91120118MA05LCHT44", 235, 82, 135)], number=2)
+    f = extract([p1, p2])
+    assert f["seller_name"].value == "天科院环境科技发展(天津)有限公司"
+    assert f["seller_credit_code"].value == "91120118MA05LCHT44" and f["seller_credit_code"].page == 2
+    assert f["seller_credit_code"].confidence < 1.0
+    assert "buyer_credit_code" not in f
+    # the full period wins over the one that only starts on the signing day
+    assert (str(f["service_start"].value), str(f["service_end"].value)) == ("2024-01-01", "2024-12-31")

@@ -51,6 +51,7 @@ def _parties(doc: Doc, out: dict[str, FieldValue]) -> None:
     if not found:
         return
     chosen = assign(doc, found, slot_roles(doc.stream.text))
+    taken = {p.code[0] for p in chosen.values() if p.code is not None}
     for role, party in chosen.items():
         out[f"{role}_name"] = field(party.mention.name, party.mention.span, party.penalty)
         if party.code is not None:
@@ -58,6 +59,36 @@ def _parties(doc: Doc, out: dict[str, FieldValue]) -> None:
             repaired = _uscc.compact(span.text) != code
             penalty = (0.1 if repaired else 0.0) + (0.0 if valid else 0.3)
             out[f"{role}_credit_code"] = field(code, span, penalty)
+        else:
+            got = _code_under_name(doc, party.mention.name, taken)
+            if got is not None:
+                taken.add(got[0])
+                out[f"{role}_credit_code"] = field(got[0], got[1], 0.2)
+
+
+def _code_under_name(doc: Doc, name: str, taken: set[str]) -> tuple[str, L.Span] | None:
+    """A party's code printed away from its block, under a line that names it again (the
+    payment details: 「单位名称：XX公司」 … 「税务登记证号：9112…」): a labelled, valid code within
+    eight lines below the name (its label on the same or the previous line)."""
+    n = P.normalize_name(name)
+    text = doc.stream.text
+    for k, r in enumerate(doc.refs):
+        if len(n) < 4 or n not in P.normalize_name(r.line.text):
+            continue
+        for kk in range(k + 1, min(k + 9, len(doc.refs))):
+            t = doc.refs[kk].line.text
+            pm = P.PARTY_RE.match(t.strip())
+            if pm and pm.group("label"):
+                break  # the next party's block
+            for code, s, e in P.find_credit_codes(t):
+                before = text[max(0, doc.stream.starts[kk] + s - 16) : doc.stream.starts[kk] + s]
+                if (
+                    code not in taken
+                    and _uscc.is_valid(code)
+                    and re.search(r"代码|识别号|登记证号|税号", before)
+                ):
+                    return code, L.Span(t[s:e], [doc.refs[kk]], s, e)
+    return None
 
 
 # ----------------------------------------------------------------- labelled values
