@@ -733,3 +733,18 @@ def test_party_code_printed_with_the_payment_details_on_the_next_page():
     assert "buyer_credit_code" not in f
     # the full period wins over the one that only starts on the signing day
     assert (str(f["service_start"].value), str(f["service_end"].value)) == ("2024-01-01", "2024-12-31")
+
+
+def test_government_procurement_party_and_total_words():
+    page = _ocr_page(
+        [
+            "政府采购合同",
+            "采购单位：泉州市丰泽区数据管理局",
+            "成交供应商：福建算力云服务有限公司",
+            "签约合同价：人民币360000元（大写：叁拾陆万元整）",
+        ]
+    )
+    f = extract([page])
+    assert f["buyer_name"].value == "泉州市丰泽区数据管理局"
+    assert f["seller_name"].value == "福建算力云服务有限公司"
+    assert f["amount_total"].value == Decimal("360000.00")
