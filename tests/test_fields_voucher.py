@@ -430,3 +430,17 @@ def test_bank_code_in_summary_gives_way_to_the_note_and_log_number_is_the_serial
     assert "payer_bank" not in f and "payee_bank" not in f  # 网上银行 is the channel
     only_code = extract([_page([r for r in rows if r[0] not in ("附言", "第三季度算力服务费")], ocr=True)])
     assert only_code["purpose"].value == "转存"
+
+
+def test_short_zero_padded_serial_after_its_label_but_not_a_year():
+    rows = [
+        ("渤海银行", 144, 10),
+        ("客户业务回单", 400, 10),
+        ("交易日期：2018-08-17", 300, 40),
+        ("网银流水号：00075", 450, 40),
+        ("付款人账号：6005004300542260", 20, 60),
+        ("小写金额：CNY3500.00", 20, 80),
+    ]
+    assert extract([_page(rows, ocr=True)])["serial_no"].value == "00075"
+    rows[3] = ("网银流水号：2018", 450, 40)
+    assert "serial_no" not in extract([_page(rows, ocr=True)])

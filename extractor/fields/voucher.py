@@ -190,7 +190,8 @@ ACCOUNT_RE = re.compile(
 )
 MONEY_RE = re.compile(r"[-－]?(?:[¥￥]|CNY|RMB)?[-－]?\d[\d,]*\.\d{2}(?!\d)|(?:[¥￥]|CNY|RMB)\d[\d,]*")
 WORDS_RE = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正]{3,}")
-SERIAL_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{5,40}")
+# a serial is 6+ characters, or a short zero-padded number after its label (网银流水号：00075)
+SERIAL_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{5,40}|(?<![0-9A-Za-z])0\d{3,4}(?![0-9A-Za-z])")
 BANK_RE = re.compile(
     r"[\u4e00-\u9fa5]{2,12}银行(?:股份有限公司)?(?:[\u4e00-\u9fa5]{0,16}(?:分行|支行|营业部|分理处))?"
 )
