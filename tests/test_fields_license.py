@@ -337,3 +337,24 @@ def test_type_line_with_the_labels_last_glyph():
     rows[5] = ("型有限责任公司(自然人独资)", 150, 240, 260)
     f = extract([_page(rows)])
     assert f["company_type"].value == "有限责任公司(自然人独资)"
+
+
+def test_two_stacked_label_columns_first_and_last_glyphs():
+    """OCR reads the letter-spaced labels 名称/类型/住所 as two tall columns, 「名类住」 and
+    「称型所」; the second column is labels too, and each row's value is the one centred on it."""
+    rows = [
+        ("营业执照", 850, 792, 1000, 300),
+        ("名类住", 444, 1291, 80, 274),
+        ("重庆市翼晟俊科技有限公司", 855, 1299, 710, 72),
+        ("称型所", 717, 1294, 88, 273),
+        ("有限责任公司", 854, 1393, 361, 71),
+        ("重庆市永川区和顺大道799号（永川区软件与信息服务", 856, 1487, 1376, 71),
+        ("法定代表人", 449, 1578, 338, 72),
+        ("笔产业园B区3号楼4层）", 844, 1525, 684, 133),
+        ("成立日期", 449, 1763, 329, 73),
+        ("2017年04月17日", 854, 1769, 416, 66),
+    ]
+    f = extract([_page(rows, width=2552, height=3510)])
+    assert f["company_name"].value == "重庆市翼晟俊科技有限公司"
+    assert f["company_type"].value == "有限责任公司"
+    assert f["address"].value.startswith("重庆市永川区和顺大道799号")

@@ -115,6 +115,7 @@ def _valid_company_name(t: str) -> bool:
     n = normalize_name(t)
     return (
         _valid_name(t)
+        and len(n) >= 3  # 「型所」: the tails of stacked label glyphs (名称/类型/住所), not a name
         and not COMPANY_TYPE_RE.match(n)
         and not re.search(r"注册号|信用代码|编号|\d{8}", n)
         and not any(n.startswith(lab) for lab in ALL_LABELS)  # 「组成形式个人经营」: another row
@@ -169,6 +170,8 @@ def clean_person(t: str) -> str:
 
 def _simple(pages: list[Page], key: str, **kw) -> L.Span | None:
     sp = L.find_value(pages, LABELS[key], stop=_stops_except(key), **kw)
+    if sp is not None and sp.label is not None and _is_stacked_column(sp.label.ref):
+        sp = None  # 「称型所」: a column of label glyphs spans three rows; its glyphs are read one by one
     if sp is None:
         kw.pop("exclude", None)
         kw.pop("order", None)
@@ -254,6 +257,8 @@ def _lone_glyph(pages: list[Page], key: str, **kw) -> L.Span | None:
     validate = kw.get("validate")
     for page in pages:
         pool = list(L.iter_refs([page]))
+        # a second stacked column (「名类住」 beside 「称型所」) holds label glyphs, not values
+        values = [r for r in pool if not _is_stacked_column(r)]
         for ref in pool:
             t = L.norm(ref.line.text).rstrip(":")
             for glyph_ref in _stacked_glyphs(ref, t):
@@ -262,7 +267,15 @@ def _lone_glyph(pages: list[Page], key: str, **kw) -> L.Span | None:
                 if label not in LABELS[key]:
                     continue
                 hit = L.Hit(glyph_ref, 0, len(glyph_ref.line.text), label, 80.0)
-                sp = L.value_for(hit, pool, stop=_stops_except(key), validate=validate, order=("right",))
+                cands = values
+                if glyph_ref is not ref:
+                    # a glyph's row band: its value is centred in the band (the next row's
+                    # value, boxed taller by OCR, may overlap it too)
+                    gb = glyph_ref.line.bbox
+                    cands = [
+                        r for r in values if r.line.bbox is None or gb[1] <= L.center(r.line.bbox)[1] <= gb[3]
+                    ]
+                sp = L.value_for(hit, cands, stop=_stops_except(key), validate=validate, order=("right",))
                 if sp is not None:
                     return sp
     return None
@@ -277,6 +290,10 @@ _LASTS = {
     for lab in _TWO_GLYPH_LABELS
     if sum(1 for other in _TWO_GLYPH_LABELS if other[-1] == lab[-1]) == 1
 }
+
+
+def _is_stacked_column(ref: L.Ref) -> bool:
+    return len(_stacked_glyphs(ref, L.norm(ref.line.text).rstrip(":"))) >= 2
 
 
 def _stacked_glyphs(ref: L.Ref, t: str) -> list[L.Ref]:
@@ -409,13 +426,21 @@ def _place_names(credit_code: str | None) -> list[str]:
 
 
 def _real_place_in_province(place: str, credit_code: str | None) -> bool:
-    """Whether ``place`` is made only of real division names, inside the credit code's province."""
+    """Whether ``place`` is made only of real division names, inside the credit code's province
+    (two names or more), or one county inside the code's prefecture (a company coded by its
+    city, registered by its county: 「海盐县」 under 嘉兴市).
+
+    >>> _real_place_in_province("海盐县", "9133040079856842X4"), _real_place_in_province("海盐县", "91350503MA2Y3K6W8C")
+    (True, False)
+    """
     found = region.find_divisions(place)
     if not found or "".join(n for n, _c, _s in found) != place or not credit_code:
         return False
     d = region.resolve(place)
     div = _division(credit_code)
-    return d is not None and div is not None and d.code[:2] == div[:2] and len(found) >= 2
+    if d is None or div is None or d.code[:2] != div[:2]:
+        return False
+    return len(found) >= 2 or (div[4:] == "00" and d.code[:4] == div[:4])
 
 
 def authority_from_seal(text: str, credit_code: str | None) -> str | None:
