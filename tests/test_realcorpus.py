@@ -7,10 +7,10 @@ when none exists. Each truth file says whether its document is in the "firstlook
 (scored before any tuning and never tuned on) or in the "tune" split.
 
 The documents are rebuilt from their public repositories with ``scripts/realcorpus.py`` (truth
-and manifest in ``bench/realcorpus``). The floors are the figures measured at the end of session 5
-(110 files, 112 documents; fields naming persons left out of the committed truth: first look
-86.8 %, tuned 96.2 % of fields, doc_type 97.1 % / 98.7 %), as a regression guard: they are below
-the 95 % / 98 % aimed for.
+and manifest in ``bench/realcorpus``). The floors follow the figures measured at the end of
+session 6 (163 files, 165 documents; fields naming persons left out of the committed truth: first
+look 86.4 % of 419 fields, tuned 96.3 % of 1094, doc_type 97.9 % / 99.1 %), as a regression
+guard: they are below the 95 % / 98 % aimed for.
 """
 
 from __future__ import annotations
@@ -51,4 +51,4 @@ def test_real_corpus_first_look_and_tuned() -> None:
         return sum(t.ok for t in ts) / max(1, sum(t.total for t in ts))
 
     assert rate("firstlook") >= 0.86, "\n".join(report.misses)
-    assert rate("tune") >= 0.95, "\n".join(report.misses)
+    assert rate("tune") >= 0.96, "\n".join(report.misses)
