@@ -38,6 +38,7 @@ def _corpus() -> Path | None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # 163 files read from scratch, OCR included: about 12 minutes on 2 cores
 def test_real_corpus_first_look_and_tuned() -> None:
     root = _corpus()
     if root is None:
