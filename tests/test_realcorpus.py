@@ -50,11 +50,14 @@ def test_real_corpus_first_look_and_tuned() -> None:
     # over two minutes on them, and the timed-out file then counts as unread)
     with IsolatedReader(replace(Limits.from_env(), per_file_seconds=600.0)) as reader:
         report = evaluate_dir(root, reader)
-    assert report.doc_type.rate >= 0.97, report.misses
+    # a failure lists the tune misses only: the first-look misses are not to be read while
+    # tuning (bench/realcorpus/README.md); `evreview eval` lists them for the closing note
+    tune_misses = "\n".join(m for m in report.misses if "[firstlook]" not in m)
+    assert report.doc_type.rate >= 0.97, tune_misses
 
     def rate(split: str) -> float:
         ts = report.fields_by_split[split].values()
         return sum(t.ok for t in ts) / max(1, sum(t.total for t in ts))
 
-    assert rate("firstlook") >= 0.86, "\n".join(report.misses)
-    assert rate("tune") >= 0.96, "\n".join(report.misses)
+    assert rate("firstlook") >= 0.86, f"first look {rate('firstlook'):.1%} (misses not shown)"
+    assert rate("tune") >= 0.96, tune_misses
