@@ -4,14 +4,14 @@ Labels, titles and lexicons of the extractor are written in simplified Chinese. 
 printed in traditional characters (a Hong Kong annual report: 核數師報告, 綜合損益表) is
 classified and read through a *simplified view*: the same page with every line converted
 by OpenCC (``t2s``, data inside the wheel, no download) with its length unchanged, so
-positions hold. Values found there are then given back in the
-printed script (:func:`printed_fields`), because evidence is quoted as printed.
+positions hold. Values found there are then given back in the printed script
+(:func:`printed_fields`), because evidence is quoted as printed.
 
 OCR of a simplified page sometimes returns a traditional glyph (特來電 for 特来电): on such
 a page the few traditional forms are repaired for good, since the image never held them.
 Only characters that are a traditional *form* of a simplified one are repaired (their
-round trip ``t2s → s2t`` gives them back, in one of the standard forms): 昇 (昇腾) or 濛 are characters of their own
-and stay.
+round trip ``t2s → s2t`` gives them back, in one of the standard forms): 昇 (昇腾) or 濛
+are characters of their own and stay.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # has 25–45 %; a simplified one a few stray glyphs)
 TRADITIONAL_MIN_CHARS = 8
 TRADITIONAL_MIN_SHARE = 0.1
+# fields whose value is one of the contract's fixed terms, not a quote of the document
+VOCABULARY_KEYS = frozenset({"opinion"})
 
 
 @lru_cache(maxsize=1)
@@ -96,9 +98,16 @@ def traditional_share(text: str) -> tuple[int, int]:
     return sum(1 for ch in cjk if _traditional_form(ch)), len(cjk)
 
 
-def is_traditional(page: Page) -> bool:
-    trad, cjk = traditional_share("".join(ln.text for ln in page.lines))
+def _page_share(page: Page) -> tuple[int, int]:
+    return traditional_share("".join(ln.text for ln in page.lines))
+
+
+def _traditional_by_share(trad: int, cjk: int) -> bool:
     return trad >= TRADITIONAL_MIN_CHARS and trad >= TRADITIONAL_MIN_SHARE * cjk
+
+
+def is_traditional(page: Page) -> bool:
+    return _traditional_by_share(*_page_share(page))
 
 
 def _convert_page(page: Page, convert: Callable[[str], str]) -> Page:
@@ -118,10 +127,6 @@ def _convert_page(page: Page, convert: Callable[[str], str]) -> Page:
     return page.model_copy(update={"lines": lines, "tables": tables})
 
 
-def _has_traditional(page: Page) -> bool:
-    return any(_traditional_form(ch) for ln in page.lines for ch in ln.text if ord(ch) >= 0x4E00)
-
-
 def simplified_view(pages: list[Page]) -> tuple[list[Page], set[int]]:
     """The pages to classify and read, and the numbers of pages printed in traditional.
 
@@ -133,10 +138,11 @@ def simplified_view(pages: list[Page]) -> tuple[list[Page], set[int]]:
     out: list[Page] = []
     traditional: set[int] = set()
     for page in pages:
-        if is_traditional(page):
+        trad, cjk = _page_share(page)  # one scan decides both cases
+        if _traditional_by_share(trad, cjk):
             traditional.add(page.number)
             out.append(_convert_page(page, to_simplified))
-        elif page.method == "ocr" and _has_traditional(page):
+        elif page.method == "ocr" and trad:
             out.append(_convert_page(page, repair_glyphs))
         else:
             out.append(page)
@@ -152,7 +158,8 @@ def printed_map(printed: list[Page], view: list[Page]) -> dict[str, str]:
             for p_ch, v_ch in zip(p_line.text, v_line.text, strict=True):
                 if ord(v_ch) >= 0x4E00:
                     seen.setdefault(v_ch, Counter())[p_ch] += 1
-    return {v: c.most_common(1)[0][0] for v, c in seen.items() if c.most_common(1)[0][0] != v}
+    top = {v: c.most_common(1)[0][0] for v, c in seen.items()}
+    return {v: p for v, p in top.items() if p != v}
 
 
 def _restore(value: Any, table: dict[str, str]) -> Any:
@@ -166,8 +173,8 @@ def _restore(value: Any, table: dict[str, str]) -> Any:
 def printed_fields(fields: dict[str, FieldValue], table: dict[str, str]) -> dict[str, FieldValue]:
     """Text values (and their quoted source) in the script the document printed them in.
 
-    A fixed vocabulary (the audit opinion) is the contract's simplified term
-    and keep their form; ``table`` comes from :func:`printed_map`.
+    A fixed vocabulary (the audit opinion) keeps the contract's simplified term; ``table``
+    comes from :func:`printed_map`.
     """
     if not table:
         return fields
@@ -181,7 +188,3 @@ def printed_fields(fields: dict[str, FieldValue], table: dict[str, str]) -> dict
             update["source_text"] = _restore(fv.source_text, table)
         out[key] = fv.model_copy(update=update)
     return out
-
-
-# fields whose value is one of the contract's fixed terms, not a quote of the document
-VOCABULARY_KEYS = frozenset({"opinion"})

@@ -467,9 +467,9 @@ def _unit_factor(doc: Doc, k: int) -> Decimal:
     for kk in range(k, max(-1, k - 80), -1):
         t = L.norm(doc.refs[kk].line.text)
         if "单位" in t:
-            for unit in ("百万元", "千元", "万元", "元"):
+            for unit, factor in _UNITS.items():  # 百万元 before 万元, every unit before 元
                 if unit in t:
-                    return _UNITS[unit]
+                    return factor
         m = _UNIT_HEAD_RE.match(t)
         if m:
             return _UNITS[m.group("u")]

@@ -71,9 +71,11 @@ def _code_under_name(doc: Doc, name: str, taken: set[str]) -> tuple[str, L.Span]
     payment details: 「单位名称：XX公司」 … 「税务登记证号：9112…」): a labelled, valid code within
     eight lines below the name (its label on the same or the previous line)."""
     n = P.normalize_name(name)
+    if len(n) < 4:
+        return None
     text = doc.stream.text
     for k, r in enumerate(doc.refs):
-        if len(n) < 4 or n not in P.normalize_name(r.line.text):
+        if n not in P.normalize_name(r.line.text):
             continue
         for kk in range(k + 1, min(k + 9, len(doc.refs))):
             t = doc.refs[kk].line.text

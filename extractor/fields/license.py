@@ -257,11 +257,11 @@ def _lone_glyph(pages: list[Page], key: str, **kw) -> L.Span | None:
     validate = kw.get("validate")
     for page in pages:
         pool = list(L.iter_refs([page]))
+        glyphs = [_stacked_glyphs(ref, L.norm(ref.line.text).rstrip(":")) for ref in pool]
         # a second stacked column (「名类住」 beside 「称型所」) holds label glyphs, not values
-        values = [r for r in pool if not _is_stacked_column(r)]
-        for ref in pool:
-            t = L.norm(ref.line.text).rstrip(":")
-            for glyph_ref in _stacked_glyphs(ref, t):
+        values = [r for r, g in zip(pool, glyphs, strict=True) if len(g) < 2]
+        for ref, ref_glyphs in zip(pool, glyphs, strict=True):
+            for glyph_ref in ref_glyphs:
                 g = L.norm(glyph_ref.line.text)
                 label = firsts.get(g) or (_LASTS.get(g) if glyph_ref is not ref else None)
                 if label not in LABELS[key]:
@@ -371,9 +371,13 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
                 return
 
 
+_ORGAN_WORDS = (
+    "市场监督管理局", "工商行政管理局", "市场和质量监督管理局", "市场监督管理委员会", "行政审批服务局",
+    "行政审批局", "工商局",
+)  # fmt: skip
 _ORGAN_RE = re.compile(
     r"(?P<place>[\u4e00-\u9fa5]{0,12}?)"
-    r"(?P<organ>市场监督管理局|工商行政管理局|市场和质量监督管理局|市场监督管理委员会|行政审批服务局|行政审批局|工商局)"
+    rf"(?P<organ>{'|'.join(_ORGAN_WORDS)})"
     r"(?P<branch>[\u4e00-\u9fa5]{1,6}?分局)?"
 )
 
@@ -489,7 +493,8 @@ def authority_from_seal(text: str, credit_code: str | None) -> str | None:
     return place + m.group("organ") + (m.group("branch") or "")
 
 
-_ORGANS = ("市场监督管理局", "工商行政管理局", "行政审批服务局", "市场和质量监督管理局", "行政审批局")
+# organs long enough to be recognised with a misread glyph: the 局 ones of five glyphs or more
+_FUZZY_ORGANS = tuple(o for o in _ORGAN_WORDS if o.endswith("局") and len(o) >= 5)
 
 
 def _authority_fuzzy(t: str, credit_code: str | None) -> str | None:
@@ -497,7 +502,7 @@ def _authority_fuzzy(t: str, credit_code: str | None) -> str | None:
     the text (≥ 70 % alike), the place before it taken as the nearest division name of the code's area, or
     as the code's own division when it was read as other glyphs of the same length."""
     best = None
-    for organ in _ORGANS:
+    for organ in _FUZZY_ORGANS:
         # the organ ends the ring's text: compare it with the text's tail (± one glyph)
         for n in (len(organ) - 1, len(organ), len(organ) + 1):
             if len(t) - n < 2:
