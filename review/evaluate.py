@@ -249,6 +249,16 @@ def _match_doc(truth_doc: dict[str, Any], docs: list[Document]) -> Document | No
     return best if best_overlap > 0 or (same_file and not want) else None
 
 
+def _why_missing(read: Any) -> str:
+    """Why no document was found for a truth entry: the file's read error when there is
+    one (a time-out or a crash is not an extraction miss), else 「（未找到）」."""
+    if read is None:
+        return "（未找到：文件不在申请目录中）"
+    if read.errors and (read.meta.get("isolation_failure") or not read.pages):
+        return f"（未找到：{read.errors[0]}）"
+    return "（未找到）"
+
+
 def evaluate_application(
     app_dir: Path, truth: dict[str, Any], reader: Any, cache: Any, report: EvalReport
 ) -> None:
@@ -274,7 +284,7 @@ def evaluate_application(
         if not ok_type:
             report.misses.append(
                 f"{tag}{app_id}/{tdoc['file']} 页{tdoc.get('pages')}: 类型应为 {tdoc['doc_type']}，"
-                f"识别为 {got.doc_type if got else '（未找到）'}"
+                f"识别为 {got.doc_type if got else _why_missing(by_file.get(tdoc['file']))}"
             )
         method = "ocr" if tdoc.get("scanned") else "text"
         promised = CONTRACT_FIELDS.get(tdoc["doc_type"], ("title",))

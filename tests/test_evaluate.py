@@ -62,3 +62,18 @@ def test_eval_split_filter(tmp_path: Path) -> None:
         report = evaluate_dir(root, reader, split="firstlook")
     assert set(report.doc_type_by_split) == {"firstlook"}
     assert report.doc_type.total == 1
+
+
+def test_eval_says_why_a_document_was_not_found(tmp_path: Path) -> None:
+    """A file that could not be read is reported with its read error (a time-out or a broken
+    file is not an extraction miss); a file missing from the folder is named as missing."""
+    root = _make(tmp_path)
+    lic_file = next(p.name for p in (root / "applications" / "fl-001").iterdir())
+    (root / "applications" / "fl-001" / lic_file).write_bytes(b"%PDF-1.7\n broken, no objects \n")
+    (root / "applications" / "tu-001" / lic_file).unlink()
+    with InProcessReader() as reader:
+        report = evaluate_dir(root, reader)
+    fl = next(m for m in report.misses if m.startswith("[firstlook] fl-001/") and "类型应为" in m)
+    tu = next(m for m in report.misses if m.startswith("[tune] tu-001/") and "类型应为" in m)
+    assert "（未找到：" in fl and "文件不在申请目录中" not in fl, fl
+    assert "文件不在申请目录中" in tu, tu
