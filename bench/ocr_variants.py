@@ -54,6 +54,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "ov cache100": dict(runtime="openvino", precision="bf16", det_max_side=0, rec_batch=6, ov_cache=100),
     "ort det1600": dict(runtime="onnxruntime", det_max_side=1600, rec_batch=6, spin=True),
     "ort fallback": dict(runtime="onnxruntime"),  # the default settings on onnxruntime
+    "ort noholes": dict(runtime="onnxruntime", fill_holes=False),  # without the second local read
     "NEW DEFAULT": {},  # OcrEngine() as evreview builds it (settings from the environment)
 }
 BASELINE = "baseline ort"

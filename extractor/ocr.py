@@ -56,6 +56,7 @@ from typing import Any
 
 import numpy as np
 
+from extractor import ocr_gaps
 from extractor.ocr_runtime import (
     PROBE_MARGIN,
     RUNTIMES,
@@ -157,6 +158,7 @@ class OcrEngine:
         rec_batch: int | None = None,
         spin: bool = False,
         ov_cache: int | None = None,
+        fill_holes: bool = True,
     ) -> None:
         self.threads = threads_setting() if threads is None else threads
         self.runtime_setting = runtime or runtime_setting()
@@ -166,6 +168,9 @@ class OcrEngine:
         self.spin = spin  # onnxruntime's spinning thread pools (RapidOCR's default: on)
         # OpenVINO CPU_RUNTIME_CACHE_CAPACITY: kernels kept per input shape (None: OpenVINO's)
         self.ov_cache = ov_cache_setting() if ov_cache is None else ov_cache
+        # read again the lines page-wide detection missed inside a paragraph (extractor.ocr_gaps)
+        self.fill_holes = fill_holes
+        self.holes_read = 0  # local reads made so far (bench/ocr_variants.py reports them)
         self.info: dict[str, Any] = {}
         self._ocr: Any = None
         self._error: str | None = None
@@ -387,6 +392,35 @@ class OcrEngine:
             lines.append(Line(text=t, bbox=bbox, confidence=round(s, 4), method="ocr"))
         return reading_order(lines)
 
+    def _fill_holes(self, img: np.ndarray, raw: _Raw) -> _Raw:
+        """Lines the page-wide detection missed inside a paragraph, read again from a cut-out
+        of their region (:mod:`extractor.ocr_gaps`)."""
+        if not self.fill_holes:
+            return raw
+        min_score = float(self._load().cfg.Global.text_score)
+        found = ocr_gaps.holes(raw.quads, raw.texts, raw.scores, min_score)
+        if not found:
+            return raw
+        gray = img if img.ndim == 2 else img[:, :, :3].mean(axis=2).astype(np.uint8)
+        quads, texts, scores, cls = list(raw.quads), list(raw.texts), list(raw.scores), list(raw.cls)
+        for hole in found:
+            if not ocr_gaps.has_ink(gray, hole):
+                continue
+            x0, y0, x1, y1 = ocr_gaps.crop_box(hole, img.shape[1], img.shape[0])
+            self.holes_read += 1
+            local = self._run(np.ascontiguousarray(img[y0:y1, x0:x1]))
+            if not len(local.quads):
+                continue
+            shifted = local.quads + np.array([x0, y0], np.float32)
+            for i in ocr_gaps.lines_in_hole(hole, shifted, local.texts, local.scores, min_score):
+                quads.append(shifted[i])
+                texts.append(local.texts[i])
+                scores.append(local.scores[i])
+                cls.append(local.cls[i] if i < len(local.cls) else ("0", 1.0))
+        if len(texts) == len(raw.texts):
+            return raw
+        return _Raw(np.array(quads, np.float32).reshape(-1, 4, 2), texts, scores, cls)
+
     # -- public -------------------------------------------------------------
     def recognize(self, img: np.ndarray) -> list[Line]:
         """OCR an RGB image as it is; bboxes in pixels of ``img``, origin top-left."""
@@ -410,11 +444,14 @@ class OcrEngine:
         h, w = img.shape[:2]
         raw = self._run(img)
         rotation = page_orientation(raw.quads, raw.texts, raw.scores, raw.cls)
+        upright = img
         if rotation:
             # Detection and recognition both work best on level text: read again upright.
-            raw = self._run(_rot90_cw(img, rotation))
+            upright = _rot90_cw(img, rotation)
+            raw = self._run(upright)
             if rotation in (90, 270):
                 w, h = h, w
+        raw = self._fill_holes(upright, raw)
         quads, texts, scores = raw.quads, raw.texts, raw.scores
         skew = 0.0
         if deskew and len(quads):

@@ -1,0 +1,179 @@
+"""Lines the page-wide text detector missed, found again (a second, local OCR pass).
+
+On a full page the detector now and then drops whole lines of a paragraph although they are
+printed as cleanly as their neighbours (measured on a licence photo: three lines of a
+经营范围 lost between two read ones; the same region cut out and read alone gave all of them).
+A paragraph has a steady line pitch, so a missing line shows as a hole: two read lines that
+start at the same left edge, have the same height, and leave between them room for a line
+*and ink in that room*. Such a hole is cut out (with the lines around it, so the detector has
+its context) and read again; only lines whose middle lies inside the hole are added.
+
+The steps are small and pure: :func:`holes` finds candidate holes from the read boxes,
+:func:`has_ink` checks a hole holds print, :func:`lines_in_hole` keeps what a local read adds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# A hole must have room for a line: its height at least this share of the lines' height.
+MIN_HOLE = 1.0
+# ... and at most this many line heights (a larger blank is layout, not a lost line).
+MAX_HOLE = 8.0
+# Lines of one paragraph: left edges within this many line heights, heights within this ratio.
+LEFT_TOLERANCE = 1.0
+HEIGHT_RATIO = 1.6
+MIN_CHARS = 6  # a paragraph line, not a label or a stray glyph
+MAX_HOLES_PER_PAGE = 6  # bounds the extra OCR time of a page
+PITCH_FACTOR = 1.7  # centres this many line pitches apart: a line is missing between them
+
+
+@dataclass(frozen=True)
+class Hole:
+    """A band between two read lines of one paragraph: ``x0..x1`` wide, ``y0..y1`` empty of
+    read lines; ``top``/``bottom`` are the outer edges of the lines around it (pixels)."""
+
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    top: float
+    bottom: float
+    line_height: float
+
+
+def _boxes(quads: np.ndarray) -> np.ndarray:
+    if not len(quads):
+        return np.zeros((0, 4), np.float32)
+    return np.stack(
+        [quads[:, :, 0].min(1), quads[:, :, 1].min(1), quads[:, :, 0].max(1), quads[:, :, 1].max(1)], 1
+    )
+
+
+def _pairs(b: np.ndarray, keep: list[int]) -> list[tuple[int, int]]:
+    """Each kept line with the next kept line below it in the same paragraph (same left edge,
+    like height)."""
+    out = []
+    for i in keep:
+        x0, y0, _, y1 = b[i]
+        h = y1 - y0
+        best = None
+        for j in keep:
+            u0, v0, _, v1 = b[j]
+            hj = v1 - v0
+            if j == i or (v0 + v1) / 2 <= y1 or max(h, hj) > HEIGHT_RATIO * min(h, hj):
+                continue
+            if abs(u0 - x0) > LEFT_TOLERANCE * max(h, hj):
+                continue
+            if best is None or v0 < b[best][1]:
+                best = j
+        if best is not None:
+            out.append((i, best))
+    return out
+
+
+def holes(quads: np.ndarray, texts: list[str], scores: list[float], min_score: float = 0.5) -> list[Hole]:
+    """Holes between vertically consecutive lines of one paragraph (see module doc): the
+    centres of two such lines lie more than ``PITCH_FACTOR`` times the paragraph's line pitch
+    apart (the median of the page's consecutive pairs of like height), or, with no pitch to
+    compare, they leave a blank of a line height or more.
+
+    >>> q = lambda x0, y0, x1, y1: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+    >>> rows = [(100, 100, 900, 140), (100, 150, 900, 190), (100, 250, 880, 290), (100, 300, 500, 340)]
+    >>> quads = np.array([q(*r) for r in rows], np.float32)
+    >>> [(h.y0, h.y1) for h in holes(quads, ["经营范围甲乙丙丁"] * 4, [1.0] * 4)]   # a pitch of 100 among 50s
+    [(195.0, 245.0)]
+    >>> [(h.y0, h.y1) for h in holes(quads[[0, 3]], ["经营范围甲乙丙丁"] * 2, [1.0] * 2)]   # 160 px blank
+    [(140.0, 300.0)]
+    >>> holes(quads[[0, 1]], ["经营范围", "甲乙丙丁戊己庚"], [1.0] * 2)   # a short label is no paragraph line
+    []
+    """
+    b = _boxes(quads)
+    keep = [
+        i
+        for i, (t, s) in enumerate(zip(texts, scores, strict=False))
+        if s >= min_score and len(t.strip()) >= MIN_CHARS
+    ]
+    pairs = _pairs(b, keep)
+    cy = (b[:, 1] + b[:, 3]) / 2
+    out: list[Hole] = []
+    for i, j in pairs:
+        lh = float((b[i][3] - b[i][1] + b[j][3] - b[j][1]) / 2)
+        like = [
+            cy[v] - cy[u] for u, v in pairs if (u, v) != (i, j) and abs((b[u][3] - b[u][1]) - lh) <= 0.3 * lh
+        ]
+        pitch = float(np.median(like)) if like else 0.0
+        span = float(cy[j] - cy[i])
+        if pitch and 0.35 * lh <= pitch <= 2.0 * lh:  # boxes of a tight paragraph overlap
+            if span < PITCH_FACTOR * pitch or span > MAX_HOLE * lh:
+                continue
+            y0, y1 = float(cy[i] + 0.5 * pitch), float(cy[j] - 0.5 * pitch)
+        else:
+            gap = float(b[j][1] - b[i][3])
+            if gap < MIN_HOLE * lh or gap > MAX_HOLE * lh:
+                continue
+            y0, y1 = float(b[i][3]), float(b[j][1])
+        hx0, hx1 = float(min(b[i][0], b[j][0])), float(max(b[i][2], b[j][2]))
+        # a read box with its middle in the band, over the paragraph's width: not a hole
+        inside = (cy > y0) & (cy < y1) & (b[:, 0] < hx1) & (b[:, 2] > hx0)
+        if inside.any():
+            continue
+        out.append(Hole(hx0, hx1, y0, y1, float(b[i][1]), float(b[j][3]), lh))
+    out.sort(key=lambda hl: hl.y0)
+    return out[:MAX_HOLES_PER_PAGE]
+
+
+def has_ink(gray: np.ndarray, hole: Hole) -> bool:
+    """Whether the hole holds print: some rows of the band carry dark strokes over a good part
+    of its width (a blank, a faint background pattern or a lone mark does not).
+
+    >>> g = np.full((400, 1000), 235, np.uint8)
+    >>> hl = Hole(100.0, 900.0, 140.0, 260.0, 100.0, 300.0, 40.0)
+    >>> has_ink(g, hl)
+    False
+    >>> g[180:200, 120:880:12] = 20   # a line of strokes across the band
+    >>> has_ink(g, hl)
+    True
+    """
+    y0, y1 = int(hole.y0 + 0.1 * hole.line_height), int(hole.y1 - 0.1 * hole.line_height)
+    x0, x1 = int(hole.x0), int(hole.x1)
+    band = gray[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
+    if band.size == 0:
+        return False
+    bg = float(np.percentile(band, 90))
+    dark = band < bg - 70
+    # strokes per row: runs of dark pixels; a row through a line of characters crosses at
+    # least one stroke for every few character widths of the band
+    starts = np.count_nonzero(dark[:, 1:] & ~dark[:, :-1], axis=1)
+    need = max(3, int(0.3 * band.shape[1] / max(hole.line_height, 1.0)))
+    return bool(np.count_nonzero(starts >= need) >= max(3, int(0.2 * hole.line_height)))
+
+
+def crop_box(hole: Hole, width: int, height: int) -> tuple[int, int, int, int]:
+    """The region read again: the hole with the lines around it, with margins (the detector
+    drops strokes that touch the edge of its image)."""
+    m = hole.line_height
+    return (
+        max(0, int(hole.x0 - 2 * m)),
+        max(0, int(hole.top - 0.5 * m)),
+        min(width, int(hole.x1 + 2 * m)),
+        min(height, int(hole.bottom + 0.5 * m)),
+    )
+
+
+def lines_in_hole(
+    hole: Hole, quads: np.ndarray, texts: list[str], scores: list[float], min_score: float = 0.5
+) -> list[int]:
+    """Indexes of a local read's lines (in page pixels) whose middle lies inside the hole."""
+    b = _boxes(quads)
+    out = []
+    for i, (t, s) in enumerate(zip(texts, scores, strict=False)):
+        if s < min_score or not t.strip():
+            continue
+        cy = (b[i][1] + b[i][3]) / 2
+        cx = (b[i][0] + b[i][2]) / 2
+        if hole.y0 < cy < hole.y1 and hole.x0 - hole.line_height <= cx <= hole.x1 + hole.line_height:
+            out.append(i)
+    return out

@@ -1,0 +1,95 @@
+"""Lines the page-wide detector misses inside a paragraph are read again from a cut-out
+(extractor.ocr_gaps, OcrEngine._fill_holes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+import pytest
+
+from extractor.ocr import _Raw, get_engine
+
+SCOPE = [
+    "批发：橡胶制品、纸制品、计生用品、医疗器械、日用百货",
+    "保健用品（不含药品）、卫生用品（不含危险品）、洗涤",
+    "用品、电子产品、健身器械、办公用品、工艺品、纺织品",
+    "服装鞋帽、化妆品、消毒产品、五金交电、建材、食品、",
+    "水果、蔬菜、初级农产品；技术开发、技术咨询、技术转",
+    "让；货物及技术进出口（依法须经批准的项目，经相关部",
+]
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def paragraph_image() -> np.ndarray:
+    doc = pymupdf.open()
+    page = doc.new_page(width=420, height=40 + 22 * len(SCOPE))
+    for i, line in enumerate(SCOPE):
+        page.insert_text((20, 35 + 22 * i), line, fontname="china-s", fontsize=13)
+    pix = page.get_pixmap(dpi=200, alpha=False)
+    return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3).copy()
+
+
+def _without(raw: _Raw, drop: set[int]) -> _Raw:
+    keep = [i for i in range(len(raw.texts)) if i not in drop]
+    return _Raw(
+        raw.quads[keep],
+        [raw.texts[i] for i in keep],
+        [raw.scores[i] for i in keep],
+        [raw.cls[i] for i in keep],
+    )
+
+
+def test_lines_lost_inside_a_paragraph_are_read_again() -> None:
+    engine = get_engine()
+    if not engine.is_available():
+        pytest.skip("OCR engine unavailable")
+    img = paragraph_image()
+    raw = engine._run(img)
+    order = sorted(range(len(raw.texts)), key=lambda i: float(raw.quads[i][:, 1].min()))
+    assert len(order) == len(SCOPE), raw.texts
+    before = engine.holes_read
+    # nothing lost: no second read
+    assert engine._fill_holes(img, raw) is raw and engine.holes_read == before
+    # the detector "missed" the third and fourth lines: they come back, once each
+    lost = _without(raw, {order[2], order[3]})
+    filled = engine._fill_holes(img, lost)
+    assert engine.holes_read == before + 1
+    got = [t.replace(" ", "") for t in filled.texts]
+    assert len(got) == len(SCOPE)
+    for want in SCOPE[2:4]:
+        assert any(want[:10] in t for t in got), (want, got)
+
+
+def test_turned_off_no_second_read() -> None:
+    engine = get_engine()
+    if not engine.is_available():
+        pytest.skip("OCR engine unavailable")
+    img = paragraph_image()
+    raw = engine._run(img)
+    order = sorted(range(len(raw.texts)), key=lambda i: float(raw.quads[i][:, 1].min()))
+    engine.fill_holes = False
+    try:
+        lost = _without(raw, {order[2]})
+        assert engine._fill_holes(img, lost) is lost
+    finally:
+        engine.fill_holes = True
+
+
+@pytest.mark.slow
+def test_licence_photo_scope_lines_lost_by_detection_come_back() -> None:
+    """A real licence photo (realcorpus rk-006, tune set) whose page-wide detection loses
+    three clean lines of its 经营范围."""
+    from extractor.extract import extract_documents
+    from extractor.read import read_path
+
+    f = CORPUS / "applications" / "rk-006" / "yingyezhizhao.jpg"
+    if not f.is_file():
+        pytest.skip("real corpus not built (python3 scripts/realcorpus.py --out ../corpus)")
+    res = read_path(f)
+    text = "".join(ln.text for p in res.pages for ln in p.lines)
+    assert "健用品" in text and "涤用品" in text and "纺织品" in text
+    lic = next(d for d in extract_documents(res) if d.doc_type == "business_license")
+    scope = lic.fields["business_scope"].value
+    assert "服装鞋帽" in scope and scope.endswith("经营活动)"), scope
