@@ -25,7 +25,13 @@ from extractor.normalize import (
     region,
     uscc,
 )
-from extractor.normalize.scope import fix_closing_clause, fix_ocr_separators, strip_trailing_noise
+from extractor.normalize.scope import (
+    drop_microprint,
+    fix_closing_clause,
+    fix_ocr_separators,
+    match_bracket_widths,
+    strip_trailing_noise,
+)
 from models.contract import FieldValue
 from models.page import Page
 
@@ -245,7 +251,8 @@ def _scope(pages: list[Page], out: dict[str, FieldValue]) -> None:
     text = re.sub(r"\s+", "", L.clean_value(sp.text))
     if any(r.line.method == "ocr" for r in sp.refs):
         # OCR reads 「；」 as 「：」 and glyphs of a seal or watermark after the closing clause
-        text = strip_trailing_noise(fix_closing_clause(fix_ocr_separators(text)))
+        text = strip_trailing_noise(fix_closing_clause(fix_ocr_separators(drop_microprint(text))))
+        text = match_bracket_widths(text)
     if text:
         out["business_scope"] = L.make_field(text, sp)
 

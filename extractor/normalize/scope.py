@@ -95,3 +95,46 @@ def strip_trailing_noise(text: str) -> str:
     """
     m = _TAIL_RE.search(text)
     return text[: m.end(1)] if m else text
+
+
+# The background of the 2014+ licences carries the microprint 「SCJDGL」 (the initials of
+# 市场监督管理) over and over; OCR now and then reads a piece of it into a line of the scope.
+_MICROPRINT = "SCJDGL" * 3
+_LATIN_RUN_RE = re.compile(r"(?<=[\u4e00-\u9fff、，；])[A-Z]{4,}(?=[\u4e00-\u9fff、，；。])")
+
+
+def drop_microprint(text: str) -> str:
+    """Drop a run of the licence's 「SCJDGL」 background microprint read between CJK glyphs
+    (other Latin words of a scope, such as LED or PK8000, stay).
+
+    >>> drop_microprint("配电自动化站所终端产SCJDGL品、配电变压器")
+    '配电自动化站所终端产品、配电变压器'
+    >>> drop_microprint("LED显示屏、ERPS软件销售")
+    'LED显示屏、ERPS软件销售'
+    """
+    return _LATIN_RUN_RE.sub(lambda m: "" if m.group(0) in _MICROPRINT else m.group(0), text)
+
+
+_PAIRS = {"（": "）", "(": ")"}
+_WIDTH = {")": "）", "）": ")"}
+
+
+def match_bracket_widths(text: str) -> str:
+    """A closing bracket takes the width of the bracket it closes: OCR tells 「）」 from 「)」
+    by a few pixels of white space and often mixes them within one pair.
+
+    >>> match_bracket_widths("多媒体教学器材的销售（依法须经批准的项目，经相关部门批准后方可开展经营活动)")
+    '多媒体教学器材的销售（依法须经批准的项目，经相关部门批准后方可开展经营活动）'
+    >>> match_bracket_widths("字复印(不含出版物)；室内（装修）")
+    '字复印(不含出版物)；室内（装修）'
+    """
+    out = list(text)
+    stack: list[str] = []
+    for i, c in enumerate(text):
+        if c in _PAIRS:
+            stack.append(c)
+        elif c in _WIDTH and stack:
+            want = _PAIRS[stack.pop()]
+            if c != want:
+                out[i] = want
+    return "".join(out)
