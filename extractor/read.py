@@ -127,6 +127,10 @@ def read_bytes(data: bytes, name: str, ctx: ReadContext | None = None) -> ReadRe
             kind=result_kind,  # type: ignore[arg-type]
             errors=[f"文件无法读取（{KIND_LABELS.get(kind, kind)}）：{type(exc).__name__}"],
         )
+        if is_engine_failure(exc):
+            # the OCR runtime failed (memory of a long-lived reader), not the file: a fresh
+            # reader may read it; the result is not to be cached (review.worker, review.cache)
+            result.meta["engine_failure"] = True
     if not result.sha256:  # the reader hashes the bytes; only a failed read leaves it to us
         result.sha256 = sha256_bytes(data)
     result.warnings = warnings + result.warnings
@@ -134,6 +138,20 @@ def read_bytes(data: bytes, name: str, ctx: ReadContext | None = None) -> ReadRe
     if kind in SIGNED_FORMATS and ctx.check_signatures:
         result.meta["signature"] = signature_meta(data, kind, ctx.limits)
     return result
+
+
+def is_engine_failure(exc: BaseException) -> bool:
+    """Whether an exception comes from the OCR inference runtime (onnxruntime, OpenVINO, or
+    RapidOCR's wrappers of them) rather than from the file being read.
+
+    >>> is_engine_failure(ValueError("bad xref"))
+    False
+    >>> Fail = type("Fail", (RuntimeError,), {"__module__": "onnxruntime.capi.onnxruntime_pybind11_state"})
+    >>> is_engine_failure(Fail("bad allocation"))
+    True
+    """
+    module = type(exc).__module__ or ""
+    return module.startswith(("onnxruntime", "openvino", "rapidocr.inference_engine"))
 
 
 def signature_meta(data: bytes, kind: str, limits: Limits) -> dict:

@@ -65,8 +65,12 @@ class ReadCache:
         return ReadResult.model_validate_json(zlib.decompress(row[0]))
 
     def put(self, result: ReadResult) -> None:
-        if result.meta.get("isolation_failure") or result.meta.get("incomplete"):
-            return  # a timeout or a failed page may be transient (load, memory); don't pin it
+        if (
+            result.meta.get("isolation_failure")
+            or result.meta.get("incomplete")
+            or result.meta.get("engine_failure")
+        ):
+            return  # a timeout, a failed page or engine may be transient (load, memory); don't pin it
         blob = zlib.compress(result.model_dump_json().encode("utf-8"), 1)  # speed over size
         with self._lock:
             self._conn.execute(

@@ -103,10 +103,26 @@ def _child_main(
                     f"读取时超出内存上限（{limits.memory_bytes // (1024 * 1024)} MB，limits.memory_bytes），文件可能过大或已损坏"
                 ],
             )
+        retire = bool(result.meta.get("engine_failure")) or _engine_fell_back()
+        if retire:
+            # the OCR runtime failed in this process (its memory is spent or fragmented):
+            # answer, then leave; the parent starts a fresh reader for the next file
+            result.meta["reader_retired"] = True
         try:
             conn.send(result)
         except (BrokenPipeError, OSError):
             _quit()
+        if retire:
+            _quit()
+
+
+def _engine_fell_back() -> bool:
+    """Whether this process's OCR engine gave up OpenVINO while reading (a MemoryError under
+    the address-space cap): it goes on with onnxruntime loaded beside OpenVINO's leftovers."""
+    mod = sys.modules.get("extractor.ocr")
+    engine = getattr(mod, "_ENGINE", None) if mod is not None else None
+    info = getattr(engine, "info", None) or {}
+    return str(info.get("chosen_by", "")).startswith("fallback: openvino failed at run")
 
 
 def _quit() -> None:
@@ -284,6 +300,20 @@ class IsolatedReader(WorkerProcess):
         ``opts`` (see ``review.batch_parts.read_part``) reads a page range of a PDF or asks
         for a split plan; ``opts["sha256"]`` spares hashing the bytes again.
         """
+        result = self._read_once(data, name, path, force_ocr, opts)
+        if result.meta.get("engine_failure"):
+            # the OCR runtime failed in that reader, not the file: once more in a fresh one
+            result = self._read_once(data, name, path, force_ocr, opts)
+        return result
+
+    def _read_once(
+        self,
+        data: bytes | None,
+        name: str,
+        path: str | Path | None,
+        force_ocr: bool,
+        opts: dict | None,
+    ) -> ReadResult:
         conn = self._ensure_started()
         payload: bytes | str = str(path) if path is not None else (data or b"")
         digest = (opts or {}).get("sha256") or (
@@ -297,6 +327,9 @@ class IsolatedReader(WorkerProcess):
                 result = conn.recv()
                 if isinstance(result, ReadResult):
                     result.sha256 = result.sha256 or digest
+                    if result.meta.get("reader_retired"):
+                        self._kill()  # it is leaving; the next file starts a fresh reader
+                        self.restarts += 1
                     return result
                 reason = "读取进程返回了无法识别的结果"
             else:

@@ -117,7 +117,41 @@ def test_the_fork_servers_stack_starts_no_thread_and_loads_no_ocr() -> None:
     )
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120, env=env
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env=env,
     ).stdout.strip()
     assert out == "1 [] True"
     assert READER_PRELOAD == ("review.reader_stack", "review.worker")
+
+
+def test_an_ocr_runtime_failure_retires_the_reader_and_is_read_again_not_cached(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The OCR runtime failing inside a reader (here: too little address space for
+    onnxruntime's arena) is the reader's fault, not the file's: the reader leaves after
+    answering, the file is tried once more in a fresh reader, and the failed result is never
+    cached (a transient failure pinned in the cache would hide the file until the next version)."""
+    monkeypatch.setenv("EVREVIEW_OCR_RUNTIME", "onnxruntime")
+    monkeypatch.setenv("EVREVIEW_LIMIT_MEMORY_BYTES", str(1150 * 1024 * 1024))
+    photo = ROOT / "sample_docs" / "applications" / "app-002" / "IMG_2231.JPG"
+    with IsolatedReader() as reader:
+        res = reader.read(None, photo.name, path=photo)
+        assert reader.restarts == 2  # read twice, each reader retired after its answer
+        assert reader.pid is None
+    assert res.meta.get("engine_failure") and "ONNXRuntimeError" in res.errors[0], res.errors
+    cache = ReadCache(tmp_path / "c.db")
+    try:
+        cache.put(res)
+        assert cache.get(res.sha256) is None
+    finally:
+        cache.close()
+    # with room, the same file reads in one reader
+    monkeypatch.delenv("EVREVIEW_LIMIT_MEMORY_BYTES")
+    with IsolatedReader() as reader:
+        ok = reader.read(None, photo.name, path=photo)
+        assert ok.errors == [] and ok.pages and reader.restarts == 0
