@@ -56,6 +56,8 @@ RING_MIN_COVER = 0.55
 MAX_FILL = 0.45
 ROUND_MIN_RATIO = 0.86  # minor/major axis ratio: at or above → round
 OVAL_MIN_RATIO = 0.50  # between → oval; below: not a seal (a line, a word)
+# A ring reading worth less than this (see ring_score) is tried again on the ink's darkness.
+PALE_RETRY_BELOW = 0.6
 # Resolution seals are cut out at for OCR (pixels per mm ≈ 200 dpi).
 READ_PX_PER_MM = 200 / 25.4
 DETECT_PX_PER_MM = 4.0  # detection needs no more (~100 dpi)
@@ -529,14 +531,37 @@ def _ring_text(engine, strip: np.ndarray) -> tuple[str, float]:
             tries.append((a - m, b + m))
     longest = max(runs, key=lambda r: r[1] - r[0])
     tries.append((longest[0] - 4, longest[1] + 4))
+    cols = np.flatnonzero(names)
+    if len(cols):
+        # the whole name from its first to its last column: pale glyphs in the middle of a
+        # worn stamp break the runs above into pieces, each read alone as a fragment
+        tries.append((int(cols[0]) - m, int(cols[-1]) + m))
     best = ("", 0.0)
     for a, b in dict.fromkeys(tries):
         got = rec(max(0, a), b)
-        if got[1] > best[1]:
+        if ring_score(got) > ring_score(best):
             best = got
-        if best[1] >= 0.8:
+        if best[1] >= 0.8 and len(best[0]) >= FULL_NAME_CHARS:
             break
     return best
+
+
+# A seal's name along the ring has this many glyphs or more (the shortest company or organ
+# names, 「某某局」 aside); a shorter reading is likely a fragment of it.
+FULL_NAME_CHARS = 6
+
+
+def ring_score(reading: tuple[str, float]) -> float:
+    """How much a ring reading is worth: its confidence, scaled down for a reading shorter
+    than a full name (a sure fragment 「理局」 is worth less than a fair whole name).
+
+    >>> ring_score(("理局", 0.97)) < ring_score(("西安市滤播场督管理局", 0.74))
+    True
+    >>> ring_score(("北京勤拙咨询服务有限公司", 0.98)) > ring_score(("北京勤拙咨询服务有限公", 0.80))
+    True
+    """
+    text, conf = reading
+    return conf * min(1.0, len(text) / FULL_NAME_CHARS)
 
 
 def _centre_lines(engine, mid: np.ndarray, raw: np.ndarray | None = None) -> list[tuple[str, float]]:
@@ -613,6 +638,13 @@ def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: f
     ellipse = fit_ring(ink, _axes(cand, ox, oy))
     band = _ring_band(ink, ellipse)
     ring_text, ring_conf = _ring_text(engine, ring_strip(ink, ellipse, band))
+    if cand.colour == "red" and ring_score((ring_text, ring_conf)) < PALE_RETRY_BELOW:
+        # a pale or pinkish stamp (a photo's colour cast, faded ink) has too little redness
+        # for the red ink image: read the ring again from the darkness itself
+        dark = soft_ink(crop, "grey")
+        again = _ring_text(engine, ring_strip(dark, ellipse, _ring_band(dark, ellipse)))
+        if ring_score(again) > ring_score((ring_text, ring_conf)):
+            ring_text, ring_conf = again
     centre = _centre_lines(engine, *middle_band(ink, ellipse, cand.shape == "round", band[1]))
     centre_text = " ".join(t for t, _ in centre if t)
     tax = None

@@ -271,3 +271,27 @@ def test_seal_names_read_on_a_photo_and_a_scan():
         or seal_score(s.text, "贵阳数智云计算有限公司") >= 82
     ]
     assert len(named) == 1 and named[0].shape == "oval", [s.text for s in seals]
+
+
+CORPUS = __import__("pathlib").Path(__file__).resolve().parents[2] / "corpus" / "applications"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("app", "want"),
+    [
+        ("rb-006/yingyezhizhao.jpeg", "北京市通州区市场监督管理局"),  # a pale, pinkish stamp
+        ("rh-005/zhizhao.jpg", "西安市工商行政管理局未央分局"),  # a photo's grey cast
+    ],
+)
+def test_pale_authority_seal_on_a_licence_photo_is_read(app: str, want: str) -> None:
+    """Real licence photos (realcorpus, tune set) whose authority seal has too little redness
+    for the red-ink image: the ring is read again from the ink's darkness."""
+    f = CORPUS / app
+    if not f.is_file():
+        pytest.skip("real corpus not built (python3 scripts/realcorpus.py --out ../corpus)")
+    res = read_path(f)
+    lic = next(d for d in extract_documents(res) if d.doc_type == "business_license")
+    got = lic.fields.get("registration_authority")
+    assert got is not None and got.value == want, [s.text for p in res.pages for s in p.seals]
+    assert got.method == "seal" and got.confidence <= 0.6

@@ -360,11 +360,12 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
                 place + m.group("organ"), ref, confidence_penalty=0.3
             )
             return
+    addr = out["address"].value if "address" in out else None
     # only inside the seal (the authority's round seal over 登记机关): a deliberate,
     # low-confidence source, its place name checked against the credit code's division
     for page in pages:
         for seal in page.seals:
-            name = authority_from_seal(seal.text, code)
+            name = authority_from_seal(seal.text, code, addr)
             if name:
                 exact = _ORGAN_RE.search(L.norm(seal.text)) is not None
                 out["registration_authority"] = FieldValue(
@@ -425,15 +426,32 @@ def authority_place(credit_code: str | None) -> str | None:
     return "".join(names)
 
 
-def _place_names(credit_code: str | None) -> list[str]:
-    """The division names a registration authority of this credit code can carry: every run
-    of consecutive names on the path of the code's division (chars 3-8, GB/T 2260)."""
-    div = _division(credit_code)
-    d = region.lookup(div) if div else None
-    if d is None:
-        return []
+def _runs_of(d) -> list[str]:
     names = [n for _c, n in d.path]
     return ["".join(names[i:j]) for i in range(len(names)) for j in range(i + 1, len(names) + 1)]
+
+
+def _place_names(credit_code: str | None, address: str | None = None) -> list[str]:
+    """The division names a registration authority of this credit code can carry: every run
+    of consecutive names on the path of the code's division (chars 3-8, GB/T 2260), and on the
+    path of the division the licence's address names when that lies in the code's province
+    (a company is registered where it sits; its code may keep the division it was first
+    registered in, or a development zone's code the table does not know).
+
+    >>> "西安市灞桥区" in _place_names("91611103MA6THK4E1D", "陕西省西安市灞桥区纺织城五环集团合作区13号楼")
+    True
+    >>> "福州市鼓楼区" in _place_names("91350503MA2Y3K6W8B", "福建省福州市鼓楼区五四路")   # another city of the province
+    True
+    >>> _place_names("91350503MA2Y3K6W8B", "广东省广州市天河区")[:2]   # another province: not used
+    ['福建省', '福建省泉州市']
+    """
+    div = _division(credit_code)
+    d = region.lookup(div) if div else None
+    out = _runs_of(d) if d is not None else []
+    at = region.resolve(address) if address else None
+    if at is not None and (div is None or at.code[:2] == div[:2]):
+        out += [n for n in _runs_of(at) if n not in out]
+    return out
 
 
 def _real_place_in_province(place: str, credit_code: str | None) -> bool:
@@ -454,7 +472,7 @@ def _real_place_in_province(place: str, credit_code: str | None) -> bool:
     return len(found) >= 2 or (div[4:] == "00" and d.code[:4] == div[:4])
 
 
-def authority_from_seal(text: str, credit_code: str | None) -> str | None:
+def authority_from_seal(text: str, credit_code: str | None, address: str | None = None) -> str | None:
     """The registration authority a seal names, its place corrected to the nearest division
     name of the credit code's area (seal text is OCR of a curved ring).
 
@@ -482,9 +500,9 @@ def authority_from_seal(text: str, credit_code: str | None) -> str | None:
     t = L.norm(text)
     m = _ORGAN_RE.search(t)
     if not m:
-        return _authority_fuzzy(t, credit_code)
+        return _authority_fuzzy(t, credit_code, address)
     place = m.group("place")
-    cands = _place_names(credit_code)
+    cands = _place_names(credit_code, address)
     if cands and place not in cands and _real_place_in_province(place, credit_code):
         cands = []  # read whole and real: the company moved within its province since it was coded
     if cands and place not in cands:
@@ -504,7 +522,7 @@ def authority_from_seal(text: str, credit_code: str | None) -> str | None:
 _FUZZY_ORGANS = tuple(o for o in _ORGAN_WORDS if o.endswith("局") and len(o) >= 5)
 
 
-def _authority_fuzzy(t: str, credit_code: str | None) -> str | None:
+def _authority_fuzzy(t: str, credit_code: str | None, address: str | None = None) -> str | None:
     """An authority's seal read with its organ's glyphs misread: the organ found at the end of
     the text (≥ 70 % alike), the place before it taken as the nearest division name of the code's area, or
     as the code's own division when it was read as other glyphs of the same length."""
@@ -521,11 +539,17 @@ def _authority_fuzzy(t: str, credit_code: str | None) -> str | None:
         return None
     _score, organ, start = best
     place = t[:start]
-    cands = _place_names(credit_code)
+    cands = _place_names(credit_code, address)
     if place in cands:
         return place + organ
-    near = max(cands, key=lambda c: fuzz.ratio(place, c), default=None)
+    near = max(cands, key=lambda c: (fuzz.ratio(place, c), -len(c)), default=None)
     if near is not None and fuzz.ratio(place, near) >= 60:
+        if place.startswith(near) and len(place) > len(near):
+            # glyphs after a whole place name (「西安市滤」: 灞桥区 misread, its 区 lost): the
+            # deeper division the candidates know below it
+            deeper = [c for c in cands if c.startswith(near) and len(c) > len(near)]
+            if deeper:
+                near = min(deeper, key=lambda c: (abs(len(c) - len(place)), -fuzz.ratio(place, c)))
         return near + organ
     own = authority_place(credit_code)
     if own is not None and len(own) == len(place):
