@@ -496,3 +496,53 @@ def test_a_bracketed_caption_is_no_party_name():
     rows.append(("(代开机关)", 80, 60))
     fields = extract([_page(rows, ocr=True)])
     assert fields.get("buyer_name") is None or fields["buyer_name"].value != "(代开机关)"
+
+
+def test_paper_vat_invoice_whose_title_a_seal_hides_takes_its_kind_from_the_code():
+    """The 8th digit of a paper VAT invoice's 10-digit code is its kind (1/5 专用, 3/6 普通);
+    used only when the title is not read, at a reviewer's confidence."""
+    rows = [r for r in SHUDIAN_OCR if r[0] not in {"电子发票(普通发票)"}]
+    rows = [("发票号码:12270242" if r[0].startswith("发票号码") else r[0], r[1], r[2]) for r in rows]
+    rows += [("广东增", 200, 10), ("发票", 300, 10), ("发票代码:4400154130", 420, 5)]
+    fields = extract([_page(rows, ocr=True)])
+    assert fields["invoice_code"].value == "4400154130"
+    assert fields["invoice_kind"].value == "增值税专用发票" and fields["invoice_kind"].confidence <= 0.6
+    printed = extract([_page([*rows, ("广东增值税专用发票", 200, 10)], ocr=True)])
+    assert printed["invoice_kind"].confidence > 0.6  # a read title wins
+
+
+def test_small_print_item_name_wrapped_over_overlapping_lines():
+    """Small print: the first row's boxes overlap the header's, a wrapped name's next lines
+    overlap the row above, and the name's last word lies past the name/spec midpoint."""
+
+    def ln(t, x0, y0, x1, y1):
+        return Line(text=t, bbox=(x0, y0, x1, y1), confidence=0.95, method="ocr")
+
+    rows = [
+        ln("电子发票(增值税专用发票)", 400, 40, 700, 70),
+        ln("项目名称", 114, 288, 193, 312),
+        ln("规格型号", 313, 288, 392, 312),
+        ln("单位", 459, 288, 504, 314),
+        ln("数量", 614, 287, 664, 316),
+        ln("单价", 753, 288, 803, 314),
+        ln("金额", 896, 291, 948, 313),
+        ln("税率/征收率", 960, 290, 1068, 313),
+        ln("税额", 1131, 289, 1186, 314),
+        ln("*移动通信设备*Apple/苹果 iPhone 16 Pro", 47, 307, 247, 323),
+        ln("iPhone 16 Pro Max", 316, 309, 431, 325),
+        ln("台", 473, 307, 497, 329),
+        ln("8848.67", 885, 308, 948, 328),
+        ln("13%", 978, 308, 1011, 328),
+        ln("1150.33", 1124, 308, 1187, 328),
+        ln("Max（A3297） 256GB 原色钛金属 支持移动联通电信5G 双", 47, 318, 303, 334),
+        ln("卡双待手机", 49, 329, 105, 346),
+        ln("合计", 121, 515, 143, 536),
+        ln("¥8848.67", 880, 515, 950, 536),
+        ln("¥1150.33", 1120, 515, 1190, 536),
+    ]
+    page = Page(number=1, width=1219, height=789, method="ocr", lines=rows)
+    fields = extract([page])
+    assert fields["item_names"].value == [
+        "*移动通信设备*Apple/苹果iPhone16ProMax（A3297）256GB原色钛金属支持移动联通电信5G双卡双待手机"
+    ]
+    assert fields["line_items"].value[0]["amount"] == Decimal("8848.67")

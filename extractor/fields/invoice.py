@@ -98,6 +98,20 @@ def _fv(value, span: L.Span, penalty: float = 0.0) -> FieldValue:
 # ----------------------------------------------------------------- title / kind
 
 
+def kind_from_code(code: str) -> str | None:
+    """The kind of a paper VAT invoice from its 10-digit 发票代码: the 8th digit is the kind
+    (1 and 5: 增值税专用发票; 3 and 6: 增值税普通发票); other codes say nothing here.
+
+    >>> kind_from_code("4400154130"), kind_from_code("3200173320"), kind_from_code("044031900111")
+    ('增值税专用发票', '增值税普通发票', None)
+    """
+    if len(code) != 10 or not code.isdigit():
+        return None
+    return {"1": "增值税专用发票", "5": "增值税专用发票", "3": "增值税普通发票", "6": "增值税普通发票"}.get(
+        code[7]
+    )
+
+
 def normalize_kind(title: str) -> str | None:
     """The invoice kind from a printed title.
 
@@ -382,7 +396,18 @@ def _caption(text: str) -> bool:
 
 def _column_head(text: str) -> bool:
     """The items table's head under a blank 顾客名称 (「项目」, 「金额」) is no name."""
-    return L.norm(text) in {"项目", "项目名称", "单价", "数量", "金额", "税率", "税额", "单位", "规格型号", "摘要"}
+    return L.norm(text) in {
+        "项目",
+        "项目名称",
+        "单价",
+        "数量",
+        "金额",
+        "税率",
+        "税额",
+        "单位",
+        "规格型号",
+        "摘要",
+    }
 
 
 def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
@@ -409,7 +434,9 @@ def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
             labels,
             stop=BLOCK_STOPS,
             validate=lambda t: (
-                len(normalize_name(t)) >= 4 and not re.search(r"信息|名称|\(章\)|:", L.norm(t)) and not _caption(t)
+                len(normalize_name(t)) >= 4
+                and not re.search(r"信息|名称|\(章\)|:", L.norm(t))
+                and not _caption(t)
             ),
             order=("same_line", "right"),
         )
@@ -528,6 +555,13 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     if k is not None:
         out["invoice_kind"] = _fv(k[0], k[1])
     _number_fields([first], out)
+    if "invoice_kind" not in out and "invoice_code" in out:
+        # the title hidden (a seal over 「增值税专用」): a paper VAT invoice's code names its kind
+        kind = kind_from_code(str(out["invoice_code"].value))
+        if kind is not None:
+            out["invoice_kind"] = out["invoice_code"].model_copy(
+                update={"value": kind, "confidence": min(0.6, out["invoice_code"].confidence)}
+            )
     _parties([first], out)
     cols = columns(first)
     read_items(first, out, cols)

@@ -182,7 +182,11 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
         return
     total = total_row(page, below=header_y)
     bottom = total[0] if total else page.height * 0.75
-    region = L.Region(page.number, (0, header_y + 0.5, page.width, bottom - 0.5))
+    # the first row may overlap the header's boxes in small print (a row pitch shorter than
+    # the boxes): start a little above the header's bottom, still below its labels' middles
+    heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in page.lines if ln.bbox is not None)
+    lift = 0.4 * heights[len(heights) // 2] if page.method == "ocr" and heights else -0.5
+    region = L.Region(page.number, (0, header_y - lift, page.width, bottom - 0.5))
     refs = L.reading_order(L.lines_in([page], region))
     num_keys = ("quantity", "unit_price", "amount", "tax_rate", "tax_amount")
     centers = [cols[k] for k in num_keys if k in cols]
@@ -194,24 +198,39 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
         name_limit = min(centers) - 0.08 * page.width if centers else page.width * 0.3
     if name_next is not None and "name" in cols:
         name_limit = min(name_limit, (cols["name"] + name_next) / 2)
-    # group into rows
+    # group into rows, top to bottom by the lines' middles: in small print a wrapped name's
+    # next line overlaps its row (boxes taller than the line pitch), and reading order may
+    # then put it before the row's first cell
     rows: list[list[L.Ref]] = []
-    for r in refs:
+    for r in sorted(refs, key=lambda r: (r.line.bbox[1] + r.line.bbox[3]) / 2):
         if rows and L.v_overlap(rows[-1][0].line.bbox, r.line.bbox) >= 0.5:
             rows[-1].append(r)
         else:
             rows.append([r])
+    rows = [sorted(row, key=lambda r: r.line.bbox[0]) for row in rows]
     items: list[dict] = []
     item_refs: list[list[L.Ref]] = []
     for row in rows:
         name_parts: list[str] = []
         values: dict[str, object] = {}
         for r in row:
+            h = r.line.bbox[3] - r.line.bbox[1]
+            prev_end = None  # right end of the last name token of this line
             for tok, x0, x in tokens(r):
-                if x0 < name_limit:
+                # a name's last word past the name/spec midpoint (a long name in small print):
+                # still the name while it follows the previous word closely, before the spec column
+                runs_on = (
+                    prev_end is not None
+                    and x0 - prev_end < 1.2 * h
+                    and x0 < cols.get("spec", name_limit)
+                    and money(tok) is None
+                )
+                if x0 < name_limit or runs_on:
                     if not re.fullmatch(r"-?\d+\.\d{3,}", tok):  # a quantity/price (26.5339805825243)
                         name_parts.append(tok)
+                        prev_end = x0 + 2 * (x - x0)
                     continue
+                prev_end = None
                 if (
                     "spec" in cols
                     and nearest(cols, x, ("spec", "quantity", "unit_price", "amount")) == "spec"

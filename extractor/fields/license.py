@@ -66,8 +66,14 @@ STOPS = [
     "经营者",
     "经营场所",
 ]
+# the organs that register companies, longest first where one word holds another
+_ORGAN_WORDS = (
+    "市场监督管理局", "工商行政管理局", "市场和质量监督管理局", "市场监督管理委员会", "行政审批服务管理局",
+    "行政审批服务局",
+    "行政审批局", "工商局",
+)  # fmt: skip
 AUTHORITY_RE = re.compile(
-    r"[\u4e00-\u9fa5]{2,20}(?:市场监督管理局|工商行政管理局|行政审批局|市场和质量监督管理局|市场监督管理委员会|工商局|行政审批服务局)(?:[\u4e00-\u9fa5]{0,10}分局)?"
+    r"[\u4e00-\u9fa5]{2,20}(?:" + "|".join(_ORGAN_WORDS) + r")(?:[\u4e00-\u9fa5]{0,10}分局)?"
 )
 CODE_RE = re.compile(r"[0-9A-Z]{18}|\d{15}")
 
@@ -150,7 +156,14 @@ def complete_name(name: str, ctype: str | None) -> str:
     '北京律行天下科技有限公司'
     >>> complete_name("泉州智算科技有限", "有限责任公司"), complete_name("泉州智算科技", "有限责任公司")
     ('泉州智算科技有限公司', '泉州智算科技')
+
+    「有限公」 can only end 「有限公司」, type or not (the type line may be hidden as well):
+
+    >>> complete_name("山西泽佑达智控科技有限公", None)
+    '山西泽佑达智控科技有限公司'
     """
+    if name.endswith("有限公") and len(name) > 6:
+        return name + "司"
     if not ctype or not re.search(r"有限责任公司|股份有限公司", ctype):
         return name
     for cut in ("有限公", "有限", "有"):
@@ -379,10 +392,6 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
                 return
 
 
-_ORGAN_WORDS = (
-    "市场监督管理局", "工商行政管理局", "市场和质量监督管理局", "市场监督管理委员会", "行政审批服务局",
-    "行政审批局", "工商局",
-)  # fmt: skip
 _ORGAN_RE = re.compile(
     r"(?P<place>[\u4e00-\u9fa5]{0,12}?)"
     rf"(?P<organ>{'|'.join(_ORGAN_WORDS)})"
@@ -480,6 +489,10 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     '南京市栖霞区市场监督管理局'
     >>> authority_from_seal("深遺店市场监督管理局", "91440300MA5XXXXXXX")
     '深圳市市场监督管理局'
+    >>> authority_from_seal("太原市晋源区行政审批服务管理局", "91140110MA0LWELP73")  # the organ whole
+    '太原市晋源区行政审批服务管理局'
+    >>> authority_from_seal("鹿城区市场监督管理局", "91330302MAE9XJ897G")   # a district names its city
+    '温州市鹿城区市场监督管理局'
     >>> authority_from_seal("北京市工商行政管理局海淀分局", "91110108MA01XXXXXX")
     '北京市工商行政管理局海淀分局'
     >>> authority_from_seal("北京市延庆区市场监督管理局", "911101115923791213")  # moved from 房山区
@@ -515,7 +528,20 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
         place = best
     elif not cands and len(place) < 2:
         return None
-    return place + m.group("organ") + (m.group("branch") or "")
+    return _with_city(place, credit_code) + m.group("organ") + (m.group("branch") or "")
+
+
+def _with_city(place: str, credit_code: str | None) -> str:
+    """A district's bureau names its city too (温州市鹿城区市场监督管理局): a ring read from
+    the district on (the city lost in the ring's gap) gets the city of the code's division.
+
+    >>> _with_city("鹿城区", "91330302MAE9XJ897G"), _with_city("海盐县", "9133042479856842X4")
+    ('温州市鹿城区', '海盐县')
+    """
+    own = authority_place(credit_code)
+    if place.endswith("区") and own and own.endswith(place) and len(own) > len(place):
+        return own
+    return place
 
 
 # organs long enough to be recognised with a misread glyph: the 局 ones of five glyphs or more
@@ -541,7 +567,7 @@ def _authority_fuzzy(t: str, credit_code: str | None, address: str | None = None
     place = t[:start]
     cands = _place_names(credit_code, address)
     if place in cands:
-        return place + organ
+        return _with_city(place, credit_code) + organ
     near = max(cands, key=lambda c: (fuzz.ratio(place, c), -len(c)), default=None)
     if near is not None and fuzz.ratio(place, near) >= 60:
         if place.startswith(near) and len(place) > len(near):
