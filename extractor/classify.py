@@ -558,6 +558,47 @@ def _starts_new(
     return False
 
 
+_SENTENCE_END_RE = re.compile(r"[。；;：:！？!?]\s*$")
+_CLAUSE_START_RE = re.compile(
+    r"\s*(?:第[一二三四五六七八九十百\d]+[条章节]|[\d.．]+[、.．\s]|[（(]?[一二三四五六七八九十\d]+[)）、.．])"
+)
+
+
+def page_runs_on(prev: Page, page: Page) -> bool:
+    """Whether the text of ``page`` continues a sentence of ``prev``: the last body line of
+    ``prev`` is paragraph-wide, reaches the right margin and ends without a full stop, and the
+    first line of ``page`` (in its upper fifth) starts no new clause.
+
+    >>> def pg(n, rows):
+    ...     return Page(number=n, width=600, height=800, method="ocr", lines=[
+    ...         Line(text=t, bbox=(x0, y, x1, y + 18), method="ocr") for t, x0, x1, y in rows])
+    >>> a = pg(2, [("一、鉴于甲乙双方合作意向，经友好协商一致订立本合同", 90, 505, 700),
+    ...            ("5、乙方以产品技术以及出资现金人民币一亿五千万元入", 90, 503, 756)])
+    >>> page_runs_on(a, pg(3, [("股，占总股份50%。", 128, 261, 72), ("经平等友好协商", 88, 504, 102)]))
+    True
+    >>> page_runs_on(a, pg(3, [("二、公司背景", 93, 188, 72)]))
+    False
+    >>> b = pg(2, [("5、乙方以产品技术以及出资现金人民币一亿五千万元入股。", 90, 505, 756)])
+    >>> page_runs_on(b, pg(3, [("股，占总股份50%。", 128, 261, 72)]))
+    False
+    """
+    width = prev.width or 0.0
+    body = [ln for ln in prev.lines if ln.bbox is not None and ln.bbox[2] - ln.bbox[0] >= 0.5 * width]
+    firsts = [ln for ln in page.lines if ln.bbox is not None and ln.bbox[1] <= 0.2 * (page.height or 0)]
+    if not body or not firsts or not width:
+        return False
+    last = max(body, key=lambda ln: ln.bbox[3])
+    right = max(ln.bbox[2] for ln in body)
+    h = max(last.bbox[3] - last.bbox[1], 1.0)
+    if last.bbox[2] < right - 2 * h or _SENTENCE_END_RE.search(last.text):
+        return False
+    # nothing but short marks (a page number, a stamp's edge) below the last body line
+    if any(ln.bbox is not None and ln.bbox[1] > last.bbox[3] and len(norm(ln.text)) > 6 for ln in prev.lines):
+        return False
+    first = min(firsts, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+    return not _CLAUSE_START_RE.match(first.text) and not _title_like(norm(first.text))
+
+
 def classify_pages(pages: list[Page], extra: Sequence[DocTypeDef] = ()) -> list[Segment]:
     """Classify every page and split the file into logical documents (module doc);
     ``extra``: document types a policy declares, scored like the built-in ones."""
@@ -568,6 +609,7 @@ def classify_pages(pages: list[Page], extra: Sequence[DocTypeDef] = ()) -> list[
     heads = [_running_lines(p) for p in pages]
     bound = _running_title(heads)
     bound_seg: Segment | None = None
+    prev: Page | None = None
     for page, page_heads in zip(pages, heads, strict=True):
         pc = classify_page(page, rules)
         if bound is not None and bound[0] in page_heads:
@@ -584,8 +626,14 @@ def classify_pages(pages: list[Page], extra: Sequence[DocTypeDef] = ()) -> list[
             else:
                 cur.pages.append(page.number)
                 cur_pc.append(pc)
+            prev = page
             continue
-        if _starts_new(pc, cur, cur_pc, rules) or (cur is not None and cur is bound_seg):
+        # prose running on from the previous page (a sentence cut by the page break) is the
+        # same document, whatever labels the page's text mentions (a contract describing its
+        # parties: 法定代表人、注册资金、经营范围 …), unless the page carries its own title
+        runs_on = prev is not None and pc.title_type != pc.doc_type and page_runs_on(prev, page)
+        prev = page
+        if not runs_on and (_starts_new(pc, cur, cur_pc, rules) or (cur is not None and cur is bound_seg)):
             cur = Segment(
                 doc_type=pc.doc_type,
                 pages=[page.number],

@@ -245,3 +245,44 @@ def test_invoice_title_on_a_heading_line_outside_the_title_zone_still_counts():
     lines.append(Line(text="价税合计（大写）叁拾陆万圆整", bbox=(40, 700, 400, 712)))
     p = Page(number=1, width=595, height=842, lines=lines)
     assert classify_page(p).doc_type == "invoice"
+
+
+def _prose(number: int, rows: list[tuple[str, float, float, float]]) -> Page:
+    """A scanned prose page: (text, x0, x1, y) per line."""
+    lines = [Line(text=t, bbox=(x0, y, x1, y + 18), method="ocr") for t, x0, x1, y in rows]
+    return Page(number=number, width=595, height=842, method="ocr", lines=lines)
+
+
+CONTRACT_P1 = _prose(
+    1,
+    [
+        ("合作协议书", 250, 330, 71),
+        ("甲方：黑河龙江化工有限公司", 93, 299, 133),
+        ("乙方：黑河鲨鱼科技有限公司", 93, 299, 258),
+        ("经平等友好协商，在平等、自愿、互利互惠的基础上，甲乙", 88, 504, 700),
+        ("5、乙方以产品技术以及出资现金人民币一亿五千万元入", 89, 503, 756),
+    ],
+)
+# the parties described in prose: licence words (法定代表人, 注册资金, 经营范围, 住所 …)
+DESCRIBES_PARTIES = [
+    ("股，占总股份50%。", 128, 261, 72),
+    ("黑河龙江化工有限公司是经黑龙江省黑河市场监督管", 125, 505, 272),
+    ("理局依法注册登记成立的一家有限责任公司，企业法人营业", 93, 505, 304),
+    ("执照注册号：9123110067293835X6。住所：黑龙江省黑河市", 93, 505, 336),
+    ("合作区西南工业区，法定代表人：周某，注册资金：贰亿", 93, 505, 368),
+    ("陆仟伍佰万元整，经营范围：电石、醋酸乙烯及聚乙烯醇产", 93, 505, 398),
+    ("品的生产加工与经营。营业期限：长期，登记机关：黑河市", 93, 505, 430),
+]
+
+
+def test_a_page_whose_prose_runs_on_stays_in_its_document_whatever_labels_it_mentions() -> None:
+    segs = classify_pages([CONTRACT_P1, _prose(2, DESCRIBES_PARTIES)])
+    assert [(s.doc_type, s.pages) for s in segs] == [("contract", [1, 2])]
+    # the same page after a sentence that ends: its labels may start a new document
+    ended = CONTRACT_P1.model_copy(
+        update={
+            "lines": [*CONTRACT_P1.lines[:-1], CONTRACT_P1.lines[-1].model_copy(update={"text": "入股。"})]
+        }
+    )
+    segs = classify_pages([ended, _prose(2, DESCRIBES_PARTIES)])
+    assert [s.doc_type for s in segs] == ["contract", "business_license"]
