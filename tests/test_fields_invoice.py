@@ -546,3 +546,35 @@ def test_small_print_item_name_wrapped_over_overlapping_lines():
         "*移动通信设备*Apple/苹果iPhone16ProMax（A3297）256GB原色钛金属支持移动联通电信5G双卡双待手机"
     ]
     assert fields["line_items"].value[0]["amount"] == Decimal("8848.67")
+
+
+def test_item_name_and_model_read_as_one_line_keep_apart():
+    """OCR joins a name and its model into one line (「*黑色金属冶炼压延品*螺 HRB400 φ16E」) and
+    the name wraps (「纹钢」): the model stays out of the name, the wrap joins it."""
+
+    def ln(t, x0, y0, x1, y1):
+        return Line(text=t, bbox=(x0, y0, x1, y1), confidence=0.95, method="ocr")
+
+    rows = [
+        ln("电子发票(增值税专用发票)", 600, 40, 1000, 80),
+        ln("项目名称", 122, 416, 230, 447),
+        ln("规格型号", 327, 416, 434, 447),
+        ln("单位", 522, 414, 608, 449),
+        ln("数量", 727, 416, 810, 448),
+        ln("单价", 924, 414, 1009, 449),
+        ln("金额", 1126, 416, 1212, 447),
+        ln("税率/征收率", 1236, 416, 1382, 446),
+        ln("税额", 1527, 416, 1611, 447),
+        ln("*黑色金属冶炼压延品*螺 HRB400 φ16E", 32, 442, 472, 473),
+        ln("吨", 543, 442, 581, 476),
+        ln("7.44 3589.38053097345", 753, 446, 1007, 472),
+        ln("26704.99", 1100, 445, 1208, 473),
+        ln("13%", 1287, 444, 1337, 474),
+        ln("3471.65", 1526, 444, 1620, 472),
+        ln("纹钢", 31, 475, 90, 510),
+        ln("合计", 150, 700, 200, 730),
+        ln("¥26704.99", 1090, 700, 1210, 730),
+        ln("¥3471.65", 1510, 700, 1620, 730),
+    ]
+    fields = extract([Page(number=1, width=1654, height=1103, method="ocr", lines=rows)])
+    assert fields["item_names"].value == ["*黑色金属冶炼压延品*螺纹钢"]

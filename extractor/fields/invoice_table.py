@@ -217,13 +217,14 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
             h = r.line.bbox[3] - r.line.bbox[1]
             prev_end = None  # right end of the last name token of this line
             for tok, x0, x in tokens(r):
-                # a name's last word past the name/spec midpoint (a long name in small print):
-                # still the name while it follows the previous word closely, before the spec column
+                # a name's last Chinese word past the name/spec midpoint (a long name in small
+                # print): still the name while it follows the previous word closely, before the
+                # spec column
                 runs_on = (
                     prev_end is not None
                     and x0 - prev_end < 1.2 * h
                     and x0 < cols.get("spec", name_limit)
-                    and money(tok) is None
+                    and re.search(r"[\u4e00-\u9fff]", tok) is not None  # a model (HRB400) is the spec's
                 )
                 if x0 < name_limit or runs_on:
                     if not re.fullmatch(r"-?\d+\.\d{3,}", tok):  # a quantity/price (26.5339805825243)

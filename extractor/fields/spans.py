@@ -143,8 +143,23 @@ def sub_bbox(line: Line, start: int, end: int) -> BBox | None:
             if used:
                 return bbox_union(used)
     x0, y0, x1, y1 = line.bbox
-    w = (x1 - x0) / n
-    return (x0 + w * start, y0, x0 + w * end, y1)
+    # interpolated by advance width: a CJK glyph (or a full-width sign) is about twice as
+    # wide as a Latin letter, a digit or a space in the same line
+    adv = [_advance(c) for c in line.text]
+    total = sum(adv) or float(n)
+    w = (x1 - x0) / total
+    a = sum(adv[: max(0, start)])
+    b = a + sum(adv[max(0, start) : max(start, end)])
+    return (x0 + w * a, y0, x0 + w * b, y1)
+
+
+def _advance(c: str) -> float:
+    """Relative advance width of a character in a Chinese document's line.
+
+    >>> _advance("螺"), _advance("（"), _advance("H"), _advance(" ")
+    (1.0, 1.0, 0.55, 0.55)
+    """
+    return 1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.55
 
 
 # ----------------------------------------------------------------- data classes
