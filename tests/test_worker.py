@@ -150,8 +150,3 @@ def test_an_ocr_runtime_failure_retires_the_reader_and_is_read_again_not_cached(
         assert cache.get(res.sha256) is None
     finally:
         cache.close()
-    # with room, the same file reads in one reader
-    monkeypatch.delenv("EVREVIEW_LIMIT_MEMORY_BYTES")
-    with IsolatedReader() as reader:
-        ok = reader.read(None, photo.name, path=photo)
-        assert ok.errors == [] and ok.pages and reader.restarts == 0

@@ -101,6 +101,8 @@ def find_dates(text: str) -> list[tuple[date, int, int]]:
     []
     >>> find_dates("签订日期：2 0 2 3 年0 9 月1 2 日，至202 4 年7 月26 日")
     [(datetime.date(2023, 9, 12), 5, 24), (datetime.date(2024, 7, 26), 26, 40)]
+    >>> find_dates("日期：2.022.7.15"), find_dates("版本 1.234.5.6.7")
+    ([(datetime.date(2022, 7, 15), 3, 13)], [])
     """
     norm, origin = nfkc_with_offsets(text)
     out: list[tuple[date, int, int]] = []
@@ -121,8 +123,19 @@ def find_dates(text: str) -> list[tuple[date, int, int]]:
         if 1900 <= y <= 2100:
             start, end = map_span(origin, m.start(), m.end())
             out.append((d, start, end))
+    # a handwritten dotted date whose year OCR broke with a stray dot (「2.022.7.15」)
+    for m in _BROKEN_YEAR_RE.finditer(norm):
+        if any(s < m.end() and m.start() < e for _d, s, e in out):
+            continue
+        d = _make_date(m.group(1) + m.group(2), m.group(3), m.group(4))
+        if d is not None:
+            start, end = map_span(origin, m.start(), m.end())
+            out.append((d, start, end))
     out.sort(key=lambda x: x[1])
     return out
+
+
+_BROKEN_YEAR_RE = re.compile(r"(?<![0-9A-Za-z.])([12])\.(\d{3})\.(\d{1,2})\.(\d{1,2})(?![0-9.])")
 
 
 _SPACED_DATE_RE = re.compile(r"(?<!\d)(\d ?\d ?\d ?\d) ?年 ?(\d ?\d?) ?月 ?(\d ?\d?) ?[日号]")
