@@ -15,18 +15,13 @@ from PIL import Image, ImageOps
 
 from extractor.extract import extract_documents
 from extractor.read import ReadContext, read_path
+from extractor.seal_ring import _axes, _name_columns, _runs, fit_ring, ring_strip, soft_ink
 from extractor.seals import (
-    _axes,
-    _name_columns,
-    _runs,
     detect_seals,
-    fit_ring,
     pdf_page_may_have_seal,
     pdf_page_seals,
     red_mask,
-    ring_strip,
     seals_on_image,
-    soft_ink,
 )
 from verifiers.seals import partial_reading, seal_score, tax_id_matches
 
