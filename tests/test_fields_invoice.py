@@ -511,23 +511,27 @@ def test_paper_vat_invoice_whose_title_a_seal_hides_takes_its_kind_from_the_code
     assert printed["invoice_kind"].confidence > 0.6  # a read title wins
 
 
+def _ln(t, x0, y0, x1, y1):
+    return Line(text=t, bbox=(x0, y0, x1, y1), confidence=0.95, method="ocr")
+
+
+_HEAD = ("项目名称", "规格型号", "单位", "数量", "单价", "金额", "税率/征收率", "税额")
+
+
+def _item_header(xs: list[tuple[float, float]], y0: float, y1: float) -> list[Line]:
+    """The item table's header row, one (x0, x1) per label of ``_HEAD``."""
+    return [_ln(t, x0, y0, x1, y1) for t, (x0, x1) in zip(_HEAD, xs, strict=True)]
+
+
 def test_small_print_item_name_wrapped_over_overlapping_lines():
     """Small print: the first row's boxes overlap the header's, a wrapped name's next lines
     overlap the row above, and the name's last word lies past the name/spec midpoint."""
 
-    def ln(t, x0, y0, x1, y1):
-        return Line(text=t, bbox=(x0, y0, x1, y1), confidence=0.95, method="ocr")
-
+    ln = _ln
+    head = [(114, 193), (313, 392), (459, 504), (614, 664), (753, 803), (896, 948), (960, 1068), (1131, 1186)]
     rows = [
         ln("电子发票(增值税专用发票)", 400, 40, 700, 70),
-        ln("项目名称", 114, 288, 193, 312),
-        ln("规格型号", 313, 288, 392, 312),
-        ln("单位", 459, 288, 504, 314),
-        ln("数量", 614, 287, 664, 316),
-        ln("单价", 753, 288, 803, 314),
-        ln("金额", 896, 291, 948, 313),
-        ln("税率/征收率", 960, 290, 1068, 313),
-        ln("税额", 1131, 289, 1186, 314),
+        *_item_header(head, 288, 316),
         ln("*移动通信设备*Apple/苹果 iPhone 16 Pro", 47, 307, 247, 323),
         ln("iPhone 16 Pro Max", 316, 309, 431, 325),
         ln("台", 473, 307, 497, 329),
@@ -552,19 +556,20 @@ def test_item_name_and_model_read_as_one_line_keep_apart():
     """OCR joins a name and its model into one line (「*黑色金属冶炼压延品*螺 HRB400 φ16E」) and
     the name wraps (「纹钢」): the model stays out of the name, the wrap joins it."""
 
-    def ln(t, x0, y0, x1, y1):
-        return Line(text=t, bbox=(x0, y0, x1, y1), confidence=0.95, method="ocr")
-
+    ln = _ln
+    head = [
+        (122, 230),
+        (327, 434),
+        (522, 608),
+        (727, 810),
+        (924, 1009),
+        (1126, 1212),
+        (1236, 1382),
+        (1527, 1611),
+    ]
     rows = [
         ln("电子发票(增值税专用发票)", 600, 40, 1000, 80),
-        ln("项目名称", 122, 416, 230, 447),
-        ln("规格型号", 327, 416, 434, 447),
-        ln("单位", 522, 414, 608, 449),
-        ln("数量", 727, 416, 810, 448),
-        ln("单价", 924, 414, 1009, 449),
-        ln("金额", 1126, 416, 1212, 447),
-        ln("税率/征收率", 1236, 416, 1382, 446),
-        ln("税额", 1527, 416, 1611, 447),
+        *_item_header(head, 414, 449),
         ln("*黑色金属冶炼压延品*螺 HRB400 φ16E", 32, 442, 472, 473),
         ln("吨", 543, 442, 581, 476),
         ln("7.44 3589.38053097345", 753, 446, 1007, 472),

@@ -41,7 +41,9 @@ def _without(raw: _Raw, drop: set[int]) -> _Raw:
     )
 
 
-def test_lines_lost_inside_a_paragraph_are_read_again() -> None:
+@pytest.fixture
+def paragraph():
+    """The engine, a printed paragraph and its page-wide read, lines in print order."""
     engine = get_engine()
     if not engine.is_available():
         pytest.skip("OCR engine unavailable")
@@ -49,6 +51,11 @@ def test_lines_lost_inside_a_paragraph_are_read_again() -> None:
     raw = engine._run(img)
     order = sorted(range(len(raw.texts)), key=lambda i: float(raw.quads[i][:, 1].min()))
     assert len(order) == len(SCOPE), raw.texts
+    return engine, img, raw, order
+
+
+def test_lines_lost_inside_a_paragraph_are_read_again(paragraph) -> None:
+    engine, img, raw, order = paragraph
     before = engine.holes_read
     # nothing lost: no second read
     assert engine._fill_holes(img, raw) is raw and engine.holes_read == before
@@ -62,13 +69,8 @@ def test_lines_lost_inside_a_paragraph_are_read_again() -> None:
         assert any(want[:10] in t for t in got), (want, got)
 
 
-def test_turned_off_no_second_read() -> None:
-    engine = get_engine()
-    if not engine.is_available():
-        pytest.skip("OCR engine unavailable")
-    img = paragraph_image()
-    raw = engine._run(img)
-    order = sorted(range(len(raw.texts)), key=lambda i: float(raw.quads[i][:, 1].min()))
+def test_turned_off_no_second_read(paragraph) -> None:
+    engine, img, raw, order = paragraph
     engine.fill_holes = False
     try:
         lost = _without(raw, {order[2]})
