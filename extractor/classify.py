@@ -34,6 +34,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 
 from extractor.fields.layout import iter_refs, norm, reading_order
+from extractor.fields.prose import CLAUSE_START_RE, SENTENCE_END_RE
 from extractor.profile import DocTypeDef
 from models.page import Line, Page
 
@@ -558,12 +559,6 @@ def _starts_new(
     return False
 
 
-_SENTENCE_END_RE = re.compile(r"[。；;：:！？!?]\s*$")
-_CLAUSE_START_RE = re.compile(
-    r"\s*(?:第[一二三四五六七八九十百\d]+[条章节]|[\d.．]+[、.．\s]|[（(]?[一二三四五六七八九十\d]+[)）、.．])"
-)
-
-
 def page_runs_on(prev: Page, page: Page) -> bool:
     """Whether the text of ``page`` continues a sentence of ``prev``: the last body line of
     ``prev`` is paragraph-wide, reaches the right margin and ends without a full stop, and the
@@ -590,13 +585,13 @@ def page_runs_on(prev: Page, page: Page) -> bool:
     last = max(body, key=lambda ln: ln.bbox[3])
     right = max(ln.bbox[2] for ln in body)
     h = max(last.bbox[3] - last.bbox[1], 1.0)
-    if last.bbox[2] < right - 2 * h or _SENTENCE_END_RE.search(last.text):
+    if last.bbox[2] < right - 2 * h or SENTENCE_END_RE.search(last.text):
         return False
     # nothing but short marks (a page number, a stamp's edge) below the last body line
     if any(ln.bbox is not None and ln.bbox[1] > last.bbox[3] and len(norm(ln.text)) > 6 for ln in prev.lines):
         return False
     first = min(firsts, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
-    return not _CLAUSE_START_RE.match(first.text) and not _title_like(norm(first.text))
+    return not CLAUSE_START_RE.match(first.text) and not _title_like(norm(first.text))
 
 
 def classify_pages(pages: list[Page], extra: Sequence[DocTypeDef] = ()) -> list[Segment]:

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import extractor.fields.layout as L
 import extractor.fields.parties as P
-from extractor.fields.prose import Stream, prepare_pages
+from extractor.fields.prose import CLAUSE_START_RE, SENTENCE_END_RE, Stream, prepare_pages
 from models.page import Page
 
 
@@ -131,14 +131,11 @@ def line_wrapped(doc: Doc, k: int) -> bool:
         # the page's last line runs on at the top of the next page (「（大写：人民币壹万捌」 /
         # 「仟壹佰元整）」) unless it ends its sentence
         wide = r.line.bbox[2] - r.line.bbox[0] >= 0.5 * (r.page.width or 0)  # a paragraph line, not a stamp
-        if not wide or r.line.bbox[2] < right - 2 * h or re.search(r"[。；;：:]\s*$", r.line.text):
+        if not wide or r.line.bbox[2] < right - 2 * h or SENTENCE_END_RE.search(r.line.text):
             return False
     elif r.line.bbox[2] < right - 2 * h or nx.line.bbox[1] - r.line.bbox[3] > 1.2 * h:
         return False
-    return not re.match(
-        r"\s*(?:第[一二三四五六七八九十\d]+[条章]|[\d.．]+[、.．\s]|[（(]?[一二三四五六七八九十\d]+[)）、.．])",
-        nx.line.text,
-    )
+    return not CLAUSE_START_RE.match(nx.line.text)
 
 
 def joined(doc: Doc, a: int, b: int) -> tuple[str, list[int]]:

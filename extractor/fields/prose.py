@@ -137,6 +137,16 @@ def extend_legal_form(text: str, end: int) -> int:
     return m.end() if m else end
 
 
+# ----------------------------------------------------------------- sentences and clauses
+
+# a line that ends its sentence (no run-on into the next line or page)
+SENTENCE_END_RE = re.compile(r"[。；;：:！？!?]\s*$")
+# a line that opens a new clause: 第三条 / 第二节, 3、 / 3.1, （三） / 三、
+CLAUSE_START_RE = re.compile(
+    r"\s*(?:第[一二三四五六七八九十百\d]+[条章节]|[\d.．]+[、.．\s]|[（(]?[一二三四五六七八九十\d]+[)）、.．])"
+)
+
+
 # ----------------------------------------------------------------- titles
 
 _TITLE_WORDS = (
