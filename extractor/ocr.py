@@ -171,6 +171,8 @@ class OcrEngine:
         # read again the lines page-wide detection missed inside a paragraph (extractor.ocr_gaps)
         self.fill_holes = fill_holes
         self.holes_read = 0  # local reads made so far (bench/ocr_variants.py reports them)
+        # OpenVINO failed while reading and onnxruntime took over in this process
+        self.fell_back_at_run = False
         self.info: dict[str, Any] = {}
         self._ocr: Any = None
         self._error: str | None = None
@@ -352,6 +354,7 @@ class OcrEngine:
                 gc.collect()
                 self._ocr, self.info = self._build("onnxruntime")
                 self.info["chosen_by"] = f"fallback: openvino failed at run ({failed})"
+                self.fell_back_at_run = True
                 ocr = self._ocr
                 det, cls, rec = self._steps(ocr, img, op_record)
         if det.boxes is None or rec.txts is None or len(det.boxes) == 0:
@@ -495,6 +498,13 @@ def get_engine() -> OcrEngine:
             if _ENGINE is None:
                 _ENGINE = OcrEngine()
     return _ENGINE
+
+
+def engine_fell_back_at_run() -> bool:
+    """Whether this process's engine, if one was made, gave up OpenVINO while reading (a
+    MemoryError under the reader's address-space cap): onnxruntime then runs beside what
+    OpenVINO left in memory (review.worker retires such a reader)."""
+    return _ENGINE is not None and _ENGINE.fell_back_at_run
 
 
 # -- runtime probe ------------------------------------------------------------------

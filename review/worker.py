@@ -117,12 +117,11 @@ def _child_main(
 
 
 def _engine_fell_back() -> bool:
-    """Whether this process's OCR engine gave up OpenVINO while reading (a MemoryError under
-    the address-space cap): it goes on with onnxruntime loaded beside OpenVINO's leftovers."""
+    """Whether this process's OCR engine gave up OpenVINO while reading
+    (:func:`extractor.ocr.engine_fell_back_at_run`); a reader that never ran OCR has not
+    imported the OCR stack and does not import it here."""
     mod = sys.modules.get("extractor.ocr")
-    engine = getattr(mod, "_ENGINE", None) if mod is not None else None
-    info = getattr(engine, "info", None) or {}
-    return str(info.get("chosen_by", "")).startswith("fallback: openvino failed at run")
+    return mod is not None and mod.engine_fell_back_at_run()
 
 
 def _quit() -> None:

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import extractor.ocr as ocr_mod
@@ -231,3 +232,26 @@ def test_scanned_report_on_both_runtimes(realdocs, use_engine, runtime) -> None:
     assert f["audited_entity"].value == "长沙深算科技有限公司"
     assert f["report_date"].value == date(2025, 9, 11)
     assert {p["ocr_engine"]["runtime"] for p in rr.meta["pages"]} == {runtime}
+
+
+@pytest.mark.skipif(not HAVE_OPENVINO, reason="openvino is not installed")
+def test_openvino_failing_while_reading_falls_back_and_marks_the_reader(use_engine, monkeypatch) -> None:
+    """OpenVINO failing on a page (a MemoryError under the reader's cap) hands the page to
+    onnxruntime, and the process's engine says so: review.worker retires such a reader."""
+    from review import worker
+
+    engine = use_engine(OcrEngine(threads=1, runtime="openvino"))
+    assert engine.is_available() and engine.info["runtime"] == "openvino"
+    assert not ocr_mod.engine_fell_back_at_run() and not worker._engine_fell_back()
+    steps = engine._steps
+
+    def fail_once_on_openvino(ocr, img, op_record):
+        if engine.info["runtime"] == "openvino":
+            raise MemoryError("Failed to allocate")
+        return steps(ocr, img, op_record)
+
+    monkeypatch.setattr(engine, "_steps", fail_once_on_openvino)
+    img = np.full((120, 400, 3), 255, np.uint8)
+    engine._run(img)
+    assert engine.info["runtime"] == "onnxruntime" and engine.fell_back_at_run
+    assert ocr_mod.engine_fell_back_at_run() and worker._engine_fell_back()
