@@ -358,3 +358,63 @@ def test_two_stacked_label_columns_first_and_last_glyphs():
     assert f["company_name"].value == "重庆市翼晟俊科技有限公司"
     assert f["company_type"].value == "有限责任公司"
     assert f["address"].value.startswith("重庆市永川区和顺大道799号")
+
+
+def test_address_open_bracket_runs_on_beside_the_next_label():
+    """A long 住所 wraps into the 法定代表人 row: its second line closes the bracket the first
+    opened, so it belongs to the address, and is no person's name; the amount of the row
+    below is no name either."""
+    rows = [
+        ("名称", 60, 100, 60),
+        ("重庆市翼晟俊科技有限公司", 200, 100, 300),
+        ("住所", 60, 140, 60),
+        ("重庆市永川区和顺大道799号（永川区软件与信息服务", 200, 140, 560),
+        ("法定代表人", 60, 178, 120),
+        ("外包产业园B区3号楼4层）", 200, 170, 300, 30),
+        ("注册资本", 60, 216, 100),
+        ("壹仟万元整", 200, 216, 120),
+    ]
+    f = extract([_page(rows)])
+    assert f["address"].value == "重庆市永川区和顺大道799号(永川区软件与信息服务外包产业园B区3号楼4层)"
+    assert "legal_representative" not in f
+    assert f["registered_capital"].value == Decimal("10000000.00")
+    # a closed bracket: the next row's label still ends the address
+    closed = [(t.replace("（", ""), *r) if t.startswith("重庆市永川") else (t, *r) for t, *r in rows]
+    assert extract([_page(closed)])["address"].value == "重庆市永川区和顺大道799号永川区软件与信息服务"
+
+
+def test_label_read_as_value_is_no_value():
+    """A blurred 个体工商户 licence: right of 经营者 and 经营范围 OCR reads only the next
+    labels; they are not the address or the scope."""
+    rows = [
+        ("类型个体工商户", 60, 200, 110),
+        ("经营者", 60, 230, 60),
+        ("经营场所", 300, 230, 70),
+        ("经营范围", 60, 260, 60),
+        ("登记机关", 340, 330, 70),
+    ]
+    f = extract([_page(rows, width=640, height=455)])
+    assert f["company_type"].value == "个体工商户"
+    assert "address" not in f and "business_scope" not in f
+
+
+def test_authority_of_a_development_zone_from_its_seal():
+    from models.page import Seal
+
+    rows = [
+        ("统一社会信用代码", 60, 80, 160),
+        ("91410100MAKH4D2W0H", 60, 105, 180),
+        ("名称 郑州断舍离磨料磨具有限公司", 60, 200, 300),
+        ("住所 河南省郑州市高新技术产业开发区金梭路33号", 60, 240, 400),
+        ("登记机关", 620, 560, 80),
+    ]
+    page = _page(rows)
+    page.seals = [
+        Seal(box=(600, 500, 780, 680), text="郑州高新技术产业开发区市场监督管理局", text_confidence=1.0)
+    ]
+    f = extract([page])
+    assert f["registration_authority"].value == "郑州高新技术产业开发区市场监督管理局"
+    assert f["registration_authority"].method == "seal"
+    # a zone of another city is not this company's authority
+    page.seals = [Seal(box=(600, 500, 780, 680), text="苏州工业园区市场监督管理局", text_confidence=1.0)]
+    assert "registration_authority" not in extract([page])

@@ -83,6 +83,26 @@ def _stops_except(key: str) -> list[str]:
     return [s for s in STOPS if s not in own]
 
 
+_LABELS_LONGEST_FIRST = sorted({lab.replace(" ", "") for lab in ALL_LABELS}, key=len, reverse=True)
+
+
+def only_labels(t: str) -> bool:
+    """Whether a value read beside a label is only label words (the next label, or its own
+    label read again where the value itself is blurred): no value.
+
+    >>> only_labels("经营场所"), only_labels("经营范围："), only_labels("经营场所 住所")
+    (True, True, True)
+    >>> only_labels("泉州市丰泽区东海街道"), only_labels("")
+    (False, False)
+    """
+    n = re.sub(r"[\s\W_]+", "", t)
+    if not n:
+        return False
+    for lab in _LABELS_LONGEST_FIRST:
+        n = n.replace(lab, "")
+    return not n
+
+
 def _valid_name(t: str) -> bool:
     n = normalize_name(t)
     return len(n) >= 2 and not re.fullmatch(r"[\d\W_A-Za-z]+", n)
@@ -262,6 +282,8 @@ def _scope(pages: list[Page], out: dict[str, FieldValue]) -> None:
     if sp is None:
         return
     text = re.sub(r"\s+", "", L.clean_value(sp.text))
+    if only_labels(text):
+        return  # 「经营范围」 read where the value is blurred or cut off: no scope
     if any(r.line.method == "ocr" for r in sp.refs):
         # OCR reads 「；」 as 「：」 and glyphs of a seal or watermark after the closing clause
         text = strip_trailing_noise(fix_closing_clause(fix_ocr_separators(drop_microprint(text))))
@@ -499,6 +521,8 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     '北京市延庆区市场监督管理局'
     >>> authority_from_seal("泉州智算科技有限公司", "91350503MA2Y3K6W8B") is None
     True
+    >>> authority_from_seal("郑州高新技术产业开发区市场监督管理局", "91410100MAKH4D2W0H")  # a zone's bureau
+    '郑州高新技术产业开发区市场监督管理局'
 
     A ring whose organ is misread too (「莱西市行政事批服务易」) is matched fuzzily; a place read
     as other glyphs of its length (「荣物雨」) is the code's own division:
@@ -516,6 +540,8 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
         return _authority_fuzzy(t, credit_code, address)
     place = m.group("place")
     cands = _place_names(credit_code, address)
+    if _zone_of_known_city(place, cands):
+        return place + m.group("organ") + (m.group("branch") or "")
     if cands and place not in cands and _real_place_in_province(place, credit_code):
         cands = []  # read whole and real: the company moved within its province since it was coded
     if cands and place not in cands:
@@ -529,6 +555,29 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     elif not cands and len(place) < 2:
         return None
     return _with_city(place, credit_code) + m.group("organ") + (m.group("branch") or "")
+
+
+# a development zone's own bureau (郑州高新技术产业开发区市场监督管理局): the zone is named
+# after its city, with or without the city's 市, and is no GB/T 2260 division
+_ZONE_RE = re.compile(
+    r"(?P<city>[\u4e00-\u9fa5]{2,8}?)市?[\u4e00-\u9fa5]{0,10}?"
+    r"(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|开发区|新区|工业园区|园区|保税区|试验区|实验区)"
+)
+
+
+def _zone_of_known_city(place: str, cands: list[str]) -> bool:
+    """Whether ``place`` is a development zone of a city the credit code or address names.
+
+    >>> _zone_of_known_city("郑州高新技术产业开发区", ["河南省", "河南省郑州市", "郑州市"])
+    True
+    >>> _zone_of_known_city("苏州工业园区", ["河南省", "郑州市"]), _zone_of_known_city("郑州市", ["郑州市"])
+    (False, False)
+    """
+    m = _ZONE_RE.fullmatch(place)
+    if not m:
+        return False
+    cities = {c[:-1] for c in cands if c.endswith("市")} | {c for c in cands if c.endswith("市")}
+    return any(place.startswith(c) for c in cities if len(c) >= 2)
 
 
 def _with_city(place: str, credit_code: str | None) -> str:
@@ -619,7 +668,13 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     sp = _simple(
         pages,
         "legal_representative",
-        validate=lambda t: 2 <= len(normalize_name(t)) <= 40 and _valid_name(t),
+        # digits or an amount are a wrapped address or the next row's value, never a name
+        validate=lambda t: (
+            2 <= len(normalize_name(t)) <= 40
+            and _valid_name(t)
+            and not re.search(r"\d", t)
+            and parse_money(t) is None
+        ),
     )
     if sp is not None:
         name = clean_person(sp.match)
@@ -649,7 +704,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
             d = parse_date(start)
             if d is not None:
                 out["established_date"] = L.make_field(d, sp, confidence_penalty=0.2)
-    sp = _multiline(pages, "address", validate=lambda t: len(normalize_name(t)) >= 4)
+    sp = _multiline(pages, "address", validate=lambda t: len(normalize_name(t)) >= 4 and not only_labels(t))
     if sp is not None:
         out["address"] = L.make_field(normalize_name(sp.text), sp)
     _scope(pages, out)

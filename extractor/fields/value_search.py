@@ -25,7 +25,7 @@ from extractor.fields.spans import (
     iter_refs,
     v_overlap,
 )
-from models.page import Page
+from models.page import BBox, Page
 
 # ----------------------------------------------------------------- value search
 
@@ -328,6 +328,26 @@ def find_pattern(
     return out
 
 
+_OPEN, _CLOSE = "(（[［", ")）]］"
+
+
+def _closing_line(
+    texts: list[str], row: list[Ref], x0: float, x1: float, last: BBox, gap: float
+) -> Ref | None:
+    """The line of ``row`` in the column ``x0..x1`` that closes a bracket ``texts`` left open
+    (its first bracket closes), at most ``gap`` below ``last``; None when nothing is open."""
+    joined = "".join(texts)
+    if sum(joined.count(c) for c in _OPEN) <= sum(joined.count(c) for c in _CLOSE):
+        return None
+    for r in sorted(row, key=lambda r: r.line.bbox[0]):
+        if not (x0 <= r.line.bbox[0] < x1) or r.line.bbox[1] - last[3] > gap:
+            continue
+        first = next((c for c in r.line.text if c in _OPEN + _CLOSE), None)
+        if first is not None and first in _CLOSE:
+            return r
+    return None
+
+
 def extend_below(
     span: Span,
     pages: Sequence[Page],
@@ -398,6 +418,12 @@ def extend_below(
             and m[0][0] == 0
             for r in row
         ):
+            # a value whose bracket is still open runs on into the next field's row (a long
+            # 住所 wrapping beside 法定代表人): the line of its column that closes it ends it
+            tail = _closing_line(texts, row, x_left - x_tol * h, limit, last, max_gap * h)
+            if tail is not None:
+                refs.append(tail)
+                texts.append(tail.line.text.strip())
             break
         row = [r for r in row if x_left - x_tol * h <= r.line.bbox[0] < limit]
         if not row:
