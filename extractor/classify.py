@@ -79,6 +79,9 @@ class TypeRule:
     # a title phrase outside the title zone counts only on a heading-like line (contracts
     # and receipts quote "增值税专用发票" in their sentences)
     body_title_in_prose: bool = True
+    # a title that says the page is not of this type, whatever its labels (a fiscal
+    # 非税收入票据 has 票据号码, 开票日期 and 校验码 like an invoice, but is no invoice)
+    vetoed_by: str | None = None
 
 
 RULES: dict[str, TypeRule] = {
@@ -150,6 +153,7 @@ RULES: dict[str, TypeRule] = {
             Kw(r"发票$", 1, None),
         ],
         body_title_in_prose=False,
+        vetoed_by=r"非税收入|财政票据|财政电子票据|统一票据|捐赠票据|往来结算票据",
         labels=[
             Kw(r"发票号码|发票号", 3),
             Kw(r"发票代码", 2),
@@ -476,6 +480,9 @@ def classify_page(page: Page, rules: dict[str, TypeRule] | None = None) -> PageC
             if m:
                 s += kw.weight
                 h.append(m.group(0))
+        if rule.vetoed_by and any(_compiled(rule.vetoed_by).search(t) for t in cands):
+            s = 0.0
+            h = [f"标题排除:{rule.vetoed_by.split('|')[0]}"]
         scores[dt] = round(s, 2)
         hits[dt] = h
     # contract titles like "合同" alone in the zone also appear in invoices' remarks etc.;

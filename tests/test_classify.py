@@ -286,3 +286,16 @@ def test_a_page_whose_prose_runs_on_stays_in_its_document_whatever_labels_it_men
     )
     segs = classify_pages([ended, _prose(2, DESCRIBES_PARTIES)])
     assert [s.doc_type for s in segs] == ["contract", "business_license"]
+
+
+def test_fiscal_receipt_is_no_invoice():
+    """A 中央非税收入统一票据 carries 票据号码, 开票日期, 校验码 and a payee like an invoice; its
+    title says it is none (a government fee receipt is no evidence of a purchase)."""
+    body = ["票据代码:00010126", "票据号码:0010925600", "校验码:b05e2a", "开票日期:2026-06-09",
+            "交款人统一社会信用代码:91350200MA33QRGN04", "收款人:", "金额合计（大写）玖拾元整", "（小写）90.00"]  # fmt: skip
+    assert classify_pages([_page(1, "中央非税收入统一票据（电子）", body)])[0].doc_type == "other"
+    # the same labels under an invoice's title stay an invoice
+    title = "电子发票（普通发票）"
+    assert (
+        classify_pages([_page(1, title, [*body, "发票号码:24332000000012345678"])])[0].doc_type == "invoice"
+    )

@@ -418,3 +418,45 @@ def test_authority_of_a_development_zone_from_its_seal():
     # a zone of another city is not this company's authority
     page.seals = [Seal(box=(600, 500, 780, 680), text="苏州工业园区市场监督管理局", text_confidence=1.0)]
     assert "registration_authority" not in extract([page])
+
+
+def test_old_layout_notice_column_and_wrapped_values():
+    """An old 企业法人营业执照: its 须知 column says 「正本应当置于住所的醒目位置」, which holds
+    the word 住所 but is no address; a tall 住 label beside a value wrapped over two rows takes
+    the row level with it first; the 注册号 beside 注册资本 is no amount; 有限 lost from the type."""
+    rows = [
+        ("企业法人营业执照", 40, 40, 440, 80),
+        ("3.《企业法人营业执照》正本应当置于住所的醒目位置。", 620, 100, 300),
+        ("4.《企业法人营业执照》不得伪造、涂改、出租、出借、转让。", 620, 122, 310),
+        ("名称 上海顿宇仓储设备有限公司", 48, 180, 300),
+        ("住", 48, 225, 24, 40),
+        ("所", 150, 225, 24, 40),
+        ("上海市金山区亭林镇林宝路39号", 190, 237, 260),
+        ("3幢354室", 188, 249, 90),  # the wrapped rest, boxed a little left and level with 住 too
+        ("注册资本", 48, 300, 80),
+        ("310228001147825", 190, 300, 150),
+        ("公司类型", 48, 340, 80),
+        ("责任公司(国内合资)", 190, 340, 200),
+    ]
+    f = extract([_page(rows, width=1024, height=768)])
+    assert f["address"].value == "上海市金山区亭林镇林宝路39号3幢354室"
+    assert "registered_capital" not in f
+    assert f["company_type"].value == "有限责任公司(国内合资)"
+
+
+def test_authority_in_two_boxes_and_branch_forms():
+    """登记机关 printed beside its label in two OCR boxes that both read the glyph at the seam;
+    a 监管局 branch and a 市场监管局 organ are authorities too."""
+    rows = [
+        ("统一社会信用代码", 60, 80, 160),
+        ("92440300L15034601Q", 60, 105, 180),
+        ("名称 深圳市福田区铭泰隆电子销售部", 60, 200, 300),
+        ("登记机关深圳市市场", 500, 600, 200),
+        ("场监督管理局龙岗分局", 690, 602, 220),
+    ]
+    f = extract([_page(rows)])
+    assert f["registration_authority"].value == "深圳市市场监督管理局龙岗分局"
+    from extractor.fields.license import AUTHORITY_RE
+
+    for name in ("深圳市市场监督管理局福田监管局", "济南高新技术产业开发区管委会市场监管局"):
+        assert AUTHORITY_RE.fullmatch(name), name

@@ -70,10 +70,12 @@ STOPS = [
 _ORGAN_WORDS = (
     "市场监督管理局", "工商行政管理局", "市场和质量监督管理局", "市场监督管理委员会", "行政审批服务管理局",
     "行政审批服务局",
-    "行政审批局", "工商局",
+    "行政审批局", "市场监管局", "工商局",
 )  # fmt: skip
+# a branch of the organ: 北京市工商行政管理局海淀分局, 深圳市市场监督管理局福田监管局
+_BRANCH = r"(?:分局|监管局)"
 AUTHORITY_RE = re.compile(
-    r"[\u4e00-\u9fa5]{2,20}(?:" + "|".join(_ORGAN_WORDS) + r")(?:[\u4e00-\u9fa5]{0,10}分局)?"
+    r"[\u4e00-\u9fa5]{2,20}(?:" + "|".join(_ORGAN_WORDS) + r")(?:[\u4e00-\u9fa5]{0,10}?" + _BRANCH + ")?"
 )
 CODE_RE = re.compile(r"[0-9A-Z]{18}|\d{15}")
 
@@ -101,6 +103,29 @@ def only_labels(t: str) -> bool:
     for lab in _LABELS_LONGEST_FIRST:
         n = n.replace(lab, "")
     return not n
+
+
+# what an address names: a place, a street, a building, a number
+_ADDRESS_WORD_RE = re.compile(r"[省市区县镇乡村路街道巷弄号室楼幢栋层园场厦苑里]|\d")
+
+
+def _valid_address(t: str) -> bool:
+    """An address, not the rest of a notice sentence that holds the word 住所 (「正本应当置于住所的
+    醒目位置」), a label or a page of run-together text.
+
+    >>> _valid_address("东丽区津塘公路务本一村"), _valid_address("的醒目位置"), _valid_address("经营场所")
+    (True, False, False)
+    >>> _valid_address("4.《企业法人营业执照》不得伪造、涂改、出租、出借、转让。")
+    False
+    """
+    n = normalize_name(t)
+    return (
+        4 <= len(n) <= 90
+        and bool(_ADDRESS_WORD_RE.search(n))
+        and not only_labels(t)
+        # a numbered notice line (「4.《企业法人营业执照》不得伪造…」) below such a sentence
+        and not re.search(r"[《》]|^\d{1,2}[.、．]\D", n)
+    )
 
 
 def _valid_name(t: str) -> bool:
@@ -160,11 +185,13 @@ def repair_type(t: str) -> str:
 
     >>> repair_type("人有限责任公司(自然人独资)"), repair_type("有限责任公司(自然人独资)")
     ('一人有限责任公司(自然人独资)', '有限责任公司(自然人独资)')
-    >>> repair_type("型有限责任公司(自然人独资)")
-    '有限责任公司(自然人独资)'
+    >>> repair_type("型有限责任公司(自然人独资)"), repair_type("责任公司(自然人投资或控股)")
+    ('有限责任公司(自然人独资)', '有限责任公司(自然人投资或控股)')
     """
     if t.startswith("型") and COMPANY_TYPE_RE.match(normalize_name(t[1:])):
         t = t[1:]
+    if t.startswith("责任公司"):
+        t = "有限" + t  # 有限 lost under a seal or a fold
     return "一" + t if t.startswith("人有限责任公司") else t
 
 
@@ -319,8 +346,22 @@ def _lone_glyph(pages: list[Page], key: str, **kw) -> L.Span | None:
                     ]
                 sp = L.value_for(hit, cands, stop=_stops_except(key), validate=validate, order=("right",))
                 if sp is not None:
-                    return sp
+                    return _without_label_rest(sp, label, g)
     return None
+
+
+def _without_label_rest(sp: L.Span, label: str, glyph: str) -> L.Span:
+    """The value without the rest of its label glued in front (住 | 「所山东省济宁市…」: the
+    label's glyphs boxed apart, its second glyph read with the value)."""
+    lab = L.norm(label)
+    rest = lab[lab.index(glyph) + 1 :] if glyph in lab else ""
+    text = sp.match or sp.text
+    if not rest or not text.startswith(rest) or len(text) <= len(rest) + 1:
+        return sp
+    start = (sp.start or 0) + len(rest)
+    return L.Span(
+        text[len(rest) :], sp.refs, start, sp.end, match=text[len(rest) :], label=sp.label, how=sp.how
+    )
 
 
 _ALL_FIRSTS = {L.norm(lab)[0] for lab in ALL_LABELS}
@@ -365,6 +406,14 @@ def _stacked_glyphs(ref: L.Ref, t: str) -> list[L.Ref]:
 
 def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
     sp = _simple(pages, "registration_authority", validate=lambda t: bool(AUTHORITY_RE.search(L.norm(t))))
+    if sp is None:
+        # the name boxed in two pieces beside the label (「深圳市市场」 + 「场监督管理局龙岗分局」)
+        sp = L.find_value(
+            pages,
+            LABELS["registration_authority"],
+            order=("line_row",),
+            validate=lambda t: bool(AUTHORITY_RE.search(L.norm(t))),
+        )
     if sp is not None:
         m = AUTHORITY_RE.search(L.norm(sp.text))
         out["registration_authority"] = L.make_field(m.group(0), sp)
@@ -415,9 +464,9 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
 
 
 _ORGAN_RE = re.compile(
-    r"(?P<place>[\u4e00-\u9fa5]{0,12}?)"
+    r"(?P<place>[\u4e00-\u9fa5]{0,20}?)"
     rf"(?P<organ>{'|'.join(_ORGAN_WORDS)})"
-    r"(?P<branch>[\u4e00-\u9fa5]{1,6}?分局)?"
+    r"(?P<branch>[\u4e00-\u9fa5]{1,6}?" + _BRANCH + ")?"
 )
 
 
@@ -523,6 +572,8 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     True
     >>> authority_from_seal("郑州高新技术产业开发区市场监督管理局", "91410100MAKH4D2W0H")  # a zone's bureau
     '郑州高新技术产业开发区市场监督管理局'
+    >>> authority_from_seal("济南高新技术产业开发区管委会市场监管局", "91370100689487305H")
+    '济南高新技术产业开发区管委会市场监管局'
 
     A ring whose organ is misread too (「莱西市行政事批服务易」) is matched fuzzily; a place read
     as other glyphs of its length (「荣物雨」) is the code's own division:
@@ -562,6 +613,7 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
 _ZONE_RE = re.compile(
     r"(?P<city>[\u4e00-\u9fa5]{2,8}?)市?[\u4e00-\u9fa5]{0,10}?"
     r"(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|开发区|新区|工业园区|园区|保税区|试验区|实验区)"
+    r"(?:管委会|管理委员会)?"
 )
 
 
@@ -681,7 +733,12 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         out["legal_representative"] = L.make_field(
             name, sp, confidence_penalty=0.1 if name != normalize_name(sp.match) else 0.0
         )
-    sp = _simple(pages, "registered_capital", validate=lambda t: parse_money(t) is not None)
+    sp = _simple(
+        pages,
+        "registered_capital",
+        # a 15-digit 注册号 or a credit code beside the label is no amount
+        validate=lambda t: parse_money(t) is not None and not CODE_RE.fullmatch(re.sub(r"\s+", "", t)),
+    )
     if sp is not None:
         out["registered_capital"] = L.make_field(parse_money(sp.match), sp)
     sp = _simple(pages, "established_date", validate=lambda t: parse_date(re.sub(r"\s+", "", t)) is not None)
@@ -704,9 +761,12 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
             d = parse_date(start)
             if d is not None:
                 out["established_date"] = L.make_field(d, sp, confidence_penalty=0.2)
-    sp = _multiline(pages, "address", validate=lambda t: len(normalize_name(t)) >= 4 and not only_labels(t))
+    sp = _multiline(pages, "address", validate=_valid_address)
     if sp is not None:
-        out["address"] = L.make_field(normalize_name(sp.text), sp)
+        addr = normalize_name(sp.text)
+        if any(r.line.method == "ocr" for r in sp.refs):
+            addr = drop_microprint(addr)
+        out["address"] = L.make_field(addr, sp)
     _scope(pages, out)
     _authority(pages, out)
     return out

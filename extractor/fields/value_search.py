@@ -60,6 +60,28 @@ def right_of(
             continue
         out.append(r)
     out.sort(key=lambda r: r.line.bbox[0])
+    return _top_row_first(out, b)
+
+
+def _top_row_first(refs: list[Ref], label: BBox) -> list[Ref]:
+    """Lines sorted left to right, where lines starting in one column (left edges within half
+    a line height: a value wrapped over two rows beside a tall label) come top row first
+    among those level with the label (half their height or more beside it): a value starts
+    on its label's row, its wrapped rest lies below."""
+    out: list[Ref] = []
+    i = 0
+    while i < len(refs):
+        x0 = refs[i].line.bbox[0]
+        h = refs[i].line.bbox[3] - refs[i].line.bbox[1]
+        j = i + 1
+        while j < len(refs) and refs[j].line.bbox[0] - x0 < 0.5 * h:
+            j += 1
+        out.extend(
+            sorted(refs[i:j], key=lambda r: (v_overlap(label, r.line.bbox) < 0.5, r.line.bbox[1]))
+            if j - i > 1
+            else refs[i:j]
+        )
+        i = j
     return out
 
 
@@ -168,6 +190,17 @@ def accept_value(
     return _accept(text, pattern, validate, squash)
 
 
+def _without_seam_glyph(left: Ref, right: Ref, text: str) -> str:
+    """``text`` (of ``right``) without its first glyph when OCR boxed two pieces of one line
+    overlapping and read the glyph at the seam in both (「深圳市市场」 + 「场监督管理局」)."""
+    lb, rb = left.line.bbox, right.line.bbox
+    prev = left.line.text.strip()
+    if lb is None or rb is None or not prev or len(text) < 2 or prev[-1] != text[0]:
+        return text
+    glyph = (lb[2] - lb[0]) / max(len(prev), 1)
+    return text[1:] if lb[2] - rb[0] >= 0.4 * glyph else text
+
+
 def value_candidates(
     hit: Hit,
     pool: Sequence[Ref],
@@ -205,7 +238,7 @@ def value_candidates(
                 for r in right_of(hit.ref, pool, max_gap=max_gap, x_from=hb[2] if hb else None):
                     kept, c2 = cut_at_stop(r.line.text, stop)
                     if clean_value(kept):
-                        parts.append(kept.strip())
+                        parts.append(_without_seam_glyph(refs[-1], r, kept.strip()))
                         refs.append(r)
                     if c2 < len(r.line.text):
                         break
@@ -379,7 +412,7 @@ def extend_below(
         for r in iter_refs([page])
         if r.line.bbox is not None
         and r.index not in used
-        and r.line.bbox[1] > last[1] + 0.5 * h
+        and r.line.bbox[1] > last[1] + 0.4 * h  # OCR boxes of tight rows overlap
         # a line over twice the value's height is slanted text over the page (a watermark
         # 「此复印件仅用于…」, a seal's ring), not the next row of the value
         and r.line.bbox[3] - r.line.bbox[1] <= 2.2 * h
@@ -426,8 +459,8 @@ def extend_below(
                 texts.append(tail.line.text.strip())
             break
         row = [r for r in row if x_left - x_tol * h <= r.line.bbox[0] < limit]
-        if not row:
-            continue
+        if not row or min(r.line.bbox[0] for r in row) > x_left + 2 * x_tol * h:
+            continue  # nothing starts near the value's left edge: another column's text
         rb = bbox_union(r.line.bbox for r in row)
         if rb[1] - last[3] > max_gap * h:
             break

@@ -100,7 +100,7 @@ def strip_trailing_noise(text: str) -> str:
 # The background of the 2014+ licences carries the microprint 「SCJDGL」 (the initials of
 # 市场监督管理) over and over; OCR now and then reads a piece of it into a line of the scope.
 _MICROPRINT = "SCJDGL" * 3
-_LATIN_RUN_RE = re.compile(r"(?<=[\u4e00-\u9fff、，；])[A-Z]{4,}(?=[\u4e00-\u9fff、，；。])")
+_LATIN_RUN_RE = re.compile(r"(?<=[\u4e00-\u9fff、，；])[A-Z]{4,}(?=[\u4e00-\u9fff、，；。]|$)")
 
 
 def drop_microprint(text: str) -> str:
@@ -111,6 +111,8 @@ def drop_microprint(text: str) -> str:
     '配电自动化站所终端产品、配电变压器'
     >>> drop_microprint("LED显示屏、ERPS软件销售")
     'LED显示屏、ERPS软件销售'
+    >>> drop_microprint("上海市闵行区庙泾路66号M356室SCJDGL")   # at the end of an address too
+    '上海市闵行区庙泾路66号M356室'
     """
     return _LATIN_RUN_RE.sub(lambda m: "" if m.group(0) in _MICROPRINT else m.group(0), text)
 
