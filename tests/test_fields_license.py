@@ -460,3 +460,26 @@ def test_authority_in_two_boxes_and_branch_forms():
 
     for name in ("深圳市市场监督管理局福田监管局", "济南高新技术产业开发区管委会市场监管局"):
         assert AUTHORITY_RE.fullmatch(name), name
+
+
+def test_term_end_on_the_row_below_and_authority_wrapped():
+    """执照有效期 prints its start on one row and 「至…」 on the next: the end is the second date,
+    never the start; 登记机关's name wraps onto a second row boxed a little left of the first;
+    法定代表人姓名 is one label (姓名 is no name)."""
+    rows = [
+        ("名称 上海顿宇仓储设备有限公司", 48, 100, 300),
+        ("法定代表人姓名", 48, 140, 130),
+        ("洪玉祥", 190, 140, 70),
+        ("执照有效期：2008年12月5日", 560, 485, 200),
+        ("至2018年12月4日", 650, 505, 130),
+        ("登记机关", 500, 600, 80),
+        ("济宁市兖州", 640, 601, 110),
+        ("区市场监督管理局", 612, 622, 170),
+    ]
+    f = extract([_page(rows)])
+    assert f["business_term_end"].value == date(2018, 12, 4)
+    assert f["registration_authority"].value == "济宁市兖州区市场监督管理局"
+    assert f["legal_representative"].value == "洪玉祥"
+    # the start alone (its 至 not read) is no end
+    f = extract([_page([r for r in rows if not r[0].startswith("至")])])
+    assert "business_term_end" not in f

@@ -41,7 +41,15 @@ LABELS: dict[str, list[str]] = {
     # 个体工商户: 类型 个体工商户 / 组成形式 个人经营 — 类型 is the company type, 组成形式 only
     # stands in when no 类型 is read
     "company_form": ["组成形式"],
-    "legal_representative": ["法定代表人", "负责人", "经营者", "执行事务合伙人", "投资人", "法人代表"],
+    "legal_representative": [
+        "法定代表人姓名",
+        "法定代表人",
+        "负责人",
+        "经营者",
+        "执行事务合伙人",
+        "投资人",
+        "法人代表",
+    ],
     "registered_capital": ["注册资本", "注册资金", "出资额", "出资总额"],
     "established_date": ["成立日期", "注册日期", "设立日期"],
     "business_term": ["营业期限", "经营期限", "合伙期限", "执照有效期"],
@@ -414,6 +422,8 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
             order=("line_row",),
             validate=lambda t: bool(AUTHORITY_RE.search(L.norm(t))),
         )
+    if sp is None:
+        sp = _wrapped_authority(pages)
     if sp is not None:
         m = AUTHORITY_RE.search(L.norm(sp.text))
         out["registration_authority"] = L.make_field(m.group(0), sp)
@@ -461,6 +471,32 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
                     method="seal",
                 )
                 return
+
+
+def _wrapped_authority(pages: list[Page]) -> L.Span | None:
+    """The authority printed right of 登记机关 over two rows (「济宁市兖州」 / 「区市场监督管理局」,
+    the second boxed a little left of the first): the lines right of the label from its row to
+    the next, top to bottom."""
+    for hit in L.find_labels(pages, LABELS["registration_authority"]):
+        hb = hit.bbox
+        if hb is None:
+            continue
+        h = hb[3] - hb[1]
+        rows = [
+            r
+            for r in L.iter_refs([hit.ref.page])
+            if r.line.bbox is not None
+            and r.index != hit.ref.index
+            and r.line.bbox[0] >= hb[2] - h
+            and r.line.bbox[0] - hb[2] < 10 * h
+            and hb[1] - 0.3 * h <= L.center(r.line.bbox)[1] <= hb[3] + 1.2 * h
+        ]
+        rows.sort(key=lambda r: r.line.bbox[1])
+        text = "".join(L.norm(r.line.text) for r in rows[:2])
+        m = AUTHORITY_RE.search(text)
+        if m and len(rows) >= 2:
+            return L.Span(m.group(0), rows[:2], match=m.group(0), label=hit, how="rows")
+    return None
 
 
 _ORGAN_RE = re.compile(
@@ -597,6 +633,8 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
         cands = []  # read whole and real: the company moved within its province since it was coded
     if cands and place not in cands:
         best = max(cands, key=lambda c: (fuzz.ratio(place, c), -abs(len(c) - len(place))))
+        if _renamed_division(place, best):
+            return place + m.group("organ") + (m.group("branch") or "")
         # a curved ring misreads whole glyphs (深遺店 for 深圳市): the same length and first
         # glyph within the code's own area is enough
         close = fuzz.ratio(place, best) >= 60 or (len(place) == len(best) and place[:1] == best[:1])
@@ -630,6 +668,24 @@ def _zone_of_known_city(place: str, cands: list[str]) -> bool:
         return False
     cities = {c[:-1] for c in cands if c.endswith("市")} | {c for c in cands if c.endswith("市")}
     return any(place.startswith(c) for c in cities if len(c) >= 2)
+
+
+def _renamed_division(place: str, known: str) -> bool:
+    """Whether a seal's place is a division the table knows under a later name: the same name
+    with the level word of before (长垣县 became 长垣市 in 2019, 海门市 海门区 in 2020); an old
+    licence's seal keeps the old name.
+
+    >>> _renamed_division("长垣县", "长垣市"), _renamed_division("新乡市长垣县", "新乡市长垣市")
+    (True, True)
+    >>> _renamed_division("长垣市", "长垣市"), _renamed_division("长坦县", "长垣市")
+    (False, False)
+    """
+    return (
+        len(place) == len(known) >= 3
+        and place[:-1] == known[:-1]
+        and place[-1] != known[-1]
+        and {place[-1], known[-1]} <= {"县", "市", "区", "旗"}
+    )
 
 
 def _with_city(place: str, credit_code: str | None) -> str:
@@ -670,6 +726,8 @@ def _authority_fuzzy(t: str, credit_code: str | None, address: str | None = None
     if place in cands:
         return _with_city(place, credit_code) + organ
     near = max(cands, key=lambda c: (fuzz.ratio(place, c), -len(c)), default=None)
+    if near is not None and _renamed_division(place, near):
+        return place + organ
     if near is not None and fuzz.ratio(place, near) >= 60:
         if place.startswith(near) and len(place) > len(near):
             # glyphs after a whole place name (「西安市滤」: 灞桥区 misread, its 区 lost): the
@@ -687,8 +745,10 @@ def _authority_fuzzy(t: str, credit_code: str | None, address: str | None = None
 def _term(sp: L.Span) -> tuple[object, float] | None:
     t = L.norm(sp.text)
     parts = re.split(r"至|到|—|--|-(?=\D)", t, maxsplit=1)
-    if len(parts) == 1 and t.startswith("自"):
-        return None  # 「自2011年8月23日」: the start only (its 至 is on the next row)
+    if len(parts) == 1 and (
+        t.startswith("自") or (parse_date(t) is not None and not re.search(r"长期|永久", t))
+    ):
+        return None  # 「(自)2011年8月23日」: the start only (its 至 is on the next row, not read)
     tail = parts[1] if len(parts) > 1 else t
     if re.search(r"长期|永久|不约定|无固定", tail):
         return "长期", 0.0
@@ -745,10 +805,11 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     if sp is not None:
         out["established_date"] = L.make_field(parse_date(re.sub(r"\s+", "", sp.match)), sp)
     sp = _simple(pages, "business_term", order=("same_line", "right", "row"))
-    if sp is not None and L.norm(sp.text).startswith("自") and not re.search(r"至|到", sp.text):
-        # 「执照有效期：自2011年8月23日」 / 「至2015年8月23日」 on the row below
+    if sp is not None and not re.search(r"至|到|长期|永久", sp.text):
+        # 「执照有效期：(自)2008年12月5日」 / 「至2018年12月4日」 on the row below
         longer = L.extend_below(sp, pages, max_rows=1)
-        if re.search(r"至|到", longer.text):
+        rest = L.norm(longer.text)[len(L.norm(sp.text)) :]
+        if re.match(r"[至到]", rest):
             sp = longer
     if sp is not None:
         term = _term(sp)
