@@ -748,3 +748,30 @@ def test_government_procurement_party_and_total_words():
     assert f["buyer_name"].value == "泉州市丰泽区数据管理局"
     assert f["seller_name"].value == "福建算力云服务有限公司"
     assert f["amount_total"].value == Decimal("360000.00")
+
+
+def test_party_codes_in_the_parties_background_prose():
+    """A joint-venture agreement describes each party in prose: 「…有限公司是经…依法注册登记成立的
+    一家有限责任公司，企业法人营业执照注册号：9123…」; a valid credit code after 注册号 in the
+    paragraph that names the party is that party's code."""
+    page = _ocr_page(
+        [
+            "合作协议书",
+            "甲方：黑河龙江化工有限公司",
+            "乙方：黑河鲨鱼科技有限公司",
+            "一、公司背景",
+            "黑河龙江化工有限公司是经黑龙江省黑河市场监督管",
+            "理局依法注册登记成立的一家有限责任公司，企业法人营业",
+            "执照注册号：9123110067293835X6。住所：黑龙江省黑河市",
+            "黑河鲨鱼科技有限公司是经黑龙江省黑河市场监督管",
+            "理局依法注册登记成立的一家有限责任公司，企业法人营业",
+            "执照注册号：91231100MA1AU2G098。住所：黑河市合作区",
+            "乙方向甲方支付现金人民币五百万元作为本合同启动资金。",
+        ]
+    )
+    f = extract([page])
+    names = {f["buyer_name"].value: "buyer", f["seller_name"].value: "seller"}
+    code = {"黑河龙江化工有限公司": "9123110067293835X6", "黑河鲨鱼科技有限公司": "91231100MA1AU2G098"}
+    for name, role in names.items():
+        assert f[f"{role}_credit_code"].value == code[name], (role, name)
+        assert f[f"{role}_credit_code"].confidence < 1.0

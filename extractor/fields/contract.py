@@ -60,19 +60,24 @@ def _parties(doc: Doc, out: dict[str, FieldValue]) -> None:
             penalty = (0.1 if repaired else 0.0) + (0.0 if valid else 0.3)
             out[f"{role}_credit_code"] = field(code, span, penalty)
         else:
-            got = _code_under_name(doc, party.mention.name, taken)
+            others = [p.mention.name for r, p in chosen.items() if r != role]
+            got = _code_under_name(doc, party.mention.name, taken, others)
             if got is not None:
                 taken.add(got[0])
                 out[f"{role}_credit_code"] = field(got[0], got[1], 0.2)
 
 
-def _code_under_name(doc: Doc, name: str, taken: set[str]) -> tuple[str, L.Span] | None:
+def _code_under_name(
+    doc: Doc, name: str, taken: set[str], others: list[str] = ()
+) -> tuple[str, L.Span] | None:
     """A party's code printed away from its block, under a line that names it again (the
-    payment details: 「单位名称：XX公司」 … 「税务登记证号：9112…」): a labelled, valid code within
-    eight lines below the name (its label on the same or the previous line)."""
+    payment details: 「单位名称：XX公司」 … 「税务登记证号：9112…」; a party described in prose:
+    「XX公司是经…注册登记成立的…营业执照注册号：9123…」): a labelled, valid code within eight
+    lines below the name, before a line naming another party."""
     n = P.normalize_name(name)
     if len(n) < 4:
         return None
+    other_names = [o for o in (P.normalize_name(x) for x in others) if len(o) >= 4 and o != n]
     text = doc.stream.text
     for k, r in enumerate(doc.refs):
         if n not in P.normalize_name(r.line.text):
@@ -82,12 +87,14 @@ def _code_under_name(doc: Doc, name: str, taken: set[str]) -> tuple[str, L.Span]
             pm = P.PARTY_RE.match(t.strip())
             if pm and pm.group("label"):
                 break  # the next party's block
+            if any(o in P.normalize_name(t) for o in other_names):
+                break  # the other party's description
             for code, s, e in P.find_credit_codes(t):
                 before = text[max(0, doc.stream.starts[kk] + s - 16) : doc.stream.starts[kk] + s]
                 if (
                     code not in taken
                     and _uscc.is_valid(code)
-                    and re.search(r"代码|识别号|登记证号|税号", before)
+                    and re.search(r"代码|识别号|登记证号|税号|注册号", before)
                 ):
                     return code, L.Span(t[s:e], [doc.refs[kk]], s, e)
     return None
