@@ -101,7 +101,13 @@ def _check_complete(root: Path, out: Path) -> None:
     assert not list(out.glob(".*.tmp")), "a temporary file was left behind"
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["sigkill", "ctrl-c"])
+# SIGKILL is the harder interruption but the slower test (20 s): it runs with `make test-slow`,
+# Ctrl-C (the reviewer's interruption) in every run; tests/test_store_kill.py kills with SIGKILL there
+@pytest.mark.parametrize(
+    "sig",
+    [pytest.param(signal.SIGKILL, marks=pytest.mark.slow), signal.SIGINT],
+    ids=["sigkill", "ctrl-c"],
+)
 def test_interrupted_batch_resumes_without_redoing_work(intake: Path, tmp_path: Path, sig: int) -> None:
     out, db = tmp_path / "out", tmp_path / "c.db"
     proc = _interrupt_after_first_result(intake, out, db, sig)

@@ -522,6 +522,33 @@ def _provided(text: str) -> tuple[str, int, int] | None:
     return val, m.start("x"), end
 
 
+_ENUMERATOR_RE = re.compile(
+    r"^\s*(?:\d{1,2}\s*[.、．)）](?!\d)|[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}、)\s*"
+)
+
+
+def _without_enumerator(out: dict[str, FieldValue], key: str) -> None:
+    """A value without the clause number it was printed after (「1. 甲乙双方共同成立新公司」).
+
+    >>> from models.contract import FieldValue as F
+    >>> o = {"k": F(value="1. 甲乙双方共同成立新公司", page=1, confidence=0.9, method="ocr")}
+    >>> _without_enumerator(o, "k"); o["k"].value
+    '甲乙双方共同成立新公司'
+    >>> o = {"k": F(value="2024年度算力服务", page=1, confidence=0.9, method="ocr")}
+    >>> _without_enumerator(o, "k"); o["k"].value
+    '2024年度算力服务'
+    >>> o = {"k": F(value="12.5万卡时算力", page=1, confidence=0.9, method="ocr")}
+    >>> _without_enumerator(o, "k"); o["k"].value
+    '12.5万卡时算力'
+    """
+    fv = out.get(key)
+    if fv is None or not isinstance(fv.value, str):
+        return
+    rest = _ENUMERATOR_RE.sub("", fv.value, count=1)
+    if rest != fv.value and len(rest) >= 2:
+        out[key] = fv.model_copy(update={"value": rest})
+
+
 def _service_content(doc: Doc, out: dict[str, FieldValue]) -> None:
     _service_content_labelled(doc, out)
     fv = out.get("service_content")
@@ -667,4 +694,5 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     _tax_rate(doc, out)
     _gpu(doc, out)
     _service_content(doc, out)
+    _without_enumerator(out, "service_content")
     return out
