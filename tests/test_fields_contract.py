@@ -775,3 +775,109 @@ def test_party_codes_in_the_parties_background_prose():
     for name, role in names.items():
         assert f[f"{role}_credit_code"].value == code[name], (role, name)
         assert f[f"{role}_credit_code"].confidence < 1.0
+
+
+def test_preamble_parties_sign_date_and_period_words():
+    """Parties and the signing date only in the preamble (「本合同由X（以下简称“甲方”）与Y…于…在…就…
+    订立本合同」); a period 「自…开始，至…结束」; a 托管期限."""
+    page = _ocr_page(
+        [
+            "模型训练算力服务合同",
+            "本合同由泉州金山视界智能有限公司（以下简称“甲方”）与武汉光谷衡算科技有限公司（以下简称“乙方”）",
+            "根据相关法律法规，于2024年05月19日在福建省泉州市就模型训练算力服务事宜订立本合同。",
+            "第一条 服务内容 乙方为甲方提供模型训练服务。",
+            "第二条 服务期限 本合同服务期限自2024年7月1日开始，至2025年3月31日结束。",
+            "第三条 合同价款 本合同总价款为￥460,000.00元（大写：肆拾陆万元整）。",
+        ]
+    )
+    f = extract([page])
+    assert f["buyer_name"].value == "泉州金山视界智能有限公司"
+    assert f["seller_name"].value == "武汉光谷衡算科技有限公司"
+    assert str(f["sign_date"].value) == "2024-05-19"
+    assert (str(f["service_start"].value), str(f["service_end"].value)) == ("2024-07-01", "2025-03-31")
+    page = _ocr_page(
+        ["IDC机柜托管服务合同", "第二条 托管期限 托管期限自2024年10月01日起至2025年09月30日止。"]
+    )
+    f = extract([page])
+    assert (str(f["service_start"].value), str(f["service_end"].value)) == ("2024-10-01", "2025-09-30")
+
+
+def test_gpu_memory_glued_or_wrapped_and_total_row():
+    """OCR glues the memory onto the model (「NVIDIAL40S48GB」); a line breaks before 「80GB」 that
+    did not fit, short of the margin; a 总卡数 row gives the total in its 数量 column."""
+    f = extract(
+        [_ocr_page(["算力服务合同", "供方向需方提供算力资源使用服务，配置NVIDIAL40S48GB GPU共24卡。"])]
+    )
+    assert f["gpu_model"].value == "NVIDIA L40S 48GB" and f["gpu_count"].value == 24
+    page = _rows_page(
+        [
+            ("GPU服务器托管及运维服务合同", 200, 60, 200),
+            ("第一条 托管内容 乙方为甲方提供GPU服务器IDC托管及运维服务：标准42U机柜4个", 72, 310, 450),
+            ("（单机柜功率12kW），托管甲方自有GPU服务器4台（NVIDIA A800", 72, 328, 410),
+            ("80GB，共32卡），含上架、巡检及7×24小时运维。", 72, 346, 284),
+        ]
+    )
+    f = extract([page])
+    assert f["gpu_model"].value == "NVIDIA A800 80GB" and f["gpu_count"].value == 32
+    table = _rows_page(
+        [
+            ("附件：算力资源配置表", 200, 60, 150),
+            ("序号", 80, 146, 30),
+            ("资源名称", 160, 146, 60),
+            ("数量", 479, 146, 25),
+            ("GPU型号", 160, 168, 42),
+            ("NVIDIA H800 80GB", 239, 169, 86),
+            ("GPU总卡数", 155, 191, 51),
+            ("单节点8卡", 239, 191, 47),
+            ("64卡", 479, 192, 25),
+        ]
+    )
+    f = extract([table])
+    assert f["gpu_count"].value == 64
+
+
+def test_two_column_pages_read_column_by_column():
+    """A landscape agreement printed in two columns: the 标的 heading's paragraph is the next
+    line of the left column, not the right column's line beside it (「…服务不达标的，按服务等级…」)."""
+    left = [
+        "第一条 标的",
+        "甲方向乙方提供算力服务，资源为华为昇腾910B共48卡，部署于甲方",
+        "数据中心，乙方远程独占使用。服务期满乙方可书面申请续期延长。",
+        "第二条 期限 服务期限：2024-04-01至2025-03-31。服务期满后",
+        "乙方可书面申请续期，双方另行签订续期协议并约定续期价格。",
+        "第三条 价款 协议价款：¥825000.00（捌拾贰万伍仟元整），含税价。",
+        "第四条 支付 乙方于协议生效后7日内支付总额的30%作为预付款。",
+    ]
+    right = [
+        "达标的，按服务等级协议减免当期费用，直至恢复正常为止。",
+        "八、违约责任 乙方逾期付款的，每日按逾期金额的0.3‰支付违约金",
+        "九、争议解决 因本合同产生的争议，双方应协商解决；协商不成的，",
+        "提交泉州仲裁委员会按其仲裁规则仲裁，仲裁裁决为终局裁决。",
+        "十、合同生效 本合同经双方法定代表人或授权代表签字并加盖公章",
+        "或合同专用章后生效，一式肆份，双方各执贰份，具同等法律效力。",
+        "（以下无正文）",
+    ]
+    lines = [Line(text="算力服务协议书", bbox=(300, 40, 500, 60), confidence=0.95, method="text")]
+    for i, t in enumerate(left):
+        lines.append(Line(text=t, bbox=(50, 100 + 18 * i, 390, 112 + 18 * i), method="text"))
+    for i, t in enumerate(right):
+        lines.append(Line(text=t, bbox=(430, 94 + 18 * i, 780, 106 + 18 * i), method="text"))
+    f = extract([Page(number=1, width=842, height=595, method="text", lines=lines)])
+    assert f["service_content"].value == "算力服务"
+    assert f["amount_total"].value == Decimal("825000.00")
+
+
+def test_party_codes_in_a_docx_party_table_by_column():
+    """「需方（甲方）| X | 供方（乙方）| Y」 over 「统一社会信用代码 | cx | 统一社会信用代码 | cy」: each
+    party's code is in its own column."""
+    cells = [
+        (0, 0, "需方（甲方）"), (0, 1, "泉州东湖数字创意有限公司"), (0, 2, "供方（乙方）"), (0, 3, "武汉未来城云算科技有限公司"),
+        (1, 0, "统一社会信用代码"), (1, 1, "91350503MAN87L9CF6"), (1, 2, "统一社会信用代码"), (1, 3, "91420111MAXF6MMCQB"),
+    ]  # fmt: skip
+    lines = [Line(text="GPU云服务采购合同", method="docx")]
+    lines += [Line(text=t, method="docx", table=0, row=r, col=c) for r, c, t in cells]
+    lines += [Line(text="供方向需方提供GPU云服务（NVIDIA L40S 48GB，32卡）。", method="docx")]
+    f = extract([Page(number=1, unit="none", method="docx", lines=lines)])
+    assert f["buyer_name"].value == "泉州东湖数字创意有限公司"
+    assert f["buyer_credit_code"].value == "91350503MAN87L9CF6"
+    assert f["seller_credit_code"].value == "91420111MAXF6MMCQB"

@@ -209,7 +209,11 @@ _SIGN_LABELS = [
     "合同签订日期",
     "签订日",
 ]
-_SIGNED_RE = re.compile(r"于\s*(?P<d>[^，,。；;]{6,24}?)\s*(?:在[^，,。]{0,12})?(?:正式)?签(?:订|署|约)")
+_SIGNED_RE = re.compile(
+    r"于\s*(?P<d>[^，,。；;]{6,24}?)\s*(?:在[^，,。]{0,12}?)?(?:就[^，,。]{0,30}?)?(?:正式)?(?:签(?:订|署|约)|订立|缔结)"
+)
+# a date whose 日 a seal or the OCR lost, at the end of a signing-date line (「签订日期：2024年2 月26」)
+_OPEN_DATE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*$")
 
 
 def _sign_date(doc: Doc, out: dict[str, FieldValue]) -> None:
@@ -220,6 +224,15 @@ def _sign_date(doc: Doc, out: dict[str, FieldValue]) -> None:
         if found:
             d, ds, de = found[0]
             out["sign_date"] = field(d, doc.stream.span(a + ds, a + de))
+            return
+        seg = text[a:b].split("\n", 1)[0]
+        m = _OPEN_DATE_RE.search(seg)
+        if m:
+            try:
+                d = date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            except ValueError:
+                continue
+            out["sign_date"] = field(d, doc.stream.span(a + m.start(), a + m.end()), 0.2)
             return
     for m in _SIGNED_RE.finditer(text):
         d = parse_date(m.group("d"))
@@ -263,7 +276,7 @@ _PERIOD_LABELS = [
     "服务期限", "租赁期限", "服务期", "服务时间", "服务周期", "租赁期", "租用期限", "使用期限", "合同期限",
     "合同有效期", "有效期限", "有效期", "合作期限", "履行期限", "租期", "合作开发时间", "开发时间",
     "服务期间", "租赁期间", "租用期间", "使用期间", "合作期间", "服务起止时间", "服务起止日期", "起止时间",
-    "起止日期",
+    "起止日期", "托管期限", "托管期", "托管期间", "运维期限", "维保期限",
 ]  # fmt: skip
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _DURATION_RE = re.compile(
@@ -303,7 +316,7 @@ def _period_in(doc: Doc, a: int, b: int, penalty: float = 0.0) -> dict[str, Fiel
     if re.search(r"(?:本)?合同(?:签订|签署|生效|签字盖章)之日起\s*(?:至|到)\s*$", seg[:s1]):
         # 「自合同签订之日起至2020年6月5日」: the end only; the start is the signing day
         return {"service_end": field(d1, doc.stream.span(a + s1, a + e1), penalty + 0.1)}
-    sep = re.match(r"\s*(?:起)?\s*(?:至|到|-|~|—|–|－|―|〜|～)\s*", seg[e1:])
+    sep = re.match(r"\s*(?:起|开始)?\s*[，,]?\s*(?:至|到|-|~|—|–|－|―|〜|～)\s*", seg[e1:])
     if sep and sep.group(0).strip():
         tail = seg[e1 + sep.end() :]
         if len(found) >= 2 and found[1][1] == e1 + sep.end():
@@ -344,7 +357,7 @@ def _period(doc: Doc, out: dict[str, FieldValue]) -> None:
     text = doc.stream.text
     for m in re.finditer(r"[^。\n]+", text):
         sent = m.group(0)
-        if not re.search(r"服务|租|使用|提供", sent) or not re.search(r"\d{4}\s*[年.\-/]", sent):
+        if not re.search(r"服务|租|使用|提供|托管", sent) or not re.search(r"\d{4}\s*[年.\-/]", sent):
             continue
         got = _period_in(doc, m.start(), m.end(), 0.1)
         if got and "service_end" in got:
@@ -368,7 +381,7 @@ def _period(doc: Doc, out: dict[str, FieldValue]) -> None:
 _CONTENT_LABELS = [
     "服务内容", "服务项目", "服务名称", "产品名称", "采购内容", "租赁内容", "采购标的", "合同标的",
     "技术服务的内容", "技术内容", "标的", "项目名称", "项目工作内容", "工作内容", "开发内容", "项目内容",
-    "合作内容", "委托内容",
+    "合作内容", "委托内容", "委托事项", "服务事项", "采购事项",
 ]  # fmt: skip
 _CONTENT_WORDS = re.compile(r"算力服务|算力|GPU|云服务器|云主机|卡时|智算|服务器租赁|裸金属")
 
@@ -407,7 +420,8 @@ def _content_at(doc: Doc, pos: int) -> tuple[str, int, int] | None:
 
 # what the provider provides: 「乙方向甲方提供GPU算力租赁服务，…」「服务商为客户提供…」
 _PROVIDES_RE = re.compile(
-    rf"(?:{P.LABEL_ALT})\s*(?:同意|负责|应|将)?\s*(?:(?:向|为)\s*(?:{P.LABEL_ALT})|委托\s*(?:{P.LABEL_ALT}))\s*(?:提供|出售|销售|交付|出租)(?:的)?\s*"
+    rf"(?:{P.LABEL_ALT})\s*(?:同意|负责|应|将)?\s*(?:(?:使用|利用|以|通过)[^，,。；;：:\n]{{2,30}}?)?"
+    rf"(?:(?:向|为)\s*(?:{P.LABEL_ALT})|委托\s*(?:{P.LABEL_ALT}))\s*(?:提供|出售|销售|交付|出租)(?:的)?\s*"
     r"(?P<x>[^，,。；;：:\n（(]{2,40})"
 )
 
@@ -591,6 +605,15 @@ def _service_content(doc: Doc, out: dict[str, FieldValue]) -> None:
         _pos, val, a, b = min(found)
         out["service_content"] = field(val, doc.stream.span(a, b), 0.1)
         return
+    if fv is None:
+        # no label, no sentence saying what is provided: a sentence naming compute services
+        _content_words_sentence(doc, out)
+        fv = out.get("service_content")
+        if fv is not None and not str(fv.value).endswith(("合同", "协议", "合同书", "协议书")):
+            got = _provided(str(fv.value))
+            if got is not None:
+                out["service_content"] = fv.model_copy(update={"value": got[0]})
+            return
     if fv is not None and str(fv.value).endswith(("合同", "协议", "合同书", "协议书")):
         rest = re.sub(r"(?:合同|协议)书?$", "", str(fv.value))
         if len(rest) >= 8 and rest.endswith(("项目", "服务", "工程", "系统")):
@@ -665,6 +688,11 @@ def _service_content_labelled(doc: Doc, out: dict[str, FieldValue]) -> None:
                 val, a, b = got
                 out["service_content"] = field(val, doc.stream.span(a, b), 0.1)
                 return
+
+
+def _content_words_sentence(doc: Doc, out: dict[str, FieldValue]) -> None:
+    """Last resort: the first sentence that names compute services (算力, GPU, 云主机 …)."""
+    text = doc.stream.text
     m = _CONTENT_WORDS.search(text)
     if m:
         s = max(text.rfind("。", 0, m.start()), text.rfind("\n", 0, m.start())) + 1

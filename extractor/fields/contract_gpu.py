@@ -18,7 +18,7 @@ _GPU_CONTEXT = re.compile(r"GPU|显卡|算力|加速卡|服务器|云主机|型�
 _GPU_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:(?P<brand>NVIDIA|Nvidia|nvidia|英伟达|华为)\s*)?(?:Tesla\s*|GeForce\s*)?"
     r"(?P<model>(?:RTX\s*)?(?:A100|A800|H100|H800|H200|H20|L20|L40S|L40|A6000|A5000|A40|A30|A10|V100S?|"
-    r"P100|T4|L4)(?![0-9])"
+    r"P100|T4|L4)(?:(?![0-9])|(?=\d{2,3}\s*G))"  # 「L40S48GB」: the memory glued on
     r"|(?:GeForce\s*)?RTX\s*(?:4090D?|3090|5090)|(?<![0-9])(?:4090D?|3090)(?=\s*(?:显卡|GPU|卡|24G|\s*\*|\s*[×xX]))"
     r"|(?:昇腾|Ascend)\s*910\s*[ABC]?|MLU\s*\d{3}|(?:海光\s*)?DCU\s*K100(?:[_\s-]*AI)?)"
     r"(?:\s*(?:[-/（(]|SXM\d?|PCIe|NVLink)?\s*(?P<mem>\d{2,3})\s*G(?:B)?(?![A-Za-z]))?",
@@ -270,7 +270,7 @@ def _gpu(doc: Doc, out: dict[str, FieldValue]) -> None:
             text = f"{nfkc(b).upper() if b.isascii() else b} {text}"
             penalty = 0.05
     out["gpu_model"] = field(text, best.span(), penalty)
-    total = _stated_total(doc)
+    total = _stated_total(doc) or _total_row(doc)
     if total is not None:
         n, span = total
         out["gpu_count"] = field(n, span)
@@ -301,3 +301,26 @@ def _stated_total(doc: Doc) -> tuple[int, L.Span] | None:
         return None
     n, m = found[0]
     return n, doc.stream.span(m.start(), m.end())
+
+
+# a table row that states the total cards: 「GPU总卡数 | 单节点8卡 | 64卡」
+_TOTAL_ROW_RE = re.compile(r"(?:GPU|显卡|加速卡|算力卡)?\s*(?:总卡数|卡数合计|卡总数|总数量|合计卡数)", re.I)
+
+
+def _total_row(doc: Doc) -> tuple[int, L.Span] | None:
+    """The count in the row labelled as the total of cards: its cell under a 数量 header, else
+    its last cell that counts cards."""
+    for r in doc.refs:
+        if not _TOTAL_ROW_RE.fullmatch(L.norm(r.line.text)):
+            continue
+        cells = [x for x in row_cells(doc, r) if x is not r]
+        cols = _header_columns(doc, r, _COUNT_WORDS)
+        if cols:
+            cells = [x for x in cells if _in_column(x, cols)] or cells
+        for x in reversed(
+            sorted(cells, key=lambda x: x.line.col or 0 if x.line.table is not None else x.line.bbox[0])
+        ):
+            mm = _COUNT_CELL_RE.fullmatch(x.line.text.strip())
+            if mm and mm.group(2) in (None, "卡", "张", "块", "片", "颗"):
+                return int(mm.group(1)), L.span_of_line(x)
+    return None

@@ -29,13 +29,54 @@ class Doc:
         refs: list[L.Ref] = []
         for p in self.pages:
             prs = list(L.iter_refs([p]))
-            refs.extend(L.reading_order(prs) if all(r.line.bbox for r in prs) else prs)
+            refs.extend(column_order(L.reading_order(prs)) if all(r.line.bbox for r in prs) else prs)
         self.refs = refs
         self.stream = Stream.of(refs)
         self.pos = {(id(r.page), r.index): k for k, r in enumerate(refs)}
 
     def k(self, ref: L.Ref) -> int:
         return self.pos[(id(ref.page), ref.index)]
+
+
+MIN_COLUMN_LINES = 6  # lines on each side of a gutter before a band reads as two columns
+
+
+def column_order(refs: list[L.Ref]) -> list[L.Ref]:
+    """Lines in reading order (rows top to bottom) with the bands printed in two columns read
+    column by column: between lines that cross the page's middle (a title, a full-width
+    paragraph, a footer), when at least ``MIN_COLUMN_LINES`` lines lie wholly left of the
+    middle and as many wholly right of it, the left column comes first. Only paragraph lines
+    (wider than 0.3 of the page) count: a table's label and number columns, and side-by-side
+    signature blocks, keep their row order."""
+    if len(refs) < 2 * MIN_COLUMN_LINES:
+        return refs
+    width = refs[0].page.width or max(r.line.bbox[2] for r in refs)
+    mid = width / 2
+    out: list[L.Ref] = []
+    band: list[L.Ref] = []
+
+    def flush() -> None:
+        left = [r for r in band if r.line.bbox[2] <= mid]
+        right = [r for r in band if r.line.bbox[0] >= mid]
+
+        def prose(rs: list[L.Ref]) -> int:  # paragraph lines, not a table's short cells
+            return sum(1 for r in rs if r.line.bbox[2] - r.line.bbox[0] > 0.3 * width)
+
+        if prose(left) >= MIN_COLUMN_LINES and prose(right) >= MIN_COLUMN_LINES:
+            out.extend(left + right)
+        else:
+            out.extend(band)
+        band.clear()
+
+    for r in refs:
+        b = r.line.bbox
+        if b[0] < mid < b[2]:
+            flush()
+            out.append(r)
+        else:
+            band.append(r)
+    flush()
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -116,6 +157,22 @@ def right_margin(page: Page) -> float:
     return edges[(3 * len(edges)) // 4 if len(edges) > 1 else 0]
 
 
+def column_right(r: L.Ref) -> float | None:
+    """The right edge of the left column, for a line of a page printed in two columns
+    (enough lines wholly on each side of the middle, as :func:`column_order` asks); None for
+    other lines."""
+    page = r.page
+    width = page.width or 0.0
+    if not width or r.line.bbox is None or r.line.bbox[2] > width / 2:
+        return None
+    boxes = [x.line.bbox for x in L.page_refs(page) if x.line.bbox is not None]
+    left = sorted(b[2] for b in boxes if b[2] <= width / 2 and b[2] - b[0] > 0.3 * width)
+    right = sum(1 for b in boxes if b[0] >= width / 2 and b[2] - b[0] > 0.3 * width)
+    if len(left) < MIN_COLUMN_LINES or right < MIN_COLUMN_LINES:
+        return None
+    return left[(3 * len(left)) // 4]
+
+
 def line_wrapped(doc: Doc, k: int) -> bool:
     """Whether line ``k`` runs on into line ``k + 1`` (a wrapped paragraph line): it
     reaches the right margin and the next line (on the page, or at the top of the next page
@@ -125,7 +182,7 @@ def line_wrapped(doc: Doc, k: int) -> bool:
     r, nx = doc.refs[k], doc.refs[k + 1]
     if r.line.bbox is None or nx.line.bbox is None:
         return False
-    right = right_margin(r.page)
+    right = column_right(r) or right_margin(r.page)
     h = max(r.line.bbox[3] - r.line.bbox[1], 1.0)
     if nx.page is not r.page:
         # the page's last line runs on at the top of the next page (「（大写：人民币壹万捌」 /
@@ -133,9 +190,24 @@ def line_wrapped(doc: Doc, k: int) -> bool:
         wide = r.line.bbox[2] - r.line.bbox[0] >= 0.5 * (r.page.width or 0)  # a paragraph line, not a stamp
         if not wide or r.line.bbox[2] < right - 2 * h or SENTENCE_END_RE.search(r.line.text):
             return False
-    elif r.line.bbox[2] < right - 2 * h or nx.line.bbox[1] - r.line.bbox[3] > 1.2 * h:
+    elif (
+        r.line.bbox[2] < right - 2 * h - _unbreakable_width(r, nx)
+        or nx.line.bbox[1] - r.line.bbox[3] > 1.2 * h
+    ):
         return False
     return not CLAUSE_START_RE.match(nx.line.text)
+
+
+def _unbreakable_width(r: L.Ref, nx: L.Ref) -> float:
+    """The width of the Latin word or number the next line starts with (「80GB，共32卡」), in
+    this line's glyph widths: a line breaks before a word that does not fit, and stops short
+    of the margin by up to that much."""
+    m = re.match(r"\s*([A-Za-z0-9.%]+)", nx.line.text)
+    text = r.line.text.strip()
+    if not m or not text or r.line.bbox is None:
+        return 0.0
+    glyph = (r.line.bbox[2] - r.line.bbox[0]) / len(text)
+    return len(m.group(1)) * glyph
 
 
 def joined(doc: Doc, a: int, b: int) -> tuple[str, list[int]]:

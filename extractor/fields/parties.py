@@ -582,6 +582,8 @@ def trailing_mentions(doc) -> list[Mention]:
                 continue
             raw = _after_unopened_bracket(nm.group(1))
             raw = re.sub(r"^(?:\d{1,2}[.、．)）]\s*|[（(]\d{1,2}[)）]\s*)", "", raw)
+            # 「本合同由XX公司（以下简称“甲方”）与…」: the preamble's opening words
+            raw = re.sub(r"^(?:本|该)(?:合同|协议|契约)书?(?:系|是)?由", "", raw)
             if org_shape(clean_org(raw[1:])) == 2:
                 raw = re.sub(r"^[与和及由同]", "", raw)  # 「…（以下简称甲方）与XX公司（以下简称乙方）」
             raw = (

@@ -155,8 +155,34 @@ def code_in_block(doc, party: Mention) -> tuple[str, L.Span, bool] | None:
     lines of the block, else in the lines under the name in its column."""
     if party.code is not None:
         return party.code
+    got = _code_in_table_column(doc, party)
+    if got is not None:
+        return got
     got = _code_in_stream_block(doc, party)
     return got if got is not None else _code_in_lines(_column_below(party))
+
+
+def _code_in_table_column(doc, party: Mention) -> tuple[str, L.Span, bool] | None:
+    """A party named in a table cell (「需方（甲方）| XX公司 | 供方（乙方）| YY公司」): its code is
+    the valid code in a cell of the same column in the rows below (each party its column)."""
+    first = party.span.refs[0] if party.span.refs else None
+    cell = first.line if first is not None else None
+    if cell is None or cell.table is None or cell.col is None or cell.row is None:
+        return None
+    for r in doc.refs:
+        ln = r.line
+        if (
+            r.page is not first.page
+            or ln.table != cell.table
+            or ln.col != cell.col
+            or ln.row is None
+            or not 0 < ln.row - cell.row <= 6
+        ):
+            continue
+        for code, s, e in find_credit_codes(ln.text):
+            if _uscc.is_valid(code):
+                return code, L.Span(ln.text[s:e], [r], s, e), True
+    return None
 
 
 def _code_in_stream_block(doc, party: Mention) -> tuple[str, L.Span, bool] | None:
