@@ -55,6 +55,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "ort det1600": dict(runtime="onnxruntime", det_max_side=1600, rec_batch=6, spin=True),
     "ort fallback": dict(runtime="onnxruntime"),  # the default settings on onnxruntime
     "ort noholes": dict(runtime="onnxruntime", fill_holes=False),  # without the second local read
+    "ort nosmall": dict(runtime="onnxruntime", small_print=False),  # without re-reading big print's band
     "NEW DEFAULT": {},  # OcrEngine() as evreview builds it (settings from the environment)
 }
 BASELINE = "baseline ort"

@@ -159,6 +159,7 @@ class OcrEngine:
         spin: bool = False,
         ov_cache: int | None = None,
         fill_holes: bool = True,
+        small_print: bool = True,
     ) -> None:
         self.threads = threads_setting() if threads is None else threads
         self.runtime_setting = runtime or runtime_setting()
@@ -170,6 +171,8 @@ class OcrEngine:
         self.ov_cache = ov_cache_setting() if ov_cache is None else ov_cache
         # read again the lines page-wide detection missed inside a paragraph (extractor.ocr_gaps)
         self.fill_holes = fill_holes
+        # read again the band of big print (a title), where small print beside it may be lost
+        self.small_print = small_print
         self.holes_read = 0  # local reads made so far (bench/ocr_variants.py reports them)
         # OpenVINO failed while reading and onnxruntime took over in this process
         self.fell_back_at_run = False
@@ -424,6 +427,39 @@ class OcrEngine:
             return raw
         return _Raw(np.array(quads, np.float32).reshape(-1, 4, 2), texts, scores, cls)
 
+    def _read_beside_big_print(self, img: np.ndarray, raw: _Raw) -> _Raw:
+        """Small print the detector swallowed into a big-print box (a licence's credit-code
+        line under 营业执照), read again from a cut-out of the big print's band
+        (:func:`extractor.ocr_gaps.under_big_print`)."""
+        if not self.small_print:
+            return raw
+        min_score = float(self._load().cfg.Global.text_score)
+        found = ocr_gaps.under_big_print(raw.quads, raw.texts, raw.scores, img.shape[1], min_score)
+        if not found:
+            return raw
+        gray = img if img.ndim == 2 else img[:, :, :3].mean(axis=2).astype(np.uint8)
+        quads, texts, scores, cls = list(raw.quads), list(raw.texts), list(raw.scores), list(raw.cls)
+        for region in found:
+            if not ocr_gaps.unread_ink(gray, region, raw.quads):
+                continue
+            # the band across the whole page: small print beside big print may run on far
+            _x0, y0, _x1, y1 = ocr_gaps.crop_box(region, img.shape[1], img.shape[0])
+            x0, x1 = 0, img.shape[1]
+            self.holes_read += 1
+            local = self._run(np.ascontiguousarray(img[y0:y1, x0:x1]))
+            if not len(local.quads):
+                continue
+            shifted = local.quads + np.array([x0, y0], np.float32)
+            known = np.array(quads, np.float32).reshape(-1, 4, 2)
+            for i in ocr_gaps.small_print_in(region, shifted, local.texts, local.scores, known, min_score):
+                quads.append(shifted[i])
+                texts.append(local.texts[i])
+                scores.append(local.scores[i])
+                cls.append(local.cls[i] if i < len(local.cls) else ("0", 1.0))
+        if len(texts) == len(raw.texts):
+            return raw
+        return _Raw(np.array(quads, np.float32).reshape(-1, 4, 2), texts, scores, cls)
+
     # -- public -------------------------------------------------------------
     def recognize(self, img: np.ndarray) -> list[Line]:
         """OCR an RGB image as it is; bboxes in pixels of ``img``, origin top-left."""
@@ -454,7 +490,7 @@ class OcrEngine:
             raw = self._run(upright)
             if rotation in (90, 270):
                 w, h = h, w
-        raw = self._fill_holes(upright, raw)
+        raw = self._read_beside_big_print(upright, self._fill_holes(upright, raw))
         quads, texts, scores = raw.quads, raw.texts, raw.scores
         skew = 0.0
         if deskew and len(quads):

@@ -177,3 +177,116 @@ def lines_in_hole(
         if hole.y0 < cy < hole.y1 and hole.x0 - hole.line_height <= cx <= hole.x1 + hole.line_height:
             out.append(i)
     return out
+
+
+# Big print (a document's title) is detected as boxes several lines tall; the detector may
+# swallow small print beside or under it into such a box (a licence's 统一社会信用代码 line
+# printed under 营业执照), and recognition of the big box then keeps only the big glyphs.
+BIG_PRINT = 2.5  # a box this many median line heights tall holds big print
+BIG_GLYPH = 0.5  # ... and its glyphs are wide: box width per character ≥ this share of its height
+MAX_TITLES_PER_PAGE = 2
+MIN_LINES = 5  # a page with fewer lines has no median line height to go by
+
+
+def under_big_print(
+    quads: np.ndarray, texts: list[str], scores: list[float], width: int, min_score: float = 0.5
+) -> list[Hole]:
+    """Regions around big-print boxes where small print may hide: the box's band, widened by
+    one box height on each side (adjacent big boxes joined). A tall box of few, wide glyphs
+    is big print; a tall box of many narrow ones is slanted or merged text, left alone.
+
+    >>> q = lambda x0, y0, x1, y1: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+    >>> rows = [(300, 100, 900, 300)] + [(100, 400 + 50 * i, 900, 440 + 50 * i) for i in range(6)]
+    >>> quads = np.array([q(*r) for r in rows], np.float32)
+    >>> [(h.x0, h.y0, h.x1, h.y1) for h in under_big_print(quads, ["营业执照"] + ["经营范围甲乙丙丁"] * 6, [1.0] * 7, 1000)]
+    [(100.0, 100.0, 1000.0, 300.0)]
+    >>> under_big_print(quads, ["此复印件仅用于某某公司网站展示使用"] + ["经营范围甲乙丙丁"] * 6, [1.0] * 7, 1000)
+    []
+    """
+    b = _boxes(quads)
+    ok = [i for i, (t, s) in enumerate(zip(texts, scores, strict=False)) if s >= min_score and t.strip()]
+    if len(ok) < MIN_LINES:
+        return []
+    mh = float(np.median([b[i][3] - b[i][1] for i in ok]))
+    regions: list[list[float]] = []
+    for i in ok:
+        x0, y0, x1, y1 = (float(v) for v in b[i])
+        h = y1 - y0
+        if h < BIG_PRINT * mh or (x1 - x0) / max(len(texts[i].strip()), 1) < BIG_GLYPH * h:
+            continue
+        r = [max(0.0, x0 - h), y0, min(float(width), x1 + h), y1]
+        for other in regions:
+            if r[0] < other[2] and other[0] < r[2] and r[1] < other[3] and other[1] < r[3]:
+                other[:] = [
+                    min(r[0], other[0]),
+                    min(r[1], other[1]),
+                    max(r[2], other[2]),
+                    max(r[3], other[3]),
+                ]
+                break
+        else:
+            regions.append(r)
+    regions.sort(key=lambda r: (r[3] - r[1]) * (r[2] - r[0]), reverse=True)
+    return [Hole(r[0], r[2], r[1], r[3], r[1], r[3], mh) for r in regions[:MAX_TITLES_PER_PAGE]]
+
+
+def small_print_in(
+    region: Hole,
+    quads: np.ndarray,
+    texts: list[str],
+    scores: list[float],
+    known: np.ndarray,
+    min_score: float = 0.5,
+) -> list[int]:
+    """Indexes of a local read's lines (in page pixels) that are print of ordinary size
+    (at most ``HEIGHT_RATIO`` median line heights), have their middle inside the band of
+    ``region`` and reach into its width (small print may run on far beside the big print),
+    and overlap no line the page read already found (``known``: its quads)."""
+    b = _boxes(quads)
+    kb = _boxes(known)
+    out = []
+    for i, (t, s) in enumerate(zip(texts, scores, strict=False)):
+        x0, y0, x1, y1 = b[i]
+        if s < min_score or len(t.strip()) < 2 or y1 - y0 > HEIGHT_RATIO * region.line_height:
+            continue
+        if not (region.y0 < (y0 + y1) / 2 < region.y1 and x0 < region.x1 and x1 > region.x0):
+            continue
+        if len(kb):
+            ix = np.clip(np.minimum(kb[:, 2], x1) - np.maximum(kb[:, 0], x0), 0, None)
+            iy = np.clip(np.minimum(kb[:, 3], y1) - np.maximum(kb[:, 1], y0), 0, None)
+            small = (kb[:, 3] - kb[:, 1]) <= HEIGHT_RATIO * region.line_height
+            if np.any(small & (ix * iy > 0.3 * (x1 - x0) * (y1 - y0))):
+                continue
+        out.append(i)
+    return out
+
+
+def unread_ink(gray: np.ndarray, region: Hole, known: np.ndarray) -> bool:
+    """Whether the band of ``region`` holds print outside every line read (``known``: the
+    page read's quads), such as the tail of a small-print line the big box swallowed; a
+    title band with nothing beside its glyphs is not read again.
+
+    >>> g = np.full((300, 1000), 240, np.uint8)
+    >>> g[100:200, 300:700] = 20                      # big print, read
+    >>> region = Hole(100.0, 1000.0, 100.0, 200.0, 100.0, 200.0, 20.0)
+    >>> q = lambda x0, y0, x1, y1: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+    >>> known = np.array([q(300, 100, 700, 200)], np.float32)
+    >>> unread_ink(g, region, known)
+    False
+    >>> g[170:190, 720:960:9] = 20                    # a line of small strokes beside it
+    >>> unread_ink(g, region, known)
+    True
+    """
+    x0, y0 = max(0, int(region.x0)), max(0, int(region.y0))
+    x1, y1 = min(gray.shape[1], int(region.x1)), min(gray.shape[0], int(region.y1))
+    band = gray[y0:y1, x0:x1].astype(np.int16)
+    if band.size == 0:
+        return False
+    bg = float(np.percentile(band, 90))
+    dark = band < bg - 70
+    for bx0, by0, bx1, by1 in _boxes(known):
+        dark[max(0, int(by0) - y0) : max(0, int(by1) - y0), max(0, int(bx0) - x0) : max(0, int(bx1) - x0)] = (
+            False
+        )
+    starts = np.count_nonzero(dark[:, 1:] & ~dark[:, :-1], axis=1)
+    return bool(np.count_nonzero(starts >= 6) >= max(3, int(0.4 * region.line_height)))

@@ -95,3 +95,43 @@ def test_licence_photo_scope_lines_lost_by_detection_come_back() -> None:
     lic = next(d for d in extract_documents(res) if d.doc_type == "business_license")
     scope = lic.fields["business_scope"].value
     assert "服装鞋帽" in scope and scope.endswith("经营活动)"), scope
+
+
+def title_image() -> np.ndarray:
+    """A licence head: 营业执照 in big print, the credit-code line in small print right under
+    its last glyphs (inside the band of the title), then a paragraph of ordinary print."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=420, height=60 + 22 * len(SCOPE) + 60)
+    page.insert_text((80, 60), "营业执照", fontname="china-s", fontsize=44)
+    page.insert_text((215, 72), "统一社会信用代码 91350503MA2Y3K6W8B", fontname="china-s", fontsize=8)
+    for i, line in enumerate(SCOPE):
+        page.insert_text((20, 110 + 22 * i), line, fontname="china-s", fontsize=13)
+    pix = page.get_pixmap(dpi=200, alpha=False)
+    return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3).copy()
+
+
+def test_small_print_swallowed_by_big_print_is_read_again() -> None:
+    engine = get_engine()
+    if not engine.is_available():
+        pytest.skip("OCR engine unavailable")
+    img = title_image()
+    raw = engine._run(img)
+    code = [i for i, t in enumerate(raw.texts) if "91350503MA2Y3K6W8" in t.replace(" ", "")]
+    assert code, raw.texts
+    # read already: nothing added twice
+    assert engine._read_beside_big_print(img, raw).texts == raw.texts
+    # the detector swallowed it into the title's box: the title's band is read again
+    lost = _without(raw, set(code))
+    title = next(i for i, t in enumerate(lost.texts) if "执照" in t)
+    quads = lost.quads.copy()
+    quads[title][2:, 1] = float(raw.quads[code[0]][:, 1].max())  # the title box reaches over it
+    lost = _Raw(quads, lost.texts, lost.scores, lost.cls)
+    before = engine.holes_read
+    back = engine._read_beside_big_print(img, lost)
+    assert engine.holes_read == before + 1
+    assert [t for t in back.texts if "91350503MA2Y3K6W8" in t.replace(" ", "")], back.texts
+    engine.small_print = False
+    try:
+        assert engine._read_beside_big_print(img, lost) is lost
+    finally:
+        engine.small_print = True

@@ -25,7 +25,8 @@ _TIME = r"(?:\s*T?\s*\d{1,2}\s*[:时]\s*\d{1,2}(?:\s*[:分]\s*\d{1,2}(?:\.\d+)?\
 
 _DATE_RE = re.compile(
     # 2023年3月1日 / 二〇二三年三月一日 / 2023 年 03 月 01 日
-    rf"(?P<cy>(?<!\d)\d{{4}}|[{_CN_Y}]{{4}})\s*年\s*(?P<cm>\d{{1,2}}|[{_CN_MD}]{{1,3}})\s*月\s*"
+    # (a year in Chinese numerals whose 〇 OCR read as 0 or O: 二00九)
+    rf"(?P<cy>(?<!\d)\d{{4}}|(?=[0O]*[{_CN_Y}])[{_CN_Y}0O]{{4}})\s*年\s*(?P<cm>\d{{1,2}}|[{_CN_MD}]{{1,3}})\s*月\s*"
     rf"(?P<cd>\d{{1,2}}|[{_CN_MD}]{{1,3}})\s*[日号]"
     # 2023-03-01 / 2023.3.1 / 2023/3/1 (same separator twice)
     r"|(?<![0-9A-Za-z.])(?P<sy>\d{4})\s*(?P<sep>[-./])\s*(?P<sm>\d{1,2})\s*(?P=sep)\s*(?P<sd>\d{1,2})(?![0-9])"
@@ -54,7 +55,10 @@ def _make_date(y: str, m: str, d: str) -> date | None:
 
 def _from_match(m: re.Match[str]) -> date | None:
     if m.group("cy"):
-        return _make_date(m.group("cy"), m.group("cm"), m.group("cd"))
+        y = m.group("cy")
+        if not y.isdigit():
+            y = y.replace("0", "〇").replace("O", "〇")
+        return _make_date(y, m.group("cm"), m.group("cd"))
     if m.group("sy"):
         return _make_date(m.group("sy"), m.group("sm"), m.group("sd"))
     return _make_date(m.group("ky"), m.group("km"), m.group("kd"))
@@ -72,8 +76,8 @@ def parse_date(text: str | None) -> date | None:
     (datetime.date(2023, 3, 1), datetime.date(2023, 3, 1), datetime.date(2023, 3, 1))
     >>> parse_date("2023-03-01 10:22:33"), parse_date("开票日期：2024年05月28日")
     (datetime.date(2023, 3, 1), datetime.date(2024, 5, 28))
-    >>> parse_date("二〇二四年十二月三十一日")
-    datetime.date(2024, 12, 31)
+    >>> parse_date("二〇二四年十二月三十一日"), parse_date("成立日期二00九年一月二十一日")   # 〇 read as 0
+    (datetime.date(2024, 12, 31), datetime.date(2009, 1, 21))
     >>> parse_date("2023年2月30日"), parse_date("2023-13-01"), parse_date("12345678"), parse_date("")
     (None, None, None, None)
     """
