@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
-
 import extractor.fields.layout as L
+from extractor.fields.license_authority import (
+    _FRAGMENT_RE,
+    _ORGAN_RE,
+    AUTHORITY_RE,
+    authority_from_seal,
+    authority_place,
+)
 from extractor.normalize import (
     find_credit_codes,
     normalize_credit_code,
     normalize_name,
     parse_date,
     parse_money,
-    region,
     uscc,
 )
 from extractor.normalize.scope import (
@@ -74,17 +78,6 @@ STOPS = [
     "经营者",
     "经营场所",
 ]
-# the organs that register companies, longest first where one word holds another
-_ORGAN_WORDS = (
-    "市场监督管理局", "工商行政管理局", "市场和质量监督管理局", "市场监督管理委员会", "行政审批服务管理局",
-    "行政审批服务局",
-    "行政审批局", "市场监管局", "工商局",
-)  # fmt: skip
-# a branch of the organ: 北京市工商行政管理局海淀分局, 深圳市市场监督管理局福田监管局
-_BRANCH = r"(?:分局|监管局)"
-AUTHORITY_RE = re.compile(
-    r"[\u4e00-\u9fa5]{2,20}(?:" + "|".join(_ORGAN_WORDS) + r")(?:[\u4e00-\u9fa5]{0,10}?" + _BRANCH + ")?"
-)
 CODE_RE = re.compile(r"[0-9A-Z]{18}|\d{15}")
 
 
@@ -496,249 +489,6 @@ def _wrapped_authority(pages: list[Page]) -> L.Span | None:
         m = AUTHORITY_RE.search(text)
         if m and len(rows) >= 2:
             return L.Span(m.group(0), rows[:2], match=m.group(0), label=hit, how="rows")
-    return None
-
-
-_ORGAN_RE = re.compile(
-    r"(?P<place>[\u4e00-\u9fa5]{0,20}?)"
-    rf"(?P<organ>{'|'.join(_ORGAN_WORDS)})"
-    r"(?P<branch>[\u4e00-\u9fa5]{1,6}?" + _BRANCH + ")?"
-)
-
-
-_FRAGMENT_RE = re.compile(r"(?P<p>[\u4e00-\u9fa5]{1,3})(?P<organ>市场监督管理局|工商行政管理局)")
-_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
-
-
-def _division(code: str | None) -> str | None:
-    """The GB/T 2260 division in a credit code (chars 3-8) or an old 15-digit 注册号 (chars 1-6).
-
-    >>> _division("91440300MA5DC0273T"), _division("360200210067973"), _division("123")
-    ('440300', '360200', None)
-    """
-    if code and len(code) == 18:
-        return code[2:8]
-    if code and len(code) == 15 and code.isdigit():
-        return code[:6]
-    return None
-
-
-def authority_place(credit_code: str | None) -> str | None:
-    """The place an authority of the credit code's division puts in its name: the division
-    path without the province, except for the four municipalities.
-
-    >>> authority_place("91310116MADCMKPL7J"), authority_place("91370203MA3XXXXXXX")
-    ('上海市金山区', '青岛市市北区')
-    >>> authority_place("91350000MA3XXXXXXX"), authority_place(None)
-    ('福建省', None)
-    """
-    div = _division(credit_code)
-    d = region.lookup(div) if div else None
-    if d is None:
-        return None
-    names = [n for _c, n in d.path]
-    if len(names) > 1 and names[0] not in _MUNICIPALITIES:
-        names = names[1:]
-    return "".join(names)
-
-
-def _runs_of(d) -> list[str]:
-    names = [n for _c, n in d.path]
-    return ["".join(names[i:j]) for i in range(len(names)) for j in range(i + 1, len(names) + 1)]
-
-
-def _place_names(credit_code: str | None, address: str | None = None) -> list[str]:
-    """The division names a registration authority of this credit code can carry: every run
-    of consecutive names on the path of the code's division (chars 3-8, GB/T 2260), and on the
-    path of the division the licence's address names when that lies in the code's province
-    (a company is registered where it sits; its code may keep the division it was first
-    registered in, or a development zone's code the table does not know).
-
-    >>> "西安市灞桥区" in _place_names("91611103MA6THK4E1D", "陕西省西安市灞桥区纺织城五环集团合作区13号楼")
-    True
-    >>> "福州市鼓楼区" in _place_names("91350503MA2Y3K6W8B", "福建省福州市鼓楼区五四路")   # another city of the province
-    True
-    >>> _place_names("91350503MA2Y3K6W8B", "广东省广州市天河区")[:2]   # another province: not used
-    ['福建省', '福建省泉州市']
-    """
-    div = _division(credit_code)
-    d = region.lookup(div) if div else None
-    out = _runs_of(d) if d is not None else []
-    at = region.resolve(address) if address else None
-    if at is not None and (div is None or at.code[:2] == div[:2]):
-        out += [n for n in _runs_of(at) if n not in out]
-    return out
-
-
-def _real_place_in_province(place: str, credit_code: str | None) -> bool:
-    """Whether ``place`` is made only of real division names, inside the credit code's province
-    (two names or more), or one county inside the code's prefecture (a company coded by its
-    city, registered by its county: 「海盐县」 under 嘉兴市).
-
-    >>> _real_place_in_province("海盐县", "9133040079856842X4"), _real_place_in_province("海盐县", "91350503MA2Y3K6W8C")
-    (True, False)
-    """
-    found = region.find_divisions(place)
-    if not found or "".join(n for n, _c, _s in found) != place or not credit_code:
-        return False
-    d = region.resolve(place)
-    div = _division(credit_code)
-    if d is None or div is None or d.code[:2] != div[:2]:
-        return False
-    return len(found) >= 2 or (div[4:] == "00" and d.code[:4] == div[:4])
-
-
-def authority_from_seal(text: str, credit_code: str | None, address: str | None = None) -> str | None:
-    """The registration authority a seal names, its place corrected to the nearest division
-    name of the credit code's area (seal text is OCR of a curved ring).
-
-    >>> authority_from_seal("南京市栖廣区市场监督管理局", "91320113MA1XXXXXXX")
-    '南京市栖霞区市场监督管理局'
-    >>> authority_from_seal("深遺店市场监督管理局", "91440300MA5XXXXXXX")
-    '深圳市市场监督管理局'
-    >>> authority_from_seal("太原市晋源区行政审批服务管理局", "91140110MA0LWELP73")  # the organ whole
-    '太原市晋源区行政审批服务管理局'
-    >>> authority_from_seal("鹿城区市场监督管理局", "91330302MAE9XJ897G")   # a district names its city
-    '温州市鹿城区市场监督管理局'
-    >>> authority_from_seal("北京市工商行政管理局海淀分局", "91110108MA01XXXXXX")
-    '北京市工商行政管理局海淀分局'
-    >>> authority_from_seal("北京市延庆区市场监督管理局", "911101115923791213")  # moved from 房山区
-    '北京市延庆区市场监督管理局'
-    >>> authority_from_seal("泉州智算科技有限公司", "91350503MA2Y3K6W8B") is None
-    True
-    >>> authority_from_seal("郑州高新技术产业开发区市场监督管理局", "91410100MAKH4D2W0H")  # a zone's bureau
-    '郑州高新技术产业开发区市场监督管理局'
-    >>> authority_from_seal("济南高新技术产业开发区管委会市场监管局", "91370100689487305H")
-    '济南高新技术产业开发区管委会市场监管局'
-
-    A ring whose organ is misread too (「莱西市行政事批服务易」) is matched fuzzily; a place read
-    as other glyphs of its length (「荣物雨」) is the code's own division:
-
-    >>> authority_from_seal("莱西市行政事批服务易", "9137028535030571XX")
-    '莱西市行政审批服务局'
-    >>> authority_from_seal("荣物雨市场监督管典层", "91440300MA5DC0273T")
-    '深圳市市场监督管理局'
-    >>> authority_from_seal("益越通市市场监量管理局", "360200210067973")  # an old 注册号
-    '景德镇市市场监督管理局'
-    """
-    t = L.norm(text)
-    m = _ORGAN_RE.search(t)
-    if not m:
-        return _authority_fuzzy(t, credit_code, address)
-    place = m.group("place")
-    cands = _place_names(credit_code, address)
-    if _zone_of_known_city(place, cands):
-        return place + m.group("organ") + (m.group("branch") or "")
-    if cands and place not in cands and _real_place_in_province(place, credit_code):
-        cands = []  # read whole and real: the company moved within its province since it was coded
-    if cands and place not in cands:
-        best = max(cands, key=lambda c: (fuzz.ratio(place, c), -abs(len(c) - len(place))))
-        if _renamed_division(place, best):
-            return place + m.group("organ") + (m.group("branch") or "")
-        # a curved ring misreads whole glyphs (深遺店 for 深圳市): the same length and first
-        # glyph within the code's own area is enough
-        close = fuzz.ratio(place, best) >= 60 or (len(place) == len(best) and place[:1] == best[:1])
-        if not close:
-            return None  # a place the credit code does not know: not this company's authority
-        place = best
-    elif not cands and len(place) < 2:
-        return None
-    return _with_city(place, credit_code) + m.group("organ") + (m.group("branch") or "")
-
-
-# a development zone's own bureau (郑州高新技术产业开发区市场监督管理局): the zone is named
-# after its city, with or without the city's 市, and is no GB/T 2260 division
-_ZONE_RE = re.compile(
-    r"(?P<city>[\u4e00-\u9fa5]{2,8}?)市?[\u4e00-\u9fa5]{0,10}?"
-    r"(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|开发区|新区|工业园区|园区|保税区|试验区|实验区)"
-    r"(?:管委会|管理委员会)?"
-)
-
-
-def _zone_of_known_city(place: str, cands: list[str]) -> bool:
-    """Whether ``place`` is a development zone of a city the credit code or address names.
-
-    >>> _zone_of_known_city("郑州高新技术产业开发区", ["河南省", "河南省郑州市", "郑州市"])
-    True
-    >>> _zone_of_known_city("苏州工业园区", ["河南省", "郑州市"]), _zone_of_known_city("郑州市", ["郑州市"])
-    (False, False)
-    """
-    m = _ZONE_RE.fullmatch(place)
-    if not m:
-        return False
-    cities = {c[:-1] for c in cands if c.endswith("市")} | {c for c in cands if c.endswith("市")}
-    return any(place.startswith(c) for c in cities if len(c) >= 2)
-
-
-def _renamed_division(place: str, known: str) -> bool:
-    """Whether a seal's place is a division the table knows under a later name: the same name
-    with the level word of before (长垣县 became 长垣市 in 2019, 海门市 海门区 in 2020); an old
-    licence's seal keeps the old name.
-
-    >>> _renamed_division("长垣县", "长垣市"), _renamed_division("新乡市长垣县", "新乡市长垣市")
-    (True, True)
-    >>> _renamed_division("长垣市", "长垣市"), _renamed_division("长坦县", "长垣市")
-    (False, False)
-    """
-    return (
-        len(place) == len(known) >= 3
-        and place[:-1] == known[:-1]
-        and place[-1] != known[-1]
-        and {place[-1], known[-1]} <= {"县", "市", "区", "旗"}
-    )
-
-
-def _with_city(place: str, credit_code: str | None) -> str:
-    """A district's bureau names its city too (温州市鹿城区市场监督管理局): a ring read from
-    the district on (the city lost in the ring's gap) gets the city of the code's division.
-
-    >>> _with_city("鹿城区", "91330302MAE9XJ897G"), _with_city("海盐县", "9133042479856842X4")
-    ('温州市鹿城区', '海盐县')
-    """
-    own = authority_place(credit_code)
-    if place.endswith("区") and own and own.endswith(place) and len(own) > len(place):
-        return own
-    return place
-
-
-# organs long enough to be recognised with a misread glyph: the 局 ones of five glyphs or more
-_FUZZY_ORGANS = tuple(o for o in _ORGAN_WORDS if o.endswith("局") and len(o) >= 5)
-
-
-def _authority_fuzzy(t: str, credit_code: str | None, address: str | None = None) -> str | None:
-    """An authority's seal read with its organ's glyphs misread: the organ found at the end of
-    the text (≥ 70 % alike), the place before it taken as the nearest division name of the code's area, or
-    as the code's own division when it was read as other glyphs of the same length."""
-    best = None
-    for organ in _FUZZY_ORGANS:
-        # the organ ends the ring's text: compare it with the text's tail (± one glyph)
-        for n in (len(organ) - 1, len(organ), len(organ) + 1):
-            if len(t) - n < 2:
-                continue
-            score = fuzz.ratio(organ, t[-n:])
-            if score >= 70 and (best is None or score > best[0]):
-                best = (score, organ, len(t) - n)
-    if best is None:
-        return None
-    _score, organ, start = best
-    place = t[:start]
-    cands = _place_names(credit_code, address)
-    if place in cands:
-        return _with_city(place, credit_code) + organ
-    near = max(cands, key=lambda c: (fuzz.ratio(place, c), -len(c)), default=None)
-    if near is not None and _renamed_division(place, near):
-        return place + organ
-    if near is not None and fuzz.ratio(place, near) >= 60:
-        if place.startswith(near) and len(place) > len(near):
-            # glyphs after a whole place name (「西安市滤」: 灞桥区 misread, its 区 lost): the
-            # deeper division the candidates know below it
-            deeper = [c for c in cands if c.startswith(near) and len(c) > len(near)]
-            if deeper:
-                near = min(deeper, key=lambda c: (abs(len(c) - len(place)), -fuzz.ratio(place, c)))
-        return near + organ
-    own = authority_place(credit_code)
-    if own is not None and len(own) == len(place):
-        return own + organ
     return None
 
 
