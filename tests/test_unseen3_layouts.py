@@ -24,6 +24,13 @@ def _files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def test_committed_copy_is_complete_and_small() -> None:
+    files = _files(COMMITTED)
+    assert len([k for k in files if k.startswith("truth/")]) == 24
+    assert len(files) == 48
+    assert sum(len(b) for b in files.values()) <= 5_000_000
+
+
 @pytest.mark.slow
 def test_generator_reproduces_the_committed_copy(tmp_path: Path) -> None:
     generate(tmp_path)
