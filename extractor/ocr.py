@@ -50,6 +50,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -404,54 +405,69 @@ class OcrEngine:
         if not self.fill_holes:
             return raw
         min_score = float(self._load().cfg.Global.text_score)
-        found = ocr_gaps.holes(raw.quads, raw.texts, raw.scores, min_score)
-        if not found:
-            return raw
-        gray = img if img.ndim == 2 else img[:, :, :3].mean(axis=2).astype(np.uint8)
-        quads, texts, scores, cls = list(raw.quads), list(raw.texts), list(raw.scores), list(raw.cls)
-        for hole in found:
-            if not ocr_gaps.has_ink(gray, hole):
-                continue
-            x0, y0, x1, y1 = ocr_gaps.crop_box(hole, img.shape[1], img.shape[0])
-            self.holes_read += 1
-            local = self._run(np.ascontiguousarray(img[y0:y1, x0:x1]))
-            if not len(local.quads):
-                continue
-            shifted = local.quads + np.array([x0, y0], np.float32)
-            for i in ocr_gaps.lines_in_hole(hole, shifted, local.texts, local.scores, min_score):
-                quads.append(shifted[i])
-                texts.append(local.texts[i])
-                scores.append(local.scores[i])
-                cls.append(local.cls[i] if i < len(local.cls) else ("0", 1.0))
-        if len(texts) == len(raw.texts):
-            return raw
-        return _Raw(np.array(quads, np.float32).reshape(-1, 4, 2), texts, scores, cls)
+        h, w = img.shape[:2]
+        return self._read_again(
+            img,
+            raw,
+            ocr_gaps.holes(raw.quads, raw.texts, raw.scores, min_score),
+            inked=ocr_gaps.has_ink,
+            crop=lambda hole: ocr_gaps.crop_box(hole, w, h),
+            keep=lambda hole, quads, local, _known: ocr_gaps.lines_in_hole(
+                hole, quads, local.texts, local.scores, min_score
+            ),
+        )
 
     def _read_beside_big_print(self, img: np.ndarray, raw: _Raw) -> _Raw:
         """Small print the detector swallowed into a big-print box (a licence's credit-code
-        line under 营业执照), read again from a cut-out of the big print's band
-        (:func:`extractor.ocr_gaps.under_big_print`)."""
+        line under 营业执照), read again from the big print's band across the whole page
+        (small print beside big print may run on far): :func:`extractor.ocr_gaps.under_big_print`."""
         if not self.small_print:
             return raw
         min_score = float(self._load().cfg.Global.text_score)
-        found = ocr_gaps.under_big_print(raw.quads, raw.texts, raw.scores, img.shape[1], min_score)
-        if not found:
+        h, w = img.shape[:2]
+
+        def band(region: ocr_gaps.Hole) -> tuple[int, int, int, int]:
+            _x0, y0, _x1, y1 = ocr_gaps.crop_box(region, w, h)
+            return 0, y0, w, y1
+
+        return self._read_again(
+            img,
+            raw,
+            ocr_gaps.under_big_print(raw.quads, raw.texts, raw.scores, w, min_score),
+            inked=lambda gray, region: ocr_gaps.unread_ink(gray, region, raw.quads),
+            crop=band,
+            keep=lambda region, quads, local, known: ocr_gaps.small_print_in(
+                region, quads, local.texts, local.scores, known, min_score
+            ),
+        )
+
+    def _read_again(
+        self,
+        img: np.ndarray,
+        raw: _Raw,
+        regions: list[ocr_gaps.Hole],
+        *,
+        inked: Callable[[np.ndarray, ocr_gaps.Hole], bool],
+        crop: Callable[[ocr_gaps.Hole], tuple[int, int, int, int]],
+        keep: Callable[[ocr_gaps.Hole, np.ndarray, _Raw, np.ndarray], list[int]],
+    ) -> _Raw:
+        """A second, local read of each region that holds ink (``inked``): the ``crop`` of
+        the page is read alone, and the lines ``keep`` picks (in page pixels) are added."""
+        if not regions:
             return raw
         gray = img if img.ndim == 2 else img[:, :, :3].mean(axis=2).astype(np.uint8)
         quads, texts, scores, cls = list(raw.quads), list(raw.texts), list(raw.scores), list(raw.cls)
-        for region in found:
-            if not ocr_gaps.unread_ink(gray, region, raw.quads):
+        for region in regions:
+            if not inked(gray, region):
                 continue
-            # the band across the whole page: small print beside big print may run on far
-            _x0, y0, _x1, y1 = ocr_gaps.crop_box(region, img.shape[1], img.shape[0])
-            x0, x1 = 0, img.shape[1]
+            x0, y0, x1, y1 = crop(region)
             self.holes_read += 1
             local = self._run(np.ascontiguousarray(img[y0:y1, x0:x1]))
             if not len(local.quads):
                 continue
             shifted = local.quads + np.array([x0, y0], np.float32)
             known = np.array(quads, np.float32).reshape(-1, 4, 2)
-            for i in ocr_gaps.small_print_in(region, shifted, local.texts, local.scores, known, min_score):
+            for i in keep(region, shifted, local, known):
                 quads.append(shifted[i])
                 texts.append(local.texts[i])
                 scores.append(local.scores[i])
