@@ -563,11 +563,14 @@ def _without_enumerator(out: dict[str, FieldValue], key: str) -> None:
         out[key] = fv.model_copy(update={"value": rest})
 
 
+_CONTRACT_ENDINGS = ("合同", "协议", "合同书", "协议书")  # a title, not what is bought
+
+
 def _service_content(doc: Doc, out: dict[str, FieldValue]) -> None:
     _service_content_labelled(doc, out)
     fv = out.get("service_content")
     text = doc.stream.text
-    if fv is not None and not str(fv.value).endswith(("合同", "协议", "合同书", "协议书")):
+    if fv is not None and not str(fv.value).endswith(_CONTRACT_ENDINGS):
         head = re.match(r"([^:：，,。；;]{2,30})[:：]", str(fv.value))
         if head and not re.search(r"包括|如下|为|是", head.group(1)):
             # 「模型训练算力技术服务：乙方为甲方提供…」: the content is named before its details
@@ -609,12 +612,12 @@ def _service_content(doc: Doc, out: dict[str, FieldValue]) -> None:
         # no label, no sentence saying what is provided: a sentence naming compute services
         _content_words_sentence(doc, out)
         fv = out.get("service_content")
-        if fv is not None and not str(fv.value).endswith(("合同", "协议", "合同书", "协议书")):
+        if fv is not None and not str(fv.value).endswith(_CONTRACT_ENDINGS):
             got = _provided(str(fv.value))
             if got is not None:
                 out["service_content"] = fv.model_copy(update={"value": got[0]})
             return
-    if fv is not None and str(fv.value).endswith(("合同", "协议", "合同书", "协议书")):
+    if fv is not None and str(fv.value).endswith(_CONTRACT_ENDINGS):
         rest = re.sub(r"(?:合同|协议)书?$", "", str(fv.value))
         if len(rest) >= 8 and rest.endswith(("项目", "服务", "工程", "系统")):
             # a labelled project name run into the next line's 「合同」: the project is bought

@@ -18,7 +18,7 @@ from functools import lru_cache
 import extractor.fields.layout as L
 import extractor.fields.parties as P
 from extractor.fields.prose import CLAUSE_START_RE, SENTENCE_END_RE, Stream, prepare_pages
-from models.page import Page
+from models.page import BBox, Page
 
 
 class Doc:
@@ -33,21 +33,48 @@ class Doc:
         self.refs = refs
         self.stream = Stream.of(refs)
         self.pos = {(id(r.page), r.index): k for k, r in enumerate(refs)}
+        self._left_column_right: dict[int, float | None] = {}  # per page (this Doc holds them)
 
     def k(self, ref: L.Ref) -> int:
         return self.pos[(id(ref.page), ref.index)]
+
+    def column_right(self, r: L.Ref) -> float | None:
+        """The right edge of the left column, for a line in the left column of a page printed
+        in two columns (:func:`two_columns`); None for other lines."""
+        page = r.page
+        width = page.width or 0.0
+        if not width or r.line.bbox is None or r.line.bbox[2] > width / 2:
+            return None
+        if id(page) not in self._left_column_right:
+            boxes = [x.line.bbox for x in L.page_refs(page) if x.line.bbox is not None]
+            left, right = two_columns(boxes, width)
+            edges = sorted(b[2] for b in left)
+            self._left_column_right[id(page)] = edges[(3 * len(edges)) // 4] if left and right else None
+        return self._left_column_right[id(page)]
 
 
 MIN_COLUMN_LINES = 6  # lines on each side of a gutter before a band reads as two columns
 
 
+def two_columns(boxes: list[BBox], width: float) -> tuple[list[BBox], list[BBox]]:
+    """The paragraph lines (wider than 0.3 of the page, not a table's short cells) wholly left
+    and wholly right of the page's middle, when each side has at least ``MIN_COLUMN_LINES``
+    (text printed in two columns); else two empty lists."""
+    mid = width / 2
+    prose = [b for b in boxes if b[2] - b[0] > 0.3 * width]
+    left = [b for b in prose if b[2] <= mid]
+    right = [b for b in prose if b[0] >= mid]
+    if len(left) < MIN_COLUMN_LINES or len(right) < MIN_COLUMN_LINES:
+        return [], []
+    return left, right
+
+
 def column_order(refs: list[L.Ref]) -> list[L.Ref]:
     """Lines in reading order (rows top to bottom) with the bands printed in two columns read
     column by column: between lines that cross the page's middle (a title, a full-width
-    paragraph, a footer), when at least ``MIN_COLUMN_LINES`` lines lie wholly left of the
-    middle and as many wholly right of it, the left column comes first. Only paragraph lines
-    (wider than 0.3 of the page) count: a table's label and number columns, and side-by-side
-    signature blocks, keep their row order."""
+    paragraph, a footer), a band that :func:`two_columns` finds printed in two columns is read
+    left column first. A table's label and number columns, and side-by-side signature
+    blocks, keep their row order."""
     if len(refs) < 2 * MIN_COLUMN_LINES:
         return refs
     width = refs[0].page.width or max(r.line.bbox[2] for r in refs)
@@ -56,14 +83,10 @@ def column_order(refs: list[L.Ref]) -> list[L.Ref]:
     band: list[L.Ref] = []
 
     def flush() -> None:
-        left = [r for r in band if r.line.bbox[2] <= mid]
-        right = [r for r in band if r.line.bbox[0] >= mid]
-
-        def prose(rs: list[L.Ref]) -> int:  # paragraph lines, not a table's short cells
-            return sum(1 for r in rs if r.line.bbox[2] - r.line.bbox[0] > 0.3 * width)
-
-        if prose(left) >= MIN_COLUMN_LINES and prose(right) >= MIN_COLUMN_LINES:
-            out.extend(left + right)
+        if two_columns([r.line.bbox for r in band], width)[0]:
+            out.extend(
+                [r for r in band if r.line.bbox[2] <= mid] + [r for r in band if r.line.bbox[0] >= mid]
+            )
         else:
             out.extend(band)
         band.clear()
@@ -157,22 +180,6 @@ def right_margin(page: Page) -> float:
     return edges[(3 * len(edges)) // 4 if len(edges) > 1 else 0]
 
 
-def column_right(r: L.Ref) -> float | None:
-    """The right edge of the left column, for a line of a page printed in two columns
-    (enough lines wholly on each side of the middle, as :func:`column_order` asks); None for
-    other lines."""
-    page = r.page
-    width = page.width or 0.0
-    if not width or r.line.bbox is None or r.line.bbox[2] > width / 2:
-        return None
-    boxes = [x.line.bbox for x in L.page_refs(page) if x.line.bbox is not None]
-    left = sorted(b[2] for b in boxes if b[2] <= width / 2 and b[2] - b[0] > 0.3 * width)
-    right = sum(1 for b in boxes if b[0] >= width / 2 and b[2] - b[0] > 0.3 * width)
-    if len(left) < MIN_COLUMN_LINES or right < MIN_COLUMN_LINES:
-        return None
-    return left[(3 * len(left)) // 4]
-
-
 def line_wrapped(doc: Doc, k: int) -> bool:
     """Whether line ``k`` runs on into line ``k + 1`` (a wrapped paragraph line): it
     reaches the right margin and the next line (on the page, or at the top of the next page
@@ -182,7 +189,7 @@ def line_wrapped(doc: Doc, k: int) -> bool:
     r, nx = doc.refs[k], doc.refs[k + 1]
     if r.line.bbox is None or nx.line.bbox is None:
         return False
-    right = column_right(r) or right_margin(r.page)
+    right = doc.column_right(r) or right_margin(r.page)
     h = max(r.line.bbox[3] - r.line.bbox[1], 1.0)
     if nx.page is not r.page:
         # the page's last line runs on at the top of the next page (「（大写：人民币壹万捌」 /

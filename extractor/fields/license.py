@@ -15,9 +15,9 @@ import re
 
 import extractor.fields.layout as L
 from extractor.fields.license_authority import (
-    _FRAGMENT_RE,
-    _ORGAN_RE,
     AUTHORITY_RE,
+    FRAGMENT_RE,
+    ORGAN_RE,
     authority_from_seal,
     authority_place,
 )
@@ -405,15 +405,16 @@ def _stacked_glyphs(ref: L.Ref, t: str) -> list[L.Ref]:
     ]
 
 
+def _names_authority(t: str) -> bool:
+    return bool(AUTHORITY_RE.search(L.norm(t)))
+
+
 def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
-    sp = _simple(pages, "registration_authority", validate=lambda t: bool(AUTHORITY_RE.search(L.norm(t))))
+    sp = _simple(pages, "registration_authority", validate=_names_authority)
     if sp is None:
         # the name boxed in two pieces beside the label (「深圳市市场」 + 「场监督管理局龙岗分局」)
         sp = L.find_value(
-            pages,
-            LABELS["registration_authority"],
-            order=("line_row",),
-            validate=lambda t: bool(AUTHORITY_RE.search(L.norm(t))),
+            pages, LABELS["registration_authority"], order=("line_row",), validate=_names_authority
         )
     if sp is None:
         sp = _wrapped_authority(pages)
@@ -436,7 +437,7 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
     code = out["credit_code"].value if "credit_code" in out else None
     place = authority_place(code)
     for ref in L.iter_refs(pages):
-        m = _FRAGMENT_RE.fullmatch(L.norm(ref.line.text))
+        m = FRAGMENT_RE.fullmatch(L.norm(ref.line.text))
         if (
             m
             and place
@@ -454,7 +455,7 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
         for seal in page.seals:
             name = authority_from_seal(seal.text, code, addr)
             if name:
-                exact = _ORGAN_RE.search(L.norm(seal.text)) is not None
+                exact = ORGAN_RE.search(L.norm(seal.text)) is not None
                 out["registration_authority"] = FieldValue(
                     value=name,
                     page=page.number,

@@ -28,14 +28,14 @@ _BRANCH = r"(?:分局|监管局)"
 AUTHORITY_RE = re.compile(
     r"[\u4e00-\u9fa5]{2,20}(?:" + "|".join(_ORGAN_WORDS) + r")(?:[\u4e00-\u9fa5]{0,10}?" + _BRANCH + ")?"
 )
-_ORGAN_RE = re.compile(
+ORGAN_RE = re.compile(
     r"(?P<place>[\u4e00-\u9fa5]{0,20}?)"
     rf"(?P<organ>{'|'.join(_ORGAN_WORDS)})"
     r"(?P<branch>[\u4e00-\u9fa5]{1,6}?" + _BRANCH + ")?"
 )
 
 
-_FRAGMENT_RE = re.compile(r"(?P<p>[\u4e00-\u9fa5]{1,3})(?P<organ>市场监督管理局|工商行政管理局)")
+FRAGMENT_RE = re.compile(r"(?P<p>[\u4e00-\u9fa5]{1,3})(?P<organ>市场监督管理局|工商行政管理局)")
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 
@@ -151,7 +151,7 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     '景德镇市市场监督管理局'
     """
     t = L.norm(text)
-    m = _ORGAN_RE.search(t)
+    m = ORGAN_RE.search(t)
     if not m:
         return _authority_fuzzy(t, credit_code, address)
     place = m.group("place")

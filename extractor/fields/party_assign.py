@@ -139,15 +139,21 @@ def _column_below(party: Mention, max_lines: int = 8) -> list[L.Ref]:
         pm = PARTY_RE.match(cur.line.text.strip())
         if pm and pm.group("label") and pm.group("colon"):
             break
-        lead = _LEADING_ORG_RE.match(cur.line.text.strip())
-        if lead and normalize_name(lead.group(1)) != normalize_name(party.name):
-            break  # another company's paragraph (「黑河龙江化工有限公司是经…」)
+        if _other_company_paragraph(cur.line.text, party):
+            break
         out.append(cur)
     return out
 
 
 # a line that starts with a company's name: a paragraph about that company
 _LEADING_ORG_RE = re.compile(r"([\u4e00-\u9fa5()（）]{2,30}?(?:股份有限公司|有限责任公司|有限公司))")
+
+
+def _other_company_paragraph(text: str, party: Mention) -> bool:
+    """Whether a line opens a paragraph about another company (「黑河龙江化工有限公司是经…」):
+    the end of ``party``'s block."""
+    lead = _LEADING_ORG_RE.match(text.strip())
+    return bool(lead) and normalize_name(lead.group(1)) != normalize_name(party.name)
 
 
 def code_in_block(doc, party: Mention) -> tuple[str, L.Span, bool] | None:
@@ -191,9 +197,8 @@ def _code_in_stream_block(doc, party: Mention) -> tuple[str, L.Span, bool] | Non
     for kk in range(start_k, max(party.block_end, start_k + 1)):
         r = doc.refs[kk]
         t = r.line.text
-        lead = _LEADING_ORG_RE.match(t.strip()) if kk > start_k else None
-        if lead and normalize_name(lead.group(1)) != normalize_name(party.name):
-            break  # another company's paragraph (「黑河龙江化工有限公司是经…」)
+        if kk > start_k and _other_company_paragraph(t, party):
+            break
         lo = 0
         if kk == start_k and party.code_from is not None:
             lo = party.code_from
