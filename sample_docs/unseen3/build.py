@@ -18,6 +18,7 @@ from pathlib import Path
 import pymupdf
 from stdnum.cn import uscc
 
+from models.contract import CONTRACT_FIELDS
 from sample_docs.gen.common import Sheet, fmt_money, money, words
 
 from . import docx_layout
@@ -27,11 +28,8 @@ from .layouts import DRAW, STYLE, wan
 from .scan import photo_jpg, scanned_pdf
 
 LAYOUT_GROUP = "unseen-contracts-3"
-CONTRACT_KEYS = {
-    "contract_no", "title", "buyer_name", "buyer_credit_code", "seller_name", "seller_credit_code", "sign_date",
-    "service_start", "service_end", "amount_total", "amount_in_words", "tax_rate", "gpu_model", "gpu_count",
-    "service_content",
-}
+# the contract fields CONTRACT §4 names (models.contract): a truth may hold no other key
+CONTRACT_KEYS = set(CONTRACT_FIELDS["contract"])
 PDF_META = {
     "producer": "evreview unseen-contract generator 3",
     "creator": "evreview unseen-contract generator 3",
