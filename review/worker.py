@@ -79,6 +79,7 @@ def _child_main(
     if ocr_threads:
         os.environ["EVREVIEW_OCR_THREADS"] = str(ocr_threads)
         os.environ.setdefault("OMP_NUM_THREADS", str(ocr_threads))  # OpenCV/numpy helpers too
+    answered = 0  # files this reader has answered (0: a fresh reader)
     while True:
         try:
             msg = conn.recv()
@@ -103,17 +104,39 @@ def _child_main(
                     f"读取时超出内存上限（{limits.memory_bytes // (1024 * 1024)} MB，limits.memory_bytes），文件可能过大或已损坏"
                 ],
             )
-        retire = bool(result.meta.get("engine_failure")) or _engine_fell_back()
+        fell_back = _engine_fell_back()
+        retire = bool(result.meta.get("engine_failure")) or fell_back
         if retire:
             # the OCR runtime failed in this process (its memory is spent or fragmented):
             # answer, then leave; the parent starts a fresh reader for the next file
             result.meta["reader_retired"] = True
+        if read_again_fresh(fell_back, answered):
+            result.meta["read_again_fresh"] = True
+        answered += 1
         try:
             conn.send(result)
         except (BrokenPipeError, OSError):
             _quit()
         if retire:
             _quit()
+
+
+def read_again_fresh(fell_back: bool, answered_before: int) -> bool:
+    """Whether a file whose reading made OpenVINO give up (and onnxruntime take over from
+    that page on) is to be read once more in a fresh reader.
+
+    OpenVINO runs out of the reader's address space only after the reader has read other
+    files (memory left fragmented); the same file alone in a fresh reader reads whole on
+    OpenVINO. Which page fails therefore depends on which files the reader happened to
+    read before, and two reads of one intake differed (two runtimes read a poor photo
+    differently). Read again in a fresh reader, a file gets the same runtime on every
+    page whatever came before; a file that fails even in a fresh reader fails there the
+    same way each time, so its result is kept.
+
+    >>> read_again_fresh(True, 3), read_again_fresh(True, 0), read_again_fresh(False, 3)
+    (True, False, False)
+    """
+    return fell_back and answered_before > 0
 
 
 def _engine_fell_back() -> bool:
@@ -300,8 +323,9 @@ class IsolatedReader(WorkerProcess):
         for a split plan; ``opts["sha256"]`` spares hashing the bytes again.
         """
         result = self._read_once(data, name, path, force_ocr, opts)
-        if result.meta.get("engine_failure"):
+        if result.meta.get("engine_failure") or result.meta.get("read_again_fresh"):
             # the OCR runtime failed in that reader, not the file: once more in a fresh one
+            # (see read_again_fresh; the reader that answered has left)
             result = self._read_once(data, name, path, force_ocr, opts)
         return result
 

@@ -150,3 +150,28 @@ def test_an_ocr_runtime_failure_retires_the_reader_and_is_read_again_not_cached(
         assert cache.get(res.sha256) is None
     finally:
         cache.close()
+
+
+def test_a_file_whose_read_made_openvino_give_up_is_read_again_in_a_fresh_reader(monkeypatch) -> None:
+    """A reader that had read other files and gave up OpenVINO part-way through a file
+    answers with ``read_again_fresh``: the file is read once more in a fresh reader, so
+    which runtime read which page does not depend on the files read before it."""
+    from models.page import ReadResult
+
+    answers = [
+        ReadResult(
+            file="a.jpg", sha256="x", kind="image", meta={"reader_retired": True, "read_again_fresh": True}
+        ),
+        ReadResult(file="a.jpg", sha256="x", kind="image", meta={"fresh": True}),
+    ]
+    calls: list[str] = []
+
+    def fake_read_once(self, data, name, path, force_ocr, opts):
+        calls.append(name)
+        return answers[len(calls) - 1]
+
+    monkeypatch.setattr(IsolatedReader, "_read_once", fake_read_once)
+    res = IsolatedReader().read(b"...", "a.jpg")
+    assert calls == ["a.jpg", "a.jpg"] and res.meta == {"fresh": True}
+    # a fresh reader's own fall-back is kept: reading it again would give the same
+    assert not worker.read_again_fresh(True, 0) and worker.read_again_fresh(True, 1)
