@@ -120,6 +120,9 @@ def read_bytes(data: bytes, name: str, ctx: ReadContext | None = None) -> ReadRe
         result = ReadResult(
             file=name, sha256="", kind=result_kind, errors=["读取时内存不足，文件可能过大或已损坏"]
         )  # type: ignore[arg-type]
+        # the reader's address space may be spent by the files read before this one: a fresh
+        # reader may read it, and the result is not to be cached (review.worker, review.cache)
+        result.meta["memory_failure"] = True
     except Exception as exc:  # a reader bug or a hostile file must not crash the caller
         result = ReadResult(
             file=name,

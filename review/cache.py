@@ -69,6 +69,7 @@ class ReadCache:
             result.meta.get("isolation_failure")
             or result.meta.get("incomplete")
             or result.meta.get("engine_failure")
+            or result.meta.get("memory_failure")
         ):
             return  # a timeout, a failed page or engine may be transient (load, memory); don't pin it
         blob = zlib.compress(result.model_dump_json().encode("utf-8"), 1)  # speed over size

@@ -103,8 +103,11 @@ def _child_main(
                 errors=[
                     f"读取时超出内存上限（{limits.memory_bytes // (1024 * 1024)} MB，limits.memory_bytes），文件可能过大或已损坏"
                 ],
+                meta={"memory_failure": True},
             )
-        fell_back = _engine_fell_back()
+        # OpenVINO gave up part-way, or memory ran out: this reader's address space may be
+        # spent or fragmented by the files it read before
+        fell_back = _engine_fell_back() or bool(result.meta.get("memory_failure"))
         retire = bool(result.meta.get("engine_failure")) or fell_back
         if retire:
             # the OCR runtime failed in this process (its memory is spent or fragmented):
@@ -123,15 +126,17 @@ def _child_main(
 
 def read_again_fresh(fell_back: bool, answered_before: int) -> bool:
     """Whether a file whose reading made OpenVINO give up (and onnxruntime take over from
-    that page on) is to be read once more in a fresh reader.
+    that page on), or ran out of memory, is to be read once more in a fresh reader.
 
     OpenVINO runs out of the reader's address space only after the reader has read other
     files (memory left fragmented); the same file alone in a fresh reader reads whole on
     OpenVINO. Which page fails therefore depends on which files the reader happened to
     read before, and two reads of one intake differed (two runtimes read a poor photo
     differently). Read again in a fresh reader, a file gets the same runtime on every
-    page whatever came before; a file that fails even in a fresh reader fails there the
-    same way each time, so its result is kept.
+    page whatever came before. A read that ran out of memory in a reader that had read
+    other files is tried alone too (a 12-megapixel licence photo failed so in one eval and
+    read whole in the next). A file that fails even in a fresh reader fails there the same
+    way each time, so its result is kept.
 
     >>> read_again_fresh(True, 3), read_again_fresh(True, 0), read_again_fresh(False, 3)
     (True, False, False)

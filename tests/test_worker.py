@@ -175,3 +175,24 @@ def test_a_file_whose_read_made_openvino_give_up_is_read_again_in_a_fresh_reader
     assert calls == ["a.jpg", "a.jpg"] and res.meta == {"fresh": True}
     # a fresh reader's own fall-back is kept: reading it again would give the same
     assert not worker.read_again_fresh(True, 0) and worker.read_again_fresh(True, 1)
+
+
+def test_a_read_that_ran_out_of_memory_is_marked_and_never_cached(tmp_path: Path, monkeypatch) -> None:
+    """A MemoryError inside a reader says the reader's memory ran out, possibly spent by
+    the files it read before: the result carries ``memory_failure`` (the worker reads the
+    file again in a fresh reader) and the cache does not pin it."""
+    from extractor import read as read_mod
+
+    def out_of_memory(data, name, ctx):
+        raise MemoryError
+
+    monkeypatch.setattr(read_mod, "reader_for", lambda kind: out_of_memory)
+    res = read_mod.read_bytes(b"%PDF-1.7\n%%EOF\n", "a.pdf")
+    assert res.errors == ["读取时内存不足，文件可能过大或已损坏"] and res.meta.get("memory_failure")
+    assert res.sha256
+    cache = ReadCache(tmp_path / "c.db")
+    try:
+        cache.put(res)
+        assert cache.get(res.sha256) is None
+    finally:
+        cache.close()
