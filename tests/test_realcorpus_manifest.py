@@ -43,6 +43,11 @@ def test_every_truth_document_has_a_source_and_no_person_data() -> None:
         # shape of a personal ID number (area code, birth date, sequence, check character)
         assert not PERSON_ID.findall(text), t.name
     assert splits["firstlook"] >= 20 and splits["tune"] >= 40
+    # a file is one application's: the same bytes twice would count one document twice
+    apps_of: dict[str, set[str]] = {}
+    for r in rows:
+        apps_of.setdefault(r["sha256"], set()).add(r["app_id"])
+    assert not {s: a for s, a in apps_of.items() if len(a) > 1}
     for r in rows:
         assert re.fullmatch(r"[0-9a-f]{40}", r["commit"]) and re.fullmatch(r"[0-9a-f]{40}", r["git_blob"])
         assert re.fullmatch(r"[0-9a-f]{64}", r["sha256"])
