@@ -483,3 +483,29 @@ def test_term_end_on_the_row_below_and_authority_wrapped():
     # the start alone (its 至 not read) is no end
     f = extract([_page([r for r in rows if not r[0].startswith("至")])])
     assert "business_term_end" not in f
+
+
+def test_label_glyph_lost_and_its_last_glyph_glued_to_the_value():
+    """个体工商户 photo (the geometry of a real one): OCR lost 名 of 名 称 and 类 of 类 型 and
+    read 称 / 型 glued to the values; the 经营场所 value starts half a row above its label,
+    whose box is level with the value's second row."""
+    rows = [
+        ("统一社会信用代码", 443, 746, 442, 63),
+        ("92620622MA745RQA1M", 438, 839, 489, 47),
+        ("称古浪乡助优选便利店", 704, 1134, 599, 68),
+        ("组成形式个人经营", 2091, 1143, 596, 66),
+        ("型个体工商户", 699, 1237, 381, 69),
+        ("注册日期 2021年05月25日", 2091, 1241, 756, 74),
+        ("经营场所", 2094, 1353, 351, 68),
+        ("甘肃省武威市古浪县黄花滩镇黄花滩", 2468, 1322, 883, 70),
+        ("村立交桥38号", 2469, 1382, 336, 62),
+        ("经营范围", 397, 1458, 362, 68),
+        ("许可项目：食品经营。", 782, 1448, 1215, 60),
+    ]
+    f = extract([_page(rows, width=3648, height=2736)])
+    assert f["company_name"].value == "古浪乡助优选便利店"
+    assert f["company_type"].value == "个体工商户"  # 类型, not 组成形式
+    assert f["address"].value == "甘肃省武威市古浪县黄花滩镇黄花滩村立交桥38号"
+    # a line that starts with 称 is no name when the 名称 label was read
+    named = [("名称 泉州数算科技有限公司", 704, 1000, 700, 68), *rows]
+    assert extract([_page(named, width=3648, height=2736)])["company_name"].value == "泉州数算科技有限公司"

@@ -34,6 +34,7 @@ from extractor.normalize.scope import (
     fix_closing_clause,
     fix_ocr_separators,
     match_bracket_widths,
+    restore_clause_glyphs,
     strip_trailing_noise,
 )
 from models.contract import FieldValue
@@ -243,6 +244,8 @@ def _simple(pages: list[Page], key: str, **kw) -> L.Span | None:
         kw.pop("exclude", None)
         kw.pop("order", None)
         sp = _lone_glyph(pages, key, **kw)
+    if sp is None:
+        sp = _glued_tail(pages, key, kw.get("validate"))
     return sp
 
 
@@ -314,7 +317,8 @@ def _scope(pages: list[Page], out: dict[str, FieldValue]) -> None:
         return  # 「经营范围」 read where the value is blurred or cut off: no scope
     if any(r.line.method == "ocr" for r in sp.refs):
         # OCR reads 「；」 as 「：」 and glyphs of a seal or watermark after the closing clause
-        text = strip_trailing_noise(fix_closing_clause(fix_ocr_separators(drop_microprint(text))))
+        text = fix_closing_clause(fix_ocr_separators(drop_microprint(text)))
+        text = strip_trailing_noise(restore_clause_glyphs(text))
         text = match_bracket_widths(text)
     if text:
         out["business_scope"] = L.make_field(text, sp)
@@ -333,7 +337,10 @@ def _lone_glyph(pages: list[Page], key: str, **kw) -> L.Span | None:
         for ref, ref_glyphs in zip(pool, glyphs, strict=True):
             for glyph_ref in ref_glyphs:
                 g = L.norm(glyph_ref.line.text)
-                label = firsts.get(g) or (_LASTS.get(g) if glyph_ref is not ref else None)
+                # a lone last glyph stands for its label when the value is checked by shape
+                # (称: a name, 型: a legal form); 所 alone starts too many other words
+                last_ok = glyph_ref is not ref or g in _LONE_LASTS
+                label = firsts.get(g) or (_LASTS.get(g) if last_ok else None)
                 if label not in LABELS[key]:
                     continue
                 hit = L.Hit(glyph_ref, 0, len(glyph_ref.line.text), label, 80.0)
@@ -374,6 +381,37 @@ _LASTS = {
     for lab in _TWO_GLYPH_LABELS
     if sum(1 for other in _TWO_GLYPH_LABELS if other[-1] == lab[-1]) == 1
 }
+
+
+_LONE_LASTS = {"称", "型"}
+_TAIL_OF = {lab: glyph for glyph, lab in _LASTS.items()}
+_PLACE_START_RE = re.compile(r"^[\u4e00-\u9fa5]{2,8}?[省市区县]")
+
+
+def _glued_tail(pages: list[Page], key: str, validate=None) -> L.Span | None:
+    """The value of a letter-spaced two-glyph label whose first glyph OCR lost and whose
+    last glyph it read glued to the value (名 称 → 「称古浪乡助优选便利店」, 类 型 →
+    「型个体工商户」), when no label of the field was found: the line without that glyph.
+    An address so read must start with a place (「所」 starts other words too)."""
+    tails = {_TAIL_OF[L.norm(lab)] for lab in LABELS[key] if L.norm(lab) in _TAIL_OF}
+    if not tails:
+        return None
+    for ref in L.iter_refs(pages):
+        raw = ref.line.text.lstrip()
+        if len(L.norm(raw)) < 4 or raw[0] not in tails:
+            continue
+        start = len(ref.line.text) - len(raw) + 1
+        while start < len(ref.line.text) and ref.line.text[start] in " :：":
+            start += 1
+        rest = ref.line.text[start:].rstrip()
+        if key == "address" and not _PLACE_START_RE.match(L.norm(rest)):
+            continue
+        if any(L.norm(rest).startswith(L.norm(lab)) for lab in ALL_LABELS):
+            continue
+        if validate is not None and not validate(rest):
+            continue
+        return L.Span(rest, [ref], start, start + len(rest), how="glued")
+    return None
 
 
 def _is_stacked_column(ref: L.Ref) -> bool:

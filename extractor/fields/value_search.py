@@ -407,6 +407,10 @@ def extend_below(
     h = max(last[3] - last[1], 1.0)
     limit = x_limit if x_limit is not None else (page.width or 1e9)
     used = {r.index for r in span.refs}
+    if span.label is not None and span.label.ref.page is page:
+        # the value's own label, level with its second row when the value starts above it
+        # (经营场所 beside a two-row address), neither ends nor continues the value
+        used.add(span.label.ref.index)
     cands = [
         r
         for r in iter_refs([page])

@@ -12,28 +12,38 @@ from __future__ import annotations
 import re
 
 # words that introduce a list of items with a colon (whole segment before the colon)
-HEADINGS = frozenset(
+HEADINGS = frozenset({"一般项目", "许可项目", "一般经营项目", "许可经营项目", "经营项目"})
+# activities a heading joins with 「、」 (批发、零售：…, 生产、销售：…, 研发、产销：…)
+ACTIVITIES = frozenset(
     {
-        "一般项目",
-        "许可项目",
-        "一般经营项目",
-        "许可经营项目",
-        "经营项目",
-        "批发零售",
-        "批发、零售",
         "批发",
         "零售",
+        "批零",
+        "批发零售",
+        "生产加工",
         "销售",
+        "经销",
+        "购销",
+        "产销",
         "生产",
         "加工",
         "制造",
-        "生产、加工",
-        "生产加工",
         "研发",
+        "研制",
+        "开发",
+        "设计",
+        "安装",
+        "维修",
+        "制作",
+        "施工",
+        "租赁",
+        "代理",
         "服务",
         "经营",
     }
 )
+# a project heading after glued text (「…为准）一般项目」, 「许可经营项目：无一般经营项目」)
+_PROJECT_HEADING_RE = re.compile(r"(?:一般|许可)(?:经营)?项目$")
 _COLON_RE = re.compile(r"[:：]")
 _SEG_START_RE = re.compile(r"[；;。，,）)（(：:]")
 # the closing clause, then up to 8 stray glyphs (which may end with a bracket of their own)
@@ -53,13 +63,37 @@ def fix_ocr_separators(text: str) -> str:
     for m in _COLON_RE.finditer(text):
         before = text[last : m.start()]
         seg_start = max((x.end() for x in _SEG_START_RE.finditer(before)), default=0)
-        # the whole segment is the heading (「批发、零售：」); 「…、发布广告：」 ends an item
-        heading = before[seg_start:].strip() in HEADINGS
+        keep = _is_heading(before[seg_start:]) or _in_web_address(text, before, m.end())
         out.append(before)
-        out.append("：" if heading else "；")
+        out.append("：" if keep else "；")
         last = m.end()
     out.append(text[last:])
     return "".join(out)
+
+
+def _is_heading(segment: str) -> bool:
+    """Whether the segment before a colon introduces a list: a project heading, or only
+    activities (「批发、零售」); 「…、发布广告」 ends an item. Leading marks that are not
+    Chinese (「***」 after a paragraph, the SCJDGL microprint) are not part of it.
+
+    >>> _is_heading("生产、销售"), _is_heading("***一般项目"), _is_heading("无一般经营项目")
+    (True, True, True)
+    >>> _is_heading("医疗器械销售"), _is_heading("代理、发布广告")
+    (False, False)
+    """
+    seg = re.sub(r"^[^\u4e00-\u9fa5]+", "", segment.strip())
+    if seg in HEADINGS or _PROJECT_HEADING_RE.search(seg):
+        return True
+    return all(part in ACTIVITIES for part in re.split(r"[、和及与]", seg))
+
+
+def _in_web_address(text: str, before: str, after: int) -> bool:
+    """A colon of a web address (「网址：http://…」) is printed as a colon.
+
+    >>> _in_web_address("网址：http://a.cn", "网址", 3), _in_web_address("网址：http://a.cn", "网址：http", 8)
+    (True, True)
+    """
+    return before.endswith(("网址", "http", "https", "HTTP")) or text[after : after + 2] == "//"
 
 
 # the registration clause: 「（依法须经批准的项目，…）」 / 「（除依法须经批准的项目外，…）」
@@ -83,6 +117,64 @@ def fix_closing_clause(text: str) -> str:
         return pre + m.group("open") + m.group("body").replace("、", "")
 
     return _CLAUSE_RE.sub(repl, text)
+
+
+# The registration clauses every registry prints in the same words; a glyph OCR misread in
+# one of them (「其体经营项日」) is restored from the wording (longest first: one clause may
+# start another).
+CLAUSES = tuple(
+    sorted(
+        (
+            "依法须经批准的项目，经相关部门批准后方可开展经营活动，具体经营项目以相关部门批准文件或许可证件为准",
+            "依法须经批准的项目，经相关部门批准后方可开展经营活动，具体经营项目以审批结果为准",
+            "依法须经批准的项目，经相关部门批准后方可开展经营活动",
+            "依法须经批准的项目，经相关部门批准后依批准的内容开展经营活动",
+            "除依法须经批准的项目外，凭营业执照依法自主开展经营活动",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_CLAUSE_PUNCT = "，,、。.；;：:"
+_MAX_GLYPH_FIXES = 2
+
+
+def restore_clause_glyphs(text: str) -> str:
+    """Glyphs of a registration clause that OCR misread (at most two in one clause, no glyph
+    lost or added) are restored from its fixed wording; punctuation stays as read.
+
+    >>> restore_clause_glyphs("软件开发（依法须经批准的项目，经相关部门批准后方可开展经营活动，其体经营项日以审批结果为准）")
+    '软件开发（依法须经批准的项目，经相关部门批准后方可开展经营活动，具体经营项目以审批结果为准）'
+    >>> restore_clause_glyphs("（除依法须经批准的项目外,凭营业执照依法自主开展经营活动）")  # as read
+    '（除依法须经批准的项目外,凭营业执照依法自主开展经营活动）'
+    >>> restore_clause_glyphs("经相关部门批准后方可开展生产活动")  # no clause: three glyphs differ
+    '经相关部门批准后方可开展生产活动'
+    """
+    out = list(text)
+    done = [False] * len(text)
+    for clause in CLAUSES:
+        n = len(clause)
+        i = 0
+        while i + n <= len(text):
+            if any(done[i : i + n]):
+                i += 1
+                continue
+            fixes = []
+            for k, (a, b) in enumerate(zip(text[i : i + n], clause, strict=True)):
+                if a == b or (a in _CLAUSE_PUNCT and b in _CLAUSE_PUNCT):
+                    continue
+                if a in _CLAUSE_PUNCT or b in _CLAUSE_PUNCT or len(fixes) == _MAX_GLYPH_FIXES:
+                    fixes = None
+                    break
+                fixes.append(k)
+            if fixes is None:
+                i += 1
+                continue
+            for k in fixes:
+                out[i + k] = clause[k]
+            done[i : i + n] = [True] * n
+            i += n
+    return "".join(out)
 
 
 def strip_trailing_noise(text: str) -> str:
