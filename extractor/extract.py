@@ -14,7 +14,7 @@ from typing import Any
 from extractor.classify import Segment, classify_pages
 from extractor.fields import extract_fields
 from extractor.profile import ExtractionProfile
-from extractor.qr import qr_field
+from extractor.qr import qr_amount_field, qr_field
 from extractor.script import printed_fields, printed_map, simplified_view
 from models.contract import CONTRACT_FIELDS, Document, FieldValue
 from models.page import Page, ReadResult
@@ -118,6 +118,7 @@ def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None
             if qr is not None:
                 fields["qr"] = qr
         _kind_from_qr(fields)
+        _missing_from_qr(fields)
         line_items: list[dict[str, Any]] = []
         items_fv = fields.pop("line_items", None)
         if items_fv is not None and isinstance(items_fv.value, list):
@@ -189,6 +190,29 @@ def _kind_from_qr(fields: dict[str, FieldValue]) -> None:
     name = qr.value.get("type_name")
     if name:
         fields["invoice_kind"] = qr.model_copy(update={"value": name, "confidence": min(qr.confidence, 0.8)})
+
+
+def _missing_from_qr(fields: dict[str, FieldValue]) -> None:
+    """Number, code, date, check code and the QR's amount of an invoice whose printed value
+    was not read are the QR's (method ``qr``, confidence at most 0.8); a printed value read
+    is kept, and verifiers.qr compares only printed values with the QR."""
+    qr = fields.get("qr")
+    if qr is None or not isinstance(qr.value, dict):
+        return
+    q = qr.value
+    values = {key: q.get(key) for key in ("invoice_code", "invoice_number", "issue_date", "check_code")}
+    amount_key = qr_amount_field(q)
+    if amount_key is not None:
+        values[amount_key] = q.get("amount")
+    for key, value in values.items():
+        if key not in fields and value not in (None, ""):
+            fields[key] = qr.model_copy(
+                update={
+                    "value": value,
+                    "confidence": min(qr.confidence, 0.8),
+                    "source_text": qr.value.get("raw"),
+                }
+            )
 
 
 def _attach_signature(read: ReadResult, docs: list[Document]) -> None:

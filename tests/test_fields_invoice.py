@@ -583,3 +583,32 @@ def test_item_name_and_model_read_as_one_line_keep_apart():
     ]
     fields = extract([Page(number=1, width=1654, height=1103, method="ocr", lines=rows)])
     assert fields["item_names"].value == ["*黑色金属冶炼压延品*螺纹钢"]
+
+
+def test_paper_invoice_photo_whose_labels_were_lost_gets_totals_by_sum_and_its_one_date():
+    """A photo of a paper 普票 (the geometry of a real one): OCR read 「计」 without 合, no
+    (小写) label, and the date boxed above 「开票日期：」. The total is the ¥ amount the 大写
+    words state, 金额 + 税额 the two ¥ amounts that make it, the date the face's only date;
+    all at a lower confidence."""
+    rows = [
+        ("江苏增值税普通发票", 200, 10),
+        ("No 02320018", 400, 12),
+        ("2018年07月17日", 420, 14),
+        ("开票日期：", 360, 30),
+        ("计", 100, 200),
+        ("￥1436.89", 330, 198),
+        ("￥43.11", 440, 198),
+        ("价税合计（大写）", 60, 215),
+        ("壹仟肆佰捌拾圆整", 160, 215),
+        ("￥1480.00", 380, 213),
+    ]
+    f = extract([_page(rows, ocr=True)])
+    assert f["total_incl_tax"].value == Decimal("1480.00")
+    assert f["amount_excl_tax"].value == Decimal("1436.89") and f["tax_amount"].value == Decimal("43.11")
+    assert f["issue_date"].value == date(2018, 7, 17)
+    assert max(f[k].confidence for k in ("total_incl_tax", "amount_excl_tax", "issue_date")) <= 0.75
+    # two dates on the face: neither is taken; amounts that make the total two ways: no guess
+    rows2 = [*rows, ("2018年07月20日", 100, 300), ("￥1000.00", 100, 320), ("￥480.00", 200, 320)]
+    g = extract([_page(rows2, ocr=True)])
+    assert "issue_date" not in g and "amount_excl_tax" not in g
+    assert g["total_incl_tax"].value == Decimal("1480.00")

@@ -509,3 +509,20 @@ def test_label_glyph_lost_and_its_last_glyph_glued_to_the_value():
     # a line that starts with 称 is no name when the 名称 label was read
     named = [("名称 泉州数算科技有限公司", 704, 1000, 700, 68), *rows]
     assert extract([_page(named, width=3648, height=2736)])["company_name"].value == "泉州数算科技有限公司"
+
+
+def test_wrapped_address_stops_at_the_notice_column_level_with_its_last_row():
+    """Old 企业法人营业执照 (the geometry of a real one): the 须知 notes in the right column are
+    level with the address's second row; a line beyond a wide gap is another column's."""
+    rows = [
+        ("名称", 160, 700, 120, 60),
+        ("北京和睦康科贸有限公司", 640, 700, 700, 58),
+        ("住所", 160, 816, 120, 58),
+        ("北京市石景山区鲁谷南路26号6层621、622、623、624", 643, 816, 1269, 58),
+        ("8.办理注销登记，应当交回《企业法人营业执照》正本和副本。", 2014, 815, 1001, 51),
+        ("房间", 640, 870, 116, 66),
+        ("9.《企业法人营业执照》遗失或者毁坏的，应当在公司登记机关指定的报", 2016, 866, 1140, 54),
+        ("法定代表人姓名", 164, 917, 429, 95),
+    ]
+    f = extract([_page(rows, width=3300, height=2400)])
+    assert f["address"].value == "北京市石景山区鲁谷南路26号6层621、622、623、624房间"

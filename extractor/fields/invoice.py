@@ -20,7 +20,7 @@ from collections import Counter
 from decimal import Decimal
 
 import extractor.fields.layout as L
-from extractor.fields.invoice_table import columns, read_items, read_totals
+from extractor.fields.invoice_table import columns, read_items, read_totals, totals_by_sum
 from extractor.normalize import normalize_name, normalize_tax_id, parse_date, uscc
 from models.contract import FieldValue
 from models.page import Page
@@ -89,6 +89,24 @@ def _face_pages(pages: list[Page]) -> list[Page]:
     """Pages that carry the invoice face (number / totals), else all pages."""
     face = [p for p in pages if re.search(r"发票号码|价税合计|开票日期", L.page_norm_text(p))]
     return face or pages
+
+
+_FULL_DATE_RE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _only_date(page: Page, out: dict[str, FieldValue]) -> None:
+    """The issue date when its label and value were read apart (a photo's value boxed above
+    「开票日期：」): a VAT invoice's face prints one full date, so a single distinct full date
+    on the page is it (at a lower confidence); two or more say nothing."""
+    found: dict[object, L.Ref] = {}
+    for ref in L.iter_refs([page]):
+        for m in _FULL_DATE_RE.finditer(L.norm(ref.line.text)):
+            d = parse_date(m.group(0))
+            if d is not None:
+                found.setdefault(d, ref)
+    if len(found) == 1:
+        ((d, ref),) = found.items()
+        out["issue_date"] = L.make_field(d, ref, confidence_penalty=0.2)
 
 
 def _fv(value, span: L.Span, penalty: float = 0.0) -> FieldValue:
@@ -262,6 +280,8 @@ def _number_fields(pages: list[Page], out: dict[str, FieldValue]) -> None:
         d = _parse_loose_date(sp.match)
         if d is not None:
             out["issue_date"] = _fv(d, sp)
+    if "issue_date" not in out:
+        _only_date(pages[0], out)
     # 20 digits; 5 hexadecimal characters on Shenzhen's blockchain e-invoices
     sp = L.find_value(
         pages,
@@ -566,6 +586,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     cols = columns(first)
     read_items(first, out, cols)
     read_totals(first, out, cols)
+    totals_by_sum(first, out)
     _sum_items(out)
     _red_letter(pages, out)
     return out

@@ -389,3 +389,58 @@ def read_totals(page: Page, out: dict[str, FieldValue], cols: dict[str, float] |
             words = "负" + words
         if words:
             out["total_in_words"] = L.make_field(words, sp)
+
+
+_CURRENCY_AMOUNT_RE = re.compile(r"[-－]?[¥￥]\s*[-－]?\d[\d,]*\.\d{2}(?!\d)")
+
+
+def totals_by_sum(page: Page, out: dict[str, FieldValue]) -> None:
+    """Totals the labels did not give (a photo whose 合计 and 小写 labels OCR lost), from the
+    amounts printed with ¥ — on a VAT invoice only the sums carry it — under two checks:
+    the total is the amount the 大写 words state (or, without them, the one that is the sum
+    of two others), and 金额 + 税额 = 价税合计. Values so found get a lower confidence."""
+    cands: list[tuple[Decimal, L.Ref]] = []
+    for ref in L.iter_refs([page]):
+        for m in _CURRENCY_AMOUNT_RE.finditer(ref.line.text):
+            v = parse_money(m.group(0).replace("－", "-"))
+            if v is not None:
+                cands.append((v, ref))
+    if len(cands) < 2:
+        return
+    total = out["total_incl_tax"].value if "total_incl_tax" in out else None
+    if total is None:
+        words = out.get("total_in_words")
+        stated = parse_money(str(words.value)) if words is not None else None
+        if stated is not None and str(words.value).startswith("负"):
+            stated = -stated
+        hits = [(v, r) for v, r in cands if stated is not None and v == stated]
+        if not hits and stated is None:
+            hits = [
+                (v, r)
+                for i, (v, r) in enumerate(cands)
+                if any(
+                    a + b == v
+                    for j, (a, _) in enumerate(cands)
+                    for k, (b, _) in enumerate(cands)
+                    if len({i, j, k}) == 3
+                )
+            ]
+        if not hits:
+            return
+        total, ref = max(hits, key=lambda h: abs(h[0]))
+        out["total_incl_tax"] = L.make_field(total, ref, confidence_penalty=0.15)
+    if "amount_excl_tax" in out and "tax_amount" in out:
+        return
+    pairs = [
+        (a, ra, b, rb)
+        for i, (a, ra) in enumerate(cands)
+        for j, (b, rb) in enumerate(cands)
+        if i != j and abs(a) >= abs(b) and a + b == total and a != total
+    ]
+    if len({(a, b) for a, _, b, _ in pairs}) != 1:
+        return  # none, or more than one way to make the total: no guess
+    a, ra, b, rb = pairs[0]
+    if "amount_excl_tax" not in out:
+        out["amount_excl_tax"] = L.make_field(a, ra, confidence_penalty=0.15)
+    if "tax_amount" not in out:
+        out["tax_amount"] = L.make_field(b, rb, confidence_penalty=0.15)

@@ -189,12 +189,44 @@ def repair_type(t: str) -> str:
     ('一人有限责任公司(自然人独资)', '有限责任公司(自然人独资)')
     >>> repair_type("型有限责任公司(自然人独资)"), repair_type("责任公司(自然人投资或控股)")
     ('有限责任公司(自然人独资)', '有限责任公司(自然人投资或控股)')
+
+    A legal form is a closed set of words: one glyph misread in it is restored.
+
+    >>> repair_type("有限资任公司(自然人投资或控股)"), repair_type("股份有限公同")
+    ('有限责任公司(自然人投资或控股)', '股份有限公司')
     """
     if t.startswith("型") and COMPANY_TYPE_RE.match(normalize_name(t[1:])):
         t = t[1:]
     if t.startswith("责任公司"):
         t = "有限" + t  # 有限 lost under a seal or a fold
+    t = _legal_form_glyphs(t)
     return "一" + t if t.startswith("人有限责任公司") else t
+
+
+# legal forms that start a 类型 line (COMPANY_TYPE_RE), longest first
+_LEGAL_FORMS = (
+    "个人独资企业",
+    "普通合伙企业",
+    "有限合伙企业",
+    "有限责任公司",
+    "股份有限公司",
+    "农民专业合作社",
+    "个体工商户",
+)
+
+
+def _legal_form_glyphs(t: str) -> str:
+    """``t`` with one misread glyph of the legal form it starts with restored, when the
+    whole line then has the shape of a type (COMPANY_TYPE_RE) and did not before."""
+    if COMPANY_TYPE_RE.match(normalize_name(t)):
+        return t
+    for form in _LEGAL_FORMS:
+        head = t[: len(form)]
+        if len(head) == len(form) and sum(a != b for a, b in zip(head, form, strict=True)) == 1:
+            fixed = form + t[len(form) :]
+            if COMPANY_TYPE_RE.match(normalize_name(fixed)):
+                return fixed
+    return t
 
 
 def complete_name(name: str, ctype: str | None) -> str:
@@ -385,6 +417,23 @@ _LASTS = {
 
 _LONE_LASTS = {"称", "型"}
 _TAIL_OF = {lab: glyph for glyph, lab in _LASTS.items()}
+# 营 业 期 限 read as 「期」 + 「限2010年08月02日至长期」: the tail of the four-glyph label, with
+# a value that can only be a term
+_TERM_TAILS = ("期限", "限")
+_TERM_VALUE_RE = re.compile(r"^(?:自)?\d{4}\s*年.*[至到]|长期|永久")
+_TERM_SHAPE_RE = re.compile(r"\d{4}\s*[年\-./]|长期|永久|^[自至]|[〇零一二][〇零一二三四五六七八九○0]{3}年")
+
+
+def _term_shaped(t: str) -> bool:
+    """A 营业期限 value holds a date or 长期; a lone 经 (of 经营场所) matched as 经营期限 points
+    at an address.
+
+    >>> _term_shaped("2010年08月02日至长期"), _term_shaped("长期"), _term_shaped("第三城映象欣城C区C3幢7层")
+    (True, True, False)
+    """
+    return bool(_TERM_SHAPE_RE.search(L.norm(t)))
+
+
 _PLACE_START_RE = re.compile(r"^[\u4e00-\u9fa5]{2,8}?[省市区县]")
 
 
@@ -394,13 +443,16 @@ def _glued_tail(pages: list[Page], key: str, validate=None) -> L.Span | None:
     「型个体工商户」), when no label of the field was found: the line without that glyph.
     An address so read must start with a place (「所」 starts other words too)."""
     tails = {_TAIL_OF[L.norm(lab)] for lab in LABELS[key] if L.norm(lab) in _TAIL_OF}
+    if key == "business_term":
+        tails, validate = set(_TERM_TAILS), (lambda t: bool(_TERM_VALUE_RE.search(L.norm(t))))
     if not tails:
         return None
     for ref in L.iter_refs(pages):
         raw = ref.line.text.lstrip()
-        if len(L.norm(raw)) < 4 or raw[0] not in tails:
+        tail = next((t for t in sorted(tails, key=len, reverse=True) if raw.startswith(t)), None)
+        if len(L.norm(raw)) < 4 or tail is None:
             continue
-        start = len(ref.line.text) - len(raw) + 1
+        start = len(ref.line.text) - len(raw) + len(tail)
         while start < len(ref.line.text) and ref.line.text[start] in " :：":
             start += 1
         rest = ref.line.text[start:].rstrip()
@@ -593,7 +645,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     sp = _simple(pages, "established_date", validate=lambda t: parse_date(re.sub(r"\s+", "", t)) is not None)
     if sp is not None:
         out["established_date"] = L.make_field(parse_date(re.sub(r"\s+", "", sp.match)), sp)
-    sp = _simple(pages, "business_term", order=("same_line", "right", "row"))
+    sp = _simple(pages, "business_term", order=("same_line", "right", "row"), validate=_term_shaped)
     if sp is not None and not re.search(r"至|到|长期|永久", sp.text):
         # 「执照有效期：(自)2008年12月5日」 / 「至2018年12月4日」 on the row below
         longer = L.extend_below(sp, pages, max_rows=1)

@@ -381,6 +381,16 @@ def _closing_line(
     return None
 
 
+def _left_run(row: list[Ref], h: float, max_gap: float = 4.0) -> list[Ref]:
+    """The lines of a row (sorted left to right) up to the first gap wider than ``max_gap``
+    line heights: beyond it is another column's text (an old licence's 须知 notes level with
+    the last row of a wrapped address)."""
+    for k in range(1, len(row)):
+        if row[k].line.bbox[0] - row[k - 1].line.bbox[2] > max_gap * h:
+            return row[:k]
+    return row
+
+
 def extend_below(
     span: Span,
     pages: Sequence[Page],
@@ -469,6 +479,7 @@ def extend_below(
         if rb[1] - last[3] > max_gap * h:
             break
         row.sort(key=lambda r: r.line.bbox[0])
+        row = _left_run(row, h)
         refs.extend(row)
         texts.extend(r.line.text.strip() for r in row)
         last = rb
