@@ -612,3 +612,43 @@ def test_paper_invoice_photo_whose_labels_were_lost_gets_totals_by_sum_and_its_o
     g = extract([_page(rows2, ocr=True)])
     assert "issue_date" not in g and "amount_excl_tax" not in g
     assert g["total_incl_tax"].value == Decimal("1480.00")
+
+
+def test_roll_invoice_names_the_seller_first_by_its_labels():
+    """A 卷票 (the geometry of a real one) prints 销售方名称 above 购买方名称, each with its
+    纳税人识别号 below: roles come from the label words, not from which block is on top;
+    its 大写 圆 read as 園 is still 圆."""
+    rows = [
+        ("发票代码042001700107", 35, 40),
+        ("发票号码07522039", 37, 52),
+        ("销售方名称", 38, 64),
+        ("武汉市洪山区爷爷土钵菜酒店", 150, 64),
+        ("纳税人识别号", 38, 76),
+        ("92420111MA4JEY326U", 160, 76),
+        ("开票日期2018-01-14", 40, 88),
+        ("购买方名称", 40, 100),
+        ("广西拓普投资有限公司", 150, 100),
+        ("纳税人识别号", 41, 112),
+        ("914501005951328109", 160, 112),
+        ("合计金额(小写)", 46, 200),
+        ("￥187.00", 200, 200),
+        ("合计金额(大写)", 45, 212),
+        ("壹佰捌拾柒園整", 200, 212),
+    ]
+    f = extract([_page(rows, ocr=True)])
+    assert f["seller_name"].value == "武汉市洪山区爷爷土钵菜酒店" and f["buyer_name"].value == "广西拓普投资有限公司"
+    assert f["seller_tax_id"].value == "92420111MA4JEY326U" and f["buyer_tax_id"].value == "914501005951328109"
+    assert f["total_in_words"].value == "壹佰捌拾柒圆整"
+
+
+def test_red_letter_invoice_keeps_its_own_number_not_the_reversed_ones():
+    rows = [
+        ("广西增值税普通发票", 200, 10),
+        ("No 11819823", 420, 12),
+        ("销项负数", 250, 24),
+        ("开票日期：2018年07月25日", 400, 30),
+        ("对应正数发票代码：4500174320号码：01608738", 340, 300),
+    ]
+    f = extract([_page(rows, ocr=True)])
+    assert f["invoice_number"].value == "11819823"
+    assert f["original_invoice_number"].value == "01608738"

@@ -526,3 +526,25 @@ def test_wrapped_address_stops_at_the_notice_column_level_with_its_last_row():
     ]
     f = extract([_page(rows, width=3300, height=2400)])
     assert f["address"].value == "北京市石景山区鲁谷南路26号6层621、622、623、624房间"
+
+
+def test_the_authority_seal_wins_over_an_annual_inspection_stamp():
+    """An old licence with two red seals (the geometry and readings of a real one): the
+    annual-inspection stamp abbreviates the organ (「北京市工商局…」), the authority's seal
+    names it in full; the full name is the authority whichever seal comes first."""
+    from models.page import Seal
+
+    rows = [
+        ("注册号", 160, 300, 180, 50),
+        ("110108013254487", 400, 300, 420, 50),
+        ("名称", 160, 380, 120, 50),
+        ("北京勤拙咨询服务有限公司", 400, 380, 700, 50),
+        ("登记机关", 2200, 1650, 240, 50),
+    ]
+    page = _page(rows, width=3300, height=2400)
+    inspection = Seal(box=(2006, 1471, 2285, 1748), text="北京市工商局屬建室局", text_confidence=0.79)
+    authority = Seal(box=(2444, 1713, 2957, 2223), text="北京市工商行政管理局海淀分局", text_confidence=1.0)
+    for seals in ([inspection, authority], [authority, inspection]):
+        page.seals = seals
+        ra = extract([page])["registration_authority"]
+        assert ra.value == "北京市工商行政管理局海淀分局" and ra.method == "seal"

@@ -62,6 +62,10 @@ RED_ORIGINAL_RE = re.compile(
     r"(?:被红冲蓝字|蓝字|对应正数|原)(?:数电票?|全电)?(?:发票)?号码\s*[:：]?\s*(\d{8,20})"
 )
 RED_ORIGINAL_CODE_RE = re.compile(r"(?:对应正数|原|蓝字)发票代码\s*[:：]?\s*(\d{10,12})")
+# a paper red-letter invoice: 「对应正数发票代码：4500174320号码：01608738」
+RED_ORIGINAL_AFTER_CODE_RE = re.compile(
+    r"(?:对应正数|原|蓝字)发票代码\s*[:：]?\s*\d{10,12}\s*号码\s*[:：]?\s*(\d{8,20})"
+)
 
 
 def _prepare(pages: list[Page]) -> list[Page]:
@@ -236,14 +240,20 @@ def _kind(pages: list[Page]) -> tuple[str, L.Span | list[L.Ref]] | None:
 # ----------------------------------------------------------------- header fields
 
 
+_REVERSED_RE = re.compile(r"对应|正数发票|蓝字发票|原发票")
+
+
 def _number_fields(pages: list[Page], out: dict[str, FieldValue]) -> None:
-    sp = L.find_value(
+    found = L.find_values(
         pages,
         ["发票号码", "发票号", "号码"],
         pattern=INVOICE_NUMBER_RE,
         squash=True,
         exclude=["发票代码", "号码区", "账号"],
     )
+    # a red-letter invoice's remark names the blue invoice it reverses (「对应正数发票代码：…
+    # 号码：…」): that is the original's number (RED_ORIGINAL_RE), not this one's
+    sp = next((f for f in found if not _REVERSED_RE.search(L.norm(f.refs[0].line.text))), None)
     if sp is None:
         # paper invoices: "No 41108527" printed in the top right
         for cand in L.find_pattern(pages[:1], re.compile(r"N[oO0][.:]?\s*(\d{8})(?!\d)")):
@@ -333,10 +343,51 @@ def _parse_loose_date(text: str):
 # ----------------------------------------------------------------- parties
 
 
+_ROLE_WORDS = (("seller", ("销售方", "销方", "售方")), ("buyer", ("购买方", "购方", "买方")))
+
+
+def _role_in(text: str) -> str | None:
+    t = L.norm(text)
+    for side, words in _ROLE_WORDS:
+        if any(w in t for w in words):
+            return side
+    return None
+
+
+def _roles_by_words(spans: list[L.Span], page: Page) -> list[tuple[str, L.Span]] | None:
+    """Roles named in the labels (「销售方名称」 above 「购买方名称」 on a roll invoice, the
+    seller first): a span whose label line names no role takes the role of the nearest
+    「…方名称」 line above it (its block). None unless every span gets a role and no two
+    the same one: then geometry decides."""
+    heads = [
+        r
+        for r in L.iter_refs([page])
+        if r.line.bbox is not None and "名称" in L.norm(r.line.text) and _role_in(r.line.text)
+    ]
+    roles: list[str] = []
+    for sp in spans:
+        lab = sp.label
+        role = _role_in(lab.ref.line.text[: lab.end]) if lab is not None else None
+        if role is None and lab is not None and lab.bbox is not None:
+            above = [h for h in heads if h.line.bbox[1] <= lab.bbox[1]]
+            if above:
+                role = _role_in(max(above, key=lambda h: h.line.bbox[1]).line.text)
+        if role is None:
+            return None
+        roles.append(role)
+    if len(set(roles)) != len(roles):
+        return None
+    return list(zip(roles, spans, strict=True))
+
+
 def _side_of(spans: list[L.Span], page: Page) -> list[tuple[str, L.Span]]:
-    """Assign spans found for the same label to buyer/seller by geometry."""
+    """Assign spans found for the same label to buyer/seller: by the role words of their
+    labels where every one names a role, else by geometry."""
     if not spans:
         return []
+    by_words = _roles_by_words(spans[:2], page)
+    if by_words is not None:
+        return by_words
     with_box = [s for s in spans if s.label is not None and s.label.bbox is not None]
     if len(with_box) < len(spans):
         # no geometry: document order (buyer first)
@@ -541,7 +592,7 @@ def _red_letter(pages: list[Page], out: dict[str, FieldValue]) -> None:
     words = out.get("total_in_words")
     if words is not None and str(words.value).startswith("负"):
         red = True
-    m = RED_ORIGINAL_RE.search(text)
+    m = RED_ORIGINAL_RE.search(text) or RED_ORIGINAL_AFTER_CODE_RE.search(text)
     if m:
         red = True
         ref = next((r for r in refs if m.group(1) in L.norm(r.line.text)), None)

@@ -384,7 +384,9 @@ def read_totals(page: Page, out: dict[str, FieldValue], cols: dict[str, float] |
         order=("same_line", "right", "row"),
     )
     if sp is not None:
-        words = "".join(WORDS_RE.findall(L.norm(sp.text)))
+        # 圆 read as 園 (its box-shaped look-alike) on a faint print, 园 once made simplified
+        spelled = L.norm(sp.text).replace("園", "圆").replace("园", "圆")
+        words = "".join(WORDS_RE.findall(spelled))
         if "负数" in L.norm(sp.text) and not words.startswith("负"):
             words = "负" + words
         if words:

@@ -541,20 +541,28 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
     addr = out["address"].value if "address" in out else None
     # only inside the seal (the authority's round seal over 登记机关): a deliberate,
     # low-confidence source, its place name checked against the credit code's division
+    # An old licence carries an annual-inspection stamp too (「北京市工商局 年检专用章」, the
+    # organ abbreviated): of several seals the one that names the organ in full, read best,
+    # is the authority's.
+    cands = []
     for page in pages:
         for seal in page.seals:
             name = authority_from_seal(seal.text, code, addr)
             if name:
                 exact = ORGAN_RE.search(L.norm(seal.text)) is not None
-                out["registration_authority"] = FieldValue(
-                    value=name,
-                    page=page.number,
-                    bbox=list(seal.box),
-                    confidence=0.6 if exact else 0.5,
-                    source_text=seal.text,
-                    method="seal",
+                cands.append(
+                    ((exact, not name.endswith("工商局"), seal.text_confidence), name, exact, seal, page)
                 )
-                return
+    if cands:
+        _key, name, exact, seal, page = max(cands, key=lambda c: c[0])
+        out["registration_authority"] = FieldValue(
+            value=name,
+            page=page.number,
+            bbox=list(seal.box),
+            confidence=0.6 if exact else 0.5,
+            source_text=seal.text,
+            method="seal",
+        )
 
 
 def _wrapped_authority(pages: list[Page]) -> L.Span | None:
