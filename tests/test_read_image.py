@@ -115,3 +115,18 @@ def test_every_real_pdf_and_image_is_read(realdocs: Path) -> None:
         assert res.pages and all(p.lines for p in res.pages), path.name
         assert len(res.text.strip()) > 50, path.name
         assert all(ln.bbox is not None for p in res.pages for ln in p.lines)
+
+
+def test_a_page_that_ran_out_of_memory_marks_the_read_for_a_fresh_reader(monkeypatch) -> None:
+    """A page whose decoding ran out of memory (a 15-megapixel photo in a reader whose memory
+    the files before it had spent) leaves an empty page: the read is marked
+    ``memory_failure`` (review.worker reads it again in a fresh reader; never cached)."""
+    from extractor.readers import image as image_reader
+
+    def out_of_memory(img):
+        raise MemoryError
+
+    monkeypatch.setattr(image_reader, "_to_rgb", out_of_memory)
+    res = read_bytes(_img_bytes(Image.new("RGB", (64, 40), "white"), "PNG"), "x.png", NO_OCR)
+    assert res.meta.get("memory_failure") and res.meta.get("incomplete")
+    assert res.pages[0].lines == [] and "无法解码" in res.pages[0].warnings[0]

@@ -103,6 +103,8 @@ def _read_frames(img: Image.Image, result: ReadResult, ctx: ReadContext) -> None
             return
         except Exception as exc:
             result.meta["incomplete"] = True  # not cached: the failure may be transient
+            if isinstance(exc, MemoryError):  # this reader's memory: a fresh one may read it
+                result.meta["memory_failure"] = True
             result.pages.append(
                 Page(
                     number=number,

@@ -108,6 +108,8 @@ def read_pdf(data: bytes, name: str, ctx: ReadContext) -> ReadResult:
                 pg = Page(number=i + 1, warnings=[f"第 {i + 1} 页无法读取（{type(exc).__name__}）"])
                 info = {}
                 result.meta["incomplete"] = True  # not cached: the failure may be transient
+                if isinstance(exc, MemoryError):  # this reader's memory: a fresh one may read it
+                    result.meta["memory_failure"] = True
             if pg.method == "ocr" and not pg.lines and info.get("ocr_skipped"):
                 skipped.append(i + 1)
             result.pages.append(pg)
