@@ -144,12 +144,7 @@ def test_an_ocr_runtime_failure_retires_the_reader_and_is_read_again_not_cached(
         assert reader.restarts == 2  # read twice, each reader retired after its answer
         assert reader.pid is None
     assert res.meta.get("engine_failure") and "ONNXRuntimeError" in res.errors[0], res.errors
-    cache = ReadCache(tmp_path / "c.db")
-    try:
-        cache.put(res)
-        assert cache.get(res.sha256) is None
-    finally:
-        cache.close()
+    assert _not_cached(res, tmp_path)
 
 
 def test_a_file_whose_read_made_openvino_give_up_is_read_again_in_a_fresh_reader(monkeypatch) -> None:
@@ -190,9 +185,14 @@ def test_a_read_that_ran_out_of_memory_is_marked_and_never_cached(tmp_path: Path
     res = read_mod.read_bytes(b"%PDF-1.7\n%%EOF\n", "a.pdf")
     assert res.errors == ["读取时内存不足，文件可能过大或已损坏"] and res.meta.get("memory_failure")
     assert res.sha256
+    assert _not_cached(res, tmp_path)
+
+
+def _not_cached(res, tmp_path: Path) -> bool:
+    """Whether the read cache refuses to keep ``res`` (a transient failure)."""
     cache = ReadCache(tmp_path / "c.db")
     try:
         cache.put(res)
-        assert cache.get(res.sha256) is None
+        return cache.get(res.sha256) is None
     finally:
         cache.close()
