@@ -32,6 +32,7 @@ from extractor.normalize import (
 from extractor.normalize.scope import (
     drop_microprint,
     fix_closing_clause,
+    fix_confusable_glyphs,
     fix_ocr_separators,
     match_bracket_widths,
     restore_clause_glyphs,
@@ -350,7 +351,7 @@ def _scope(pages: list[Page], out: dict[str, FieldValue]) -> None:
     if any(r.line.method == "ocr" for r in sp.refs):
         # OCR reads 「；」 as 「：」 and glyphs of a seal or watermark after the closing clause
         text = fix_closing_clause(fix_ocr_separators(drop_microprint(text)))
-        text = strip_trailing_noise(restore_clause_glyphs(text))
+        text = fix_confusable_glyphs(strip_trailing_noise(restore_clause_glyphs(text)))
         text = match_bracket_widths(text)
     if text:
         out["business_scope"] = L.make_field(text, sp)

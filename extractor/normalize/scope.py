@@ -210,7 +210,8 @@ def drop_microprint(text: str) -> str:
 
 
 _PAIRS = {"（": "）", "(": ")"}
-_WIDTH = {")": "）", "）": ")"}
+# 「》」 where a round bracket closes (a curved ）read as 》): no 《 is open in a scope
+_WIDTH = {")": "）", "）": ")", "》": ")"}
 
 
 def match_bracket_widths(text: str) -> str:
@@ -221,14 +222,64 @@ def match_bracket_widths(text: str) -> str:
     '多媒体教学器材的销售（依法须经批准的项目，经相关部门批准后方可开展经营活动）'
     >>> match_bracket_widths("字复印(不含出版物)；室内（装修）")
     '字复印(不含出版物)；室内（装修）'
+    >>> match_bracket_widths("（依法须经批准的项目，经相关部门批准后方可开展经营活动》"), match_bracket_widths("《食品经营许可证》")
+    ('（依法须经批准的项目，经相关部门批准后方可开展经营活动）', '《食品经营许可证》')
     """
     out = list(text)
     stack: list[str] = []
     for i, c in enumerate(text):
-        if c in _PAIRS:
+        if c in _PAIRS or c == "《":
             stack.append(c)
-        elif c in _WIDTH and stack:
+        elif c == "》" and stack and stack[-1] == "《":
+            stack.pop()
+        elif c in _WIDTH and stack and stack[-1] in _PAIRS:
             want = _PAIRS[stack.pop()]
             if c != want:
                 out[i] = want
     return "".join(out)
+
+
+# Glyphs OCR takes for one another in small print (one stroke more or less), and words of
+# business scopes they turn up in. A window that is no scope word and becomes one when one
+# such glyph is swapped for its look-alike is restored: 「日用自货」 → 日用百货.
+CONFUSABLE = {
+    "日": "目", "目": "日", "自": "百", "百": "自", "淘": "询", "属": "屋", "其": "具",
+    "根": "报", "解": "鲜", "几": "儿", "终": "经", "合": "台",
+}  # fmt: skip
+SCOPE_WORDS = frozenset(
+    """
+    项目 一般项目 许可项目 经营项目 具体经营项目 日用百货 日用品 日用杂品 百货 技术咨询 信息咨询
+    咨询服务 企业管理咨询 工程咨询 房屋租赁 房屋建筑 房屋建筑工程 出具 审计报告 验资报告 新鲜蔬菜
+    新鲜水果 生鲜 鲜肉 机械设备 电子产品 化妆品 五金交电 装饰材料 家用电器 电视台 广播电台
+    办公用品 文化用品 体育用品 服装鞋帽 建筑材料 农副产品 食品经营 货物进出口 技术进出口 经营活动
+    经批准 自主开展 依法自主开展 计算机 儿童用品 卫生用品 日化用品 百货零售 纺织品 针纺织品
+    """.split()
+)
+
+
+def fix_confusable_glyphs(text: str) -> str:
+    """Restore a glyph OCR confused with its look-alike where the swap makes a scope word of
+    a window that is none (only windows of the words' lengths, one swap each).
+
+    >>> fix_confusable_glyphs("初级农产品、日用自货；全过程工程咨淘服务；房属租赁；项日管理")
+    '初级农产品、日用百货；全过程工程咨询服务；房屋租赁；项目管理'
+    >>> fix_confusable_glyphs("不得出其相应的审计根告")
+    '不得出具相应的审计报告'
+    >>> fix_confusable_glyphs("日用百货；人力资源服务；自主开展经营活动")  # nothing to restore
+    '日用百货；人力资源服务；自主开展经营活动'
+    """
+    out = list(text)
+    lengths = sorted({len(w) for w in SCOPE_WORDS}, reverse=True)
+    for i, c in enumerate(text):
+        alt = CONFUSABLE.get(c)
+        if alt is None or any(_word_covers(text, i, n) for n in lengths):
+            continue
+        swapped = text[:i] + alt + text[i + 1 :]
+        if any(_word_covers(swapped, i, n) for n in lengths):
+            out[i] = alt
+    return "".join(out)
+
+
+def _word_covers(text: str, i: int, n: int) -> bool:
+    """Whether a scope word of length ``n`` covers position ``i`` of ``text``."""
+    return any(text[j : j + n] in SCOPE_WORDS for j in range(max(0, i - n + 1), min(i, len(text) - n) + 1))
