@@ -636,8 +636,13 @@ def test_roll_invoice_names_the_seller_first_by_its_labels():
         ("壹佰捌拾柒園整", 200, 212),
     ]
     f = extract([_page(rows, ocr=True)])
-    assert f["seller_name"].value == "武汉市洪山区爷爷土钵菜酒店" and f["buyer_name"].value == "广西拓普投资有限公司"
-    assert f["seller_tax_id"].value == "92420111MA4JEY326U" and f["buyer_tax_id"].value == "914501005951328109"
+    assert (
+        f["seller_name"].value == "武汉市洪山区爷爷土钵菜酒店"
+        and f["buyer_name"].value == "广西拓普投资有限公司"
+    )
+    assert (
+        f["seller_tax_id"].value == "92420111MA4JEY326U" and f["buyer_tax_id"].value == "914501005951328109"
+    )
     assert f["total_in_words"].value == "壹佰捌拾柒圆整"
 
 
@@ -652,3 +657,23 @@ def test_red_letter_invoice_keeps_its_own_number_not_the_reversed_ones():
     f = extract([_page(rows, ocr=True)])
     assert f["invoice_number"].value == "11819823"
     assert f["original_invoice_number"].value == "01608738"
+
+
+def test_taxi_receipt_is_a_kind_and_names_its_company_as_seller():
+    """A city's taxi receipt (the lines of a real one): the kind is its printed title, the
+    单位名称 is the taxi company (the seller; the rider is nobody's field), 金额 the total."""
+    rows = [
+        ("深圳市出租汽车专用发票", 60, 10),
+        ("发票代码144032270119", 60, 40),
+        ("发票号码21095475", 60, 52),
+        ("单位名称：深圳市广通实业有限公司", 60, 70),
+        ("机打发票", 200, 90),
+        ("车号：", 100, 110),
+        ("BAZ3035", 300, 110),
+        ("金额：", 100, 200),
+        ("￥38.00元", 300, 199),
+    ]
+    f = extract([_page(rows, ocr=True)])
+    assert f["invoice_kind"].value == "深圳市出租汽车专用发票"
+    assert f["seller_name"].value == "深圳市广通实业有限公司" and "buyer_name" not in f
+    assert f["total_incl_tax"].value == Decimal("38.00")

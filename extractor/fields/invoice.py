@@ -26,6 +26,7 @@ from models.contract import FieldValue
 from models.page import Page
 
 NAME_LABELS = ["名称", "名 称"]
+TAXI_KIND_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|市)出租(?:汽)?车(?:专用|客运)?发票")
 NAME_EXCLUDE = [
     "项目名称",
     "货物或应税劳务、服务名称",
@@ -113,6 +114,11 @@ def _only_date(page: Page, out: dict[str, FieldValue]) -> None:
         out["issue_date"] = L.make_field(d, ref, confidence_penalty=0.2)
 
 
+def _is_taxi(out: dict[str, FieldValue]) -> bool:
+    kind = out.get("invoice_kind")
+    return kind is not None and TAXI_KIND_RE.fullmatch(str(kind.value)) is not None
+
+
 def _fv(value, span: L.Span, penalty: float = 0.0) -> FieldValue:
     return L.make_field(value, span, confidence_penalty=penalty)
 
@@ -153,6 +159,8 @@ def normalize_kind(title: str) -> str | None:
     '广东省广州市国家税务局通用机打发票'
     >>> normalize_kind("发票联 通用机打发票")
     '通用机打发票'
+    >>> normalize_kind("深圳市出租汽车专用发票")
+    '深圳市出租汽车专用发票'
     >>> normalize_kind("开票日期") is None
     True
     """
@@ -173,6 +181,10 @@ def normalize_kind(title: str) -> str | None:
         return f"增值税{m.group(1)}"
     # a toll invoice: 「江苏省车辆通行费通用(电子)发票」, the kind as printed
     m = re.fullmatch(r"[\u4e00-\u9fff]{2,8}?(?:省|市|自治区)车辆通行费[\u4e00-\u9fff()]{0,10}发票", t)
+    if m:
+        return m.group(0)
+    # a city's taxi receipt (深圳市出租汽车专用发票): the kind as printed
+    m = re.fullmatch(TAXI_KIND_RE, t)
     if m:
         return m.group(0)
     m = re.search(r"(?:通用机打|机动车销售统一|二手车销售统一|通用定额|全电|数电)[^\d:]{0,8}发票$", t)
@@ -634,6 +646,9 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
                 update={"value": kind, "confidence": min(0.6, out["invoice_code"].confidence)}
             )
     _parties([first], out)
+    if _is_taxi(out) and "buyer_name" in out and "seller_name" not in out:
+        # a taxi receipt names only the taxi company (单位名称): the seller; the rider is nobody's
+        out["seller_name"] = out.pop("buyer_name")
     cols = columns(first)
     read_items(first, out, cols)
     read_totals(first, out, cols)

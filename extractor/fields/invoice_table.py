@@ -363,11 +363,13 @@ def read_totals(page: Page, out: dict[str, FieldValue], cols: dict[str, float] |
         v = parse_money(sp.match)
         if v is not None:
             out["total_incl_tax"] = L.make_field(v, sp)
-    if "total_incl_tax" not in out and "客票" in str(getattr(out.get("invoice_kind"), "value", "")):
-        # e-tickets (电子发票（铁路电子客票）, 航空运输电子客票行程单): the fare is the total
+    kind = str(getattr(out.get("invoice_kind"), "value", ""))
+    if "total_incl_tax" not in out and ("客票" in kind or "出租" in kind):
+        # e-tickets (电子发票（铁路电子客票）, 航空运输电子客票行程单): the fare is the total;
+        # a taxi receipt prints it as 金额
         sp = L.find_value(
             [page],
-            ["票价", "合计", "总额"],
+            ["票价", "合计", "总额", *(["金额"] if "出租" in kind else [])],
             pattern=re.compile(r"[¥￥]?\d[\d,]*\.\d{2}"),
             squash=True,
             order=("same_line", "right", "below"),
