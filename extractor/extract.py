@@ -117,7 +117,6 @@ def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None
             qr = qr_field(pages)
             if qr is not None:
                 fields["qr"] = qr
-        _kind_from_qr(fields)
         _missing_from_qr(fields)
         line_items: list[dict[str, Any]] = []
         items_fv = fields.pop("line_items", None)
@@ -181,25 +180,19 @@ def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None
     return docs
 
 
-def _kind_from_qr(fields: dict[str, FieldValue]) -> None:
-    """An invoice whose printed title could not be read (a seal over it, a cut photo) takes its
-    kind from the QR code's type (10 → 增值税电子普通发票), method ``qr``, lower confidence."""
-    qr = fields.get("qr")
-    if "invoice_kind" in fields or qr is None or not isinstance(qr.value, dict):
-        return
-    name = qr.value.get("type_name")
-    if name:
-        fields["invoice_kind"] = qr.model_copy(update={"value": name, "confidence": min(qr.confidence, 0.8)})
-
-
 def _missing_from_qr(fields: dict[str, FieldValue]) -> None:
-    """Number, code, date, check code and the QR's amount of an invoice whose printed value
-    was not read are the QR's (method ``qr``, confidence at most 0.8); a printed value read
-    is kept, and verifiers.qr compares only printed values with the QR."""
+    """What an invoice's face did not give, taken from its QR (method ``qr``, confidence at
+    most 0.8): the kind from the QR's type when the printed title could not be read (a seal
+    over it, a cut photo: 10 → 增值税电子普通发票), and number, code, date, check code and
+    the QR's amount when their printed values were not read. A printed value read is kept,
+    and verifiers.qr compares only printed values with the QR."""
     qr = fields.get("qr")
     if qr is None or not isinstance(qr.value, dict):
         return
     q = qr.value
+    confidence = min(qr.confidence, 0.8)
+    if "invoice_kind" not in fields and q.get("type_name"):
+        fields["invoice_kind"] = qr.model_copy(update={"value": q["type_name"], "confidence": confidence})
     values = {key: q.get(key) for key in ("invoice_code", "invoice_number", "issue_date", "check_code")}
     amount_key = qr_amount_field(q)
     if amount_key is not None:
@@ -207,11 +200,7 @@ def _missing_from_qr(fields: dict[str, FieldValue]) -> None:
     for key, value in values.items():
         if key not in fields and value not in (None, ""):
             fields[key] = qr.model_copy(
-                update={
-                    "value": value,
-                    "confidence": min(qr.confidence, 0.8),
-                    "source_text": qr.value.get("raw"),
-                }
+                update={"value": value, "confidence": confidence, "source_text": q.get("raw")}
             )
 
 

@@ -449,16 +449,16 @@ def test_lost_amount_header_and_misread_total_row():
 
 
 def test_kind_from_the_qr_code_when_the_title_is_unreadable():
-    from extractor.extract import _kind_from_qr
+    from extractor.extract import _missing_from_qr
     from models.contract import FieldValue
 
     qr = FieldValue(value={"type": "10", "type_name": "增值税电子普通发票"}, page=1, method="qr")
     fields = {"qr": qr}
-    _kind_from_qr(fields)
+    _missing_from_qr(fields)
     assert fields["invoice_kind"].value == "增值税电子普通发票"
     assert fields["invoice_kind"].method == "qr" and fields["invoice_kind"].confidence <= 0.8
     printed = {"qr": qr, "invoice_kind": FieldValue(value="增值税普通发票", method="ocr")}
-    _kind_from_qr(printed)
+    _missing_from_qr(printed)
     assert printed["invoice_kind"].value == "增值税普通发票"  # the printed title wins
 
 

@@ -20,13 +20,19 @@ from collections import Counter
 from decimal import Decimal
 
 import extractor.fields.layout as L
-from extractor.fields.invoice_table import columns, read_items, read_totals, totals_by_sum
+from extractor.fields.invoice_table import (
+    TAXI_KIND_RE,
+    columns,
+    is_taxi,
+    read_items,
+    read_totals,
+    totals_by_sum,
+)
 from extractor.normalize import normalize_name, normalize_tax_id, parse_date, uscc
 from models.contract import FieldValue
 from models.page import Page
 
 NAME_LABELS = ["名称", "名 称"]
-TAXI_KIND_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|市)出租(?:汽)?车(?:专用|客运)?发票")
 NAME_EXCLUDE = [
     "项目名称",
     "货物或应税劳务、服务名称",
@@ -112,11 +118,6 @@ def _only_date(page: Page, out: dict[str, FieldValue]) -> None:
     if len(found) == 1:
         ((d, ref),) = found.items()
         out["issue_date"] = L.make_field(d, ref, confidence_penalty=0.2)
-
-
-def _is_taxi(out: dict[str, FieldValue]) -> bool:
-    kind = out.get("invoice_kind")
-    return kind is not None and TAXI_KIND_RE.fullmatch(str(kind.value)) is not None
 
 
 def _fv(value, span: L.Span, penalty: float = 0.0) -> FieldValue:
@@ -646,7 +647,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
                 update={"value": kind, "confidence": min(0.6, out["invoice_code"].confidence)}
             )
     _parties([first], out)
-    if _is_taxi(out) and "buyer_name" in out and "seller_name" not in out:
+    if is_taxi(out) and "buyer_name" in out and "seller_name" not in out:
         # a taxi receipt names only the taxi company (单位名称): the seller; the rider is nobody's
         out["seller_name"] = out.pop("buyer_name")
     cols = columns(first)

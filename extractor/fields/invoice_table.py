@@ -314,6 +314,16 @@ def _join_fragments(row: list[L.Ref]) -> list[L.Ref]:
     return out
 
 
+# a city's taxi receipt (深圳市出租汽车专用发票): its kind is its printed title
+TAXI_KIND_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|市)出租(?:汽)?车(?:专用|客运)?发票")
+
+
+def is_taxi(out: dict[str, FieldValue]) -> bool:
+    """Whether the invoice read so far is a taxi receipt (by its kind)."""
+    kind = out.get("invoice_kind")
+    return kind is not None and TAXI_KIND_RE.fullmatch(str(kind.value)) is not None
+
+
 def read_totals(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | None = None) -> None:
     """合计 amount and tax, 价税合计 in figures and in words; ``cols``: :func:`columns` of the page."""
     cols = columns(page) if cols is None else cols
@@ -363,13 +373,13 @@ def read_totals(page: Page, out: dict[str, FieldValue], cols: dict[str, float] |
         v = parse_money(sp.match)
         if v is not None:
             out["total_incl_tax"] = L.make_field(v, sp)
-    kind = str(getattr(out.get("invoice_kind"), "value", ""))
-    if "total_incl_tax" not in out and ("客票" in kind or "出租" in kind):
+    taxi = is_taxi(out)
+    if "total_incl_tax" not in out and ("客票" in str(getattr(out.get("invoice_kind"), "value", "")) or taxi):
         # e-tickets (电子发票（铁路电子客票）, 航空运输电子客票行程单): the fare is the total;
         # a taxi receipt prints it as 金额
         sp = L.find_value(
             [page],
-            ["票价", "合计", "总额", *(["金额"] if "出租" in kind else [])],
+            ["票价", "合计", "总额", *(["金额"] if taxi else [])],
             pattern=re.compile(r"[¥￥]?\d[\d,]*\.\d{2}"),
             squash=True,
             order=("same_line", "right", "below"),
@@ -417,8 +427,9 @@ def totals_by_sum(page: Page, out: dict[str, FieldValue]) -> None:
         stated = parse_money(str(words.value)) if words is not None else None
         if stated is not None and str(words.value).startswith("负"):
             stated = -stated
-        hits = [(v, r) for v, r in cands if stated is not None and v == stated]
-        if not hits and stated is None:
+        if stated is not None:
+            hits = [(v, r) for v, r in cands if v == stated]
+        else:
             hits = [
                 (v, r)
                 for i, (v, r) in enumerate(cands)

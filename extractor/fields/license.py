@@ -417,11 +417,6 @@ _LASTS = {
 
 
 _LONE_LASTS = {"称", "型"}
-_TAIL_OF = {lab: glyph for glyph, lab in _LASTS.items()}
-# 营 业 期 限 read as 「期」 + 「限2010年08月02日至长期」: the tail of the four-glyph label, with
-# a value that can only be a term
-_TERM_TAILS = ("期限", "限")
-_TERM_VALUE_RE = re.compile(r"^(?:自)?\d{4}\s*年.*[至到]|长期|永久")
 _TERM_SHAPE_RE = re.compile(r"\d{4}\s*[年\-./]|长期|永久|^[自至]|[〇零一二][〇零一二三四五六七八九○0]{3}年")
 
 
@@ -435,29 +430,42 @@ def _term_shaped(t: str) -> bool:
     return bool(_TERM_SHAPE_RE.search(L.norm(t)))
 
 
-_PLACE_START_RE = re.compile(r"^[\u4e00-\u9fa5]{2,8}?[省市区县]")
+# The tail OCR may read glued to a value when it lost the start of a letter-spaced label
+# (longest first), per field: the last glyph of a two-glyph label that no other label ends
+# with (称 of 名称, 型 of 类型, 所 of 住所), and 营 业 期 限 read as 「期」 + 「限2010年…至长期」.
+_TAIL_OF = {lab: glyph for glyph, lab in _LASTS.items()}
+_GLUED_TAILS = {
+    key: tuple(dict.fromkeys(_TAIL_OF[L.norm(lab)] for lab in labs if L.norm(lab) in _TAIL_OF))
+    for key, labs in LABELS.items()
+}
+_GLUED_TAILS["business_term"] = ("期限", "限")
+# what the rest of such a line must look like besides the field's own check: an address
+# starts with a place (「所」 starts other words too); a term runs to an end (a date is not
+# enough after a lone 「限」)
+_GLUED_SHAPES = {
+    "address": re.compile(r"^[\u4e00-\u9fa5]{2,8}?[省市区县]"),
+    "business_term": re.compile(r"^(?:自)?\d{4}\s*年.*[至到]|长期|永久"),
+}
 
 
 def _glued_tail(pages: list[Page], key: str, validate=None) -> L.Span | None:
-    """The value of a letter-spaced two-glyph label whose first glyph OCR lost and whose
-    last glyph it read glued to the value (名 称 → 「称古浪乡助优选便利店」, 类 型 →
-    「型个体工商户」), when no label of the field was found: the line without that glyph.
-    An address so read must start with a place (「所」 starts other words too)."""
-    tails = {_TAIL_OF[L.norm(lab)] for lab in LABELS[key] if L.norm(lab) in _TAIL_OF}
-    if key == "business_term":
-        tails, validate = set(_TERM_TAILS), (lambda t: bool(_TERM_VALUE_RE.search(L.norm(t))))
+    """The value of a letter-spaced label whose start OCR lost and whose tail it read glued
+    to the value (名 称 → 「称古浪乡助优选便利店」, 类 型 → 「型个体工商户」), when no label of
+    the field was found: the line without that tail (:data:`_GLUED_TAILS`)."""
+    tails = _GLUED_TAILS.get(key)
     if not tails:
         return None
+    shape = _GLUED_SHAPES.get(key)
     for ref in L.iter_refs(pages):
         raw = ref.line.text.lstrip()
-        tail = next((t for t in sorted(tails, key=len, reverse=True) if raw.startswith(t)), None)
+        tail = next((t for t in tails if raw.startswith(t)), None)
         if len(L.norm(raw)) < 4 or tail is None:
             continue
         start = len(ref.line.text) - len(raw) + len(tail)
         while start < len(ref.line.text) and ref.line.text[start] in " :：":
             start += 1
         rest = ref.line.text[start:].rstrip()
-        if key == "address" and not _PLACE_START_RE.match(L.norm(rest)):
+        if shape is not None and not shape.search(L.norm(rest)):
             continue
         if any(L.norm(rest).startswith(L.norm(lab)) for lab in ALL_LABELS):
             continue
@@ -551,11 +559,9 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
             name = authority_from_seal(seal.text, code, addr)
             if name:
                 exact = ORGAN_RE.search(L.norm(seal.text)) is not None
-                cands.append(
-                    ((exact, not name.endswith("工商局"), seal.text_confidence), name, exact, seal, page)
-                )
+                cands.append(((exact, not name.endswith("工商局"), seal.text_confidence), name, seal, page))
     if cands:
-        _key, name, exact, seal, page = max(cands, key=lambda c: c[0])
+        (exact, _full, _read), name, seal, page = max(cands, key=lambda c: c[0])
         out["registration_authority"] = FieldValue(
             value=name,
             page=page.number,

@@ -257,6 +257,9 @@ SCOPE_WORDS = frozenset(
 )
 
 
+_WORD_LENGTHS = sorted({len(w) for w in SCOPE_WORDS}, reverse=True)
+
+
 def fix_confusable_glyphs(text: str) -> str:
     """Restore a glyph OCR confused with its look-alike where the swap makes a scope word of
     a window that is none (only windows of the words' lengths, one swap each).
@@ -269,13 +272,12 @@ def fix_confusable_glyphs(text: str) -> str:
     '日用百货；人力资源服务；自主开展经营活动'
     """
     out = list(text)
-    lengths = sorted({len(w) for w in SCOPE_WORDS}, reverse=True)
     for i, c in enumerate(text):
         alt = CONFUSABLE.get(c)
-        if alt is None or any(_word_covers(text, i, n) for n in lengths):
+        if alt is None or any(_word_covers(text, i, n) for n in _WORD_LENGTHS):
             continue
         swapped = text[:i] + alt + text[i + 1 :]
-        if any(_word_covers(swapped, i, n) for n in lengths):
+        if any(_word_covers(swapped, i, n) for n in _WORD_LENGTHS):
             out[i] = alt
     return "".join(out)
 
