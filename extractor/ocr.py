@@ -441,6 +441,26 @@ class OcrEngine:
             ),
         )
 
+    def _read_lost_heads(self, img: np.ndarray, raw: _Raw) -> _Raw:
+        """Paragraph rows whose head the page-wide detection lost (a red seal stamped over
+        the first words), read again whole from the row's red-suppressed cut-out; the row's
+        whole reading replaces the tail read before (:func:`extractor.ocr_gaps.lost_heads`)."""
+        if not self.fill_holes:
+            return raw
+        min_score = float(self._load().cfg.Global.text_score)
+        h, w = img.shape[:2]
+        return self._read_again(
+            ocr_gaps.without_red(img),
+            raw,
+            ocr_gaps.lost_heads(raw.quads, raw.texts, raw.scores, min_score),
+            inked=ocr_gaps.has_ink,
+            crop=lambda head: ocr_gaps.row_box(head, w, h),
+            keep=lambda head, quads, local, _known: ocr_gaps.whole_row(
+                head, quads, local.texts, local.scores, min_score
+            ),
+            replace=True,
+        )
+
     def _read_again(
         self,
         img: np.ndarray,
@@ -450,9 +470,11 @@ class OcrEngine:
         inked: Callable[[np.ndarray, ocr_gaps.Hole], bool],
         crop: Callable[[ocr_gaps.Hole], tuple[int, int, int, int]],
         keep: Callable[[ocr_gaps.Hole, np.ndarray, _Raw, np.ndarray], list[int]],
+        replace: bool = False,
     ) -> _Raw:
         """A second, local read of each region that holds ink (``inked``): the ``crop`` of
-        the page is read alone, and the lines ``keep`` picks (in page pixels) are added."""
+        the page is read alone, and the lines ``keep`` picks (in page pixels) are added.
+        With ``replace``, a line read before that lies mostly inside an added one goes."""
         if not regions:
             return raw
         gray = img if img.ndim == 2 else img[:, :, :3].mean(axis=2).astype(np.uint8)
@@ -468,11 +490,16 @@ class OcrEngine:
             shifted = local.quads + np.array([x0, y0], np.float32)
             known = np.array(quads, np.float32).reshape(-1, 4, 2)
             for i in keep(region, shifted, local, known):
+                if replace:
+                    gone = set(ocr_gaps.covered_by(shifted[i], known))
+                    quads, texts, scores, cls = (
+                        [v for k, v in enumerate(seq) if k not in gone] for seq in (quads, texts, scores, cls)
+                    )
                 quads.append(shifted[i])
                 texts.append(local.texts[i])
                 scores.append(local.scores[i])
                 cls.append(local.cls[i] if i < len(local.cls) else ("0", 1.0))
-        if len(texts) == len(raw.texts):
+        if texts == raw.texts:
             return raw
         return _Raw(np.array(quads, np.float32).reshape(-1, 4, 2), texts, scores, cls)
 
@@ -506,7 +533,9 @@ class OcrEngine:
             raw = self._run(upright)
             if rotation in (90, 270):
                 w, h = h, w
-        raw = self._read_beside_big_print(upright, self._fill_holes(upright, raw))
+        raw = self._read_beside_big_print(
+            upright, self._read_lost_heads(upright, self._fill_holes(upright, raw))
+        )
         quads, texts, scores = raw.quads, raw.texts, raw.scores
         skew = 0.0
         if deskew and len(quads):

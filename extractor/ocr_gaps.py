@@ -42,6 +42,7 @@ class Hole:
     top: float
     bottom: float
     line_height: float
+    end: float = 0.0  # a lost head (see lost_heads): where the read line of its row ends
 
 
 def _boxes(quads: np.ndarray) -> np.ndarray:
@@ -177,6 +178,116 @@ def lines_in_hole(
         if hole.y0 < cy < hole.y1 and hole.x0 - hole.line_height <= cx <= hole.x1 + hole.line_height:
             out.append(i)
     return out
+
+
+# A paragraph line whose head the detector lost (measured: a red seal stamped over the first
+# words of a licence's scope line; page-wide detection kept only the line's tail).
+HEAD_GAP = 1.5  # the line starts this many line heights right of the paragraph's left edge
+RIGHT_TOLERANCE = 1.0  # lines of one justified paragraph end within this many line heights
+
+
+def lost_heads(
+    quads: np.ndarray, texts: list[str], scores: list[float], min_score: float = 0.5
+) -> list[Hole]:
+    """Rows of a paragraph whose read line starts far right of the paragraph's left edge: the
+    line right below it (like height, one pitch down, the same right edge: a justified
+    paragraph) starts at least ``HEAD_GAP`` line heights further left, and no read line lies
+    in between on the row. The hole is the head's band (``x0`` the paragraph's left edge,
+    ``x1`` the read line's start; ``end`` the line's end): the row is read again whole.
+
+    >>> q = lambda x0, y0, x1, y1: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+    >>> rows = [(500, 100, 900, 140), (100, 145, 900, 185), (100, 190, 900, 230)]
+    >>> quads = np.array([q(*r) for r in rows], np.float32)
+    >>> [(h.x0, h.x1, h.end, h.y0, h.y1) for h in lost_heads(quads, ["甲乙丙丁戊己庚"] * 3, [1.0] * 3)]
+    [(100.0, 500.0, 900.0, 100.0, 140.0)]
+    >>> lost_heads(quads[[0, 2]], ["甲乙丙丁戊己庚"] * 2, [1.0] * 2)   # two pitches down: not its row
+    []
+    >>> ragged = np.array([q(500, 100, 700, 140), q(100, 145, 900, 185)], np.float32)
+    >>> lost_heads(ragged, ["甲乙丙丁戊己庚"] * 2, [1.0] * 2)   # ends elsewhere: another column
+    []
+    """
+    b = _boxes(quads)
+    ok = [i for i, (t, s) in enumerate(zip(texts, scores, strict=False)) if s >= min_score and t.strip()]
+    out: list[Hole] = []
+    for i in ok:
+        x0, y0, x1, y1 = (float(v) for v in b[i])
+        h = y1 - y0
+        for j in ok:
+            u0, v0, u1, v1 = (float(v) for v in b[j])
+            hj = v1 - v0
+            if j == i or len(texts[j].strip()) < MIN_CHARS or max(h, hj) > HEIGHT_RATIO * min(h, hj):
+                continue
+            lh = (h + hj) / 2
+            if not (0.5 * lh <= (v0 + v1 - y0 - y1) / 2 <= PITCH_FACTOR * lh):
+                continue
+            if abs(u1 - x1) > RIGHT_TOLERANCE * lh or x0 - u0 < HEAD_GAP * lh:
+                continue
+            row = (b[:, 1] + b[:, 3]) / 2
+            between = (row > y0) & (row < y1) & (b[:, 2] > u0 + 0.5 * lh) & (b[:, 0] < x0 - 0.5 * lh)
+            if not between.any():
+                out.append(Hole(u0, x0, y0, y1, y0, y1, lh, end=x1))
+            break
+    out.sort(key=lambda hl: hl.y0)
+    return out[:MAX_HOLES_PER_PAGE]
+
+
+def row_box(head: Hole, width: int, height: int) -> tuple[int, int, int, int]:
+    """The region read again for a lost head: its whole row, with margins."""
+    m = head.line_height
+    return (
+        max(0, int(head.x0 - 2 * m)),
+        max(0, int(head.y0 - 0.5 * m)),
+        min(width, int(head.end + 2 * m)),
+        min(height, int(head.y1 + 0.5 * m)),
+    )
+
+
+def whole_row(
+    head: Hole, quads: np.ndarray, texts: list[str], scores: list[float], min_score: float = 0.5
+) -> list[int]:
+    """Index (at most one) of a local read's line that is the row read whole: its middle in the
+    row's band, starting in the head's band and reaching to the row's end."""
+    b = _boxes(quads)
+    lh = head.line_height
+    for i, (t, s) in enumerate(zip(texts, scores, strict=False)):
+        if s < min_score or len(t.strip()) < MIN_CHARS:
+            continue
+        x0, y0, x1, y1 = b[i]
+        if head.y0 < (y0 + y1) / 2 < head.y1 and x0 < head.x1 - HEAD_GAP * lh and x1 > head.end - 2 * lh:
+            return [i]
+    return []
+
+
+def covered_by(quad: np.ndarray, known: np.ndarray, share: float = 0.6) -> list[int]:
+    """Indexes of ``known`` lines (quads) lying at least ``share`` inside ``quad``'s box.
+
+    >>> q = lambda x0, y0, x1, y1: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+    >>> known = np.array([q(500, 100, 900, 140), q(100, 150, 900, 190)], np.float32)
+    >>> covered_by(np.array(q(100, 98, 905, 142), np.float32), known)
+    [0]
+    """
+    x0, y0 = quad[:, 0].min(), quad[:, 1].min()
+    x1, y1 = quad[:, 0].max(), quad[:, 1].max()
+    kb = _boxes(known)
+    if not len(kb):
+        return []
+    ix = np.clip(np.minimum(kb[:, 2], x1) - np.maximum(kb[:, 0], x0), 0, None)
+    iy = np.clip(np.minimum(kb[:, 3], y1) - np.maximum(kb[:, 1], y0), 0, None)
+    area = np.maximum((kb[:, 2] - kb[:, 0]) * (kb[:, 3] - kb[:, 1]), 1.0)
+    return [int(i) for i in np.flatnonzero(ix * iy >= share * area)]
+
+
+def without_red(img: np.ndarray) -> np.ndarray:
+    """The image with red ink made paper: its red channel as grey, in three channels. A red
+    seal is bright in the red channel, black print stays dark (a grey image is unchanged).
+
+    >>> img = np.full((2, 2, 3), 250, np.uint8); img[0, 0] = (200, 30, 40); img[1, 1] = (20, 20, 20)
+    >>> without_red(img)[..., 0].tolist()
+    [[200, 250], [250, 20]]
+    """
+    if img.ndim == 2:
+        return img
+    return np.ascontiguousarray(np.repeat(img[:, :, :1], 3, axis=2))
 
 
 # Big print (a document's title) is detected as boxes several lines tall; the detector may

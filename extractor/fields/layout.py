@@ -75,6 +75,7 @@ from extractor.fields.spans import (
 from extractor.fields.value_search import (
     accept_value,
     below,
+    extend_above,
     extend_below,
     find_pattern,
     find_value,
@@ -101,6 +102,7 @@ __all__ = [
     "center",
     "clean_value",
     "cut_at_stop",
+    "extend_above",
     "extend_below",
     "find_all_in_line",
     "find_in_line",

@@ -345,6 +345,7 @@ def _scope(pages: list[Page], out: dict[str, FieldValue]) -> None:
     sp = _multiline(pages, "business_scope", order=("same_line", "right", "below"))
     if sp is None:
         return
+    sp = L.extend_above(sp, pages, stop=ALL_LABELS)
     text = re.sub(r"\s+", "", L.clean_value(sp.text))
     if only_labels(text):
         return  # 「经营范围」 read where the value is blurred or cut off: no scope

@@ -488,3 +488,50 @@ def extend_below(
         return span
     text = "".join(texts)
     return Span(text, refs, match=text, label=span.label, how=span.how + "+below")
+
+
+def extend_above(
+    span: Span, pages: Sequence[Page], *, stop: Sequence[str] | None = None, max_rows: int = 6
+) -> Span:
+    """Continue a paragraph value found right of its label upwards: a label printed level with
+    the block's second row (or centred on the block) leaves the first rows above it. A row
+    above belongs to the value when it is one line that starts at the value's left edge,
+    ends at its right edge (a justified paragraph), sits one line pitch higher, has nothing
+    left of it on its row (another field's row has its label there) and is no label itself."""
+    if not span.refs or span.refs[0].line.bbox is None or span.how.split("+")[0] != "right":
+        return span
+    first = span.refs[0]
+    page = first.page
+    top = first.line.bbox
+    h = max(top[3] - top[1], 1.0)
+    x0, x1 = top[0], top[2]
+    used = {r.index for r in span.refs}
+    if span.label is not None:
+        used.add(span.label.ref.index)
+    pool = [r for r in iter_refs([page]) if r.line.bbox is not None and r.index not in used]
+    above: list[Ref] = []
+    for _ in range(max_rows):
+        row = [
+            r
+            for r in pool
+            if r.line.bbox[3] <= top[1] + 0.5 * h
+            and top[1] - r.line.bbox[3] <= 0.8 * h
+            and r.line.bbox[0] < x1 - h
+            and r.line.bbox[2] > x0 + h
+            and r.line.bbox[1] >= top[1] - 2.2 * h
+        ]
+        if len(row) != 1:
+            break
+        b = row[0].line.bbox
+        if abs(b[0] - x0) > h or abs(b[2] - x1) > h or not 0.7 * h <= b[3] - b[1] <= 1.4 * h:
+            break
+        if any(r.line.bbox[2] <= b[0] and v_overlap(b, r.line.bbox) >= 0.3 for r in pool if r is not row[0]):
+            break
+        if stop and (m := find_all_in_line(row[0].line.text, stop)) and m[0][0] == 0:
+            break
+        above.insert(0, row[0])
+        top = b
+    if not above:
+        return span
+    text = "".join(r.line.text.strip() for r in above) + span.text
+    return Span(text, above + list(span.refs), match=text, label=span.label, how=span.how + "+above")
