@@ -548,3 +548,31 @@ def test_the_authority_seal_wins_over_an_annual_inspection_stamp():
         page.seals = seals
         ra = extract([page])["registration_authority"]
         assert ra.value == "北京市工商行政管理局海淀分局" and ra.method == "seal"
+
+
+def test_scope_label_level_with_the_second_row_keeps_the_first_row():
+    """A 2023 licence (the geometry of a real one): 经营范围 is printed level with the scope's
+    second row, so the first row is above the label. It belongs to the scope (same left and
+    right edge, one pitch up, nothing left of it); the legal representative's row above it,
+    with its label at the left, does not."""
+    rows = [
+        ("法定代表人", 269, 960, 186, 44),
+        ("杨帆", 473, 961, 73, 39),
+        ("住所", 1349, 971, 100, 55),
+        ("山西省太原市晋源区金胜镇西寨南街丰沃", 1561, 964, 532, 37),
+        ("一般项目：矿山机械制造；矿山机械销售；专用设备制造（不含许", 476, 1008, 853, 43),
+        ("悦湖城东区8-1-2801号", 1562, 1000, 295, 31),
+        ("经营范围", 268, 1047, 189, 48),
+        ("可类专业设备制造）；电子元器件零售；电子产品销售；电线、电", 476, 1044, 851, 38),
+        ("缆经营；五金产品零售；办公用品销售；仪器仪表制造；仪器仪表", 475, 1077, 852, 38),
+        ("售；家用电器销售（除依法须经批准的项目外，凭营业执照依法自", 476, 1111, 849, 38),
+        ("主开展经营活动）", 476, 1145, 225, 36),
+        ("登记机关", 1462, 1282, 240, 43),
+    ]
+    scope = extract([_page(rows, width=2339, height=1654)])["business_scope"].value
+    assert scope.startswith("一般项目：矿山机械制造；") and scope.endswith("依法自主开展经营活动）")
+    # the same row with a label at its left is another field's row, not the scope's
+    rows[4] = ("注册号", 269, 1008, 150, 43)
+    rows.insert(5, ("一般项目：矿山机械制造；矿山机械销售；专用设备制造（不含许", 476, 1008, 853, 43))
+    scope = extract([_page(rows, width=2339, height=1654)])["business_scope"].value
+    assert scope.startswith("可类专业设备制造）；")

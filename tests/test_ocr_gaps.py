@@ -135,3 +135,36 @@ def test_small_print_swallowed_by_big_print_is_read_again() -> None:
         assert engine._read_beside_big_print(img, lost) is lost
     finally:
         engine.small_print = True
+
+
+def test_a_line_whose_head_was_lost_under_red_ink_is_read_again_whole(paragraph) -> None:
+    """A red seal over the first words of a paragraph row: page-wide detection kept only the
+    row's tail. The row is read again from its red-suppressed cut-out and its whole reading
+    replaces the tail; rows read whole are left alone."""
+    engine, img, raw, order = paragraph
+    assert engine._read_lost_heads(img, raw) is raw
+    row = order[2]
+    y0, y1 = (float(v) for v in (raw.quads[row][:, 1].min(), raw.quads[row][:, 1].max()))
+    x0, x1 = (float(v) for v in (raw.quads[row][:, 0].min(), raw.quads[row][:, 0].max()))
+    red = img.copy()
+    head = red[int(y0) : int(y1), int(x0) : int(x0 + 0.4 * (x1 - x0))]
+    stroke = np.zeros(head.shape[:2], bool)
+    stroke[:, ::3] = True
+    head[stroke & (head.mean(axis=2) > 200)] = (220, 40, 50)  # red strokes over the paper, not the print
+    cut = x0 + 0.45 * (x1 - x0)
+    quads = raw.quads.copy()
+    quads[row][[0, 3], 0] = cut
+    texts = list(raw.texts)
+    texts[row] = SCOPE[2][len(SCOPE[2]) * 45 // 100 + 1 :]
+    tail = _Raw(quads, texts, raw.scores, raw.cls)
+    before = engine.holes_read
+    back = engine._read_lost_heads(red, tail)
+    assert engine.holes_read == before + 1
+    got = [t.replace(" ", "") for t in back.texts]
+    assert len(got) == len(SCOPE) and SCOPE[2] in got, got
+    assert texts[row] not in got  # the tail is gone, not kept beside the whole row
+    engine.fill_holes = False
+    try:
+        assert engine._read_lost_heads(red, tail) is tail
+    finally:
+        engine.fill_holes = True
