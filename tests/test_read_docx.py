@@ -150,7 +150,8 @@ def test_docx_bomb_member_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    "form", ["app-001/申报表.docx", "app-002/福建省省级人工智能产业发展项目申报表.docx", "app-006/申报表.docx"]
+    "form",
+    ["app-001/申报表.docx", "app-002/福建省省级人工智能产业发展项目申报表.docx", "app-006/申报表.docx"],
 )
 def test_opening_only_the_needed_parts_reads_like_python_docx_in_full(form: str, monkeypatch) -> None:
     """The reader parses the main document and core properties only; the result must
@@ -169,3 +170,49 @@ def test_opening_only_the_needed_parts_reads_like_python_docx_in_full(form: str,
     assert fast.pages[0].model_dump() == full.pages[0].model_dump()
     assert fast.meta == full.meta and fast.meta.get("created")
     assert len(fast.pages[0].tables) >= 1 and any("统一社会信用代码" in ln.text for ln in fast.pages[0].lines)
+
+
+def _picture_png(lines: list[str]) -> bytes:
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=420, height=40 + 24 * len(lines))
+    for i, line in enumerate(lines):
+        page.insert_text((20, 35 + 24 * i), line, fontname="china-s", fontsize=14)
+    return page.get_pixmap(dpi=200, alpha=False).tobytes("png")
+
+
+RECEIPT = [
+    "中国建设银行网上银行电子回执",
+    "付款人全称 泉州示例科技有限公司",
+    "金额 人民币伍万元整 ¥50,000.00",
+]
+
+
+def _docx_with_picture(paragraphs: list[str], picture: bytes) -> bytes:
+    d = docx.Document()
+    for text in paragraphs:
+        d.add_paragraph(text)
+    d.add_picture(io.BytesIO(picture))
+    d.add_picture(io.BytesIO(_picture_png(["签名"])))  # a small picture (a signature): no scan
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_a_word_file_of_pasted_scans_is_read_by_ocr() -> None:
+    """A receipt pasted into Word as a picture, with no text around it: the picture is read
+    as page 1 by OCR; a Word file with its own text keeps its text page only."""
+    from extractor.ocr import get_engine
+
+    if not get_engine().is_available():
+        pytest.skip("OCR engine unavailable")
+    picture = _picture_png(RECEIPT)
+    res = read_bytes(_docx_with_picture([], picture), "回单.docx")
+    assert [(p.number, p.method) for p in res.pages] == [(1, "ocr")], res.pages
+    text = "".join(ln.text for ln in res.pages[0].lines)
+    assert "电子回执" in text and "伍万元整" in text
+    assert "Word 文档中没有文字内容" not in res.warnings
+    prose = ["本合同由甲乙双方在平等自愿的基础上签订，双方同意按下列条款履行。" * 2] * 4
+    res = read_bytes(_docx_with_picture(prose, picture), "合同.docx")
+    assert [(p.number, p.method) for p in res.pages] == [(1, "docx")]

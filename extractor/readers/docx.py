@@ -424,6 +424,70 @@ def read_docx(data: bytes, name: str, ctx: ReadContext) -> ReadResult:
         }
     except (ValueError, AttributeError):
         result.meta = {}
-    if not builder.lines:
+    if sum(len(ln.text.strip()) for ln in builder.lines) < SCANS_TEXT_MAX:
+        _read_pasted_scans(document, result, ctx)
+    if not any(p.lines for p in result.pages):
         result.warnings.append("Word 文档中没有文字内容")
     return result
+
+
+# A Word file with less text than this (characters) is a wrapper of pasted scans (a receipt
+# or licence photographed and pasted into Word): its pictures are read as pages.
+SCANS_TEXT_MAX = 200
+# a smaller picture is a logo, an icon or a signature, not a scan (a receipt's screenshot is
+# about 1200 × 330 px)
+SCAN_MIN_SIDE = 200  # px
+SCAN_MIN_PIXELS = 150_000
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _pictures(document: object) -> list[bytes]:
+    """The pictures of the body in document order (each once), as their file bytes."""
+    part = document.part  # type: ignore[attr-defined]
+    seen: set[str] = set()
+    out: list[bytes] = []
+    for blip in document.element.body.iter(f"{{{A_NS}}}blip"):  # type: ignore[attr-defined]
+        rid = blip.get(f"{{{R_NS}}}embed")
+        if not rid or rid in seen:
+            continue
+        seen.add(rid)
+        try:
+            out.append(part.related_parts[rid].blob)
+        except (KeyError, AttributeError):
+            continue  # a broken or external link: nothing to read
+    return out
+
+
+def _read_pasted_scans(document: object, result: ReadResult, ctx: ReadContext) -> None:
+    """Each picture of a Word file that holds (almost) no text is OCR'd as a page of its own,
+    after the text page when there is text, else from page 1 (a picture that cannot be decoded,
+    or too small to be a scan, is passed over)."""
+    from PIL import Image
+
+    from extractor.readers.image import read_image
+
+    pictures = _pictures(document)
+    if not pictures:
+        return
+    if not result.pages[0].lines:
+        result.pages = []
+    for data in pictures[: ctx.limits.max_pages]:
+        try:
+            with Image.open(io.BytesIO(data)) as probe:
+                if min(probe.size) < SCAN_MIN_SIDE or probe.size[0] * probe.size[1] < SCAN_MIN_PIXELS:
+                    continue
+        except Exception:
+            continue  # not an image Pillow knows (EMF/WMF drawings): nothing to OCR
+        pic = read_image(data, result.file, ctx)
+        result.errors.extend(pic.errors)
+        result.warnings.extend(w for w in pic.warnings if w not in result.warnings)
+        for p in pic.pages:
+            p.number = len(result.pages) + 1
+            result.pages.append(p)
+        if pic.meta.get("incomplete"):
+            result.meta["incomplete"] = True
+        if pic.meta.get("memory_failure"):
+            result.meta["memory_failure"] = True
+    if not result.pages:
+        result.pages = [Page(number=1, unit="none", method="docx")]
