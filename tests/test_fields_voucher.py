@@ -444,3 +444,31 @@ def test_short_zero_padded_serial_after_its_label_but_not_a_year():
     assert extract([_page(rows, ocr=True)])["serial_no"].value == "00075"
     rows[3] = ("网银流水号：2018", 450, 40)
     assert "serial_no" not in extract([_page(rows, ocr=True)])
+
+
+def test_amount_in_words_below_a_stacked_payer_marker_is_no_name():
+    """A CCB online-banking receipt (the geometry and reading of a real one, pasted into Word):
+    付款人 printed down the left edge, 大写金额 「伍万元整」 in the box below it. The payer's name
+    is the 全称 of the payer's side, not the amount."""
+    rows = [
+        ("中国建设银行网上银行电子回执", 489, 14, 690, 31),
+        ("全称", 190, 83, 236, 103),
+        ("和远智能科技股份有限公司", 246, 84, 417, 101),
+        ("全称", 770, 83, 817, 103),
+        ("中铁四局集团有限公司", 828, 84, 969, 101),
+        ("付款人", 40, 100, 64, 156),
+        ("账号", 189, 116, 232, 140),
+        ("37001618819050149538", 248, 121, 396, 135),
+        ("收款人", 619, 100, 643, 157),
+        ("账号", 769, 116, 813, 140),
+        ("5519000032102110000007811", 828, 121, 1012, 135),
+        ("大写金额", 20, 187, 83, 209),
+        ("伍万元整", 102, 187, 166, 208),
+        ("小写金额", 600, 187, 662, 208),
+        ("50,000.00", 683, 190, 753, 207),
+    ]
+    lines = [Line(text=t, bbox=(x0, y0, x1, y1), confidence=0.95, method="ocr") for t, x0, y0, x1, y1 in rows]
+    f = extract([Page(number=1, width=1174, height=327, unit="px", method="ocr", lines=lines)])
+    assert f["payer_name"].value == "和远智能科技股份有限公司"
+    assert f["payee_name"].value == "中铁四局集团有限公司"
+    assert f["amount"].value == Decimal("50000.00")

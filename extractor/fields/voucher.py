@@ -235,8 +235,21 @@ _NOT_A_NAME_RE = re.compile(
 )
 
 
+# an amount in words (大写金额 「伍万元整」), printed in the box below a payer's stacked marker
+_AMOUNT_WORDS_RE = re.compile(
+    r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+[圆元][零壹贰叁肆伍陆柒捌玖角分整正]*"
+)
+
+
 def _is_name(t: str) -> bool:
+    """A party's name, not a label, a box word or an amount.
+
+    >>> _is_name("和远智能科技股份有限公司"), _is_name("伍万元整"), _is_name("付款人名称")
+    (True, False, False)
+    """
     n = normalize_name(t)
+    if _AMOUNT_WORDS_RE.fullmatch(n):
+        return False
     if _LEADING_LABEL_RE.fullmatch(n.rstrip(":：") + "："):  # a label with no value: 「付款人名称」
         return False
     if len(n) <= 4 and any(w in n for w in LABEL_WORDS):
