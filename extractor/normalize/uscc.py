@@ -35,6 +35,8 @@ _TO_DIGIT = {
     "Z": "2", "S": "5", "B": "8", "G": "6", "A": "4",
 }  # fmt: skip
 _TO_LETTER = {"0": "DQ", "1": "L", "2": "Z", "5": "", "8": "B", "6": "G", "4": "A", "7": "T"}
+# characters of the alphabet OCR reads for one another (ring-bound scans: F for E, 3 for J)
+_LOOKALIKE = {"E": "F", "F": "E", "J": "3", "3": "J"}
 # letters outside the alphabet that OCR produces for an alphabet letter
 _FIX_LETTER = {"O": "0DQ", "I": "1L", "Z": "2", "S": "5", "V": "UY"}
 
@@ -76,7 +78,9 @@ def _options(pos: int, ch: str) -> tuple[list[str], bool]:
         alts = [ch]
         if pos < 8:
             return alts, False
-        alts += [c for c in _TO_DIGIT.get(ch, "") + _TO_LETTER.get(ch, "") if c in allowed]
+        alts += [
+            c for c in _TO_DIGIT.get(ch, "") + _TO_LETTER.get(ch, "") + _LOOKALIKE.get(ch, "") if c in allowed
+        ]
         return alts, False
     repl = _TO_DIGIT.get(ch, "") if pos < 8 else _TO_DIGIT.get(ch, "") + _FIX_LETTER.get(ch, "")
     return [c for c in dict.fromkeys(repl) if c in allowed], True
@@ -137,6 +141,8 @@ def normalize_credit_code(text: str | None) -> str | None:
 
     >>> normalize_credit_code("9111 0108 6900 1778 1B")
     '91110108690017781B'
+    >>> normalize_credit_code("91410821MA4485283F"), normalize_credit_code("91310120MA130Y455U")  # F for E, 3 for J
+    ('91410821MA4485283E', '91310120MA1J0Y455U')
     >>> normalize_credit_code("统一社会信用代码：91460300MAA92DJN95")
     '91460300MAA92DJN95'
     >>> normalize_credit_code("9I11O1O869OO17781B")
