@@ -881,3 +881,19 @@ def test_party_codes_in_a_docx_party_table_by_column():
     assert f["buyer_name"].value == "泉州东湖数字创意有限公司"
     assert f["buyer_credit_code"].value == "91350503MAN87L9CF6"
     assert f["seller_credit_code"].value == "91420111MAXF6MMCQB"
+
+
+def test_tax_rate_after_a_word_and_a_colon():
+    """A railway procurement contract (real wording): 「增值税率为：13%」, 为 then a colon."""
+    f = extract(
+        [
+            _docx_page(
+                [
+                    "需方：甲公司",
+                    "供方：乙公司",
+                    "(1)供方为[]小规模纳税人，[√]增值税一般纳税人；增值税率为：13%。",
+                ]
+            )
+        ]
+    )
+    assert f["tax_rate"].value == "0.13"

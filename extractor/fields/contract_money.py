@@ -169,9 +169,9 @@ def _set_amount(doc: Doc, out: dict[str, FieldValue], main, words, penalty: floa
         out["amount_in_words"] = field(printed, doc.stream.span(ws, we))
 
 
-# 「税率为6%」, a filled-in blank 「税率【1%】」, colloquial 「已含税6个点」 「税点6%」
+# 「税率为6%」「增值税率为：13%」, a filled-in blank 「税率【1%】」, colloquial 「已含税6个点」 「税点6%」
 _RATE_RE = re.compile(
-    r"税\s*率\s*(?:为|是|按|:|：)?\s*[【\[（(]?\s*(?P<n>\d{1,2}(?:\.\d{1,2})?)\s*[%％]"
+    r"税\s*率\s*(?:为|是|按)?\s*[:：]?\s*[【\[（(]?\s*(?P<n>\d{1,2}(?:\.\d{1,2})?)\s*[%％]"
     r"|(?:含税|税点)\s*(?P<n2>\d{1,2}(?:\.\d{1,2})?)\s*(?:个点|[%％])"
 )
 
