@@ -461,6 +461,13 @@ _ABOUT_RE = re.compile(
 )
 
 
+# ... or in a filled-in bracket: 「双方经友好协商就（鲁南高铁…电力远动设备）采购事宜达成一致」
+_ABOUT_BRACKET_RE = re.compile(
+    r"就\s*[（(](?P<x>[^（()）\n]{4,60}?)[)）]\s*(?:的)?(?:采购|购买|供货|供应|服务|建设|实施|合作)?"
+    r"(?:有关|相关)?(?:事宜|事项)?\s*(?:开展合作|进行合作|达成|签订|订立|经友好协商|协商一致)"
+)
+
+
 def _about(text: str) -> tuple[str, int, int] | None:
     """The subject a preamble names after 就 (「双方就X项目开展合作」) → (value, start, end).
 
@@ -468,8 +475,11 @@ def _about(text: str) -> tuple[str, int, int] | None:
     '2019年北京亦庄政务微博与管理项目'
     >>> _about("双方就本合同有关事宜达成如下协议") is None, _about("双方就甲方采购乙方算力服务相关事宜达成如下协议") is None
     (True, True)
+    >>> _about("双方经友好协商就（鲁南高铁QHZF-2标段菏泽东站电力远动设备）采购事宜达成一致，签订本合同")[0]
+    '鲁南高铁QHZF-2标段菏泽东站电力远动设备'
     """
-    for m in _ABOUT_RE.finditer(text):
+    matches = sorted([*_ABOUT_RE.finditer(text), *_ABOUT_BRACKET_RE.finditer(text)], key=lambda m: m.start())
+    for m in matches:
         val = re.sub(r"\s+", "", nfkc(m.group("x")))
         if (
             len(val) < 4
