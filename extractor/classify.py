@@ -165,6 +165,8 @@ RULES: dict[str, TypeRule] = {
             Kw(r"校验码|机器编号", 1.5),
             Kw(r"开票人", 1.5),
             Kw(r"税率", 1),
+            # a paper railway ticket has no title: its fixed print says what it is
+            Kw(r"限乘当日当次车|中国铁路祝您旅途愉快|买票请到12306", 4.5),
         ],
         one_per_page=True,
     ),

@@ -677,3 +677,55 @@ def test_taxi_receipt_is_a_kind_and_names_its_company_as_seller():
     assert f["invoice_kind"].value == "深圳市出租汽车专用发票"
     assert f["seller_name"].value == "深圳市广通实业有限公司" and "buyer_name" not in f
     assert f["total_incl_tax"].value == Decimal("38.00")
+
+
+# A paper railway ticket (the geometry and OCR reading of a real photo, 670 × 510 px): no title,
+# no labels; the passenger's name and ID line are left out here.
+RAIL_TICKET = [
+    ("Z57A001950", 75, 99, 233, 129),
+    ("杭州东售", 405, 101, 508, 134),
+    ("2013年07月07日13:39开", 68, 139, 325, 162),
+    ("06车12B号", 391, 138, 509, 164),
+    ("G7512次", 236, 172, 356, 205),
+    ("二等座", 440, 159, 509, 186),
+    ("杭州东", 89, 180, 198, 219),
+    ("上海虹桥", 381, 182, 522, 219),
+    ("¥73.00元", 75, 243, 183, 269),
+    ("限乘当日当次车", 74, 274, 221, 300),
+    ("检票口16", 295, 304, 411, 347),
+    ("9004-1300-5707-08A0-0195-0", 61, 364, 328, 387),
+]
+
+
+def _ocr_page(rows, width: float, height: float) -> Page:
+    lines = [Line(text=t, bbox=(x0, y0, x1, y1), confidence=0.95, method="ocr") for t, x0, y0, x1, y1 in rows]
+    return Page(number=1, width=width, height=height, unit="px", method="ocr", lines=lines)
+
+
+def test_paper_railway_ticket_is_an_invoice_with_its_serial_and_fare():
+    from extractor.classify import classify_pages
+
+    page = _ocr_page(RAIL_TICKET, 670, 510)
+    assert [c.doc_type for c in classify_pages([page])] == ["invoice"]
+    f = extract([page])
+    assert f["invoice_number"].value == "Z57A001950"
+    assert f["total_incl_tax"].value == Decimal("73.00")
+    # without the fixed print (限乘当日当次车 …) it is no ticket: no number or total guessed
+    plain = _ocr_page([r for r in RAIL_TICKET if r[0] != "限乘当日当次车"], 670, 510)
+    assert "total_incl_tax" not in extract([plain])
+
+
+def test_an_exact_number_label_wins_over_the_code_label_read_loosely():
+    """A taxi receipt (内蒙古出租汽车通用机打发票, real geometry): 「发票代码」 is one glyph from
+    「发票号码」; the number is the value of the exact label."""
+    rows = [
+        ("出租汽车通用机打发票", 64, 234, 482, 286),
+        ("发票联", 204, 296, 350, 354),
+        ("发票代码：115001934041", 35, 397, 498, 440),
+        ("发票号码：77120424", 29, 469, 471, 532),
+        ("金额：", 99, 1379, 219, 1421),
+        ("9.00元", 363, 1383, 498, 1423),
+    ]
+    f = extract([_ocr_page(rows, 559, 1501)])
+    assert f["invoice_number"].value == "77120424" and f["invoice_code"].value == "115001934041"
+    assert f["invoice_kind"].value == "出租汽车通用机打发票" and f["total_incl_tax"].value == Decimal("9.00")

@@ -28,6 +28,7 @@ from extractor.fields.invoice_table import (
     read_totals,
     totals_by_sum,
 )
+from extractor.fields.rail_ticket import is_rail_ticket, read_ticket
 from extractor.normalize import normalize_name, normalize_tax_id, parse_date, uscc
 from models.contract import FieldValue
 from models.page import Page
@@ -266,6 +267,8 @@ def _number_fields(pages: list[Page], out: dict[str, FieldValue]) -> None:
     )
     # a red-letter invoice's remark names the blue invoice it reverses (「对应正数发票代码：…
     # 号码：…」): that is the original's number (RED_ORIGINAL_RE), not this one's
+    # a label read exactly before one matched loosely (「发票代码」 is one glyph from 「发票号码」)
+    found.sort(key=lambda f: -(f.label.score if f.label is not None else 0.0))
     sp = next((f for f in found if not _REVERSED_RE.search(L.norm(f.refs[0].line.text))), None)
     if sp is None:
         # paper invoices: "No 41108527" printed in the top right
@@ -653,6 +656,8 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     cols = columns(first)
     read_items(first, out, cols)
     read_totals(first, out, cols)
+    if is_rail_ticket("".join(ln.text for ln in first.lines)):
+        read_ticket(first, out)
     totals_by_sum(first, out)
     _sum_items(out)
     _red_letter(pages, out)

@@ -315,7 +315,7 @@ def _join_fragments(row: list[L.Ref]) -> list[L.Ref]:
 
 
 # a city's taxi receipt (深圳市出租汽车专用发票): its kind is its printed title
-TAXI_KIND_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|市)出租(?:汽)?车(?:专用|客运)?发票")
+TAXI_KIND_RE = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|市|自治区))?出租(?:汽)?车(?:专用|客运|通用机打)?发票")
 
 
 def is_taxi(out: dict[str, FieldValue]) -> bool:
