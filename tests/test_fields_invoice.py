@@ -729,3 +729,50 @@ def test_an_exact_number_label_wins_over_the_code_label_read_loosely():
     f = extract([_ocr_page(rows, 559, 1501)])
     assert f["invoice_number"].value == "77120424" and f["invoice_code"].value == "115001934041"
     assert f["invoice_kind"].value == "出租汽车通用机打发票" and f["total_incl_tax"].value == Decimal("9.00")
+
+
+# A roll invoice (增值税普通发票(卷票), 76 mm, the geometry and OCR reading of a real photo): the
+# title's 增值税普通 lost under the supervision seal, the seller's name wrapped onto a second line,
+# the item's name wrapped with its bracketed tail on the row of its amounts.
+ROLL = [
+    ("发票", 657, 94, 800, 168),
+    ("(卷票)", 788, 126, 869, 164),
+    ("发票代码023001700107", 69, 370, 640, 426),
+    ("发票号码16619167", 67, 432, 516, 496),
+    ("机器编号661706223853", 457, 497, 821, 536),
+    ("销售方名称中国石化销售有限公司黑龙江哈尔", 70, 537, 771, 585),
+    ("滨石油分公司", 235, 578, 451, 620),
+    ("纳税人识别号91230100696844091B", 71, 635, 606, 681),
+    ("开票日期2018年2月3日", 70, 678, 418, 731),
+    ("购买方名称哈尔滨斯博医疗设备经销有限公司", 69, 726, 771, 780),
+    ("项目", 65, 880, 140, 922),
+    ("单价", 310, 878, 388, 925),
+    ("数量", 448, 879, 525, 926),
+    ("金额", 655, 880, 734, 927),
+    ("95号车用乙醇汽油", 64, 916, 356, 961),
+    ("(E10) (V)", 73, 953, 213, 996),
+    ("7.51", 360, 953, 442, 999),
+    ("39.95", 504, 956, 608, 996),
+    ("300.00", 652, 957, 771, 996),
+    ("31230160696844091B", 459, 1251, 529, 1544),  # the seller's seal, printed tall over the items
+    ("票专用章", 372, 1307, 472, 1526),
+    ("合计金额(小写)", 64, 1698, 244, 1744),
+    ("¥300.00", 236, 1692, 373, 1737),
+    ("合计金额(大写)", 64, 1745, 242, 1793),
+    ("校验码", 63, 1810, 175, 1852),
+    ("叁佰元整", 239, 1772, 387, 1822),  # half a row below its label (a skewed photo)
+]
+
+
+def test_roll_invoice_wrapped_name_and_item_and_kind_from_its_code():
+    f = extract([_ocr_page(ROLL, 960, 2100)])
+    assert f["invoice_kind"].value == "增值税普通发票(卷票)" and f["invoice_kind"].confidence <= 0.6
+    assert f["seller_name"].value == "中国石化销售有限公司黑龙江哈尔滨石油分公司"
+    assert f["buyer_name"].value == "哈尔滨斯博医疗设备经销有限公司"
+    assert f["item_names"].value == ["95号车用乙醇汽油(E10)(V)"]
+    assert f["total_incl_tax"].value == Decimal("300.00") and f["total_in_words"].value == "叁佰元整"
+    # its label lost: the words are still the line that states the total, and only such a line
+    unlabelled = [r for r in ROLL if r[0] != "合计金额(大写)"]
+    assert extract([_ocr_page(unlabelled, 960, 2100)])["total_in_words"].value == "叁佰元整"
+    other = [r if r[0] != "叁佰元整" else ("叁佰伍拾元整", *r[1:]) for r in unlabelled]
+    assert "total_in_words" not in extract([_ocr_page(other, 960, 2100)])

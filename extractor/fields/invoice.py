@@ -27,6 +27,7 @@ from extractor.fields.invoice_table import (
     read_items,
     read_totals,
     totals_by_sum,
+    words_by_total,
 )
 from extractor.fields.rail_ticket import is_rail_ticket, read_ticket
 from extractor.normalize import normalize_name, normalize_tax_id, parse_date, uscc
@@ -129,13 +130,28 @@ def _fv(value, span: L.Span, penalty: float = 0.0) -> FieldValue:
 
 
 def kind_from_code(code: str) -> str | None:
-    """The kind of a paper VAT invoice from its 10-digit 发票代码: the 8th digit is the kind
-    (1 and 5: 增值税专用发票; 3 and 6: 增值税普通发票); other codes say nothing here.
+    """The kind of a paper VAT invoice from its 发票代码: in a 10-digit code the 8th digit
+    (1 and 5: 增值税专用发票; 3 and 6: 增值税普通发票); in a 12-digit code of the VAT system
+    (leading 0) the last two (04, 05: 增值税普通发票 of two or five parts; 06, 07: the roll
+    invoice 增值税普通发票(卷票), 57 or 76 mm wide; 11: 增值税电子普通发票); other codes say
+    nothing here.
 
-    >>> kind_from_code("4400154130"), kind_from_code("3200173320"), kind_from_code("044031900111")
-    ('增值税专用发票', '增值税普通发票', None)
+    >>> kind_from_code("4400154130"), kind_from_code("3200173320"), kind_from_code("023001700107")
+    ('增值税专用发票', '增值税普通发票', '增值税普通发票(卷票)')
+    >>> kind_from_code("044031900111"), kind_from_code("144031900111"), kind_from_code("011001700112")
+    ('增值税电子普通发票', None, None)
     """
-    if len(code) != 10 or not code.isdigit():
+    if not code.isdigit():
+        return None
+    if len(code) == 12 and code[0] == "0":
+        return {
+            "04": "增值税普通发票",
+            "05": "增值税普通发票",
+            "06": "增值税普通发票(卷票)",
+            "07": "增值税普通发票(卷票)",
+            "11": "增值税电子普通发票",
+        }.get(code[-2:])
+    if len(code) != 10:
         return None
     return {"1": "增值税专用发票", "5": "增值税专用发票", "3": "增值税普通发票", "6": "增值税普通发票"}.get(
         code[7]
@@ -497,6 +513,39 @@ def _column_head(text: str) -> bool:
     }
 
 
+# how an organisation's name ends (a name cut at a line wrap does not)
+_ORG_END_RE = re.compile(
+    r"(?:公司|厂|店|站|中心|院|所|局|社|部|行|馆|场|队|会|处|校|园|室|集团|门市|商行|经营部|合作社)$"
+)
+_LABEL_WORD_RE = re.compile(r"名称|纳税人|识别号|地址|电话|开户|账号|日期|号码|代码|[:：]")
+
+
+def _wrapped_name(page: Page, sp: L.Span) -> FieldValue | None:
+    """A party's name wrapped onto the next line (a roll invoice's narrow paper: 「销售方名称
+    中国石化销售有限公司黑龙江哈尔」 over 「滨石油分公司」): the line right below the value, in its
+    column, with nothing left of it on its row and no label in it, completes the name when
+    the name read does not end as an organisation's does and the joined one does."""
+    name = normalize_name(sp.match)
+    vb = sp.bbox
+    if vb is None or len(name) < 6 or _ORG_END_RE.search(name):
+        return None
+    h = max(vb[3] - vb[1], 1.0)
+    pool = [r for r in L.iter_refs([page]) if r.line.bbox is not None]
+    for r in pool:
+        b = r.line.bbox
+        text = L.norm(r.line.text)
+        if not (vb[1] + 0.5 * h < b[1] < vb[3] + h and vb[0] - h <= b[0] < vb[2]) or len(text) > 14:
+            continue
+        if _LABEL_WORD_RE.search(text) or any(
+            q.line.bbox[2] <= b[0] and L.v_overlap(b, q.line.bbox) >= 0.5 for q in pool if q is not r
+        ):
+            continue
+        joined = normalize_name(name + text)
+        if _ORG_END_RE.search(joined):
+            return L.make_field(joined, [sp, r], confidence_penalty=0.05)
+    return None
+
+
 def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
     page = pages[0]
     names = L.find_values(
@@ -512,7 +561,7 @@ def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
     if len(names) < 2:
         names = _lone_name_labels(page, names)
     for side, sp in _side_of(names, page):
-        out.setdefault(f"{side}_name", _fv(normalize_name(sp.match), sp))
+        out.setdefault(f"{side}_name", _wrapped_name(page, sp) or _fv(normalize_name(sp.match), sp))
     for side, labels in (("buyer", BUYER_NAME_LABELS), ("seller", SELLER_NAME_LABELS)):
         if f"{side}_name" in out:
             continue
@@ -659,6 +708,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     if is_rail_ticket("".join(ln.text for ln in first.lines)):
         read_ticket(first, out)
     totals_by_sum(first, out)
+    words_by_total(first, out)
     _sum_items(out)
     _red_letter(pages, out)
     return out

@@ -202,6 +202,9 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
     # next line overlaps its row (boxes taller than the line pitch), and reading order may
     # then put it before the row's first cell
     rows: list[list[L.Ref]] = []
+    median_h = heights[len(heights) // 2] if heights else 0.0
+    # a seal's lines over the items (its tax number, 「发票专用章」) are print several times taller
+    refs = [r for r in refs if not median_h or r.line.bbox[3] - r.line.bbox[1] <= 2.2 * median_h]
     for r in sorted(refs, key=lambda r: (r.line.bbox[1] + r.line.bbox[3]) / 2):
         if rows and L.v_overlap(rows[-1][0].line.bbox, r.line.bbox) >= 0.5:
             rows[-1].append(r)
@@ -228,7 +231,8 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
                 )
                 if x0 < name_limit or runs_on:
                     if not re.fullmatch(r"-?\d+\.\d{3,}", tok):  # a quantity/price (26.5339805825243)
-                        name_parts.append(tok)
+                        # a price read glued to the name (「*预付卡销售196.00」 on a roll invoice)
+                        name_parts.append(re.sub(r"(?<=[\u4e00-\u9fff*])\d+\.\d{2}$", "", tok))
                         prev_end = x0 + 2 * (x - x0)
                     continue
                 prev_end = None
@@ -256,6 +260,15 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
         if not name and not values:
             continue
         if not name and items and "amount" not in values:
+            continue
+        if name[:1] in "(（" and values and items and "amount" not in items[-1] and items[-1]["name"]:
+            # a name's bracketed tail on the row of its amounts, its head alone above it
+            # (「95号车用乙醇汽油」 over 「(E10)(V) 7.51 39.95 300.00」)
+            items[-1]["name"] = normalize_name(items[-1]["name"] + name)
+            for k in ("amount", "tax_rate", "tax_amount", "quantity", "unit_price"):
+                if k in values:
+                    items[-1][k] = values[k]
+            item_refs[-1].extend(row)
             continue
         item = {"name": normalize_name(name) if name else ""}
         for k in ("amount", "tax_rate", "tax_amount"):
@@ -315,7 +328,9 @@ def _join_fragments(row: list[L.Ref]) -> list[L.Ref]:
 
 
 # a city's taxi receipt (深圳市出租汽车专用发票): its kind is its printed title
-TAXI_KIND_RE = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|市|自治区))?出租(?:汽)?车(?:专用|客运|通用机打)?发票")
+TAXI_KIND_RE = re.compile(
+    r"(?:[\u4e00-\u9fff]{2,8}?(?:省|市|自治区))?出租(?:汽)?车(?:专用|客运|通用机打)?发票"
+)
 
 
 def is_taxi(out: dict[str, FieldValue]) -> bool:
@@ -403,6 +418,21 @@ def read_totals(page: Page, out: dict[str, FieldValue], cols: dict[str, float] |
             words = "负" + words
         if words:
             out["total_in_words"] = L.make_field(words, sp)
+
+
+def words_by_total(page: Page, out: dict[str, FieldValue]) -> None:
+    """The 大写 words where their label's row was not found (a skewed photo puts them half a
+    row off their label): a line that is only money words stating exactly the total read."""
+    total = out.get("total_incl_tax")
+    if "total_in_words" in out or total is None:
+        return
+    for ref in L.iter_refs([page]):
+        spelled = L.norm(ref.line.text).replace("園", "圆").replace("园", "圆")
+        spelled = re.sub(r"^(?:价税合计|合计金额)?[(（]?大写[)）]?[:：]?", "", spelled)
+        if len(spelled) >= 3 and WORDS_RE.fullmatch(spelled) and re.search(r"[圆元]", spelled):
+            if parse_money(spelled) == total.value:
+                out["total_in_words"] = L.make_field(spelled, ref, confidence_penalty=0.1)
+                return
 
 
 _CURRENCY_AMOUNT_RE = re.compile(r"[-－]?[¥￥]\s*[-－]?\d[\d,]*\.\d{2}(?!\d)")
