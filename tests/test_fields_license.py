@@ -576,3 +576,23 @@ def test_scope_label_level_with_the_second_row_keeps_the_first_row():
     rows.insert(5, ("一般项目：矿山机械制造；矿山机械销售；专用设备制造（不含许", 476, 1008, 853, 43))
     scope = extract([_page(rows, width=2339, height=1654)])["business_scope"].value
     assert scope.startswith("可类专业设备制造）；")
+
+
+def test_temporary_premises_note_inside_an_address_is_no_label():
+    """An individual enterprise's licence (the geometry and reading of a real scan): the address
+    ends 「（临时经营场所有效期至2017年4月8日）」, wrapped after 临, so its second row starts
+    with 「时经营场所」: that is the address's text, not the 经营场所 label."""
+    rows = [
+        ("名", 398, 1514, 74, 86),
+        ("称广州市白云区美丽石材翻新护理中心", 750, 1506, 1082, 76),
+        ("类住", 382, 1574, 108, 436),
+        ("型个人独资企业", 749, 1671, 503, 83),
+        ("所", 749, 1826, 77, 80),
+        ("广州市白云区鹤龙街黄边南路122号1栋102房（临", 888, 1802, 1268, 74),
+        ("时经营场所有效期至2017年4月8日）", 893, 1872, 914, 64),
+        ("投资人", 393, 1961, 459, 101),
+        ("成立日期", 403, 2127, 453, 71),
+        ("2004年10月25日", 877, 2131, 425, 65),
+    ]
+    f = extract([_page(rows, width=2480, height=3508)])
+    assert f["address"].value == "广州市白云区鹤龙街黄边南路122号1栋102房(临时经营场所有效期至2017年4月8日)"

@@ -679,7 +679,8 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
             d = parse_date(start)
             if d is not None:
                 out["established_date"] = L.make_field(d, sp, confidence_penalty=0.2)
-    sp = _multiline(pages, "address", validate=_valid_address)
+    # 「（临时经营场所有效期至…）」 inside an address, wrapped after 临, is the address's text
+    sp = _multiline(pages, "address", validate=_valid_address, exclude=["临时经营场所", "时经营场所"])
     if sp is not None:
         addr = normalize_name(sp.text)
         if any(r.line.method == "ocr" for r in sp.refs):
