@@ -90,6 +90,9 @@ def holes(quads: np.ndarray, texts: list[str], scores: list[float], min_score: f
     [(140.0, 300.0)]
     >>> holes(quads[[0, 1]], ["经营范围", "甲乙丙丁戊己庚"], [1.0] * 2)   # a short label is no paragraph line
     []
+    >>> lost = np.array([q(*r) for r in rows[:2] + [(100, 200, 900, 240)] + rows[2:]], np.float32)
+    >>> [(h.y0, h.y1) for h in holes(lost, ["经营范围甲乙丙丁"] * 2 + ["及"] + ["经营范围甲乙丙丁"] * 2, [1.0, 1.0, 0.16, 1.0, 1.0])]
+    [(195.0, 245.0)]
     """
     b = _boxes(quads)
     keep = [
@@ -99,6 +102,7 @@ def holes(quads: np.ndarray, texts: list[str], scores: list[float], min_score: f
     ]
     pairs = _pairs(b, keep)
     cy = (b[:, 1] + b[:, 3]) / 2
+    read = np.array([s >= min_score for s in scores], bool) if len(scores) else np.zeros(0, bool)
     out: list[Hole] = []
     for i, j in pairs:
         lh = float((b[i][3] - b[i][1] + b[j][3] - b[j][1]) / 2)
@@ -117,8 +121,9 @@ def holes(quads: np.ndarray, texts: list[str], scores: list[float], min_score: f
                 continue
             y0, y1 = float(b[i][3]), float(b[j][1])
         hx0, hx1 = float(min(b[i][0], b[j][0])), float(max(b[i][2], b[j][2]))
-        # a read box with its middle in the band, over the paragraph's width: not a hole
-        inside = (cy > y0) & (cy < y1) & (b[:, 0] < hx1) & (b[:, 2] > hx0)
+        # a read box with its middle in the band, over the paragraph's width: not a hole (a box
+        # whose reading scored too low to keep, 「及」 at 0.16 for a whole line, reads nothing)
+        inside = (cy > y0) & (cy < y1) & (b[:, 0] < hx1) & (b[:, 2] > hx0) & read
         if inside.any():
             continue
         out.append(Hole(hx0, hx1, y0, y1, float(b[i][1]), float(b[j][3]), lh))

@@ -460,7 +460,9 @@ def extend_below(
         # ending further left belongs to another column's row, beside the value, not below it
         if stop and any(
             r.line.bbox[2] >= x_left - 4 * h
-            and r.line.bbox[0] < limit
+            # a label starting right of the value's first row is beside the value (登记机关
+            # in the right column, level with the scope's last rows), not below it
+            and r.line.bbox[0] < min(limit, vb[2] + h)
             and (m := find_all_in_line(r.line.text, stop))
             and m[0][0] == 0
             for r in row
