@@ -624,3 +624,22 @@ def test_a_label_beside_the_scopes_last_rows_does_not_end_it():
     ]
     scope = extract([_page(rows, width=1431, height=1007)])["business_scope"].value
     assert "许可项目：第一类增值电信业务" in scope and "登记机关" not in scope and "管理局" not in scope
+
+
+def test_a_lone_last_glyph_of_the_address_label_before_a_place():
+    """An electronic licence (real geometry): OCR lost 住 of 住所 and boxed 所 alone; the value
+    right of it starts with a province, so 所 stands for 住所. Before text that starts with no
+    place a lone 所 stands for nothing."""
+    rows = [
+        ("称河南闪尊网络科技有限公司", 232, 474, 353, 31),
+        ("法定代表人 焦帅侯", 117, 570, 234, 34),
+        ("所", 906, 572, 44, 32),
+        ("河南省郑州市高新技术产业开发", 946, 573, 361, 29),
+        ("区瑞达路96号创业中心2号楼一", 952, 599, 345, 29),
+        ("层B1235室", 952, 627, 125, 31),
+        ("经营范围", 117, 619, 147, 35),
+    ]
+    f = extract([_page(rows, width=1431, height=1007)])
+    assert f["address"].value == "河南省郑州市高新技术产业开发区瑞达路96号创业中心2号楼一层B1235室"
+    rows[3] = ("瑞达路96号创业中心2号楼一", 946, 573, 361, 29)
+    assert "address" not in extract([_page(rows, width=1431, height=1007)])

@@ -372,7 +372,7 @@ def _lone_glyph(pages: list[Page], key: str, **kw) -> L.Span | None:
             for glyph_ref in ref_glyphs:
                 g = L.norm(glyph_ref.line.text)
                 # a lone last glyph stands for its label when the value is checked by shape
-                # (称: a name, 型: a legal form); 所 alone starts too many other words
+                # (称: a name, 型: a legal form, 所: an address that starts with a place)
                 last_ok = glyph_ref is not ref or g in _LONE_LASTS
                 label = firsts.get(g) or (_LASTS.get(g) if last_ok else None)
                 if label not in LABELS[key]:
@@ -387,6 +387,8 @@ def _lone_glyph(pages: list[Page], key: str, **kw) -> L.Span | None:
                         r for r in values if r.line.bbox is None or gb[1] <= L.center(r.line.bbox)[1] <= gb[3]
                     ]
                 sp = L.value_for(hit, cands, stop=_stops_except(key), validate=validate, order=("right",))
+                if sp is not None and g == "所" and not firsts.get(g) and not _PLACE_START_RE.match(sp.text):
+                    continue  # a lone 所 stands for 住所 only before an address that starts with a place
                 if sp is not None:
                     return _without_label_rest(sp, label, g)
     return None
@@ -417,7 +419,8 @@ _LASTS = {
 }
 
 
-_LONE_LASTS = {"称", "型"}
+_LONE_LASTS = {"称", "型", "所"}
+_PLACE_START_RE = re.compile(r"^[\u4e00-\u9fa5]{2,8}?[省市区县]")
 _TERM_SHAPE_RE = re.compile(r"\d{4}\s*[年\-./]|长期|永久|^[自至]|[〇零一二][〇零一二三四五六七八九○0]{3}年")
 
 
