@@ -106,6 +106,10 @@ def _real_place_in_province(place: str, credit_code: str | None) -> bool:
 
     >>> _real_place_in_province("海盐县", "9133040079856842X4"), _real_place_in_province("海盐县", "91350503MA2Y3K6W8C")
     (True, False)
+    >>> _real_place_in_province("莆田市城阳区", "92350302MABTYKY0XM")
+    False
+    >>> authority_from_seal("莆田市城阳区市场监督管理局", "92350302MABTYKY0XM")
+    '莆田市城厢区市场监督管理局'
     """
     found = region.find_divisions(place)
     if not found or "".join(n for n, _c, _s in found) != place or not credit_code:
@@ -114,6 +118,8 @@ def _real_place_in_province(place: str, credit_code: str | None) -> bool:
     div = _division(credit_code)
     if d is None or div is None or d.code[:2] != div[:2]:
         return False
+    if d.code not in found[-1][1]:
+        return False  # the names are not one path (「莆田市城阳区」: 城阳区 is Qingdao's, 城厢区 misread)
     return len(found) >= 2 or (div[4:] == "00" and d.code[:4] == div[:4])
 
 
