@@ -244,7 +244,7 @@ def match_bracket_widths(text: str) -> str:
 # such glyph is swapped for its look-alike is restored: 「日用自货」 → 日用百货.
 CONFUSABLE = {
     "日": "目", "目": "日", "自": "百", "百": "自", "淘": "询", "属": "屋", "其": "具",
-    "根": "报", "解": "鲜", "几": "儿", "终": "经", "合": "台",
+    "根": "报", "解": "鲜", "几": "儿", "终": "经", "合": "台", "支": "技",
 }  # fmt: skip
 SCOPE_WORDS = frozenset(
     """
@@ -253,6 +253,7 @@ SCOPE_WORDS = frozenset(
     新鲜水果 生鲜 鲜肉 机械设备 电子产品 化妆品 五金交电 装饰材料 家用电器 电视台 广播电台
     办公用品 文化用品 体育用品 服装鞋帽 建筑材料 农副产品 食品经营 货物进出口 技术进出口 经营活动
     经批准 自主开展 依法自主开展 计算机 儿童用品 卫生用品 日化用品 百货零售 纺织品 针纺织品
+    技术服务 技术开发 技术转让 技术推广 技术交流
     """.split()
 )
 
@@ -268,6 +269,8 @@ def fix_confusable_glyphs(text: str) -> str:
     '初级农产品、日用百货；全过程工程咨询服务；房屋租赁；项目管理'
     >>> fix_confusable_glyphs("不得出其相应的审计根告")
     '不得出具相应的审计报告'
+    >>> fix_confusable_glyphs("安装及支术服务")  # 技 without its hand radical
+    '安装及技术服务'
     >>> fix_confusable_glyphs("日用百货；人力资源服务；自主开展经营活动")  # nothing to restore
     '日用百货；人力资源服务；自主开展经营活动'
     """
