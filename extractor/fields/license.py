@@ -195,7 +195,14 @@ def repair_type(t: str) -> str:
 
     >>> repair_type("有限资任公司(自然人投资或控股)"), repair_type("股份有限公同")
     ('有限责任公司(自然人投资或控股)', '股份有限公司')
+
+    A round bracket read as 《 (a type line holds no book title):
+
+    >>> repair_type("有限责任公司《自然人投资或控股的法人独资)")
+    '有限责任公司(自然人投资或控股的法人独资)'
     """
+    if "《" in t and "》" not in t:
+        t = t.replace("《", "(")
     if t.startswith("型") and COMPANY_TYPE_RE.match(normalize_name(t[1:])):
         t = t[1:]
     if t.startswith("责任公司"):
