@@ -776,3 +776,20 @@ def test_roll_invoice_wrapped_name_and_item_and_kind_from_its_code():
     assert extract([_ocr_page(unlabelled, 960, 2100)])["total_in_words"].value == "叁佰元整"
     other = [r if r[0] != "叁佰元整" else ("叁佰伍拾元整", *r[1:]) for r in unlabelled]
     assert "total_in_words" not in extract([_ocr_page(other, 960, 2100)])
+
+
+def test_quota_invoice_total_is_its_value_in_words():
+    """A 通用定额发票 (real geometry): the value printed once in big words, the seal's 专用章 read
+    on with it; on an invoice that is no quota invoice such words are not taken for a total."""
+    rows = [
+        ("四川省绵阳", 311, 65, 554, 141),
+        ("用定额发票", 835, 65, 1086, 143),
+        ("发票代码", 319, 296, 533, 344),
+        ("发票号码00296313", 319, 372, 797, 429),
+        ("壹佰元专用章", 549, 560, 996, 664),
+        ("(加盖发票专用章有效)", 509, 706, 899, 753),
+    ]
+    f = extract([_ocr_page(rows, 1312, 831)])
+    assert f["total_incl_tax"].value == Decimal("100.00") and f["total_in_words"].value == "壹佰元"
+    plain = [r if r[0] != "用定额发票" else ("用机打发票", *r[1:]) for r in rows]
+    assert "total_incl_tax" not in extract([_ocr_page(plain, 1312, 831)])

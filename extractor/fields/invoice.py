@@ -24,6 +24,7 @@ from extractor.fields.invoice_table import (
     TAXI_KIND_RE,
     columns,
     is_taxi,
+    quota_total,
     read_items,
     read_totals,
     totals_by_sum,
@@ -709,6 +710,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         read_ticket(first, out)
     totals_by_sum(first, out)
     words_by_total(first, out)
+    quota_total(first, out)
     _sum_items(out)
     _red_letter(pages, out)
     return out

@@ -435,6 +435,23 @@ def words_by_total(page: Page, out: dict[str, FieldValue]) -> None:
                 return
 
 
+_QUOTA_WORDS_RE = re.compile(r"^([零壹贰叁肆伍陆柒捌玖拾佰仟万]+[圆元])(?:整|正)?")
+
+
+def quota_total(page: Page, out: dict[str, FieldValue]) -> None:
+    """A quota invoice (通用定额发票) states its value once, in big words (「壹佰元」, the
+    seal's 「专用章」 sometimes read on with it): that is its total."""
+    if "total_incl_tax" in out or "定额" not in "".join(L.norm(ln.text) for ln in page.lines):
+        return
+    for ref in L.iter_refs([page]):
+        m = _QUOTA_WORDS_RE.match(L.norm(ref.line.text))
+        v = parse_money(m.group(1)) if m else None
+        if v is not None and v > 0:
+            out["total_incl_tax"] = L.make_field(v, ref, confidence_penalty=0.1)
+            out.setdefault("total_in_words", L.make_field(m.group(1), ref, confidence_penalty=0.1))
+            return
+
+
 _CURRENCY_AMOUNT_RE = re.compile(r"[-－]?[¥￥]\s*[-－]?\d[\d,]*\.\d{2}(?!\d)")
 
 
