@@ -454,7 +454,7 @@ class OcrEngine:
             raw,
             ocr_gaps.lost_heads(raw.quads, raw.texts, raw.scores, min_score),
             inked=ocr_gaps.has_ink,
-            crop=lambda head: ocr_gaps.row_box(head, w, h),
+            crop=lambda head: ocr_gaps.crop_box(head, w, h),
             keep=lambda head, quads, local, _known: ocr_gaps.whole_row(
                 head, quads, local.texts, local.scores, min_score
             ),

@@ -158,13 +158,14 @@ def has_ink(gray: np.ndarray, hole: Hole) -> bool:
 
 
 def crop_box(hole: Hole, width: int, height: int) -> tuple[int, int, int, int]:
-    """The region read again: the hole with the lines around it, with margins (the detector
-    drops strokes that touch the edge of its image)."""
+    """The region read again: the hole with the lines around it (a lost head: its whole row, to
+    the read line's ``end``), with margins (the detector drops strokes that touch the edge of
+    its image)."""
     m = hole.line_height
     return (
         max(0, int(hole.x0 - 2 * m)),
         max(0, int(hole.top - 0.5 * m)),
-        min(width, int(hole.x1 + 2 * m)),
+        min(width, int(max(hole.x1, hole.end) + 2 * m)),
         min(height, int(hole.bottom + 0.5 * m)),
     )
 
@@ -234,17 +235,6 @@ def lost_heads(
             break
     out.sort(key=lambda hl: hl.y0)
     return out[:MAX_HOLES_PER_PAGE]
-
-
-def row_box(head: Hole, width: int, height: int) -> tuple[int, int, int, int]:
-    """The region read again for a lost head: its whole row, with margins."""
-    m = head.line_height
-    return (
-        max(0, int(head.x0 - 2 * m)),
-        max(0, int(head.y0 - 0.5 * m)),
-        min(width, int(head.end + 2 * m)),
-        min(height, int(head.y1 + 0.5 * m)),
-    )
 
 
 def whole_row(
