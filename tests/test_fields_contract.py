@@ -897,3 +897,25 @@ def test_tax_rate_after_a_word_and_a_colon():
         ]
     )
     assert f["tax_rate"].value == "0.13"
+
+
+def test_values_typed_on_a_templates_fill_in_lines():
+    """A software contract typed into a template (real wording): every value sits on an
+    underscored fill-in line, the 大写 words split by it."""
+    f = extract(
+        [
+            _docx_page(
+                [
+                    "软件开发合同",
+                    "甲方（委托方）：_沈阳佰创网络科技有限公司_________",
+                    "乙方（受托方）：__广厦智汇(济南)信息科技有限公司________",
+                    "项目名称：__标书智能体系统________",
+                    "本合同总价款为人民币 ____4000______ 元（大写：___肆仟_____元整）。该价款为含税价。",
+                ]
+            )
+        ]
+    )
+    assert f["buyer_name"].value == "沈阳佰创网络科技有限公司"
+    assert f["seller_name"].value == "广厦智汇(济南)信息科技有限公司"
+    assert f["service_content"].value == "标书智能体系统"
+    assert f["amount_total"].value == Decimal("4000.00") and f["amount_in_words"].value == "肆仟元整"
