@@ -919,3 +919,28 @@ def test_values_typed_on_a_templates_fill_in_lines():
     assert f["seller_name"].value == "广厦智汇(济南)信息科技有限公司"
     assert f["service_content"].value == "标书智能体系统"
     assert f["amount_total"].value == Decimal("4000.00") and f["amount_in_words"].value == "肆仟元整"
+
+
+def test_title_naming_both_parties_over_three_lines():
+    """A scanned cooperation agreement's cover (real geometry): the title names both parties
+    over three lines, the first ending with 与; its print a little taller than the others."""
+    rows = [
+        ("朴道征信有限公司与", 208, 85, 417, 113),
+        ("智慧足迹数据科技有限公司", 175, 132, 449, 156),
+        ("业务合作协议", 242, 176, 383, 202),
+        ("甲方：朴道征信有限公司", 114, 244, 281, 262),
+        ("联系地址：", 112, 277, 206, 296),
+        ("乙方：智慧足迹数据科技有限公司", 112, 439, 331, 457),
+    ]
+    page = Page(
+        number=1,
+        width=602,
+        height=855,
+        method="ocr",
+        lines=[Line(text=t, bbox=(a, b, c, d), confidence=0.95, method="ocr") for t, a, b, c, d in rows],
+    )
+    f = extract([page])
+    assert f["title"].value == "朴道征信有限公司与智慧足迹数据科技有限公司业务合作协议"
+    assert (
+        f["buyer_name"].value == "朴道征信有限公司" and f["seller_name"].value == "智慧足迹数据科技有限公司"
+    )

@@ -163,6 +163,12 @@ def _title(doc: Doc, out: dict[str, FieldValue]) -> None:
         if above is not None:
             t = re.sub(r"\s+", "", above.line.text) + t
             sp = L.Span(text=t, refs=[above, *sp.refs], match=t)
+            # a title naming both parties over three lines: 「朴道征信有限公司与」 / 「智慧足迹…公司」
+            # / 「业务合作协议」: a line ending with 与/和/及 above the first half joins it too
+            higher = _line_above(doc, above, size=0.25)
+            if higher is not None and re.search(r"[与和及暨]$", _title_key(higher.line.text)):
+                t = re.sub(r"\s+", "", higher.line.text) + t
+                sp = L.Span(text=t, refs=[higher, *sp.refs], match=t)
         out["title"] = field(t, sp)
         return
     for r in refs[:5]:
@@ -172,9 +178,9 @@ def _title(doc: Doc, out: dict[str, FieldValue]) -> None:
             return
 
 
-def _line_above(doc: Doc, ref: L.Ref) -> L.Ref | None:
+def _line_above(doc: Doc, ref: L.Ref, size: float = 0.15) -> L.Ref | None:
     """The first half of a title printed over two lines: the line right above, of the same
-    height (±15%), horizontally overlapping, short, with no punctuation or label."""
+    height (± ``size``), horizontally overlapping, short, with no punctuation or label."""
     b = ref.line.bbox
     if b is None:
         return None
@@ -185,7 +191,7 @@ def _line_above(doc: Doc, ref: L.Ref) -> L.Ref | None:
         if r.page is not ref.page or rb is None or r.index == ref.index:
             continue
         gap = b[1] - rb[3]
-        if not (-0.2 * h <= gap <= 2.5 * h) or abs((rb[3] - rb[1]) - h) > 0.15 * h:
+        if not (-0.2 * h <= gap <= 2.5 * h) or abs((rb[3] - rb[1]) - h) > size * h:
             continue
         if min(rb[2], b[2]) - max(rb[0], b[0]) <= 0:
             continue
