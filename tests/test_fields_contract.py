@@ -944,3 +944,18 @@ def test_title_naming_both_parties_over_three_lines():
     assert (
         f["buyer_name"].value == "朴道征信有限公司" and f["seller_name"].value == "智慧足迹数据科技有限公司"
     )
+
+
+def test_validity_end_after_a_label_wrapped_onto_the_next_line():
+    """A scanned agreement's last clause (real geometry): 「有效期至2025年12」 / 「月31日。」 —
+    the end of the period only, its date wrapped."""
+    rows = [
+        ("甲方：中国工商银行股份有限公司牡丹卡中心", 80, 100, 455),
+        ("乙方：中国联合网络通信有限公司", 80, 130, 300),
+        ("10.5甲乙双方可协商书面同意提前终止本合同，本协议双方均应遵守相关法律法规。", 107, 160, 428),
+        ("12.1 本协议自双方加盖公章或合同专用章之日起生效，有效期至2025年12", 106, 190, 430),
+        ("月31日。若后续中国工商银行总行有相同服务项目采购，则按照新项目采购结", 80, 215, 454),
+        ("果重新签署合同，本协议自动终止。", 81, 240, 200),
+    ]
+    f = extract([_rows_page(rows)])
+    assert f["service_end"].value == date(2025, 12, 31) and "service_start" not in f
