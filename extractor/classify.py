@@ -272,6 +272,8 @@ INVOICE_CONTINUATION = re.compile(
     r"销货清单|销售货物或者?提供应税劳务[、,]?服务清单|货物清单|应税劳务清单|服务清单"
 )
 INVOICE_NUMBER = re.compile(r"发票号码[:]?(?:No\.?)?(\d{8,20})")
+# an audit report's number (鲁华飞会审字[2024]第A1024号): two reports bound in one file differ
+REPORT_NUMBER = re.compile(r"审字[\[〔（(【]?(\d{4})[\]〕）)】]?第?([A-Za-z0-9\-]{1,12})号")
 
 
 @dataclass
@@ -286,6 +288,7 @@ class PageClass:
     title_type: str | None  # type whose title appears in the title zone
     hits: dict[str, list[str]] = field(default_factory=dict)
     invoice_number: str | None = None
+    report_number: str | None = None  # an audit report's 审字…号
     continuation: bool = False  # e.g. 销货清单 page of an invoice
 
     @property
@@ -510,6 +513,7 @@ def classify_page(page: Page, rules: dict[str, TypeRule] | None = None) -> PageC
     m = INVOICE_NUMBER.search(text)
     if m:
         num = m.group(1)
+    rm = REPORT_NUMBER.search(text)
     return PageClass(
         number=page.number,
         doc_type=doc_type,
@@ -519,6 +523,7 @@ def classify_page(page: Page, rules: dict[str, TypeRule] | None = None) -> PageC
         title_type=title_type,
         hits=hits,
         invoice_number=num,
+        report_number=rm.group(1) + rm.group(2) if rm else None,
         continuation=inv_cont,
     )
 
@@ -565,6 +570,11 @@ def _starts_new(
         )
     if rule.one_per_page:
         return titled
+    if titled and pc.report_number:
+        # audit opinion letters of several years in one file: a titled page with another
+        # report number starts the next report
+        prev_reports = {p.report_number for p in cur_pc if p.report_number}
+        return bool(prev_reports) and pc.report_number not in prev_reports
     return False
 
 

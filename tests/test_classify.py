@@ -299,3 +299,37 @@ def test_fiscal_receipt_is_no_invoice():
     assert (
         classify_pages([_page(1, title, [*body, "发票号码:24332000000012345678"])])[0].doc_type == "invoice"
     )
+
+
+def test_audit_opinion_letters_of_three_years_in_one_file_are_three_reports():
+    """A bid file's scanned audit letters (real numbering): each starts with 审计报告 and its own
+    report number; a page without a number, or repeating the same number, continues."""
+
+    def letter(n: int, no: str) -> list[Page]:
+        return [
+            _page(
+                n,
+                "审计报告",
+                [f"鲁华飞会审字[{no[:4]}]第{no[4:]}号", "科远智能科技股份有限公司全体股东：", "一、审计意见"],
+            ),
+            _page(
+                n + 1,
+                None,
+                ["二、形成审计意见的基础", "我们按照中国注册会计师审计准则的规定执行了审计工作。"],
+            ),
+            _page(
+                n + 2,
+                None,
+                ["中国注册会计师：", "山东华飞会计师事务所（普通合伙）", "二〇二四年三月二十八日"],
+            ),
+        ]
+
+    pages = letter(1, "2024A1024") + letter(4, "2025A1010") + letter(7, "2026A1010")
+    segs = classify_pages(pages)
+    assert [(s.doc_type, s.pages) for s in segs] == [
+        ("audit_report", [1, 2, 3]),
+        ("audit_report", [4, 5, 6]),
+        ("audit_report", [7, 8, 9]),
+    ]
+    same = letter(1, "2024A1024") + letter(4, "2024A1024")
+    assert len(classify_pages(same)) == 1

@@ -897,3 +897,65 @@ def test_tax_rate_after_a_word_and_a_colon():
         ]
     )
     assert f["tax_rate"].value == "0.13"
+
+
+def test_values_typed_on_a_templates_fill_in_lines():
+    """A software contract typed into a template (real wording): every value sits on an
+    underscored fill-in line, the 大写 words split by it."""
+    f = extract(
+        [
+            _docx_page(
+                [
+                    "软件开发合同",
+                    "甲方（委托方）：_沈阳佰创网络科技有限公司_________",
+                    "乙方（受托方）：__广厦智汇(济南)信息科技有限公司________",
+                    "项目名称：__标书智能体系统________",
+                    "本合同总价款为人民币 ____4000______ 元（大写：___肆仟_____元整）。该价款为含税价。",
+                ]
+            )
+        ]
+    )
+    assert f["buyer_name"].value == "沈阳佰创网络科技有限公司"
+    assert f["seller_name"].value == "广厦智汇(济南)信息科技有限公司"
+    assert f["service_content"].value == "标书智能体系统"
+    assert f["amount_total"].value == Decimal("4000.00") and f["amount_in_words"].value == "肆仟元整"
+
+
+def test_title_naming_both_parties_over_three_lines():
+    """A scanned cooperation agreement's cover (real geometry): the title names both parties
+    over three lines, the first ending with 与; its print a little taller than the others."""
+    rows = [
+        ("朴道征信有限公司与", 208, 85, 417, 113),
+        ("智慧足迹数据科技有限公司", 175, 132, 449, 156),
+        ("业务合作协议", 242, 176, 383, 202),
+        ("甲方：朴道征信有限公司", 114, 244, 281, 262),
+        ("联系地址：", 112, 277, 206, 296),
+        ("乙方：智慧足迹数据科技有限公司", 112, 439, 331, 457),
+    ]
+    page = Page(
+        number=1,
+        width=602,
+        height=855,
+        method="ocr",
+        lines=[Line(text=t, bbox=(a, b, c, d), confidence=0.95, method="ocr") for t, a, b, c, d in rows],
+    )
+    f = extract([page])
+    assert f["title"].value == "朴道征信有限公司与智慧足迹数据科技有限公司业务合作协议"
+    assert (
+        f["buyer_name"].value == "朴道征信有限公司" and f["seller_name"].value == "智慧足迹数据科技有限公司"
+    )
+
+
+def test_validity_end_after_a_label_wrapped_onto_the_next_line():
+    """A scanned agreement's last clause (real geometry): 「有效期至2025年12」 / 「月31日。」 —
+    the end of the period only, its date wrapped."""
+    rows = [
+        ("甲方：中国工商银行股份有限公司牡丹卡中心", 80, 100, 455),
+        ("乙方：中国联合网络通信有限公司", 80, 130, 300),
+        ("10.5甲乙双方可协商书面同意提前终止本合同，本协议双方均应遵守相关法律法规。", 107, 160, 428),
+        ("12.1 本协议自双方加盖公章或合同专用章之日起生效，有效期至2025年12", 106, 190, 430),
+        ("月31日。若后续中国工商银行总行有相同服务项目采购，则按照新项目采购结", 80, 215, 454),
+        ("果重新签署合同，本协议自动终止。", 81, 240, 200),
+    ]
+    f = extract([_rows_page(rows)])
+    assert f["service_end"].value == date(2025, 12, 31) and "service_start" not in f

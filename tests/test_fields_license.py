@@ -643,3 +643,17 @@ def test_a_lone_last_glyph_of_the_address_label_before_a_place():
     assert f["address"].value == "河南省郑州市高新技术产业开发区瑞达路96号创业中心2号楼一层B1235室"
     rows[3] = ("瑞达路96号创业中心2号楼一", 946, 573, 361, 29)
     assert "address" not in extract([_page(rows, width=1431, height=1007)])
+
+
+def test_authority_printed_over_two_rows_beside_its_label():
+    """An electronic licence (real geometry): 登记机关's value in two rows; the second row alone
+    is also an authority's shape, but only the tail of the name."""
+    rows = [
+        ("称河南闪尊网络科技有限公司", 232, 474, 353, 31),
+        ("登记机关", 936, 806, 169, 35),
+        ("郑州市高新技术产业", 1132, 807, 163, 23),
+        ("开发区市场监督管理局", 1125, 826, 177, 24),
+        ("2023年06月15日", 1057, 857, 227, 32),
+    ]
+    f = extract([_page(rows, width=1431, height=1007)])
+    assert f["registration_authority"].value == "郑州市高新技术产业开发区市场监督管理局"

@@ -163,6 +163,12 @@ def _title(doc: Doc, out: dict[str, FieldValue]) -> None:
         if above is not None:
             t = re.sub(r"\s+", "", above.line.text) + t
             sp = L.Span(text=t, refs=[above, *sp.refs], match=t)
+            # a title naming both parties over three lines: 「朴道征信有限公司与」 / 「智慧足迹…公司」
+            # / 「业务合作协议」: a line ending with 与/和/及 above the first half joins it too
+            higher = _line_above(doc, above, size=0.25)
+            if higher is not None and re.search(r"[与和及暨]$", _title_key(higher.line.text)):
+                t = re.sub(r"\s+", "", higher.line.text) + t
+                sp = L.Span(text=t, refs=[higher, *sp.refs], match=t)
         out["title"] = field(t, sp)
         return
     for r in refs[:5]:
@@ -172,9 +178,9 @@ def _title(doc: Doc, out: dict[str, FieldValue]) -> None:
             return
 
 
-def _line_above(doc: Doc, ref: L.Ref) -> L.Ref | None:
+def _line_above(doc: Doc, ref: L.Ref, size: float = 0.15) -> L.Ref | None:
     """The first half of a title printed over two lines: the line right above, of the same
-    height (±15%), horizontally overlapping, short, with no punctuation or label."""
+    height (± ``size``), horizontally overlapping, short, with no punctuation or label."""
     b = ref.line.bbox
     if b is None:
         return None
@@ -185,7 +191,7 @@ def _line_above(doc: Doc, ref: L.Ref) -> L.Ref | None:
         if r.page is not ref.page or rb is None or r.index == ref.index:
             continue
         gap = b[1] - rb[3]
-        if not (-0.2 * h <= gap <= 2.5 * h) or abs((rb[3] - rb[1]) - h) > 0.15 * h:
+        if not (-0.2 * h <= gap <= 2.5 * h) or abs((rb[3] - rb[1]) - h) > size * h:
             continue
         if min(rb[2], b[2]) - max(rb[0], b[0]) <= 0:
             continue
@@ -307,21 +313,27 @@ def _duration_months(text: str) -> int | None:
 
 
 def _period_in(doc: Doc, a: int, b: int, penalty: float = 0.0) -> dict[str, FieldValue] | None:
-    text = doc.stream.text
-    seg = text[a:b]
+    seg, pos = joined(doc, a, b)  # a date may wrap: 「有效期至2025年12」 / 「月31日」
+
+    def span(s: int, e: int) -> L.Span:
+        return doc.stream.span(pos[s], pos[e - 1] + 1)
+
     found = find_dates(seg)
     if not found:
         return None
     d1, s1, e1 = found[0]
     if re.search(r"(?:本)?合同(?:签订|签署|生效|签字盖章)之日起\s*(?:至|到)\s*$", seg[:s1]):
         # 「自合同签订之日起至2020年6月5日」: the end only; the start is the signing day
-        return {"service_end": field(d1, doc.stream.span(a + s1, a + e1), penalty + 0.1)}
+        return {"service_end": field(d1, span(s1, e1), penalty + 0.1)}
+    if re.fullmatch(r"\s*[:：]?\s*(?:为|是)?\s*(?:至|到|截至|截止至?)\s*", seg[:s1]):
+        # 「有效期至2025年12月31日」 after a period label: the end only
+        return {"service_end": field(d1, span(s1, e1), penalty + 0.1)}
     sep = re.match(r"\s*(?:起|开始)?\s*[，,]?\s*(?:至|到|-|~|—|–|－|―|〜|～)\s*", seg[e1:])
     if sep and sep.group(0).strip():
         tail = seg[e1 + sep.end() :]
         if len(found) >= 2 and found[1][1] == e1 + sep.end():
             d2, _s2, e2 = found[1]
-            sp = doc.stream.span(a + s1, a + e2)
+            sp = span(s1, e2)
             return {"service_start": field(d1, sp, penalty), "service_end": field(d2, sp, penalty)}
         md = re.match(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", tail)
         if md:
@@ -330,15 +342,15 @@ def _period_in(doc: Doc, a: int, b: int, penalty: float = 0.0) -> dict[str, Fiel
             except ValueError:
                 d2 = None
             if d2 is not None:
-                sp = doc.stream.span(a + s1, a + e1 + sep.end() + md.end())
+                sp = span(s1, e1 + sep.end() + md.end())
                 return {"service_start": field(d1, sp, penalty), "service_end": field(d2, sp, penalty)}
     months = _duration_months(seg)
     if months:
         d2 = _add_months(d1, months) - timedelta(days=1)
-        sp = doc.stream.span(a + s1, a + e1)
+        sp = span(s1, e1)
         return {"service_start": field(d1, sp, penalty), "service_end": field(d2, sp, penalty + 0.1)}
     if re.search(r"(?:起|开始)", seg[e1 : e1 + 4]):
-        return {"service_start": field(d1, doc.stream.span(a + s1, a + e1), penalty)}
+        return {"service_start": field(d1, span(s1, e1), penalty)}
     return None
 
 
@@ -348,6 +360,7 @@ def _period(doc: Doc, out: dict[str, FieldValue]) -> None:
     partial: dict[str, FieldValue] | None = None
     for _s, e, _lab in label_hits(doc, _PERIOD_LABELS):
         a, b = after_label(doc, e, max_chars=80)
+        b = max(b, sentence_end(doc, a, max_chars=80))  # the period may wrap onto the next line
         got = _period_in(doc, a, b)
         if got and "service_start" not in got:
             partial = partial or got

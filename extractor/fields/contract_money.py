@@ -38,9 +38,30 @@ def _is_words(t: str) -> bool:
     return bool(re.search("[壹贰叁肆伍陆柒捌玖拾佰仟]", t))
 
 
+def _without_gaps_in_words(t: str, pos: list[int]) -> tuple[str, list[int]]:
+    """Blanks between money words dropped (a fill-in line: 「大写：   肆仟     元整」).
+
+    >>> _without_gaps_in_words("大写：  肆仟   元整 共 3 项", list(range(20)))[0]
+    '大写：  肆仟元整 共 3 项'
+    """
+    keep = [
+        i
+        for i, c in enumerate(t)
+        if not (
+            c.isspace()
+            and t[:i].rstrip()[-1:] in _CN_MONEY_CHARS
+            and t[i:].lstrip()[:1] in _CN_MONEY_CHARS
+            and _is_words(t[max(0, i - 12) : i + 12])
+        )
+    ]
+    if len(keep) == len(t):
+        return t, pos
+    return "".join(t[i] for i in keep), [pos[i] for i in keep]
+
+
 def _money_at(doc: Doc, a: int, b: int) -> list[tuple[Decimal, int, int, bool]]:
     """Amounts in stream ``[a, b)`` (wraps joined) → (value, start, end, in words)."""
-    t, pos = joined(doc, a, b)
+    t, pos = _without_gaps_in_words(*joined(doc, a, b))
     out = []
     for v, s, e in find_money(t):
         if v > 0 and e > s:

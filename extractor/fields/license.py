@@ -526,8 +526,15 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
         sp = L.find_value(
             pages, LABELS["registration_authority"], order=("line_row",), validate=_names_authority
         )
-    if sp is None:
-        sp = _wrapped_authority(pages)
+    wrapped = _wrapped_authority(pages)
+    if sp is None or (
+        wrapped is not None
+        and len(L.norm(wrapped.text)) > len(L.norm(sp.text))
+        and L.norm(wrapped.text).endswith(L.norm(sp.text))
+    ):
+        # the name over two rows: the line read first is only its second row's tail
+        # (「郑州市高新技术产业」 / 「开发区市场监督管理局」)
+        sp = wrapped
     if sp is not None:
         m = AUTHORITY_RE.search(L.norm(sp.text))
         out["registration_authority"] = L.make_field(m.group(0), sp)

@@ -68,7 +68,8 @@ ROLE_ALT = "|".join(re.escape(x) for x in sorted(ROLE_OF, key=len, reverse=True)
 _STAMP_WORDS = (
     r"盖章|签章|公章|签字|签名|章|签字盖章|盖章处|签字或盖章|盖章或签字|单位盖章|公章或合同专用章|合同专用章"
 )
-_STAMP_RE = re.compile(rf"[（(]\s*(?:{_STAMP_WORDS})\s*[)）]")
+# the caption after a name, its closing bracket sometimes lost by OCR at the line's end (「（盖章」)
+_STAMP_RE = re.compile(rf"[（(]\s*(?:{_STAMP_WORDS})\s*(?:[)）]|$)")
 ORG_TAIL_RE = re.compile(
     r"(?:公司|研究院|研究所|中心|大学|学院|医院|集团|事务所|合作社|分行|支行|厂|局|委员会|管理处|办公室|"
     r"协会|学会|基金会|银行|合伙\)|合伙）|商行|经营部|门市部|工作室|店|馆|所|院|站|社|部)$"
@@ -110,8 +111,8 @@ def clean_org(name: str) -> str:
 
     >>> clean_org("2023年向北京智算云科技有限公司")
     '北京智算云科技有限公司'
-    >>> clean_org(" 长沙深算科技有限公司（盖章） ")
-    '长沙深算科技有限公司'
+    >>> clean_org(" 长沙深算科技有限公司（盖章） "), clean_org("中国工商银行股份有限公司牡丹卡中心（盖章")
+    ('长沙深算科技有限公司', '中国工商银行股份有限公司牡丹卡中心')
     >>> clean_org("张某某（身份证号：110105199003071239）")
     '张某某'
     """

@@ -22,17 +22,38 @@ import extractor.fields.layout as L
 from models.contract import FieldValue
 from models.page import Line, Page
 
+_FILL_LINE_RE = re.compile(r"(?<![A-Za-z0-9])[_＿]+|[_＿]+(?![A-Za-z0-9])")
+
+
+def _spaces(m: re.Match) -> str:
+    return " " * len(m.group(0))
+
 
 def prepare_pages(pages: Sequence[Page]) -> list[Page]:
     """Split lines that hold soft line breaks (DOCX ``<w:br/>``, cell paragraphs joined
-    with ``\\n``) into one line each; positioned lines get an evenly divided box.
+    with ``\\n``) into one line each; positioned lines get an evenly divided box. A fill-in
+    line's underscores become spaces.
 
     >>> p = Page(number=1, lines=[Line(text="甲方：A公司\\n乙方：B公司", method="docx")])
     >>> [ln.text for ln in prepare_pages([p])[0].lines]
     ['甲方：A公司', '乙方：B公司']
+    >>> p = Page(number=1, lines=[Line(text="乙方：__广厦智汇公司___ 邮箱 li_ming@a.cn", method="docx")])
+    >>> prepare_pages([p])[0].lines[0].text
+    '乙方：  广厦智汇公司    邮箱 li_ming@a.cn'
     """
     out: list[Page] = []
     for p in pages:
+        if any(_FILL_LINE_RE.search(ln.text) for ln in p.lines):
+            # a template's fill-in line around what was typed (「乙方：__广厦智汇…公司____」) is
+            # blank space: each underscore becomes a space (offsets unchanged); one inside a word
+            # (an e-mail's user_name) stays
+            p = p.model_copy(
+                update={
+                    "lines": [
+                        ln.model_copy(update={"text": _FILL_LINE_RE.sub(_spaces, ln.text)}) for ln in p.lines
+                    ]
+                }
+            )
         if not any("\n" in ln.text or "\r" in ln.text or "\x0b" in ln.text for ln in p.lines):
             out.append(p)
             continue
