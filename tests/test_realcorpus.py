@@ -12,7 +12,8 @@ session 8 (237 files, 239 documents; fields naming persons left out of the commi
 look 87.5 % of 591 fields, tuned 95.0 % of 1530, doc_type 98.6 % / 99.4 %), as a regression
 guard: they are below the 95 % / 98 % aimed for. The tuned floor went down from 0.96 to 0.95 in
 session 7 and to 0.94 in session 8 because harder documents joined the tune set (session 8: 39
-licence photos and scans, first looked at 78-91 %).
+licence photos and scans, first looked at 78-91 %). Session 10 (355 files, 359 documents): first
+look 88.6 % of 638 fields, tuned 94.1 % of 2365, doc_type 96.2 % / 100 % (99.2 % together).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def _corpus() -> Path | None:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(2700)  # 237 files read from scratch, OCR included: about 20 minutes on 2 cores
+@pytest.mark.timeout(3600)  # 355 files read from scratch, OCR included: about 35 minutes on 2 cores
 def test_real_corpus_first_look_and_tuned() -> None:
     root = _corpus()
     if root is None:
