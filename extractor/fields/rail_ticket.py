@@ -18,6 +18,7 @@ import re
 from decimal import Decimal
 
 import extractor.fields.layout as L
+from extractor.normalize import round_money
 from models.contract import FieldValue
 from models.page import Page
 
@@ -37,7 +38,7 @@ def is_rail_ticket(text: str) -> bool:
 def fare(text: str) -> Decimal | None:
     """The fare printed as 「¥53.0元」, to cents."""
     m = FARE_RE.search(re.sub(r"\s+", "", text))
-    return Decimal(m.group(1)).quantize(Decimal("0.01")) if m else None
+    return round_money(Decimal(m.group(1))) if m else None
 
 
 def read_ticket(page: Page, out: dict[str, FieldValue]) -> None:
