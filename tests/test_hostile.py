@@ -1,7 +1,8 @@
 """Hostile and broken inputs: a clear Chinese answer for every one, bounded time and memory.
 
 Every case of tests/hostile/cases.py goes through ``evreview extract`` (a separate
-process, reading isolated in a worker with limits) and all of them together through a
+process, reading isolated in a worker with limits; two such processes run at a time) and all
+of them together through a
 whole-application ``evreview verify``. Asserted per case: no traceback, the calling
 process survives, the time stays under the per-file limit, a Chinese message explains
 what happened, nothing is written outside the run's temp dir, and the peak RSS of the
@@ -17,6 +18,8 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -47,7 +50,9 @@ def _env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> tuple[subprocess.CompletedProcess, float, float]:
+def _run(
+    args: list[str], cwd: Path, env: dict[str, str], timeout: float
+) -> tuple[subprocess.CompletedProcess, float, float]:
     """Run an evreview command; returns (process, seconds, peak RSS of the tree in MB)."""
     cmd = [sys.executable, "-c", "import sys; from review.cli import main; sys.exit(main())", *args]
     started = time.monotonic()
@@ -79,17 +84,58 @@ def _case_ids(cases: list[Case]) -> list[str]:
 RESULTS: dict[str, dict] = {}
 
 
+@dataclass
+class _ExtractRun:
+    proc: subprocess.CompletedProcess
+    seconds: float
+    peak_mb: float
+    work: Path
+    tmp: Path
+    out_json: Path
+
+
+@pytest.fixture(scope="module")
+def extract_runs(hostile_dir: Path, tmp_path_factory) -> dict[str, _ExtractRun]:
+    """Every case through ``evreview extract``, two processes at a time: each run is its own
+    process tree, timed and measured on its own (its RSS is sampled per tree), and two at once
+    halve the wall time on two cores (most of a run is the process starting)."""
+    dirs = {}
+    for case in CASES:
+        base = tmp_path_factory.mktemp(case.name)
+        (base / "cwd").mkdir()
+        (base / "tmp").mkdir()
+        dirs[case.name] = base
+
+    def one(case: Case) -> tuple[str, _ExtractRun]:
+        base = dirs[case.name]
+        src = next((hostile_dir / case.name).iterdir())
+        out_json = base / "out.json"
+        args = ["extract", str(src), "--json", str(out_json)]
+        proc, seconds, peak = _run(args, base / "cwd", _env(base / "tmp"), timeout=PER_FILE_SECONDS + 40)
+        return case.name, _ExtractRun(proc, seconds, peak, base / "cwd", base / "tmp", out_json)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(one, CASES))
+
+
 @pytest.mark.parametrize("case", CASES, ids=_case_ids(CASES))
-def test_extract_answers_every_hostile_file(case: Case, hostile_dir: Path, tmp_path: Path):
-    src = next((hostile_dir / case.name).iterdir())
-    work = tmp_path / "cwd"
-    tmp = tmp_path / "tmp"
-    work.mkdir()
-    tmp.mkdir()
-    out_json = tmp_path / "out.json"
-    proc, seconds, peak_mb = _run(["extract", str(src), "--json", str(out_json)], work, _env(tmp), timeout=PER_FILE_SECONDS + 40)
+def test_extract_answers_every_hostile_file(case: Case, extract_runs: dict[str, _ExtractRun]):
+    run = extract_runs[case.name]
+    proc, seconds, peak_mb, work, tmp, out_json = (
+        run.proc,
+        run.seconds,
+        run.peak_mb,
+        run.work,
+        run.tmp,
+        run.out_json,
+    )
     text = proc.stdout + proc.stderr
-    RESULTS[case.name] = {"rc": proc.returncode, "seconds": round(seconds, 1), "peak_mb": round(peak_mb), "out": text.strip()[-300:]}
+    RESULTS[case.name] = {
+        "rc": proc.returncode,
+        "seconds": round(seconds, 1),
+        "peak_mb": round(peak_mb),
+        "out": text.strip()[-300:],
+    }
     assert "Traceback" not in text, text
     assert proc.returncode in (0, 2), f"calling process died: rc={proc.returncode}\n{text}"
     assert seconds < PER_FILE_SECONDS + 25, f"took {seconds:.1f}s"
@@ -103,10 +149,17 @@ def test_extract_answers_every_hostile_file(case: Case, hostile_dir: Path, tmp_p
         assert proc.returncode in (0, 2)
         data = json.loads(out_json.read_text(encoding="utf-8")) if out_json.exists() else {}
         if case.expect == "flag":
-            messages = " ".join(
-                data.get("errors", [])
-                + [e for d in data.get("documents", []) for e in d.get("errors", []) + d.get("warnings", [])]
-            ) + proc.stderr
+            messages = (
+                " ".join(
+                    data.get("errors", [])
+                    + [
+                        e
+                        for d in data.get("documents", [])
+                        for e in d.get("errors", []) + d.get("warnings", [])
+                    ]
+                )
+                + proc.stderr
+            )
             assert CJK.search(messages), f"no Chinese flag for {case.name}: {text}"
 
 
@@ -123,7 +176,10 @@ def test_verify_application_of_hostile_files(hostile_dir: Path, tmp_path: Path):
     tmp.mkdir()
     out_json = tmp_path / "result.json"
     proc, _seconds, peak_mb = _run(
-        ["verify", str(app), "--json", str(out_json), "--no-cache"], work, _env(tmp), timeout=len(CASES) * (PER_FILE_SECONDS + 5)
+        ["verify", str(app), "--json", str(out_json), "--no-cache"],
+        work,
+        _env(tmp),
+        timeout=len(CASES) * (PER_FILE_SECONDS + 5),
     )
     text = proc.stdout + proc.stderr
     assert "Traceback" not in text, text
@@ -149,13 +205,19 @@ def test_verify_hostile_application_zip(case: Case, hostile_dir: Path, tmp_path:
     work.mkdir()
     tmp.mkdir()
     out_json = tmp_path / "result.json"
-    proc, _seconds, _peak = _run(["verify", str(src), "--json", str(out_json), "--no-cache"], work, _env(tmp), timeout=120)
+    proc, _seconds, _peak = _run(
+        ["verify", str(src), "--json", str(out_json), "--no-cache"], work, _env(tmp), timeout=120
+    )
     text = proc.stdout + proc.stderr
     assert "Traceback" not in text and proc.returncode == 0, text
     assert not list(work.iterdir()) and not list(tmp.iterdir())
     assert not (hostile_dir / "escape.pdf").exists() and not Path("/abs/evil.pdf").exists()
     result = json.loads(out_json.read_text(encoding="utf-8"))
-    messages = [f["message"] for f in result["findings"] if f["rule"] == "evidence.readable" and f["status"] == "review"]
+    messages = [
+        f["message"]
+        for f in result["findings"]
+        if f["rule"] == "evidence.readable" and f["status"] == "review"
+    ]
     assert any(".." in m or "不安全" in m for m in messages), messages
 
 
