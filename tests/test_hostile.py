@@ -121,14 +121,8 @@ def extract_runs(hostile_dir: Path, tmp_path_factory) -> dict[str, _ExtractRun]:
 @pytest.mark.parametrize("case", CASES, ids=_case_ids(CASES))
 def test_extract_answers_every_hostile_file(case: Case, extract_runs: dict[str, _ExtractRun]):
     run = extract_runs[case.name]
-    proc, seconds, peak_mb, work, tmp, out_json = (
-        run.proc,
-        run.seconds,
-        run.peak_mb,
-        run.work,
-        run.tmp,
-        run.out_json,
-    )
+    proc, seconds, peak_mb = run.proc, run.seconds, run.peak_mb
+    work, tmp, out_json = run.work, run.tmp, run.out_json
     text = proc.stdout + proc.stderr
     RESULTS[case.name] = {
         "rc": proc.returncode,
