@@ -959,3 +959,40 @@ def test_validity_end_after_a_label_wrapped_onto_the_next_line():
     ]
     f = extract([_rows_page(rows)])
     assert f["service_end"].value == date(2025, 12, 31) and "service_start" not in f
+
+
+def test_supplementary_agreement_title_and_extended_validity():
+    """A scanned supplementary agreement (real geometry): its title names the contract it
+    amends in 《》, which stay; 「合同有效期延期两年至2025年5月30日」 gives the period's end."""
+    page = Page(
+        number=1,
+        width=599,
+        height=800,
+        method="ocr",
+        lines=[
+            Line(text=t, bbox=(a, b, c, d), confidence=0.95, method="ocr")
+            for t, a, b, c, d in [
+                ("关于《大数据风控产品服务合同》的补充协议二", 138, 61, 466, 81),
+                ("甲方：百行征信有限公司", 76, 115, 205, 131),
+                ("乙方：智慧足迹数据科技有限公司", 74, 300, 250, 318),
+                (
+                    "在原协议基础上，经友好协商，现就合同有效期延长事宜，达成如下补充协议（下称“本",
+                    74,
+                    454,
+                    526,
+                    472,
+                ),
+                (
+                    "1、合同有效期延期两年至2025年5月30日，本协议期届满前一个月（含），甲乙双方",
+                    95,
+                    505,
+                    526,
+                    525,
+                ),
+                ("任何乙方均未就停止合作向对方提出书面意见，则本协议有效期顺延一年。", 74, 528, 450, 548),
+            ]
+        ],
+    )
+    f = extract([page])
+    assert f["title"].value == "关于《大数据风控产品服务合同》的补充协议二"
+    assert f["service_end"].value == date(2025, 5, 30)

@@ -174,8 +174,21 @@ def _title(doc: Doc, out: dict[str, FieldValue]) -> None:
     for r in refs[:5]:
         key = _title_key(r.line.text)
         if 4 <= len(key) <= 30 and re.search(r"合同|协议", key) and not re.search(r"[:：，,。；;]", key):
-            out["title"] = field(key, L.span_of_line(r), 0.2)
+            out["title"] = field(_printed_title(r.line.text), L.span_of_line(r), 0.2)
             return
+
+
+def _printed_title(text: str) -> str:
+    """A title as printed, without blanks and without 《》 wrapped round all of it; an inner
+    contract's name keeps its marks.
+
+    >>> _printed_title("关于《大数据风控产品服务合同》的补充协议二"), _printed_title("《测 试 合 同》")
+    ('关于《大数据风控产品服务合同》的补充协议二', '测试合同')
+    """
+    t = re.sub(r"\s+", "", text)
+    if t.startswith("《") and t.endswith("》") and t.count("《") == 1:
+        t = t[1:-1]
+    return t
 
 
 def _line_above(doc: Doc, ref: L.Ref, size: float = 0.15) -> L.Ref | None:
@@ -325,8 +338,8 @@ def _period_in(doc: Doc, a: int, b: int, penalty: float = 0.0) -> dict[str, Fiel
     if re.search(r"(?:本)?合同(?:签订|签署|生效|签字盖章)之日起\s*(?:至|到)\s*$", seg[:s1]):
         # 「自合同签订之日起至2020年6月5日」: the end only; the start is the signing day
         return {"service_end": field(d1, span(s1, e1), penalty + 0.1)}
-    if re.fullmatch(r"\s*[:：]?\s*(?:为|是)?\s*(?:至|到|截至|截止至?)\s*", seg[:s1]):
-        # 「有效期至2025年12月31日」 after a period label: the end only
+    if re.fullmatch(r"\s*[:：]?\s*[^\d，,。；;：:自从]{0,6}?(?:至|到|截至|截止至?)\s*", seg[:s1]):
+        # 「有效期至2025年12月31日」「有效期延期两年至2025年5月30日」 after a period label: the end only
         return {"service_end": field(d1, span(s1, e1), penalty + 0.1)}
     sep = re.match(r"\s*(?:起|开始)?\s*[，,]?\s*(?:至|到|-|~|—|–|－|―|〜|～)\s*", seg[e1:])
     if sep and sep.group(0).strip():
