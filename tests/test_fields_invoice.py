@@ -793,3 +793,23 @@ def test_quota_invoice_total_is_its_value_in_words():
     assert f["total_incl_tax"].value == Decimal("100.00") and f["total_in_words"].value == "壹佰元"
     plain = [r if r[0] != "用定额发票" else ("用机打发票", *r[1:]) for r in rows]
     assert "total_incl_tax" not in extract([_ocr_page(plain, 1312, 831)])
+
+
+def test_taxi_receipt_title_with_misread_glyphs():
+    """A Shenzhen taxi receipt photo (real geometry and reading): its title read as
+    「深圳市出租汽晕传发票」 is the nearest taxi wording; as a taxi receipt its company is the
+    seller and its 金额 the total."""
+    rows = [
+        ("深圳市出租汽晕传发票", 82, 367, 1228, 541),
+        ("发票代码144032370219", 98, 891, 1184, 987),
+        ("发票号码08573645", 91, 1035, 1137, 1156),
+        ("单位名称：深圳市恒誉光明交通服务有限公司", 96, 1345, 1230, 1425),
+        ("日期：", 210, 2137, 404, 2225),
+        ("2023年12月14日", 440, 2104, 1139, 2204),
+        ("金额：", 204, 2857, 404, 2948),
+        ("￥58.00元", 685, 2820, 1133, 2926),
+    ]
+    f = extract([_ocr_page(rows, 1306, 3700)])
+    assert f["invoice_kind"].value == "深圳市出租汽车专用发票"
+    assert f["seller_name"].value == "深圳市恒誉光明交通服务有限公司" and "buyer_name" not in f
+    assert f["total_incl_tax"].value == Decimal("58.00")

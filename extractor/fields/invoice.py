@@ -19,6 +19,8 @@ import re
 from collections import Counter
 from decimal import Decimal
 
+from rapidfuzz import fuzz
+
 import extractor.fields.layout as L
 from extractor.fields.invoice_table import (
     TAXI_KIND_RE,
@@ -178,8 +180,8 @@ def normalize_kind(title: str) -> str | None:
     '广东省广州市国家税务局通用机打发票'
     >>> normalize_kind("发票联 通用机打发票")
     '通用机打发票'
-    >>> normalize_kind("深圳市出租汽车专用发票")
-    '深圳市出租汽车专用发票'
+    >>> normalize_kind("深圳市出租汽车专用发票"), normalize_kind("深圳市出租汽晕传发票")
+    ('深圳市出租汽车专用发票', '深圳市出租汽车专用发票')
     >>> normalize_kind("开票日期") is None
     True
     """
@@ -206,6 +208,15 @@ def normalize_kind(title: str) -> str | None:
     m = re.fullmatch(TAXI_KIND_RE, t)
     if m:
         return m.group(0)
+    # ... with a glyph or two of its wording misread (「深圳市出租汽晕传发票」): the one of the
+    # two taxi wordings it is nearest to, when it is near
+    m = re.fullmatch(
+        r"(?P<place>[\u4e00-\u9fff]{2,8}?(?:省|市|自治区))(?P<rest>出租[\u4e00-\u9fff]{2,6}发票)", t
+    )
+    if m:
+        best = max(_TAXI_WORDINGS, key=lambda w: fuzz.ratio(m.group("rest"), w))
+        if fuzz.ratio(m.group("rest"), best) >= 60:
+            return m.group("place") + best
     m = re.search(r"(?:通用机打|机动车销售统一|二手车销售统一|通用定额|全电|数电)[^\d:]{0,8}发票$", t)
     if m:
         # a non-VAT title is the kind as printed, with the issuing place or bureau before it
@@ -271,6 +282,7 @@ def _kind(pages: list[Page]) -> tuple[str, L.Span | list[L.Ref]] | None:
 # ----------------------------------------------------------------- header fields
 
 
+_TAXI_WORDINGS = ("出租汽车专用发票", "出租汽车通用机打发票")
 _REVERSED_RE = re.compile(r"对应|正数发票|蓝字发票|原发票")
 
 
