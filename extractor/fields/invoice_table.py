@@ -339,6 +339,12 @@ def is_taxi(out: dict[str, FieldValue]) -> bool:
     return kind is not None and TAXI_KIND_RE.fullmatch(str(kind.value)) is not None
 
 
+def _spelled(text: str) -> str:
+    """Money words as read, with 圆 restored where OCR read 園 (its box-shaped look-alike, on a
+    faint print) or 园 (園 once made simplified)."""
+    return L.norm(text).replace("園", "圆").replace("园", "圆")
+
+
 def read_totals(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | None = None) -> None:
     """合计 amount and tax, 价税合计 in figures and in words; ``cols``: :func:`columns` of the page."""
     cols = columns(page) if cols is None else cols
@@ -411,8 +417,7 @@ def read_totals(page: Page, out: dict[str, FieldValue], cols: dict[str, float] |
         order=("same_line", "right", "row"),
     )
     if sp is not None:
-        # 圆 read as 園 (its box-shaped look-alike) on a faint print, 园 once made simplified
-        spelled = L.norm(sp.text).replace("園", "圆").replace("园", "圆")
+        spelled = _spelled(sp.text)
         words = "".join(WORDS_RE.findall(spelled))
         if "负数" in L.norm(sp.text) and not words.startswith("负"):
             words = "负" + words
@@ -427,8 +432,7 @@ def words_by_total(page: Page, out: dict[str, FieldValue]) -> None:
     if "total_in_words" in out or total is None:
         return
     for ref in L.iter_refs([page]):
-        spelled = L.norm(ref.line.text).replace("園", "圆").replace("园", "圆")
-        spelled = re.sub(r"^(?:价税合计|合计金额)?[(（]?大写[)）]?[:：]?", "", spelled)
+        spelled = re.sub(r"^(?:价税合计|合计金额)?[(（]?大写[)）]?[:：]?", "", _spelled(ref.line.text))
         if len(spelled) >= 3 and WORDS_RE.fullmatch(spelled) and re.search(r"[圆元]", spelled):
             if parse_money(spelled) == total.value:
                 out["total_in_words"] = L.make_field(spelled, ref, confidence_penalty=0.1)

@@ -454,7 +454,7 @@ _GLUED_TAILS["business_term"] = ("期限", "限")
 # starts with a place (「所」 starts other words too); a term runs to an end (a date is not
 # enough after a lone 「限」)
 _GLUED_SHAPES = {
-    "address": re.compile(r"^[\u4e00-\u9fa5]{2,8}?[省市区县]"),
+    "address": _PLACE_START_RE,
     "business_term": re.compile(r"^(?:自)?\d{4}\s*年.*[至到]|长期|永久"),
 }
 
