@@ -53,6 +53,13 @@ def _boxes(quads: np.ndarray) -> np.ndarray:
     )
 
 
+def _intersections(kb: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    """Area each box of ``kb`` (x0, y0, x1, y1 rows) shares with the box ``x0..x1, y0..y1``."""
+    ix = np.clip(np.minimum(kb[:, 2], x1) - np.maximum(kb[:, 0], x0), 0, None)
+    iy = np.clip(np.minimum(kb[:, 3], y1) - np.maximum(kb[:, 1], y0), 0, None)
+    return ix * iy
+
+
 def _pairs(b: np.ndarray, keep: list[int]) -> list[tuple[int, int]]:
     """Each kept line with the next kept line below it in the same paragraph (same left edge,
     like height)."""
@@ -213,6 +220,7 @@ def lost_heads(
     []
     """
     b = _boxes(quads)
+    row = (b[:, 1] + b[:, 3]) / 2
     ok = [i for i, (t, s) in enumerate(zip(texts, scores, strict=False)) if s >= min_score and t.strip()]
     out: list[Hole] = []
     for i in ok:
@@ -228,7 +236,6 @@ def lost_heads(
                 continue
             if abs(u1 - x1) > RIGHT_TOLERANCE * lh or x0 - u0 < HEAD_GAP * lh:
                 continue
-            row = (b[:, 1] + b[:, 3]) / 2
             between = (row > y0) & (row < y1) & (b[:, 2] > u0 + 0.5 * lh) & (b[:, 0] < x0 - 0.5 * lh)
             if not between.any():
                 out.append(Hole(u0, x0, y0, y1, y0, y1, lh, end=x1))
@@ -266,10 +273,8 @@ def covered_by(quad: np.ndarray, known: np.ndarray, share: float = 0.6) -> list[
     kb = _boxes(known)
     if not len(kb):
         return []
-    ix = np.clip(np.minimum(kb[:, 2], x1) - np.maximum(kb[:, 0], x0), 0, None)
-    iy = np.clip(np.minimum(kb[:, 3], y1) - np.maximum(kb[:, 1], y0), 0, None)
     area = np.maximum((kb[:, 2] - kb[:, 0]) * (kb[:, 3] - kb[:, 1]), 1.0)
-    return [int(i) for i in np.flatnonzero(ix * iy >= share * area)]
+    return [int(i) for i in np.flatnonzero(_intersections(kb, x0, y0, x1, y1) >= share * area)]
 
 
 def without_red(img: np.ndarray) -> np.ndarray:
@@ -358,10 +363,8 @@ def small_print_in(
         if not (region.y0 < (y0 + y1) / 2 < region.y1 and x0 < region.x1 and x1 > region.x0):
             continue
         if len(kb):
-            ix = np.clip(np.minimum(kb[:, 2], x1) - np.maximum(kb[:, 0], x0), 0, None)
-            iy = np.clip(np.minimum(kb[:, 3], y1) - np.maximum(kb[:, 1], y0), 0, None)
             small = (kb[:, 3] - kb[:, 1]) <= HEIGHT_RATIO * region.line_height
-            if np.any(small & (ix * iy > 0.3 * (x1 - x0) * (y1 - y0))):
+            if np.any(small & (_intersections(kb, x0, y0, x1, y1) > 0.3 * (x1 - x0) * (y1 - y0))):
                 continue
         out.append(i)
     return out
