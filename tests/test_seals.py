@@ -290,3 +290,26 @@ def test_pale_authority_seal_on_a_licence_photo_is_read(app: str, want: str) -> 
     got = lic.fields.get("registration_authority")
     assert got is not None and got.value == want, [s.text for p in res.pages for s in p.seals]
     assert got.method == "seal" and got.confidence <= 0.6
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("app", "want"),
+    [
+        ("rt-011/0178.jpg", "长沙市工商行政管理局开福分局"),  # 工商 read 工通
+        ("ro-008/0109.jpg", "无锡市梁溪区行政审批局"),  # 锡 and 审批 misread
+        ("rn-017/business-license.jpg", "无锡市梁溪区数据局"),  # an organ no rule lists
+    ],
+)
+def test_authority_seal_read_with_its_organ_misread_is_matched_to_a_candidate(app: str, want: str) -> None:
+    """Real licence photos (realcorpus, tune set) whose authority ring OCR reads with glyphs of
+    the organ wrong: the ring is matched whole against the names an authority of the company's
+    division can carry."""
+    f = CORPUS / app
+    if not f.is_file():
+        pytest.skip("real corpus not built (python3 scripts/realcorpus.py --out ../corpus)")
+    res = read_path(f)
+    lic = next(d for d in extract_documents(res) if d.doc_type == "business_license")
+    got = lic.fields.get("registration_authority")
+    assert got is not None and got.value == want, [s.text for p in res.pages for s in p.seals]
+    assert got.method == "seal" and got.confidence <= 0.5

@@ -18,6 +18,7 @@ from extractor.fields.license_authority import (
     AUTHORITY_RE,
     FRAGMENT_RE,
     ORGAN_RE,
+    authority_by_candidates,
     authority_from_seal,
     authority_place,
 )
@@ -574,7 +575,10 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
     cands = []
     for page in pages:
         for seal in page.seals:
-            name = authority_from_seal(seal.text, code, addr)
+            # an organ told in the ring (its place checked), else the candidate it reads as
+            name = authority_from_seal(seal.text, code, addr) or authority_by_candidates(
+                seal.text, code, addr
+            )
             if name:
                 exact = ORGAN_RE.search(L.norm(seal.text)) is not None
                 cands.append(((exact, not name.endswith("工商局"), seal.text_confidence), name, seal, page))

@@ -275,3 +275,101 @@ def _authority_fuzzy(t: str, credit_code: str | None, address: str | None = None
     if own is not None and len(own) == len(place):
         return own + organ
     return None
+
+
+# The organs a candidate authority is built with (the names registration authorities carry)
+_CANDIDATE_ORGANS = (
+    "市场监督管理局", "工商行政管理局", "行政审批局", "行政审批服务局", "市场监管局", "市场和质量监督管理局",
+    "数据局",
+)  # fmt: skip
+CANDIDATE_MIN = 70  # a ring read this alike (mean of whole and partial likeness, 0-100) names it
+CANDIDATE_MARGIN = 3  # ... and this much more alike than any other candidate
+
+
+def authority_candidates(credit_code: str | None, address: str | None = None) -> list[str]:
+    """Every name a registration authority of this company can carry: each run of consecutive
+    names on the division path of the credit code (or of the address, in the code's province)
+    with each organ (「无锡市梁溪区行政审批局」), and a county's branch of its city's bureau
+    (「长沙市工商行政管理局雨花分局」, 「深圳市市场监督管理局福田监管局」).
+
+    >>> c = authority_candidates("91430105183760159X")
+    >>> "长沙市工商行政管理局开福分局" in c, "长沙市开福区市场监督管理局" in c, "开福区数据局" in c
+    (True, True, True)
+    >>> "深圳市市场监督管理局福田监管局" in authority_candidates("92440300L15034601Q", "深圳市福田区华强北路")
+    True
+    >>> authority_candidates(None)
+    []
+    """
+    paths = []
+    div = _division(credit_code)
+    d = region.lookup(div) if div else None
+    if d is not None:
+        paths.append(d)
+    at = region.resolve(address) if address else None
+    if at is not None and (div is None or at.code[:2] == div[:2]):
+        paths.append(at)
+    out: set[str] = set()
+    for p in paths:
+        names = [n for _c, n in p.path]
+        for run in _runs_of(p):
+            out.update(run + organ for organ in _CANDIDATE_ORGANS)
+        if len(names) >= 3 or (len(names) == 2 and names[0] in _MUNICIPALITIES):
+            city, county = names[-2], names[-1]
+            short = county[:-1] if len(county) > 2 and county[-1] in "区县市旗" else county
+            out.update(
+                (
+                    f"{city}工商行政管理局{short}分局",
+                    f"{city}市场监督管理局{short}分局",
+                    f"{city}市场监督管理局{county}分局",
+                    f"{city}市场监督管理局{short}监管局",
+                )
+            )
+    return sorted(out)
+
+
+def authority_by_candidates(text: str, credit_code: str | None, address: str | None = None) -> str | None:
+    """The candidate authority (:func:`authority_candidates`) a seal's ring reads as, when no
+    organ could be told in the reading (none read whole): the one most alike, if alike enough and clearly ahead
+    of every other. A ring misread in several glyphs or read in part is still its authority's;
+    a company's own seal is like none.
+
+    >>> authority_by_candidates("长沙市痛政管理同雨花分局", "430111000287680")
+    '长沙市工商行政管理局雨花分局'
+    >>> authority_by_candidates("督管理局福田监管局", "92440300L15034601Q", "深圳市福田区华强北路")
+    '深圳市市场监督管理局福田监管局'
+    >>> authority_by_candidates("孟村回族自治县行", "91130930MA0DG0WT7K")
+    '孟村回族自治县行政审批局'
+    >>> authority_by_candidates("无锡市梁溪区数据局", "9132020033111271X4", "无锡市梁溪区中山路")
+    '无锡市梁溪区数据局'
+    >>> authority_by_candidates("无锡市梁溪区数据局", "9132020033111271X4") is None   # 梁溪区 unknown
+    True
+    >>> authority_by_candidates("深圳市讯嘉电子科技有限公司", "440301102800041") is None
+    True
+
+    A ring with its organ read whole is left to :func:`authority_from_seal` (a zone of another
+    city is not this company's authority):
+
+    >>> authority_by_candidates("苏州工业园区市场监督管理局", "91410100MAKH4D2W0H") is None
+    True
+
+    Two candidates alike within the margin (泸州市生胎力教管理局: 市场监督 or 工商行政?) give
+    nothing:
+
+    >>> authority_by_candidates("泸州市生胎力教管理局", "915105007422843485") is None
+    True
+    """
+    t = L.norm(text)
+    if len(t) < 4 or ORGAN_RE.search(t):
+        return None  # an organ read whole: its place decides (:func:`authority_from_seal`)
+    scored = []
+    for cand in authority_candidates(credit_code, address):
+        whole = fuzz.ratio(t, cand)
+        part = fuzz.partial_ratio(t, cand)
+        scored.append(((whole + part) / 2, whole, cand))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    best = scored[0]
+    if best[0] < CANDIDATE_MIN or (len(scored) > 1 and best[0] - scored[1][0] < CANDIDATE_MARGIN):
+        return None
+    return best[2]
