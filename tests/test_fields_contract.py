@@ -996,3 +996,58 @@ def test_supplementary_agreement_title_and_extended_validity():
     f = extract([page])
     assert f["title"].value == "关于《大数据风控产品服务合同》的补充协议二"
     assert f["service_end"].value == date(2025, 5, 30)
+
+
+def _text_page(rows: list[tuple[str, float, float, float, float]], number: int = 1) -> Page:
+    return Page(
+        number=number,
+        width=595,
+        height=842,
+        method="text",
+        lines=[Line(text=t, bbox=(a, b, c, d), confidence=1.0, method="text") for t, a, b, c, d in rows],
+    )
+
+
+def test_title_over_three_lines_with_figures_in_its_first():
+    """A framework agreement's cover (real geometry): the title over three lines of one size, the
+    first with the year and the voltage in it."""
+    page = _text_page(
+        [
+            ("SGTYHT/24-QT-001服务框架采购协议", 329, 26, 518, 40),
+            ("合同编号：SGCQCQBYGCQT2500055", 358, 41, 519, 54),
+            ("北源公司2025年度10kV及以下土", 98, 166, 513, 204),
+            ("建工程施工专业分包", 187, 198, 424, 232),
+            ("服务框架采购协议", 203, 227, 411, 261),
+            ("合同编号（甲方）：", 128, 438, 261, 458),
+            ("委托人（甲方）：重庆北源电力工程设计有限公司", 125, 495, 495, 517),
+            ("受托人（乙方）：重庆蓝海电力工程有限责任公司", 124, 523, 493, 545),
+        ]
+    )
+    f = extract([page])
+    assert f["title"].value == "北源公司2025年度10kV及以下土建工程施工专业分包服务框架采购协议"
+
+
+def test_title_whose_first_line_is_long_and_centred():
+    """A works contract (real geometry, page 2 after the cover): the first line of the title is
+    a long project name centred over 「施工承包合同」; a body line under a heading is not joined."""
+    cover = _text_page(
+        [
+            ("重庆蓝海电力工程有限责任公司办公室", 148, 76, 459, 97),
+            ("零星装修工程", 247, 108, 360, 128),
+            ("施工承包合同", 193, 347, 418, 387),
+            ("重庆蓝海电力工程有限责任公司", 175, 654, 432, 674),
+        ]
+    )
+    body = _text_page(
+        [
+            ("重庆蓝海电力工程有限责任公司办公室零星装修工程", 117, 78, 489, 95),
+            ("施工承包合同", 253, 109, 353, 127),
+            ("发包方：重庆蓝海电力工程有限责任公司", 64, 172, 397, 188),
+            ("承包方：重庆祎兴建筑装饰工程有限公司", 64, 203, 397, 219),
+            ("依照《中华人民共和国民法典》及有关法律法规规定，遵循平等、自愿、", 92, 266, 540, 282),
+        ],
+        number=2,
+    )
+    f = extract([cover, body])
+    assert f["title"].value == "重庆蓝海电力工程有限责任公司办公室零星装修工程施工承包合同"
+    assert f["buyer_name"].value == "重庆蓝海电力工程有限责任公司"

@@ -165,8 +165,12 @@ def _title(doc: Doc, out: dict[str, FieldValue]) -> None:
             sp = L.Span(text=t, refs=[above, *sp.refs], match=t)
             # a title naming both parties over three lines: 「朴道征信有限公司与」 / 「智慧足迹…公司」
             # / 「业务合作协议」: a line ending with 与/和/及 above the first half joins it too
+            # (a line of the title's own size above that joins it too: three lines of one title,
+            # 「北源公司2025年度10kV及以下土」 / 「建工程施工专业分包」 / 「服务框架采购协议」)
             higher = _line_above(doc, above, size=0.25)
-            if higher is not None and re.search(r"[与和及暨]$", _title_key(higher.line.text)):
+            if higher is not None and (
+                re.search(r"[与和及暨]$", _title_key(higher.line.text)) or _line_above(doc, above) is higher
+            ):
                 t = re.sub(r"\s+", "", higher.line.text) + t
                 sp = L.Span(text=t, refs=[higher, *sp.refs], match=t)
         out["title"] = field(t, sp)
@@ -193,7 +197,8 @@ def _printed_title(text: str) -> str:
 
 def _line_above(doc: Doc, ref: L.Ref, size: float = 0.15) -> L.Ref | None:
     """The first half of a title printed over two lines: the line right above, of the same
-    height (± ``size``), horizontally overlapping, short, with no punctuation or label."""
+    height (± ``size``), horizontally overlapping, short or centred over it, with no punctuation
+    or label."""
     b = ref.line.bbox
     if b is None:
         return None
@@ -209,7 +214,14 @@ def _line_above(doc: Doc, ref: L.Ref, size: float = 0.15) -> L.Ref | None:
         if min(rb[2], b[2]) - max(rb[0], b[0]) <= 0:
             continue
         key = _title_key(r.line.text)
-        if not (2 <= len(key) <= 20) or re.search(r"[:：，,。；;、\d]", key) or key.endswith(_TITLE_ENDS):
+        # short, or centred over the title like a title's line (「…有限责任公司办公室零星装修工程」)
+        centred = abs((rb[0] + rb[2]) - (b[0] + b[2])) / 2 <= h
+        if not (2 <= len(key) <= 20 or (centred and len(key) <= 40)) or key.endswith(_TITLE_ENDS):
+            continue
+        # no punctuation or label; figures only inside words (「2025年度10kV」, not a bare number)
+        if re.search(r"[:：，,。；;、]", key) or (
+            re.search(r"\d", key) and len(re.findall(r"[\u4e00-\u9fa5]", key)) < 4
+        ):
             continue
         if best is None or rb[3] > best.line.bbox[3]:
             best = r
@@ -483,7 +495,10 @@ _SUBHEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[�
 
 # the preamble's subject: 「…就2019年北京亦庄政务微博与管理项目开展合作」
 _ABOUT_RE = re.compile(
-    r"就\s*(?P<x>[^，,。；;：:（(\n]{4,40}?)(?:有关)?(?:事宜|事项)?\s*(?:开展合作|进行合作|达成|签订|订立|经友好协商|协商一致)"
+    r"就\s*(?P<x>[^，,。；;：:（(\n]{4,40}?)\s*(?:(?:有关)?(?:事宜|事项)?"
+    # 「就X及有关事项按照招标文件要求及投标响应文件签订合同」: what follows the matters is no subject
+    r"|(?:及|等)(?:有关|相关)?(?:事宜|事项)[^，,。；;\n]{0,30}?)"
+    r"\s*(?:开展合作|进行合作|达成|签订|订立|经友好协商|协商一致)"
 )
 
 
@@ -501,6 +516,8 @@ def _about(text: str) -> tuple[str, int, int] | None:
     '2019年北京亦庄政务微博与管理项目'
     >>> _about("双方就本合同有关事宜达成如下协议") is None, _about("双方就甲方采购乙方算力服务相关事宜达成如下协议") is None
     (True, True)
+    >>> _about("双方就沙坪坝图书馆低压线路抢修服务 及有关事项按照招标文件要求及投标响应文件签订合同")[0]
+    '沙坪坝图书馆低压线路抢修服务'
     >>> _about("双方经友好协商就（鲁南高铁QHZF-2标段菏泽东站电力远动设备）采购事宜达成一致，签订本合同")[0]
     '鲁南高铁QHZF-2标段菏泽东站电力远动设备'
     """

@@ -31,6 +31,10 @@ _SHARE_RE = re.compile(
 )
 
 
+# 「总价：1000元/吨×1000吨=1000，000元」: a price per unit is not the total
+_PER_UNIT_RE = re.compile(r"\s*(?:[/／]\s*[\u4e00-\u9fffA-Za-z]|每)")
+
+
 _CN_MONEY_CHARS = set("零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正一二三四五六七八九十百千两")
 
 
@@ -102,7 +106,7 @@ def _amount(doc: Doc, out: dict[str, FieldValue]) -> None:
         found = [
             f
             for f in _money_at(doc, e, sentence_end(doc, e, max_chars=160))
-            if not _SHARE_RE.search(text[max(e, f[1] - 12) : f[1]])
+            if not _SHARE_RE.search(text[max(e, f[1] - 12) : f[1]]) and not _PER_UNIT_RE.match(text, f[2])
         ]
         if not any(not f[3] for f in found):
             found += _row_money(doc, doc.stream.ref_at(e - 1))
