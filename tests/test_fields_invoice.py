@@ -813,3 +813,41 @@ def test_taxi_receipt_title_with_misread_glyphs():
     assert f["invoice_kind"].value == "深圳市出租汽车专用发票"
     assert f["seller_name"].value == "深圳市恒誉光明交通服务有限公司" and "buyer_name" not in f
     assert f["total_incl_tax"].value == Decimal("58.00")
+
+
+# A Ningbo taxi meter's receipt (geometry and OCR reading of a real phone photo, 3024 × 4032
+# px): the title 「宁波通用机打发票」 under the tax bureau's seal read as glyph soup.
+NINGBO_TAXI = [
+    ("通用发机據", 1204, 74, 1778, 250),
+    ("国家税务总局", 1199, 278, 1758, 375),
+    ("发票代码133021835001", 771, 777, 2198, 921),
+    ("发票号码24968574", 763, 941, 1826, 1094),
+    ("服务监督电话12328", 761, 1093, 1603, 1234),
+    ("发票专用章", 1657, 1387, 2104, 1509),
+    ("车号", 957, 1654, 1244, 1821),
+    ("B-T5402", 1470, 1684, 2093, 1818),
+    ("日期", 975, 1827, 1242, 1979),
+    ("2019-11-25", 1284, 1844, 2099, 1990),
+    ("上车K0900>16:56", 952, 1984, 2111, 2163),
+    ("下车", 956, 2150, 1235, 2313),
+    ("单价", 946, 2309, 1243, 2488),
+    ("35", 1682, 2345, 2115, 2498),
+    ("里程", 950, 2498, 1239, 2655),
+    ("25.6km", 1615, 2528, 2113, 2665),
+    ("预约电召费", 937, 2836, 1625, 3001),
+    ("0.00元", 1689, 2901, 2116, 3039),
+    ("金额(fare)", 938, 2990, 1532, 3150),
+    ("95.00元", 1623, 3078, 2112, 3207),
+    ("浙江德邦印务有限公司2019年4月印", 902, 3648, 1979, 3748),
+]
+
+
+def test_taxi_meter_receipt_known_by_its_trip_lines():
+    """A taxi receipt whose title was not read: its trip lines (车号, 上车, 下车, 单价, 里程)
+    make it one; 金额 is its total and the meter's date its issue date."""
+    f = extract([_ocr_page(NINGBO_TAXI, 3024, 4032)])
+    assert f["total_incl_tax"].value == Decimal("95.00")
+    assert f["issue_date"].value == date(2019, 11, 25)
+    # without the trip lines it is no taxi receipt: 金额 is no total
+    plain = _ocr_page([r for r in NINGBO_TAXI if r[0] not in ("车号", "下车", "单价", "里程")], 3024, 4032)
+    assert "total_incl_tax" not in extract([plain])

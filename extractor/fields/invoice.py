@@ -107,7 +107,10 @@ def _face_pages(pages: list[Page]) -> list[Page]:
     return face or pages
 
 
-_FULL_DATE_RE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# a full date: 2023年3月1日, or 2019-11-25 as a taxi meter prints it
+_FULL_DATE_RE = re.compile(
+    r"(?<!\d)(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.]))"
+)
 
 
 def _only_date(page: Page, out: dict[str, FieldValue]) -> None:

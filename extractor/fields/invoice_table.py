@@ -339,6 +339,17 @@ def is_taxi(out: dict[str, FieldValue]) -> bool:
     return kind is not None and TAXI_KIND_RE.fullmatch(str(kind.value)) is not None
 
 
+# what a taxi meter prints on its receipt, whatever the title says (or when a seal hides it)
+_TRIP_WORDS = ("上车", "下车", "里程", "单价", "等候", "车号", "电召")
+
+
+def is_trip_receipt(page: Page) -> bool:
+    """Whether the page is a taxi meter's receipt by its trip lines (three or more of
+    上车/下车/里程/单价/等候/车号/电召), its title read or not."""
+    text = "".join(L.norm(ln.text) for ln in page.lines)
+    return sum(w in text for w in _TRIP_WORDS) >= 3
+
+
 def _spelled(text: str) -> str:
     """Money words as read, with 圆 restored where OCR read 園 (its box-shaped look-alike, on a
     faint print) or 园 (園 once made simplified)."""
@@ -394,7 +405,7 @@ def read_totals(page: Page, out: dict[str, FieldValue], cols: dict[str, float] |
         v = parse_money(sp.match)
         if v is not None:
             out["total_incl_tax"] = L.make_field(v, sp)
-    taxi = is_taxi(out)
+    taxi = is_taxi(out) or is_trip_receipt(page)
     if "total_incl_tax" not in out and ("客票" in str(getattr(out.get("invoice_kind"), "value", "")) or taxi):
         # e-tickets (电子发票（铁路电子客票）, 航空运输电子客票行程单): the fare is the total;
         # a taxi receipt prints it as 金额
