@@ -657,3 +657,40 @@ def test_authority_printed_over_two_rows_beside_its_label():
     ]
     f = extract([_page(rows, width=1431, height=1007)])
     assert f["registration_authority"].value == "郑州市高新技术产业开发区市场监督管理局"
+
+
+def test_type_whose_label_was_not_read():
+    """A licence photo (real geometry, a background pattern over its left column): the 类型
+    label was not read, its value was; a legal form no name ends with is the type. A bare
+    「股份有限公司」 line may be a wrapped name's tail and is not taken."""
+    rows = [
+        ("统一社会信用代码", 120, 299, 228, 42),
+        ("91340100080343088B(1-1)", 126, 344, 232, 25),
+        ("名", 115, 478, 38, 35),
+        ("称合肥易集采电子商务有限公司", 205, 478, 300, 30),
+        ("注册资本", 818, 473, 127, 36),
+        ("壹仟万圆整", 958, 477, 105, 27),
+        ("有限责任公司(自然人投资或控股)", 246, 535, 293, 27),
+        ("成立日期", 820, 531, 125, 34),
+        ("2013年10月18日", 960, 537, 146, 24),
+    ]
+    f = extract([_page(rows, width=1440, height=1080)])
+    assert f["company_type"].value == "有限责任公司(自然人投资或控股)"
+    assert f["company_name"].value == "合肥易集采电子商务有限公司"
+    rows[6] = ("股份有限公司", 246, 535, 120, 27)
+    assert "company_type" not in extract([_page(rows, width=1440, height=1080)])
+
+
+def test_address_district_misread_and_watermark_run_on():
+    """Two licence photos (real readings): a district one glyph off the credit code's
+    (「泰贤区」 for 奉贤区) is restored; a watermark's web address read on is cut off."""
+    rows = [
+        ("统一社会信用代码", 60, 80, 160),
+        ("91310120MA1J0Y455U", 60, 105, 180),
+        ("名称 上海某某科技有限公司", 60, 200, 300),
+        ("住所 上海市泰贤区南桥镇国顺路936号5幢", 60, 240, 400),
+    ]
+    f = extract([_page(rows)])
+    assert f["address"].value == "上海市奉贤区南桥镇国顺路936号5幢" and f["address"].confidence < 0.95
+    rows[3] = ("住所 深圳市龙华区大浪街道新石社区浪荣路28号宝利华大厦308ade-in-China.com", 60, 240, 560)
+    assert extract([_page(rows)])["address"].value == "深圳市龙华区大浪街道新石社区浪荣路28号宝利华大厦308"

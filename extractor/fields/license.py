@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 import extractor.fields.layout as L
+from extractor.fields.license_address import with_code_divisions, without_tail
 from extractor.fields.license_authority import (
     AUTHORITY_RE,
     FRAGMENT_RE,
@@ -594,6 +595,24 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
         )
 
 
+# a legal form that no company name ends with: a line of only this is the 类型 value
+_ONLY_TYPE_RE = re.compile(
+    r"(?:有限责任公司|股份有限公司)[(（][^()（）]{2,20}[)）]|个体工商户|个人独资企业|农民专业合作社|(?:特殊)?普通合伙企业"
+)
+
+
+def _unlabelled_type(pages: list[Page], out: dict[str, FieldValue]) -> str | None:
+    """The type when its 类型 label was not read: a line that is only a legal form no name can
+    end with (「有限责任公司(自然人投资或控股)」, not a bare 「股份有限公司」 that may be a
+    wrapped name's tail)."""
+    for ref in L.iter_refs(pages):
+        t = normalize_name(ref.line.text)
+        if _ONLY_TYPE_RE.fullmatch(t):
+            out["company_type"] = L.make_field(repair_type(t), ref, confidence_penalty=0.15)
+            return str(out["company_type"].value)
+    return None
+
+
 def _wrapped_authority(pages: list[Page]) -> L.Span | None:
     """The authority printed right of 登记机关 over two rows (「济宁市兖州」 / 「区市场监督管理局」,
     the second boxed a little left of the first): the lines right of the label from its row to
@@ -650,6 +669,8 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     if sp is not None:
         penalty = 0.1 if ctype != normalize_name(sp.match) else 0.0
         out["company_type"] = L.make_field(ctype, sp, confidence_penalty=penalty)
+    else:
+        ctype = _unlabelled_type(pages, out)
     if name_sp is not None:
         name = normalize_name(name_sp.match)
         full = complete_name(name, ctype)
@@ -706,7 +727,9 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         addr = normalize_name(sp.text)
         if any(r.line.method == "ocr" for r in sp.refs):
             addr = drop_microprint(addr)
-        out["address"] = L.make_field(addr, sp)
+        code = str(out["credit_code"].value) if "credit_code" in out else None
+        fixed = with_code_divisions(without_tail(addr), code)
+        out["address"] = L.make_field(fixed, sp, confidence_penalty=0.1 if fixed != addr else 0.0)
     _scope(pages, out)
     _authority(pages, out)
     return out

@@ -1,0 +1,69 @@
+"""A licence's address (住所 / 经营场所) cleaned after reading: print OCR ran into its end is cut
+off, and a division name misread in one glyph is restored from the credit code's division.
+
+Each step is small and pure: :func:`without_tail`, :func:`with_code_divisions`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.normalize import region
+
+# what never belongs to an address: a web address (a watermark: 「Made-in-China.com」 printed
+# over the page). A date may (「临时经营场所有效期至2017年4月8日」).
+_TAIL_RE = re.compile(r"(?:www\.|https?:|[A-Za-z-]*\.(?:com|cn|net)\b).*$")
+
+
+def without_tail(addr: str) -> str:
+    """The address without a web address read on after it.
+
+    >>> without_tail("深圳市龙华区大浪街道新石社区浪荣路28号宝利华大厦308ade-in-China.com")
+    '深圳市龙华区大浪街道新石社区浪荣路28号宝利华大厦308'
+    >>> without_tail("重庆市永川区和顺大道799号(永川区软件与信息服务外包产业园B区3号楼4层)")
+    '重庆市永川区和顺大道799号(永川区软件与信息服务外包产业园B区3号楼4层)'
+    """
+    cut = _TAIL_RE.sub("", addr)
+    return cut if len(cut) >= 4 else addr
+
+
+def _division_names(credit_code: str | None) -> list[str]:
+    if not credit_code or len(credit_code) != 18:
+        return []
+    d = region.lookup(credit_code[2:8])
+    return [n for _c, n in d.path] if d is not None else []
+
+
+def with_code_divisions(addr: str, credit_code: str | None) -> str:
+    """The address with a division name of the credit code's division restored where OCR misread
+    one glyph of it (「上海市泰贤区」 for 奉贤区, code 310120). Only where the misread name sits
+    right after the name before it on the division's path (or starts the address), ends with
+    the same level word, and is itself no division name (a company that moved to another real
+    district keeps it).
+
+    >>> with_code_divisions("上海市泰贤区南桥镇国顺路936号5幢", "91310120MA1J0Y455U")
+    '上海市奉贤区南桥镇国顺路936号5幢'
+    >>> with_code_divisions("天津市河西区友谊路", "91120102MA05XXXXXX")   # 河东区's code, 河西区 real
+    '天津市河西区友谊路'
+    >>> with_code_divisions("深圳市福用区华强北路1号", "91440304MA5XXXXXXX")   # the province not printed
+    '深圳市福田区华强北路1号'
+    >>> with_code_divisions("上海市奉贤区南桥镇", "91310120MA1J0Y455U"), with_code_divisions("奉贤区", None)
+    ('上海市奉贤区南桥镇', '奉贤区')
+    """
+    at = 0
+    for name in _division_names(credit_code):
+        k = addr.find(name, at)
+        if k == at or (k >= 0 and at == 0):
+            at = k + len(name)
+            continue
+        sub = addr[at : at + len(name)]
+        if (
+            len(name) >= 3
+            and len(sub) == len(name)
+            and sub[-1] == name[-1]
+            and sum(a != b for a, b in zip(sub, name, strict=True)) == 1
+            and not any(n == sub for n, _c, _s in region.find_divisions(sub))
+        ):
+            addr = addr[:at] + name + addr[at + len(name) :]
+            at += len(name)
+    return addr
