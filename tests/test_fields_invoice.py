@@ -851,3 +851,34 @@ def test_taxi_meter_receipt_known_by_its_trip_lines():
     # without the trip lines it is no taxi receipt: 金额 is no total
     plain = _ocr_page([r for r in NINGBO_TAXI if r[0] not in ("车号", "下车", "单价", "里程")], 3024, 4032)
     assert "total_incl_tax" not in extract([plain])
+
+
+def test_fiscal_toll_receipt_kind_code_payer_and_check_code():
+    """A Jiangsu toll e-receipt (财政电子票据, the text layer of a real one): its kind is its
+    printed title, 票据代码 its 8-digit code, 交款人 the payer (the buyer), 校验码 six letters
+    and digits."""
+    rows = [
+        ("江苏省车辆通行费票据（电子）", 164, 27, 375, 42),
+        ("票据代码：32020124", 34, 70, 102, 78),
+        ("票据号码：0007878927", 344, 70, 418, 78),
+        ("交款人统一社会信用代码：91310000764286520D", 34, 79, 192, 87),
+        ("校验码：NEmgbi", 344, 79, 396, 87),
+        ("交款人：上海科之锐人才咨询有限公司", 34, 89, 162, 97),
+        ("开票日期：2024-05-17", 344, 89, 418, 97),
+        ("金额合计（大写）壹拾元整", 35, 232, 125, 240),
+        ("（小写）10.00", 326, 232, 375, 240),
+    ]
+    page = Page(
+        number=1,
+        width=538,
+        height=360,
+        method="text",
+        lines=[Line(text=t, bbox=(a, b, c, d), confidence=1.0, method="text") for t, a, b, c, d in rows],
+    )
+    f = extract([page])
+    assert f["invoice_kind"].value == "江苏省车辆通行费票据(电子)"
+    assert f["invoice_code"].value == "32020124" and f["invoice_number"].value == "0007878927"
+    assert f["buyer_name"].value == "上海科之锐人才咨询有限公司"
+    assert f["buyer_tax_id"].value == "91310000764286520D"
+    assert f["check_code"].value == "NEmgbi"
+    assert f["total_incl_tax"].value == Decimal("10.00")

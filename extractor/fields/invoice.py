@@ -47,7 +47,8 @@ NAME_EXCLUDE = [
     "商品名称",
     "银行名称",
 ]
-BUYER_NAME_LABELS = ["购买方名称", "购方名称", "购货单位名称", "购买方"]
+# 交款人: the payer a fiscal receipt (财政票据) names
+BUYER_NAME_LABELS = ["购买方名称", "购方名称", "购货单位名称", "购买方", "交款人"]
 SELLER_NAME_LABELS = ["销售方名称", "销方名称", "销货单位名称", "销售方"]
 TAX_ID_LABELS = [
     "统一社会信用代码/纳税人识别号",
@@ -177,8 +178,8 @@ def normalize_kind(title: str) -> str | None:
     '深圳电子普通发票'
     >>> normalize_kind("天津增值魏电子普通发票")  # 税 under the 监制章, misread
     '增值税电子普通发票'
-    >>> normalize_kind("江苏省车辆通行费通用（电子）发票")
-    '江苏省车辆通行费通用(电子)发票'
+    >>> normalize_kind("江苏省车辆通行费通用（电子）发票"), normalize_kind("江苏省车辆通行费票据（电子）")
+    ('江苏省车辆通行费通用(电子)发票', '江苏省车辆通行费票据(电子)')
     >>> normalize_kind("广东省广州市国家税务局通用机打发票")
     '广东省广州市国家税务局通用机打发票'
     >>> normalize_kind("发票联 通用机打发票")
@@ -205,6 +206,10 @@ def normalize_kind(title: str) -> str | None:
         return f"增值税{m.group(1)}"
     # a toll invoice: 「江苏省车辆通行费通用(电子)发票」, the kind as printed
     m = re.fullmatch(r"[\u4e00-\u9fff]{2,8}?(?:省|市|自治区)车辆通行费[\u4e00-\u9fff()]{0,10}发票", t)
+    if m:
+        return m.group(0)
+    # a fiscal receipt (财政票据: 「江苏省车辆通行费票据(电子)」, 非税收入票据): the kind as printed
+    m = re.fullmatch(r"[\u4e00-\u9fff]{2,8}?(?:省|市|自治区)[\u4e00-\u9fff]{2,12}?票据(?:\(电子\))?", t)
     if m:
         return m.group(0)
     # a city's taxi receipt (深圳市出租汽车专用发票): the kind as printed
@@ -265,7 +270,11 @@ def _kind(pages: list[Page]) -> tuple[str, L.Span | list[L.Ref]] | None:
     for p in pages[:1]:
         for text, refs in _title_rows(p):
             t = L.norm(text)
-            if "发票" not in t or len(t) > 30 or re.search(r"号码|代码|监制|专用章|开票", t):
+            if (
+                ("发票" not in t and "票据" not in t)
+                or len(t) > 30
+                or re.search(r"号码|代码|监制|专用章|开票", t)
+            ):
                 continue
             kind = normalize_kind(t)
             if not kind:
@@ -311,6 +320,14 @@ def _number_fields(pages: list[Page], out: dict[str, FieldValue]) -> None:
     if sp is not None:
         out["invoice_number"] = _fv(sp.match, sp)
     sp = L.find_value(pages, ["发票代码"], pattern=INVOICE_CODE_RE, squash=True)
+    if sp is None:  # a fiscal receipt's code: 8 digits after 票据代码, printed as such
+        sp = L.find_value(
+            pages, ["票据代码"], pattern=re.compile(r"(?<![0-9A-Za-z])\d{8}(?![0-9A-Za-z])"), squash=True
+        )
+        if sp is not None and (
+            sp.label is None or "票据" not in sp.label.ref.line.text[sp.label.start : sp.label.end]
+        ):
+            sp = None
     if sp is not None:
         out["invoice_code"] = _fv(sp.match, sp)
     elif "invoice_number" in out and len(str(out["invoice_number"].value)) == 8:
@@ -340,11 +357,14 @@ def _number_fields(pages: list[Page], out: dict[str, FieldValue]) -> None:
             out["issue_date"] = _fv(d, sp)
     if "issue_date" not in out:
         _only_date(pages[0], out)
-    # 20 digits; 5 hexadecimal characters on Shenzhen's blockchain e-invoices
+    # 20 digits; 5 hexadecimal characters on Shenzhen's blockchain e-invoices; 6 letters and
+    # digits on a fiscal e-receipt (「校验码：NEmgbi」)
     sp = L.find_value(
         pages,
         ["校验码", "校 验 码"],
-        pattern=re.compile(r"\d{20}|(?<![0-9a-z])[0-9a-f]{5}(?![0-9a-z])"),
+        pattern=re.compile(
+            r"\d{20}|(?<![0-9a-z])[0-9a-f]{5}(?![0-9a-z])|(?<![0-9A-Za-z])[0-9A-Za-z]{6}(?![0-9A-Za-z])"
+        ),
         squash=True,
     )
     if sp is not None:
