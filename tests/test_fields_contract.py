@@ -1051,3 +1051,40 @@ def test_title_whose_first_line_is_long_and_centred():
     f = extract([cover, body])
     assert f["title"].value == "重庆蓝海电力工程有限责任公司办公室零星装修工程施工承包合同"
     assert f["buyer_name"].value == "重庆蓝海电力工程有限责任公司"
+
+
+def test_codes_in_the_signature_blocks_columns_and_a_period_end_with_its_day_misread():
+    """A framework agreement (real geometry of its text layer): the parties' 税号 are printed
+    only in the signature page's two columns, under 甲方 (its name wrapped) and 乙方 (its name
+    misread beside the seal); the period's end reads 「31且」 for 31日."""
+    cover = _text_page(
+        [
+            ("委托人（甲方）：重庆北源电力工程设计有限公司", 125, 495, 495, 517),
+            ("受托人（乙方）：重庆蓝海电力工程有限责任公司", 124, 523, 493, 545),
+            ("1.2服务期限：", 112, 417, 203, 436),
+            ("本合同的有效期2025年1月10日至2025年12月31且。", 113, 443, 499, 465),
+        ]
+    )
+    signing = _text_page(
+        [
+            ("签署页", 275, 59, 343, 88),
+            ("甲方：重庆北源电力工程设计有限", 99, 119, 306, 137),
+            ("公司", 95, 145, 126, 165),
+            ("（盖章）", 102, 172, 148, 187),
+            ("地址：重庆市渝北区新牌坊三路68", 96, 267, 314, 286),
+            ("账号：3100021319200211686", 94, 464, 270, 482),
+            ("税号：915001122032939747", 95, 487, 262, 504),
+            ("重庆盟海电力工程有限责", 360, 119, 517, 138),
+            ("乙方", 323, 112, 364, 139),
+            ("（盖章）", 328, 171, 373, 186),
+            ("地址：重庆市江北区金源路7", 320, 265, 505, 285),
+            ("账号：7421610182600142192", 320, 464, 497, 482),
+            ("税号：91500107057774330E", 321, 487, 490, 504),
+        ],
+        number=2,
+    )
+    f = extract([cover, signing])
+    assert f["buyer_name"].value == "重庆北源电力工程设计有限公司"
+    assert f["buyer_credit_code"].value == "915001122032939747"
+    assert f["seller_credit_code"].value == "91500107057774330E"
+    assert f["service_start"].value == date(2025, 1, 10) and f["service_end"].value == date(2025, 12, 31)

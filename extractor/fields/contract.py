@@ -31,7 +31,7 @@ import extractor.fields.parties as P
 from extractor.fields.contract_gpu import _gpu
 from extractor.fields.contract_money import _amount, _tax_rate
 from extractor.fields.contract_text import Doc, after_label, joined, label_hits, sentence_end
-from extractor.fields.party_assign import assign, slot_roles
+from extractor.fields.party_assign import assign, code_in_role_column, code_under_name, slot_roles
 from extractor.fields.prose import field, find_title, is_blank, nfkc
 from extractor.normalize import find_dates, parse_date
 from extractor.normalize import uscc as _uscc
@@ -61,43 +61,13 @@ def _parties(doc: Doc, out: dict[str, FieldValue]) -> None:
             out[f"{role}_credit_code"] = field(code, span, penalty)
         else:
             others = [p.mention.name for r, p in chosen.items() if r != role]
-            got = _code_under_name(doc, party.mention.name, taken, others)
+            words = [w for w in (party.mention.word, party.mention.alt) if w]
+            got = code_under_name(doc, party.mention.name, taken, others) or next(
+                (c for w in words if (c := code_in_role_column(doc, w, taken)) is not None), None
+            )
             if got is not None:
                 taken.add(got[0])
                 out[f"{role}_credit_code"] = field(got[0], got[1], 0.2)
-
-
-def _code_under_name(
-    doc: Doc, name: str, taken: set[str], others: list[str] = ()
-) -> tuple[str, L.Span] | None:
-    """A party's code printed away from its block, under a line that names it again (the
-    payment details: 「单位名称：XX公司」 … 「税务登记证号：9112…」; a party described in prose:
-    「XX公司是经…注册登记成立的…营业执照注册号：9123…」): a labelled, valid code within eight
-    lines below the name, before a line naming another party."""
-    n = P.normalize_name(name)
-    if len(n) < 4:
-        return None
-    other_names = [o for o in (P.normalize_name(x) for x in others) if len(o) >= 4 and o != n]
-    text = doc.stream.text
-    for k, r in enumerate(doc.refs):
-        if n not in P.normalize_name(r.line.text):
-            continue
-        for kk in range(k + 1, min(k + 9, len(doc.refs))):
-            t = doc.refs[kk].line.text
-            pm = P.PARTY_RE.match(t.strip())
-            if pm and pm.group("label"):
-                break  # the next party's block
-            if any(o in P.normalize_name(t) for o in other_names):
-                break  # the other party's description
-            for code, s, e in P.find_credit_codes(t):
-                before = text[max(0, doc.stream.starts[kk] + s - 16) : doc.stream.starts[kk] + s]
-                if (
-                    code not in taken
-                    and _uscc.is_valid(code)
-                    and re.search(r"代码|识别号|登记证号|税号|注册号", before)
-                ):
-                    return code, L.Span(t[s:e], [doc.refs[kk]], s, e)
-    return None
 
 
 # ----------------------------------------------------------------- labelled values
@@ -360,6 +330,16 @@ def _period_in(doc: Doc, a: int, b: int, penalty: float = 0.0) -> dict[str, Fiel
             d2, _s2, e2 = found[1]
             sp = span(s1, e2)
             return {"service_start": field(d1, sp, penalty), "service_end": field(d2, sp, penalty)}
+        # the end's 日 misread (「至2025年12月31且。」): year, month and day are enough
+        mf = re.match(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})(?![\d日号])", tail)
+        if mf:
+            try:
+                d2 = date(int(mf.group(1)), int(mf.group(2)), int(mf.group(3)))
+            except ValueError:
+                d2 = None
+            if d2 is not None and d2 >= d1:
+                sp = span(s1, e1 + sep.end() + mf.end())
+                return {"service_start": field(d1, sp, penalty), "service_end": field(d2, sp, penalty + 0.1)}
         md = re.match(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", tail)
         if md:
             try:

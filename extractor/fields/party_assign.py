@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import extractor.fields.layout as L
+from extractor.fields.contract_text import Doc
 from extractor.fields.parties import CODE_LABEL_RE, PARTY_RE, ROLE_ALT, ROLE_OF, Mention, org_shape
 from extractor.normalize import find_credit_codes, normalize_name
 from extractor.normalize import uscc as _uscc
@@ -289,3 +290,74 @@ def assign(doc, found: Sequence[Mention], roles: SlotRoles) -> dict[str, Party]:
                 p.code = got
                 break
     return chosen
+
+
+def code_under_name(
+    doc: Doc, name: str, taken: set[str], others: list[str] = ()
+) -> tuple[str, L.Span] | None:
+    """A party's code printed away from its block, under a line that names it again (the
+    payment details: 「单位名称：XX公司」 … 「税务登记证号：9112…」; a party described in prose:
+    「XX公司是经…注册登记成立的…营业执照注册号：9123…」): a labelled, valid code within eight
+    lines below the name, before a line naming another party."""
+    n = normalize_name(name)
+    if len(n) < 4:
+        return None
+    other_names = [o for o in (normalize_name(x) for x in others) if len(o) >= 4 and o != n]
+    text = doc.stream.text
+    for k, r in enumerate(doc.refs):
+        if n not in normalize_name(r.line.text):
+            continue
+        for kk in range(k + 1, min(k + 9, len(doc.refs))):
+            t = doc.refs[kk].line.text
+            pm = PARTY_RE.match(t.strip())
+            if pm and pm.group("label"):
+                break  # the next party's block
+            if any(o in normalize_name(t) for o in other_names):
+                break  # the other party's description
+            for code, s, e in find_credit_codes(t):
+                before = text[max(0, doc.stream.starts[kk] + s - 16) : doc.stream.starts[kk] + s]
+                if (
+                    code not in taken
+                    and _uscc.is_valid(code)
+                    and re.search(r"代码|识别号|登记证号|税号|注册号", before)
+                ):
+                    return code, L.Span(t[s:e], [doc.refs[kk]], s, e)
+    return None
+
+
+# the label of a credit code in a signature block's column (「税号：9150…」)
+_COLUMN_CODE_RE = re.compile(r"税号|信用代码|识别号|注册号")
+
+
+def code_in_role_column(doc: Doc, word: str, taken: set[str]) -> tuple[str, L.Span] | None:
+    """A party's code in the signature block under its role word, in the role's column
+    (「甲方：…有限」/「公司」 … 「税号：9150…」 left, 「乙方」 … 「税号：9150…」 right): a
+    labelled, valid code below the role label, starting within two line heights of the
+    label's left edge, before another role label in that column. The last such block wins
+    (the signature page follows the body)."""
+    found = None
+    for r in doc.refs:
+        rb = r.line.bbox
+        m = PARTY_RE.match(r.line.text.strip())
+        if rb is None or not m or not m.group("label") or re.sub(r"\s+", "", m.group("label")) != word:
+            continue
+        h = max(rb[3] - rb[1], 1.0)
+        below = sorted(
+            (x for x in doc.refs if x.page is r.page and x.line.bbox is not None and x.line.bbox[1] > rb[1]),
+            key=lambda x: x.line.bbox[1],
+        )
+        for x in below:
+            xb = x.line.bbox
+            if abs(xb[0] - rb[0]) > 2 * h:
+                continue
+            pm = PARTY_RE.match(x.line.text.strip())
+            if pm and pm.group("label"):
+                break  # the next block of this column
+            if not _COLUMN_CODE_RE.search(x.line.text):
+                continue
+            codes = [c for c in find_credit_codes(x.line.text) if c[0] not in taken and _uscc.is_valid(c[0])]
+            if codes:
+                code, s, e = codes[0]
+                found = (code, L.Span(x.line.text[s:e], [x], s, e))
+                break
+    return found
