@@ -192,7 +192,7 @@ def strip_trailing_noise(text: str) -> str:
 # The background of the 2014+ licences carries the microprint 「SCJDGL」 (the initials of
 # 市场监督管理) over and over; OCR now and then reads a piece of it into a line of the scope.
 _MICROPRINT = "SCJDGL" * 3
-_LATIN_RUN_RE = re.compile(r"(?<=[\u4e00-\u9fff、，；])[A-Z]{4,}(?=[\u4e00-\u9fff、，；。]|$)")
+_LATIN_RUN_RE = re.compile(r"(?<=[\u4e00-\u9fff、，；。）)])[A-Z]{4,}(?=[\u4e00-\u9fff、，；。（(]|$)")
 
 
 def drop_microprint(text: str) -> str:
@@ -205,6 +205,8 @@ def drop_microprint(text: str) -> str:
     'LED显示屏、ERPS软件销售'
     >>> drop_microprint("上海市闵行区庙泾路66号M356室SCJDGL")   # at the end of an address too
     '上海市闵行区庙泾路66号M356室'
+    >>> drop_microprint("依法自主开展经营活动）SCJDGL许可项目：第二类增值电信业务")   # after a bracket
+    '依法自主开展经营活动）许可项目：第二类增值电信业务'
     """
     return _LATIN_RUN_RE.sub(lambda m: "" if m.group(0) in _MICROPRINT else m.group(0), text)
 
