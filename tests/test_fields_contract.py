@@ -1088,3 +1088,21 @@ def test_codes_in_the_signature_blocks_columns_and_a_period_end_with_its_day_mis
     assert f["buyer_credit_code"].value == "915001122032939747"
     assert f["seller_credit_code"].value == "91500107057774330E"
     assert f["service_start"].value == date(2025, 1, 10) and f["service_end"].value == date(2025, 12, 31)
+def test_total_after_a_unit_price_in_its_sentence():
+    """A goods contract (real wording, OCR of a scan): 「总价：1000元/吨×1000吨=1000，000元」 —
+    the price per ton is no total, and the total's separator is misplaced in print."""
+    f = extract(
+        [
+            _ocr_page(
+                [
+                    "货物买卖合同",
+                    "买方：上海高新科技创业发展有限公司(以下简称甲方)",
+                    "卖方：新加坡森润环保节能技术有限公司(以下简称乙方)",
+                    "第七条:价格与货款支付",
+                    "1、单价：巴西混合粉矿的单价为每吨1000元。",
+                    "2、总价：1000元/吨×1000吨=1000，000元。",
+                ]
+            )
+        ]
+    )
+    assert f["amount_total"].value == Decimal("1000000.00")

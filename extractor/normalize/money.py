@@ -45,7 +45,8 @@ _CN_NUM_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "".join(_CN_BIG)
 _CN_DIGIT_CHARS = "".join(_CN_DIGITS)
 _CN_NONZERO_DIGITS = "".join(k for k, v in _CN_DIGITS.items() if v)
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# groups of three after a comma; the first group may be longer (「1000，000元」 printed for 1,000,000)
+_NUM = r"(?:\d+(?:,\d{3})+|\d+)(?:\.\d+)?"
 _ARABIC_RE = re.compile(rf"^(?P<num>{_NUM})(?P<unit>万亿|亿|万|千|百)?(?:元|圆)?(?:整|正)?$")
 _CN_RE = re.compile(
     rf"^(?:(?P<yuan>[{_CN_NUM_CHARS}]+)(?P<yuan_mark>[元圆])?)?"
@@ -137,6 +138,8 @@ def parse_money(text: str | None) -> Decimal | None:
     (Decimal('1000000.00'), Decimal('100000.00'), Decimal('200000000.00'))
     >>> parse_money("¥ 36 0,000.00"), parse_money("３６０，０００．００元")
     (Decimal('360000.00'), Decimal('360000.00'))
+    >>> parse_money("1000，000元")   # a separator misplaced in print
+    Decimal('1000000.00')
     >>> parse_money("-100.00"), parse_money("（负数）壹佰元整"), parse_money("(1,234.50)")
     (Decimal('-100.00'), Decimal('-100.00'), Decimal('-1234.50'))
     >>> parse_money("价税合计（大写）：肆仟肆佰肆拾玖圆整")
