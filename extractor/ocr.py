@@ -161,6 +161,7 @@ class OcrEngine:
         ov_cache: int | None = None,
         fill_holes: bool = True,
         small_print: bool = True,
+        enlarge: bool = True,
     ) -> None:
         self.threads = threads_setting() if threads is None else threads
         self.runtime_setting = runtime or runtime_setting()
@@ -174,7 +175,10 @@ class OcrEngine:
         self.fill_holes = fill_holes
         # read again the band of big print (a title), where small print beside it may be lost
         self.small_print = small_print
+        # read again enlarged a page whose print is too small for the models (extractor.ocr_gaps)
+        self.enlarge = enlarge
         self.holes_read = 0  # local reads made so far (bench/ocr_variants.py reports them)
+        self.pages_enlarged = 0
         # OpenVINO failed while reading and onnxruntime took over in this process
         self.fell_back_at_run = False
         self.info: dict[str, Any] = {}
@@ -325,8 +329,9 @@ class OcrEngine:
         return self._load() is not None
 
     # -- low level ----------------------------------------------------------
-    def _run(self, img_rgb: np.ndarray) -> _Raw:
-        """One full RapidOCR pass (det → cls → rec) on an RGB image."""
+    def _run(self, img_rgb: np.ndarray, max_side: int | None = None) -> _Raw:
+        """One full RapidOCR pass (det → cls → rec) on an RGB image; ``max_side``: the long
+        side RapidOCR may read it at (default: its own, an image longer is shrunk first)."""
         from rapidocr.utils.process_img import map_boxes_to_original  # late: the OCR stack (see _params)
 
         ocr = self._load()
@@ -337,7 +342,13 @@ class OcrEngine:
         # one pass at a time: the detection size is set per image, and an OpenVINO
         # infer request is not thread-safe
         with self._run_lock:
-            img, op_record = ocr.preprocess_img(bgr)
+            own = ocr.max_side_len
+            if max_side:
+                ocr.max_side_len = max(own, max_side)
+            try:
+                img, op_record = ocr.preprocess_img(bgr)
+            finally:
+                ocr.max_side_len = own
             failed = ""
             try:
                 det, cls, rec = self._steps(ocr, img, op_record)
@@ -398,6 +409,39 @@ class OcrEngine:
             )
             lines.append(Line(text=t, bbox=bbox, confidence=round(s, 4), method="ocr"))
         return reading_order(lines)
+
+    def _read_enlarged(self, img: np.ndarray, raw: _Raw) -> _Raw:
+        """The page read again enlarged when its print is too small for the models
+        (:func:`extractor.ocr_gaps.enlargement`); the enlarged read is kept unless it reads
+        less text, with the first read's lines it lost (:func:`extractor.ocr_gaps.uncovered`)."""
+        if not self.enlarge:
+            return raw
+        import cv2  # late: see _to_bgr
+
+        min_score = float(self._load().cfg.Global.text_score)
+        h, w = img.shape[:2]
+        scale = ocr_gaps.enlargement(raw.quads, raw.texts, raw.scores, h, w, min_score)
+        if not scale:
+            return raw
+        size = (round(w * scale), round(h * scale))
+        self.pages_enlarged += 1
+        big = self._run(cv2.resize(img, size, interpolation=cv2.INTER_CUBIC), max_side=max(size))
+
+        def read(r: _Raw) -> int:
+            return sum(len(t) for t, sc in zip(r.texts, r.scores, strict=False) if sc >= min_score)
+
+        if read(big) < read(raw):
+            return raw
+        # a row the enlarged read lost (its recognition came back empty) keeps its first reading
+        kept = [i for i, sc in enumerate(big.scores) if sc >= min_score]
+        quads = big.quads[kept] / np.float32(scale) if kept else np.zeros((0, 4, 2), np.float32)
+        first = [i for i in ocr_gaps.uncovered(raw.quads, quads) if raw.scores[i] >= min_score]
+        return _Raw(
+            np.concatenate([quads, raw.quads[first]]).astype(np.float32).reshape(-1, 4, 2),
+            [big.texts[i] for i in kept] + [raw.texts[i] for i in first],
+            [big.scores[i] for i in kept] + [raw.scores[i] for i in first],
+            [big.cls[i] if i < len(big.cls) else ("0", 1.0) for i in kept] + [raw.cls[i] for i in first],
+        )
 
     def _fill_holes(self, img: np.ndarray, raw: _Raw) -> _Raw:
         """Lines the page-wide detection missed inside a paragraph, read again from a cut-out
@@ -533,6 +577,7 @@ class OcrEngine:
             raw = self._run(upright)
             if rotation in (90, 270):
                 w, h = h, w
+        raw = self._read_enlarged(upright, raw)
         raw = self._read_beside_big_print(
             upright, self._read_lost_heads(upright, self._fill_holes(upright, raw))
         )

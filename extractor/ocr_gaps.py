@@ -399,3 +399,71 @@ def unread_ink(gray: np.ndarray, region: Hole, known: np.ndarray) -> bool:
         )
     starts = np.count_nonzero(dark[:, 1:] & ~dark[:, :-1], axis=1)
     return bool(np.count_nonzero(starts >= 6) >= max(3, int(0.4 * region.line_height)))
+
+
+# Print too small for the models. RapidOCR shrinks an image longer than PRE_MAX_SIDE px before
+# it reads it; paragraph print under SMALL_PRINT px tall at the size it is read is read again from
+# the page enlarged (measured: a licence photo of 1080×758 px whose 12 px scope lines came back
+# in pieces, 「；会议及展览服务；广告」 lost; read at twice the size, every line came back whole).
+PRE_MAX_SIDE = 2000
+SMALL_PRINT = 20.0
+TARGET_PRINT = 30.0  # the enlarged read aims at print this tall ...
+MAX_ENLARGE = 2.0  # ... enlarging the read size at most this much ...
+MAX_ENLARGED_PIXELS = 8_000_000  # ... and to at most this many pixels (reader memory)
+MIN_ENLARGE = 1.3  # a smaller gain is not worth a second read
+
+
+def enlargement(
+    quads: np.ndarray, texts: list[str], scores: list[float], height: int, width: int, min_score: float = 0.5
+) -> float:
+    """Scale (against the ``height``×``width`` image) to read a page again at when its
+    paragraph print (the median height of lines of ``MIN_CHARS`` or more, ``quads`` in the
+    image's pixels) is under ``SMALL_PRINT`` px tall at the size RapidOCR reads it; 0.0: read
+    well as it is.
+
+    >>> q = lambda x0, y0, x1, y1: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+    >>> small = np.array([q(100, 100 + 15 * k, 500, 112 + 15 * k) for k in range(5)], np.float32)
+    >>> enlargement(small, ["经营范围甲乙丙丁"] * 5, [0.9] * 5, 758, 1080)   # 12 px lines: twice
+    2.0
+    >>> big = np.array([q(100, 100 + 40 * k, 900, 130 + 40 * k) for k in range(5)], np.float32)
+    >>> enlargement(big, ["经营范围甲乙丙丁"] * 5, [0.9] * 5, 758, 1080)     # 30 px: as it is
+    0.0
+    >>> f = enlargement(small * 2.5, ["经营范围甲乙丙丁"] * 5, [0.9] * 5, 3000, 4000)   # 30 px read at 15
+    >>> round(f, 3), round(f * 4000), round(f * 3000)   # less shrunk: as far as 8 million pixels
+    (0.816, 3266, 2449)
+    >>> enlargement(small[:2], ["经营范围甲乙丙丁"] * 2, [0.9] * 2, 758, 1080)   # too few lines to tell
+    0.0
+    """
+    b = _boxes(quads)
+    hs = [
+        float(b[i][3] - b[i][1])
+        for i, (t, s) in enumerate(zip(texts, scores, strict=False))
+        if s >= min_score and len(t.strip()) >= MIN_CHARS
+    ]
+    if len(hs) < 3:
+        return 0.0
+    shrink = min(1.0, PRE_MAX_SIDE / max(height, width))
+    print_px = float(np.median(hs)) * shrink
+    if print_px >= SMALL_PRINT:
+        return 0.0
+    gain = min(MAX_ENLARGE, TARGET_PRINT / print_px)
+    gain = min(gain, (MAX_ENLARGED_PIXELS / (height * width * shrink * shrink)) ** 0.5)
+    return shrink * gain if gain >= MIN_ENLARGE else 0.0
+
+
+def uncovered(old: np.ndarray, new: np.ndarray, share: float = 0.5) -> list[int]:
+    """Indexes of ``old`` lines (quads) that no ``new`` line covers for ``share`` of their box:
+    what a second read of the page lost (a row its recognition returned empty).
+
+    >>> q = lambda x0, y0, x1, y1: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+    >>> old = np.array([q(100, 100, 300, 120), q(320, 100, 500, 120), q(100, 130, 500, 150)], np.float32)
+    >>> uncovered(old, np.array([q(98, 99, 502, 121)], np.float32))   # two pieces read whole
+    [2]
+    """
+    ob, nb = _boxes(old), _boxes(new)
+    out = []
+    for i, (x0, y0, x1, y1) in enumerate(ob):
+        area = max(float((x1 - x0) * (y1 - y0)), 1.0)
+        if not len(nb) or float(_intersections(nb, x0, y0, x1, y1).max()) < share * area:
+            out.append(i)
+    return out

@@ -168,3 +168,58 @@ def test_a_line_whose_head_was_lost_under_red_ink_is_read_again_whole(paragraph)
         assert engine._read_lost_heads(red, tail) is tail
     finally:
         engine.fill_holes = True
+
+
+def small_paragraph_image() -> np.ndarray:
+    """The paragraph printed small: about 11 px a line, a licence photo's scope at 1080 px."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=420, height=40 + 22 * len(SCOPE))
+    for i, line in enumerate(SCOPE):
+        page.insert_text((20, 35 + 22 * i), line, fontname="china-s", fontsize=13)
+    pix = page.get_pixmap(dpi=60, alpha=False)
+    return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3).copy()
+
+
+def test_small_print_is_read_again_enlarged() -> None:
+    """Print too small for the models is read again from the page enlarged, in the page's
+    pixels; print of a good size is not."""
+    engine = get_engine()
+    if not engine.is_available():
+        pytest.skip("OCR engine unavailable")
+    img = small_paragraph_image()
+    raw = engine._run(img)
+    before = engine.pages_enlarged
+    back = engine._read_enlarged(img, raw)
+    assert engine.pages_enlarged == before + 1
+    got = [t.replace(" ", "") for t in back.texts]
+    assert sum(t in got for t in SCOPE) >= sum(t.replace(" ", "") in SCOPE for t in raw.texts)
+    assert sum(t in got for t in SCOPE) >= len(SCOPE) - 1, got
+    # back in the page's pixels: each line where the first read found it (this clean print
+    # reads the same at both sizes)
+    for t, q in zip(raw.texts, raw.quads, strict=True):
+        k = back.texts.index(t)
+        assert np.abs(back.quads[k].mean(axis=0) - q.mean(axis=0)).max() < 3, (t, back.quads[k], q)
+    normal = paragraph_image()
+    first = engine._run(normal)
+    assert engine._read_enlarged(normal, first) is first
+    engine.enlarge = False
+    try:
+        assert engine._read_enlarged(img, raw) is raw
+    finally:
+        engine.enlarge = True
+
+
+@pytest.mark.slow
+def test_licence_photo_with_small_print_reads_its_scope_whole() -> None:
+    """A real licence photo (realcorpus ry-011, tune set, 1080×758 px, scope lines 12 px
+    tall): read at its size, scope rows came back in pieces and 「；会议及展览服务；广告」 was
+    lost; read enlarged, the rows are whole."""
+    from extractor.read import read_path
+
+    f = CORPUS / "applications" / "ry-011" / "0600.jpg"
+    if not f.is_file():
+        pytest.skip("real corpus not built (python3 scripts/realcorpus.py --out ../corpus)")
+    res = read_path(f)
+    text = "".join(ln.text for p in res.pages for ln in p.lines)
+    assert "会议及展览服务" in text and "广告发布（非广播电台" in text, text
+    assert "从事语言能力、艺" in text and "凭营业执照依法自主开" in text, text
