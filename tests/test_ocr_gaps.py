@@ -22,12 +22,12 @@ SCOPE = [
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
-def paragraph_image() -> np.ndarray:
+def paragraph_image(dpi: int = 200) -> np.ndarray:
     doc = pymupdf.open()
     page = doc.new_page(width=420, height=40 + 22 * len(SCOPE))
     for i, line in enumerate(SCOPE):
         page.insert_text((20, 35 + 22 * i), line, fontname="china-s", fontsize=13)
-    pix = page.get_pixmap(dpi=200, alpha=False)
+    pix = page.get_pixmap(dpi=dpi, alpha=False)
     return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3).copy()
 
 
@@ -172,12 +172,7 @@ def test_a_line_whose_head_was_lost_under_red_ink_is_read_again_whole(paragraph)
 
 def small_paragraph_image() -> np.ndarray:
     """The paragraph printed small: about 11 px a line, a licence photo's scope at 1080 px."""
-    doc = pymupdf.open()
-    page = doc.new_page(width=420, height=40 + 22 * len(SCOPE))
-    for i, line in enumerate(SCOPE):
-        page.insert_text((20, 35 + 22 * i), line, fontname="china-s", fontsize=13)
-    pix = page.get_pixmap(dpi=60, alpha=False)
-    return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3).copy()
+    return paragraph_image(dpi=60)
 
 
 def test_small_print_is_read_again_enlarged() -> None:
