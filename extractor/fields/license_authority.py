@@ -90,12 +90,22 @@ def _place_names(credit_code: str | None, address: str | None = None) -> list[st
     >>> _place_names("91350503MA2Y3K6W8B", "广东省广州市天河区")[:2]   # another province: not used
     ['福建省', '福建省泉州市']
     """
+    out: list[str] = []
+    for path in _paths(credit_code, address):
+        out += [n for n in _runs_of(path) if n not in out]
+    return out
+
+
+def _paths(credit_code: str | None, address: str | None = None) -> list:
+    """The divisions an authority of this company can be named after: the credit code's (chars
+    3-8, GB/T 2260), and the one the licence's address names when it lies in the code's
+    province."""
     div = _division(credit_code)
     d = region.lookup(div) if div else None
-    out = _runs_of(d) if d is not None else []
+    out = [d] if d is not None else []
     at = region.resolve(address) if address else None
     if at is not None and (div is None or at.code[:2] == div[:2]):
-        out += [n for n in _runs_of(at) if n not in out]
+        out.append(at)
     return out
 
 
@@ -300,16 +310,8 @@ def authority_candidates(credit_code: str | None, address: str | None = None) ->
     >>> authority_candidates(None)
     []
     """
-    paths = []
-    div = _division(credit_code)
-    d = region.lookup(div) if div else None
-    if d is not None:
-        paths.append(d)
-    at = region.resolve(address) if address else None
-    if at is not None and (div is None or at.code[:2] == div[:2]):
-        paths.append(at)
     out: set[str] = set()
-    for p in paths:
+    for p in _paths(credit_code, address):
         names = [n for _c, n in p.path]
         for run in _runs_of(p):
             out.update(run + organ for organ in _CANDIDATE_ORGANS)
