@@ -332,14 +332,10 @@ def _period_in(doc: Doc, a: int, b: int, penalty: float = 0.0) -> dict[str, Fiel
             return {"service_start": field(d1, sp, penalty), "service_end": field(d2, sp, penalty)}
         # the end's 日 misread (「至2025年12月31且。」): year, month and day are enough
         mf = re.match(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})(?![\d日号])", tail)
-        if mf:
-            try:
-                d2 = date(int(mf.group(1)), int(mf.group(2)), int(mf.group(3)))
-            except ValueError:
-                d2 = None
-            if d2 is not None and d2 >= d1:
-                sp = span(s1, e1 + sep.end() + mf.end())
-                return {"service_start": field(d1, sp, penalty), "service_end": field(d2, sp, penalty + 0.1)}
+        d2 = parse_date(mf.group(0) + "日") if mf else None  # its 日 restored
+        if d2 is not None and d2 >= d1:
+            sp = span(s1, e1 + sep.end() + mf.end())
+            return {"service_start": field(d1, sp, penalty), "service_end": field(d2, sp, penalty + 0.1)}
         md = re.match(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", tail)
         if md:
             try:
