@@ -697,9 +697,15 @@ RAIL_TICKET = [
 ]
 
 
-def _ocr_page(rows, width: float, height: float) -> Page:
-    lines = [Line(text=t, bbox=(x0, y0, x1, y1), confidence=0.95, method="ocr") for t, x0, y0, x1, y1 in rows]
-    return Page(number=1, width=width, height=height, unit="px", method="ocr", lines=lines)
+def _ocr_page(rows, width: float, height: float, *, method: str = "ocr") -> Page:
+    """A page of ``(text, x0, y0, x1, y1)`` rows: read by OCR (pixels), or a PDF's text layer
+    (``method="text"``, points)."""
+    ocr = method == "ocr"
+    lines = [
+        Line(text=t, bbox=(x0, y0, x1, y1), confidence=0.95 if ocr else 1.0, method=method)
+        for t, x0, y0, x1, y1 in rows
+    ]
+    return Page(number=1, width=width, height=height, unit="px" if ocr else "pt", method=method, lines=lines)
 
 
 def test_paper_railway_ticket_is_an_invoice_with_its_serial_and_fare():
@@ -868,14 +874,7 @@ def test_fiscal_toll_receipt_kind_code_payer_and_check_code():
         ("金额合计（大写）壹拾元整", 35, 232, 125, 240),
         ("（小写）10.00", 326, 232, 375, 240),
     ]
-    page = Page(
-        number=1,
-        width=538,
-        height=360,
-        method="text",
-        lines=[Line(text=t, bbox=(a, b, c, d), confidence=1.0, method="text") for t, a, b, c, d in rows],
-    )
-    f = extract([page])
+    f = extract([_ocr_page(rows, 538, 360, method="text")])
     assert f["invoice_kind"].value == "江苏省车辆通行费票据(电子)"
     assert f["invoice_code"].value == "32020124" and f["invoice_number"].value == "0007878927"
     assert f["buyer_name"].value == "上海科之锐人才咨询有限公司"
