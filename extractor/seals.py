@@ -342,8 +342,11 @@ def seals_on_image(img: np.ndarray, px_per_mm: float, scale: float = 1.0, read: 
     f = min(1.0, DETECT_PX_PER_MM / max(px_per_mm, 1e-6))
     small = img if f >= 0.95 else cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
     f_x, f_y = small.shape[1] / img.shape[1], small.shape[0] / img.shape[0]
+    found = detect_seals(small, px_per_mm * (f_x + f_y) / 2)
+    # grey rings on a page in colour count only where they read as a name (see grey_on_colour)
+    named_only = grey_on_colour(small, px_per_mm * (f_x + f_y) / 2, found) if read else []
     out = []
-    for c in detect_seals(small, px_per_mm * (f_x + f_y) / 2):
+    for c, needs_name in [(c, False) for c in found] + [(g, True) for g in named_only]:
         cand = c.scaled(1.0 / f_x, 1.0 / f_y)
         text = None
         if read:
@@ -351,8 +354,45 @@ def seals_on_image(img: np.ndarray, px_per_mm: float, scale: float = 1.0, read: 
                 text = _read_on_image(img, cand, px_per_mm)
             except Exception:  # reading a seal must never lose the page
                 text = None
+        if needs_name and not reads_as_name(text):
+            continue
         out.append(seal_from_candidate(cand, scale, text))
     return out
+
+
+def grey_on_colour(img: np.ndarray, px_per_mm: float, found: list[SealCandidate]) -> list[SealCandidate]:
+    """Grey seal-sized rings on a page image in colour, away from the seals ``found``: a
+    black-and-white copy photographed or scanned in colour carries the authority's seal in grey
+    beside the red seal stamped on the copy (a licence copy 「加盖公章」). Searched with the red
+    ink blanked out; such a ring is only a seal if its text reads as a name
+    (:func:`reads_as_name`): a colour photo has other rings (an emblem, a lens, a logo)."""
+    if img.ndim != 3 or img.shape[2] < 3 or min(img.shape[:2]) < 16 or is_colourless(img):
+        return []
+    work = np.ascontiguousarray(img[..., :3]).copy()
+    work[red_mask(work, min_sat=35, min_val=60) > 0] = 255
+    return [
+        g
+        for g in _grey_seals(work, px_per_mm)
+        if not any(math.hypot(g.cx - o.cx, g.cy - o.cy) < max(o.a, o.b, g.a) for o in found)
+    ]
+
+
+# A ring's reading names someone: four Han characters or more, read surely.
+NAME_MIN_HAN = 4
+NAME_MIN_CONFIDENCE = 0.8
+
+
+def reads_as_name(text: dict | None) -> bool:
+    """Whether a seal's reading (:func:`extractor.seal_ring.read_seal_text`) names someone.
+
+    >>> reads_as_name({"text": "南京市秦淮区行政审批局", "text_confidence": 0.99})
+    True
+    >>> reads_as_name({"text": "1946公司", "text_confidence": 0.96}), reads_as_name({"text": "公示", "text_confidence": 0.67})
+    (False, False)
+    """
+    t = (text or {}).get("text") or ""
+    han = sum(1 for ch in t if "\u4e00" <= ch <= "\u9fff")
+    return han >= NAME_MIN_HAN and float((text or {}).get("text_confidence") or 0.0) >= NAME_MIN_CONFIDENCE
 
 
 def _read_on_image(img: np.ndarray, cand: SealCandidate, px_per_mm: float) -> dict:

@@ -18,6 +18,7 @@ from extractor.read import ReadContext, read_path
 from extractor.seal_ring import _axes, _name_columns, _runs, fit_ring, ring_strip, soft_ink
 from extractor.seals import (
     detect_seals,
+    grey_on_colour,
     pdf_page_may_have_seal,
     pdf_page_seals,
     red_mask,
@@ -57,6 +58,41 @@ def test_grey_copy_of_a_seal_is_found_with_undecidable_colour(realdocs):
     seals = detect_seals(np.stack([grey] * 3, axis=2), 200 / 25.4)
     assert len(seals) == 1 and seals[0].colour == "grey" and seals[0].colour_confidence < 0.5
     assert _inside(seals[0].box, 835, 585)
+
+
+def _grey_copy_stamped_red(realdocs) -> np.ndarray:
+    """lic03 as a black-and-white copy (its authority seal grey) with a red company seal
+    stamped on the copy, away from the authority's: a licence copy 「加盖公章」 scanned in colour."""
+    from PIL import ImageDraw
+
+    grey = _img(realdocs / "licenses/lic03_scan_fuben_shantou-qinhai_2019.jpg").mean(axis=2).astype(np.uint8)
+    copy = Image.fromarray(np.stack([grey] * 3, axis=2))
+    draw = ImageDraw.Draw(copy)
+    draw.ellipse((220, 520, 380, 680), outline=(220, 30, 30), width=7)
+    draw.regular_polygon((300, 600, 25), 5, fill=(220, 30, 30))
+    return np.asarray(copy)
+
+
+def test_grey_seal_beside_a_red_stamp_is_searched_on_a_colour_page(realdocs):
+    img = _grey_copy_stamped_red(realdocs)
+    red = detect_seals(img, 200 / 25.4)
+    assert [(s.colour, _inside(s.box, 300, 600)) for s in red] == [("red", True)]
+    grey = grey_on_colour(img, 200 / 25.4, red)
+    assert len(grey) == 1 and grey[0].colour == "grey" and _inside(grey[0].box, 835, 585)
+    # a page without colour is detect_seals's own grey search, not this one
+    assert grey_on_colour(np.ascontiguousarray(img[..., :1].repeat(3, axis=2)), 200 / 25.4, []) == []
+
+
+@pytest.mark.slow
+def test_grey_authority_seal_on_a_colour_page_is_read_and_an_emblem_is_not_a_seal(realdocs):
+    img = _grey_copy_stamped_red(realdocs)
+    seals = seals_on_image(img, 200 / 25.4)
+    grey = [s for s in seals if s.colour == "grey"]
+    assert len(grey) == 1 and grey[0].text == "汕头市龙湖区市场监督管理局"
+    # lic01's national emblem is a grey ring too; it reads as no name, so it is no seal
+    lic01 = _img(realdocs / "licenses/lic01_electronic-print_hubei-xunhang_2024.png")
+    assert grey_on_colour(lic01, lic01.shape[1] / 230, detect_seals(lic01, lic01.shape[1] / 230))
+    assert all(s.colour == "red" for s in seals_on_image(lic01, lic01.shape[1] / 230))
 
 
 def test_invoice_photo_and_screenshot_seals(realdocs):
