@@ -15,7 +15,10 @@ Detection (:func:`detect_seals`) works on an RGB page image:
 3. colour confidence is the share of strongly red pixels in the ring, lowered for pale or
    faded ink; on a page with no colour at all (a grey scan or a black-and-white copy) a
    seal-sized inked circle is reported as a ``grey`` seal with a low colour confidence:
-   whether it was a red stamp cannot be decided.
+   whether it was a red stamp cannot be decided. On a page in colour, grey rings away from
+   the red seals are searched too (:func:`grey_on_colour`: a black-and-white copy stamped
+   with the company's red seal, the authority's seal grey) and kept only when they read as a
+   name.
 
 Reading (:func:`read_seal_text`): the seal is cut out at OCR resolution and its ink made a
 soft grey image (:func:`soft_ink`: the full-resolution luminance weighted by redness, so a
