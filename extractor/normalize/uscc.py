@@ -34,11 +34,11 @@ _TO_DIGIT = {
     "O": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "L": "1", "T": "7", "J": "1",
     "Z": "2", "S": "5", "B": "8", "G": "6", "A": "4",
 }  # fmt: skip
-_TO_LETTER = {"0": "DQ", "1": "L", "2": "Z", "5": "", "8": "B", "6": "G", "4": "A", "7": "T"}
+_TO_LETTER = {"0": "DQ", "1": "LT", "2": "Z", "5": "", "8": "B", "6": "G", "4": "A", "7": "T"}
 # characters of the alphabet OCR reads for one another (ring-bound scans: F for E, 3 for J)
 _LOOKALIKE = {"E": "F", "F": "E", "J": "3", "3": "J"}
 # letters outside the alphabet that OCR produces for an alphabet letter
-_FIX_LETTER = {"O": "0DQ", "I": "1L", "Z": "2", "S": "5", "V": "UY"}
+_FIX_LETTER = {"O": "0DQ", "I": "1L", "Z": "2", "S": "59", "V": "UY"}
 
 
 def compact(code: str | None) -> str:
@@ -147,6 +147,8 @@ def normalize_credit_code(text: str | None) -> str | None:
     '91460300MAA92DJN95'
     >>> normalize_credit_code("9I11O1O869OO17781B")
     '91110108690017781B'
+    >>> normalize_credit_code("92411102MASLUPTMSQ"), normalize_credit_code("92331002MA2D1C1D61")  # S for 9, 1 for T
+    ('92411102MA9LUPTM9Q', '92331002MA2DTC1D61')
     >>> normalize_credit_code("91350503MA2Y3K6W8B")  # fails its check character, stays as printed
     '91350503MA2Y3K6W8B'
     >>> normalize_credit_code("12345") is None
