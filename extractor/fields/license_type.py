@@ -40,15 +40,61 @@ def repair_type(t: str) -> str:
 
     >>> repair_type("有限责任公司《自然人投资或控股的法人独资)")
     '有限责任公司(自然人投资或控股的法人独资)'
+
+    What the brackets hold is a closed set of words too (自然人独资, 法人独资 …): one glyph
+    misread in it is restored, and a closing bracket lost at the line's end is put back:
+
+    >>> repair_type("有限责任公司(法人报资)"), repair_type("有限责任公司(自然人投资或控股")
+    ('有限责任公司(法人独资)', '有限责任公司(自然人投资或控股)')
+    >>> repair_type("有限责任公司(台港澳法人独资)")   # in the set: kept
+    '有限责任公司(台港澳法人独资)'
+
+    Square brackets on a type line are 【】 read as ASCII (「法人商事主体【有限责任公司…】」):
+
+    >>> repair_type("法人商事主体[有限责任公司(自然人投资或控股)]")
+    '法人商事主体【有限责任公司(自然人投资或控股)】'
     """
     if "《" in t and "》" not in t:
         t = t.replace("《", "(")
+    t = t.replace("[", "【").replace("]", "】")
+    t = _ownership_glyphs(t)
     if t.startswith("型") and COMPANY_TYPE_RE.match(normalize_name(t[1:])):
         t = t[1:]
     if t.startswith("责任公司"):
         t = "有限" + t  # 有限 lost under a seal or a fold
     t = _legal_form_glyphs(t)
     return "一" + t if t.startswith("人有限责任公司") else t
+
+
+# what a 类型 line's brackets say of the owners (有限责任公司(自然人独资) …)
+_OWNERSHIPS = (
+    "自然人独资", "自然人投资或控股", "法人独资", "非自然人投资或控股的法人独资",
+    "自然人投资或控股的法人独资", "国有独资", "国有控股", "外商投资", "外商独资", "外国法人独资",
+    "中外合资", "中外合作", "台港澳法人独资", "台港澳自然人独资", "台港澳与境内合资",
+    "台港澳与境内合作", "台港澳投资", "港澳台投资", "外商投资企业法人独资", "外商投资企业投资",
+    "非上市", "上市", "非上市、自然人投资或控股", "非上市、国有控股", "上市、国有控股",
+)  # fmt: skip
+_BRACKETED = re.compile(r"(?P<head>.*?[(（])(?P<words>[^()（）]+)(?P<close>[)）]?)(?P<tail>.*)$")
+
+
+def _ownership_glyphs(t: str) -> str:
+    """``t`` with one misread glyph of its bracketed owners' words restored (only when a single
+    word of the set is one glyph away), and the bracket closed when the line ends inside it."""
+    m = _BRACKETED.match(t)
+    if not m:
+        return t
+    words = m.group("words")
+    if words not in _OWNERSHIPS:
+        near = [
+            w
+            for w in _OWNERSHIPS
+            if len(w) == len(words) and sum(a != b for a, b in zip(w, words, strict=True)) == 1
+        ]
+        if len(near) != 1:
+            return t
+        words = near[0]
+    close = m.group("close") or ("" if m.group("tail") else ")")
+    return m.group("head") + words + close + m.group("tail")
 
 
 # legal forms that start a 类型 line (COMPANY_TYPE_RE), longest first
@@ -90,9 +136,16 @@ def complete_name(name: str, ctype: str | None) -> str:
 
     >>> complete_name("山西泽佑达智控科技有限公", None)
     '山西泽佑达智控科技有限公司'
+
+    No name ends with 「有限」 either: it is cut before 公司 (the usual name of both legal forms):
+
+    >>> complete_name("山西泽佑达智控科技有限", None)
+    '山西泽佑达智控科技有限公司'
     """
     if name.endswith("有限公") and len(name) > 6:
         return name + "司"
+    if name.endswith("有限") and len(name) > 6:
+        return name + "公司"
     if not ctype or not re.search(r"有限责任公司|股份有限公司", ctype):
         return name
     for cut in ("有限公", "有限", "有"):
