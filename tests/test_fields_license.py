@@ -662,7 +662,8 @@ def test_authority_printed_over_two_rows_beside_its_label():
 def test_type_whose_label_was_not_read():
     """A licence photo (real geometry, a background pattern over its left column): the 类型
     label was not read, its value was; a legal form no name ends with is the type. A bare
-    「股份有限公司」 line may be a wrapped name's tail and is not taken."""
+    「股份有限公司」 line under a name that does not end 公司 may be its wrapped tail and is
+    not taken."""
     rows = [
         ("统一社会信用代码", 120, 299, 228, 42),
         ("91340100080343088B(1-1)", 126, 344, 232, 25),
@@ -677,8 +678,31 @@ def test_type_whose_label_was_not_read():
     f = extract([_page(rows, width=1440, height=1080)])
     assert f["company_type"].value == "有限责任公司(自然人投资或控股)"
     assert f["company_name"].value == "合肥易集采电子商务有限公司"
+    rows[3] = ("称合肥易集采电子商务", 205, 478, 210, 30)
     rows[6] = ("股份有限公司", 246, 535, 120, 27)
     assert "company_type" not in extract([_page(rows, width=1440, height=1080)])
+
+
+def test_bare_legal_form_under_a_complete_name_is_the_type():
+    """A Shenzhen licence photo (real geometry, rn-009): the letter-spaced 类型 label was not
+    read; 「有限责任公司」 alone on the row under a name that ends 公司, where the name starts,
+    can only be the type. The same line far left of the name's column is not taken."""
+    rows = [
+        ("统一社会信用代码91440300312067220D", 1504, 1083, 1073, 82),
+        ("称", 1021, 1336, 108, 116),
+        ("深圳市南方源芯电气有限公司", 1196, 1349, 900, 86),
+        ("有限责任公司", 1192, 1503, 446, 92),
+        ("所", 1017, 1651, 112, 132),
+        ("深圳市宝安区福海街道塘尾华丰科技园第8", 1190, 1670, 1266, 97),
+        ("幢第六层", 1193, 1764, 294, 93),
+        ("成立日期", 553, 1988, 578, 122),
+        ("2014年09月04日", 1187, 2007, 530, 82),
+    ]
+    f = extract([_page(rows, width=3024, height=4032)])
+    assert f["company_name"].value == "深圳市南方源芯电气有限公司"
+    assert f["company_type"].value == "有限责任公司" and f["company_type"].confidence < 0.95
+    rows[3] = ("有限责任公司", 600, 1503, 446, 92)
+    assert "company_type" not in extract([_page(rows, width=3024, height=4032)])
 
 
 def test_address_district_misread_and_watermark_run_on():

@@ -23,7 +23,13 @@ from extractor.fields.license_authority import (
     authority_from_seal,
     authority_place,
 )
-from extractor.fields.license_type import COMPANY_TYPE_RE, ONLY_TYPE_RE, complete_name, repair_type
+from extractor.fields.license_type import (
+    COMPANY_TYPE_RE,
+    ONLY_TYPE_RE,
+    complete_name,
+    repair_type,
+    type_under_name,
+)
 from extractor.normalize import (
     find_credit_codes,
     normalize_credit_code,
@@ -593,6 +599,10 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         full = complete_name(name, ctype)
         # a name completed from its type (a seal over 限公司) is a guess a reviewer checks
         out["company_name"] = L.make_field(full, name_sp, confidence_penalty=0.3 if full != name else 0.0)
+        if ctype is None:
+            ref = type_under_name(name_sp, full)
+            if ref is not None:
+                out["company_type"] = L.make_field(normalize_name(ref.line.text), ref, confidence_penalty=0.2)
     sp = _simple(
         pages,
         "legal_representative",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import extractor.fields.layout as L
 from extractor.normalize import normalize_name
 
 # the legal form printed on the 类型 line (有限责任公司(自然人投资或控股), 个体工商户 …): a
@@ -152,3 +153,24 @@ def complete_name(name: str, ctype: str | None) -> str:
         if name.endswith(cut) and len(name) > len(cut) + 3:
             return name[: -len(cut)] + "有限公司"
     return name
+
+
+# a legal form printed bare, as a name may end: the type only where no name can continue on it
+_BARE_FORM_RE = re.compile(r"有限责任公司|股份有限公司")
+
+
+def type_under_name(name_sp: L.Span, name: str) -> L.Ref | None:
+    """The 类型 value whose label was lost, printed bare (「有限责任公司」): the line of only a legal
+    form right under a name that is complete (it ends 公司, so the line cannot be its tail) and
+    starting where the name starts (the form's value column), within four rows of it."""
+    nb = name_sp.bbox
+    if nb is None or not name_sp.refs or not name.endswith("公司"):
+        return None
+    h = nb[3] - nb[1]
+    for ref in L.iter_refs([name_sp.refs[0].page]):
+        b = ref.line.bbox
+        if b is None or ref in name_sp.refs or not _BARE_FORM_RE.fullmatch(normalize_name(ref.line.text)):
+            continue
+        if 0 <= b[1] - nb[3] <= 4 * h and abs(b[0] - nb[0]) <= 1.5 * h:
+            return ref
+    return None
