@@ -718,3 +718,19 @@ def test_address_district_misread_and_watermark_run_on():
     assert f["address"].value == "上海市奉贤区南桥镇国顺路936号5幢" and f["address"].confidence < 0.95
     rows[3] = ("住所 深圳市龙华区大浪街道新石社区浪荣路28号宝利华大厦308ade-in-China.com", 60, 240, 560)
     assert extract([_page(rows)])["address"].value == "深圳市龙华区大浪街道新石社区浪荣路28号宝利华大厦308"
+
+
+def test_term_found_by_its_range_when_its_label_was_misread():
+    """A small licence photo (real reading, rm-003): 营业期限 read 「骨业期日」; the line's date
+    range starts on the established date, so it is the term (low confidence). A range that
+    starts on another day is not taken."""
+    rows = [
+        ("称北京舜杰佳业装饰有限公司", 142, 86, 126, 12),
+        ("有限责任公司(自然人投资或控股)", 156, 160, 108, 10),
+        ("成立日期2008年06月12日", 102, 256, 114, 11),
+        ("骨业期日2008年06月12日至2028年06月11日", 100, 269, 196, 12),
+    ]
+    f = extract([_page(rows, width=500, height=303)])
+    assert str(f["business_term_end"].value) == "2028-06-11" and f["business_term_end"].confidence < 0.85
+    rows[3] = ("骨业期日2009年06月12日至2028年06月11日", 100, 269, 196, 12)
+    assert "business_term_end" not in extract([_page(rows, width=500, height=303)])

@@ -562,6 +562,25 @@ def _wrapped_authority(pages: list[Page]) -> L.Span | None:
     return None
 
 
+# a date range: a start date, 至, the rest (an end date or 长期)
+_RANGE_RE = re.compile(r"(?P<start>(?:\d{4}|[〇○零一二三四五六七八九]{4})年[^至到]{2,8}?日)[至到](?P<end>.+)")
+
+
+def _unlabelled_term(pages: list[Page], out: dict[str, FieldValue]) -> L.Span | None:
+    """The business term when its label was misread (「骨业期日2008年06月12日至…」): a line
+    holding a date range that starts on the established date; a licence prints no other
+    range starting that day."""
+    est = out.get("established_date")
+    if est is None:
+        return None
+    for ref in L.iter_refs(pages):
+        t = L.norm(ref.line.text)
+        m = _RANGE_RE.search(t)
+        if m and parse_date(m.group("start")) == est.value:
+            return L.Span(m.group(0), [ref], how="range")
+    return None
+
+
 def _term(sp: L.Span) -> tuple[object, float] | None:
     t = L.norm(sp.text)
     parts = re.split(r"至|到|—|--|-(?=\D)", t, maxsplit=1)
@@ -637,10 +656,13 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         rest = L.norm(longer.text)[len(L.norm(sp.text)) :]
         if re.match(r"[至到]", rest):
             sp = longer
+    if sp is None:
+        sp = _unlabelled_term(pages, out)
     if sp is not None:
         term = _term(sp)
         if term is not None:
-            out["business_term_end"] = L.make_field(term[0], sp, confidence_penalty=term[1])
+            penalty = term[1] + (0.2 if sp.how == "range" else 0.0)
+            out["business_term_end"] = L.make_field(term[0], sp, confidence_penalty=penalty)
         if "established_date" not in out and not (sp.label and "有效期" in sp.label.label):
             # the term starts on the day the company was established (营业期限自成立之日起);
             # a licence's 执照有效期 starts when the licence was issued
