@@ -1088,6 +1088,8 @@ def test_codes_in_the_signature_blocks_columns_and_a_period_end_with_its_day_mis
     assert f["buyer_credit_code"].value == "915001122032939747"
     assert f["seller_credit_code"].value == "91500107057774330E"
     assert f["service_start"].value == date(2025, 1, 10) and f["service_end"].value == date(2025, 12, 31)
+
+
 def test_total_after_a_unit_price_in_its_sentence():
     """A goods contract (real wording, OCR of a scan): 「总价：1000元/吨×1000吨=1000，000元」 —
     the price per ton is no total, and the total's separator is misplaced in print."""
@@ -1106,3 +1108,34 @@ def test_total_after_a_unit_price_in_its_sentence():
         ]
     )
     assert f["amount_total"].value == Decimal("1000000.00")
+
+
+def test_sign_date_above_the_second_partys_signature_and_in_filled_blanks():
+    """A scanned 技术服务合同's last page (real geometry, rh-010): 甲方 signs with its date, then
+    乙方 with its 盖章 and (签名) and blank 年 月 日 below; the signing date is the first party's,
+    above the last 盖章 line by more than three lines. A bid archive's contract (rl-001) dates
+    its signing in prose with the figures filled into bracketed blanks."""
+    rows = [
+        ("第十六条本合同一式捌份，具有同等法律效力。", 109, 454, 326),
+        ("第十七条", 109, 483, 61),
+        ("双方签字盖章后生效。", 232, 481, 137),
+        ("甲方：", 109, 540, 39),
+        ("天津市港航管理局", 186, 535, 106),
+        ("法定代表人/委托代理人", 109, 571, 144),
+        ("(签名)", 440, 571, 47),
+        ("2019年10月22日", 380, 594, 126),
+        ("乙方：", 109, 657, 48),
+        ("天科院环境科技发展", 166, 658, 119),
+        ("盖章）", 427, 656, 37),
+        ("法定代表人/委托代理", 109, 686, 134),
+        ("合同专用章", 316, 665, 70),
+        ("(签名)", 441, 686, 46),
+        ("年", 408, 715, 16),
+        ("月", 447, 715, 21),
+        ("日", 492, 718, 13),
+    ]
+    assert extract([_rows_page(rows)])["sign_date"].value == date(2019, 10, 22)
+    prose = _docx_page(
+        ["项目合作协议书", "甲方：甲公司", "乙方：乙公司", "本协议各方于2021年[3]月[16]日签订。"]
+    )
+    assert extract([prose])["sign_date"].value == date(2021, 3, 16)

@@ -217,6 +217,19 @@ _SIGNED_RE = re.compile(
 _OPEN_DATE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*$")
 
 
+# a figure filled into a blank of a date (「2021年[3]月[16]日」, 「2021年__3__月」)
+_BLANK_RE = re.compile(r"[\[【［_]+\s*(\d{1,4})\s*[\]】］_]+(?=\s*[年月日])")
+
+
+def _unblanked(t: str) -> str:
+    """A date with its filled-in blanks' brackets or rules dropped.
+
+    >>> _unblanked("2021年[3]月[16]日"), _unblanked("2021年__3__月__16__日")
+    ('2021年3月16日', '2021年3月16日')
+    """
+    return _BLANK_RE.sub(r"\1", t)
+
+
 def _sign_date(doc: Doc, out: dict[str, FieldValue]) -> None:
     text = doc.stream.text
     for _s, e, _lab in label_hits(doc, _SIGN_LABELS):
@@ -236,17 +249,19 @@ def _sign_date(doc: Doc, out: dict[str, FieldValue]) -> None:
             out["sign_date"] = field(d, doc.stream.span(a + m.start(), a + m.end()), 0.2)
             return
     for m in _SIGNED_RE.finditer(text):
-        d = parse_date(m.group("d"))
+        d = parse_date(_unblanked(m.group("d")))
         if d is not None:
             out["sign_date"] = field(d, doc.stream.span(m.start("d"), m.end("d")))
             return
     # the dates by the signatures: last quarter of the document, after 盖章/签字
     n = len(doc.refs)
-    tail_from = 0
-    for k in range(n - 1, -1, -1):
-        if re.search(r"盖章|签字|签章|签名", doc.refs[k].line.text):
-            tail_from = max(0, k - 3)
-            break
+    marks = [k for k in range(n) if re.search(r"盖章|签字|签章|签名", doc.refs[k].line.text)]
+    if marks:
+        # the signature block of the last page signed: from its first mark (甲方 signs above 乙方,
+        # each with its own 盖章 / 签名 and date)
+        last = doc.refs[marks[-1]].page
+        first = min(k for k in marks if k >= marks[-1] - 12 and doc.refs[k].page is last)
+        tail_from = max(0, first - 3)
     else:
         tail_from = max(0, n - n // 4 - 1)
     best: tuple[date, L.Span] | None = None
