@@ -1139,3 +1139,37 @@ def test_sign_date_above_the_second_partys_signature_and_in_filled_blanks():
         ["项目合作协议书", "甲方：甲公司", "乙方：乙公司", "本协议各方于2021年[3]月[16]日签订。"]
     )
     assert extract([prose])["sign_date"].value == date(2021, 3, 16)
+
+
+def test_party_whose_name_lies_under_its_seal_is_named_by_the_seal():
+    """A contract's signature page (real reading, rx-005): 甲方's printed name is under its
+    round seal and was not read; 乙方's was. The one seal naming another organisation names
+    甲方 (low confidence, method "seal"); with a second such seal it is left out."""
+    from models.page import Seal
+
+    rows = [
+        ("12.3本合同一式伍份，甲方执叁份，乙方执贰份，具有同等法律效", 109, 220, 352),
+        ("力。", 83, 244, 26),
+        ("寿文", 132, 277, 52),
+        ("甲", 86, 302, 14),
+        ("乙方：中国联合网络通信有限公司", 281, 301, 180),
+        ("(盖章)", 286, 327, 42),
+        ("法定", 85, 354, 27),
+        ("法定代表人合同专用章", 277, 346, 132),
+        ("(或授权代表)：", 89, 379, 87),
+        ("(或授权代表)：", 287, 380, 86),
+        ("2024年8月1日", 49, 406, 120),
+        ("2024年8月1日", 255, 406, 110),
+    ]
+    page = _rows_page(rows)
+    page.seals = [
+        Seal(box=(60, 260, 200, 400), text="华夏银行股份有限公司", text_confidence=0.99),
+        Seal(box=(330, 280, 470, 420), text="中国联合网络通信有限公司", text_confidence=0.99),
+        Seal(box=(380, 300, 420, 340), text=""),
+    ]
+    f = extract([page])
+    assert f["seller_name"].value == "中国联合网络通信有限公司"
+    assert f["buyer_name"].value == "华夏银行股份有限公司" and f["buyer_name"].method == "seal"
+    assert f["buyer_name"].confidence <= 0.5
+    page.seals.append(Seal(box=(200, 500, 300, 600), text="北京某某公证处有限公司", text_confidence=0.9))
+    assert "buyer_name" not in extract([page])

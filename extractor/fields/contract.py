@@ -31,7 +31,13 @@ import extractor.fields.parties as P
 from extractor.fields.contract_gpu import _gpu
 from extractor.fields.contract_money import _amount, _tax_rate
 from extractor.fields.contract_text import Doc, after_label, joined, label_hits, sentence_end
-from extractor.fields.party_assign import assign, code_in_role_column, code_under_name, slot_roles
+from extractor.fields.party_assign import (
+    assign,
+    code_in_role_column,
+    code_under_name,
+    party_from_seals,
+    slot_roles,
+)
 from extractor.fields.prose import field, find_title, is_blank, nfkc
 from extractor.normalize import find_dates, parse_date
 from extractor.normalize import uscc as _uscc
@@ -52,6 +58,21 @@ def _parties(doc: Doc, out: dict[str, FieldValue]) -> None:
         return
     chosen = assign(doc, found, slot_roles(doc.stream.text))
     taken = {p.code[0] for p in chosen.values() if p.code is not None}
+    if len(chosen) == 1:
+        # the other party's printed name hidden under its seal: the seal names it
+        ((role, party),) = chosen.items()
+        got = party_from_seals(doc.pages, party.mention.name)
+        if got is not None:
+            name, seal, number = got
+            other = "seller" if role == "buyer" else "buyer"
+            out[f"{other}_name"] = FieldValue(
+                value=name,
+                page=number,
+                bbox=list(seal.box),
+                confidence=0.5,
+                source_text=seal.text,
+                method="seal",
+            )
     for role, party in chosen.items():
         out[f"{role}_name"] = field(party.mention.name, party.mention.span, party.penalty)
         if party.code is not None:

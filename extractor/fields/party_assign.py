@@ -14,11 +14,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 import extractor.fields.layout as L
 from extractor.fields.contract_text import Doc
 from extractor.fields.parties import CODE_LABEL_RE, PARTY_RE, ROLE_ALT, ROLE_OF, Mention, org_shape
 from extractor.normalize import find_credit_codes, normalize_name
 from extractor.normalize import uscc as _uscc
+from models.page import Page, Seal
 
 _SLOT = r"(?P<a>甲\s*方|乙\s*方)"
 
@@ -361,3 +364,26 @@ def code_in_role_column(doc: Doc, word: str, taken: set[str]) -> tuple[str, L.Sp
                 found = (code, L.Span(x.line.text[s:e], [x], s, e))
                 break
     return found
+
+
+# a seal's ring read this alike (rapidfuzz ratio, 0-100) names the same party
+_SAME_PARTY = 80
+
+
+def party_from_seals(pages: Sequence[Page], known: str) -> tuple[str, Seal, int] | None:
+    """The other party's name from the seals when only one party's name could be read (the
+    other's printed name lies under its own seal on a signature page): the one organisation
+    a seal names, besides ``known`` → (name, seal, page number). Two such names, or none:
+    nothing (a third party, a witness, may seal too)."""
+    names: dict[str, tuple[Seal, int]] = {}
+    for page in pages:
+        for seal in page.seals:
+            t = normalize_name(seal.text)
+            if org_shape(t) < 2 or fuzz.ratio(t, normalize_name(known)) >= _SAME_PARTY:
+                continue
+            if not any(fuzz.ratio(t, n) >= _SAME_PARTY for n in names):
+                names[t] = (seal, page.number)
+    if len(names) != 1:
+        return None
+    name, (seal, number) = next(iter(names.items()))
+    return name, seal, number
