@@ -21,6 +21,7 @@ from extractor.fields.contract_text import Doc
 from extractor.fields.parties import CODE_LABEL_RE, PARTY_RE, ROLE_ALT, ROLE_OF, Mention, org_shape
 from extractor.normalize import find_credit_codes, normalize_name
 from extractor.normalize import uscc as _uscc
+from models.contract import FieldValue
 from models.page import Page, Seal
 
 _SLOT = r"(?P<a>甲\s*方|乙\s*方)"
@@ -370,11 +371,11 @@ def code_in_role_column(doc: Doc, word: str, taken: set[str]) -> tuple[str, L.Sp
 _SAME_PARTY = 80
 
 
-def party_from_seals(pages: Sequence[Page], known: str) -> tuple[str, Seal, int] | None:
+def party_from_seals(pages: Sequence[Page], known: str) -> FieldValue | None:
     """The other party's name from the seals when only one party's name could be read (the
     other's printed name lies under its own seal on a signature page): the one organisation
-    a seal names, besides ``known`` → (name, seal, page number). Two such names, or none:
-    nothing (a third party, a witness, may seal too)."""
+    a seal names, besides ``known`` (method ``seal``, confidence 0.5). Two such names, or
+    none: nothing (a third party, a witness, may seal too)."""
     names: dict[str, tuple[Seal, int]] = {}
     for page in pages:
         for seal in page.seals:
@@ -386,4 +387,6 @@ def party_from_seals(pages: Sequence[Page], known: str) -> tuple[str, Seal, int]
     if len(names) != 1:
         return None
     name, (seal, number) = next(iter(names.items()))
-    return name, seal, number
+    return FieldValue(
+        value=name, page=number, bbox=list(seal.box), confidence=0.5, source_text=seal.text, method="seal"
+    )
