@@ -734,3 +734,33 @@ def test_term_found_by_its_range_when_its_label_was_misread():
     assert str(f["business_term_end"].value) == "2028-06-11" and f["business_term_end"].confidence < 0.85
     rows[3] = ("骨业期日2009年06月12日至2028年06月11日", 100, 269, 196, 12)
     assert "business_term_end" not in extract([_page(rows, width=500, height=303)])
+
+
+def test_scope_rows_of_a_skewed_photo_boxed_taller_than_their_print():
+    """A skewed licence photo (real geometry, rp-014): each scope row is boxed about 40 px tall
+    for 14 px print, so the second row's box starts only 15 px under the first's; it is still
+    the next row (the print's height is told by the glyphs' width), and the scope is whole."""
+    rows = [
+        ("经营范围", 40, 340, 142, 31),
+        (
+            "品）电子产、建筑材料、机械设、日用百货。（以上范围，国家法律、行政法规及规章规定",
+            184,
+            355,
+            616,
+            40,
+        ),
+        (
+            "计算机软件开发：销售：通讯器材（不含卫星地面接收设备）、其他化工产品（不含危险化学",
+            185,
+            340,
+            589,
+            39,
+        ),
+        ("须审批的项目除外）", 187, 371, 136, 22),
+        ("成立日期", 26, 485, 148, 29),
+        ("2012年09月15日", 176, 480, 131, 27),
+    ]
+    scope = extract([_page(rows, width=857, height=588)])["business_scope"].value
+    assert (
+        scope.startswith("计算机软件开发") and "危险化学品）电子产" in scope and scope.endswith("项目除外）")
+    )

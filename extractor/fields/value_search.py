@@ -25,7 +25,7 @@ from extractor.fields.spans import (
     iter_refs,
     v_overlap,
 )
-from models.page import BBox, Page
+from models.page import BBox, Line, Page
 
 # ----------------------------------------------------------------- value search
 
@@ -391,6 +391,25 @@ def _left_run(row: list[Ref], h: float, max_gap: float = 4.0) -> list[Ref]:
     return row
 
 
+def glyph_height(line: Line) -> float:
+    """The print height of a line of Chinese text told by its glyphs' width (square glyphs):
+    its box width over its characters; the box height for short or mostly Latin lines.
+
+    >>> glyph_height(Line(text="计算机软件开发：销售：通讯器材（不含卫星地面接收设备）、其他化工产品（不含危险化学", bbox=(185, 340, 774, 379)))
+    14.37
+    >>> glyph_height(Line(text="9号3幢354", bbox=(100, 100, 200, 120)))   # figures: the box
+    20.0
+    """
+    b = line.bbox
+    if b is None:
+        return 0.0
+    t = "".join(line.text.split())
+    han = sum(1 for ch in t if "\u4e00" <= ch <= "\u9fff" or ch in "（），；：、。")
+    if len(t) < 6 or han < 0.6 * len(t):
+        return float(b[3] - b[1])
+    return round(float(b[2] - b[0]) / len(t), 2)
+
+
 def extend_below(
     span: Span,
     pages: Sequence[Page],
@@ -421,12 +440,15 @@ def extend_below(
         # the value's own label, level with its second row when the value starts above it
         # (经营场所 beside a two-row address), neither ends nor continues the value
         used.add(span.label.ref.index)
+    # a skewed photo's rows are boxed taller than their print: the next row's box starts less
+    # than half a box height lower; the print's height is told by the glyphs' width
+    gh = min(h, glyph_height(first.line))
     cands = [
         r
         for r in iter_refs([page])
         if r.line.bbox is not None
         and r.index not in used
-        and r.line.bbox[1] > last[1] + 0.4 * h  # OCR boxes of tight rows overlap
+        and r.line.bbox[1] > last[1] + 0.4 * gh  # OCR boxes of tight rows overlap
         # a line over twice the value's height is slanted text over the page (a watermark
         # 「此复印件仅用于…」, a seal's ring), not the next row of the value
         and r.line.bbox[3] - r.line.bbox[1] <= 2.2 * h
