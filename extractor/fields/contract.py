@@ -61,18 +61,9 @@ def _parties(doc: Doc, out: dict[str, FieldValue]) -> None:
     if len(chosen) == 1:
         # the other party's printed name hidden under its seal: the seal names it
         ((role, party),) = chosen.items()
-        got = party_from_seals(doc.pages, party.mention.name)
-        if got is not None:
-            name, seal, number = got
-            other = "seller" if role == "buyer" else "buyer"
-            out[f"{other}_name"] = FieldValue(
-                value=name,
-                page=number,
-                bbox=list(seal.box),
-                confidence=0.5,
-                source_text=seal.text,
-                method="seal",
-            )
+        sealed = party_from_seals(doc.pages, party.mention.name)
+        if sealed is not None:
+            out["seller_name" if role == "buyer" else "buyer_name"] = sealed
     for role, party in chosen.items():
         out[f"{role}_name"] = field(party.mention.name, party.mention.span, party.penalty)
         if party.code is not None:
