@@ -25,11 +25,13 @@ _ORGAN_WORDS = (
 )  # fmt: skip
 # a branch of the organ: 北京市工商行政管理局海淀分局, 深圳市市场监督管理局福田监管局
 _BRANCH = r"(?:分局|监管局)"
+# a place's glyphs, or a district in brackets after a zone (「常州国家高新技术产业开发区(新北区)」)
+_PLACE_GLYPH = r"(?:[\u4e00-\u9fa5]|[(（][\u4e00-\u9fa5]{2,6}[)）])"
 AUTHORITY_RE = re.compile(
-    r"[\u4e00-\u9fa5]{2,20}(?:" + "|".join(_ORGAN_WORDS) + r")(?:[\u4e00-\u9fa5]{0,10}?" + _BRANCH + ")?"
+    _PLACE_GLYPH + r"{2,20}(?:" + "|".join(_ORGAN_WORDS) + r")(?:[\u4e00-\u9fa5]{0,10}?" + _BRANCH + ")?"
 )
 ORGAN_RE = re.compile(
-    r"(?P<place>[\u4e00-\u9fa5]{0,20}?)"
+    r"(?P<place>" + _PLACE_GLYPH + r"{0,20}?)"
     rf"(?P<organ>{'|'.join(_ORGAN_WORDS)})"
     r"(?P<branch>[\u4e00-\u9fa5]{1,6}?" + _BRANCH + ")?"
 )
@@ -109,6 +111,16 @@ def _paths(credit_code: str | None, address: str | None = None) -> list:
     return out
 
 
+def _in_own_address(place: str, address: str | None) -> bool:
+    """Whether the licence's address names ``place`` (a city and its district, two names or
+    more), as printed.
+
+    >>> _in_own_address("杭州市下城区", "浙江省杭州市下城区新天地街124号"), _in_own_address("杭州市", "杭州市下城区")
+    (True, False)
+    """
+    return bool(address) and len(place) >= 5 and place in L.norm(address or "")
+
+
 def _real_place_in_province(place: str, credit_code: str | None) -> bool:
     """Whether ``place`` is made only of real division names, inside the credit code's province
     (two names or more), or one county inside the code's prefecture (a company coded by its
@@ -155,6 +167,13 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     '郑州高新技术产业开发区市场监督管理局'
     >>> authority_from_seal("济南高新技术产业开发区管委会市场监管局", "91370100689487305H")
     '济南高新技术产业开发区管委会市场监管局'
+    >>> authority_from_seal("常州国家高新技术产业开发区（新北区）行政审批局", "913204116776474397")  # its district in brackets
+    '常州国家高新技术产业开发区(新北区)行政审批局'
+
+    A district merged away since (杭州市下城区, 2021) is still the one the licence's address names:
+
+    >>> authority_from_seal("杭州市下城区市场监督管理局", "91330103MA2B1NYK91", "浙江省杭州市下城区新天地街124号")
+    '杭州市下城区市场监督管理局'
 
     A ring whose organ is misread too (「莱西市行政事批服务易」) is matched fuzzily; a place read
     as other glyphs of its length (「荣物雨」) is the code's own division:
@@ -174,8 +193,14 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     cands = _place_names(credit_code, address)
     if _zone_of_known_city(place, cands):
         return place + m.group("organ") + (m.group("branch") or "")
-    if cands and place not in cands and _real_place_in_province(place, credit_code):
-        cands = []  # read whole and real: the company moved within its province since it was coded
+    if (
+        cands
+        and place not in cands
+        and (_real_place_in_province(place, credit_code) or _in_own_address(place, address))
+    ):
+        # read whole and real (the company moved within its province since it was coded), or
+        # named by the licence's own address (a district since merged away: 杭州市下城区)
+        cands = []
     if cands and place not in cands:
         best = max(cands, key=lambda c: (fuzz.ratio(place, c), -abs(len(c) - len(place))))
         if _renamed_division(place, best):
@@ -196,7 +221,7 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
 _ZONE_RE = re.compile(
     r"(?P<city>[\u4e00-\u9fa5]{2,8}?)市?[\u4e00-\u9fa5]{0,10}?"
     r"(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|开发区|新区|工业园区|园区|保税区|试验区|实验区)"
-    r"(?:管委会|管理委员会)?"
+    r"(?:[(（][\u4e00-\u9fa5]{2,6}[)）])?(?:管委会|管理委员会)?"
 )
 
 
@@ -207,6 +232,8 @@ def _zone_of_known_city(place: str, cands: list[str]) -> bool:
     True
     >>> _zone_of_known_city("苏州工业园区", ["河南省", "郑州市"]), _zone_of_known_city("郑州市", ["郑州市"])
     (False, False)
+    >>> _zone_of_known_city("常州国家高新技术产业开发区（新北区）", ["江苏省", "常州市", "新北区"])  # its district too
+    True
     """
     m = _ZONE_RE.fullmatch(place)
     if not m:
@@ -296,6 +323,24 @@ CANDIDATE_MIN = 70  # a ring read this alike (mean of whole and partial likeness
 CANDIDATE_MARGIN = 3  # ... and this much more alike than any other candidate
 
 
+_ZONE_WORD_RE = re.compile(r"(?:国家)?(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|工业园区)")
+
+
+def _zones_of(address: str | None) -> list[str]:
+    """The development zone a licence's address lies in, named after its city with and without
+    市 (a zone's own bureau registers its companies; no GB/T 2260 division names it).
+
+    >>> _zones_of("聊城市高新技术产业开发区黄河路16号"), _zones_of("山东省聊城市东昌府区")
+    (['聊城高新技术产业开发区', '聊城市高新技术产业开发区'], [])
+    """
+    a = L.norm(address or "")
+    m = _ZONE_WORD_RE.search(a)
+    c = re.search(r"([\u4e00-\u9fa5]{2,4}?)市$", a[: m.start()]) if m else None
+    if m is None or c is None:
+        return []
+    return [c.group(1) + m.group(0), c.group(1) + "市" + m.group(0)]
+
+
 def authority_candidates(credit_code: str | None, address: str | None = None) -> list[str]:
     """Every name a registration authority of this company can carry: each run of consecutive
     names on the division path of the credit code (or of the address, in the code's province)
@@ -311,6 +356,8 @@ def authority_candidates(credit_code: str | None, address: str | None = None) ->
     []
     """
     out: set[str] = set()
+    for zone in _zones_of(address):
+        out.update(zone + organ for organ in _CANDIDATE_ORGANS)
     for p in _paths(credit_code, address):
         names = [n for _c, n in p.path]
         for run in _runs_of(p):
@@ -354,6 +401,14 @@ def authority_by_candidates(text: str, credit_code: str | None, address: str | N
     >>> authority_by_candidates("苏州工业园区市场监督管理局", "91410100MAKH4D2W0H") is None
     True
 
+    A ring read at the length of a branch's name names the branch, not its city's bureau that
+    the branch's name contains; a zone's bureau is a candidate where the address lies in it:
+
+    >>> authority_by_candidates("北京市商行政管理局套城分局", "110101012603428", "北京市东城区安德路甲61号三层")
+    '北京市工商行政管理局东城分局'
+    >>> authority_by_candidates("眺城高新技术二业开发区行政再地服务局", "91371500575463962Y", "聊城市高新技术产业开发区黄河路16号")
+    '聊城高新技术产业开发区行政审批服务局'
+
     Two candidates alike within the margin (泸州市生胎力教管理局: 市场监督 or 工商行政?) give
     nothing:
 
@@ -372,6 +427,20 @@ def authority_by_candidates(text: str, credit_code: str | None, address: str | N
         return None
     scored.sort(reverse=True)
     best = scored[0]
-    if best[0] < CANDIDATE_MIN or (len(scored) > 1 and best[0] - scored[1][0] < CANDIDATE_MARGIN):
+    if best[0] < CANDIDATE_MIN:
         return None
+    if len(scored) > 1 and best[0] - scored[1][0] < CANDIDATE_MARGIN:
+        # alike within the margin: a city's bureau and its branch (北京市工商行政管理局 and
+        # …东城分局) are told apart by the reading's whole length; anything else gives nothing
+        second = scored[1]
+        short, long_ = sorted((best[2], second[2]), key=len)
+        nested = long_.startswith(short) and re.search(_BRANCH + "$", long_) is not None
+        # a zone named after its city with or without 市 is one bureau: the nearer reading
+        same = short.replace("市", "") == long_.replace("市", "")
+        if not (same or (nested and abs(best[1] - second[1]) >= CANDIDATE_MARGIN)):
+            return None
+        if len(scored) > 2 and best[0] - scored[2][0] < CANDIDATE_MARGIN:
+            return None
+        if nested:
+            best = max(best, second, key=lambda c: c[1])
     return best[2]
