@@ -764,3 +764,23 @@ def test_scope_rows_of_a_skewed_photo_boxed_taller_than_their_print():
     assert (
         scope.startswith("计算机软件开发") and "危险化学品）电子产" in scope and scope.endswith("项目除外）")
     )
+
+
+def test_address_ends_before_a_row_of_another_field():
+    """A Shenzhen-style licence photo (real geometry, sk-014; the person's name replaced): the
+    法定代表人 label was not read, so its value sits under the address in the value column; a
+    row of only a person's name is not the address's. A row naming a unit still is."""
+    rows = [
+        ("称", 1080, 1280, 157, 189),
+        ("珠海云控电子科技有限公司", 1227, 1353, 1002, 95),
+        ("型", 1069, 1436, 164, 174),
+        ("有限责任公司", 1227, 1502, 482, 106),
+        ("所", 1097, 1597, 113, 131),
+        ("珠海市吉大景园路6号5楼V2", 1233, 1670, 918, 87),
+        ("王小明", 1229, 1838, 251, 93),
+        ("成立日期", 369, 1919, 862, 139),
+        ("二〇一〇年三月十九日", 1233, 1998, 763, 89),
+    ]
+    assert extract([_page(rows, width=4160, height=3120)])["address"].value == "珠海市吉大景园路6号5楼V2"
+    rows[6] = ("号楼", 1229, 1760, 200, 87)
+    assert extract([_page(rows, width=4160, height=3120)])["address"].value == "珠海市吉大景园路6号5楼V2号楼"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 import extractor.fields.layout as L
-from extractor.fields.license_address import with_code_divisions, without_tail
+from extractor.fields.license_address import foreign_rows, with_code_divisions, without_tail
 from extractor.fields.license_authority import (
     AUTHORITY_RE,
     FRAGMENT_RE,
@@ -672,6 +672,14 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
                 out["established_date"] = L.make_field(d, sp, confidence_penalty=0.2)
     # 「（临时经营场所有效期至…）」 inside an address, wrapped after 临, is the address's text
     sp = _multiline(pages, "address", validate=_valid_address, exclude=["临时经营场所", "时经营场所"])
+    if sp is not None and len(sp.refs) > 1:
+        name = str(out["company_name"].value) if "company_name" in out else None
+        drop = foreign_rows([r.line.text for r in sp.refs], name)
+        if drop:
+            tail = "".join(r.line.text.strip() for r in sp.refs[-drop:])
+            if sp.text.endswith(tail):
+                keep = sp.text[: len(sp.text) - len(tail)]
+                sp = L.Span(keep, sp.refs[:-drop], match=keep, label=sp.label, how=sp.how)
     if sp is not None:
         addr = normalize_name(sp.text)
         if any(r.line.method == "ocr" for r in sp.refs):

@@ -1,7 +1,7 @@
 """A licence's address (住所 / 经营场所) cleaned after reading: print OCR ran into its end is cut
 off, and a division name misread in one glyph is restored from the credit code's division.
 
-Each step is small and pure: :func:`without_tail`, :func:`with_code_divisions`.
+Each step is small and pure: :func:`foreign_rows`, :func:`without_tail`, :func:`with_code_divisions`.
 """
 
 from __future__ import annotations
@@ -67,3 +67,40 @@ def with_code_divisions(addr: str, credit_code: str | None) -> str:
             addr = addr[:at] + name + addr[at + len(name) :]
             at += len(name)
     return addr
+
+
+# a row of an address holds one of these: a unit (号, 室, 楼 …), a figure or a letter
+_ADDRESS_MARK_RE = re.compile(
+    r"[号楼室层栋幢座区路街道村镇乡巷弄门铺户组园场院里坊苑城期段房间侧旁内外口处店厅馆部所屋厦站"
+    r"东西南北中\dA-Za-z]"
+)
+# a date written in words (「二〇一五年五月廿九日」: a licence's issue date)
+_WORD_DATE_RE = re.compile(
+    r"[〇○零一二三四五六七八九十]{2,4}年[〇○零一二三四五六七八九十]{1,2}月[〇○零一二三四五六七八九十廿卅]{1,3}日"
+)
+
+
+def foreign_rows(rows: list[str], company: str | None = None) -> int:
+    """How many of an address's last rows (never its first) belong to other fields: the
+    company's name (printed again as a watermark), a row holding a date written in words (the
+    issue date), or a row of only two or three Chinese glyphs naming no unit, side or place
+    (a person's name whose 法定代表人 label was not read).
+
+    >>> foreign_rows(["珠海市吉大景园路6号5楼V2", "王小明"]), foreign_rows(["福建省福州市仓山区盖山镇则徐大道625号4", "号楼"])
+    (1, 0)
+    >>> foreign_rows(["浦东新区万祥镇宏祥北路83弄1-42号20幢118室", "上海荆戈工业控制设备有限公司"], "上海荆戈工业控制设备有限公司")
+    1
+    >>> foreign_rows(["深圳市龙岗区龙城街道回龙埔工业区B栋215", "李某某二〇一五年五月廿九日"])
+    1
+    >>> foreign_rows(["内黄县城产业集聚区工业西路", "东侧"]), foreign_rows(["鲁谷南路26号6层621、622", "房间"])
+    (0, 0)
+    """
+    n = 0
+    for row in reversed(rows[1:]):
+        t = "".join(row.split())
+        short = re.fullmatch(r"[\u4e00-\u9fa5]{2,3}", t) is not None and not _ADDRESS_MARK_RE.search(t)
+        if (company and t == "".join(company.split())) or _WORD_DATE_RE.search(t) or short:
+            n += 1
+            continue
+        break
+    return n
