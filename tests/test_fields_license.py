@@ -784,3 +784,18 @@ def test_address_ends_before_a_row_of_another_field():
     assert extract([_page(rows, width=4160, height=3120)])["address"].value == "珠海市吉大景园路6号5楼V2"
     rows[6] = ("号楼", 1229, 1760, 200, 87)
     assert extract([_page(rows, width=4160, height=3120)])["address"].value == "珠海市吉大景园路6号5楼V2号楼"
+
+
+def test_credit_code_whose_check_character_was_lost_is_completed():
+    """A licence photo (real geometry, rn-006): the code's last character was lost at the end
+    of its line; the other 17 give the check character (GB 32100), at low confidence. Sixteen
+    characters give nothing."""
+    rows = [
+        ("统一社会信用代码", 509, 444, 159, 29),
+        ("91130528MA0CYY0C4", 704, 441, 175, 26),
+        ("名称 某某科技有限公司", 300, 560, 300, 30),
+    ]
+    f = extract([_page(rows, width=1000, height=1334)])
+    assert f["credit_code"].value == "91130528MA0CYY0C4Y" and f["credit_code"].confidence <= 0.65
+    rows[1] = ("91130528MA0CYY0C", 704, 441, 165, 26)
+    assert "credit_code" not in extract([_page(rows, width=1000, height=1334)])

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from stdnum.cn import uscc as _stdnum_uscc
+
 import extractor.fields.layout as L
 from extractor.fields.license_address import foreign_rows, with_code_divisions, without_tail
 from extractor.fields.license_authority import (
@@ -227,6 +229,7 @@ def _credit_code(pages: list[Page], out: dict[str, FieldValue]) -> None:
             for code, _s, _e in find_credit_codes(ref.line.text, valid_only=True):
                 out["credit_code"] = L.make_field(code, ref, confidence_penalty=0.1)
                 return
+        _code_without_check_character(pages, out)
         return
     if len(raw) == 15:
         out["credit_code"] = L.make_field(raw, sp, confidence_penalty=0.05)
@@ -240,6 +243,23 @@ def _credit_code(pages: list[Page], out: dict[str, FieldValue]) -> None:
     elif not uscc.is_valid(code):
         penalty = 0.4  # printed (or read) code fails its check character
     out["credit_code"] = L.make_field(code, sp, confidence_penalty=penalty)
+
+
+# 17 characters of a credit code: all but its check character (lost at the line's end)
+_CODE17_RE = re.compile(r"(?<![0-9A-Z])\d{8}[0-9A-HJ-NP-RTUWXY]{9}(?![0-9A-Z])")
+
+
+def _code_without_check_character(pages: list[Page], out: dict[str, FieldValue]) -> None:
+    """A credit code read by its label without its last character (the check character lost
+    at the end of a small photo's line): the check character is computed from the other 17
+    (GB 32100), low confidence — a code missing another character would validate too."""
+    sp = L.find_value(
+        pages, LABELS["credit_code"], pattern=_CODE17_RE, squash=True, order=("same_line", "right", "below")
+    )
+    if sp is not None:
+        first17 = uscc.compact(sp.match)
+        code = first17 + _stdnum_uscc.calc_check_digit(first17)
+        out["credit_code"] = L.make_field(code, sp, confidence_penalty=0.35)
 
 
 def _column_limit(span: L.Span, pages: list[Page]) -> float | None:
