@@ -799,3 +799,21 @@ def test_credit_code_whose_check_character_was_lost_is_completed():
     assert f["credit_code"].value == "91130528MA0CYY0C4Y" and f["credit_code"].confidence <= 0.65
     rows[1] = ("91130528MA0CYY0C", 704, 441, 165, 26)
     assert "credit_code" not in extract([_page(rows, width=1000, height=1334)])
+
+
+def test_capital_whose_label_was_not_read_is_the_one_amount_on_the_page():
+    """A licence photo under a watermark (real geometry, sk-013): 注册资本 was not read, its
+    value was; the one line that is only an amount is the capital (low confidence). Two
+    different amounts (an old layout's 实收资本 beside it) give nothing."""
+    rows = [
+        ("统一社会信用代码", 195, 298, 275, 32),
+        ("91110108700338416R", 194, 347, 239, 26),
+        ("北京新浪互联信息服务有限公司", 349, 506, 315, 29),
+        ("82000万元", 1098, 507, 106, 28),
+        ("成立日期", 900, 560, 120, 28),
+        ("1999年05月27日", 1098, 560, 170, 28),
+    ]
+    f = extract([_page(rows, width=1753, height=1240)])
+    assert str(f["registered_capital"].value) == "820000000.00" and f["registered_capital"].confidence <= 0.8
+    rows.append(("5000万元", 1098, 610, 100, 28))
+    assert "registered_capital" not in extract([_page(rows, width=1753, height=1240)])

@@ -544,6 +544,21 @@ def _capital(text: str):
     return parse_money(re.sub(r"(?<=[亿万仟佰拾])[周園园](?=整|$)", "圆", L.norm(text)))
 
 
+# a line that is only an amount of money (「82000万元」, 「人民币伍佰万元整」)
+_AMOUNT_ONLY_RE = re.compile(
+    r"(?:人民币)?(?:[\d.,，]+\s*万?元|[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+[元圆](?:整)?)(?:人民币)?(?:整)?"
+)
+
+
+def _unlabelled_capital(pages: list[Page], out: dict[str, FieldValue]) -> None:
+    """The registered capital when its 注册资本 label was not read: the one line on the licence
+    that is only an amount of money (an old layout's 实收资本 is a second one: then nothing)."""
+    found = [ref for ref in L.iter_refs(pages) if _AMOUNT_ONLY_RE.fullmatch(L.norm(ref.line.text))]
+    amounts = {_capital(ref.line.text) for ref in found} - {None}
+    if len(found) >= 1 and len(amounts) == 1:
+        out["registered_capital"] = L.make_field(amounts.pop(), found[0], confidence_penalty=0.2)
+
+
 def _unlabelled_type(pages: list[Page], out: dict[str, FieldValue]) -> str | None:
     """The type when its 类型 label was not read: a line that is only a legal form no name can
     end with (「有限责任公司(自然人投资或控股)」, not a bare 「股份有限公司」 that may be a
@@ -666,6 +681,8 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     )
     if sp is not None:
         out["registered_capital"] = L.make_field(_capital(sp.match), sp)
+    else:
+        _unlabelled_capital(pages, out)
     sp = _simple(pages, "established_date", validate=lambda t: parse_date(re.sub(r"\s+", "", t)) is not None)
     if sp is not None:
         out["established_date"] = L.make_field(parse_date(re.sub(r"\s+", "", sp.match)), sp)
