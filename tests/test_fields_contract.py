@@ -1173,3 +1173,18 @@ def test_party_whose_name_lies_under_its_seal_is_named_by_the_seal():
     assert f["buyer_name"].confidence <= 0.5
     page.seals.append(Seal(box=(200, 500, 300, 600), text="北京某某公证处有限公司", text_confidence=0.9))
     assert "buyer_name" not in extract([page])
+
+
+def test_content_label_after_clause_number_and_this_contract():
+    """A real service contract (Word, sh-001): the subject is given as 「3.1本合同项目内容：…」,
+    the label after its clause number and 「本合同」."""
+    page = _docx_page(
+        [
+            "甲 方： 厦门市福朗电子有限公司",
+            "乙 方： 中软国际信息技术（厦门）有限公司",
+            "合同标的和服务期限",
+            "3.1本合同项目内容：IOT数据采集软件开发服务 。",
+            "3.2本合同项目建设期：乙方应于合同签订后3个月内完成本合同项目系统集成并通过验收。",
+        ]
+    )
+    assert extract([page])["service_content"].value == "IOT数据采集软件开发服务"

@@ -106,7 +106,7 @@ def column_order(refs: list[L.Ref]) -> list[L.Ref]:
 def label_re(labels: tuple[str, ...], line_start: bool, need_sep: bool) -> re.Pattern[str]:
     pre = (
         r"(?:^|(?<=\n))\s*(?:第[一二三四五六七八九十\d]+[条章][、.．\s]*|[\d.．]+[、\s]*"
-        r"|[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"
+        r"|[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(?:本合同|本协议)?"  # 「3.1本合同项目内容：」
         if line_start
         else ""
     )
