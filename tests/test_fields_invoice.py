@@ -881,3 +881,22 @@ def test_fiscal_toll_receipt_kind_code_payer_and_check_code():
     assert f["buyer_tax_id"].value == "91310000764286520D"
     assert f["check_code"].value == "NEmgbi"
     assert f["total_incl_tax"].value == Decimal("10.00")
+
+
+def test_lone_name_glyph_does_not_take_the_cipher_row():
+    """A scanned 专票 (real geometry, sb-004): 名称 split into 「名」 and 「称：清源…」; the lone 「名」
+    has the cipher block's first row right of it, which is no name: the buyer is the name right
+    of 「称：」, and no seller is made of the buyer's name."""
+    rows = [
+        ("名", 151, 181, 174, 205),
+        ("称：清源科技（厦门）股份有限公司", 246, 164, 542, 207),
+        ("密", 766, 176, 787, 200),
+        ("03>890293127708-6-1<480<5930", 790, 176, 1200, 202),
+        ("纳税人识别号：", 151, 210, 282, 235),
+        ("91350200664711147G", 306, 200, 571, 227),
+        ("5->/92/19/0+03534/9/8/7-478-", 792, 202, 1200, 228),
+        ("购买方", 107, 193, 140, 290),
+    ]
+    f = extract([_ocr_page(rows, 1368, 791)])
+    assert f["buyer_name"].value == "清源科技(厦门)股份有限公司"
+    assert "seller_name" not in f

@@ -515,7 +515,13 @@ def _lone_name_labels(page: Page, names: list[L.Span]) -> list[L.Span]:
             pool,
             stop=[*BLOCK_STOPS, "名称"],
             order=("right",),
-            validate=lambda t: len(normalize_name(t)) >= 4 and not re.search(r"[:：]", t) and not _caption(t),
+            # not the cipher block's row right of 名 (「03>890293127708-6-1<480<5930」)
+            validate=lambda t: (
+                len(normalize_name(t)) >= 4
+                and not re.search(r"[:：]", t)
+                and not re.fullmatch(r"[\d\W]+", t)
+                and not _caption(t)
+            ),
         )
         if sp is not None and sp.refs[0].index not in used and not re.search(r"规格|型号|单位|数量", sp.text):
             out.append(sp)
