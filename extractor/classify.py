@@ -365,13 +365,17 @@ def _running_title(heads: Sequence[set[str]]) -> tuple[str, str] | None:
     return None
 
 
+COVER_LINES = 8  # a page of this many lines or fewer is a cover
+
+
 def _title_zone(page: Page) -> list[Line]:
     refs = list(iter_refs([page]))
     if not refs:
         return []
     if page.height and all(r.line.bbox is not None for r in refs):
         top = page.height * 0.30
-        zone = [r for r in refs if r.line.bbox[1] < top]
+        # a cover (a handful of lines) centres its title on the page: all of it is title zone
+        zone = refs if len(refs) <= COVER_LINES else [r for r in refs if r.line.bbox[1] < top]
         # short pages (receipts on a half A4): keep at least the first few rows
         if len(zone) < 3:
             zone = reading_order(refs)[:6]

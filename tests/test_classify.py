@@ -333,3 +333,20 @@ def test_audit_opinion_letters_of_three_years_in_one_file_are_three_reports():
     ]
     same = letter(1, "2024A1024") + letter(4, "2024A1024")
     assert len(classify_pages(same)) == 1
+
+
+def test_cover_page_with_its_title_in_the_middle_is_a_contract():
+    """A contract's scanned cover (real geometry, rx-001): 协议编号 at the top, the two parties
+    joined by 与 and 之, and the title 「…产品服务合作协议」 at mid-page, below the top 30 %. A
+    page of a handful of lines is a cover: its whole page is its title zone."""
+    rows = [
+        ("协议编号：[Bx202430m3]", 206, 93, 122, 20),
+        ("中信百信银行股份有限公司", 123, 135, 287, 29),
+        ("与", 249, 203, 32, 33),
+        ("[智慧足迹数据科技有限公司]", 113, 274, 305, 29),
+        ("之", 247, 339, 35, 30),
+        ("[大数据]产品服务合作协议", 124, 374, 281, 30),
+    ]
+    lines = [Line(text=t, bbox=(x, y, x + w, y + h), confidence=0.95, method="ocr") for t, x, y, w, h in rows]
+    page = Page(number=1, width=534, height=756, unit="px", method="ocr", lines=lines)
+    assert classify_page(page).doc_type == "contract"
