@@ -900,3 +900,19 @@ def test_lone_name_glyph_does_not_take_the_cipher_row():
     f = extract([_ocr_page(rows, 1368, 791)])
     assert f["buyer_name"].value == "清源科技(厦门)股份有限公司"
     assert "seller_name" not in f
+
+
+def test_kind_read_in_part_is_completed_by_the_invoice_code():
+    """A photo of an e-invoice (real geometry, rv-001): the title's 「电子」 was lost, 「天津增值税」
+    and 「普通发票」 read; the 12-digit code ending 11 names 增值税电子普通发票. A code ending 04
+    (a paper 普通发票) keeps the kind read."""
+    rows = [
+        ("天津增值税", 800, 208, 1273, 313),
+        ("普通发票", 1365, 206, 1720, 314),
+        ("发票代码：012001700211", 1787, 217, 2217, 260),
+        ("发票号码：19529209", 1787, 276, 2139, 323),
+        ("开票日期：2018年06月25日", 1789, 338, 2230, 380),
+    ]
+    assert extract([_ocr_page(rows, 2536, 2092)])["invoice_kind"].value == "增值税电子普通发票"
+    rows[2] = ("发票代码：012001700204", 1787, 217, 2217, 260)
+    assert extract([_ocr_page(rows, 2536, 2092)])["invoice_kind"].value == "增值税普通发票"

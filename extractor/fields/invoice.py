@@ -165,6 +165,17 @@ def kind_from_code(code: str) -> str | None:
     )
 
 
+def _in_order(part: str, whole: str) -> bool:
+    """Whether ``part``'s characters appear in ``whole`` in order (「增值税普通发票」 in
+    「增值税电子普通发票」); an empty ``part`` does.
+
+    >>> _in_order("增值税普通发票", "增值税电子普通发票"), _in_order("增值税专用发票", "增值税电子普通发票")
+    (True, False)
+    """
+    it = iter(whole)
+    return all(ch in it for ch in part)
+
+
 def normalize_kind(title: str) -> str | None:
     """The invoice kind from a printed title.
 
@@ -733,10 +744,12 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     if k is not None:
         out["invoice_kind"] = _fv(k[0], k[1])
     _number_fields([first], out)
-    if "invoice_kind" not in out and "invoice_code" in out:
-        # the title hidden (a seal over 「增值税专用」): a paper VAT invoice's code names its kind
+    read = str(out["invoice_kind"].value) if "invoice_kind" in out else ""
+    if "invoice_code" in out:
+        # the title hidden (a seal over 「增值税专用」), or read in part (「普通发票」 of a photo
+        # whose 「增值税电子」 was lost): a VAT invoice's code names its kind
         kind = kind_from_code(str(out["invoice_code"].value))
-        if kind is not None:
+        if kind is not None and kind != read and _in_order(read, kind):
             out["invoice_kind"] = out["invoice_code"].model_copy(
                 update={"value": kind, "confidence": min(0.6, out["invoice_code"].confidence)}
             )
