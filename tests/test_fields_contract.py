@@ -1188,3 +1188,18 @@ def test_content_label_after_clause_number_and_this_contract():
         ]
     )
     assert extract([page])["service_content"].value == "IOT数据采集软件开发服务"
+
+
+def test_total_words_with_one_misread_glyph_are_restored_from_the_figures():
+    """A scanned contract (real reading, rj-004): 仟 of the 大写 words read 任, so only their tail
+    「捌佰元整」 reads as money; the figures (853800) restore the one glyph (low confidence)."""
+    page = _docx_page(
+        [
+            "甲方：甲公司",
+            "乙方：乙公司",
+            "合同价款总价为服务费RMB853800元（大写人民币：捌拾伍万叁任捌佰元整）",
+        ]
+    )
+    f = extract([page])
+    assert f["amount_total"].value == Decimal("853800")
+    assert f["amount_in_words"].value == "捌拾伍万叁仟捌佰元整" and f["amount_in_words"].confidence <= 0.7

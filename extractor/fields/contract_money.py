@@ -158,6 +158,8 @@ def _misread_words(text: str, start: int, value: Decimal) -> tuple[str, int, int
     '捌拾伍万叁仟捌佰元整'
     >>> _misread_words("合计36万元（大写：叁拾伍万元整）", 0, Decimal("360000")) is None  # a real disagreement
     True
+    >>> _misread_words("服务费RMB853800元（大写人民币：捌拾伍万叁任捌佰元整", 0, Decimal("853800"))[0]
+    '捌拾伍万叁仟捌佰元整'
     """
     m = _WORDS_AFTER_RE.search(text, start, start + 60)
     if not m:
@@ -179,10 +181,13 @@ def _misread_words(text: str, start: int, value: Decimal) -> tuple[str, int, int
 
 def _set_amount(doc: Doc, out: dict[str, FieldValue], main, words, penalty: float) -> None:
     text = doc.stream.text
-    if not words and not main[3]:
+    if (not words and not main[3]) or (words and words[0][0] != main[0]):
+        # no words read, or only their tail after a misread glyph (「捌拾伍万叁任捌佰元整」 read
+        # as 「捌佰元整」): the words restored from the figures where one glyph differs
         got = _misread_words(text, main[2], main[0])
         if got is not None:
             out["amount_in_words"] = field(got[0], doc.stream.span(got[1], got[2]), 0.3)
+            words = []
     if words and words[0][0] != main[0]:
         penalty += 0.2  # 大写 and 小写 disagree: keep the figures, flag the doubt
     out["amount_total"] = field(main[0], doc.stream.span(main[1], main[2]), penalty)
