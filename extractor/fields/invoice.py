@@ -31,6 +31,7 @@ from extractor.fields.invoice_table import (
     read_totals,
     totals_by_sum,
     words_by_total,
+    words_restored,
 )
 from extractor.fields.rail_ticket import is_rail_ticket, read_ticket
 from extractor.normalize import normalize_name, normalize_tax_id, parse_date, uscc
@@ -764,6 +765,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         read_ticket(first, out)
     totals_by_sum(first, out)
     words_by_total(first, out)
+    words_restored(out)
     quota_total(first, out)
     _sum_items(out)
     _red_letter(pages, out)

@@ -11,8 +11,11 @@ import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
+from rapidfuzz.distance import Levenshtein
+
 import extractor.fields.layout as L
 from extractor.normalize import normalize_name, parse_money, round_money
+from extractor.normalize.money import amount_in_words
 from models.contract import FieldValue
 from models.page import Page
 
@@ -448,6 +451,36 @@ def words_by_total(page: Page, out: dict[str, FieldValue]) -> None:
             if parse_money(spelled) == total.value:
                 out["total_in_words"] = L.make_field(spelled, ref, confidence_penalty=0.1)
                 return
+
+
+def words_restored(out: dict[str, FieldValue]) -> None:
+    """大写 words read with one glyph lost or misread, so that they state no amount at all
+    (「贰拾玖圆陆角分」), restored from the total in figures when they are one edit from its
+    words (low confidence). Words that state another amount are left as read: that is a
+    disagreement for the reviewer, not a misreading.
+
+    >>> from models.contract import FieldValue as F
+    >>> out = {"total_in_words": F(value="贰拾玖圆陆角分", confidence=0.9), "total_incl_tax": F(value=Decimal("29.61"))}
+    >>> words_restored(out); out["total_in_words"].value, out["total_in_words"].confidence
+    ('贰拾玖圆陆角壹分', 0.6)
+    >>> out = {"total_in_words": F(value="贰拾玖圆陆角", confidence=0.9), "total_incl_tax": F(value=Decimal("29.61"))}
+    >>> words_restored(out); out["total_in_words"].value
+    '贰拾玖圆陆角'
+    """
+    words, total = out.get("total_in_words"), out.get("total_incl_tax")
+    if words is None or total is None or parse_money(str(words.value)) is not None:
+        return
+    try:
+        canonical = amount_in_words(Decimal(str(total.value)))
+    except (InvalidOperation, ValueError):
+        return
+    read = str(words.value)
+    if "圆" in read:
+        canonical = canonical.replace("元", "圆")
+    if Levenshtein.distance(read, canonical) == 1:
+        out["total_in_words"] = words.model_copy(
+            update={"value": canonical, "confidence": min(words.confidence, 0.6)}
+        )
 
 
 _QUOTA_WORDS_RE = re.compile(r"^([零壹贰叁肆伍陆柒捌玖拾佰仟万]+[圆元])(?:整|正)?")
