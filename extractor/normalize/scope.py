@@ -57,13 +57,25 @@ def fix_ocr_separators(text: str) -> str:
     '技术咨询（中介除外）；销售计算机软硬件；批发、零售：建材'
     >>> fix_ocr_separators("一般项目：软件开发；医疗器械销售：电子产品销售")
     '一般项目：软件开发；医疗器械销售；电子产品销售'
+
+    A short activity or a class before a list keeps its colon (real readings):
+
+    >>> fix_ocr_separators("地籍测绘：界址测量、其他地籍要素调查与测量；工程测量：城乡用地测量、市政工程测量")
+    '地籍测绘：界址测量、其他地籍要素调查与测量；工程测量：城乡用地测量、市政工程测量'
+    >>> fix_ocr_separators("销售医疗器械Ⅲ、Ⅱ类：手术室、急救室、诊疗室设备及器具；Ⅱ类：病房护理设备")
+    '销售医疗器械Ⅲ、Ⅱ类：手术室、急救室、诊疗室设备及器具；Ⅱ类：病房护理设备'
     """
     out = []
     last = 0
     for m in _COLON_RE.finditer(text):
         before = text[last : m.start()]
         seg_start = max((x.end() for x in _SEG_START_RE.finditer(before)), default=0)
-        keep = _is_heading(before[seg_start:]) or _in_web_address(text, before, m.end())
+        after = re.split(r"[；;。]", text[m.end() :], maxsplit=1)[0]
+        keep = (
+            _is_heading(before[seg_start:])
+            or _in_web_address(text, before, m.end())
+            or _introduces_list(before[seg_start:], after)
+        )
         out.append(before)
         out.append("：" if keep else "；")
         last = m.end()
@@ -85,6 +97,27 @@ def _is_heading(segment: str) -> bool:
     if seg in HEADINGS or _PROJECT_HEADING_RE.search(seg):
         return True
     return all(part in ACTIVITIES for part in re.split(r"[、和及与]", seg))
+
+
+# short segments that introduce a list of what they cover (地籍测绘, 工程测量, 网上销售); an
+# object's 销售 (「医疗器械销售」) is an item, its colon a misread 「；」
+_LIST_ACTIVITIES = ("测绘", "测量", "网上销售", "互联网销售")
+
+
+def _introduces_list(segment: str, after: str) -> bool:
+    """Whether a colon introduces a list though the segment before it is no heading word: a
+    short activity (「网上销售」, 「地籍测绘」) or a class (「Ⅱ类」) with items joined by 、 after
+    it, up to the next ；.
+
+    >>> _introduces_list("网上销售", "电子产品及配件、机器设备及配件"), _introduces_list("Ⅱ类", "病房护理设备及器具")
+    (True, True)
+    >>> _introduces_list("医疗器械销售", "电子产品、仪器仪表"), _introduces_list("软件开发与技术咨询服务", "a、b")
+    (False, False)
+    """
+    seg = re.sub(r"^[^\u4e00-\u9fa5ⅠⅡⅢ]+", "", segment.strip())
+    if re.search(r"[ⅠⅡⅢ]类$", seg):
+        return True
+    return len(seg) <= 8 and seg.endswith(_LIST_ACTIVITIES) and "、" in after
 
 
 def _in_web_address(text: str, before: str, after: int) -> bool:
