@@ -111,13 +111,17 @@ def _introduces_list(segment: str, after: str) -> bool:
 
     >>> _introduces_list("网上销售", "电子产品及配件、机器设备及配件"), _introduces_list("Ⅱ类", "病房护理设备及器具")
     (True, True)
+    >>> _introduces_list("研发、销售、网上销售", "电子产品及配件、机器设备及配件")
+    True
     >>> _introduces_list("医疗器械销售", "电子产品、仪器仪表"), _introduces_list("软件开发与技术咨询服务", "a、b")
     (False, False)
     """
     seg = re.sub(r"^[^\u4e00-\u9fa5ⅠⅡⅢ]+", "", segment.strip())
     if re.search(r"[ⅠⅡⅢ]类$", seg):
         return True
-    return len(seg) <= 8 and seg.endswith(_LIST_ACTIVITIES) and "、" in after
+    parts = re.split(r"[、和及与]", seg)
+    listed = any(p.endswith(_LIST_ACTIVITIES) and len(p) <= 8 for p in parts)
+    return listed and all(p in ACTIVITIES or p.endswith(_LIST_ACTIVITIES) for p in parts) and "、" in after
 
 
 def _in_web_address(text: str, before: str, after: int) -> bool:
