@@ -553,10 +553,14 @@ _AMOUNT_ONLY_RE = re.compile(
 def _unlabelled_capital(pages: list[Page], out: dict[str, FieldValue]) -> None:
     """The registered capital when its 注册资本 label was not read: the one line on the licence
     that is only an amount of money (an old layout's 实收资本 is a second one: then nothing)."""
-    found = [ref for ref in L.iter_refs(pages) if _AMOUNT_ONLY_RE.fullmatch(L.norm(ref.line.text))]
-    amounts = {_capital(ref.line.text) for ref in found} - {None}
-    if len(found) >= 1 and len(amounts) == 1:
-        out["registered_capital"] = L.make_field(amounts.pop(), found[0], confidence_penalty=0.2)
+    found = [
+        (ref, v)
+        for ref in L.iter_refs(pages)
+        if _AMOUNT_ONLY_RE.fullmatch(L.norm(ref.line.text)) and (v := _capital(ref.line.text)) is not None
+    ]
+    if len({v for _ref, v in found}) == 1:
+        ref, v = found[0]
+        out["registered_capital"] = L.make_field(v, ref, confidence_penalty=0.2)
 
 
 def _unlabelled_type(pages: list[Page], out: dict[str, FieldValue]) -> str | None:
