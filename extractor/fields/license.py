@@ -27,10 +27,10 @@ from extractor.fields.license_authority import (
 )
 from extractor.fields.license_type import (
     COMPANY_TYPE_RE,
-    ONLY_TYPE_RE,
     complete_name,
     repair_type,
     type_under_name,
+    unlabelled_type,
 )
 from extractor.normalize import (
     find_credit_codes,
@@ -563,18 +563,6 @@ def _unlabelled_capital(pages: list[Page], out: dict[str, FieldValue]) -> None:
         out["registered_capital"] = L.make_field(v, ref, confidence_penalty=0.2)
 
 
-def _unlabelled_type(pages: list[Page], out: dict[str, FieldValue]) -> str | None:
-    """The type when its 类型 label was not read: a line that is only a legal form no name can
-    end with (「有限责任公司(自然人投资或控股)」, not a bare 「股份有限公司」 that may be a
-    wrapped name's tail)."""
-    for ref in L.iter_refs(pages):
-        t = normalize_name(ref.line.text)
-        if ONLY_TYPE_RE.fullmatch(t):
-            out["company_type"] = L.make_field(repair_type(t), ref, confidence_penalty=0.15)
-            return str(out["company_type"].value)
-    return None
-
-
 def _wrapped_authority(pages: list[Page]) -> L.Span | None:
     """The authority printed right of 登记机关 over two rows (「济宁市兖州」 / 「区市场监督管理局」,
     the second boxed a little left of the first): the lines right of the label from its row to
@@ -651,7 +639,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         penalty = 0.1 if ctype != normalize_name(sp.match) else 0.0
         out["company_type"] = L.make_field(ctype, sp, confidence_penalty=penalty)
     else:
-        ctype = _unlabelled_type(pages, out)
+        ctype = unlabelled_type(pages, out)
     if name_sp is not None:
         name = normalize_name(name_sp.match)
         full = complete_name(name, ctype)

@@ -8,6 +8,8 @@ import re
 
 import extractor.fields.layout as L
 from extractor.normalize import normalize_name
+from models.contract import FieldValue
+from models.page import Page
 
 # the legal form printed on the 类型 line (有限责任公司(自然人投资或控股), 个体工商户 …): a
 # value of this shape is the company's type, never its name
@@ -153,6 +155,18 @@ def complete_name(name: str, ctype: str | None) -> str:
         if name.endswith(cut) and len(name) > len(cut) + 3:
             return name[: -len(cut)] + "有限公司"
     return name
+
+
+def unlabelled_type(pages: list[Page], out: dict[str, FieldValue]) -> str | None:
+    """The type when its 类型 label was not read: a line that is only a legal form no name can
+    end with (「有限责任公司(自然人投资或控股)」, not a bare 「股份有限公司」 that may be a
+    wrapped name's tail: :func:`type_under_name` decides that one by the name above it)."""
+    for ref in L.iter_refs(pages):
+        t = normalize_name(ref.line.text)
+        if ONLY_TYPE_RE.fullmatch(t):
+            out["company_type"] = L.make_field(repair_type(t), ref, confidence_penalty=0.15)
+            return str(out["company_type"].value)
+    return None
 
 
 # a legal form printed bare, as a name may end: the type only where no name can continue on it
