@@ -216,14 +216,21 @@ def _candidates_from_mask(
 
 def detect_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
     """Seals on an RGB page image whose resolution is ``px_per_mm`` pixels per millimetre."""
+    return _detect(img, px_per_mm)[0]
+
+
+def _detect(img: np.ndarray, px_per_mm: float) -> tuple[list[SealCandidate], np.ndarray | None, bool | None]:
+    """:func:`detect_seals`, with the pale red mask and whether the page is colourless (None:
+    not computed) for :func:`grey_on_colour` on the same image."""
     import cv2
 
     if img.ndim != 3 or img.shape[2] < 3 or min(img.shape[:2]) < 16:
-        return []
+        return [], None, None
     img = np.ascontiguousarray(img[..., :3])
     found: list[SealCandidate] = []
     mask = red_mask(img)
     pale = red_mask(img, min_sat=35, min_val=60)
+    colourless: bool | None = None
     if int(cv2.countNonZero(pale)) >= 50:
         # strong ink first; then the paler ink for what it did not find (a faint or one-sided
         # impression whose ring breaks up among the strongly red pixels)
@@ -240,9 +247,11 @@ def detect_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
                     cx, cy, a, b, angle, "round" if ratio >= ROUND_MIN_RATIO else "oval", "red", conf
                 )
             )
-    if not found and is_colourless(img):
-        found.extend(_grey_seals(img, px_per_mm))
-    return _dedupe(found)
+    if not found:
+        colourless = is_colourless(img)
+        if colourless:
+            found.extend(_grey_seals(img, px_per_mm))
+    return _dedupe(found), pale, colourless
 
 
 def _grey_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
@@ -345,9 +354,9 @@ def seals_on_image(img: np.ndarray, px_per_mm: float, scale: float = 1.0, read: 
     f = min(1.0, DETECT_PX_PER_MM / max(px_per_mm, 1e-6))
     small = img if f >= 0.95 else cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
     f_x, f_y = small.shape[1] / img.shape[1], small.shape[0] / img.shape[0]
-    found = detect_seals(small, px_per_mm * (f_x + f_y) / 2)
+    found, pale, colourless = _detect(small, px_per_mm * (f_x + f_y) / 2)
     # grey rings on a page in colour count only where they read as a name (see grey_on_colour)
-    named_only = grey_on_colour(small, px_per_mm * (f_x + f_y) / 2, found) if read else []
+    named_only = grey_on_colour(small, px_per_mm * (f_x + f_y) / 2, found, pale, colourless) if read else []
     out = []
     for c, needs_name in [(c, False) for c in found] + [(g, True) for g in named_only]:
         cand = c.scaled(1.0 / f_x, 1.0 / f_y)
@@ -363,16 +372,25 @@ def seals_on_image(img: np.ndarray, px_per_mm: float, scale: float = 1.0, read: 
     return out
 
 
-def grey_on_colour(img: np.ndarray, px_per_mm: float, found: list[SealCandidate]) -> list[SealCandidate]:
+def grey_on_colour(
+    img: np.ndarray,
+    px_per_mm: float,
+    found: list[SealCandidate],
+    pale: np.ndarray | None = None,
+    colourless: bool | None = None,
+) -> list[SealCandidate]:
     """Grey seal-sized rings on a page image in colour, away from the seals ``found``: a
     black-and-white copy photographed or scanned in colour carries the authority's seal in grey
     beside the red seal stamped on the copy (a licence copy 「加盖公章」). Searched with the red
     ink blanked out; such a ring is only a seal if its text reads as a name
-    (:func:`reads_as_name`): a colour photo has other rings (an emblem, a lens, a logo)."""
-    if img.ndim != 3 or img.shape[2] < 3 or min(img.shape[:2]) < 16 or is_colourless(img):
+    (:func:`reads_as_name`): a colour photo has other rings (an emblem, a lens, a logo).
+    ``pale`` and ``colourless``, when given, are :func:`_detect`'s for the same image."""
+    if img.ndim != 3 or img.shape[2] < 3 or min(img.shape[:2]) < 16:
+        return []
+    if colourless if colourless is not None else is_colourless(img):
         return []
     work = np.ascontiguousarray(img[..., :3]).copy()
-    work[red_mask(work, min_sat=35, min_val=60) > 0] = 255
+    work[(pale if pale is not None else red_mask(work, min_sat=35, min_val=60)) > 0] = 255
     return [
         g
         for g in _grey_seals(work, px_per_mm)
