@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 import extractor.fields.layout as L
 from extractor.normalize import normalize_name
 from models.contract import FieldValue
@@ -52,6 +54,13 @@ def repair_type(t: str) -> str:
     >>> repair_type("有限责任公司(台港澳法人独资)")   # in the set: kept
     '有限责任公司(台港澳法人独资)'
 
+    One glyph lost or added in them is restored too, and an opening bracket lost:
+
+    >>> repair_type("股份有限公司(中外合资上市)"), repair_type("有限责任公司(国内合资")
+    ('股份有限公司(中外合资、上市)', '有限责任公司(国内合资)')
+    >>> repair_type("有限责任公司非自然人投资或控股的法人独资)")
+    '有限责任公司(非自然人投资或控股的法人独资)'
+
     Square brackets on a type line are 【】 read as ASCII (「法人商事主体【有限责任公司…】」):
 
     >>> repair_type("法人商事主体[有限责任公司(自然人投资或控股)]")
@@ -60,7 +69,7 @@ def repair_type(t: str) -> str:
     if "《" in t and "》" not in t:
         t = t.replace("《", "(")
     t = t.replace("[", "【").replace("]", "】")
-    t = _ownership_glyphs(t)
+    t = _ownership_glyphs(_open_bracket_lost(t))
     if t.startswith("型") and COMPANY_TYPE_RE.match(normalize_name(t[1:])):
         t = t[1:]
     if t.startswith("责任公司"):
@@ -76,7 +85,13 @@ _OWNERSHIPS = (
     "中外合资", "中外合作", "台港澳法人独资", "台港澳自然人独资", "台港澳与境内合资",
     "台港澳与境内合作", "台港澳投资", "港澳台投资", "外商投资企业法人独资", "外商投资企业投资",
     "非上市", "上市", "非上市、自然人投资或控股", "非上市、国有控股", "上市、国有控股",
+    "上市、自然人投资或控股", "国内合资", "外商投资、非独资", "外国自然人独资", "外商投资企业与内资合资",
+    "外商投资企业合资", "台港澳与外国投资者合资", "港澳台投资、非独资", "台港澳投资、非独资",
+    "中外合资、上市", "中外合资、未上市", "外商投资、上市", "外商投资、未上市",
+    "台港澳与境内合资、上市", "台港澳与境内合资、未上市",
 )  # fmt: skip
+# words this short are one edit from each other (上市, 非上市): only read whole
+_FUZZY_MIN_LEN = 4
 _BRACKETED = re.compile(r"(?P<head>.*?[(（])(?P<words>[^()（）]+)(?P<close>[)）]?)(?P<tail>.*)$")
 
 
@@ -86,18 +101,44 @@ def _ownership_glyphs(t: str) -> str:
     m = _BRACKETED.match(t)
     if not m:
         return t
-    words = m.group("words")
-    if words not in _OWNERSHIPS:
-        near = [
-            w
-            for w in _OWNERSHIPS
-            if len(w) == len(words) and sum(a != b for a, b in zip(w, words, strict=True)) == 1
-        ]
-        if len(near) != 1:
-            return t
-        words = near[0]
+    words = _ownership(m.group("words"))
+    if words is None:
+        return t
     close = m.group("close") or ("" if m.group("tail") else ")")
     return m.group("head") + words + close + m.group("tail")
+
+
+def _ownership(words: str) -> str | None:
+    """The owners' words of the set that ``words`` reads as: itself, or the one word one edit
+    away (a glyph misread, lost or added: 「法人报资」, 「中外合资上市」 with its 、 lost).
+
+    >>> _ownership("中外合资上市"), _ownership("法人报资"), _ownership("国内合资")
+    ('中外合资、上市', '法人独资', '国内合资')
+    >>> _ownership("韭上市") is None, _ownership("自然人") is None
+    (True, True)
+    """
+    if words in _OWNERSHIPS:
+        return words
+    if len(words) < _FUZZY_MIN_LEN - 1:
+        return None
+    near = [w for w in _OWNERSHIPS if len(w) >= _FUZZY_MIN_LEN and Levenshtein.distance(w, words) == 1]
+    return near[0] if len(near) == 1 else None
+
+
+def _open_bracket_lost(t: str) -> str:
+    """A type line whose opening bracket OCR lost (「有限责任公司非自然人投资或控股的法人独资)」):
+    the legal form, then owners' words of the set closed by a bracket.
+
+    >>> _open_bracket_lost("有限责任公司非自然人投资或控股的法人独资)")
+    '有限责任公司(非自然人投资或控股的法人独资)'
+    >>> _open_bracket_lost("有限责任公司分公司")
+    '有限责任公司分公司'
+    """
+    for form in _LEGAL_FORMS:
+        m = re.fullmatch(re.escape(form) + r"([^()（）]+)[)）]", t)
+        if m and _ownership(m.group(1)):
+            return f"{form}({m.group(1)})"
+    return t
 
 
 # legal forms that start a 类型 line (COMPANY_TYPE_RE), longest first
