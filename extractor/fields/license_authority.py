@@ -64,7 +64,12 @@ def authority_place(credit_code: str | None) -> str | None:
     ('福建省', None)
     """
     div = _division(credit_code)
-    d = region.lookup(div) if div else None
+    return _place_of(div) if div else None
+
+
+def _place_of(div: str) -> str | None:
+    """:func:`authority_place` of a six-digit division code."""
+    d = region.lookup(div)
     if d is None:
         return None
     names = [n for _c, n in d.path]
@@ -184,12 +189,22 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     '深圳市市场监督管理局'
     >>> authority_from_seal("益越通市市场监量管理局", "360200210067973")  # an old 注册号
     '景德镇市市场监督管理局'
+
+    A place read wrong but for a glyph in its own slot is the code's own; a place lost
+    whole is the code's (its division is the authority's) when that is a city:
+
+    >>> authority_from_seal("徐圳本市场监督管理局", "914403003117923591")
+    '深圳市市场监督管理局'
+    >>> authority_from_seal("工商行政管理局", "431300000026471")
+    '娄底市工商行政管理局'
     """
     t = L.norm(text)
     m = ORGAN_RE.search(t)
     if not m:
         return _authority_fuzzy(t, credit_code, address)
     place = m.group("place")
+    if len(place) < 2 and m.start() == 0:
+        return _place_lost(m, credit_code)
     cands = _place_names(credit_code, address)
     if _zone_of_known_city(place, cands):
         return place + m.group("organ") + (m.group("branch") or "")
@@ -208,12 +223,46 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
         # a curved ring misreads whole glyphs (深遺店 for 深圳市): the same length and first
         # glyph within the code's own area is enough
         close = fuzz.ratio(place, best) >= 60 or (len(place) == len(best) and place[:1] == best[:1])
+        own = authority_place(credit_code)
+        if not close and own is not None and _same_slots(place, own):
+            return own + m.group("organ") + (m.group("branch") or "")
         if not close:
             return None  # a place the credit code does not know: not this company's authority
         place = best
     elif not cands and len(place) < 2:
         return None
     return _with_city(place, credit_code) + m.group("organ") + (m.group("branch") or "")
+
+
+def _same_slots(place: str, own: str) -> bool:
+    """Whether a place read on a ring is the code's own one misread in whole glyphs: the same
+    length, and a glyph in the same slot (「徐圳本」 for 「深圳市」; 「荣物雨」 shares none).
+
+    >>> _same_slots("徐圳本", "深圳市"), _same_slots("荣物雨", "深圳市"), _same_slots("圳市", "深圳市")
+    (True, False, False)
+    """
+    return len(place) == len(own) and any(a == b for a, b in zip(place, own, strict=True))
+
+
+def _place_lost(m: re.Match[str], credit_code: str | None) -> str | None:
+    """A ring read from its organ on (「工商行政管理局」: the place's glyphs lost on the curve):
+    the place is the code's division, which is the registering authority's (GB 32100 chars 3–8,
+    an old 注册号's first six), when that is a city's (…00) or the organ names a branch of it.
+
+    >>> m = ORGAN_RE.search("工商行政管理局")
+    >>> _place_lost(m, "431300000026471"), _place_lost(m, "91431302MA4XXXXXXX")
+    ('娄底市工商行政管理局', None)
+    >>> _place_lost(ORGAN_RE.search("工商行政管理局雨花分局"), "430111000287680")
+    '长沙市工商行政管理局雨花分局'
+    """
+    div = _division(credit_code)
+    if div is None:
+        return None
+    if m.group("branch"):
+        place = _place_of(div[:4] + "00")
+        return place + m.group("organ") + m.group("branch") if place else None
+    place = _place_of(div) if div.endswith("00") else None
+    return place + m.group("organ") if place else None
 
 
 # a development zone's own bureau (郑州高新技术产业开发区市场监督管理局): the zone is named
@@ -376,6 +425,18 @@ def authority_candidates(credit_code: str | None, address: str | None = None) ->
     return sorted(out)
 
 
+def ring_starts(t: str, cands: list[str]) -> list[str]:
+    """A ring's reading, and the same glyphs read from each point where a candidate's name
+    starts: OCR unrolls a round seal from where it guesses the text begins, and may start
+    mid-name (「服务局聊城市东昌府区行政」).
+
+    >>> ring_starts("服务局聊城市东昌府区行政", ["聊城市东昌府区行政审批局"])
+    ['服务局聊城市东昌府区行政', '聊城市东昌府区行政服务局']
+    """
+    heads = {c[:2] for c in cands}
+    return [t] + [t[i:] + t[:i] for i in range(1, len(t) - 1) if t[i : i + 2] in heads]
+
+
 def authority_by_candidates(text: str, credit_code: str | None, address: str | None = None) -> str | None:
     """The candidate authority (:func:`authority_candidates`) a seal's ring reads as, when no
     organ could be told in the reading (none read whole): the one most alike, if alike enough and clearly ahead
@@ -409,6 +470,11 @@ def authority_by_candidates(text: str, credit_code: str | None, address: str | N
     >>> authority_by_candidates("眺城高新技术二业开发区行政再地服务局", "91371500575463962Y", "聊城市高新技术产业开发区黄河路16号")
     '聊城高新技术产业开发区行政审批服务局'
 
+    A ring unrolled from a point inside the name is read from where a candidate starts:
+
+    >>> authority_by_candidates("服务局聊城市东昌府区行政", "91371502MA3WLE6P75")
+    '聊城市东昌府区行政审批服务局'
+
     Two candidates alike within the margin (泸州市生胎力教管理局: 市场监督 or 工商行政?) give
     nothing:
 
@@ -419,9 +485,10 @@ def authority_by_candidates(text: str, credit_code: str | None, address: str | N
     if len(t) < 4 or ORGAN_RE.search(t):
         return None  # an organ read whole: its place decides (:func:`authority_from_seal`)
     scored = []
-    for cand in authority_candidates(credit_code, address):
-        whole = fuzz.ratio(t, cand)
-        part = fuzz.partial_ratio(t, cand)
+    cands = authority_candidates(credit_code, address)
+    readings = ring_starts(t, cands)
+    for cand in cands:
+        whole, part = max((fuzz.ratio(r, cand), fuzz.partial_ratio(r, cand)) for r in readings)
         scored.append(((whole + part) / 2, whole, cand))
     if not scored:
         return None
