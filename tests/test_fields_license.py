@@ -817,3 +817,52 @@ def test_capital_whose_label_was_not_read_is_the_one_amount_on_the_page():
     assert str(f["registered_capital"].value) == "820000000.00" and f["registered_capital"].confidence <= 0.8
     rows.append(("5000万元", 1098, 610, 100, 28))
     assert "registered_capital" not in extract([_page(rows, width=1753, height=1240)])
+
+
+def test_name_starting_with_a_misread_division_is_restored():
+    """A 个体工商户 licence photo (real reading, the trader's own words replaced): the name
+    starts with the credit code's city one glyph off (「平项山市」 for 平顶山市), restored as in
+    addresses, at a lower confidence; a name of another real place stays as read."""
+    rows = [
+        ("统一社会信用代码", 47, 128, 94),
+        ("92410411MA9LBRNTXU", 160, 128, 120),
+        ("称", 104, 208, 18),
+        ("平项山市湛河区某某眼镜店", 145, 208, 116),
+    ]
+    f = extract([_page(rows, width=660, height=465)])
+    assert f["company_name"].value == "平顶山市湛河区某某眼镜店" and f["company_name"].confidence < 0.9
+    rows[3] = ("洛阳市湛河区某某眼镜店", 145, 208, 116)
+    assert extract([_page(rows, width=660, height=465)])["company_name"].value == "洛阳市湛河区某某眼镜店"
+
+
+@pytest.mark.parametrize(
+    ("code", "ring", "want"),
+    [
+        # a Shenzhen licence photo: the city read as other glyphs but for 圳 in its slot
+        ("914403003117923591", "徐圳本市场监督管理局", "深圳市市场监督管理局"),
+        # an old Loudi 注册号 licence: the ring's place lost on the curve, the organ read whole
+        ("431300000026471", "工商行政管理局", "娄底市工商行政管理局"),
+        # a Liaocheng licence photo: the ring unrolled from inside the organ's name
+        ("91371502MA3WLE6P75", "服务局聊城市东昌府区行政", "聊城市东昌府区行政审批服务局"),
+    ],
+)
+def test_authority_from_a_ring_read_in_part(code, ring, want):
+    """Authority seals of three licence photos as OCR read their rings (real readings)."""
+    from models.page import Seal
+
+    rows = [("统一社会信用代码", 60, 80, 160), (code, 60, 105, 180), ("登记机关", 495, 374, 83)]
+    page = _page(rows, width=800, height=484)
+    page.seals = [Seal(box=(581, 298, 693, 394), text=ring, text_confidence=0.9)]
+    ra = extract([page])["registration_authority"]
+    assert ra.value == want and ra.method == "seal" and ra.confidence <= 0.6
+
+
+def test_authority_ring_of_a_county_whose_place_was_lost_names_nothing():
+    """A ring read from its organ on, for a county's code: the county's bureau or its city's
+    branch cannot be told, so no authority."""
+    from models.page import Seal
+
+    rows = [("统一社会信用代码", 60, 80, 160), ("91431302MA4L0T1X2Q", 60, 105, 180)]
+    page = _page(rows, width=800, height=484)
+    page.seals = [Seal(box=(581, 298, 693, 394), text="工商行政管理局", text_confidence=0.9)]
+    assert "registration_authority" not in extract([page])

@@ -642,9 +642,13 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         ctype = unlabelled_type(pages, out)
     if name_sp is not None:
         name = normalize_name(name_sp.match)
-        full = complete_name(name, ctype)
+        code = str(out["credit_code"].value) if "credit_code" in out else None
+        # a division name the name starts with, one glyph misread (「平项山市…」), as in addresses
+        fixed = with_code_divisions(name, code)
+        full = complete_name(fixed, ctype)
         # a name completed from its type (a seal over 限公司) is a guess a reviewer checks
-        out["company_name"] = L.make_field(full, name_sp, confidence_penalty=0.3 if full != name else 0.0)
+        penalty = 0.3 if full != fixed else 0.1 if fixed != name else 0.0
+        out["company_name"] = L.make_field(full, name_sp, confidence_penalty=penalty)
         if ctype is None:
             ref = type_under_name(name_sp, full)
             if ref is not None:
