@@ -145,7 +145,8 @@ def _confirming_words(doc: Doc, value: Decimal) -> list[tuple[Decimal, int, int,
 
 
 _WORDS_AFTER_RE = re.compile(
-    r"大写\s*(?:人民币)?\s*[:：]?\s*(?:人民币)?\s*[:：]?\s*(?P<w>[\u4e00-\u9fff]{2,24}?[元圆](?:整|正)?)"
+    r"大写\s*(?:人民币)?\s*[:：]?\s*(?:人民币)?\s*[:：]?\s*(?P<w>[\u4e00-\u9fff]{2,24}?[元圆]"
+    r"(?:整|正|[壹贰叁肆伍陆柒捌玖]角(?:[壹贰叁肆伍陆柒捌玖]分)?|零?[壹贰叁肆伍陆柒捌玖]分)?)"
 )
 
 
@@ -160,6 +161,11 @@ def _misread_words(text: str, start: int, value: Decimal) -> tuple[str, int, int
     True
     >>> _misread_words("服务费RMB853800元（大写人民币：捌拾伍万叁任捌佰元整", 0, Decimal("853800"))[0]
     '捌拾伍万叁仟捌佰元整'
+
+    with 角 and 分, the words wrapped onto the next row (a scanned contract's reading):
+
+    >>> _misread_words("金额为人民币￥409390.86（大写：\\n肆拾万玖任叁佰玖拾元捌角陆分）", 0, Decimal("409390.86"))[0]
+    '肆拾万玖仟叁佰玖拾元捌角陆分'
     """
     m = _WORDS_AFTER_RE.search(text, start, start + 60)
     if not m:
