@@ -44,6 +44,7 @@ from extractor.normalize.scope import (
     drop_microprint,
     fix_closing_clause,
     fix_confusable_glyphs,
+    fix_list_commas,
     fix_ocr_separators,
     match_bracket_widths,
     restore_clause_glyphs,
@@ -299,7 +300,7 @@ def _scope(pages: list[Page], out: dict[str, FieldValue]) -> None:
         return  # 「经营范围」 read where the value is blurred or cut off: no scope
     if any(r.line.method == "ocr" for r in sp.refs):
         # OCR reads 「；」 as 「：」 and glyphs of a seal or watermark after the closing clause
-        text = fix_closing_clause(fix_ocr_separators(drop_microprint(text)))
+        text = fix_list_commas(fix_closing_clause(fix_ocr_separators(drop_microprint(text))))
         text = fix_confusable_glyphs(strip_trailing_noise(restore_clause_glyphs(text)))
         text = match_bracket_widths(text)
     if text:

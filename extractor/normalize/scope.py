@@ -83,6 +83,46 @@ def fix_ocr_separators(text: str) -> str:
     return "".join(out)
 
 
+# a standard list's heading (the 2021 catalogue of business-scope wording): its items are
+# joined by 「；」 only; the registration clause or another heading ends the list
+_STANDARD_HEADING_RE = re.compile(r"(?:一般|许可)项目：")
+_LIST_END_RE = re.compile(r"(?:一般|许可)项目：|[（(]除?依法须经")
+
+
+def fix_list_commas(text: str) -> str:
+    """Items of a standard list (after 「一般项目：」 / 「许可项目：」) are joined by 「；」: where the
+    list has two or more of them, a 「，」 between its items (outside brackets) is a misread
+    「；」 of small print. A list written with commas throughout (older wording under the new
+    heading) keeps them.
+
+    >>> fix_list_commas("一般项目：体育用品及器材批发，体育用品零售；服装服饰批发；鞋帽批发，鞋帽零售（不含A，B）")
+    '一般项目：体育用品及器材批发；体育用品零售；服装服饰批发；鞋帽批发；鞋帽零售（不含A，B）'
+    >>> fix_list_commas("一般项目：技术开发、技术咨询，货物或技术进出口，企业管理咨询；设计、制作各类广告")
+    '一般项目：技术开发、技术咨询，货物或技术进出口，企业管理咨询；设计、制作各类广告'
+    >>> fix_list_commas("软件开发；技术服务，网络工程；系统集成")   # no standard heading
+    '软件开发；技术服务，网络工程；系统集成'
+    """
+    out = list(text)
+    for m in _STANDARD_HEADING_RE.finditer(text):
+        end = _LIST_END_RE.search(text, m.end())
+        stop = end.start() if end else len(text)
+        depth, top_commas, semis = 0, [], 0
+        for i in range(m.end(), stop):
+            ch = text[i]
+            if ch in "（(【":
+                depth += 1
+            elif ch in "）)】":
+                depth = max(0, depth - 1)
+            elif depth == 0 and ch == "；":
+                semis += 1
+            elif depth == 0 and ch in "，,":
+                top_commas.append(i)
+        if semis >= 2:
+            for i in top_commas:
+                out[i] = "；"
+    return "".join(out)
+
+
 def _is_heading(segment: str) -> bool:
     """Whether the segment before a colon introduces a list: a project heading, or only
     activities (「批发、零售」); 「…、发布广告」 ends an item. Leading marks that are not
