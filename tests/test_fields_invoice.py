@@ -916,3 +916,19 @@ def test_kind_read_in_part_is_completed_by_the_invoice_code():
     assert extract([_ocr_page(rows, 2536, 2092)])["invoice_kind"].value == "增值税电子普通发票"
     rows[2] = ("发票代码：012001700204", 1787, 217, 2217, 260)
     assert extract([_ocr_page(rows, 2536, 2092)])["invoice_kind"].value == "增值税普通发票"
+
+
+def test_issue_year_read_before_the_codes_year_is_mended():
+    """A small scan of a Tianjin e-invoice (real reading): 「2003年」 for 2023, but its code
+    (0 1200 22 …) was allocated in 2022: the one year a digit away within three years of it.
+    The same date on a text layer stays as printed."""
+    rows = [
+        ("天津增值税电子普通发票", 188, 22, 398, 47),
+        ("发票代码：012002200211", 416, 22, 511, 35),
+        ("发票号码：42130241", 417, 36, 494, 48),
+        ("开票日期：2003年05月06日", 416, 50, 522, 64),
+    ]
+    f = extract([_ocr_page(rows, 540, 340)])
+    assert f["issue_date"].value == date(2023, 5, 6) and f["issue_date"].confidence <= 0.6
+    f = extract([_ocr_page(rows, 540, 340, method="text")])
+    assert f["issue_date"].value == date(2003, 5, 6)

@@ -22,6 +22,7 @@ from decimal import Decimal
 from rapidfuzz import fuzz
 
 import extractor.fields.layout as L
+from extractor.fields.invoice_checks import mend_issue_year
 from extractor.fields.invoice_table import (
     TAXI_KIND_RE,
     columns,
@@ -369,6 +370,7 @@ def _number_fields(pages: list[Page], out: dict[str, FieldValue]) -> None:
             out["issue_date"] = _fv(d, sp)
     if "issue_date" not in out:
         _only_date(pages[0], out)
+    mend_issue_year(out)
     # 20 digits; 5 hexadecimal characters on Shenzhen's blockchain e-invoices; 6 letters and
     # digits on a fiscal e-receipt (「校验码：NEmgbi」)
     sp = L.find_value(
