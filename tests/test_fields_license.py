@@ -866,3 +866,22 @@ def test_authority_ring_of_a_county_whose_place_was_lost_names_nothing():
     page = _page(rows, width=800, height=484)
     page.seals = [Seal(box=(581, 298, 693, 394), text="工商行政管理局", text_confidence=0.9)]
     assert "registration_authority" not in extract([page])
+
+
+@pytest.mark.parametrize(
+    ("rows", "want"),
+    [
+        # a photo: a digit added to the end's year (30 years from 2019-04-22)
+        ([("营业期限", 314, 217, 57), ("2019年04月22日至20419年04月21日", 376, 216, 122)], date(2049, 4, 21)),
+        # a small scan: the end's last 「日」 lost at the row's end
+        ([("营业期限自2010年01月29日至2030年01月28", 21, 323, 231)], date(2030, 1, 28)),
+        # the registry's placeholder for no end, as printed
+        ([("营业期限", 1459, 935, 198), ("2021年01月07日至9999年09月09日", 1666, 944, 467)], date(9999, 9, 9)),
+        # an old licence: the start and 「至（长期）」 in two boxes on one row
+        ([("营业期限", 208, 718, 151), ("自二〇一四年二月二十五日", 356, 714, 142), ("至（长期）", 530, 715, 56)], "长期"),
+    ],
+)
+def test_term_end_as_ocr_misread_it(rows, want):
+    """Business terms of four licence photos as OCR read them (real readings)."""
+    f = extract([_page(rows, width=2400, height=1700)])
+    assert f["business_term_end"].value == want

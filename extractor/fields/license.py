@@ -25,6 +25,7 @@ from extractor.fields.license_authority import (
     authority_from_seal,
     authority_place,
 )
+from extractor.fields.license_term import term_continued, term_end
 from extractor.fields.license_type import (
     COMPANY_TYPE_RE,
     complete_name,
@@ -609,22 +610,6 @@ def _unlabelled_term(pages: list[Page], out: dict[str, FieldValue]) -> L.Span | 
     return None
 
 
-def _term(sp: L.Span) -> tuple[object, float] | None:
-    t = L.norm(sp.text)
-    parts = re.split(r"至|到|—|--|-(?=\D)", t, maxsplit=1)
-    if len(parts) == 1 and (
-        t.startswith("自") or (parse_date(t) is not None and not re.search(r"长期|永久", t))
-    ):
-        return None  # 「(自)2011年8月23日」: the start only (its 至 is on the next row, not read)
-    tail = parts[1] if len(parts) > 1 else t
-    if re.search(r"长期|永久|不约定|无固定", tail):
-        return "长期", 0.0
-    d = parse_date(tail)
-    if d is not None:
-        return d, 0.0
-    return None
-
-
 def extract(pages: list[Page]) -> dict[str, FieldValue]:
     """Fields of one business licence (CONTRACT section 4)."""
     out: dict[str, FieldValue] = {}
@@ -690,10 +675,12 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         rest = L.norm(longer.text)[len(L.norm(sp.text)) :]
         if re.match(r"[至到]", rest):
             sp = longer
+        else:
+            sp = term_continued(sp, pages)
     if sp is None:
         sp = _unlabelled_term(pages, out)
     if sp is not None:
-        term = _term(sp)
+        term = term_end(sp)
         if term is not None:
             penalty = term[1] + (0.2 if sp.how == "range" else 0.0)
             out["business_term_end"] = L.make_field(term[0], sp, confidence_penalty=penalty)

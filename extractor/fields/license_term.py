@@ -1,0 +1,82 @@
+"""The 营业期限 (business term) of a licence: its end read from the term's text, with what OCR
+does to it (a lost 「日」, a digit added to the year, 「至…」 in a box of its own)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import extractor.fields.layout as L
+from extractor.normalize import parse_date
+from models.page import Page
+
+
+def term_end(sp: L.Span) -> tuple[object, float] | None:
+    t = L.norm(sp.text)
+    parts = re.split(r"至|到|—|--|-(?=\D)", t, maxsplit=1)
+    if len(parts) == 1 and (
+        t.startswith("自") or (parse_date(t) is not None and not re.search(r"长期|永久", t))
+    ):
+        return None  # 「(自)2011年8月23日」: the start only (its 至 is on the next row, not read)
+    tail = parts[1] if len(parts) > 1 else t
+    if re.search(r"长期|永久|不约定|无固定", tail):
+        return "长期", 0.0
+    d = parse_date(tail)
+    if d is not None:
+        return d, 0.0
+    return term_end_misread(parts[0] if len(parts) > 1 else "", tail)
+
+
+_END_RE = re.compile(r"(?P<y>\d{4,5})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?")
+
+
+def term_end_misread(start: str, tail: str) -> tuple[object, float] | None:
+    """A term's end date as OCR misread it: its last 「日」 lost at the row's end, the registry's
+    「9999年09月09日」 printed for no end, or a digit added to its year (「20419年」) — the year
+    one digit fewer that ends a term of whole years counted in fives from its start.
+
+    >>> term_end_misread("2010年01月29日", "2030年01月28")
+    (datetime.date(2030, 1, 28), 0.1)
+    >>> term_end_misread("2021年01月07日", "9999年09月09日")
+    (datetime.date(9999, 9, 9), 0.0)
+    >>> term_end_misread("2019年04月22日", "20419年04月21日")
+    (datetime.date(2049, 4, 21), 0.3)
+    >>> term_end_misread("2019年04月22日", "2041年13月21日") is None
+    True
+    """
+    m = _END_RE.fullmatch(tail)
+    if not m:
+        return None
+    y, mo, d = m.group("y"), int(m.group("m")), int(m.group("d"))
+    try:
+        if y == "9999":
+            return dt.date(9999, mo, d), 0.0
+        if len(y) == 4:
+            return dt.date(int(y), mo, d), 0.1
+        begun = parse_date(start)
+        if begun is None:
+            return None
+        years = {
+            int(y[:i] + y[i + 1 :])
+            for i in range(len(y))
+            if 0 < int(y[:i] + y[i + 1 :]) - begun.year <= 100
+            and (int(y[:i] + y[i + 1 :]) - begun.year) % 5 == 0
+        }
+        return (dt.date(years.pop(), mo, d), 0.3) if len(years) == 1 else None
+    except ValueError:  # no such day
+        return None
+
+
+def term_continued(sp: L.Span, pages: list[Page]) -> L.Span:
+    """A term read as its start only whose 「至…」 is a box of its own to the right on the same
+    row (「自二〇一四年二月二十五日」 「至（长期）」)."""
+    last = sp.refs[-1]
+    pool = list(L.iter_refs([last.page]))
+    b = last.line.bbox
+    if b is None:
+        return sp
+    nxt = next(iter(L.right_of(last, pool, max_gap=4 * (b[3] - b[1]))), None)
+    if nxt is None or not re.match(r"[至到]", L.norm(nxt.line.text)):
+        return sp
+    text = sp.text + nxt.line.text
+    return L.Span(text, [*sp.refs, nxt], match=text, label=sp.label, how=sp.how)
