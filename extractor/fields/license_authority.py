@@ -126,6 +126,26 @@ def _in_own_address(place: str, address: str | None) -> bool:
     return bool(address) and len(place) >= 5 and place in L.norm(address or "")
 
 
+def _abolished_own(place: str, credit_code: str | None, address: str | None) -> bool:
+    """Whether ``place`` is the code's own county abolished since (即墨市, 370282, a district of
+    青岛 since 2017: the table no longer knows the code), read whole on the seal and printed in
+    the licence's address.
+
+    >>> _abolished_own("即墨市", "370282228012762", "青岛即墨市马山镇陈家河工业园")
+    True
+    >>> _abolished_own("即墨市", "370215228012762", "青岛即墨市马山镇"), _abolished_own("即墨市", "370282228012762", "青岛市")
+    (False, False)
+    """
+    div = _division(credit_code)
+    return (
+        div is not None
+        and region.lookup(div) is None
+        and len(place) >= 3
+        and place[-1] in "市县区旗"
+        and place in L.norm(address or "")
+    )
+
+
 def _real_place_in_province(place: str, credit_code: str | None) -> bool:
     """Whether ``place`` is made only of real division names, inside the credit code's province
     (two names or more), or one county inside the code's prefecture (a company coded by its
@@ -189,6 +209,8 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     '深圳市市场监督管理局'
     >>> authority_from_seal("益越通市市场监量管理局", "360200210067973")  # an old 注册号
     '景德镇市市场监督管理局'
+    >>> authority_from_seal("c&haAfEY1平果市市场监备管理局", "91451023MA5QDH082P", "百色市平果市马头镇")  # noise
+    '平果市市场监督管理局'
 
     A place read wrong but for a glyph in its own slot is the code's own; a place lost
     whole is the code's (its division is the authority's) when that is a city:
@@ -211,7 +233,11 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     if (
         cands
         and place not in cands
-        and (_real_place_in_province(place, credit_code) or _in_own_address(place, address))
+        and (
+            _real_place_in_province(place, credit_code)
+            or _in_own_address(place, address)
+            or _abolished_own(place, credit_code, address)
+        )
     ):
         # read whole and real (the company moved within its province since it was coded), or
         # named by the licence's own address (a district since merged away: 杭州市下城区)
@@ -342,7 +368,8 @@ def _authority_fuzzy(t: str, credit_code: str | None, address: str | None = None
     if best is None:
         return None
     _score, organ, start = best
-    place = t[:start]
+    # letters and figures a ring's noise reads before the name are no place's
+    place = re.sub(r"^[^\u4e00-\u9fa5]+", "", t[:start])
     cands = _place_names(credit_code, address)
     if place in cands:
         return _with_city(place, credit_code) + organ

@@ -61,11 +61,17 @@ def repair_type(t: str) -> str:
     >>> repair_type("有限责任公司非自然人投资或控股的法人独资)")
     '有限责任公司(非自然人投资或控股的法人独资)'
 
+    A mark read before the type is no part of it:
+
+    >>> repair_type("☑有限责任公司")
+    '有限责任公司'
+
     Square brackets on a type line are 【】 read as ASCII (「法人商事主体【有限责任公司…】」):
 
     >>> repair_type("法人商事主体[有限责任公司(自然人投资或控股)]")
     '法人商事主体【有限责任公司(自然人投资或控股)】'
     """
+    t = re.sub(r"^[^\u4e00-\u9fa5\[【(（]+", "", t)  # a mark OCR read before it (「☑有限责任公司」)
     if "《" in t and "》" not in t:
         t = t.replace("《", "(")
     t = t.replace("[", "【").replace("]", "】")
