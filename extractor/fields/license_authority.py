@@ -20,7 +20,7 @@ from extractor.normalize import region
 # the organs that register companies, longest first where one word holds another
 _ORGAN_WORDS = (
     "市场监督管理局", "工商行政管理局", "市场和质量监督管理局", "市场监督管理委员会", "行政审批服务管理局",
-    "行政审批服务局",
+    "行政审批服务局", "审批服务管理局",
     "行政审批局", "市场监管局", "工商局",
 )  # fmt: skip
 # a branch of the organ: 北京市工商行政管理局海淀分局, 深圳市市场监督管理局福田监管局
@@ -180,6 +180,8 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     '深圳市市场监督管理局'
     >>> authority_from_seal("太原市晋源区行政审批服务管理局", "91140110MA0LWELP73")  # the organ whole
     '太原市晋源区行政审批服务管理局'
+    >>> authority_from_seal("银川币审批服务管理局用", "9164000006476312X9", "宁夏银川市西夏区")  # without 行政
+    '银川市审批服务管理局'
     >>> authority_from_seal("鹿城区市场监督管理局", "91330302MAE9XJ897G")   # a district names its city
     '温州市鹿城区市场监督管理局'
     >>> authority_from_seal("北京市工商行政管理局海淀分局", "91110108MA01XXXXXX")
@@ -393,7 +395,7 @@ def _authority_fuzzy(t: str, credit_code: str | None, address: str | None = None
 # The organs a candidate authority is built with (the names registration authorities carry)
 _CANDIDATE_ORGANS = (
     "市场监督管理局", "工商行政管理局", "行政审批局", "行政审批服务局", "市场监管局", "市场和质量监督管理局",
-    "数据局",
+    "数据局", "审批服务管理局",
 )  # fmt: skip
 CANDIDATE_MIN = 70  # a ring read this alike (mean of whole and partial likeness, 0-100) names it
 CANDIDATE_MARGIN = 3  # ... and this much more alike than any other candidate
