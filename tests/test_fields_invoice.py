@@ -932,3 +932,31 @@ def test_issue_year_read_before_the_codes_year_is_mended():
     assert f["issue_date"].value == date(2023, 5, 6) and f["issue_date"].confidence <= 0.6
     f = extract([_ocr_page(rows, 540, 340, method="text")])
     assert f["issue_date"].value == date(2003, 5, 6)
+
+
+def test_item_name_run_into_the_spec_column_on_a_text_layer():
+    """A 数电 fuel invoice's text layer (real boxes) runs the name and the model into one
+    run: 「*乙醇汽油*92号车用乙醇92号」, its last 「92号」 under 规格型号. The name ends where
+    the spec column starts, and its wrapped tail joins it."""
+    rows = [
+        ("项目名称 ", 44.0, 149.5, 84.5, 158.5),
+        ("规格型号", 115.9, 149.5, 151.9, 158.5),
+        ("单  位", 191.2, 149.5, 218.2, 158.5),
+        ("数  量", 265.0, 149.5, 292.0, 158.5),
+        ("单  价", 335.8, 149.5, 362.8, 158.5),
+        ("金  额", 406.7, 149.5, 433.7, 158.5),
+        ("税率/征收率", 444.4, 149.5, 493.9, 158.5),
+        ("税  额 ", 549.6, 149.5, 581.1, 158.5),
+        ("*乙醇汽油*92号车用乙醇92号", 12.5, 161.9, 133.9, 171.6),
+        ("升", 200.2, 161.9, 209.2, 170.9),
+        ("27.46566792", 242.5, 161.9, 292.0, 170.9),
+        ("7.08848591", 317.8, 161.9, 362.8, 170.9),
+        ("194.69", 406.7, 161.9, 433.7, 170.9),
+        ("13%", 462.4, 161.9, 475.9, 170.9),
+        ("25.31", 558.6, 162.6, 581.1, 171.6),
+        ("汽油(E10)(VIB)", 12.5, 175.3, 75.5, 184.3),
+        ("合  计", 44.0, 230.0, 71.0, 239.0),
+    ]
+    f = extract([_ocr_page(rows, 595.3, 396.9, method="text")])
+    assert f["item_names"].value == ["*乙醇汽油*92号车用乙醇汽油(E10)(VIB)"]
+    assert f["line_items"].value[0]["amount"] == Decimal("194.69")

@@ -52,6 +52,8 @@ def columns(page: Page) -> dict[str, float]:
             continue
         cols[key] = L.center(box)[0]
         cols[f"{key}_y"] = box[3]
+        if key == "spec":
+            cols["spec_x0"] = box[0]
         if key == "name":
             nxt = _next_header(page, box)
             if nxt is not None:
@@ -175,6 +177,22 @@ def total_row(page: Page, below: float | None = None) -> tuple[float, float] | N
     return min(ends) if ends else None
 
 
+def _without_spec(ref: L.Ref, tok: str, spec_x0: float | None) -> str:
+    """A name token run into the model printed under 规格型号 (the text layer's one run
+    「*乙醇汽油*92号车用乙醇92号」, the last 「92号」 inside the spec column): the name ends
+    where the spec column starts; a name's own words never reach into it (names wrap)."""
+    text = ref.line.text
+    start = text.find(tok)
+    if spec_x0 is None or start < 0 or not tok:
+        return tok
+    for k in range(1, len(tok)):
+        b = L.sub_bbox(ref.line, start + k, start + k + 1)
+        if b is not None and (b[0] + b[2]) / 2 >= spec_x0:
+            rest = tok[k:]
+            return tok[:k] if len(rest) <= 16 and "*" not in rest else tok
+    return tok
+
+
 def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | None = None) -> None:
     """Line items, item names and the common tax rate; ``cols``: :func:`columns` of the page."""
     cols = columns(page) if cols is None else cols
@@ -194,7 +212,8 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
     num_keys = ("quantity", "unit_price", "amount", "tax_rate", "tax_amount")
     centers = [cols[k] for k in num_keys if k in cols]
     name_next = cols.get("name_next")
-    cols = {k: v for k, v in cols.items() if not k.endswith("_y") and k != "name_next"}
+    spec_x0 = cols.get("spec_x0")
+    cols = {k: v for k, v in cols.items() if not k.endswith("_y") and k not in ("name_next", "spec_x0")}
     if "spec" in cols and "name" in cols:
         name_limit = (cols["spec"] + cols["name"]) / 2
     else:
@@ -233,6 +252,7 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
                     and re.search(r"[\u4e00-\u9fff]", tok) is not None  # a model (HRB400) is the spec's
                 )
                 if x0 < name_limit or runs_on:
+                    tok = _without_spec(r, tok, spec_x0)
                     if not re.fullmatch(r"-?\d+\.\d{3,}", tok):  # a quantity/price (26.5339805825243)
                         # a price read glued to the name (「*预付卡销售196.00」 on a roll invoice)
                         name_parts.append(re.sub(r"(?<=[\u4e00-\u9fff*])\d+\.\d{2}$", "", tok))
