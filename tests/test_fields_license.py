@@ -844,6 +844,10 @@ def test_name_starting_with_a_misread_division_is_restored():
         ("431300000026471", "工商行政管理局", "娄底市工商行政管理局"),
         # a Liaocheng licence photo: the ring unrolled from inside the organ's name
         ("91371502MA3WLE6P75", "服务局聊城市东昌府区行政", "聊城市东昌府区行政审批服务局"),
+        # an old Botou 注册号 licence and a Jinan district's: the place lost, a county-level
+        # city's bureau named by itself, a district's by its city too (the organ read in part)
+        ("130981600205609", "市场监督管理局", "泊头市市场监督管理局"),
+        ("91370112MA3DDPDR7H", "场监督管理局", "济南市历城区市场监督管理局"),
     ],
 )
 def test_authority_from_a_ring_read_in_part(code, ring, want):

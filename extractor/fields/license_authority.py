@@ -275,7 +275,7 @@ def _same_slots(place: str, own: str) -> bool:
 def _place_lost(m: re.Match[str], credit_code: str | None) -> str | None:
     """A ring read from its organ on (「工商行政管理局」: the place's glyphs lost on the curve):
     the place is the code's division, which is the registering authority's (GB 32100 chars 3–8,
-    an old 注册号's first six), when that is a city's (…00) or the organ names a branch of it.
+    an old 注册号's first six) — see :func:`own_authority`.
 
     >>> m = ORGAN_RE.search("工商行政管理局")
     >>> _place_lost(m, "431300000026471"), _place_lost(m, "91431302MA4XXXXXXX")
@@ -283,14 +283,37 @@ def _place_lost(m: re.Match[str], credit_code: str | None) -> str | None:
     >>> _place_lost(ORGAN_RE.search("工商行政管理局雨花分局"), "430111000287680")
     '长沙市工商行政管理局雨花分局'
     """
+    return own_authority(credit_code, m.group("organ"), m.group("branch"))
+
+
+def own_authority(credit_code: str | None, organ: str, branch: str | None = None) -> str | None:
+    """The authority of the code's own division with ``organ``, named as authorities name
+    themselves: a city's bureau by the city (娄底市工商行政管理局), a county's or a county-level
+    city's by itself alone (泊头市市场监督管理局, 馆陶县行政审批局), a district's by its city
+    and itself (济南市历城区市场监督管理局) — but a district's 工商行政管理局 may have been its
+    city's branch (北京市工商行政管理局海淀分局): nothing then, unless the branch was read.
+
+    >>> own_authority("130981600205609", "市场监督管理局"), own_authority("91370112MA3DDPDR7H", "市场监督管理局")
+    ('泊头市市场监督管理局', '济南市历城区市场监督管理局')
+    >>> own_authority("91370112MA3DDPDR7H", "工商行政管理局") is None
+    True
+    """
     div = _division(credit_code)
     if div is None:
         return None
-    if m.group("branch"):
+    if branch:
         place = _place_of(div[:4] + "00")
-        return place + m.group("organ") + m.group("branch") if place else None
-    place = _place_of(div) if div.endswith("00") else None
-    return place + m.group("organ") if place else None
+        return place + organ + branch if place else None
+    if div.endswith("00"):
+        place = _place_of(div)
+        return place + organ if place else None
+    d = region.lookup(div)
+    if d is None or d.name[-1] not in "区县市旗":
+        return None
+    if d.name.endswith("区"):
+        place = _place_of(div)
+        return place + organ if place and organ != "工商行政管理局" else None
+    return d.name + organ
 
 
 # a development zone's own bureau (郑州高新技术产业开发区市场监督管理局): the zone is named
@@ -362,7 +385,7 @@ def _authority_fuzzy(t: str, credit_code: str | None, address: str | None = None
     for organ in _FUZZY_ORGANS:
         # the organ ends the ring's text: compare it with the text's tail (± one glyph)
         for n in (len(organ) - 1, len(organ), len(organ) + 1):
-            if len(t) - n < 2:
+            if len(t) - n < 0 or n < 4:
                 continue
             score = fuzz.ratio(organ, t[-n:])
             if score >= 70 and (best is None or score > best[0]):
@@ -372,6 +395,8 @@ def _authority_fuzzy(t: str, credit_code: str | None, address: str | None = None
     _score, organ, start = best
     # letters and figures a ring's noise reads before the name are no place's
     place = re.sub(r"^[^\u4e00-\u9fa5]+", "", t[:start])
+    if len(place) < 2:
+        return own_authority(credit_code, organ)  # the place lost on the ring's curve
     cands = _place_names(credit_code, address)
     if place in cands:
         return _with_city(place, credit_code) + organ
