@@ -221,6 +221,10 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     '深圳市市场监督管理局'
     >>> authority_from_seal("工商行政管理局", "431300000026471")
     '娄底市工商行政管理局'
+    >>> authority_from_seal("场监督管理局", "91370112MA3DDPDR7H")   # the organ read in part
+    '济南市历城区市场监督管理局'
+    >>> authority_from_seal("市场监修售局", "91441400MA52XE5675") is None   # too unsure alone
+    True
     """
     t = L.norm(text)
     m = ORGAN_RE.search(t)
@@ -316,6 +320,10 @@ def own_authority(credit_code: str | None, organ: str, branch: str | None = None
     return d.name + organ
 
 
+# an organ read without its place is taken only this alike (0-100): nothing else supports it
+LOST_PLACE_ORGAN_MIN = 80
+
+
 # a development zone's own bureau (郑州高新技术产业开发区市场监督管理局): the zone is named
 # after its city, with or without the city's 市, and is no GB/T 2260 division
 _ZONE_RE = re.compile(
@@ -396,7 +404,8 @@ def _authority_fuzzy(t: str, credit_code: str | None, address: str | None = None
     # letters and figures a ring's noise reads before the name are no place's
     place = re.sub(r"^[^\u4e00-\u9fa5]+", "", t[:start])
     if len(place) < 2:
-        return own_authority(credit_code, organ)  # the place lost on the ring's curve
+        # the place lost on the ring's curve: only an organ read nearly whole names it
+        return own_authority(credit_code, organ) if _score >= LOST_PLACE_ORGAN_MIN else None
     cands = _place_names(credit_code, address)
     if place in cands:
         return _with_city(place, credit_code) + organ
