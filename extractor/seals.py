@@ -58,6 +58,9 @@ MAX_SEAL_MM = 65.0
 RING_MIN_COVER = 0.55
 # Share of the ellipse's inside covered by ink above which the shape is filled (an emblem).
 MAX_FILL = 0.45
+# ... up to this much on a small or blurred photo, where a seal's text and star run together:
+# kept only when its ring reads as a name (a national emblem or a logo reads as nothing)
+DENSE_MAX_FILL = 0.65
 OVAL_MIN_RATIO = 0.50  # between → oval; below: not a seal (a line, a word)
 # Resolution seals are cut out at for OCR (pixels per mm ≈ 200 dpi).
 READ_PX_PER_MM = 200 / 25.4
@@ -78,6 +81,7 @@ class SealCandidate:
     shape: str  # round | oval
     colour: str  # red | grey
     colour_confidence: float
+    needs_name: bool = False  # only a seal if its ring reads as a name (reads_as_name)
 
     def scaled(self, fx: float, fy: float | None = None, dx: float = 0.0, dy: float = 0.0) -> SealCandidate:
         """The same seal in the image scaled by ``fx`` (× ``fy`` vertically), less (dx, dy)."""
@@ -177,8 +181,10 @@ def _without_rules(mask: np.ndarray, px_per_mm: float) -> np.ndarray:
 
 def _candidates_from_mask(
     mask: np.ndarray, px_per_mm: float, min_cover: float
-) -> list[tuple[float, float, float, float, float, np.ndarray]]:
-    """Ellipses of seal size whose outline is inked, with their blob masks."""
+) -> list[tuple[float, float, float, float, float, np.ndarray, bool]]:
+    """Ellipses of seal size whose outline is inked, with their blob masks and whether they
+    are inked inside beyond ``MAX_FILL`` (up to ``DENSE_MAX_FILL``: a seal only if it reads
+    as a name)."""
     import cv2
 
     lo, hi = MIN_SEAL_MM * px_per_mm, MAX_SEAL_MM * px_per_mm
@@ -208,15 +214,17 @@ def _candidates_from_mask(
         inside = np.zeros_like(mask)
         cv2.ellipse(inside, ((cx, cy), (2 * a * 0.9, 2 * b * 0.9), fit[4]), 255, -1)
         area = max(1, cv2.countNonZero(inside))
-        if cv2.countNonZero(cv2.bitwise_and(raw, inside)) / area > MAX_FILL:
+        fill = cv2.countNonZero(cv2.bitwise_and(raw, inside)) / area
+        if fill > DENSE_MAX_FILL:
             continue  # a filled red shape (an emblem, a logo), not a ring of text
-        out.append((*fit, blob))
+        out.append((*fit, blob, fill > MAX_FILL))
     return out
 
 
 def detect_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
-    """Seals on an RGB page image whose resolution is ``px_per_mm`` pixels per millimetre."""
-    return _detect(img, px_per_mm)[0]
+    """Seals on an RGB page image whose resolution is ``px_per_mm`` pixels per millimetre
+    (without the densely inked rings that are seals only if read as names: :func:`_detect`)."""
+    return [c for c in _detect(img, px_per_mm)[0] if not c.needs_name]
 
 
 def _detect(img: np.ndarray, px_per_mm: float) -> tuple[list[SealCandidate], np.ndarray | None, bool | None]:
@@ -236,22 +244,28 @@ def _detect(img: np.ndarray, px_per_mm: float) -> tuple[list[SealCandidate], np.
         # impression whose ring breaks up among the strongly red pixels)
         cands = _candidates_from_mask(mask, px_per_mm, RING_MIN_COVER)
         for c in _candidates_from_mask(pale, px_per_mm, RING_MIN_COVER):
-            if not any(math.hypot(c[0] - o[0], c[1] - o[1]) < 0.5 * max(o[2], o[3]) for o in cands):
+            if not any(
+                math.hypot(c[0] - o[0], c[1] - o[1]) < 0.5 * max(o[2], o[3]) for o in cands if not o[6]
+            ):
                 cands.append(c)
-        for cx, cy, a, b, angle, blob in cands:
+        for cx, cy, a, b, angle, blob, dense in cands:
             ink = cv2.bitwise_and(pale, blob)
             conf = _colour_confidence(img, ink)
             ratio = min(a, b) / max(a, b)
-            found.append(
-                SealCandidate(
-                    cx, cy, a, b, angle, "round" if ratio >= ROUND_MIN_RATIO else "oval", "red", conf
-                )
-            )
-    if not found:
+            shape = "round" if ratio >= ROUND_MIN_RATIO else "oval"
+            found.append(SealCandidate(cx, cy, a, b, angle, shape, "red", conf, needs_name=dense))
+    if not any(not c.needs_name for c in found):
         colourless = is_colourless(img)
         if colourless:
             found.extend(_grey_seals(img, px_per_mm))
-    return _dedupe(found), pale, colourless
+    # a dense ring never displaces a seal found plainly: it is kept only away from them
+    sure = _dedupe([c for c in found if not c.needs_name])
+    dense = [
+        c
+        for c in _dedupe([c for c in found if c.needs_name])
+        if not any(math.hypot(c.cx - o.cx, c.cy - o.cy) < max(o.a, o.b, c.a, c.b) for o in sure)
+    ]
+    return sure + dense, pale, colourless
 
 
 def _grey_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
@@ -356,9 +370,10 @@ def seals_on_image(img: np.ndarray, px_per_mm: float, scale: float = 1.0, read: 
     f_x, f_y = small.shape[1] / img.shape[1], small.shape[0] / img.shape[0]
     found, pale, colourless = _detect(small, px_per_mm * (f_x + f_y) / 2)
     # grey rings on a page in colour count only where they read as a name (see grey_on_colour)
-    named_only = grey_on_colour(small, px_per_mm * (f_x + f_y) / 2, found, pale, colourless) if read else []
+    sure = [c for c in found if not c.needs_name]
+    named_only = grey_on_colour(small, px_per_mm * (f_x + f_y) / 2, sure, pale, colourless) if read else []
     out = []
-    for c, needs_name in [(c, False) for c in found] + [(g, True) for g in named_only]:
+    for c, needs_name in [(c, c.needs_name) for c in found] + [(g, True) for g in named_only]:
         cand = c.scaled(1.0 / f_x, 1.0 / f_y)
         text = None
         if read:

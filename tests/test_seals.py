@@ -28,6 +28,7 @@ from verifiers.seals import partial_reading, seal_score, tax_id_matches
 
 SAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "sample_docs" / "applications"
 SEAL_SET = SAMPLES.parent / "seals" / "out" / "applications"
+CORPUS = __import__("pathlib").Path(__file__).resolve().parents[2] / "corpus" / "applications"
 
 
 def _img(path) -> np.ndarray:
@@ -109,6 +110,24 @@ def test_invoice_photo_and_screenshot_seals(realdocs):
     # the seller's 发票专用章 in the lower right, the 监制章 at the top
     assert any(_inside(s.box, 1150, 830) for s in photo) and any(_inside(s.box, 1060, 720) for s in shot)
     assert any(s.box[3] < 300 for s in photo) and any(s.box[3] < 200 for s in shot)
+
+
+def test_a_ring_inked_densely_inside_is_a_seal_only_if_it_reads_as_a_name():
+    """A small licence photo (realcorpus tune set, tg-009) whose authority seal's text and star
+    run together: inked inside beyond MAX_FILL like an emblem. It is a candidate that must read
+    as a name (no OCR here: unread, it is no seal); the plain detection leaves it out."""
+    from extractor.seals import MAX_FILL, _detect
+
+    f = CORPUS / "tg-009" / "048.jpg"
+    if not f.is_file():
+        pytest.skip("real corpus not built (python3 scripts/realcorpus.py --out ../corpus)")
+    img = _img(f)
+    small = img[::2, ::2].copy()  # detection's resolution (~4 px/mm)
+    ppm = small.shape[1] / 225.0
+    dense = [c for c in _detect(small, ppm)[0] if c.needs_name]
+    assert [(_inside(c.box, 610, 350)) for c in dense] == [True] and MAX_FILL == 0.45
+    assert not any(_inside(c.box, 610, 350) for c in detect_seals(small, ppm))
+    assert not any(_inside(s.box, 610, 350) for s in seals_on_image(small, ppm, read=False))
 
 
 def test_national_emblem_is_not_a_seal(realdocs):
@@ -304,9 +323,6 @@ def test_seal_names_read_on_a_photo_and_a_scan():
     assert len(named) == 1 and named[0].shape == "oval", [s.text for s in seals]
 
 
-CORPUS = __import__("pathlib").Path(__file__).resolve().parents[2] / "corpus" / "applications"
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("app", "want", "confidence"),
@@ -319,6 +335,9 @@ CORPUS = __import__("pathlib").Path(__file__).resolve().parents[2] / "corpus" / 
         ("rt-011/0178.jpg", "长沙市工商行政管理局开福分局", 0.5),  # 工商 read 工通
         ("ro-008/0109.jpg", "无锡市梁溪区行政审批局", 0.5),  # 锡 and 审批 misread
         ("rn-017/business-license.jpg", "无锡市梁溪区数据局", 0.5),  # an organ no rule lists
+        # small photos whose seal's text and star run together (inked inside beyond MAX_FILL)
+        ("ru-010/0487.jpg", "上海市奉贤区市场监督管理局", 0.6),
+        ("tg-025/294.jpg", "苏州市吴中区市场监督管理局", 0.6),
     ],
 )
 def test_authority_seal_on_a_licence_photo_is_read(app: str, want: str, confidence: float) -> None:
