@@ -177,14 +177,21 @@ def total_row(page: Page, below: float | None = None) -> tuple[float, float] | N
     return min(ends) if ends else None
 
 
-def _without_spec(ref: L.Ref, tok: str, spec_x0: float | None) -> str:
-    """A name token run into the model printed under 规格型号 (the text layer's one run
-    「*乙醇汽油*92号车用乙醇92号」, the last 「92号」 inside the spec column): the name ends
-    where the spec column starts; a name's own words never reach into it (names wrap)."""
+def _without_spec(ref: L.Ref, tok: str, x0: float, spec_x0: float | None) -> str:
+    """A name token (starting at ``x0``) run into the model printed under 规格型号 (the text
+    layer's one run 「*乙醇汽油*92号车用乙醇92号」, the last 「92号」 inside the spec column):
+    the name ends where the spec column starts; a name's own words never reach into it (names
+    wrap)."""
     text = ref.line.text
-    start = text.find(tok)
-    if spec_x0 is None or start < 0 or not tok:
+    if spec_x0 is None or not tok:
         return tok
+    # the occurrence of the token that starts at x0 (a token may be repeated on its line)
+    starts = [m.start() for m in re.finditer(re.escape(tok), text)]
+    boxes = [(L.sub_bbox(ref.line, k, k + len(tok)), k) for k in starts]
+    found = [(abs(b[0] - x0), k) for b, k in boxes if b is not None]
+    if not found:
+        return tok
+    start = min(found)[1]
     for k in range(1, len(tok)):
         b = L.sub_bbox(ref.line, start + k, start + k + 1)
         if b is not None and (b[0] + b[2]) / 2 >= spec_x0:
@@ -252,7 +259,7 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
                     and re.search(r"[\u4e00-\u9fff]", tok) is not None  # a model (HRB400) is the spec's
                 )
                 if x0 < name_limit or runs_on:
-                    tok = _without_spec(r, tok, spec_x0)
+                    tok = _without_spec(r, tok, x0, spec_x0)
                     if not re.fullmatch(r"-?\d+\.\d{3,}", tok):  # a quantity/price (26.5339805825243)
                         # a price read glued to the name (「*预付卡销售196.00」 on a roll invoice)
                         name_parts.append(re.sub(r"(?<=[\u4e00-\u9fff*])\d+\.\d{2}$", "", tok))
