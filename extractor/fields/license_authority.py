@@ -215,7 +215,7 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     '平果市市场监督管理局'
 
     A place read wrong but for a glyph in its own slot is the code's own; a place lost
-    whole is the code's (its division is the authority's) when that is a city:
+    whole is the code's (its division is the authority's), named as :func:`own_authority` says:
 
     >>> authority_from_seal("徐圳本市场监督管理局", "914403003117923591")
     '深圳市市场监督管理局'
