@@ -108,15 +108,16 @@ def _spaced_label(page: Page, label: str) -> L.BBox | None:
     return None
 
 
-def tokens(ref: L.Ref, start: int = 0) -> list[tuple[str, float, float]]:
-    """Whitespace-separated tokens of a line with approximate x0 and x centre."""
+def tokens(ref: L.Ref, start: int = 0) -> list[tuple[str, float, float, int]]:
+    """Whitespace-separated tokens of a line with approximate x0 and x centre, and where each
+    starts in the line's text."""
     out = []
     text = ref.line.text
     # an amount run into its rate ("¥169,811.326%") is two tokens: amounts carry 2 decimals
     for m in re.finditer(r"[¥￥]?-?[\d,]+\.\d{2}(?=\d{1,2}(?:\.\d)?\s*%)|\S+", text[start:]):
         s, e = m.start() + start, m.end() + start
         b = L.sub_bbox(ref.line, s, e)
-        out.append((m.group(0), b[0] if b else 0.0, L.center(b)[0] if b else 0.0))
+        out.append((m.group(0), b[0] if b else 0.0, L.center(b)[0] if b else 0.0, s))
     return out
 
 
@@ -177,21 +178,13 @@ def total_row(page: Page, below: float | None = None) -> tuple[float, float] | N
     return min(ends) if ends else None
 
 
-def _without_spec(ref: L.Ref, tok: str, x0: float, spec_x0: float | None) -> str:
-    """A name token (starting at ``x0``) run into the model printed under 规格型号 (the text
-    layer's one run 「*乙醇汽油*92号车用乙醇92号」, the last 「92号」 inside the spec column):
-    the name ends where the spec column starts; a name's own words never reach into it (names
-    wrap)."""
-    text = ref.line.text
+def _without_spec(ref: L.Ref, tok: str, start: int, spec_x0: float | None) -> str:
+    """A name token (starting at ``start`` in its line) run into the model printed under 规格型号
+    (the text layer's one run 「*乙醇汽油*92号车用乙醇92号」, the last 「92号」 inside the spec
+    column): the name ends where the spec column starts; a name's own words never reach into it
+    (names wrap)."""
     if spec_x0 is None or not tok:
         return tok
-    # the occurrence of the token that starts at x0 (a token may be repeated on its line)
-    starts = [m.start() for m in re.finditer(re.escape(tok), text)]
-    boxes = [(L.sub_bbox(ref.line, k, k + len(tok)), k) for k in starts]
-    found = [(abs(b[0] - x0), k) for b, k in boxes if b is not None]
-    if not found:
-        return tok
-    start = min(found)[1]
     for k in range(1, len(tok)):
         b = L.sub_bbox(ref.line, start + k, start + k + 1)
         if b is not None and (b[0] + b[2]) / 2 >= spec_x0:
@@ -248,7 +241,7 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
         for r in row:
             h = r.line.bbox[3] - r.line.bbox[1]
             prev_end = None  # right end of the last name token of this line
-            for tok, x0, x in tokens(r):
+            for tok, x0, x, at in tokens(r):
                 # a name's last Chinese word past the name/spec midpoint (a long name in small
                 # print): still the name while it follows the previous word closely, before the
                 # spec column
@@ -259,7 +252,7 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
                     and re.search(r"[\u4e00-\u9fff]", tok) is not None  # a model (HRB400) is the spec's
                 )
                 if x0 < name_limit or runs_on:
-                    tok = _without_spec(r, tok, x0, spec_x0)
+                    tok = _without_spec(r, tok, at, spec_x0)
                     if not re.fullmatch(r"-?\d+\.\d{3,}", tok):  # a quantity/price (26.5339805825243)
                         # a price read glued to the name (「*预付卡销售196.00」 on a roll invoice)
                         name_parts.append(re.sub(r"(?<=[\u4e00-\u9fff*])\d+\.\d{2}$", "", tok))
@@ -407,7 +400,7 @@ def read_totals(page: Page, out: dict[str, FieldValue], cols: dict[str, float] |
                 start = t.find("计") + 1
             if "***" in t.replace(" ", ""):
                 stars = True
-            for tok, _x0, x in tokens(r, start):
+            for tok, _x0, x, _at in tokens(r, start):
                 m = money(tok)
                 if m is not None and ("." in tok or "¥" in tok or "￥" in tok):
                     amounts.append((m, x, r))
