@@ -70,8 +70,11 @@ def authority_place(credit_code: str | None) -> str | None:
 def _place_of(div: str) -> str | None:
     """:func:`authority_place` of a six-digit division code."""
     d = region.lookup(div)
-    if d is None:
-        return None
+    return _named(d) if d is not None else None
+
+
+def _named(d: region.Division) -> str:
+    """A division's place as an authority names it (see :func:`authority_place`)."""
     names = [n for _c, n in d.path]
     if len(names) > 1 and names[0] not in _MUNICIPALITIES:
         names = names[1:]
@@ -116,14 +119,14 @@ def _paths(credit_code: str | None, address: str | None = None) -> list:
     return out
 
 
-def _in_own_address(place: str, address: str | None) -> bool:
+def _in_own_address(place: str, address: str | None, min_len: int = 5) -> bool:
     """Whether the licence's address names ``place`` (a city and its district, two names or
-    more), as printed.
+    more: ``min_len`` glyphs or more), as printed.
 
     >>> _in_own_address("杭州市下城区", "浙江省杭州市下城区新天地街124号"), _in_own_address("杭州市", "杭州市下城区")
     (True, False)
     """
-    return bool(address) and len(place) >= 5 and place in L.norm(address or "")
+    return bool(address) and len(place) >= min_len and place in L.norm(address or "")
 
 
 def _abolished_own(place: str, credit_code: str | None, address: str | None) -> bool:
@@ -140,9 +143,8 @@ def _abolished_own(place: str, credit_code: str | None, address: str | None) -> 
     return (
         div is not None
         and region.lookup(div) is None
-        and len(place) >= 3
-        and place[-1] in "市县区旗"
-        and place in L.norm(address or "")
+        and place[-1:] in ("市", "县", "区", "旗")
+        and _in_own_address(place, address, min_len=3)
     )
 
 
@@ -232,7 +234,7 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
         return _authority_fuzzy(t, credit_code, address)
     place = m.group("place")
     if len(place) < 2 and m.start() == 0:
-        return _place_lost(m, credit_code)
+        return own_authority(credit_code, m.group("organ"), m.group("branch"))
     cands = _place_names(credit_code, address)
     if _zone_of_known_city(place, cands):
         return place + m.group("organ") + (m.group("branch") or "")
@@ -276,20 +278,6 @@ def _same_slots(place: str, own: str) -> bool:
     return len(place) == len(own) and any(a == b for a, b in zip(place, own, strict=True))
 
 
-def _place_lost(m: re.Match[str], credit_code: str | None) -> str | None:
-    """A ring read from its organ on (「工商行政管理局」: the place's glyphs lost on the curve):
-    the place is the code's division, which is the registering authority's (GB 32100 chars 3–8,
-    an old 注册号's first six) — see :func:`own_authority`.
-
-    >>> m = ORGAN_RE.search("工商行政管理局")
-    >>> _place_lost(m, "431300000026471"), _place_lost(m, "91431302MA4XXXXXXX")
-    ('娄底市工商行政管理局', None)
-    >>> _place_lost(ORGAN_RE.search("工商行政管理局雨花分局"), "430111000287680")
-    '长沙市工商行政管理局雨花分局'
-    """
-    return own_authority(credit_code, m.group("organ"), m.group("branch"))
-
-
 def own_authority(credit_code: str | None, organ: str, branch: str | None = None) -> str | None:
     """The authority of the code's own division with ``organ``, named as authorities name
     themselves: a city's bureau by the city (娄底市工商行政管理局), a county's or a county-level
@@ -301,6 +289,8 @@ def own_authority(credit_code: str | None, organ: str, branch: str | None = None
     ('泊头市市场监督管理局', '济南市历城区市场监督管理局')
     >>> own_authority("91370112MA3DDPDR7H", "工商行政管理局") is None
     True
+    >>> own_authority("431300000026471", "工商行政管理局"), own_authority("430111000287680", "工商行政管理局", "雨花分局")
+    ('娄底市工商行政管理局', '长沙市工商行政管理局雨花分局')
     """
     div = _division(credit_code)
     if div is None:
@@ -315,8 +305,7 @@ def own_authority(credit_code: str | None, organ: str, branch: str | None = None
     if d is None or d.name[-1] not in "区县市旗":
         return None
     if d.name.endswith("区"):
-        place = _place_of(div)
-        return place + organ if place and organ != "工商行政管理局" else None
+        return _named(d) + organ if organ != "工商行政管理局" else None
     return d.name + organ
 
 
