@@ -48,12 +48,8 @@ def year_by_code(issued: dt.date, code: str) -> dt.date | None:
     if year is None or issued.year >= year:
         return None
     read = f"{issued.year:04d}"
-    near = {
-        int(read[:i] + d + read[i + 1 :])
-        for i in range(4)
-        for d in "0123456789"
-        if d != read[i] and year <= int(read[:i] + d + read[i + 1 :]) <= year + ISSUE_WITHIN_YEARS
-    }
+    one_off = {int(read[:i] + d + read[i + 1 :]) for i in range(4) for d in "0123456789" if d != read[i]}
+    near = {v for v in one_off if year <= v <= year + ISSUE_WITHIN_YEARS}
     if len(near) != 1:
         return None
     try:

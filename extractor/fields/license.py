@@ -616,6 +616,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     if not pages:
         return out
     _credit_code(pages, out)
+    code = str(out["credit_code"].value) if "credit_code" in out else None
     name_sp = _simple(pages, "company_name", validate=_valid_company_name, exclude=["企业名称预先核准"])
     sp = _simple(pages, "company_type", validate=_valid_type) or _simple(
         pages, "company_form", validate=_valid_type
@@ -628,7 +629,6 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         ctype = unlabelled_type(pages, out)
     if name_sp is not None:
         name = normalize_name(name_sp.match)
-        code = str(out["credit_code"].value) if "credit_code" in out else None
         # a division name the name starts with, one glyph misread (「平项山市…」), as in addresses
         fixed = with_code_divisions(name, code)
         full = complete_name(fixed, ctype)
@@ -705,7 +705,6 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         addr = normalize_name(sp.text)
         if any(r.line.method == "ocr" for r in sp.refs):
             addr = drop_microprint(addr)
-        code = str(out["credit_code"].value) if "credit_code" in out else None
         fixed = with_code_divisions(without_tail(addr), code)
         out["address"] = L.make_field(fixed, sp, confidence_penalty=0.1 if fixed != addr else 0.0)
     _scope(pages, out)

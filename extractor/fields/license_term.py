@@ -56,12 +56,8 @@ def term_end_misread(start: str, tail: str) -> tuple[object, float] | None:
         begun = parse_date(start)
         if begun is None:
             return None
-        years = {
-            int(y[:i] + y[i + 1 :])
-            for i in range(len(y))
-            if 0 < int(y[:i] + y[i + 1 :]) - begun.year <= 100
-            and (int(y[:i] + y[i + 1 :]) - begun.year) % 5 == 0
-        }
+        shorter = {int(y[:i] + y[i + 1 :]) for i in range(len(y))}
+        years = {v for v in shorter if 0 < v - begun.year <= 100 and (v - begun.year) % 5 == 0}
         return (dt.date(years.pop(), mo, d), 0.3) if len(years) == 1 else None
     except ValueError:  # no such day
         return None

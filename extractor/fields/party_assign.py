@@ -377,10 +377,11 @@ def party_from_seals(pages: Sequence[Page], known: str) -> FieldValue | None:
     a seal names, besides ``known`` (method ``seal``, confidence 0.5). Two such names, or
     none: nothing (a third party, a witness, may seal too)."""
     names: dict[str, tuple[Seal, int]] = {}
+    known = normalize_name(known)
     for page in pages:
         for seal in page.seals:
             t = normalize_name(seal.text)
-            if org_shape(t) < 2 or fuzz.ratio(t, normalize_name(known)) >= _SAME_PARTY:
+            if org_shape(t) < 2 or fuzz.ratio(t, known) >= _SAME_PARTY:
                 continue
             if not any(fuzz.ratio(t, n) >= _SAME_PARTY for n in names):
                 names[t] = (seal, page.number)
