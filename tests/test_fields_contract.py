@@ -1203,3 +1203,64 @@ def test_total_words_with_one_misread_glyph_are_restored_from_the_figures():
     f = extract([page])
     assert f["amount_total"].value == Decimal("853800")
     assert f["amount_in_words"].value == "捌拾伍万叁仟捌佰元整" and f["amount_in_words"].confidence <= 0.7
+
+
+def test_service_content_from_a_purchase_sentence_or_a_commission_label():
+    # a goods contract says what the buyer buys, not what the seller provides (rb-026's wording),
+    # and the clause number before it is no content
+    f = extract(
+        [
+            _ocr_page(
+                [
+                    "设备采购合同",
+                    "一、采购内容",
+                    "1.1 甲方向乙方采购生产用设备一批(具体型号、规格、数量见附件)。",
+                ]
+            )
+        ]
+    )
+    assert f["service_content"].value == "生产用设备一批"
+    # only a recital says it (rz-005's wording); the goods' Latin name in brackets belongs to it
+    f = extract(
+        [
+            _ocr_page(
+                [
+                    "货物买卖合同",
+                    "鉴于甲方有意向乙方采购巴西混合粉矿(Brazilian Blend Fines, BBF)设备/材料，",
+                    "双方就约定的货物事宜，达成如下一致：",
+                ]
+            )
+        ]
+    )
+    assert f["service_content"].value == "巴西混合粉矿(Brazilian Blend Fines, BBF)"
+    # a design commission names its project after 委托项目 (rb-028's wording)
+    f = extract(
+        [
+            _ocr_page(
+                [
+                    "灯饰设计合同",
+                    "根据甲乙双方共同协商和有关法律法规的规定，甲方就照明设计事项委托乙方进行设计，订立本合同。",
+                    "委托项目：丰都恒安世纪花城商业街照明设计方案",
+                    "委托要求：设计风格须结合本楼盘的外立面风格进行设计。",
+                ]
+            )
+        ]
+    )
+    assert f["service_content"].value == "丰都恒安世纪花城商业街照明设计方案"
+
+
+def test_provided_sentence_beats_the_preambles_purchase_sentence():
+    f = extract(
+        [
+            _ocr_page(
+                [
+                    "智能算力服务采购合同",
+                    "采购方向服务方采购算力服务事宜，经友好协商，订立本合同。",
+                    "第一条 服务内容 服务方向采购方提供GPU算力租赁服务，资源配置为NVIDIA",
+                ]
+            )
+        ]
+    )
+    assert f["service_content"].value == "GPU算力租赁服务"
+    f = extract([_ocr_page(["算力服务销售合同", "乙方向甲方购买下列产品/服务，双方协商一致，订立本合同。"])])
+    assert f.get("service_content") is None or "下列" not in f["service_content"].value

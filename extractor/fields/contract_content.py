@@ -22,7 +22,8 @@ _NEXT_LABEL_RE = P.NEXT_LABEL_RE
 _CONTENT_LABELS = [
     "服务内容", "服务项目", "服务名称", "产品名称", "采购内容", "租赁内容", "采购标的", "合同标的",
     "技术服务的内容", "技术内容", "标的", "项目名称", "项目工作内容", "工作内容", "开发内容", "项目内容",
-    "合作内容", "委托内容", "委托事项", "服务事项", "采购事项",
+    "合作内容", "委托内容", "委托事项", "服务事项", "采购事项", "委托项目", "采购项目", "货物名称",
+    "设备名称", "标的名称",
 ]  # fmt: skip
 _CONTENT_WORDS = re.compile(r"算力服务|算力|GPU|云服务器|云主机|卡时|智算|服务器租赁|裸金属")
 
@@ -65,6 +66,20 @@ _PROVIDES_RE = re.compile(
     rf"(?:(?:向|为)\s*(?:{P.LABEL_ALT})|委托\s*(?:{P.LABEL_ALT}))\s*(?:提供|出售|销售|交付|出租)(?:的)?\s*"
     r"(?P<x>[^，,。；;：:\n（(]{2,40})"
 )
+# what the buyer buys from the provider: 「甲方向乙方采购生产用设备一批」「甲方从乙方处购买…」
+_BUYS_RE = re.compile(
+    rf"(?:{P.LABEL_ALT})\s*(?:同意|决定|拟|有意)?\s*(?:向|从)\s*(?:{P.LABEL_ALT})\s*(?:处)?\s*"
+    r"(?:采购|购买|订购|购置|租用)(?:的)?\s*(?P<x>[^，,。；;：:\n（(]{2,40})"
+)
+# a name's own Latin name or model in brackets right after it: 「巴西混合粉矿(Brazilian Blend Fines, BBF)」
+_LATIN_BRACKET_RE = re.compile(r"[（(][A-Za-z][A-Za-z0-9 ,.&/\-]{1,40}[)）]")
+
+
+def _offers(text: str) -> list[re.Match[str]]:
+    """Sentences where one party provides to the other, in order, then those where one buys
+    from the other: a purchase sentence counts only where none says what is provided (a
+    preamble's 「采购方向服务方采购算力服务事宜」 is vaguer than the article it introduces)."""
+    return [*_PROVIDES_RE.finditer(text), *_BUYS_RE.finditer(text)]
 
 
 # what the provider makes for the buyer: 「为甲方开发电信计费系统」「委托乙方开发…」
@@ -173,17 +188,30 @@ def _provided(text: str) -> tuple[str, int, int] | None:
     'GPU智算云服务,用于大模型预训练'
     >>> _provided("双方经友好协商订立本合同") is None, _provided("乙方为甲方提供服务应达到以下标准：") is None
     (True, True)
+    >>> _provided("甲方向乙方采购生产用设备一批(具体型号、规格、数量见附件)")[0]
+    '生产用设备一批'
+    >>> _provided("乙方向甲方购买下列产品/服务，双方协商一致") is None
+    True
+    >>> _provided("甲方有意向乙方采购巴西混合粉矿(Brazilian Blend Fines, BBF)设备/材料")[0]
+    '巴西混合粉矿(Brazilian Blend Fines, BBF)'
     """
-    m = _PROVIDES_RE.search(text)
-    if not m:
-        return None
+    offers = _offers(text)
+    return _offered(text, offers[0]) if offers else None
+
+
+def _offered(text: str, m: re.Match[str]) -> tuple[str, int, int] | None:
+    """What an offer sentence matched at ``m`` provides or buys → (value, start, end)."""
     val = re.sub(r"\s+", " ", nfkc(m.group("x"))).strip()
     val = re.sub(r"(?:等|相关|事宜)$", "", val)  # 「就乙方为甲方提供X服务事宜，订立本合同」
-    if re.search(r"(?:应|须|需|必须)(?:达到|符合|满足|按照|遵守)|以下|如下", val):
+    if re.search(r"(?:应|须|需|必须)(?:达到|符合|满足|按照|遵守)|以下|如下|下列|上述", val):
         return None  # 「乙方为甲方提供服务应达到以下标准」: a requirement, not what is bought
     if len(val) < 2 or val.endswith(("合同", "协议")):
         return None
     end = m.start("x") + len(m.group("x"))
+    latin = _LATIN_BRACKET_RE.match(text, end)
+    if latin:
+        val += nfkc(latin.group(0))
+        end = latin.end()
     purpose = re.match(r"\s*[，,]\s*(用于[^，,。；;\n]{2,40})", text[end:])
     if purpose:
         # what it is for belongs to the content: 「GPU智算云服务，用于大模型预训练…」
@@ -193,7 +221,7 @@ def _provided(text: str) -> tuple[str, int, int] | None:
 
 
 _ENUMERATOR_RE = re.compile(
-    r"^\s*(?:\d{1,2}\s*[.、．)）](?!\d)|[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}、)\s*"
+    r"^\s*(?:\d{1,2}(?:[.．]\d{1,2})+\s+|\d{1,2}\s*[.、．)）](?!\d)|[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}、)\s*"
 )
 
 
@@ -207,6 +235,9 @@ def without_enumerator(out: dict[str, FieldValue], key: str) -> None:
     >>> o = {"k": F(value="2024年度算力服务", page=1, confidence=0.9, method="ocr")}
     >>> without_enumerator(o, "k"); o["k"].value
     '2024年度算力服务'
+    >>> o = {"k": F(value="1.1 甲方向乙方采购生产用设备一批", page=1, confidence=0.9, method="ocr")}
+    >>> without_enumerator(o, "k"); o["k"].value
+    '甲方向乙方采购生产用设备一批'
     >>> o = {"k": F(value="12.5万卡时算力", page=1, confidence=0.9, method="ocr")}
     >>> without_enumerator(o, "k"); o["k"].value
     '12.5万卡时算力'
@@ -246,20 +277,26 @@ def service_content(doc: Doc, out: dict[str, FieldValue]) -> None:
     # relative clause 「由乙方向甲方提供的…」 (a definition) is not that sentence
     found: list[tuple[int, str, int, int]] = []
     flat, pos = joined(doc, 0, len(text))  # the object may wrap: 「提供广东人社“湾」 / 「区技能+”…」
-    for m in _PROVIDES_RE.finditer(flat):
-        if _not_the_purchase(flat, m.start()):
+    recital: tuple[int, str, int, int] | None = None
+    for m in _offers(flat):
+        got = _offered(flat, m)
+        if got is None or _NOT_BOUGHT_RE.search(got[0]):
             continue
-        got = _provided(flat[m.start() :])
-        if got is not None and not _NOT_BOUGHT_RE.search(got[0]):
-            a, b = m.start() + got[1], m.start() + got[2]
+        a, b = got[1], got[2]
+        if not _not_the_purchase(flat, m.start()):
             found.append((pos[m.start()], got[0], pos[a], pos[b - 1] + 1))
             break
+        if recital is None and flat[m.start() - 1 : m.start()] != "由":
+            # 「鉴于甲方有意向乙方采购X」: the recital says what is bought when no article does
+            recital = (pos[m.start()], got[0], pos[a], pos[b - 1] + 1)
     got = _made(text)
     if got is not None:
         found.append((got[1], *got))
     about = _about(flat)  # the preamble's subject, when it comes before any such sentence
     if about is not None:
         found.append((pos[about[1]], about[0], pos[about[1]], pos[about[2] - 1] + 1))
+    if not found and recital is not None:
+        found.append(recital)
     if found:
         _pos, val, a, b = min(found)
         out["service_content"] = field(val, doc.stream.span(a, b), 0.1)
