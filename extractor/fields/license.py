@@ -155,8 +155,13 @@ def _valid_type(t: str) -> bool:
 
     >>> _valid_type("有限责任公司(自然人独资)"), _valid_type("个人经营"), _valid_type("北京市房山区长阳镇225号")
     (True, True, False)
+
+    It is judged as :func:`repair_type` restores it (a glyph of 公司 misread: 「有限责任公可(…)」):
+
+    >>> _valid_type("有限责任公可(自然人投资或控股)"), _valid_type("有限责任会司（自然人投资或控股)")
+    (True, True)
     """
-    n = normalize_name(t)
+    n = repair_type(normalize_name(t))
     return (
         _valid_name(t)
         and bool(
