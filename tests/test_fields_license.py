@@ -880,12 +880,54 @@ def test_authority_ring_of_a_county_whose_place_was_lost_names_nothing():
         # a small scan: the end's last 「日」 lost at the row's end
         ([("营业期限自2010年01月29日至2030年01月28", 21, 323, 231)], date(2030, 1, 28)),
         # the registry's placeholder for no end, as printed
-        ([("营业期限", 1459, 935, 198), ("2021年01月07日至9999年09月09日", 1666, 944, 467)], date(9999, 9, 9)),
+        (
+            [("营业期限", 1459, 935, 198), ("2021年01月07日至9999年09月09日", 1666, 944, 467)],
+            date(9999, 9, 9),
+        ),
         # an old licence: the start and 「至（长期）」 in two boxes on one row
-        ([("营业期限", 208, 718, 151), ("自二〇一四年二月二十五日", 356, 714, 142), ("至（长期）", 530, 715, 56)], "长期"),
+        (
+            [
+                ("营业期限", 208, 718, 151),
+                ("自二〇一四年二月二十五日", 356, 714, 142),
+                ("至（长期）", 530, 715, 56),
+            ],
+            "长期",
+        ),
     ],
 )
 def test_term_end_as_ocr_misread_it(rows, want):
     """Business terms of four licence photos as OCR read them (real readings)."""
     f = extract([_page(rows, width=2400, height=1700)])
     assert f["business_term_end"].value == want
+
+
+def test_address_whose_row_label_was_not_read_is_found_under_the_type():
+    # a photo at an angle (ub-004's layout): the 经营场所 label of the third row was not read;
+    # the line under the type's value in the value column can only be an address
+    rows = [
+        ("营业执照", 276, 363, 507, 119),
+        ("统一社会信用代码 92320509MA1T7B6Q42", 555, 476, 344, 22),
+        ("称", 384, 606, 36, 30),
+        ("吴江区盛泽镇美拉美甲店", 441, 606, 260, 30),
+        ("型", 383, 664, 36, 34),
+        ("个体工商户", 441, 666, 121, 32),
+        ("盛泽镇东方大街北侧", 442, 728, 215, 30),
+        ("组成形式", 211, 784, 210, 39),
+        ("个人经营", 437, 787, 105, 32),
+        ("注册日期", 206, 847, 213, 43),
+        ("2017年11月01日", 438, 851, 175, 31),
+    ]
+    f = extract([_page(rows, width=1080, height=1440)])
+    assert f["address"].value == "盛泽镇东方大街北侧"
+    assert f["address"].confidence < 0.9  # found by its place, not by a label
+    # under the type is another row's value (its label unread too): no address is made of it
+    f = extract(
+        [
+            _page(
+                [r for r in rows if r[0] != "盛泽镇东方大街北侧" and r[0] != "组成形式"],
+                width=1080,
+                height=1440,
+            )
+        ]
+    )
+    assert "address" not in f

@@ -16,7 +16,13 @@ import re
 from stdnum.cn import uscc as _stdnum_uscc
 
 import extractor.fields.layout as L
-from extractor.fields.license_address import foreign_rows, with_code_divisions, without_tail
+from extractor.fields.license_address import (
+    foreign_rows,
+    unlabelled_address,
+    with_code_divisions,
+    without_label_glyph,
+    without_tail,
+)
 from extractor.fields.license_authority import (
     AUTHORITY_RE,
     FRAGMENT_RE,
@@ -712,6 +718,13 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
             addr = drop_microprint(addr)
         fixed = with_code_divisions(without_tail(addr), code)
         out["address"] = L.make_field(fixed, sp, confidence_penalty=0.1 if fixed != addr else 0.0)
+    else:
+        taken = {str(v.value) for v in out.values()}
+        ref = unlabelled_address(pages, out.get("company_type") or out.get("company_name"), taken)
+        if ref is not None and _valid_address(ref.line.text):
+            # no label read on its row: an address found by its place in the table is checked
+            addr = without_label_glyph(normalize_name(ref.line.text))
+            out["address"] = L.make_field(with_code_divisions(addr, code), ref, confidence_penalty=0.2)
     _scope(pages, out)
     _authority(pages, out)
     return out

@@ -2,13 +2,18 @@
 off, and a division name misread in one glyph is restored from the credit code's division.
 
 Each step is small and pure: :func:`foreign_rows`, :func:`without_tail`, :func:`with_code_divisions`.
+An address whose row label was not read is found under the type or the name
+(:func:`unlabelled_address`).
 """
 
 from __future__ import annotations
 
 import re
 
+import extractor.fields.layout as L
 from extractor.normalize import region
+from models.contract import FieldValue
+from models.page import Page
 
 # what never belongs to an address: a web address (a watermark: 「Made-in-China.com」 printed
 # over the page). A date may (「临时经营场所有效期至2017年4月8日」).
@@ -104,3 +109,61 @@ def foreign_rows(rows: list[str], company: str | None = None) -> int:
             continue
         break
     return n
+
+
+# what only an address holds (a street, a number, a building), unlike a name or a date
+_STREET_RE = re.compile(r"[路街巷弄号室楼幢栋层村镇乡组]|大道|大厦|广场")
+# what only a name, an amount or a date ends with
+_NOT_ADDRESS_END_RE = re.compile(r"(?:公司|店|厂|部|中心|社|所|行|馆|院|元|整|日)$")
+
+
+def looks_like_address(text: str) -> bool:
+    """Whether a line read without its label can only be an address.
+
+    >>> looks_like_address("盛泽镇东方大街北侧"), looks_like_address("吴江区盛泽镇美拉美甲店")
+    (True, False)
+    >>> looks_like_address("2017年11月01日"), looks_like_address("个人经营"), looks_like_address("壹佰万元整")
+    (False, False, False)
+    """
+    return (
+        4 <= len(text) <= 60
+        and bool(_STREET_RE.search(text))
+        and not _NOT_ADDRESS_END_RE.search(text)
+        and not re.search(r"\d{4}\s*年", text)
+    )
+
+
+def unlabelled_address(pages: list[Page], anchor: FieldValue | None, taken: set[str]) -> L.Ref | None:
+    """The address when its row label (住所 / 经营场所) was not read: the first line under the
+    ``anchor`` value (the type's, else the name's) in the same value column, within three line
+    heights, that can only be an address and is no other field's value."""
+    if anchor is None or anchor.bbox is None or anchor.page is None:
+        return None
+    x0, _y0, _x1, y1 = anchor.bbox
+    h = max(anchor.bbox[3] - anchor.bbox[1], 1.0)
+    below = [
+        r
+        for r in L.iter_refs([p for p in pages if p.number == anchor.page])
+        if r.line.bbox is not None
+        and r.line.bbox[1] > y1 - 0.2 * h
+        and r.line.bbox[1] - y1 < 3 * h
+        and abs(r.line.bbox[0] - x0) < h
+    ]
+    if not below:
+        return None
+    first = min(below, key=lambda r: r.line.bbox[1])
+    text = first.line.text.strip()
+    return first if looks_like_address(text) and text not in taken else None
+
+
+def without_label_glyph(addr: str) -> str:
+    """The address without the last glyph of a letter-spaced label read onto it (住 址 → 「址…」).
+
+    >>> without_label_glyph("址东阿县姚寨镇范集"), without_label_glyph("所在地工业园3号")
+    ('东阿县姚寨镇范集', '所在地工业园3号')
+    """
+    if addr[:1] in "址所":
+        found = region.find_divisions(addr[1:])
+        if found and found[0][2] == 0:
+            return addr[1:]
+    return addr
