@@ -931,3 +931,24 @@ def test_address_whose_row_label_was_not_read_is_found_under_the_type():
         ]
     )
     assert "address" not in f
+
+
+def test_authority_of_a_county_abolished_since_is_read_from_the_seal():
+    # an old 注册号 of 吴江市 (320584, now 苏州市吴江区 320509, a code the division table no
+    # longer knows); the address names no county: the seal's reading is checked against the
+    # names of the city's counties (ub-002's reading, one glyph of 监督 misread)
+    from models.page import Seal
+
+    page = _page(
+        [
+            ("注册号", 100, 100, 60),
+            ("320584600862063", 200, 100, 160),
+            ("名称", 100, 140, 40),
+            ("吴江区盛泽镇某某纺织品经营部", 200, 140, 280),
+            ("经营场所", 100, 180, 80),
+            ("盛泽镇南环路北侧(前庄村)", 200, 180, 240),
+            ("登记机关", 500, 500, 80),
+        ]
+    )
+    page.seals = [Seal(box=(560, 440, 700, 580), text="苏州市吴江区市场监昌管理局", text_confidence=0.9)]
+    assert extract([page])["registration_authority"].value == "苏州市吴江区市场监督管理局"

@@ -106,13 +106,27 @@ def _place_names(credit_code: str | None, address: str | None = None) -> list[st
     return out
 
 
+def _successors(div: str | None) -> list:
+    """The counties of a county code's city when the table no longer knows the code (a county
+    abolished or renamed since: 吴江市 320584 is 苏州市吴江区 320509 now): the authority that
+    registered it carries one of their names.
+
+    >>> [d.name for d in _successors("320584")][:3], _successors("320509"), _successors("320500")
+    (['虎丘区', '吴中区', '相城区'], [], [])
+    """
+    if not div or div[4:] == "00" or region.lookup(div) is not None:
+        return []
+    found = (region.lookup(f"{div[:4]}{i:02d}") for i in range(1, 100))
+    return [d for d in found if d is not None and d.level == "county"]
+
+
 def _paths(credit_code: str | None, address: str | None = None) -> list:
     """The divisions an authority of this company can be named after: the credit code's (chars
     3-8, GB/T 2260), and the one the licence's address names when it lies in the code's
     province."""
     div = _division(credit_code)
     d = region.lookup(div) if div else None
-    out = [d] if d is not None else []
+    out = [d] if d is not None else _successors(div)
     at = region.resolve(address) if address else None
     if at is not None and (div is None or at.code[:2] == div[:2]):
         out.append(at)
