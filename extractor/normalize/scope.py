@@ -55,6 +55,8 @@ def fix_ocr_separators(text: str) -> str:
 
     >>> fix_ocr_separators("技术咨询（中介除外）：销售计算机软硬件；批发、零售：建材")
     '技术咨询（中介除外）；销售计算机软硬件；批发、零售：建材'
+    >>> fix_ocr_separators("水产加工品（干制水产品）生产：预包装食品零售；散装食品零售")
+    '水产加工品（干制水产品）生产；预包装食品零售；散装食品零售'
     >>> fix_ocr_separators("一般项目：软件开发；医疗器械销售：电子产品销售")
     '一般项目：软件开发；医疗器械销售；电子产品销售'
 
@@ -69,18 +71,31 @@ def fix_ocr_separators(text: str) -> str:
     last = 0
     for m in _COLON_RE.finditer(text):
         before = text[last : m.start()]
-        seg_start = max((x.end() for x in _SEG_START_RE.finditer(before)), default=0)
+        seg = _segment(before)
         after = re.split(r"[；;。]", text[m.end() :], maxsplit=1)[0]
-        keep = (
-            _is_heading(before[seg_start:])
-            or _in_web_address(text, before, m.end())
-            or _introduces_list(before[seg_start:], after)
-        )
+        keep = _is_heading(seg) or _in_web_address(text, before, m.end()) or _introduces_list(seg, after)
         out.append(before)
         out.append("：" if keep else "；")
         last = m.end()
     out.append(text[last:])
     return "".join(out)
+
+
+def _segment(before: str) -> str:
+    """The words a colon follows, from the last separator or bracket; a bracket the item itself
+    opened (「水产加工品（干制水产品）生产」) is part of the item, not a boundary.
+
+    >>> _segment("技术服务；批发、零售"), _segment("水产加工品（干制水产品）生产")
+    ('批发、零售', '水产加工品（干制水产品）生产')
+    >>> _segment("（依法须经批准的项目，经相关部门批准后方可开展经营活动）一般项目")
+    '一般项目'
+    """
+    start = max((x.end() for x in _SEG_START_RE.finditer(before)), default=0)
+    if start and before[start - 1] in "）)":
+        item = max((x.end() for x in re.finditer(r"[；;。，,：:]", before[: start - 1])), default=0)
+        if re.search(r"[（(]", before[item : start - 1]):
+            return before[item:]
+    return before[start:]
 
 
 # a standard list's heading (the 2021 catalogue of business-scope wording): its items are
