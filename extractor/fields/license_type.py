@@ -9,7 +9,7 @@ import re
 from rapidfuzz.distance import Levenshtein
 
 import extractor.fields.layout as L
-from extractor.normalize import normalize_name
+from extractor.normalize import complete_legal_form, normalize_name
 from models.contract import FieldValue
 from models.page import Page
 
@@ -191,9 +191,15 @@ def complete_name(name: str, ctype: str | None) -> str:
 
     >>> complete_name("山西泽佑达智控科技有限", None)
     '山西泽佑达智控科技有限公司'
+
+    A branch's name cut inside 分公司 too (:func:`extractor.normalize.complete_legal_form`):
+
+    >>> complete_name("广西南宁维通运输有限责任公司宾阳分公", None)
+    '广西南宁维通运输有限责任公司宾阳分公司'
     """
-    if name.endswith("有限公") and len(name) > 6:
-        return name + "司"
+    done = complete_legal_form(name)  # 「…有限公」/「…分公」: the cut is inside 公司
+    if done != name:
+        return done
     if name.endswith("有限") and len(name) > 6:
         return name + "公司"
     if not ctype or not re.search(r"有限责任公司|股份有限公司", ctype):
