@@ -952,3 +952,9 @@ def test_authority_of_a_county_abolished_since_is_read_from_the_seal():
     )
     page.seals = [Seal(box=(560, 440, 700, 580), text="苏州市吴江区市场监昌管理局", text_confidence=0.9)]
     assert extract([page])["registration_authority"].value == "苏州市吴江区市场监督管理局"
+
+
+def test_established_date_in_chinese_numerals_with_one_read_as_a_dash():
+    # se-003's reading of a Shenzhen licence: 二〇一一年 with both 一 read as dashes
+    page = _page([("成立 日期", 100, 300, 90), ("二〇——年十一月一日", 200, 300, 200)])
+    assert extract([page])["established_date"].value == date(2011, 11, 1)

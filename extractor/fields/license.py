@@ -31,7 +31,7 @@ from extractor.fields.license_authority import (
     authority_from_seal,
     authority_place,
 )
-from extractor.fields.license_term import term_continued, term_end
+from extractor.fields.license_term import licence_date, term_continued, term_end
 from extractor.fields.license_type import (
     COMPANY_TYPE_RE,
     complete_name,
@@ -676,9 +676,9 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         out["registered_capital"] = L.make_field(_capital(sp.match), sp)
     else:
         _unlabelled_capital(pages, out)
-    sp = _simple(pages, "established_date", validate=lambda t: parse_date(re.sub(r"\s+", "", t)) is not None)
+    sp = _simple(pages, "established_date", validate=lambda t: licence_date(t) is not None)
     if sp is not None:
-        out["established_date"] = L.make_field(parse_date(re.sub(r"\s+", "", sp.match)), sp)
+        out["established_date"] = L.make_field(licence_date(sp.match), sp)
     sp = _simple(pages, "business_term", order=("same_line", "right", "row"), validate=_term_shaped)
     if sp is not None and not re.search(r"至|到|长期|永久", sp.text):
         # 「执照有效期：(自)2008年12月5日」 / 「至2018年12月4日」 on the row below

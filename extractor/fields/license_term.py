@@ -11,6 +11,25 @@ from extractor.normalize import parse_date
 from models.page import Page
 
 
+def licence_date(text: str) -> dt.date | None:
+    """A date as a licence prints it, in figures or in Chinese numerals, where OCR may read the
+    numeral 一 as a dash (「二〇——年十一月一日」: 二〇一一年).
+
+    >>> licence_date("二〇——年十一月一日"), licence_date("2015年01月 27日")
+    (datetime.date(2011, 11, 1), datetime.date(2015, 1, 27))
+    >>> licence_date("2015-01-27至2035-01-26") is None, licence_date("二〇一—年") is None
+    (True, True)
+    """
+    t = re.sub(r"\s+", "", text)
+    d = parse_date(t)
+    if d is None and re.fullmatch(
+        r"[〇○零一二三四五六七八九十—–－‐]{4}年[一二三四五六七八九十—–－‐]{1,3}月[一二三四五六七八九十—–－‐]{1,4}日",
+        t,
+    ):
+        d = parse_date(re.sub(r"[—–－‐]", "一", t))
+    return d
+
+
 def term_end(sp: L.Span) -> tuple[object, float] | None:
     t = L.norm(sp.text)
     parts = re.split(r"至|到|—|--|-(?=\D)", t, maxsplit=1)
