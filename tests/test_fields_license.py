@@ -958,3 +958,11 @@ def test_established_date_in_chinese_numerals_with_one_read_as_a_dash():
     # se-003's reading of a Shenzhen licence: 二〇一一年 with both 一 read as dashes
     page = _page([("成立 日期", 100, 300, 90), ("二〇——年十一月一日", 200, 300, 200)])
     assert extract([page])["established_date"].value == date(2011, 11, 1)
+
+
+def test_term_end_in_a_box_of_its_own_without_its_zhi():
+    # rm-015's reading: the 至 between the term's start and end was not read
+    rows = [("营业期限", 173, 906, 170, 40), ("2015年12月23日", 370, 915, 191, 37), ("2035年12月22日", 622, 922, 197, 44)]
+    f = extract([_page(rows, width=960, height=1280)])
+    assert f["business_term_end"].value == date(2035, 12, 22)
+    assert f["business_term_end"].confidence < 0.95

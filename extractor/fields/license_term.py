@@ -32,6 +32,9 @@ def licence_date(text: str) -> dt.date | None:
 
 def term_end(sp: L.Span) -> tuple[object, float] | None:
     t = L.norm(sp.text)
+    two = re.fullmatch(r"(\d{4}年\d{1,2}月\d{1,2}日)(\d{4}年\d{1,2}月\d{1,2}日)", t)
+    if two and _later_date(two.group(1), two.group(2)):
+        return parse_date(two.group(2)), 0.1  # the start and the end, the 至 between them not read
     parts = re.split(r"至|到|—|--|-(?=\D)", t, maxsplit=1)
     if len(parts) == 1 and (
         t.startswith("自") or (parse_date(t) is not None and not re.search(r"长期|永久", t))
@@ -82,16 +85,32 @@ def term_end_misread(start: str, tail: str) -> tuple[object, float] | None:
         return None
 
 
+def _later_date(start: str, text: str) -> bool:
+    """Whether ``text`` is only a date later than the date ``start`` (a term's end whose 至 was
+    not read: 「2015年12月23日」 「2035年12月22日」).
+
+    >>> _later_date("2015年12月23日", "2035年12月22日"), _later_date("2015年12月23日", "2015年12月23日")
+    (True, False)
+    """
+    a, b = parse_date(L.norm(start)), parse_date(L.norm(text))
+    return (
+        a is not None
+        and b is not None
+        and b > a
+        and bool(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", L.norm(text)))
+    )
+
+
 def term_continued(sp: L.Span, pages: list[Page]) -> L.Span:
     """A term read as its start only whose 「至…」 is a box of its own to the right on the same
-    row (「自二〇一四年二月二十五日」 「至（长期）」)."""
+    row (「自二〇一四年二月二十五日」 「至（长期）」), or whose end is, its 至 not read."""
     last = sp.refs[-1]
     pool = list(L.iter_refs([last.page]))
     b = last.line.bbox
     if b is None:
         return sp
     nxt = next(iter(L.right_of(last, pool, max_gap=4 * (b[3] - b[1]))), None)
-    if nxt is None or not re.match(r"[至到]", L.norm(nxt.line.text)):
+    if nxt is None or not (re.match(r"[至到]", L.norm(nxt.line.text)) or _later_date(sp.text, nxt.line.text)):
         return sp
     text = sp.text + nxt.line.text
     return L.Span(text, [*sp.refs, nxt], match=text, label=sp.label, how=sp.how)
