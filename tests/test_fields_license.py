@@ -962,7 +962,43 @@ def test_established_date_in_chinese_numerals_with_one_read_as_a_dash():
 
 def test_term_end_in_a_box_of_its_own_without_its_zhi():
     # rm-015's reading: the 至 between the term's start and end was not read
-    rows = [("营业期限", 173, 906, 170, 40), ("2015年12月23日", 370, 915, 191, 37), ("2035年12月22日", 622, 922, 197, 44)]
+    rows = [
+        ("营业期限", 173, 906, 170, 40),
+        ("2015年12月23日", 370, 915, 191, 37),
+        ("2035年12月22日", 622, 922, 197, 44),
+    ]
     f = extract([_page(rows, width=960, height=1280)])
     assert f["business_term_end"].value == date(2035, 12, 22)
     assert f["business_term_end"].confidence < 0.95
+
+
+def test_licence_qr_record_fills_and_mends_what_ocr_read():
+    # a QR holding the registry's record (the shape of a Chongqing licence's payload, company
+    # made up): the code OCR lost is taken from it, the authority read one glyph off is mended,
+    # the printed type stays as printed
+    from models.page import Barcode
+
+    page = _page(
+        [
+            ("营业执照", 300, 40, 200),
+            ("统一社会信用代码", 80, 100, 160),
+            ("名称", 80, 140, 40),
+            ("重庆市某某机械设备有限公司", 200, 140, 260),
+            ("类型", 80, 180, 40),
+            ("有限责任公司(自然人独资)", 200, 180, 240),
+        ]
+    )
+    page.barcodes = [
+        Barcode(
+            text="统一社会信用代码：91500107305160603W；注册号：500901001911068；名称：重庆市某某机械设备有限公司；"
+            "类型：一人有限责任公司；登记机关：重庆市工商行政管理局九龙坡区分局；登记日期：2014年07月01日；"
+            "企业信用信息公示系统网址：gsxt.cqgs.gov.cn"
+        )
+    ]
+    f = extract([page])
+    assert (f["credit_code"].value, f["credit_code"].method) == ("91500107305160603W", "qr")
+    assert f["registration_authority"].value == "重庆市工商行政管理局九龙坡区分局"
+    assert f["company_type"].value == "有限责任公司(自然人独资)"  # the print's fuller wording
+    # a QR that holds only a link adds nothing
+    page.barcodes = [Barcode(text="http://www.gsxt.gov.cn/index.html?uniscid=91500107305160603W")]
+    assert "credit_code" not in extract([page])

@@ -1,0 +1,209 @@
+"""What a business licence's QR code states, read like an e-invoice's XML.
+
+Many licences print a QR code that holds the registry's own record as text (the rest hold a
+link only): 「统一社会信用代码：…|名称：…|类型：…|住所：…|成立日期：…」, with ``|``, ``；``,
+``;`` or ``,`` between the items and ``:`` or ``：`` after each label; the labels differ by
+province (主体名称, 企业名称, 名称 …). Some payloads are GBK bytes a decoder read as Latin-1.
+
+Each item is read by its label (:func:`qr_items`), its value checked like the printed one
+(a credit code by its check character, a date by the calendar), and given in the licence's
+field keys (:func:`qr_fields`). A scope is cut short in most payloads (「…***」): not taken.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from rapidfuzz.distance import Levenshtein
+
+from extractor.normalize import normalize_name, parse_date, parse_money
+from extractor.normalize import uscc as _uscc
+from models.contract import FieldValue
+from models.page import Page
+
+# label → field key, longest labels first where one ends another (企业名称 before 名称)
+_LABELS: tuple[tuple[str, str], ...] = (
+    ("统一社会信用代码", "credit_code"),
+    ("企业信用代码", "credit_code"),
+    ("企业注册号", "registration_no"),
+    ("注册号", "registration_no"),
+    ("主体名称", "company_name"),
+    ("企业名称", "company_name"),
+    ("名称", "company_name"),
+    ("主体类型", "company_type"),
+    ("公司类型", "company_type"),
+    ("类型", "company_type"),
+    ("经营场所", "address"),
+    ("住所", "address"),
+    ("认缴注册资本", "registered_capital"),
+    ("注册资本", "registered_capital"),
+    ("成立日期", "established_date"),
+    ("注册日期", "established_date"),
+    ("营业期限", "business_term"),
+    ("登记机关", "registration_authority"),
+    # labels whose values are not taken, so that they end the value before them
+    ("法定代表人", ""),
+    ("经营者", ""),
+    ("执行事务合伙人", ""),
+    ("组成形式", ""),
+    ("经营范围", ""),
+    ("登记日期", ""),
+    ("登记时间", ""),
+    ("主营项目类别", ""),
+    ("组织机构代码", ""),
+    ("税务登记号", ""),
+    ("多证合一", ""),
+)
+_LABEL_RE = re.compile(
+    r"(?:^|(?<=[|；;，,\s…。]))(?P<label>" + "|".join(re.escape(lab) for lab, _ in _LABELS) + r")\s*[:：]"
+)
+_KEY = dict(_LABELS)
+# what ends a value besides the next label: an item separator, or a link
+_VALUE_END_RE = re.compile(
+    r"[|；;\n]|…|[，,]\s*(?=\S+[:：])|\s{2,}|(?:企业)?信用(?:信息)?公示|数据查询链接|信用网址|https?:|www\."
+)
+
+
+def readable(payload: str) -> str:
+    """The payload as text: GBK bytes a decoder read as Latin-1 are read again as GBK.
+
+    >>> readable("Ãû³Æ£º")
+    '名称：'
+    >>> readable("名称：泉州智算科技有限公司")
+    '名称：泉州智算科技有限公司'
+    """
+    if payload and all(ord(c) < 256 for c in payload) and any(ord(c) >= 0x80 for c in payload):
+        try:
+            return payload.encode("latin-1").decode("gbk")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return payload
+    return payload
+
+
+def qr_items(payload: str) -> dict[str, str]:
+    """The labelled items of a licence QR's text, by field key (the first of each), as printed.
+
+    >>> qr_items("统一社会信用代码：91350503MA2Y3K6W8B|名称：泉州智算科技有限公司|类型：有限责任公司|成立日期：2018-05-02")
+    {'credit_code': '91350503MA2Y3K6W8B', 'company_name': '泉州智算科技有限公司', 'company_type': '有限责任公司', 'established_date': '2018-05-02'}
+    >>> qr_items("统一社会信用代码：91330106MA2B1NYK91,企业注册号:330106000105294;企业名称:杭州某某科技有限公司;登记机关:杭州市西湖区市场监督管理局;登记时间:2016-12-06")
+    {'credit_code': '91330106MA2B1NYK91', 'registration_no': '330106000105294', 'company_name': '杭州某某科技有限公司', 'registration_authority': '杭州市西湖区市场监督管理局'}
+    >>> qr_items("注册号：320404000015749 名称：常州某某玻璃有限公司 企业信用信息公示系统网址：www.jsgsj.gov.cn")
+    {'registration_no': '320404000015749', 'company_name': '常州某某玻璃有限公司'}
+    >>> qr_items("https://www.gsxt.gov.cn/index.html?uniscid=91350503MA2Y3K6W8B")
+    {}
+    """
+    text = readable(payload).replace("\ufeff", "")
+    hits = list(_LABEL_RE.finditer(text))
+    out: dict[str, str] = {}
+    for i, m in enumerate(hits):
+        key = _KEY[m.group("label")]
+        end = hits[i + 1].start() if i + 1 < len(hits) else len(text)
+        raw = text[m.end() : end]
+        cut = _VALUE_END_RE.search(raw)
+        value = (raw[: cut.start()] if cut else raw).strip(" ，,。")
+        if key and value and key not in out:
+            out[key] = value
+    return out
+
+
+def _capital(value: str) -> Decimal | None:
+    """「10万元整」, 「人民币伍拾万元整」, 「1.0（万元）人民币」 → yuan.
+
+    >>> _capital("1.0（万元）人民币"), _capital("人民币伍拾万元整"), _capital("200万元")
+    (Decimal('10000.00'), Decimal('500000.00'), Decimal('2000000.00'))
+    """
+    v = re.sub(r"\s+", "", value)
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)[（(]万元[)）](?:人民币)?", v)
+    if m:
+        return (Decimal(m.group(1)) * 10000).quantize(Decimal("0.01"))
+    got = parse_money(re.sub(r"^人民币|人民币$", "", v))
+    return got if got is not None and got > 0 else None
+
+
+def qr_fields(payload: str) -> dict[str, object]:
+    """The licence fields a QR's text states, checked and in the field formats (a credit code
+    with a valid check character, names NFKC, dates and money parsed).
+
+    >>> f = qr_fields("统一社会信用代码：91350503MA2Y3K6W8C|名称：泉州智算科技有限公司|成立日期：2018年05月02日|营业期限：长期")
+    >>> sorted(f.items())
+    [('business_term_end', '长期'), ('company_name', '泉州智算科技有限公司'), ('established_date', datetime.date(2018, 5, 2))]
+    """
+    items = qr_items(payload)
+    out: dict[str, object] = {}
+    code = _uscc.compact(items.get("credit_code", ""))
+    if code and _uscc.is_valid(code):
+        out["credit_code"] = code
+    for key in ("company_name", "company_type", "address", "registration_authority"):
+        v = items.get(key)
+        if v and len(v) >= 2 and not v.endswith(("…", "*")):
+            out[key] = normalize_name(v)
+    if "established_date" in items:
+        d = parse_date(re.sub(r"\s+", "", items["established_date"]))
+        if d is not None:
+            out["established_date"] = d
+    if "registered_capital" in items:
+        cap = _capital(items["registered_capital"])
+        if cap is not None:
+            out["registered_capital"] = cap
+    term = items.get("business_term", "")
+    if re.fullmatch(r"长期|永久|自?[\d\-年月日]+至(?:长期|永久)", term):
+        out["business_term_end"] = "长期"
+    else:
+        end = re.fullmatch(r"自?[\d\-年月日]+至([\d\-年月日]+)", term)
+        d = parse_date(end.group(1)) if end else None
+        if d is not None:
+            out["business_term_end"] = d
+    return out
+
+
+def _is_link(payload: str) -> bool:
+    return bool(re.match(r"\s*(?:https?://|www\.)", payload, re.I))
+
+
+# what the registry's record may word otherwise than the print: its type in the short form
+# (「一人有限责任公司」 for a printed 「有限责任公司(自然人独资)」), its authority as it is now
+# called (an office renamed since the licence was issued)
+_PRINT_FIRST = ("company_type", "registration_authority")
+
+
+def _replaces(key: str, read: object, stated: object) -> bool:
+    """Whether the QR's value replaces the value read from the print: always for what OCR
+    misreads in small print (codes, names, addresses, dates, money); for a type or an
+    authority only where the print was read in part or one glyph off.
+
+    >>> _replaces("company_name", "泉州智算科枝有限公司", "泉州智算科技有限公司")
+    True
+    >>> _replaces("registration_authority", "重庆市工商行政管理局", "重庆市工商行政管理局九龙坡区分局")
+    True
+    >>> _replaces("registration_authority", "重庆市工商行政管理局九龙城区分局", "重庆市工商行政管理局九龙坡区分局")
+    True
+    >>> _replaces("registration_authority", "成都市工商行政管理局", "成都市高新工商行政管理局")
+    False
+    """
+    a, b = str(read), str(stated)
+    if a == b:
+        return False
+    return key not in _PRINT_FIRST or a in b or Levenshtein.distance(a, b) == 1
+
+
+def apply_qr(pages: list[Page], out: dict[str, FieldValue]) -> None:
+    """The fields a licence's QR states, in ``out``: where the print was not read, or was read
+    otherwise (:func:`_replaces`) — the QR is the registry's record, OCR's reading of small
+    print the weaker witness."""
+    for page in pages:
+        for bc in page.barcodes:
+            if _is_link(bc.text):
+                continue
+            for key, value in qr_fields(bc.text).items():
+                have = out.get(key)
+                if have is not None and not _replaces(key, have.value, value):
+                    continue
+                out[key] = FieldValue(
+                    value=value,
+                    page=page.number,
+                    bbox=list(bc.bbox) if bc.bbox else None,
+                    confidence=0.97,
+                    source_text=readable(bc.text)[:200],
+                    method="qr",
+                )
