@@ -352,16 +352,23 @@ _INVOICE_ID_HINT = re.compile(r"发\s*票\s*[号代]\s*码|No[.:：]?\s*\d{8}")
 _INVOICE_BODY_HINT = re.compile(r"价\s*税\s*合\s*计|开\s*票\s*日\s*期|校\s*验\s*码|购\s*买\s*方|销\s*售\s*方")
 
 
+# A business licence prints a QR code too; many hold the registry's record as text
+# (extractor.fields.license_qr), the rest a link.
+_LICENCE_HINT = re.compile(r"营\s*业\s*执\s*照|统\s*一\s*社\s*会\s*信\s*用\s*代\s*码")
+
+
 def page_wants_qr(text: str) -> bool:
-    """Whether a page's text looks like an invoice, i.e. worth a QR search.
+    """Whether a page's text looks like an invoice or a business licence, i.e. worth a QR search.
 
     >>> page_wants_qr("电子发票（增值税专用发票） 发票号码：2431… 开票日期：2024年05月28日")
+    True
+    >>> page_wants_qr("营业执照 统一社会信用代码 91350503MA2Y3K6W8B")
     True
     >>> page_wants_qr("技术服务合同"), page_wants_qr("乙方应在收款后开具增值税发票。")
     (False, False)
     """
     t = text or ""
-    return bool(_INVOICE_ID_HINT.search(t) and _INVOICE_BODY_HINT.search(t))
+    return bool(_INVOICE_ID_HINT.search(t) and _INVOICE_BODY_HINT.search(t)) or bool(_LICENCE_HINT.search(t))
 
 
 _OCR_INVOICE_HINT = re.compile(r"发\s*票|价\s*税\s*合\s*计|校\s*验\s*码|开\s*票\s*日\s*期|税\s*额")
@@ -369,15 +376,16 @@ _OCR_INVOICE_HINT = re.compile(r"发\s*票|价\s*税\s*合\s*计|校\s*验\s*码
 
 def ocr_page_wants_qr(text: str) -> bool:
     """Looser :func:`page_wants_qr` for OCR'd text: any one invoice word (OCR may miss
-    the labels that the QR code is there to confirm). Scans of receipts, licences or
-    contracts skip the QR search (several decoding passes over a 200-dpi page).
+    the labels that the QR code is there to confirm), or a licence's title or code label.
+    Scans of receipts or contracts skip the QR search (several decoding passes over a
+    200-dpi page).
 
     >>> ocr_page_wants_qr("电子发票（普通发票）"), ocr_page_wants_qr("价税合计 ¥106.00")
     (True, True)
-    >>> ocr_page_wants_qr("中国工商银行 网上银行电子回单 付款人 户名")
-    False
+    >>> ocr_page_wants_qr("营业执照"), ocr_page_wants_qr("中国工商银行 网上银行电子回单 付款人 户名")
+    (True, False)
     """
-    return bool(_OCR_INVOICE_HINT.search(text or ""))
+    return bool(_OCR_INVOICE_HINT.search(text or "") or _LICENCE_HINT.search(text or ""))
 
 
 # ---------------------------------------------------------------- payload
