@@ -1002,3 +1002,17 @@ def test_licence_qr_record_fills_and_mends_what_ocr_read():
     # a QR that holds only a link adds nothing
     page.barcodes = [Barcode(text="http://www.gsxt.gov.cn/index.html?uniscid=91500107305160603W")]
     assert "credit_code" not in extract([page])
+
+
+def test_address_without_the_labels_last_glyph_read_onto_it():
+    # ud-017's reading: the letter-spaced 住 所 read as 「住」 and 「所厦门市…」 beside a notice line
+    rows = [
+        ("商事主体的经营范围、经营场所、投资人信息、年报信息和监", 162, 370, 252, 14),
+        ("住", 447, 364, 18, 18),
+        ("所厦门市同安区工业集中区草塘路121号厂", 506, 360, 223, 23),
+        ("房四层", 506, 388, 60, 23),
+    ]
+    assert (
+        extract([_page(rows, width=800, height=600)])["address"].value
+        == "厦门市同安区工业集中区草塘路121号厂房四层"
+    )

@@ -717,7 +717,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         addr = normalize_name(sp.text)
         if any(r.line.method == "ocr" for r in sp.refs):
             addr = drop_microprint(addr)
-        fixed = with_code_divisions(without_tail(addr), code)
+        fixed = with_code_divisions(without_label_glyph(without_tail(addr)), code)
         out["address"] = L.make_field(fixed, sp, confidence_penalty=0.1 if fixed != addr else 0.0)
     else:
         taken = {str(v.value) for v in out.values()}
