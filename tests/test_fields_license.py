@@ -1016,3 +1016,21 @@ def test_address_without_the_labels_last_glyph_read_onto_it():
         extract([_page(rows, width=800, height=600)])["address"].value
         == "厦门市同安区工业集中区草塘路121号厂房四层"
     )
+
+
+def test_authority_branch_read_with_its_place_and_ju_misread():
+    # ud-015's ring: 「长州市工商行政管理局南公分司」 for 长沙市工商行政管理局雨花分局 (the code's
+    # county is 雨花区; the branch's two glyphs and 局 were misread)
+    from models.page import Seal
+
+    page = _page(
+        [
+            ("统一社会信用代码", 100, 100, 160),
+            ("91430111MA4L6KXL2L", 300, 100, 200),
+            ("住所", 100, 180, 40),
+            ("长沙市雨花区金海路金井馨苑A12栋1单元501房", 200, 180, 420),
+            ("登记机关", 500, 500, 80),
+        ]
+    )
+    page.seals = [Seal(box=(560, 440, 700, 580), text="长州市工商行政管理局南公分司", text_confidence=0.8)]
+    assert extract([page])["registration_authority"].value == "长沙市工商行政管理局雨花分局"

@@ -247,11 +247,12 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     if not m:
         return _authority_fuzzy(t, credit_code, address)
     place = m.group("place")
+    branch = m.group("branch") or _misread_branch(t[m.end() :], credit_code) or ""
     if len(place) < 2 and m.start() == 0:
-        return own_authority(credit_code, m.group("organ"), m.group("branch"))
+        return own_authority(credit_code, m.group("organ"), branch or None)
     cands = _place_names(credit_code, address)
     if _zone_of_known_city(place, cands):
-        return place + m.group("organ") + (m.group("branch") or "")
+        return place + m.group("organ") + branch
     if (
         cands
         and place not in cands
@@ -267,19 +268,37 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     if cands and place not in cands:
         best = max(cands, key=lambda c: (fuzz.ratio(place, c), -abs(len(c) - len(place))))
         if _renamed_division(place, best):
-            return place + m.group("organ") + (m.group("branch") or "")
+            return place + m.group("organ") + branch
         # a curved ring misreads whole glyphs (深遺店 for 深圳市): the same length and first
         # glyph within the code's own area is enough
         close = fuzz.ratio(place, best) >= 60 or (len(place) == len(best) and place[:1] == best[:1])
         own = authority_place(credit_code)
         if not close and own is not None and _same_slots(place, own):
-            return own + m.group("organ") + (m.group("branch") or "")
+            return own + m.group("organ") + branch
         if not close:
             return None  # a place the credit code does not know: not this company's authority
         place = best
     elif not cands and len(place) < 2:
         return None
-    return _with_city(place, credit_code) + m.group("organ") + (m.group("branch") or "")
+    return _with_city(place, credit_code) + m.group("organ") + branch
+
+
+def _misread_branch(tail: str, credit_code: str | None) -> str | None:
+    """A city bureau's branch read after its organ with its place and 局 misread (「南公分司」 for
+    雨花分局): the branch of the code's own county, when the place read has its length.
+
+    >>> _misread_branch("南公分司", "91430111MA4L6KXL2L"), _misread_branch("南分司", "91430111MA4L6KXL2L")
+    ('雨花分局', None)
+    >>> _misread_branch("", "91430111MA4L6KXL2L"), _misread_branch("南公分司", "91430100MA4L6KXL2L")
+    (None, None)
+    """
+    m = re.fullmatch(r"(?P<p>[\u4e00-\u9fa5]{1,4})分[\u4e00-\u9fa5]", tail)
+    div = _division(credit_code)
+    d = region.lookup(div) if m and div and not div.endswith("00") else None
+    if d is None or d.level != "county":
+        return None
+    short = d.name[:-1] if len(d.name) > 2 and d.name[-1] in "区县市旗" else d.name
+    return short + "分局" if len(short) == len(m.group("p")) else None
 
 
 def _same_slots(place: str, own: str) -> bool:
