@@ -19,7 +19,8 @@ doc_type 97.2 % / 99.7 % (99.1 % together). Session 12 (518 files, 523 documents
 89.6 % of 1146 fields, tuned 94.2 % of 3205 (74 new documents, most of them licence photos),
 doc_type 98.5 % / 100 % (99.6 % together). Session 13 (675 files, 680 documents; 157 new, mostly
 licence photos and e-invoices): first look 92.0 % of 1635 fields, tuned 94.6 % of 4079, doc_type
-98.9 % / 100 %.
+98.9 % / 100 %. Session 14 (741 files, 745 documents; 65 new: licences and invoices): first look
+93.1 % of 1783 fields, tuned 95.2 % of 4573, doc_type 99.5 % / 99.8 %; floors raised to 0.91 / 0.95.
 """
 
 from __future__ import annotations
@@ -70,5 +71,5 @@ def test_real_corpus_first_look_and_tuned() -> None:
 
     # raised in session 13 (first look 92.0 %, tuned 94.6 %), a margin kept for OCR's run-to-run
     # differences and for harder documents joining either split
-    assert rate("firstlook") >= 0.89, f"first look {rate('firstlook'):.1%} (misses not shown)"
-    assert rate("tune") >= 0.94, tune_misses
+    assert rate("firstlook") >= 0.91, f"first look {rate('firstlook'):.1%} (misses not shown)"
+    assert rate("tune") >= 0.95, tune_misses
