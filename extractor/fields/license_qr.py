@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from rapidfuzz.distance import Levenshtein
 
-from extractor.normalize import normalize_name, parse_date, parse_money
+from extractor.normalize import normalize_name, parse_date, parse_money, round_money
 from extractor.normalize import uscc as _uscc
 from models.contract import FieldValue
 from models.page import Page
@@ -116,7 +116,7 @@ def _capital(value: str) -> Decimal | None:
     v = re.sub(r"\s+", "", value)
     m = re.fullmatch(r"(\d+(?:\.\d+)?)[（(]万元[)）](?:人民币)?", v)
     if m:
-        return (Decimal(m.group(1)) * 10000).quantize(Decimal("0.01"))
+        return round_money(Decimal(m.group(1)) * 10000)
     got = parse_money(re.sub(r"^人民币|人民币$", "", v))
     return got if got is not None and got > 0 else None
 
