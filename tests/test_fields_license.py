@@ -937,21 +937,24 @@ def test_authority_of_a_county_abolished_since_is_read_from_the_seal():
     # an old 注册号 of 吴江市 (320584, now 苏州市吴江区 320509, a code the division table no
     # longer knows); the address names no county: the seal's reading is checked against the
     # names of the city's counties (ub-002's reading, one glyph of 监督 misread)
+    rows = [
+        ("注册号", 100, 100, 60),
+        ("320584600862063", 200, 100, 160),
+        ("名称", 100, 140, 40),
+        ("吴江区盛泽镇某某纺织品经营部", 200, 140, 280),
+        ("经营场所", 100, 180, 80),
+        ("盛泽镇南环路北侧(前庄村)", 200, 180, 240),
+    ]
+    assert _authority_read(rows, "苏州市吴江区市场监昌管理局") == "苏州市吴江区市场监督管理局"
+
+
+def _authority_read(rows, ring: str):
+    """The authority extracted from a licence page of ``rows`` whose 登记机关 seal reads ``ring``."""
     from models.page import Seal
 
-    page = _page(
-        [
-            ("注册号", 100, 100, 60),
-            ("320584600862063", 200, 100, 160),
-            ("名称", 100, 140, 40),
-            ("吴江区盛泽镇某某纺织品经营部", 200, 140, 280),
-            ("经营场所", 100, 180, 80),
-            ("盛泽镇南环路北侧(前庄村)", 200, 180, 240),
-            ("登记机关", 500, 500, 80),
-        ]
-    )
-    page.seals = [Seal(box=(560, 440, 700, 580), text="苏州市吴江区市场监昌管理局", text_confidence=0.9)]
-    assert extract([page])["registration_authority"].value == "苏州市吴江区市场监督管理局"
+    page = _page([*rows, ("登记机关", 500, 500, 80)])
+    page.seals = [Seal(box=(560, 440, 700, 580), text=ring, text_confidence=0.9)]
+    return extract([page])["registration_authority"].value
 
 
 def test_established_date_in_chinese_numerals_with_one_read_as_a_dash():
@@ -1021,16 +1024,10 @@ def test_address_without_the_labels_last_glyph_read_onto_it():
 def test_authority_branch_read_with_its_place_and_ju_misread():
     # ud-015's ring: 「长州市工商行政管理局南公分司」 for 长沙市工商行政管理局雨花分局 (the code's
     # county is 雨花区; the branch's two glyphs and 局 were misread)
-    from models.page import Seal
-
-    page = _page(
-        [
-            ("统一社会信用代码", 100, 100, 160),
-            ("91430111MA4L6KXL2L", 300, 100, 200),
-            ("住所", 100, 180, 40),
-            ("长沙市雨花区金海路金井馨苑A12栋1单元501房", 200, 180, 420),
-            ("登记机关", 500, 500, 80),
-        ]
-    )
-    page.seals = [Seal(box=(560, 440, 700, 580), text="长州市工商行政管理局南公分司", text_confidence=0.8)]
-    assert extract([page])["registration_authority"].value == "长沙市工商行政管理局雨花分局"
+    rows = [
+        ("统一社会信用代码", 100, 100, 160),
+        ("91430111MA4L6KXL2L", 300, 100, 200),
+        ("住所", 100, 180, 40),
+        ("长沙市雨花区金海路金井馨苑A12栋1单元501房", 200, 180, 420),
+    ]
+    assert _authority_read(rows, "长州市工商行政管理局南公分司") == "长沙市工商行政管理局雨花分局"
