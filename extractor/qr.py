@@ -358,17 +358,17 @@ _LICENCE_HINT = re.compile(r"营\s*业\s*执\s*照|统\s*一\s*社\s*会\s*信\s
 
 
 def page_wants_qr(text: str) -> bool:
-    """Whether a page's text looks like an invoice or a business licence, i.e. worth a QR search.
+    """Whether a text-layer page looks like an invoice, i.e. worth a QR search (rendering the
+    page for it doubled the text path's reading time when licences were searched too:
+    licences are searched when OCR'd, :func:`ocr_page_wants_qr`).
 
     >>> page_wants_qr("电子发票（增值税专用发票） 发票号码：2431… 开票日期：2024年05月28日")
-    True
-    >>> page_wants_qr("营业执照 统一社会信用代码 91350503MA2Y3K6W8B")
     True
     >>> page_wants_qr("技术服务合同"), page_wants_qr("乙方应在收款后开具增值税发票。")
     (False, False)
     """
     t = text or ""
-    return bool(_INVOICE_ID_HINT.search(t) and _INVOICE_BODY_HINT.search(t)) or bool(_LICENCE_HINT.search(t))
+    return bool(_INVOICE_ID_HINT.search(t) and _INVOICE_BODY_HINT.search(t))
 
 
 _OCR_INVOICE_HINT = re.compile(r"发\s*票|价\s*税\s*合\s*计|校\s*验\s*码|开\s*票\s*日\s*期|税\s*额")
