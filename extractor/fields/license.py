@@ -31,7 +31,7 @@ from extractor.fields.license_authority import (
     authority_from_seal,
     authority_place,
 )
-from extractor.fields.license_qr import apply_qr
+from extractor.fields.license_qr import apply_qr, qr_record
 from extractor.fields.license_term import licence_date, term_continued, term_end
 from extractor.fields.license_type import (
     COMPANY_TYPE_RE,
@@ -726,8 +726,9 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
             # no label read on its row: an address found by its place in the table is checked
             addr = without_label_glyph(normalize_name(ref.line.text))
             out["address"] = L.make_field(with_code_divisions(addr, code), ref, confidence_penalty=0.2)
-    apply_qr(pages, out)  # the registry's record in the QR, where the licence prints one
+    record = qr_record(pages)  # the registry's record in the QR, where the licence prints one
+    apply_qr(record, out)  # before the authority: it is read against the code and the address
     _scope(pages, out)
     _authority(pages, out)
-    apply_qr(pages, out)  # ... its 登记机关 too, over a seal's reading
+    apply_qr(record, out, ("registration_authority",))  # the 登记机关 too, over a seal's reading
     return out

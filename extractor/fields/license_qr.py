@@ -187,18 +187,17 @@ def _replaces(key: str, read: object, stated: object) -> bool:
     return key not in _PRINT_FIRST or a in b or Levenshtein.distance(a, b) == 1
 
 
-def apply_qr(pages: list[Page], out: dict[str, FieldValue]) -> None:
-    """The fields a licence's QR states, in ``out``: where the print was not read, or was read
-    otherwise (:func:`_replaces`) — the QR is the registry's record, OCR's reading of small
-    print the weaker witness."""
+def qr_record(pages: list[Page]) -> dict[str, FieldValue]:
+    """The fields the licence's QR codes state (method ``qr``), read once per licence; a QR
+    holding only a link states none."""
+    out: dict[str, FieldValue] = {}
     for page in pages:
         for bc in page.barcodes:
             if _is_link(bc.text):
                 continue
             for key, value in qr_fields(bc.text).items():
-                have = out.get(key)
-                if have is not None and not _replaces(key, have.value, value):
-                    continue
+                if key in out and not _replaces(key, out[key].value, value):
+                    continue  # a second QR replaces the first as it would a print
                 out[key] = FieldValue(
                     value=value,
                     page=page.number,
@@ -207,3 +206,18 @@ def apply_qr(pages: list[Page], out: dict[str, FieldValue]) -> None:
                     source_text=readable(bc.text)[:200],
                     method="qr",
                 )
+    return out
+
+
+def apply_qr(
+    record: dict[str, FieldValue], out: dict[str, FieldValue], keys: tuple[str, ...] | None = None
+) -> None:
+    """The QR's ``record`` (of ``keys``, default all) in ``out``: where the print was not read,
+    or was read otherwise (:func:`_replaces`) — the QR is the registry's record, OCR's reading
+    of small print the weaker witness."""
+    for key, fv in record.items():
+        if keys is not None and key not in keys:
+            continue
+        have = out.get(key)
+        if have is None or _replaces(key, have.value, fv.value):
+            out[key] = fv
