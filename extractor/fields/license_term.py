@@ -10,6 +10,9 @@ import extractor.fields.layout as L
 from extractor.normalize import parse_date
 from models.page import Page
 
+# a date printed in figures: 2015年12月23日
+_FIGURE_DATE = r"\d{4}年\d{1,2}月\d{1,2}日"
+
 
 def licence_date(text: str) -> dt.date | None:
     """A date as a licence prints it, in figures or in Chinese numerals, where OCR may read the
@@ -32,7 +35,7 @@ def licence_date(text: str) -> dt.date | None:
 
 def term_end(sp: L.Span) -> tuple[object, float] | None:
     t = L.norm(sp.text)
-    two = re.fullmatch(r"(\d{4}年\d{1,2}月\d{1,2}日)(\d{4}年\d{1,2}月\d{1,2}日)", t)
+    two = re.fullmatch(f"({_FIGURE_DATE})({_FIGURE_DATE})", t)
     if two and _later_date(two.group(1), two.group(2)):
         return parse_date(two.group(2)), 0.1  # the start and the end, the 至 between them not read
     parts = re.split(r"至|到|—|--|-(?=\D)", t, maxsplit=1)
@@ -93,12 +96,7 @@ def _later_date(start: str, text: str) -> bool:
     (True, False)
     """
     a, b = parse_date(L.norm(start)), parse_date(L.norm(text))
-    return (
-        a is not None
-        and b is not None
-        and b > a
-        and bool(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", L.norm(text)))
-    )
+    return a is not None and b is not None and b > a and bool(re.fullmatch(_FIGURE_DATE, L.norm(text)))
 
 
 def term_continued(sp: L.Span, pages: list[Page]) -> L.Span:
