@@ -97,11 +97,17 @@ _NOT_BOUGHT_RE = re.compile(
 )
 
 
+def _relative_clause(text: str, pos: int) -> bool:
+    """Whether the sentence at ``pos`` is a relative clause (「由乙方向甲方提供的…」): it names
+    nothing bought, not even in a recital."""
+    return pos > 0 and text[pos - 1] == "由"
+
+
 def _not_the_purchase(text: str, pos: int) -> bool:
     """Whether a provider sentence at ``pos`` only defines or recites: a relative clause
-    「由乙方向甲方提供的…」, a 「鉴于…」 recital or a definition (「“服务”指…」) — the general
+    (:func:`_relative_clause`), a 「鉴于…」 recital or a definition (「“服务”指…」) — the general
     intent, not the purchase the articles state."""
-    if pos > 0 and text[pos - 1] == "由":
+    if _relative_clause(text, pos):
         return True
     start = max(text.rfind("。", 0, pos), text.rfind("\n", 0, pos)) + 1
     return bool(re.match(r"\s*(?:鉴于|[“\"][^”\"]{1,12}[”\"]\s*(?:指|是指))", text[start:pos]))
@@ -286,7 +292,7 @@ def service_content(doc: Doc, out: dict[str, FieldValue]) -> None:
         if not _not_the_purchase(flat, m.start()):
             found.append((pos[m.start()], got[0], pos[a], pos[b - 1] + 1))
             break
-        if recital is None and flat[m.start() - 1 : m.start()] != "由":
+        if recital is None and not _relative_clause(flat, m.start()):
             # 「鉴于甲方有意向乙方采购X」: the recital says what is bought when no article does
             recital = (pos[m.start()], got[0], pos[a], pos[b - 1] + 1)
     got = _made(text)
