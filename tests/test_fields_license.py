@@ -1031,3 +1031,40 @@ def test_authority_branch_read_with_its_place_and_ju_misread():
         ("长沙市雨花区金海路金井馨苑A12栋1单元501房", 200, 180, 420),
     ]
     assert _authority_read(rows, "长州市工商行政管理局南公分司") == "长沙市工商行政管理局雨花分局"
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        # a glyph lost in the registration clause (rm-015: 「经相关门批准」)
+        (
+            "进出口贸易、国内贸易（依法须经批准的项目，经相关门批准后方可开展经营活动）",
+            "进出口贸易、国内贸易（依法须经批准的项目，经相关部门批准后方可开展经营活动）",
+        ),
+        # a glyph lost after the 「的」 (tf-013: 「批准的目」), the full stop before the bracket kept
+        (
+            "汽车配件批发、零售。（依法须经批准的目，经相关部门批准后方可开展经营活动）",
+            "汽车配件批发、零售。（依法须经批准的项目，经相关部门批准后方可开展经营活动）",
+        ),
+        # two glyphs of a longer clause misread
+        (
+            "软件开发（依法须经批准的项目，经相关部门批准后方可开展经营活动，其体经营项日以审批结果为准）",
+            "软件开发（依法须经批准的项目，经相关部门批准后方可开展经营活动，具体经营项目以审批结果为准）",
+        ),
+        # a wording that is not the standard clause stays as read
+        ("电子产品销售（凭许可证经营，经相关部门批准后开展生产活动）", None),
+        # the clause's first glyph lost after its bracket: the glyph comes back, the bracket stays
+        (
+            "软件开发（法须经批准的项目，经相关部门批准后方可开展经营活动）",
+            "软件开发（依法须经批准的项目，经相关部门批准后方可开展经营活动）",
+        ),
+    ],
+)
+def test_standard_clause_glyphs_lost_or_misread_in_the_scope_are_restored(read, printed):
+    rows = [
+        ("营业执照", 400, 40, 200),
+        ("名称 泉州智算科技有限公司", 60, 200, 300),
+        ("经营范围 " + read, 60, 330, 700),
+        ("登记机关", 620, 560, 80),
+    ]
+    assert extract([_page(rows)])["business_scope"].value == (printed or read)

@@ -211,9 +211,10 @@ def fix_closing_clause(text: str) -> str:
     return _CLAUSE_RE.sub(repl, text)
 
 
-# The registration clauses every registry prints in the same words; a glyph OCR misread in
-# one of them (「其体经营项日」) is restored from the wording (longest first: one clause may
-# start another).
+# The sentences every registry prints in the same words (the registration clauses and the
+# standard reservations inside items); a glyph OCR misread, lost or added in one of them
+# (「其体经营项日」, 「经相关门批准」) is restored from the wording. Longest first: one clause
+# may start another.
 CLAUSES = tuple(
     sorted(
         (
@@ -222,51 +223,133 @@ CLAUSES = tuple(
             "依法须经批准的项目，经相关部门批准后方可开展经营活动",
             "依法须经批准的项目，经相关部门批准后依批准的内容开展经营活动",
             "除依法须经批准的项目外，凭营业执照依法自主开展经营活动",
+            "仅限于通过互联网从事经营活动",
+            "国家禁止或涉及行政审批的货物和技术进出口除外",
+            "企业依法自主选择经营项目，开展经营活动",
+            "不得从事本市产业政策禁止和限制类项目的经营活动",
+            "除销售需要许可的商品",
+            "不含许可类信息咨询服务",
         ),
         key=len,
         reverse=True,
     )
 )
 _CLAUSE_PUNCT = "，,、。.；;：:"
-_MAX_GLYPH_FIXES = 2
+_PUNCT_MARK = "\x00"
+_CJK_RE = re.compile(r"^[\u4e00-\u9fff]*$")
+
+
+def _edit_budget(n: int) -> int:
+    """Glyph edits allowed in a clause of ``n`` glyphs: one per 12 glyphs, at most two."""
+    return min(2, max(1, n // 12))
+
+
+def _keyed(text: str) -> str:
+    return "".join(_PUNCT_MARK if c in _CLAUSE_PUNCT else c for c in text)
+
+
+_KEYED = tuple((c, _keyed(c)) for c in CLAUSES)
+
+
+def _restored(read: str, clause: str) -> str | None:
+    """``read`` written as ``clause`` when they differ by glyphs only (within the budget, at
+    most one glyph lost or added, every glyph changed a Chinese character); punctuation, which
+    must stand where the clause has it, stays as read."""
+    from rapidfuzz.distance import Levenshtein
+
+    a, b = _keyed(read), _keyed(clause)
+    budget = _edit_budget(len(clause))
+    if Levenshtein.distance(a, b, score_cutoff=budget) > budget:
+        return None
+    out, indels = [], 0
+    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(a, b):
+        if tag == "equal":
+            out.append(read[i1:i2])
+            continue
+        if not (_CJK_RE.match(a[i1:i2]) and _CJK_RE.match(b[j1:j2])):
+            return None
+        indels += abs((i2 - i1) - (j2 - j1))
+        out.append(clause[j1:j2])
+    return "".join(out) if indels <= 1 else None
 
 
 def restore_clause_glyphs(text: str) -> str:
-    """Glyphs of a registration clause that OCR misread (at most two in one clause, no glyph
-    lost or added) are restored from its fixed wording; punctuation stays as read.
+    """Glyphs of a standard clause that OCR misread, lost or added (one per 12 glyphs, at most
+    two in one clause, at most one lost or added) are restored from its fixed wording;
+    punctuation stays as read.
 
     >>> restore_clause_glyphs("软件开发（依法须经批准的项目，经相关部门批准后方可开展经营活动，其体经营项日以审批结果为准）")
     '软件开发（依法须经批准的项目，经相关部门批准后方可开展经营活动，具体经营项目以审批结果为准）'
+    >>> restore_clause_glyphs("进出口贸易（依法须经批准的项目，经相关门批准后方可开展经营活动）")  # 部 lost
+    '进出口贸易（依法须经批准的项目，经相关部门批准后方可开展经营活动）'
+    >>> restore_clause_glyphs("服饰（仅败于通过互联网从事经营活动）")
+    '服饰（仅限于通过互联网从事经营活动）'
     >>> restore_clause_glyphs("（除依法须经批准的项目外,凭营业执照依法自主开展经营活动）")  # as read
     '（除依法须经批准的项目外,凭营业执照依法自主开展经营活动）'
     >>> restore_clause_glyphs("经相关部门批准后方可开展生产活动")  # no clause: three glyphs differ
     '经相关部门批准后方可开展生产活动'
+    >>> restore_clause_glyphs("（依法须经批准的项目，经相关部门批准后方可开展经营活动）")  # the bracket stays
+    '（依法须经批准的项目，经相关部门批准后方可开展经营活动）'
     """
-    out = list(text)
-    done = [False] * len(text)
-    for clause in CLAUSES:
-        n = len(clause)
-        i = 0
-        while i + n <= len(text):
-            if any(done[i : i + n]):
-                i += 1
+    keyed_text = _keyed(text)
+    found: dict[int, tuple[int, str]] = {}  # start → (end, restored)
+    taken = [False] * len(text)
+    for clause, keyed in _KEYED:
+        segments = [(0, len(text))]
+        while segments:
+            lo, hi = segments.pop()
+            hit = _clause_in(text, keyed_text, clause, keyed, lo, hi, taken)
+            if hit is None:
                 continue
-            fixes = []
-            for k, (a, b) in enumerate(zip(text[i : i + n], clause, strict=True)):
-                if a == b or (a in _CLAUSE_PUNCT and b in _CLAUSE_PUNCT):
-                    continue
-                if a in _CLAUSE_PUNCT or b in _CLAUSE_PUNCT or len(fixes) == _MAX_GLYPH_FIXES:
-                    fixes = None
-                    break
-                fixes.append(k)
-            if fixes is None:
-                i += 1
+            s0, s1, restored, (a0, a1) = hit
+            if restored is not None:
+                found[s0] = (s1, restored)
+                taken[s0:s1] = [True] * (s1 - s0)
+            segments += [(lo, a0), (a1, hi)]
+    out, i = [], 0
+    for s0 in sorted(found):
+        s1, restored = found[s0]
+        out += [text[i:s0], restored]
+        i = s1
+    return "".join(out) + text[i:]
+
+
+def _clause_in(
+    text: str, keyed_text: str, clause: str, keyed: str, lo: int, hi: int, taken: list[bool]
+) -> tuple[int, int, str | None, tuple[int, int]] | None:
+    """The best place of ``clause`` in ``text[lo:hi]`` (start, end, the read restored or
+    None when it is too far from the wording, the aligned region), or None when nothing there
+    resembles it. Windows one glyph wider or narrower are tried; the closest wins."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Levenshtein
+
+    n = len(clause)
+    if hi - lo < n - 1:
+        return None
+    hit = fuzz.partial_ratio_alignment(keyed, keyed_text[lo:hi], score_cutoff=80)
+    if hit is None:
+        return None
+    a0, a1 = lo + hit.dest_start, lo + hit.dest_end
+    best = None  # (edits, width differs, start, end, restored)
+    for start in (a0 - 1, a0, a0 + 1):
+        for m in (n, n - 1, n + 1):
+            if start < lo or start + m > hi or any(taken[start : start + m]):
                 continue
-            for k in fixes:
-                out[i + k] = clause[k]
-            done[i : i + n] = [True] * n
-            i += n
-    return "".join(out)
+            restored = _restored(text[start : start + m], clause)
+            if restored is None:
+                continue
+            cand = (
+                Levenshtein.distance(keyed_text[start : start + m], keyed),
+                m != n,
+                start,
+                start + m,
+                restored,
+            )
+            if best is None or cand[:3] < best[:3]:
+                best = cand
+    if best is None:
+        return a0, a1, None, (a0, max(a1, a0 + 1))
+    return best[2], best[3], best[4], (best[2], best[3])
 
 
 def strip_trailing_noise(text: str) -> str:
