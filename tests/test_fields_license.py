@@ -950,11 +950,7 @@ def test_authority_of_a_county_abolished_since_is_read_from_the_seal():
 
 def _authority_read(rows, ring: str):
     """The authority extracted from a licence page of ``rows`` whose 登记机关 seal reads ``ring``."""
-    from models.page import Seal
-
-    page = _page([*rows, ("登记机关", 500, 500, 80)])
-    page.seals = [Seal(box=(560, 440, 700, 580), text=ring, text_confidence=0.9)]
-    return extract([page])["registration_authority"].value
+    return _extract_with_seal(rows, ring)["registration_authority"].value
 
 
 def test_established_date_in_chinese_numerals_with_one_read_as_a_dash():
@@ -1068,3 +1064,27 @@ def test_standard_clause_glyphs_lost_or_misread_in_the_scope_are_restored(read, 
         ("登记机关", 620, 560, 80),
     ]
     assert extract([_page(rows)])["business_scope"].value == (printed or read)
+
+
+def test_authority_named_after_the_county_abolished_since_under_its_own_name():
+    # ti-004's reading: a code of 章丘市 (370181, a district of 济南 since 2016, 章丘区 370114);
+    # the seal still names 章丘市, one glyph misread; the division's name before it was
+    # abolished comes from python-stdnum's history of division codes
+    rows = [
+        ("统一社会信用代码", 100, 100, 160),
+        ("913701813072175464", 280, 100, 180),
+        ("名称", 100, 140, 40),
+        ("章丘某某机械有限公司", 200, 140, 240),
+    ]
+    assert _authority_read(rows, "章山市市场监督管理局") == "章丘市市场监督管理局"
+    # a place that is no county of the code's city, then or now, stays unread
+    assert "registration_authority" not in _extract_with_seal(rows, "九江市市场监督管理局")
+
+
+def _extract_with_seal(rows, ring: str):
+    """The fields of a licence page of ``rows`` whose 登记机关 seal reads ``ring``."""
+    from models.page import Seal
+
+    page = _page([*rows, ("登记机关", 500, 500, 80)])
+    page.seals = [Seal(box=(560, 440, 700, 580), text=ring, text_confidence=0.9)]
+    return extract([page])

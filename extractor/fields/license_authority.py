@@ -126,7 +126,9 @@ def _paths(credit_code: str | None, address: str | None = None) -> list:
     province."""
     div = _division(credit_code)
     d = region.lookup(div) if div else None
-    out = [d] if d is not None else _successors(div)
+    # a county abolished since: its own name first (章丘市 370181), then its city's counties
+    former = [f for f in [region.former(div)] if f is not None] if div and d is None else []
+    out = [d] if d is not None else former + _successors(div)
     at = region.resolve(address) if address else None
     if at is not None and (div is None or at.code[:2] == div[:2]):
         out.append(at)

@@ -164,6 +164,32 @@ def lookup(code: str) -> Division | None:
     return _table().by_code.get(compact(code))
 
 
+_YEARS_RE = re.compile(r"^\[[^\]]*\]")
+
+
+def former(code: str) -> Division | None:
+    """A county-level division the table no longer lists (abolished or renamed since; companies
+    registered before keep its code), under the name it last carried — python-stdnum's history
+    of GB/T 2260 codes — and inside its city as the table knows it now.
+
+    >>> former("370181").full_name, former("320584").full_name
+    ('山东省济南市章丘市', '江苏省苏州市吴江市')
+    >>> former("370114") is None, former("379999") is None, former("3701") is None
+    (True, True, True)
+    """
+    from stdnum import numdb
+
+    s = compact(code)
+    if len(s) != 6 or not s.isdigit() or s in _table().by_code:
+        return None
+    parent = _table().by_code.get(s[:4]) or _table().by_code.get(s[:2])
+    info = numdb.get("cn/loc").info(s)
+    name = _YEARS_RE.sub("", info[-1][1].get("county", "")) if len(info) == 2 else ""
+    if parent is None or not name:
+        return None
+    return Division(s, name, "county", (*parent.path, (s, name)))
+
+
 def format(code: str) -> str:  # python-stdnum's name (shadows the builtin here)
     """The full name of a division: ``350582`` → ``福建省泉州市晋江市``."""
     return _table().by_code[validate(code)].full_name
