@@ -1088,3 +1088,17 @@ def _extract_with_seal(rows, ring: str):
     page = _page([*rows, ("登记机关", 500, 500, 80)])
     page.seals = [Seal(box=(560, 440, 700, 580), text=ring, text_confidence=0.9)]
     return extract([page])
+
+
+def test_authority_a_zones_management_committee_read_whole():
+    # ry-013's seal: the zone's committee registers its companies; its name starts with the
+    # province's short name before the city the credit code names (常州市武进区)
+    rows = [
+        ("统一社会信用代码", 100, 100, 160),
+        ("91320412MA1WBLRK0R", 280, 100, 180),
+        ("名称", 100, 140, 40),
+        ("常州某某精密机械有限公司", 200, 140, 240),
+    ]
+    assert _authority_read(rows, "江苏常州经济开发区管理委员会") == "江苏常州经济开发区管理委员会"
+    # another city's zone is not this company's authority
+    assert "registration_authority" not in _extract_with_seal(rows, "江苏苏州工业园区管理委员会")

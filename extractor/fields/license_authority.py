@@ -247,7 +247,7 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     t = L.norm(text)
     m = ORGAN_RE.search(t)
     if not m:
-        return _authority_fuzzy(t, credit_code, address)
+        return _zone_committee(t, credit_code, address) or _authority_fuzzy(t, credit_code, address)
     place = m.group("place")
     branch = m.group("branch") or _misread_branch(t[m.end() :], credit_code) or ""
     if len(place) < 2 and m.start() == 0:
@@ -372,6 +372,32 @@ def _zone_of_known_city(place: str, cands: list[str]) -> bool:
         return False
     cities = {c[:-1] for c in cands if c.endswith("市")} | {c for c in cands if c.endswith("市")}
     return any(place.startswith(c) for c in cities if len(c) >= 2)
+
+
+def _zone_committee(t: str, credit_code: str | None, address: str | None = None) -> str | None:
+    """A development zone's management committee that registers its companies itself, read
+    whole (its name may start with the province's: 「江苏常州经济开发区管理委员会」), when the
+    zone is one of a city the credit code or the address names.
+
+    >>> _zone_committee("江苏常州经济开发区管理委员会", "91320412MA1WBLRK0R")
+    '江苏常州经济开发区管理委员会'
+    >>> _zone_committee("江苏常州经济开发区管理委员会", "91410100MAKH4D2W0H") is None  # another city's
+    True
+    >>> _zone_committee("泉州智算科技管理委员会", "91350503MA2Y3K6W8B") is None
+    True
+    """
+    m = re.fullmatch(r"(?P<zone>[\u4e00-\u9fa5()（）]{4,30}?)(?:管理委员会|管委会)", t)
+    if m is None:
+        return None
+    cands = _place_names(credit_code, address)
+    zone = m.group("zone")
+    for prov in (c for c in cands if c.endswith(("省", "自治区"))):
+        short = re.sub(r"(?:省|维吾尔自治区|壮族自治区|回族自治区|自治区)$", "", prov)
+        for name in (prov, short):
+            if zone.startswith(name) and not zone.startswith(name + "省"):
+                zone = zone[len(name) :]
+                break
+    return t if _zone_of_known_city(zone, cands) else None
 
 
 def _renamed_division(place: str, known: str) -> bool:
