@@ -425,3 +425,35 @@ def test_signature_legal_form_on_the_line_below():
     fields = extract([Page(number=1, width=595, height=842, lines=lines)])
     assert fields["audit_firm"].value == "致同会计师事务所(特殊普通合伙)"
     assert str(fields["report_date"].value) == "2021-04-21"
+
+
+def test_scanned_balance_sheet_with_letter_spaced_item_head_and_date_columns():
+    """rb-034's scan (geometry as OCR boxed it): 「项  目」 read glyph by glyph, the columns
+    headed by dates only (the earlier year first); the total is the later date's column."""
+    boxes = [
+        ("资产负债表", 245, 46, 325, 67),
+        ("单位：人民币元", 453, 80, 525, 94),
+        ("项", 142, 93, 157, 106),
+        ("目", 182, 94, 193, 107),
+        ("行号", 295, 93, 318, 107),
+        ("2021年12月31日", 336, 93, 409, 104),
+        ("2022年12月31日", 436, 93, 510, 105),
+        ("货币资金", 64, 119, 106, 132),
+        ("1", 303, 120, 311, 132),
+        ("293,055.70", 368, 118, 420, 132),
+        ("464,002.30", 469, 119, 521, 132),
+        ("资产总计", 145, 519, 189, 534),
+        ("25", 300, 518, 315, 531),
+        ("299,055.70", 370, 519, 420, 530),
+        ("544,183.38", 470, 520, 522, 533),
+    ]
+    page = Page(
+        number=1,
+        width=595,
+        height=842,
+        method="ocr",
+        lines=[
+            Line(text=t, bbox=(x0, y0, x1, y1), confidence=0.95, method="ocr") for t, x0, y0, x1, y1 in boxes
+        ],
+    )
+    assert extract([page])["total_assets"].value == Decimal("544183.38")

@@ -366,6 +366,13 @@ def _header_words(line: Line) -> list[tuple[str, float | None]]:
     return words
 
 
+def _spaced(row: Sequence[L.Ref]) -> str:
+    """The single glyphs of a header row read left to right: a letter-spaced 「项    目」 that OCR
+    boxes glyph by glyph."""
+    glyphs = [r for r in row if r.line.bbox is not None and len(L.norm(r.line.text)) == 1]
+    return "".join(L.norm(r.line.text) for r in sorted(glyphs, key=lambda r: r.line.bbox[0]))  # type: ignore[index]
+
+
 def _header_of(ref: L.Ref, pool: Sequence[L.Ref]) -> _Header | None:
     """The column header on ``ref``'s row: which column is the current year's.
 
@@ -397,7 +404,9 @@ def _header_of(ref: L.Ref, pool: Sequence[L.Ref]) -> _Header | None:
         items.sort(key=lambda it: it[1])
     dates = sorted({k for k, _x in items if k.startswith("date:")})
     if dates and not any(k in ("cur", "prior") for k, _x in items):
-        if len(dates) < 2 or not (_is_item_head(t) or any(_is_item_head(r.line.text) for r in row)):
+        if len(dates) < 2 or not (
+            _is_item_head(t) or any(_is_item_head(r.line.text) for r in row) or _is_item_head(_spaced(row))
+        ):
             return None
         items = [
             (("cur" if k == dates[-1] else "prior") if k.startswith("date:") else k, x) for k, x in items
@@ -504,7 +513,9 @@ def _statement_rows(doc: Doc, out: dict[str, FieldValue], from_k: int = 0) -> No
     only when none is found after it."""
     headers: list[tuple[int, _Header]] = []
     for k, r in enumerate(doc.refs):
-        if _HEADER_RE.search(r.line.text) or _is_item_head(r.line.text):
+        t = r.line.text
+        # a date column head is a header's own line where 项目 is letter-spaced glyph by glyph
+        if _HEADER_RE.search(t) or _is_item_head(t) or (_DATE_HEAD_RE.search(t) and len(L.norm(t)) <= 12):
             h = _header_of(r, doc.refs)
             if h is not None:
                 headers.append((k, h))
