@@ -447,7 +447,11 @@ def test_scanned_balance_sheet_with_letter_spaced_item_head_and_date_columns():
         ("299,055.70", 370, 519, 420, 530),
         ("544,183.38", 470, 520, 522, 533),
     ]
-    page = Page(
+    assert extract([_boxes_page(boxes)])["total_assets"].value == Decimal("544183.38")
+
+
+def _boxes_page(boxes) -> Page:
+    return Page(
         number=1,
         width=595,
         height=842,
@@ -456,4 +460,39 @@ def test_scanned_balance_sheet_with_letter_spaced_item_head_and_date_columns():
             Line(text=t, bbox=(x0, y0, x1, y1), confidence=0.95, method="ocr") for t, x0, y0, x1, y1 in boxes
         ],
     )
-    assert extract([page])["total_assets"].value == Decimal("544183.38")
+
+
+def test_non_profit_activity_statement_with_two_level_header():
+    """A 民办非企业单位's 业务活动表 (rb-034's geometry): 上年累计数 and 本年累计数 each over
+    非限定性 | 限定性 | 合计; its revenue is the year's 合计 of 收入合计, its result the
+    year's 合计 of 净资产变动额 (it has no 营业收入 or 净利润)."""
+    boxes = [
+        ("业务活动表", 242, 46, 319, 64),
+        ("上年累计数", 223, 90, 267, 101),
+        ("本年累计数", 416, 88, 461, 100),
+        ("项", 51, 95, 63, 106),
+        ("目", 86, 95, 98, 106),
+        ("行号", 125, 94, 146, 107),
+        ("非限定性", 163, 101, 199, 113),
+        ("限定性", 231, 102, 259, 114),
+        ("合计", 299, 102, 320, 115),
+        ("非限定性", 355, 101, 392, 113),
+        ("限定性", 424, 101, 453, 113),
+        ("合计", 494, 101, 515, 113),
+        ("收入合计", 55, 214, 93, 226),
+        ("9", 132, 214, 139, 224),
+        ("1,486,748.51", 159, 214, 210, 226),
+        ("1,486,748.51", 287, 214, 339, 227),
+        ("1,975,317.23", 351, 214, 404, 227),
+        ("402,930.00", 423, 214, 469, 225),
+        ("2,378,247.23", 482, 215, 534, 225),
+        ("四、净资产变动额", 27, 400, 123, 412),
+        ("8,356.94", 175, 400, 212, 412),
+        ("8,356.94", 303, 400, 339, 412),
+        ("43,948.53", 363, 400, 402, 412),
+        ("126,439.00", 422, 400, 467, 412),
+        ("170,387.53", 488, 400, 532, 412),
+    ]
+    f = extract([_boxes_page(boxes)])
+    assert f["revenue"].value == Decimal("2378247.23")
+    assert f["net_profit"].value == Decimal("170387.53")

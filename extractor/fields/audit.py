@@ -299,11 +299,13 @@ def _opinion(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
 
 # row labels by priority; labels of one tuple rank equal (the first row found wins)
 ROWS: dict[str, list[tuple[str, ...]]] = {
-    "revenue": [("营业总收入",), ("营业收入",), ("营业额",)],
+    # a non-profit's 业务活动表 has no 营业收入: its 收入合计 and 净资产变动额 stand for them
+    "revenue": [("营业总收入",), ("营业收入",), ("营业额",), ("收入合计",)],
     # a Hong Kong 综合损益表 names the year's result 「年内亏损」/「年内溢利」, and the A-share
     # word 净利润 then only appears in notes and summaries
     "net_profit": [
-        ("净利润", "年内利润", "年内溢利", "年内亏损", "本年度利润", "本年度亏损", "年度利润", "年度亏损")
+        ("净利润", "年内利润", "年内溢利", "年内亏损", "本年度利润", "本年度亏损", "年度利润", "年度亏损"),
+        ("净资产变动额",),
     ],
     "total_assets": [("资产总计",), ("资产合计",), ("资产总额",)],
     "rd_expense": [("研发费用", "研发开支"), ("研究与开发费用", "研究及开发开支"), ("研究开发费用",)],
@@ -311,10 +313,11 @@ ROWS: dict[str, list[tuple[str, ...]]] = {
 # an expense row is reported as a positive amount even where the statement prints it in
 # brackets (a Hong Kong 综合损益表: 「研发开支 (50,387)」)
 EXPENSE_KEYS = frozenset({"rd_expense"})
-_CUR = ["本期金额", "本期发生额", "本年金额", "本年发生额", "本年累计数", "本年累计金额", "本年累计", "本年数", "本期数",
+_CUR = ["本期金额", "本期发生额", "本年金额", "本年发生额", "本年度累计数", "本年度累计", "本年累计数", "本年累计金额", "本年累计", "本年数", "本期数",
         "期末余额", "期末数", "年末余额", "年末数", "本年实际", "本期"]  # fmt: skip
 _PRIOR = ["上期金额", "上期发生额", "上年金额", "上年同期数", "上年同期", "上年数", "上期数", "上年年末余额", "上年末余额",
-          "年初余额", "年初数", "期初余额", "期初数", "上年实际", "上期", "本月数", "本月金额"]  # fmt: skip
+          "年初余额", "年初数", "期初余额", "期初数", "上年实际", "上期", "本月数", "本月金额",
+          "上年度累计数", "上年度累计", "上年累计数", "上年累计金额", "上年累计"]  # fmt: skip
 _HEADER_RE = re.compile("|".join(sorted(map(re.escape, _CUR + _PRIOR), key=len, reverse=True)))
 _NUM_RE = re.compile(r"(?<![\w.])(?:[-－—–]\s*)?[(（]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?[)）]?(?![\w.])"
                      r"|(?<![\w.])(?:[-－]\s*)?[(（]?\d+\.\d{1,2}[)）]?(?![\w.])"
@@ -414,10 +417,32 @@ def _header_of(ref: L.Ref, pool: Sequence[L.Ref]) -> _Header | None:
     else:
         items = [it for it in items if not it[0].startswith("date:")]
     order = [k for k, _x in items]
-    xs = [x for _k, x in items]
+    xs = _total_columns(ref, pool, [x for _k, x in items])
     if "cur" not in order:
         return None
     return _Header(ref, order, xs, has_no)
+
+
+def _total_columns(ref: L.Ref, pool: Sequence[L.Ref], xs: list[float]) -> list[float]:
+    """A two-level header (a non-profit's 业务活动表: 本年累计数 over 非限定性 | 限定性 | 合计): each
+    column word's group is read at its 「合计」 sub-head on the row below, the one nearest the word
+    (``xs`` unchanged where there are fewer sub-heads than column words)."""
+    b = ref.line.bbox
+    if b is None or len(xs) < 2 or not all(xs):
+        return xs
+    h = b[3] - b[1]
+    subs = sorted(
+        L.center(x.line.bbox)[0]
+        for x in pool
+        if x.page is ref.page
+        and x.line.bbox is not None
+        and L.norm(x.line.text) == "合计"
+        and b[1] + 0.5 * h < x.line.bbox[1] < b[3] + 1.5 * h
+    )
+    if len(subs) < len(xs):
+        return xs
+    picked = [min(subs, key=lambda s, x=x: abs(s - x)) for x in xs]
+    return picked if len(set(picked)) == len(picked) else xs
 
 
 def _money_token(tok: str) -> Decimal | None:
