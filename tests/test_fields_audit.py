@@ -302,6 +302,8 @@ def test_real_scanned_capital_verification_report(realdocs):
         ("泉州正信会计师事务所 有限公司", "泉州正信会计师事务所有限公司"),
         ("厦门天健会计师事务所（特殊普通合伙）", "厦门天健会计师事务所(特殊普通合伙)"),
         ("中兴信会计师事务所有限责任公司", "中兴信会计师事务所有限责任公司"),
+        # rb-034's signature as OCR read it: the bracket before the partnership form lost
+        ("上海普道兢实会计师事务所普通合伙）", "上海普道兢实会计师事务所(普通合伙)"),
     ],
 )
 def test_audit_firm_keeps_legal_form_after_shiwusuo(signature, firm):

@@ -181,6 +181,10 @@ def _fiscal_year(doc: Doc, report: str, out: dict[str, FieldValue]) -> None:
                 return
 
 
+# a firm's partnership form after its name with the opening bracket lost by OCR
+_FORM_WITHOUT_OPENING_RE = re.compile(r"\s*(?P<form>(?:特殊)?普通合伙)[)）]")
+
+
 def _audit_firm(doc: Doc, start_k: int, end_k: int, out: dict[str, FieldValue]) -> None:
     """The firm: an ORG with 会计师事务所, preferably a line of its own (the signature),
     the last such line of the report part."""
@@ -195,6 +199,10 @@ def _audit_firm(doc: Doc, start_k: int, end_k: int, out: dict[str, FieldValue]) 
             # the entity layer may stop at 事务所: keep the legal form printed after it
             end = extend_legal_form(t, e.end)
             name = _clean_org(t[e.start : end])
+            lost = _FORM_WITHOUT_OPENING_RE.match(t, end)
+            if lost:
+                # OCR lost the bracket before the partnership form (「事务所普通合伙）」)
+                name, end = _clean_org(f"{name}({lost.group('form')})"), lost.end()
             if re.match(r"^(?:本|贵|该|其|此|上述|审计期间|改聘|聘任|聘请|续聘|变更)|注册会计师", name):
                 continue  # "本会计师事务所", "注册会计师及本会计师事务所"
             alone = len(L.norm(t)) <= len(L.norm(t[e.start : end])) + 6  # the signature line
