@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from extractor.fields.voucher import extract
 from models.page import Line, Page
 
@@ -472,3 +474,20 @@ def test_amount_in_words_below_a_stacked_payer_marker_is_no_name():
     assert f["payer_name"].value == "和远智能科技股份有限公司"
     assert f["payee_name"].value == "中铁四局集团有限公司"
     assert f["amount"].value == Decimal("50000.00")
+
+
+@pytest.mark.parametrize("code", ["转账存款", "网银转账", "跨行汇入"])
+def test_summary_made_of_transaction_words_gives_way_to_the_note(code):
+    # tc-008's 客户收付款入账通知: 摘要 「转账存款」 (the bank's kind of entry), 附言 what was paid for
+    rows = [
+        ("付款方户名：泉州智算科技有限公司", 10, 30),
+        ("收款方户名：福州星河数据有限公司", 10, 45),
+        (f"摘要：{code}", 10, 90),
+        ("附言：第三季度算力服务费", 10, 105),
+    ]
+    assert extract([_page(rows, ocr=True)])["purpose"].value == "第三季度算力服务费"
+
+
+def test_summary_that_says_what_was_paid_for_is_the_purpose():
+    rows = [("摘要：算力服务费", 10, 90), ("附言：转账", 10, 105)]
+    assert extract([_page(rows, ocr=True)])["purpose"].value == "算力服务费"

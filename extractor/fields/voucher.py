@@ -552,9 +552,11 @@ def _date(pages: list[Page], out: dict[str, FieldValue]) -> None:
         out["pay_date"] = L.make_field(parse(sp.match), sp)
 
 
-# what a bank prints in 摘要 for its own bookkeeping: the kind of transaction, not its purpose
+# what a bank prints in 摘要 for its own bookkeeping: the kind of transaction, not its purpose —
+# made of transaction words only (转存, 网银转账, 转账存款, 跨行汇入)
 _BANK_CODE_RE = re.compile(
-    r"^(?:转存|转账|转帐|汇款|汇入|汇出|网银转账|网银|转支|现存|现支|代发|收费|来账|往账|跨行转账|行内转账)$"
+    r"^(?:转存|转账|转帐|存款|汇款|汇入|汇出|电汇|网银|网上银行|手机银行|转支|现存|现支|代发|收费|来账|往账"
+    r"|跨行|行内|同城|异地|实时|贷记|借记|入账|汇兑)+$"
 )
 
 
