@@ -960,3 +960,32 @@ def test_item_name_run_into_the_spec_column_on_a_text_layer():
     f = extract([_ocr_page(rows, 595.3, 396.9, method="text")])
     assert f["item_names"].value == ["*乙醇汽油*92号车用乙醇汽油(E10)(VIB)"]
     assert f["line_items"].value[0]["amount"] == Decimal("194.69")
+
+
+def test_margin_glyphs_below_an_item_are_not_its_wrapped_name():
+    """tc-003's photo of a paper 专票 (its geometry): a binding margin's marks at the left edge
+    under the item row (「………」 level with it, 「1.X7」 and 「I7.1」 below) are read in the name
+    column's region but start left of where the item's name starts; a wrapped name still joins."""
+    rows = [
+        ("货物或应税劳务、服务名称", 361, 666, 850, 716),
+        ("规格型号", 967, 664, 1157, 719),
+        ("单位", 1242, 665, 1338, 719),
+        ("数量", 1421, 667, 1543, 719),
+        ("单价", 1660, 663, 1784, 720),
+        ("金额", 1935, 663, 2108, 721),
+        ("税率", 2212, 665, 2313, 719),
+        ("税额", 2412, 665, 2587, 721),
+        ("………", 54, 715, 118, 740),
+        ("特约服务费", 332, 724, 541, 776),
+        ("582.52", 2066, 728, 2194, 774),
+        ("3%", 2241, 730, 2300, 774),
+        ("17.48", 2553, 731, 2659, 773),
+        ("1.X7", 50, 782, 121, 820),
+        ("I7.1", 52, 818, 120, 857),
+        ("合计", 400, 1100, 480, 1150),
+        ("¥582.52", 2040, 1100, 2190, 1150),
+        ("¥17.48", 2540, 1100, 2660, 1150),
+    ]
+    assert extract([_ocr_page(rows, 2913, 1851)])["item_names"].value == ["特约服务费"]
+    wrapped = [*rows[:-3], ("（季度）", 336, 782, 480, 820), *rows[-3:]]
+    assert extract([_ocr_page(wrapped, 2913, 1851)])["item_names"].value == ["特约服务费（季度）"]

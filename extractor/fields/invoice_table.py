@@ -235,8 +235,11 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
     rows = [sorted(row, key=lambda r: r.line.bbox[0]) for row in rows]
     items: list[dict] = []
     item_refs: list[list[L.Ref]] = []
+    item_x0: list[float] = []  # where each item's name starts
     for row in rows:
         name_parts: list[str] = []
+        name_ends: list[float] = []  # the right end of each name part
+        name_x0 = None  # the left end of its first
         values: dict[str, object] = {}
         for r in row:
             h = r.line.bbox[3] - r.line.bbox[1]
@@ -257,6 +260,9 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
                         # a price read glued to the name (「*预付卡销售196.00」 on a roll invoice)
                         name_parts.append(re.sub(r"(?<=[\u4e00-\u9fff*])\d+\.\d{2}$", "", tok))
                         prev_end = x0 + 2 * (x - x0)
+                        name_ends.append(prev_end)
+                        if name_x0 is None and re.search(r"\w", tok):  # not a leader's dots
+                            name_x0 = x0
                     continue
                 prev_end = None
                 if (
@@ -277,7 +283,10 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
                     values.setdefault(key, m)
         name = "".join(name_parts)
         if name and not values and items and not ITEM_NAME_RE.match(name):
-            items[-1]["name"] += name  # wrapped item name
+            # wrapped item name; glyphs in the margin left of where the name starts (a binding
+            # hole's letter, a stamp's edge) are not part of it
+            name = "".join(t for t, end in zip(name_parts, name_ends, strict=True) if end > item_x0[-1])
+            items[-1]["name"] += name
             item_refs[-1].extend(row)
             continue
         if not name and not values:
@@ -303,6 +312,7 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
             item["unit_price"] = values["unit_price"]
         items.append(item)
         item_refs.append(list(row))
+        item_x0.append(name_x0 if name_x0 is not None else 0.0)
     items = [it for it in items if it["name"] or "amount" in it]
     if not items:
         return
