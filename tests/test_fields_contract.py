@@ -1264,3 +1264,27 @@ def test_provided_sentence_beats_the_preambles_purchase_sentence():
     assert f["service_content"].value == "GPU算力租赁服务"
     f = extract([_ocr_page(["算力服务销售合同", "乙方向甲方购买下列产品/服务，双方协商一致，订立本合同。"])])
     assert f.get("service_content") is None or "下列" not in f["service_content"].value
+
+
+@pytest.mark.parametrize(
+    "school", ["新蔡县第五中学", "泉州市丰泽区实验小学", "泉州市第一幼儿园", "泉州市体育运动学校"]
+)
+def test_a_school_sealing_the_contract_is_the_party_its_seal_names(school):
+    """rh-012 (a school's purchase, photographed): the line 「甲方：…」 was not read, 乙方's was;
+    the buyer's seal names a school, an organisation without a company's suffix."""
+    from models.page import Seal
+
+    rows = [
+        ("学生宿舍用品采购并安装合同书", 387, 284, 740),
+        ("乙方：新蔡县新华美不锈钢有限公司", 221, 522, 595),
+        ("依据《中华人民共和国合同法》的有关规定，经甲乙双方平等友好协商，", 296, 611, 1070),
+        ("三、本合同总价：87000元（捌万柒仟元整）。", 242, 1491, 760),
+    ]
+    page = _rows_page(rows)
+    page.seals = [
+        Seal(box=(300, 1900, 600, 2200), text=school, text_confidence=0.9),
+        Seal(box=(900, 1900, 1200, 2200), text="新蔡县新华美不锈钢有限公司", text_confidence=0.9),
+    ]
+    f = extract([page])
+    assert f["seller_name"].value == "新蔡县新华美不锈钢有限公司"
+    assert f["buyer_name"].value == school and f["buyer_name"].method == "seal"

@@ -71,7 +71,7 @@ _STAMP_WORDS = (
 # the caption after a name, its closing bracket sometimes lost by OCR at the line's end (「（盖章」)
 _STAMP_RE = re.compile(rf"[（(]\s*(?:{_STAMP_WORDS})\s*(?:[)）]|$)")
 ORG_TAIL_RE = re.compile(
-    r"(?:公司|研究院|研究所|中心|大学|学院|医院|集团|事务所|合作社|分行|支行|厂|局|委员会|管理处|办公室|"
+    r"(?:公司|研究院|研究所|中心|大学|学院|学校|中学|小学|幼儿园|医院|集团|事务所|合作社|分行|支行|厂|局|委员会|管理处|办公室|"
     r"协会|学会|基金会|银行|合伙\)|合伙）|商行|经营部|门市部|工作室|店|馆|所|院|站|社|部)$"
 )
 
