@@ -337,13 +337,15 @@ def middle_band(
     return _grey(out), _grey(raw)
 
 
-def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: float = 0.0) -> dict:
+def read_seal_text(
+    crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: float = 0.0, ring_only: bool = False
+) -> dict:
     """OCR a seal cut out of a page: ``{"text", "text_confidence", "center_text", "tax_id"}``.
 
     ``crop`` is an RGB image holding the seal at a resolution fit for OCR, ``cand`` the seal
     in the crop's pixels shifted by (``ox``, ``oy``). Returns empty text when OCR is unavailable.
     Only text recognition runs (no detection): the ring is one line once unwrapped, and the
-    middle lines are found by ink projection.
+    middle lines are found by ink projection (not read with ``ring_only``).
     """
 
     engine = get_engine()
@@ -360,6 +362,8 @@ def read_seal_text(crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: f
         again = _ring_text(engine, ring_strip(dark, ellipse, _ring_band(dark, ellipse)))
         if ring_score(again) > ring_score((ring_text, ring_conf)):
             ring_text, ring_conf = again
+    if ring_only:
+        return {"text": ring_text, "text_confidence": ring_conf, "center_text": "", "tax_id": None}
     centre = _centre_lines(engine, *middle_band(ink, ellipse, cand.shape == "round", band[1]))
     centre_text = " ".join(t for t, _ in centre if t)
     tax = None

@@ -73,7 +73,9 @@ class Seal(_M):
     ``colour_confidence`` below 0.5 means the colour cannot be decided (a grey copy, a faded
     stamp). ``text`` is the curved text along the ring (usually the owner's name),
     ``center_text`` the straight middle line (e.g. the tax number of a 发票专用章), ``tax_id``
-    a taxpayer number read there. Seal text is never part of the page's lines.
+    a taxpayer number read there. ``alt_texts``: the ring read again at other sizes where the
+    image's resolution was only assumed and the first reading was unsure (a field that finds
+    nothing in ``text`` may try them). Seal text is never part of the page's lines.
     """
 
     box: BBox
@@ -85,6 +87,7 @@ class Seal(_M):
     center_text: str = ""
     tax_id: str | None = None
     page: int | None = None  # 1-based page of the file (set when the seal leaves its page)
+    alt_texts: list[str] = Field(default_factory=list)
 
 
 class Page(_M):

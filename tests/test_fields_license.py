@@ -1102,3 +1102,50 @@ def test_authority_a_zones_management_committee_read_whole():
     assert _authority_read(rows, "江苏常州经济开发区管理委员会") == "江苏常州经济开发区管理委员会"
     # another city's zone is not this company's authority
     assert "registration_authority" not in _extract_with_seal(rows, "江苏苏州工业园区管理委员会")
+
+
+def test_authority_from_a_rings_second_reading_when_the_first_names_none():
+    """A licence photo's authority seal read at the assumed size gives 「商C通管理君」 (ub-005's
+    reading), nothing an authority of the code's area is named; read again at the size of an
+    official seal it names the authority. The first reading that names one is taken, with less
+    confidence than a first reading's."""
+    from models.page import Seal
+
+    rows = [
+        ("统一社会信用代码", 100, 100, 160),
+        ("91320509MA1MAB2C39", 280, 100, 180),
+        ("名称", 100, 140, 40),
+        ("苏州某某纺织有限公司", 200, 140, 240),
+        ("登记机关", 500, 500, 80),
+    ]
+    page = _page(rows)
+    page.seals = [
+        Seal(
+            box=(560, 440, 700, 580),
+            text="商C通管理君",
+            text_confidence=0.64,
+            alt_texts=["商C通管理启", "苏州市吴江区市场监督管理局"],
+        )
+    ]
+    got = extract([page])["registration_authority"]
+    assert got.value == "苏州市吴江区市场监督管理局" and got.source_text == "苏州市吴江区市场监督管理局"
+    assert got.method == "seal" and got.confidence <= 0.4
+    # a first reading that names the authority is kept over any second reading
+    page.seals[0].text = "苏州市吴江区行政审批局"
+    assert extract([page])["registration_authority"].value == "苏州市吴江区行政审批局"
+    # a second reading that names the organ alone, or whose name explains little of it, counts not
+    page.seals[0].text = "商C通管理君"
+    page.seals[0].alt_texts = ["行政管理局", "苏州市工為行政混理局職又分攝"]
+    assert "registration_authority" not in extract([page])
+
+
+def test_authority_named_after_a_county_without_its_level_word():
+    # ub-005's seal: an old authority names its county without 市 (吴江市 → 「苏州市吴江…」); the
+    # code is an old 注册号 of 吴江市 (320584, abolished since): the reading is kept as printed
+    rows = [
+        ("注册号", 100, 100, 60),
+        ("320584600862063", 200, 100, 160),
+        ("名称", 100, 140, 40),
+        ("吴江某某纺织品经营部", 200, 140, 280),
+    ]
+    assert _authority_read(rows, "苏州市吴江工商行政管理局") == "苏州市吴江工商行政管理局"

@@ -338,6 +338,11 @@ def test_seal_names_read_on_a_photo_and_a_scan():
         # small photos whose seal's text and star run together (inked inside beyond MAX_FILL)
         ("ru-010/0487.jpg", "上海市奉贤区市场监督管理局", 0.6),
         ("tg-025/294.jpg", "苏州市吴中区市场监督管理局", 0.6),
+        # rings whose first reading names nothing: read again at other sizes (the photo's
+        # size on paper is only assumed), the second reading names the authority
+        ("ub-005/133.jpg", "苏州市吴江工商行政管理局", 0.4),
+        ("sf-005/0250.jpg", "镇江市京口区市场监督管理局", 0.4),
+        ("ue-011/223.jpg", "晋州市工商行政管理局", 0.4),
     ],
 )
 def test_authority_seal_on_a_licence_photo_is_read(app: str, want: str, confidence: float) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
 from stdnum.cn import uscc as _stdnum_uscc
 
 import extractor.fields.layout as L
@@ -546,6 +547,28 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
             source_text=seal.text,
             method="seal",
         )
+        return
+    # no seal's first reading names it: the rings read again at other sizes, in their order; a
+    # reading counts only when the name explains most of it (not an organ read alone, not a
+    # place cut short of the glyphs read after it)
+    for page in pages:
+        for seal in page.seals:
+            for text in seal.alt_texts:
+                name = authority_from_seal(text, code, addr) or authority_by_candidates(text, code, addr)
+                if name and fuzz.ratio(L.norm(text), name) >= ALT_READING_MIN:
+                    out["registration_authority"] = FieldValue(
+                        value=name,
+                        page=page.number,
+                        bbox=list(seal.box),
+                        confidence=0.4,
+                        source_text=text,
+                        method="seal",
+                    )
+                    return
+
+
+# how alike (rapidfuzz ratio) a ring's second reading and the authority it gives must be
+ALT_READING_MIN = 75
 
 
 def _capital(text: str):

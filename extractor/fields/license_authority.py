@@ -82,8 +82,20 @@ def _named(d: region.Division) -> str:
 
 
 def _runs_of(d) -> list[str]:
+    """Every run of consecutive names on a division's path; a run that ends with a county is
+    also written with the county's name less its 县/市/区 (「苏州市吴江工商行政管理局」,
+    「成都市武侯工商行政管理局」: the names old authorities carry).
+
+    >>> r = _runs_of(region.lookup("510107"))
+    >>> "成都市武侯区" in r, "成都市武侯" in r, "武侯" in r
+    (True, True, False)
+    """
     names = [n for _c, n in d.path]
-    return ["".join(names[i:j]) for i in range(len(names)) for j in range(i + 1, len(names) + 1)]
+    runs = ["".join(names[i:j]) for i in range(len(names)) for j in range(i + 1, len(names) + 1)]
+    last = names[-1]
+    if d.level == "county" and len(names) >= 2 and len(last) >= 3 and last[-1] in "县市区":
+        runs += ["".join(names[i:-1]) + last[:-1] for i in range(len(names) - 1)]
+    return runs
 
 
 def _place_names(credit_code: str | None, address: str | None = None) -> list[str]:
