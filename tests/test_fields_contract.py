@@ -1288,3 +1288,21 @@ def test_a_school_sealing_the_contract_is_the_party_its_seal_names(school):
     f = extract([page])
     assert f["seller_name"].value == "新蔡县新华美不锈钢有限公司"
     assert f["buyer_name"].value == school and f["buyer_name"].method == "seal"
+
+
+def test_what_the_buyer_provides_is_not_what_the_contract_buys():
+    """rz-004 (a fit-out contract, text PDF): 「发包方向承包方提供工作面」 has the buyer hand over
+    the site; role words that have one meaning (发包方, 承包方) tell it. What is bought comes from
+    elsewhere (here the title); a seller's provider sentence still names it."""
+    rows = [
+        ("泉州某某科技有限公司办公室零星装修工程合同", 117, 78, 489, 95),
+        ("发包方：泉州某某科技有限公司", 64, 172, 397, 188),
+        ("承包方：泉州某某建筑装饰工程有限公司", 64, 203, 397, 219),
+        ("一、工程概况", 64, 373, 151, 388),
+        ("1、工程造价：固定总价16627元（大写：壹万陆仟陆佰贰拾柒元整）。", 92, 510, 534, 526),
+        ("2、发包方向承包方提供工作面，进行现场收方签证。", 92, 560, 424, 575),
+    ]
+    got = extract([_text_page(rows)]).get("service_content")
+    assert got is None or "工作面" not in got.value
+    rows[-1] = ("2、承包方向发包方提供办公室隔墙装修服务，进行现场收方签证。", 92, 560, 500, 575)
+    assert extract([_text_page(rows)])["service_content"].value == "办公室隔墙装修服务"

@@ -97,6 +97,29 @@ _NOT_BOUGHT_RE = re.compile(
 )
 
 
+_ROLE_WORD_RE = re.compile(rf"{P.LABEL_ALT}")
+
+
+def _buyer_provides(m: re.Match[str]) -> bool:
+    """Whether a provider sentence has the buyer provide (「发包方向承包方提供工作面」: a site,
+    data, a workplace the buyer hands over), told by role words that have one meaning (发包方,
+    承包方, 采购方, …); 甲方/乙方 say nothing here.
+
+    >>> _buyer_provides(_PROVIDES_RE.search("发包方向承包方提供工作面，进行现场收方签证"))
+    True
+    >>> _buyer_provides(_PROVIDES_RE.search("服务方向采购方提供GPU算力服务")), _buyer_provides(_PROVIDES_RE.search("甲方向乙方提供场地"))
+    (False, False)
+    """
+    if m.re is not _PROVIDES_RE:
+        return False
+    words = [
+        re.sub(r"\s+", "", w.group(0)) for w in _ROLE_WORD_RE.finditer(m.group(0)[: m.start("x") - m.start()])
+    ]
+    if len(words) < 2:
+        return False
+    return P.ROLE_OF.get(words[0]) == "buyer" or P.ROLE_OF.get(words[-1]) == "seller"
+
+
 def _relative_clause(text: str, pos: int) -> bool:
     """Whether the sentence at ``pos`` is a relative clause (「由乙方向甲方提供的…」): it names
     nothing bought, not even in a recital."""
@@ -286,7 +309,7 @@ def service_content(doc: Doc, out: dict[str, FieldValue]) -> None:
     recital: tuple[int, str, int, int] | None = None
     for m in _offers(flat):
         got = _offered(flat, m)
-        if got is None or _NOT_BOUGHT_RE.search(got[0]):
+        if got is None or _NOT_BOUGHT_RE.search(got[0]) or _buyer_provides(m):
             continue
         a, b = got[1], got[2]
         if not _not_the_purchase(flat, m.start()):
