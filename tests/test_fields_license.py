@@ -1149,3 +1149,18 @@ def test_authority_named_after_a_county_without_its_level_word():
         ("吴江某某纺织品经营部", 200, 140, 280),
     ]
     assert _authority_read(rows, "苏州市吴江工商行政管理局") == "苏州市吴江工商行政管理局"
+
+
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [
+        # td-001's reading: a stamp's glyphs on the name's line after its legal form
+        ("武汉力源信息技术股份有限公司科优商心办业之司", "武汉力源信息技术股份有限公司"),
+        # a branch's name goes on after its company's legal form
+        ("广西南宁维通运输有限责任公司宾阳分公司", "广西南宁维通运输有限责任公司宾阳分公司"),
+        ("泉州智算科技有限公司丰泽营业部", "泉州智算科技有限公司丰泽营业部"),
+    ],
+)
+def test_name_ends_at_its_legal_form_unless_a_unit_of_it_follows(read, name):
+    rows = [("名称", 100, 140, 40), (read, 200, 140, 340)]
+    assert extract([_page(rows)])["company_name"].value == name

@@ -40,6 +40,7 @@ from extractor.fields.license_type import (
     repair_type,
     type_under_name,
     unlabelled_type,
+    without_noise_after_form,
 )
 from extractor.normalize import (
     find_credit_codes,
@@ -665,7 +666,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     if name_sp is not None:
         name = normalize_name(name_sp.match)
         # a division name the name starts with, one glyph misread (「平项山市…」), as in addresses
-        fixed = with_code_divisions(name, code)
+        fixed = without_noise_after_form(with_code_divisions(name, code))
         full = complete_name(fixed, ctype)
         # a name completed from its type (a seal over 限公司) is a guess a reviewer checks
         penalty = 0.3 if full != fixed else 0.1 if fixed != name else 0.0

@@ -210,6 +210,32 @@ def complete_name(name: str, ctype: str | None) -> str:
     return name
 
 
+# what may follow a company's legal form inside its name: a branch or unit of it
+# (「…股份有限公司泉州分公司」, 「…有限公司营业部」) or a place in brackets
+_UNIT_TAIL_RE = re.compile(
+    r"(?:分公司|公司|分店|分厂|分部|分所|分行|支行|营业部|营业所|办事处|经营部|门市部|服务部|分中心|中心|"
+    r"研究院|研究所|店|厂|站|处|部|所)$|^[（(][^（）()]{2,10}[)）]$"
+)
+_LEGAL_FORM_HEAD_RE = re.compile(r"^(?P<head>.{2,}?(?:股份有限公司|有限责任公司|有限公司))(?P<tail>.+)$")
+
+
+def without_noise_after_form(name: str) -> str:
+    """A name read with glyphs run on after its legal form that name no unit of it (a stamp's
+    or a watermark's glyphs on the same line): cut at the legal form.
+
+    >>> without_noise_after_form("武汉力源信息技术股份有限公司科优商心办业之司")
+    '武汉力源信息技术股份有限公司'
+    >>> without_noise_after_form("广西南宁维通运输有限责任公司宾阳分公司")
+    '广西南宁维通运输有限责任公司宾阳分公司'
+    >>> without_noise_after_form("中国电信股份有限公司泉州分公司营业部"), without_noise_after_form("泉州智算科技有限公司")
+    ('中国电信股份有限公司泉州分公司营业部', '泉州智算科技有限公司')
+    """
+    m = _LEGAL_FORM_HEAD_RE.match(name)
+    if m is None or _UNIT_TAIL_RE.search(m.group("tail")):
+        return name
+    return m.group("head")
+
+
 def unlabelled_type(pages: list[Page], out: dict[str, FieldValue]) -> str | None:
     """The type when its 类型 label was not read: a line that is only a legal form no name can
     end with (「有限责任公司(自然人投资或控股)」, not a bare 「股份有限公司」 that may be a
