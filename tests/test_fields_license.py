@@ -1164,3 +1164,10 @@ def test_authority_named_after_a_county_without_its_level_word():
 def test_name_ends_at_its_legal_form_unless_a_unit_of_it_follows(read, name):
     rows = [("名称", 100, 140, 40), (read, 200, 140, 340)]
     assert extract([_page(rows)])["company_name"].value == name
+
+
+@pytest.mark.parametrize("read", ["长安融资租赁(深圳)有很公司", "长安融资租赁(深圳)有限公可"])
+def test_a_glyph_of_the_legal_form_read_as_a_look_alike(read):
+    # ue-021's reading of a small photo: 限 read 很; a 司 read 可 likewise
+    rows = [("名称", 100, 140, 40), (read, 200, 140, 300)]
+    assert extract([_page(rows)])["company_name"].value == "长安融资租赁(深圳)有限公司"

@@ -173,6 +173,10 @@ def _legal_form_glyphs(t: str) -> str:
     return t
 
 
+# 有限公司 with one glyph read as a look-alike (限 as 很/根/阻…, 司 as 可/同/问)
+_LOOKALIKE_FORM_RE = re.compile(r"有[很恨狠根跟眼银垠阻]公司$|有限公[可同问]$")
+
+
 def complete_name(name: str, ctype: str | None) -> str:
     """A company name cut inside its legal form (a seal or a fold over 限公司) completed from
     the type line: a 有限责任公司 / 股份有限公司 is named …有限公司 / …股份有限公司.
@@ -196,7 +200,13 @@ def complete_name(name: str, ctype: str | None) -> str:
 
     >>> complete_name("广西南宁维通运输有限责任公司宾阳分公", None)
     '广西南宁维通运输有限责任公司宾阳分公司'
+
+    A glyph of 有限公司 read as a look-alike (ue-021: 「有很公司」):
+
+    >>> complete_name("长安融资租赁(深圳)有很公司", None), complete_name("泉州智算科技有限公可", None)
+    ('长安融资租赁(深圳)有限公司', '泉州智算科技有限公司')
     """
+    name = _LOOKALIKE_FORM_RE.sub("有限公司", name)  # 「…有很公司」: a glyph of 有限公司 misread
     done = complete_legal_form(name)  # 「…有限公」/「…分公」: the cut is inside 公司
     if done != name:
         return done
