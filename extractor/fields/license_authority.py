@@ -82,20 +82,25 @@ def _named(d: region.Division) -> str:
 
 
 def _runs_of(d) -> list[str]:
-    """Every run of consecutive names on a division's path; a run that ends with a county is
-    also written with the county's name less its 县/市/区 (「苏州市吴江工商行政管理局」,
-    「成都市武侯工商行政管理局」: the names old authorities carry).
-
-    >>> r = _runs_of(region.lookup("510107"))
-    >>> "成都市武侯区" in r, "成都市武侯" in r, "武侯" in r
-    (True, True, False)
-    """
     names = [n for _c, n in d.path]
-    runs = ["".join(names[i:j]) for i in range(len(names)) for j in range(i + 1, len(names) + 1)]
-    last = names[-1]
-    if d.level == "county" and len(names) >= 2 and len(last) >= 3 and last[-1] in "县市区":
-        runs += ["".join(names[i:-1]) + last[:-1] for i in range(len(names) - 1)]
-    return runs
+    return ["".join(names[i:j]) for i in range(len(names)) for j in range(i + 1, len(names) + 1)]
+
+
+def _short_places(credit_code: str | None, address: str | None = None) -> set[str]:
+    """The code's (or address's) county run written without the county's 县/市/区, as old
+    authorities name it (「苏州市吴江工商行政管理局」, 「成都市武侯工商行政管理局」): a place
+    that counts only when read exactly so (a misread 区 is no missing one).
+
+    >>> sorted(_short_places("91510107MA61XXXX0X"))
+    ['四川省成都市武侯', '成都市武侯']
+    """
+    out: set[str] = set()
+    for d in _paths(credit_code, address):
+        names = [n for _c, n in d.path]
+        last = names[-1]
+        if d.level == "county" and len(names) >= 2 and len(last) >= 3 and last[-1] in "县市区":
+            out.update("".join(names[i:-1]) + last[:-1] for i in range(len(names) - 1))
+    return out
 
 
 def _place_names(credit_code: str | None, address: str | None = None) -> list[str]:
@@ -265,7 +270,7 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     if len(place) < 2 and m.start() == 0:
         return own_authority(credit_code, m.group("organ"), branch or None)
     cands = _place_names(credit_code, address)
-    if _zone_of_known_city(place, cands):
+    if _zone_of_known_city(place, cands) or place in _short_places(credit_code, address):
         return place + m.group("organ") + branch
     if (
         cands
