@@ -144,6 +144,24 @@ def read_again_fresh(fell_back: bool, answered_before: int) -> bool:
     return fell_back and answered_before > 0
 
 
+def read_again_after_crash(meta: dict, answered_before: int) -> bool:
+    """Whether a file whose reader crashed (a segfault, an abnormal exit, killed for memory) is
+    to be read once more in a fresh reader: only when the reader that crashed had read other
+    files before. A native crash there may come of what it read before (its address space
+    spent under the memory cap, a runtime that fell back): a real e-invoice screenshot crashed
+    so twice in one long-lived reader and read whole alone. A fresh reader's crash is the
+    file's own and is kept (a hostile file is not read twice); a timeout is not read again.
+
+    >>> read_again_after_crash({"isolation_failure": True, "crashed": True}, 3)
+    True
+    >>> read_again_after_crash({"isolation_failure": True, "crashed": True}, 0)
+    False
+    >>> read_again_after_crash({"isolation_failure": True, "crashed": False}, 3), read_again_after_crash({}, 3)
+    (False, False)
+    """
+    return bool(meta.get("isolation_failure") and meta.get("crashed")) and answered_before > 0
+
+
 def _engine_fell_back() -> bool:
     """Whether this process's OCR engine gave up OpenVINO while reading
     (:func:`extractor.ocr.engine_fell_back_at_run`); a reader that never ran OCR has not
@@ -309,6 +327,11 @@ class IsolatedReader(WorkerProcess):
         super().__init__(reader_context())
         self.limits = limits or Limits.from_env()
         self.ocr_threads = ocr_threads
+        self._answered = 0  # files the current reader process answered
+
+    def _start(self) -> None:
+        super()._start()
+        self._answered = 0
 
     def _target(self) -> tuple[Callable[..., None], tuple[Any, ...]]:
         return _child_main, (asdict(self.limits), self.ocr_threads, _child_env())
@@ -327,8 +350,13 @@ class IsolatedReader(WorkerProcess):
         ``opts`` (see ``review.batch_parts.read_part``) reads a page range of a PDF or asks
         for a split plan; ``opts["sha256"]`` spares hashing the bytes again.
         """
+        answered_before = self._answered if self._proc is not None and self._proc.is_alive() else 0
         result = self._read_once(data, name, path, force_ocr, opts)
-        if result.meta.get("engine_failure") or result.meta.get("read_again_fresh"):
+        if (
+            result.meta.get("engine_failure")
+            or result.meta.get("read_again_fresh")
+            or read_again_after_crash(result.meta, answered_before)
+        ):
             # the OCR runtime failed in that reader, not the file: once more in a fresh one
             # (see read_again_fresh; the reader that answered has left)
             result = self._read_once(data, name, path, force_ocr, opts)
@@ -355,6 +383,7 @@ class IsolatedReader(WorkerProcess):
                 result = conn.recv()
                 if isinstance(result, ReadResult):
                     result.sha256 = result.sha256 or digest
+                    self._answered += 1
                     if result.meta.get("reader_retired"):
                         self._kill()  # it is leaving; the next file starts a fresh reader
                         self.restarts += 1
@@ -381,6 +410,7 @@ class IsolatedReader(WorkerProcess):
             else:
                 reason = f"读取进程异常退出（退出码 {code}），文件可能已损坏或超出内存上限"
         elapsed = time.monotonic() - started
+        crashed = not reason.startswith(("读取超时", "读取进程返回"))
         self._kill()
         self.restarts += 1
         return ReadResult(
@@ -388,7 +418,7 @@ class IsolatedReader(WorkerProcess):
             sha256=digest,
             kind="unknown",
             errors=[reason],
-            meta={"isolation_failure": True, "elapsed_s": round(elapsed, 2)},
+            meta={"isolation_failure": True, "crashed": crashed, "elapsed_s": round(elapsed, 2)},
         )
 
 
