@@ -61,7 +61,7 @@ from extractor.normalize.scope import (
     strip_trailing_noise,
 )
 from models.contract import FieldValue
-from models.page import Page
+from models.page import Page, Seal
 
 LABELS: dict[str, list[str]] = {
     "company_name": ["名称", "企业名称", "名 称"],
@@ -531,23 +531,13 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
     cands = []
     for page in pages:
         for seal in page.seals:
-            # an organ told in the ring (its place checked), else the candidate it reads as
-            name = authority_from_seal(seal.text, code, addr) or authority_by_candidates(
-                seal.text, code, addr
-            )
+            name = _ring_authority(seal.text, code, addr)
             if name:
                 exact = ORGAN_RE.search(L.norm(seal.text)) is not None
                 cands.append(((exact, not name.endswith("工商局"), seal.text_confidence), name, seal, page))
     if cands:
         (exact, _full, _read), name, seal, page = max(cands, key=lambda c: c[0])
-        out["registration_authority"] = FieldValue(
-            value=name,
-            page=page.number,
-            bbox=list(seal.box),
-            confidence=0.6 if exact else 0.5,
-            source_text=seal.text,
-            method="seal",
-        )
+        out["registration_authority"] = _seal_field(name, seal, page, seal.text, 0.6 if exact else 0.5)
         return
     # no seal's first reading names it: the rings read again at other sizes, in their order; a
     # reading counts only when the name explains most of it (not an organ read alone, not a
@@ -555,17 +545,28 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
     for page in pages:
         for seal in page.seals:
             for text in seal.alt_texts:
-                name = authority_from_seal(text, code, addr) or authority_by_candidates(text, code, addr)
+                name = _ring_authority(text, code, addr)
                 if name and fuzz.ratio(L.norm(text), name) >= ALT_READING_MIN:
-                    out["registration_authority"] = FieldValue(
-                        value=name,
-                        page=page.number,
-                        bbox=list(seal.box),
-                        confidence=0.4,
-                        source_text=text,
-                        method="seal",
-                    )
+                    out["registration_authority"] = _seal_field(name, seal, page, text, 0.4)
                     return
+
+
+def _ring_authority(text: str, code: str | None, addr: str | None) -> str | None:
+    """The authority a seal's ring reading names: an organ told in the ring (its place
+    checked), else the candidate it reads as."""
+    return authority_from_seal(text, code, addr) or authority_by_candidates(text, code, addr)
+
+
+def _seal_field(name: str, seal: Seal, page: Page, text: str, confidence: float) -> FieldValue:
+    """The authority ``name`` read from ``text``, one reading of ``seal`` on ``page``."""
+    return FieldValue(
+        value=name,
+        page=page.number,
+        bbox=list(seal.box),
+        confidence=confidence,
+        source_text=text,
+        method="seal",
+    )
 
 
 # how alike (rapidfuzz ratio) a ring's second reading and the authority it gives must be
