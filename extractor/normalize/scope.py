@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
 # words that introduce a list of items with a colon (whole segment before the colon)
 HEADINGS = frozenset({"一般项目", "许可项目", "一般经营项目", "许可经营项目", "经营项目"})
 # activities a heading joins with 「、」 (批发、零售：…, 生产、销售：…, 研发、产销：…)
@@ -251,26 +254,25 @@ def _keyed(text: str) -> str:
 _KEYED = tuple((c, _keyed(c)) for c in CLAUSES)
 
 
-def _restored(read: str, clause: str) -> str | None:
+def _restored(read: str, read_keyed: str, clause: str, keyed: str) -> tuple[int, str] | None:
     """``read`` written as ``clause`` when they differ by glyphs only (within the budget, at
-    most one glyph lost or added, every glyph changed a Chinese character); punctuation, which
-    must stand where the clause has it, stays as read."""
-    from rapidfuzz.distance import Levenshtein
-
-    a, b = _keyed(read), _keyed(clause)
+    most one glyph lost or added, every glyph changed a Chinese character), with the number
+    of edits; punctuation, which must stand where the clause has it, stays as read.
+    ``read_keyed`` and ``keyed``: both with their punctuation marked (:func:`_keyed`)."""
     budget = _edit_budget(len(clause))
-    if Levenshtein.distance(a, b, score_cutoff=budget) > budget:
+    edits = Levenshtein.distance(read_keyed, keyed, score_cutoff=budget)
+    if edits > budget:
         return None
     out, indels = [], 0
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(a, b):
+    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(read_keyed, keyed):
         if tag == "equal":
             out.append(read[i1:i2])
             continue
-        if not (_CJK_RE.match(a[i1:i2]) and _CJK_RE.match(b[j1:j2])):
+        if not (_CJK_RE.match(read_keyed[i1:i2]) and _CJK_RE.match(keyed[j1:j2])):
             return None
         indels += abs((i2 - i1) - (j2 - j1))
         out.append(clause[j1:j2])
-    return "".join(out) if indels <= 1 else None
+    return (edits, "".join(out)) if indels <= 1 else None
 
 
 def restore_clause_glyphs(text: str) -> str:
@@ -320,9 +322,6 @@ def _clause_in(
     """The best place of ``clause`` in ``text[lo:hi]`` (start, end, the read restored or
     None when it is too far from the wording, the aligned region), or None when nothing there
     resembles it. Windows one glyph wider or narrower are tried; the closest wins."""
-    from rapidfuzz import fuzz
-    from rapidfuzz.distance import Levenshtein
-
     n = len(clause)
     if hi - lo < n - 1:
         return None
@@ -335,16 +334,10 @@ def _clause_in(
         for m in (n, n - 1, n + 1):
             if start < lo or start + m > hi or any(taken[start : start + m]):
                 continue
-            restored = _restored(text[start : start + m], clause)
-            if restored is None:
+            got = _restored(text[start : start + m], keyed_text[start : start + m], clause, keyed)
+            if got is None:
                 continue
-            cand = (
-                Levenshtein.distance(keyed_text[start : start + m], keyed),
-                m != n,
-                start,
-                start + m,
-                restored,
-            )
+            cand = (got[0], m != n, start, start + m, got[1])
             if best is None or cand[:3] < best[:3]:
                 best = cand
     if best is None:
