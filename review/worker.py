@@ -377,6 +377,7 @@ class IsolatedReader(WorkerProcess):
         )
         timeout = self.limits.per_file_seconds
         started = time.monotonic()
+        crashed = False  # the reader died (not a timeout, not an unreadable answer)
         try:
             conn.send((payload, name, force_ocr, opts))
             if conn.poll(timeout):
@@ -395,6 +396,7 @@ class IsolatedReader(WorkerProcess):
                     "读取进程已终止"
                 )
         except (EOFError, BrokenPipeError, ConnectionResetError, OSError):
+            crashed = True
             code = self._proc.exitcode if self._proc is not None else None
             if self._proc is not None and code is None:
                 self._proc.join(timeout=1)
@@ -410,7 +412,6 @@ class IsolatedReader(WorkerProcess):
             else:
                 reason = f"读取进程异常退出（退出码 {code}），文件可能已损坏或超出内存上限"
         elapsed = time.monotonic() - started
-        crashed = not reason.startswith(("读取超时", "读取进程返回"))
         self._kill()
         self.restarts += 1
         return ReadResult(
