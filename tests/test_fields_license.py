@@ -1081,12 +1081,13 @@ def test_authority_named_after_the_county_abolished_since_under_its_own_name():
     assert "registration_authority" not in _extract_with_seal(rows, "九江市市场监督管理局")
 
 
-def _extract_with_seal(rows, ring: str):
-    """The fields of a licence page of ``rows`` whose 登记机关 seal reads ``ring``."""
+def _extract_with_seal(rows, ring: str, alt_texts: tuple[str, ...] = ()):
+    """The fields of a licence page of ``rows`` whose 登记机关 seal reads ``ring`` (and, read
+    again at other sizes, ``alt_texts``)."""
     from models.page import Seal
 
     page = _page([*rows, ("登记机关", 500, 500, 80)])
-    page.seals = [Seal(box=(560, 440, 700, 580), text=ring, text_confidence=0.9)]
+    page.seals = [Seal(box=(560, 440, 700, 580), text=ring, text_confidence=0.9, alt_texts=list(alt_texts))]
     return extract([page])
 
 
@@ -1109,34 +1110,22 @@ def test_authority_from_a_rings_second_reading_when_the_first_names_none():
     reading), nothing an authority of the code's area is named; read again at the size of an
     official seal it names the authority. The first reading that names one is taken, with less
     confidence than a first reading's."""
-    from models.page import Seal
-
     rows = [
         ("统一社会信用代码", 100, 100, 160),
         ("91320509MA1MAB2C39", 280, 100, 180),
         ("名称", 100, 140, 40),
         ("苏州某某纺织有限公司", 200, 140, 240),
-        ("登记机关", 500, 500, 80),
     ]
-    page = _page(rows)
-    page.seals = [
-        Seal(
-            box=(560, 440, 700, 580),
-            text="商C通管理君",
-            text_confidence=0.64,
-            alt_texts=["商C通管理启", "苏州市吴江区市场监督管理局"],
-        )
-    ]
-    got = extract([page])["registration_authority"]
+    second = ("商C通管理启", "苏州市吴江区市场监督管理局")
+    got = _extract_with_seal(rows, "商C通管理君", second)["registration_authority"]
     assert got.value == "苏州市吴江区市场监督管理局" and got.source_text == "苏州市吴江区市场监督管理局"
     assert got.method == "seal" and got.confidence <= 0.4
     # a first reading that names the authority is kept over any second reading
-    page.seals[0].text = "苏州市吴江区行政审批局"
-    assert extract([page])["registration_authority"].value == "苏州市吴江区行政审批局"
+    got = _extract_with_seal(rows, "苏州市吴江区行政审批局", second)["registration_authority"]
+    assert got.value == "苏州市吴江区行政审批局"
     # a second reading that names the organ alone, or whose name explains little of it, counts not
-    page.seals[0].text = "商C通管理君"
-    page.seals[0].alt_texts = ["行政管理局", "苏州市工為行政混理局職又分攝"]
-    assert "registration_authority" not in extract([page])
+    f = _extract_with_seal(rows, "商C通管理君", ("行政管理局", "苏州市工為行政混理局職又分攝"))
+    assert "registration_authority" not in f
 
 
 def test_authority_named_after_a_county_without_its_level_word():
