@@ -1003,6 +1003,30 @@ def test_licence_qr_record_fills_and_mends_what_ocr_read():
     assert "credit_code" not in extract([page])
 
 
+def test_address_found_without_its_label_wraps_onto_the_row_below():
+    # rh-020's layout (an individual business, the 经营场所 label unread): the address wraps its
+    # house number onto a second row in the value column; a row below it that names no street
+    # (the 负责人 row, its label lost too) is not the address
+    rows = [
+        ("营业执照", 222, 306, 611, 199),
+        ("统一社会信用代码 92370282MA3F6WKH2D", 545, 486, 388, 40),
+        ("称", 359, 687, 38, 41),
+        ("即墨市青新果蔬超市", 417, 685, 283, 37),
+        ("型", 360, 746, 38, 40),
+        ("个体工商户", 419, 748, 131, 36),
+        ("山东省青岛市即墨市北安办事处烟青路", 420, 807, 435, 33),
+        ("1346号", 421, 835, 82, 31),
+        ("组成形式", 187, 866, 214, 42),
+        ("个人经营", 417, 868, 110, 37),
+    ]
+    f = extract([_page(rows, width=1070, height=1559)])
+    assert f["address"].value == "山东省青岛市即墨市北安办事处烟青路1346号"
+    assert f["address"].confidence < 0.9
+    other = [r if r[0] != "1346号" else ("人王某某", 421, 835, 82, 31) for r in rows]
+    f = extract([_page(other, width=1070, height=1559)])
+    assert f["address"].value == "山东省青岛市即墨市北安办事处烟青路"
+
+
 def test_address_without_the_labels_last_glyph_read_onto_it():
     # ud-017's reading: the letter-spaced 住 所 read as 「住」 and 「所厦门市…」 beside a notice line
     rows = [

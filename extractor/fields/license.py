@@ -20,6 +20,7 @@ import extractor.fields.layout as L
 from extractor.fields.license_address import (
     foreign_rows,
     unlabelled_address,
+    unlabelled_rows,
     with_code_divisions,
     without_label_glyph,
     without_tail,
@@ -730,6 +731,19 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
                 out["established_date"] = L.make_field(d, sp, confidence_penalty=0.2)
     # 「（临时经营场所有效期至…）」 inside an address, wrapped after 临, is the address's text
     sp = _multiline(pages, "address", validate=_valid_address, exclude=["临时经营场所", "时经营场所"])
+    penalty = 0.0
+    if sp is None:
+        taken = {str(v.value) for v in out.values()}
+        ref = unlabelled_address(pages, out.get("company_type") or out.get("company_name"), taken)
+        if ref is not None and _valid_address(ref.line.text):
+            # no label read on its row: an address found by its place in the table is checked,
+            # and wraps onto the rows below it like a labelled one
+            sp = L.Span(ref.line.text.strip(), [ref], how="line")
+            sp = L.extend_below(sp, pages, stop=ALL_LABELS, x_limit=_column_limit(sp, pages))
+            keep = unlabelled_rows([r.line.text for r in sp.refs])
+            if keep < len(sp.refs):
+                sp = L.Span("".join(r.line.text.strip() for r in sp.refs[:keep]), sp.refs[:keep], how="line")
+            penalty = 0.2
     if sp is not None and len(sp.refs) > 1:
         name = str(out["company_name"].value) if "company_name" in out else None
         drop = foreign_rows([r.line.text for r in sp.refs], name)
@@ -743,14 +757,8 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         if any(r.line.method == "ocr" for r in sp.refs):
             addr = drop_microprint(addr)
         fixed = with_code_divisions(without_label_glyph(without_tail(addr)), code)
-        out["address"] = L.make_field(fixed, sp, confidence_penalty=0.1 if fixed != addr else 0.0)
-    else:
-        taken = {str(v.value) for v in out.values()}
-        ref = unlabelled_address(pages, out.get("company_type") or out.get("company_name"), taken)
-        if ref is not None and _valid_address(ref.line.text):
-            # no label read on its row: an address found by its place in the table is checked
-            addr = without_label_glyph(normalize_name(ref.line.text))
-            out["address"] = L.make_field(with_code_divisions(addr, code), ref, confidence_penalty=0.2)
+        penalty = max(penalty, 0.1 if fixed != addr else 0.0)
+        out["address"] = L.make_field(fixed, sp, confidence_penalty=penalty)
     record = qr_record(pages)  # the registry's record in the QR, where the licence prints one
     apply_qr(record, out)  # before the authority: it is read against the code and the address
     _scope(pages, out)

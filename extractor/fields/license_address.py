@@ -156,6 +156,28 @@ def unlabelled_address(pages: list[Page], anchor: FieldValue | None, taken: set[
     return first if looks_like_address(text) and text not in taken else None
 
 
+def unlabelled_rows(rows: list[str]) -> int:
+    """How many rows of an address found without its label are the address: the first, and
+    each next one that goes on naming a street, number or room (「1346号」) and ends as no name,
+    amount or date does. With no label read, the rows below may be other rows whose labels were
+    lost too (「人范志超」 of 负责人): those end it.
+
+    >>> unlabelled_rows(["山东省青岛市即墨市北安办事处烟青路", "1346号"])
+    2
+    >>> unlabelled_rows(["东阿县姚寨镇范集", "人范志超", "质个人独资企业"])
+    1
+    """
+    n = 1
+    for row in rows[1:]:
+        t = "".join(row.split())
+        if not (_STREET_RE.search(t) or re.fullmatch(r"[\d、,，.\-]+", t)) or _NOT_ADDRESS_END_RE.search(t):
+            break
+        if re.search(r"\d{4}\s*年", t):
+            break
+        n += 1
+    return n
+
+
 def without_label_glyph(addr: str) -> str:
     """The address without the last glyph of a letter-spaced label read onto it (住 址 → 「址…」).
 
