@@ -221,6 +221,8 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     '温州市鹿城区市场监督管理局'
     >>> authority_from_seal("北京市工商行政管理局海淀分局", "91110108MA01XXXXXX")
     '北京市工商行政管理局海淀分局'
+    >>> authority_from_seal("广州市工商行政管理局天间分局", "440106000832441")  # its branch misread
+    '广州市工商行政管理局天河分局'
     >>> authority_from_seal("北京市延庆区市场监督管理局", "911101115923791213")  # moved from 房山区
     '北京市延庆区市场监督管理局'
     >>> authority_from_seal("泉州智算科技有限公司", "91350503MA2Y3K6W8B") is None
@@ -266,7 +268,7 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     if not m:
         return _zone_committee(t, credit_code, address) or _authority_fuzzy(t, credit_code, address)
     place = m.group("place")
-    branch = m.group("branch") or _misread_branch(t[m.end() :], credit_code) or ""
+    branch = _own_branch(m.group("branch"), credit_code) or _misread_branch(t[m.end() :], credit_code) or ""
     if len(place) < 2 and m.start() == 0:
         return own_authority(credit_code, m.group("organ"), branch or None)
     cands = _place_names(credit_code, address)
@@ -318,6 +320,32 @@ def _misread_branch(tail: str, credit_code: str | None) -> str | None:
         return None
     short = d.name[:-1] if len(d.name) > 2 and d.name[-1] in "区县市旗" else d.name
     return short + "分局" if len(short) == len(m.group("p")) else None
+
+
+def _own_branch(branch: str | None, credit_code: str | None) -> str | None:
+    """A branch read whole after its organ, its place checked against the code's own county: a
+    place of that length sharing a glyph in its slot and naming no division is the county's
+    misread (「天间分局」 for 天河分局, code 440106); a real place is kept as read.
+
+    >>> _own_branch("天间分局", "440106000832441"), _own_branch("海淀分局", "91110108MA01XXXXXX")
+    ('天河分局', '海淀分局')
+    >>> _own_branch("越秀分局", "440106000832441"), _own_branch(None, "440106000832441")
+    ('越秀分局', None)
+    """
+    m = re.fullmatch(r"(?P<p>[\u4e00-\u9fa5]+?)(?P<s>分局|监管局)", branch or "")
+    div = _division(credit_code)
+    d = region.lookup(div) if m and div and not div.endswith("00") else None
+    if m is None or d is None or d.level != "county":
+        return branch
+    short = d.name[:-1] if len(d.name) > 2 and d.name[-1] in "区县市旗" else d.name
+    p = m.group("p")
+    if (
+        p in (short, d.name)
+        or not _same_slots(p, short)
+        or any(region.find_divisions(p + w) for w in "区县市")
+    ):
+        return branch
+    return short + m.group("s")
 
 
 def _same_slots(place: str, own: str) -> bool:
