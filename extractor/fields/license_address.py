@@ -33,9 +33,17 @@ def without_tail(addr: str) -> str:
 
 
 def _division_names(credit_code: str | None) -> list[str]:
-    if not credit_code or len(credit_code) != 18:
+    """The division path's names of a credit code (chars 3-8) or an old 15-digit 注册号 (chars 1-6).
+
+    >>> _division_names("91310120MA1J0Y455U"), _division_names("440106000832441")
+    (['上海市', '奉贤区'], ['广东省', '广州市', '天河区'])
+    """
+    if credit_code and len(credit_code) == 15 and credit_code.isdigit():
+        d = region.lookup(credit_code[:6])
+    elif credit_code and len(credit_code) == 18:
+        d = region.lookup(credit_code[2:8])
+    else:
         return []
-    d = region.lookup(credit_code[2:8])
     return [n for _c, n in d.path] if d is not None else []
 
 
