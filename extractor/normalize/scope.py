@@ -157,6 +157,13 @@ def _is_heading(segment: str) -> bool:
     return all(part in ACTIVITIES for part in re.split(r"[、和及与]", seg))
 
 
+def _activities(word: str) -> bool:
+    """Whether a word is one activity, or two printed as one (「生产销售」)."""
+    return word in ACTIVITIES or any(
+        word[:i] in ACTIVITIES and word[i:] in ACTIVITIES for i in range(2, len(word) - 1)
+    )
+
+
 # short segments that introduce a list of what they cover (地籍测绘, 工程测量, 网上销售); an
 # object's 销售 (「医疗器械销售」) is an item, its colon a misread 「；」
 _LIST_ACTIVITIES = ("测绘", "测量", "网上销售", "互联网销售")
@@ -173,13 +180,41 @@ def _introduces_list(segment: str, after: str) -> bool:
     True
     >>> _introduces_list("医疗器械销售", "电子产品、仪器仪表"), _introduces_list("软件开发与技术咨询服务", "a、b")
     (False, False)
+    >>> _introduces_list("网上销售", "食品（仅限于通过互联网从事经营活动）"), _introduces_list("网上销售", "电子产品销售")
+    (True, False)
+
+    Activities with a qualifier in brackets, or two printed as one word, before things:
+
+    >>> _introduces_list("生产（非熔炼）销售", "炊事机械设备，涂装设备"), _introduces_list("生产销售", "防爆电器、防爆灯具")
+    (True, True)
+    >>> _introduces_list("销售代理", "计算机软硬件及辅助设备零售"), _introduces_list("汽车（不含小轿车）销售", "配件")
+    (False, False)
     """
     seg = re.sub(r"^[^\u4e00-\u9fa5ⅠⅡⅢ]+", "", segment.strip())
     if re.search(r"[ⅠⅡⅢ]类$", seg):
         return True
+    # what follows names things, not an item with its own activity (「网上销售：食品（仅限…）」;
+    # 「网上销售：电子产品销售」 are two items, the colon a misread 「；」)
+    first = re.split(r"[（(，,、]", after, maxsplit=1)[0]
+    things = bool(first) and not first.endswith(tuple(ACTIVITIES) + _LIST_ACTIVITIES)
     parts = re.split(r"[、和及与]", seg)
     listed = any(p.endswith(_LIST_ACTIVITIES) and len(p) <= 8 for p in parts)
-    return listed and all(p in ACTIVITIES or p.endswith(_LIST_ACTIVITIES) for p in parts) and "、" in after
+    if listed and all(p in ACTIVITIES or p.endswith(_LIST_ACTIVITIES) for p in parts):
+        return "、" in after or things
+    # activities with a qualifier in brackets, or two printed as one word (「生产（非熔炼）销售」)
+    bare = re.sub(r"[（(][^（）()]{1,12}[)）]", "", seg)
+    return things and all(_activities(part) for part in re.split(r"[、和及与]", bare))
+
+
+def _activities(word: str) -> bool:
+    """Whether a word is activities only: one, or two printed as one (「生产销售」).
+
+    >>> _activities("生产销售"), _activities("销售"), _activities("医疗器械销售")
+    (True, True, False)
+    """
+    return word in ACTIVITIES or any(
+        word[:i] in ACTIVITIES and word[i:] in ACTIVITIES for i in range(2, len(word) - 1)
+    )
 
 
 def _in_web_address(text: str, before: str, after: int) -> bool:
