@@ -595,6 +595,19 @@ def ring_starts(t: str, cands: list[str]) -> list[str]:
     return [t] + [t[i:] + t[:i] for i in range(1, len(t) - 1) if t[i : i + 2] in heads]
 
 
+def _organ_glyphs(cand: str) -> set[str]:
+    """The glyphs of a candidate authority's organ (and branch) that its place does not hold.
+
+    >>> sorted(_organ_glyphs("昆山市市场监管局")), sorted(_organ_glyphs("南安市数据局"))
+    (['场', '局', '监', '管'], ['局', '据', '数'])
+    """
+    m = ORGAN_RE.search(cand)
+    if m is not None:
+        return set(m.group("organ") + (m.group("branch") or "")) - set(m.group("place"))
+    organ = next((o for o in sorted(_CANDIDATE_ORGANS, key=len, reverse=True) if o in cand), "")
+    return set(organ) - set(cand[: cand.find(organ)]) if organ else set()
+
+
 def authority_by_candidates(text: str, credit_code: str | None, address: str | None = None) -> str | None:
     """The candidate authority (:func:`authority_candidates`) a seal's ring reads as, when no
     organ could be told in the reading (none read whole): the one most alike, if alike enough and clearly ahead
@@ -633,6 +646,12 @@ def authority_by_candidates(text: str, credit_code: str | None, address: str | N
     >>> authority_by_candidates("服务局聊城市东昌府区行政", "91371502MA3WLE6P75")
     '聊城市东昌府区行政审批服务局'
 
+    A ring read with no glyph of any organ names a place, not its authority: which of the
+    place's organs registered the company is not read (the shortest is no answer):
+
+    >>> authority_by_candidates("H昆山市市", "91320583593931880X") is None
+    True
+
     Two candidates alike within the margin (泸州市生胎力教管理局: 市场监督 or 工商行政?) give
     nothing:
 
@@ -646,6 +665,8 @@ def authority_by_candidates(text: str, credit_code: str | None, address: str | N
     cands = authority_candidates(credit_code, address)
     readings = ring_starts(t, cands)
     for cand in cands:
+        if not set(t) & _organ_glyphs(cand):
+            continue  # the place read alone (「昆山市市」): which organ it names is not read
         whole, part = max((fuzz.ratio(r, cand), fuzz.partial_ratio(r, cand)) for r in readings)
         scored.append(((whole + part) / 2, whole, cand))
     if not scored:
