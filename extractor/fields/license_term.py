@@ -22,14 +22,16 @@ def licence_date(text: str) -> dt.date | None:
     (datetime.date(2011, 11, 1), datetime.date(2015, 1, 27))
     >>> licence_date("2015-01-27至2035-01-26") is None, licence_date("二〇一—年") is None
     (True, True)
+    >>> licence_date("二〇-二年四月廿五日")   # a hyphen for 一, the day in 廿
+    datetime.date(2012, 4, 25)
     """
     t = re.sub(r"\s+", "", text)
     d = parse_date(t)
     if d is None and re.fullmatch(
-        r"[〇○零一二三四五六七八九十—–－‐]{4}年[一二三四五六七八九十—–－‐]{1,3}月[一二三四五六七八九十—–－‐]{1,4}日",
+        r"[〇○零一二三四五六七八九十—–－‐-]{4}年[一二三四五六七八九十—–－‐-]{1,3}月[一二三四五六七八九十廿卅—–－‐-]{1,4}日",
         t,
     ):
-        d = parse_date(re.sub(r"[—–－‐]", "一", t))
+        d = parse_date(re.sub(r"[—–－‐-]", "一", t))
     return d
 
 
