@@ -330,6 +330,9 @@ def test_old_individual_business_licence_layout():
     assert "established_date" not in f
     assert "registration_authority" not in f  # not the footer's website sentence
     assert f["address"].value == "宿城区金港花园10-304"
+    # no 类型 row on the old form: its 组成形式 (printed only on a 个体工商户's licence) tells it
+    assert f["company_type"].value == "个体工商户"
+    assert "个人经营" in f["company_type"].source_text
 
 
 def test_type_line_with_the_labels_last_glyph():

@@ -648,6 +648,10 @@ def _unlabelled_term(pages: list[Page], out: dict[str, FieldValue]) -> L.Span | 
     return None
 
 
+# the 组成形式 of a 个体工商户 (the only licences that print one)
+_INDIVIDUAL_FORMS = ("个人经营", "家庭经营")
+
+
 def extract(pages: list[Page]) -> dict[str, FieldValue]:
     """Fields of one business licence (CONTRACT section 4)."""
     out: dict[str, FieldValue] = {}
@@ -656,10 +660,15 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     _credit_code(pages, out)
     code = str(out["credit_code"].value) if "credit_code" in out else None
     name_sp = _simple(pages, "company_name", validate=_valid_company_name, exclude=["企业名称预先核准"])
-    sp = _simple(pages, "company_type", validate=_valid_type) or _simple(
-        pages, "company_form", validate=_valid_type
-    )
+    sp = _simple(pages, "company_type", validate=_valid_type)
+    form = None
+    if sp is None:
+        sp = form = _simple(pages, "company_form", validate=_valid_type)
     ctype = repair_type(normalize_name(sp.match)) if sp is not None else None
+    if form is not None and ctype in _INDIVIDUAL_FORMS:
+        # only a 个体工商户's licence prints a 组成形式 (个人经营 / 家庭经营): with no 类型 row
+        # read (an old form has none), the form read tells the type
+        ctype = "个体工商户"
     if sp is not None:
         penalty = 0.1 if ctype != normalize_name(sp.match) else 0.0
         out["company_type"] = L.make_field(ctype, sp, confidence_penalty=penalty)
