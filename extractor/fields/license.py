@@ -493,9 +493,14 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
         # the name over two rows: the line read first is only its second row's tail
         # (「郑州市高新技术产业」 / 「开发区市场监督管理局」)
         sp = wrapped
+    code = out["credit_code"].value if "credit_code" in out else None
+    addr = out["address"].value if "address" in out else None
     if sp is not None:
         m = AUTHORITY_RE.search(L.norm(sp.text))
-        out["registration_authority"] = L.make_field(m.group(0), sp)
+        name = _one_glyph_fixed(m.group(0), code, addr)
+        out["registration_authority"] = L.make_field(
+            name, sp, confidence_penalty=0.1 if name != m.group(0) else 0.0
+        )
         return
     # printed in or next to the seal, usually in the lower part of the page; not the footer's
     # sentence that sends the reader to an authority's website (「请登录…市场监督管理局…平台」)
@@ -505,11 +510,11 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
             continue
         m = AUTHORITY_RE.search(t)
         if m and (ref.line.bbox is None or not ref.page.height or ref.line.bbox[1] > ref.page.height * 0.5):
-            out["registration_authority"] = L.make_field(m.group(0), ref, confidence_penalty=0.15)
+            name = _one_glyph_fixed(m.group(0), code, addr)
+            out["registration_authority"] = L.make_field(name, ref, confidence_penalty=0.15)
             return
     # a fragment by 登记机关 (「区市场监督管理局」: the seal hid the place): the place is the
     # credit code's division, named as authorities name themselves (no province before a city)
-    code = out["credit_code"].value if "credit_code" in out else None
     place = authority_place(code)
     for ref in L.iter_refs(pages):
         m = FRAGMENT_RE.fullmatch(L.norm(ref.line.text))
@@ -523,7 +528,6 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
                 place + m.group("organ"), ref, confidence_penalty=0.3
             )
             return
-    addr = out["address"].value if "address" in out else None
     # only inside the seal (the authority's round seal over 登记机关): a deliberate,
     # low-confidence source, its place name checked against the credit code's division
     # An old licence carries an annual-inspection stamp too (「北京市工商局 年检专用章」, the
@@ -550,6 +554,22 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
                 if name and fuzz.ratio(L.norm(text), name) >= ALT_READING_MIN:
                     out["registration_authority"] = _seal_field(name, seal, page, text, 0.4)
                     return
+
+
+def _one_glyph_fixed(printed: str, code: str | None, addr: str | None) -> str:
+    """A printed authority with one glyph of its place misread (「湖圳市市场监督管理局」) restored
+    as a seal's reading is (:func:`authority_from_seal`); only a single glyph is changed, so a
+    name printed whole, or printed without its city, stays as printed.
+
+    >>> _one_glyph_fixed("湖圳市市场监督管理局", "440301104194898", None)
+    '深圳市市场监督管理局'
+    >>> _one_glyph_fixed("鹿城区市场监督管理局", "91330302MAE9XJ897G", None)
+    '鹿城区市场监督管理局'
+    """
+    fixed = authority_from_seal(printed, code, addr)
+    if fixed and len(fixed) == len(printed) and sum(a != b for a, b in zip(fixed, printed, strict=True)) == 1:
+        return fixed
+    return printed
 
 
 def _ring_authority(text: str, code: str | None, addr: str | None) -> str | None:
