@@ -596,12 +596,18 @@ ALT_READING_MIN = 75
 
 def _capital(text: str):
     """The registered capital, with 圆 restored where a small photo's OCR read a look-alike
-    (周, 園, 园, 图) between the amount's words and 整.
+    (周, 園, 园, 图) between the amount's words and 整,
 
     >>> _capital("壹亿周整"), _capital("伍佰万园整"), _capital("100万元人民币"), _capital("壹佰万图整")
     (Decimal('100000000.00'), Decimal('5000000.00'), Decimal('1000000.00'), Decimal('1000000.00'))
+
+    and 佰 read as 伯 after a numeral (「人民币壹伯万元」):
+
+    >>> _capital("人民币壹伯万元")
+    Decimal('1000000.00')
     """
-    return parse_money(re.sub(r"(?<=[亿万仟佰拾])[周園园图](?=整|$)", "圆", L.norm(text)))
+    t = re.sub(r"(?<=[壹贰叁肆伍陆柒捌玖])伯", "佰", L.norm(text))
+    return parse_money(re.sub(r"(?<=[亿万仟佰拾])[周園园图](?=整|$)", "圆", t))
 
 
 # a line that is only an amount of money (「82000万元」, 「人民币伍佰万元整」)
