@@ -33,6 +33,7 @@ from extractor.fields.license_authority import (
     authority_from_seal,
     authority_place,
 )
+from extractor.fields.license_capital import licence_capital, unlabelled_capital
 from extractor.fields.license_qr import apply_qr, qr_record
 from extractor.fields.license_term import licence_date, term_continued, term_end
 from extractor.fields.license_type import (
@@ -594,41 +595,6 @@ def _seal_field(name: str, seal: Seal, page: Page, text: str, confidence: float)
 ALT_READING_MIN = 75
 
 
-def _capital(text: str):
-    """The registered capital, with 圆 restored where a small photo's OCR read a look-alike
-    (周, 園, 园, 图) between the amount's words and 整,
-
-    >>> _capital("壹亿周整"), _capital("伍佰万园整"), _capital("100万元人民币"), _capital("壹佰万图整")
-    (Decimal('100000000.00'), Decimal('5000000.00'), Decimal('1000000.00'), Decimal('1000000.00'))
-
-    and 佰 read as 伯 after a numeral (「人民币壹伯万元」):
-
-    >>> _capital("人民币壹伯万元")
-    Decimal('1000000.00')
-    """
-    t = re.sub(r"(?<=[壹贰叁肆伍陆柒捌玖])伯", "佰", L.norm(text))
-    return parse_money(re.sub(r"(?<=[亿万仟佰拾])[周園园图](?=整|$)", "圆", t))
-
-
-# a line that is only an amount of money (「82000万元」, 「人民币伍佰万元整」)
-_AMOUNT_ONLY_RE = re.compile(
-    r"(?:人民币)?(?:[\d.,，]+\s*万?元|[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+[元圆](?:整)?)(?:人民币)?(?:整)?"
-)
-
-
-def _unlabelled_capital(pages: list[Page], out: dict[str, FieldValue]) -> None:
-    """The registered capital when its 注册资本 label was not read: the one line on the licence
-    that is only an amount of money (an old layout's 实收资本 is a second one: then nothing)."""
-    found = [
-        (ref, v)
-        for ref in L.iter_refs(pages)
-        if _AMOUNT_ONLY_RE.fullmatch(L.norm(ref.line.text)) and (v := _capital(ref.line.text)) is not None
-    ]
-    if len({v for _ref, v in found}) == 1:
-        ref, v = found[0]
-        out["registered_capital"] = L.make_field(v, ref, confidence_penalty=0.2)
-
-
 def _wrapped_authority(pages: list[Page]) -> L.Span | None:
     """The authority printed right of 登记机关 over two rows (「济宁市兖州」 / 「区市场监督管理局」,
     the second boxed a little left of the first): the lines right of the label from its row to
@@ -732,12 +698,12 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         pages,
         "registered_capital",
         # a 15-digit 注册号 or a credit code beside the label is no amount
-        validate=lambda t: _capital(t) is not None and not CODE_RE.fullmatch(re.sub(r"\s+", "", t)),
+        validate=lambda t: licence_capital(t) is not None and not CODE_RE.fullmatch(re.sub(r"\s+", "", t)),
     )
     if sp is not None:
-        out["registered_capital"] = L.make_field(_capital(sp.match), sp)
+        out["registered_capital"] = L.make_field(licence_capital(sp.match), sp)
     else:
-        _unlabelled_capital(pages, out)
+        unlabelled_capital(pages, out)
     sp = _simple(pages, "established_date", validate=lambda t: licence_date(t) is not None)
     if sp is not None:
         out["established_date"] = L.make_field(licence_date(sp.match), sp)
