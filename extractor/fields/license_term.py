@@ -24,13 +24,21 @@ def licence_date(text: str) -> dt.date | None:
     (True, True)
     >>> licence_date("二〇-二年四月廿五日")   # a hyphen for 一, the day in 廿
     datetime.date(2012, 4, 25)
+
+    A year's leading 二 lost before 〇 (「〇〇六年」: a licence of this century); a 「+」 may be
+    十 or 廿, so a date holding one is not read:
+
+    >>> licence_date("〇〇六年二月十三日"), licence_date("〇一五年五月+五日")
+    (datetime.date(2006, 2, 13), None)
     """
     t = re.sub(r"\s+", "", text)
     d = parse_date(t)
     if d is None and re.fullmatch(
-        r"[〇○零一二三四五六七八九十—–－‐-]{4}年[一二三四五六七八九十—–－‐-]{1,3}月[一二三四五六七八九十廿卅—–－‐-]{1,4}日",
+        r"(?:[〇○零一二三四五六七八九十—–－‐-]{4}|[〇○][〇○零一二—–－‐-][〇○零一二三四五六七八九—–－‐-])年"
+        r"[一二三四五六七八九十—–－‐-]{1,3}月[一二三四五六七八九十廿卅—–－‐-]{1,4}日",
         t,
     ):
+        t = "二" + t if t.index("年") == 3 else t
         d = parse_date(re.sub(r"[—–－‐-]", "一", t))
     return d
 
@@ -51,6 +59,9 @@ def term_end(sp: L.Span) -> tuple[object, float] | None:
     d = parse_date(tail)
     if d is not None:
         return d, 0.0
+    d = licence_date(tail)
+    if d is not None:
+        return d, 0.1
     return term_end_misread(parts[0] if len(parts) > 1 else "", tail)
 
 
