@@ -1155,6 +1155,20 @@ def test_authority_from_a_rings_second_reading_when_the_first_names_none():
     assert "registration_authority" not in f
 
 
+def test_authority_from_the_second_reading_its_name_explains_best():
+    # uj-015's ring: no first reading names an authority; of its second readings 「苏州市民山…」
+    # gives the city's bureau with 民山 unexplained, 「苏州市昆山…」 is explained whole
+    rows = [
+        ("注册号", 100, 100, 60),
+        ("320583000454059", 200, 100, 160),
+        ("名称", 100, 140, 40),
+        ("昆山某某电子有限公司", 200, 140, 240),
+    ]
+    second = ("苏州市民山工商行政管理局", "苏州市昆山工商行政管理局")
+    got = _extract_with_seal(rows, "燕州市民山工商行政管理局", second)["registration_authority"]
+    assert got.value == "苏州市昆山工商行政管理局" and got.confidence <= 0.4
+
+
 def test_authority_named_after_a_county_without_its_level_word():
     # ub-005's seal: an old authority names its county without 市 (吴江市 → 「苏州市吴江…」); the
     # code is an old 注册号 of 吴江市 (320584, abolished since): the reading is kept as printed

@@ -545,16 +545,20 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
         (exact, _full, _read), name, seal, page = max(cands, key=lambda c: c[0])
         out["registration_authority"] = _seal_field(name, seal, page, seal.text, 0.6 if exact else 0.5)
         return
-    # no seal's first reading names it: the rings read again at other sizes, in their order; a
-    # reading counts only when the name explains most of it (not an organ read alone, not a
-    # place cut short of the glyphs read after it)
+    # no seal's first reading names it: the rings read again at other sizes; a reading counts
+    # only when the name explains most of it (not an organ read alone, not a place cut short of
+    # the glyphs read after it), and the name that explains its reading best is taken
+    # (「苏州市民山…」 gives 苏州市…局 with 民山 unexplained; 「苏州市昆山…」 is explained whole)
+    alts = []
     for page in pages:
         for seal in page.seals:
-            for text in seal.alt_texts:
+            for k, text in enumerate(seal.alt_texts):
                 name = _ring_authority(text, code, addr)
-                if name and fuzz.ratio(L.norm(text), name) >= ALT_READING_MIN:
-                    out["registration_authority"] = _seal_field(name, seal, page, text, 0.4)
-                    return
+                if name and (ratio := fuzz.ratio(L.norm(text), name)) >= ALT_READING_MIN:
+                    alts.append((ratio, -k, name, seal, page, text))
+    if alts:
+        _ratio, _k, name, seal, page, text = max(alts, key=lambda a: a[:2])
+        out["registration_authority"] = _seal_field(name, seal, page, text, 0.4)
 
 
 def _one_glyph_fixed(printed: str, code: str | None, addr: str | None) -> str:
