@@ -1,4 +1,5 @@
-"""Rule ``invoice.qr_matches``: the invoice QR names the same invoice as the printed text.
+"""Rules ``invoice.qr_matches`` and ``evidence.license_qr_matches``: a QR code names the same
+invoice, or the same registered company, as the printed text.
 
 The QR printed on a VAT invoice is issued with it and carries its type, code, number,
 amount and date (payload and per-type amount in :mod:`extractor.qr`, docs/QR.md). An
@@ -8,6 +9,11 @@ before upload) still carries the original QR, so a disagreement flags an altered
 The extractor stores the parsed payload in the invoice's ``qr`` field (a dict, see
 :func:`extractor.qr.qr_field`; after a store round-trip its amount/date are strings); a raw
 payload string is accepted too.
+
+A business licence's QR holds the registry's record of the company (or only a link); the
+extractor keeps whom it registers in the licence's ``qr`` field
+(:func:`extractor.fields.license_qr.qr_identity`). A licence whose QR registers another company
+(a QR pasted from another licence onto an edited image) is reported.
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from rapidfuzz import fuzz
+
+from extractor.fields.license_qr import CODE_FAR, NAME_FAR, qr_code_for
 from extractor.qr import parse_invoice_qr, qr_amount_field
 from models.contract import Document, FieldValue, Finding
 from verifiers.base import (
@@ -186,3 +195,76 @@ qr_matches = Rule(
     summary="发票二维码中的号码、日期、金额与票面一致",
 )
 REGISTRY.setdefault(RULE_ID, qr_matches)
+
+
+LICENSE_RULE_ID = "evidence.license_qr_matches"
+
+
+def _license_qr_matches(ctx: RuleContext) -> list[Finding]:
+    """The QR record printed on each business licence registers the company the licence
+    prints: the same code (credit code, or an old licence's 注册号; a glyph or two off is OCR's
+    misreading) and a like name.
+
+    Notice clause: — (none; the notice asks for the licence as evidence). Purpose: a QR that
+    registers another company shows a licence image assembled from two (fail; review when the
+    printed values were read with low confidence). No finding where no QR record was decoded
+    (a QR holding only a link names nobody), or where the printed values were themselves taken
+    from the QR (nothing printed was read to compare).
+    """
+    out: list[Finding] = []
+    for d in ctx.docs("business_license"):
+        fv = d.fields.get("qr")
+        qr = fv.value if fv is not None and isinstance(fv.value, dict) else None
+        if not qr:
+            continue
+        printed = {k: v for k, v in d.fields.items() if v.method != "qr"}
+        code = as_text(printed.get("credit_code")).strip()
+        theirs = qr_code_for(qr, code) if code else None
+        name = as_text(printed.get("company_name")).strip()
+        compared: list[str] = []
+        wrong: list[str] = []
+        if code and theirs:
+            compared.append("credit_code")
+            if len(theirs) != len(code) or sum(a != b for a, b in zip(theirs, code, strict=True)) >= CODE_FAR:
+                wrong.append("credit_code")
+        if name and qr.get("company_name"):
+            compared.append("company_name")
+            if fuzz.ratio(name, as_text(qr["company_name"])) < NAME_FAR:
+                wrong.append("company_name")
+        if not compared:
+            continue
+        said = "，".join(
+            as_text(qr[k]) for k in ("company_name", "credit_code", "registration_no") if qr.get(k)
+        )
+        shown = "，".join(v for v in (name, code) if v)
+        details = {"qr": as_text(qr.get("raw")), "compared": compared}
+        refs = [ref(d, "qr")] + [ref(d, k) for k in compared]
+        if wrong:
+            out.append(
+                ctx.finding(
+                    LICENSE_RULE_ID,
+                    "fail",
+                    f"营业执照二维码登记的是另一主体（二维码：{said}；执照印刷：{shown}），执照可能经拼接或改动",
+                    refs,
+                    values=[d.fields.get(k) for k in wrong],
+                    details=details,
+                )
+            )
+        else:
+            what = "、".join({"credit_code": "代码"}.get(k, "名称") for k in compared)
+            out.append(
+                ctx.finding(
+                    LICENSE_RULE_ID, "pass", f"营业执照二维码所载{what}与执照印刷一致", refs, details=details
+                )
+            )
+    return out
+
+
+license_qr_matches = Rule(
+    LICENSE_RULE_ID,
+    _license_qr_matches,
+    LICENSE_RULE_ID.split(".", 1)[0],
+    name="营业执照二维码与执照一致",
+    summary="营业执照二维码登记的主体（代码、名称）与执照印刷一致",
+)
+REGISTRY.setdefault(LICENSE_RULE_ID, license_qr_matches)

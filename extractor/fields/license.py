@@ -34,7 +34,7 @@ from extractor.fields.license_authority import (
     authority_place,
 )
 from extractor.fields.license_capital import licence_capital, unlabelled_capital
-from extractor.fields.license_qr import apply_qr, qr_record
+from extractor.fields.license_qr import apply_qr, names_another, qr_identity, qr_record
 from extractor.fields.license_term import licence_date, term_continued, term_end
 from extractor.fields.license_type import (
     COMPANY_TYPE_RE,
@@ -765,6 +765,11 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         penalty = max(penalty, 0.1 if fixed != addr else 0.0)
         out["address"] = L.make_field(fixed, sp, confidence_penalty=penalty)
     record = qr_record(pages)  # the registry's record in the QR, where the licence prints one
+    ident = qr_identity(pages)
+    if ident is not None:
+        out["qr"] = ident
+        if names_another(ident.value, out):
+            record = {}  # a QR of another company's record (pasted from another licence) mends nothing
     apply_qr(record, out)  # before the authority: it is read against the code and the address
     _scope(pages, out)
     _authority(pages, out)

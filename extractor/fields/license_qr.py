@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from extractor.normalize import normalize_name, parse_date, parse_money, round_money
@@ -221,3 +222,83 @@ def apply_qr(
         have = out.get(key)
         if have is None or _replaces(key, have.value, fv.value):
             out[key] = fv
+
+
+def qr_identity(pages: list[Page]) -> FieldValue | None:
+    """Whom the licence's QR record registers: its credit code and/or 注册号 and its name, with
+    the payload as read (``raw``) — the licence's ``qr`` field (method ``qr``), for
+    :func:`names_another` here and the rule ``evidence.license_qr_matches``. A QR holding only a
+    link names nobody: None.
+
+    >>> from models.page import Barcode
+    >>> page = Page(number=1, width=600, height=800, method="ocr", lines=[], barcodes=[Barcode(
+    ...     text="注册号:410702000021739; 名称:新乡市某某网络科技有限公司; 成立日期:2012年04月09日")])
+    >>> v = qr_identity([page]).value
+    >>> v["registration_no"], v["company_name"]
+    ('410702000021739', '新乡市某某网络科技有限公司')
+    """
+    for page in pages:
+        for bc in page.barcodes:
+            if _is_link(bc.text):
+                continue
+            items = qr_items(bc.text)
+            ident: dict[str, str] = {}
+            code = _uscc.compact(items.get("credit_code", ""))
+            if code and _uscc.is_valid(code):
+                ident["credit_code"] = code
+            reg = re.sub(r"\s+", "", items.get("registration_no", ""))
+            if re.fullmatch(r"\d{13,15}", reg):
+                ident["registration_no"] = reg
+            if len(items.get("company_name", "")) >= 2:
+                ident["company_name"] = normalize_name(items["company_name"])
+            if ident:
+                ident["raw"] = readable(bc.text)[:300]
+                return FieldValue(
+                    value=ident,
+                    page=page.number,
+                    bbox=list(bc.bbox) if bc.bbox else None,
+                    confidence=0.97,
+                    source_text=ident["raw"][:200],
+                    method="qr",
+                )
+    return None
+
+
+# OCR misreads a glyph or two of a printed code; a QR code of another registration differs in more
+CODE_FAR = 3
+NAME_FAR = 50  # rapidfuzz ratio below which two names are of two companies, not one misread
+
+
+def qr_code_for(ident: dict, printed: str) -> str | None:
+    """The QR's code to compare with a printed one: the credit code for an 18-glyph code, the
+    注册号 for an old number.
+
+    >>> qr_code_for({"credit_code": "91350503MA2Y3K6W8B", "registration_no": "350503000012345"}, "350503000012346")
+    '350503000012345'
+    """
+    key = "credit_code" if len(printed) == 18 else "registration_no"
+    return ident.get(key)
+
+
+def names_another(ident: dict, out: dict[str, FieldValue]) -> bool:
+    """Whether the QR registers another company than the licence prints: its code of the print's
+    kind differs in ``CODE_FAR`` glyphs or more (or none to compare) and its name is unlike the
+    printed one (or none to compare), at least one of the two compared. Such a QR (one pasted
+    from another licence) mends nothing; the rule ``evidence.license_qr_matches`` reports it.
+
+    >>> out = {"credit_code": FieldValue(value="131024000000870"),
+    ...        "company_name": FieldValue(value="香河某某金属制品有限责任公司")}
+    >>> names_another({"registration_no": "410702000021739", "company_name": "新乡市某某网络科技有限公司"}, out)
+    True
+    >>> names_another({"registration_no": "131024000000879", "company_name": "香河某某金属制品有限责任公司"}, out)
+    False
+    """
+    printed = str(out["credit_code"].value) if "credit_code" in out else ""
+    theirs = qr_code_for(ident, printed) if printed else None
+    name = str(out["company_name"].value) if "company_name" in out else ""
+    code_far = bool(theirs) and (
+        len(theirs) != len(printed) or sum(a != b for a, b in zip(theirs, printed, strict=True)) >= CODE_FAR
+    )
+    name_far = bool(name and ident.get("company_name")) and fuzz.ratio(name, ident["company_name"]) < NAME_FAR
+    compared = bool(theirs) or bool(name and ident.get("company_name"))
+    return compared and (code_far or not theirs) and (name_far or not (name and ident.get("company_name")))
