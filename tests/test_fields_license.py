@@ -335,6 +335,22 @@ def test_old_individual_business_licence_layout():
     assert "个人经营" in f["company_type"].source_text
 
 
+def test_old_individual_business_licence_dated_by_its_first_licence():
+    # ui-017's layout: an old 个体工商户 form has no 成立日期 row; its 原发照日期 dates the business
+    # (the 执照有效期 above dates this licence, not the business)
+    rows = [
+        ("个体工商户营业执照", 375, 273, 1171, 268),
+        ("注册号440681600801140", 1359, 515, 374, 39),
+        ("字号名称佛山市顺德区某某设计工作室", 246, 548, 960, 55),
+        ("组成形式个人经营", 243, 736, 551, 49),
+        ("执照有效期：自二〇〇六年二月十日", 241, 1100, 558, 46),
+        ("至长期年月日", 441, 1141, 360, 54),
+        ("原发照日期二〇〇六年二月二十日", 257, 1189, 397, 37),
+    ]
+    f = extract([_page(rows, width=1920, height=1288)])
+    assert str(f["established_date"].value) == "2006-02-20"
+
+
 def test_type_line_with_the_labels_last_glyph():
     rows = [*NEW_LAYOUT]
     rows[5] = ("型有限责任公司(自然人独资)", 150, 240, 260)

@@ -81,7 +81,8 @@ LABELS: dict[str, list[str]] = {
         "法人代表",
     ],
     "registered_capital": ["注册资本", "注册资金", "出资额", "出资总额"],
-    "established_date": ["成立日期", "注册日期", "设立日期"],
+    # 原发照日期: an old 个体工商户 licence dates the business by its first licence
+    "established_date": ["成立日期", "注册日期", "设立日期", "原发照日期"],
     "business_term": ["营业期限", "经营期限", "合伙期限", "执照有效期"],
     "address": ["住所", "经营场所", "主要经营场所", "营业场所", "企业住所"],
     "business_scope": ["经营范围及方式", "经营范围", "业务范围"],  # 及方式: an old 个体工商户 licence
