@@ -256,6 +256,8 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
 
     >>> authority_from_seal("徐圳本市场监督管理局", "914403003117923591")
     '深圳市市场监督管理局'
+    >>> authority_from_seal("自康水县工商行政管理局", "130623004006033")   # a glyph before the place
+    '涞水县工商行政管理局'
     >>> authority_from_seal("工商行政管理局", "431300000026471")
     '娄底市工商行政管理局'
     >>> authority_from_seal("场监督管理局", "91370112MA3DDPDR7H")   # the organ read in part
@@ -296,6 +298,13 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
         own = authority_place(credit_code)
         if not close and own is not None and _same_slots(place, own):
             return own + m.group("organ") + branch
+        if not close and len(place) >= 4:
+            # a ring's reading starts anywhere: a glyph of its edge or star read before the
+            # place (「自康水县」 for 涞水县) is no part of it
+            rest = place[1:]
+            near = max(cands, key=lambda c: (fuzz.ratio(rest, c), -abs(len(c) - len(rest))))
+            if len(rest) == len(near) and fuzz.ratio(rest, near) >= 60:
+                return _with_city(near, credit_code) + m.group("organ") + branch
         if not close:
             return None  # a place the credit code does not know: not this company's authority
         place = best
