@@ -1017,8 +1017,12 @@ def test_licence_qr_record_fills_and_mends_what_ocr_read():
     assert (f["credit_code"].value, f["credit_code"].method) == ("91500107305160603W", "qr")
     assert f["registration_authority"].value == "重庆市工商行政管理局九龙坡区分局"
     assert f["company_type"].value == "有限责任公司(自然人独资)"  # the print's fuller wording
-    # a QR that holds only a link adds nothing
+    # a registry link names the credit code in clear (gsxt's uniscid=): it gives the code only
     page.barcodes = [Barcode(text="http://www.gsxt.gov.cn/index.html?uniscid=91500107305160603W")]
+    f = extract([page])
+    assert (f["credit_code"].value, f["credit_code"].method) == ("91500107305160603W", "qr")
+    # a link that names nobody in clear (an encoded id) adds nothing
+    page.barcodes = [Barcode(text="http://www.gsxt.gov.cn/index.html?uniscid=amJqcG95eXFeVXNGW3")]
     assert "credit_code" not in extract([page])
 
 

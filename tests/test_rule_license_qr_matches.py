@@ -81,8 +81,26 @@ def test_the_licences_own_qr_passes_and_mends_a_misread_glyph():
 
 def test_no_finding_without_a_qr_record():
     assert _run(extract([_page(None)])) == []
-    # a QR holding a link only names nobody
+    # a link that names nobody in clear (an encoded id), or a credit code beside a printed 注册号
+    assert _run(extract([_page("http://www.gsxt.gov.cn/index.html?uniscid=amJqcG95eXFeVXNGW3")])) == []
     assert _run(extract([_page("http://www.gsxt.gov.cn/index.html?uniscid=91500107305160603W")])) == []
+
+
+def test_a_registry_link_naming_another_credit_code_fails():
+    printed = [r for r in PRINTED if not r[0].startswith("注册号")]
+    printed += [("统一社会信用代码", 100, 300, 150), ("91320509MA1MAB2C39", 100, 320, 180)]
+    page = _page("http://www.gsxt.gov.cn/index.html?uniscid=91500107305160603W")
+    page.lines = [
+        Line(text=t, bbox=(x, y, x + w, y + 18), confidence=0.97, method="ocr") for t, x, y, w in printed
+    ]
+    f = extract([page])
+    assert f["credit_code"].value == "91320509MA1MAB2C39"  # the print stays: the link is another's
+    (finding,) = _run(f)
+    assert finding.status == "fail" and "91500107305160603W" in finding.message
+    # the link naming the printed code passes
+    page.barcodes[0].text = "http://www.gsxt.gov.cn/index.html?uniscid=91320509MA1MAB2C39"
+    (finding,) = _run(extract([page]))
+    assert finding.status == "pass"
 
 
 def test_a_fail_on_values_read_unsurely_is_a_review():

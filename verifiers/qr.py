@@ -208,7 +208,7 @@ def _license_qr_matches(ctx: RuleContext) -> list[Finding]:
     Notice clause: — (none; the notice asks for the licence as evidence). Purpose: a QR that
     registers another company shows a licence image assembled from two (fail; review when the
     printed values were read with low confidence). No finding where no QR record was decoded
-    (a QR holding only a link names nobody), or where the printed values were themselves taken
+    (a link names nobody but by the credit code it may hold), or where the printed values were themselves taken
     from the QR (nothing printed was read to compare).
     """
     out: list[Finding] = []

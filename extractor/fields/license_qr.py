@@ -162,6 +162,21 @@ def _is_link(payload: str) -> bool:
     return bool(re.match(r"\s*(?:https?://|www\.)", payload, re.I))
 
 
+def link_code(payload: str) -> str | None:
+    """The credit code a registry link names (gsxt's ``uniscid=``, Shenzhen's ``cid=``), where it
+    names one in clear with a valid check character (some sites encode it: nothing).
+
+    >>> link_code("http://www.gsxt.gov.cn/index.html?uniscid=91500107305160603W")
+    '91500107305160603W'
+    >>> link_code("http://www.gsxt.gov.cn/index.html?uniscid=amJqcG95eXFeVXNGW3") is None
+    True
+    """
+    if not _is_link(payload):
+        return None
+    m = re.search(r"(?:uniscid|cid)=([0-9A-Z]{18})(?![0-9A-Za-z])", payload)
+    return m.group(1) if m and _uscc.is_valid(m.group(1)) else None
+
+
 # what the registry's record may word otherwise than the print: its type in the short form
 # (「一人有限责任公司」 for a printed 「有限责任公司(自然人独资)」), its authority as it is now
 # called (an office renamed since the licence was issued)
@@ -190,13 +205,15 @@ def _replaces(key: str, read: object, stated: object) -> bool:
 
 def qr_record(pages: list[Page]) -> dict[str, FieldValue]:
     """The fields the licence's QR codes state (method ``qr``), read once per licence; a QR
-    holding only a link states none."""
+    holding a link states only the credit code the link names in clear (:func:`link_code`)."""
     out: dict[str, FieldValue] = {}
     for page in pages:
         for bc in page.barcodes:
-            if _is_link(bc.text):
+            code = link_code(bc.text)
+            if _is_link(bc.text) and code is None:
                 continue
-            for key, value in qr_fields(bc.text).items():
+            fields = {"credit_code": code} if code else qr_fields(bc.text)
+            for key, value in fields.items():
                 if key in out and not _replaces(key, out[key].value, value):
                     continue  # a second QR replaces the first as it would a print
                 out[key] = FieldValue(
@@ -227,8 +244,9 @@ def apply_qr(
 def qr_identity(pages: list[Page]) -> FieldValue | None:
     """Whom the licence's QR record registers: its credit code and/or 注册号 and its name, with
     the payload as read (``raw``) — the licence's ``qr`` field (method ``qr``), for
-    :func:`names_another` here and the rule ``evidence.license_qr_matches``. A QR holding only a
-    link names nobody: None.
+    :func:`names_another` here and the rule ``evidence.license_qr_matches``. A registry link names
+    the company's credit code where it holds it in clear (:func:`link_code`); another link names
+    nobody: None.
 
     >>> from models.page import Barcode
     >>> page = Page(number=1, width=600, height=800, method="ocr", lines=[], barcodes=[Barcode(
@@ -239,9 +257,10 @@ def qr_identity(pages: list[Page]) -> FieldValue | None:
     """
     for page in pages:
         for bc in page.barcodes:
-            if _is_link(bc.text):
+            linked = link_code(bc.text)
+            if _is_link(bc.text) and linked is None:
                 continue
-            items = qr_items(bc.text)
+            items = {"credit_code": linked} if linked else qr_items(bc.text)
             ident: dict[str, str] = {}
             code = _uscc.compact(items.get("credit_code", ""))
             if code and _uscc.is_valid(code):
