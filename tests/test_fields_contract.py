@@ -946,6 +946,29 @@ def test_title_naming_both_parties_over_three_lines():
     )
 
 
+def test_cover_title_over_five_lines_filled_into_a_template():
+    """rx-001's cover (real geometry): 「A」 / 「与」 / 「[B]」 / 「之」 / 「[大数据]产品服务合作协议」, the
+    parties and the product filled into the template's bracketed blanks; the agreement's
+    number above is no part of the title."""
+    rows = [
+        ("协议编号：[8x202430=3]", 206, 93, 328, 113),
+        ("中信百信银行股份有限公司", 123, 135, 410, 164),
+        ("与", 249, 203, 281, 236),
+        ("[智慧足迹数据科技有限公司]", 113, 274, 418, 303),
+        ("之", 247, 339, 282, 369),
+        ("[大数据]产品服务合作协议", 124, 374, 405, 404),
+    ]
+    page = Page(
+        number=1,
+        width=534,
+        height=756,
+        method="ocr",
+        lines=[Line(text=t, bbox=(a, b, c, d), confidence=0.95, method="ocr") for t, a, b, c, d in rows],
+    )
+    f = extract([page])
+    assert f["title"].value == "中信百信银行股份有限公司与智慧足迹数据科技有限公司之大数据产品服务合作协议"
+
+
 def test_validity_end_after_a_label_wrapped_onto_the_next_line():
     """A scanned agreement's last clause (real geometry): 「有效期至2025年12」 / 「月31日。」 —
     the end of the period only, its date wrapped."""

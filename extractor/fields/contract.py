@@ -151,19 +151,41 @@ def _title(doc: Doc, out: dict[str, FieldValue]) -> None:
             # / 「业务合作协议」: a line ending with 与/和/及 above the first half joins it too
             # (a line of the title's own size above that joins it too: three lines of one title,
             # 「北源公司2025年度10kV及以下土」 / 「建工程施工专业分包」 / 「服务框架采购协议」)
-            higher = _line_above(doc, above, size=0.25)
-            if higher is not None and (
-                re.search(r"[与和及暨]$", _title_key(higher.line.text)) or _line_above(doc, above) is higher
-            ):
+            # (and so on up a cover's title of five lines: 「甲公司」 / 「与」 / 「乙公司」 / 「之」 /
+            # 「…协议」, each line joined by the one glyph that links the parties)
+            top = above
+            while len(sp.refs) < 6:
+                higher = _line_above(doc, top, size=0.25)
+                if higher is None or not (
+                    re.search(r"[与和及暨之]$", _title_key(higher.line.text))
+                    or _title_key(top.line.text) in _LINKS
+                    or _line_above(doc, top) is higher
+                ):
+                    break
                 t = re.sub(r"\s+", "", higher.line.text) + t
                 sp = L.Span(text=t, refs=[higher, *sp.refs], match=t)
-        out["title"] = field(t, sp)
+                top = higher
+        out["title"] = field(_without_template_brackets(t), sp)
         return
     for r in refs[:5]:
         key = _title_key(r.line.text)
         if 4 <= len(key) <= 30 and re.search(r"合同|协议", key) and not re.search(r"[:：，,。；;]", key):
             out["title"] = field(_printed_title(r.line.text), L.span_of_line(r), 0.2)
             return
+
+
+# the glyph alone on a cover's line between two parties' names or a name and what they agree
+_LINKS = ("与", "和", "及", "暨", "之")
+
+
+def _without_template_brackets(title: str) -> str:
+    """A title filled into a template's blanks (「[智慧足迹数据科技有限公司]之[大数据]产品服务合作协议」)
+    without the blanks' square brackets.
+
+    >>> _without_template_brackets("[大数据]产品服务合作协议"), _without_template_brackets("服务协议[2024]")
+    ('大数据产品服务合作协议', '服务协议2024')
+    """
+    return re.sub(r"[\[［]([^\[\]［］]{1,30})[\]］]", r"\1", title)
 
 
 def _printed_title(text: str) -> str:
