@@ -420,12 +420,22 @@ def _zone_of_known_city(place: str, cands: list[str]) -> bool:
     (False, False)
     >>> _zone_of_known_city("常州国家高新技术产业开发区（新北区）", ["江苏省", "常州市", "新北区"])  # its district too
     True
+    >>> _zone_of_known_city("四川天府新区", ["四川省", "成都市"]), _zone_of_known_city("江苏苏州工业园区", ["江苏省", "常州市"])
+    (True, False)
     """
     m = _ZONE_RE.fullmatch(place)
     if not m:
         return False
     cities = {c[:-1] for c in cands if c.endswith("市")} | {c for c in cands if c.endswith("市")}
-    return any(place.startswith(c) for c in cities if len(c) >= 2)
+    if any(place.startswith(c) for c in cities if len(c) >= 2):
+        return True
+    # a national new area is named after its province (四川天府新区, spanning two cities)
+    provinces = {
+        re.sub(r"(?:省|壮族自治区|回族自治区|维吾尔自治区|自治区)$", "", c)
+        for c in cands
+        if re.search(r"省$|自治区$", c)
+    }
+    return place.endswith("新区") and any(place.startswith(pr) for pr in provinces if len(pr) >= 2)
 
 
 def _zone_committee(t: str, credit_code: str | None, address: str | None = None) -> str | None:
