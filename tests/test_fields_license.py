@@ -569,6 +569,27 @@ def test_the_authority_seal_wins_over_an_annual_inspection_stamp():
         assert ra.value == "北京市工商行政管理局海淀分局" and ra.method == "seal"
 
 
+def test_an_annual_inspection_stamps_printed_office_is_not_the_authority():
+    """tg-007's old 个体 licence (real geometry): two inspection stamps print 「东莞市工商局」 /
+    「虎门分局」 over 「201年度验讫」 (OCR: 「验记」 on one); the authority is its seal's full name."""
+    from models.page import Seal
+
+    rows = [
+        ("注册号", 300, 400, 200, 70),
+        ("441900600123456", 520, 400, 600, 70),
+        ("东莞市工商局", 507, 1621, 237, 72),
+        ("东莞市工商局", 1097, 1616, 227, 65),
+        ("虎门分局", 536, 1688, 163, 63),
+        ("虎门分局", 1125, 1675, 160, 62),
+        ("201年度验记", 836, 1729, 227, 70),
+        ("201年度验讫", 1091, 1733, 228, 67),
+    ]
+    page = _page(rows, width=3264, height=2448)
+    page.seals = [Seal(box=(2700, 1500, 3100, 1900), text="东莞市工商行政管理局", text_confidence=1.0)]
+    ra = extract([page])["registration_authority"]
+    assert ra.value == "东莞市工商行政管理局" and ra.method == "seal"
+
+
 def test_scope_label_level_with_the_second_row_keeps_the_first_row():
     """A 2023 licence (the geometry of a real one): 经营范围 is printed level with the scope's
     second row, so the first row is above the label. It belongs to the scope (same left and

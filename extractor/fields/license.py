@@ -506,9 +506,10 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
         return
     # printed in or next to the seal, usually in the lower part of the page; not the footer's
     # sentence that sends the reader to an authority's website (「请登录…市场监督管理局…平台」)
+    stamps = [r for r in L.iter_refs(pages) if re.search(r"年度验|验讫|年检", r.line.text)]
     for ref in L.iter_refs(pages):
         t = L.norm(ref.line.text)
-        if re.search(r"监制|总局|公示系统|登录|网址|平台|网站", t):
+        if re.search(r"监制|总局|公示系统|登录|网址|平台|网站", t) or _in_inspection_stamp(ref, stamps):
             continue
         m = AUTHORITY_RE.search(t)
         if m and (ref.line.bbox is None or not ref.page.height or ref.line.bbox[1] > ref.page.height * 0.5):
@@ -576,6 +577,23 @@ def _one_glyph_fixed(printed: str, code: str | None, addr: str | None) -> str:
     if fixed and len(fixed) == len(printed) and sum(a != b for a, b in zip(fixed, printed, strict=True)) == 1:
         return fixed
     return printed
+
+
+def _in_inspection_stamp(ref: L.Ref, stamps: list[L.Ref]) -> bool:
+    """Whether a line is the office printed in an annual-inspection stamp (「东莞市工商局」 /
+    「虎门分局」 over 「2010年度验讫」), not the registration authority: a 验讫/年检 line under it,
+    within three of its line heights, and across within two (a stamp's lines are centred)."""
+    b = ref.line.bbox
+    if b is None:
+        return False
+    h = b[3] - b[1]
+    return any(
+        s.page is ref.page
+        and s.line.bbox is not None
+        and 0 <= s.line.bbox[1] - b[1] <= 3 * h
+        and min(s.line.bbox[2], b[2]) > max(s.line.bbox[0], b[0]) - 2 * h
+        for s in stamps
+    )
 
 
 def _ring_authority(text: str, code: str | None, addr: str | None) -> str | None:
