@@ -590,6 +590,18 @@ def test_an_annual_inspection_stamps_printed_office_is_not_the_authority():
     assert ra.value == "东莞市工商行政管理局" and ra.method == "seal"
 
 
+def test_term_whose_label_ends_with_zi_and_dates_in_boxes_to_its_right():
+    # uk-002's row (real geometry): 「营业期限自」 | 「二〇一三年八月八日」 | 「至二〇三三年八月七日」
+    rows = [
+        ("成立日期二〇一三年八月八日", 99, 560, 257, 26),
+        ("营业期限自", 97, 589, 144, 29),
+        ("二〇一三年八月八日", 237, 591, 109, 23),
+        ("至二〇三三年八月七日", 376, 588, 130, 28),
+    ]
+    f = extract([_page(rows, width=905, height=678)])
+    assert str(f["business_term_end"].value) == "2033-08-07"
+
+
 def test_scope_label_level_with_the_second_row_keeps_the_first_row():
     """A 2023 licence (the geometry of a real one): 经营范围 is printed level with the scope's
     second row, so the first row is above the label. It belongs to the scope (same left and

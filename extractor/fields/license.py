@@ -388,7 +388,7 @@ _LASTS = {
 
 _LONE_LASTS = {"称", "型", "所"}
 _PLACE_START_RE = re.compile(r"^[\u4e00-\u9fa5]{2,8}?[省市区县]")
-_TERM_SHAPE_RE = re.compile(r"\d{4}\s*[年\-./]|长期|永久|^[自至]|[〇零一二][〇零一二三四五六七八九○0]{3}年")
+_TERM_SHAPE_RE = re.compile(r"\d{4}\s*[年\-./]|长期|永久|^[自至].|[〇零一二][〇零一二三四五六七八九○0]{3}年")
 
 
 def _term_shaped(t: str) -> bool:
@@ -397,6 +397,8 @@ def _term_shaped(t: str) -> bool:
 
     >>> _term_shaped("2010年08月02日至长期"), _term_shaped("长期"), _term_shaped("第三城映象欣城C区C3幢7层")
     (True, True, False)
+    >>> _term_shaped("自")   # the label's 自 (「营业期限自」): its dates are in the boxes right of it
+    False
     """
     return bool(_TERM_SHAPE_RE.search(L.norm(t)))
 
