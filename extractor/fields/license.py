@@ -32,6 +32,8 @@ from extractor.fields.license_authority import (
     authority_by_candidates,
     authority_from_seal,
     authority_place,
+    in_inspection_stamp,
+    one_glyph_fixed,
 )
 from extractor.fields.license_capital import licence_capital, unlabelled_capital
 from extractor.fields.license_qr import apply_qr, names_another, qr_identity, qr_record
@@ -501,7 +503,7 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
     addr = out["address"].value if "address" in out else None
     if sp is not None:
         m = AUTHORITY_RE.search(L.norm(sp.text))
-        name = _one_glyph_fixed(m.group(0), code, addr)
+        name = one_glyph_fixed(m.group(0), code, addr)
         out["registration_authority"] = L.make_field(
             name, sp, confidence_penalty=0.1 if name != m.group(0) else 0.0
         )
@@ -511,11 +513,11 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
     stamps = [r for r in L.iter_refs(pages) if re.search(r"年度验|验讫|年检", r.line.text)]
     for ref in L.iter_refs(pages):
         t = L.norm(ref.line.text)
-        if re.search(r"监制|总局|公示系统|登录|网址|平台|网站", t) or _in_inspection_stamp(ref, stamps):
+        if re.search(r"监制|总局|公示系统|登录|网址|平台|网站", t) or in_inspection_stamp(ref, stamps):
             continue
         m = AUTHORITY_RE.search(t)
         if m and (ref.line.bbox is None or not ref.page.height or ref.line.bbox[1] > ref.page.height * 0.5):
-            name = _one_glyph_fixed(m.group(0), code, addr)
+            name = one_glyph_fixed(m.group(0), code, addr)
             out["registration_authority"] = L.make_field(name, ref, confidence_penalty=0.15)
             return
     # a fragment by 登记机关 (「区市场监督管理局」: the seal hid the place): the place is the
@@ -563,39 +565,6 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
     if alts:
         _ratio, _k, name, seal, page, text = max(alts, key=lambda a: a[:2])
         out["registration_authority"] = _seal_field(name, seal, page, text, 0.4)
-
-
-def _one_glyph_fixed(printed: str, code: str | None, addr: str | None) -> str:
-    """A printed authority with one glyph of its place misread (「湖圳市市场监督管理局」) restored
-    as a seal's reading is (:func:`authority_from_seal`); only a single glyph is changed, so a
-    name printed whole, or printed without its city, stays as printed.
-
-    >>> _one_glyph_fixed("湖圳市市场监督管理局", "440301104194898", None)
-    '深圳市市场监督管理局'
-    >>> _one_glyph_fixed("鹿城区市场监督管理局", "91330302MAE9XJ897G", None)
-    '鹿城区市场监督管理局'
-    """
-    fixed = authority_from_seal(printed, code, addr)
-    if fixed and len(fixed) == len(printed) and sum(a != b for a, b in zip(fixed, printed, strict=True)) == 1:
-        return fixed
-    return printed
-
-
-def _in_inspection_stamp(ref: L.Ref, stamps: list[L.Ref]) -> bool:
-    """Whether a line is the office printed in an annual-inspection stamp (「东莞市工商局」 /
-    「虎门分局」 over 「2010年度验讫」), not the registration authority: a 验讫/年检 line under it,
-    within three of its line heights, and across within two (a stamp's lines are centred)."""
-    b = ref.line.bbox
-    if b is None:
-        return False
-    h = b[3] - b[1]
-    return any(
-        s.page is ref.page
-        and s.line.bbox is not None
-        and 0 <= s.line.bbox[1] - b[1] <= 3 * h
-        and min(s.line.bbox[2], b[2]) > max(s.line.bbox[0], b[0]) - 2 * h
-        for s in stamps
-    )
 
 
 def _ring_authority(text: str, code: str | None, addr: str | None) -> str | None:

@@ -709,3 +709,36 @@ def authority_by_candidates(text: str, credit_code: str | None, address: str | N
         if nested:
             best = max(best, second, key=lambda c: c[1])
     return best[2]
+
+
+def one_glyph_fixed(printed: str, code: str | None, addr: str | None) -> str:
+    """A printed authority with one glyph of its place misread (「湖圳市市场监督管理局」) restored
+    as a seal's reading is (:func:`authority_from_seal`); only a single glyph is changed, so a
+    name printed whole, or printed without its city, stays as printed.
+
+    >>> one_glyph_fixed("湖圳市市场监督管理局", "440301104194898", None)
+    '深圳市市场监督管理局'
+    >>> one_glyph_fixed("鹿城区市场监督管理局", "91330302MAE9XJ897G", None)
+    '鹿城区市场监督管理局'
+    """
+    fixed = authority_from_seal(printed, code, addr)
+    if fixed and len(fixed) == len(printed) and sum(a != b for a, b in zip(fixed, printed, strict=True)) == 1:
+        return fixed
+    return printed
+
+
+def in_inspection_stamp(ref: L.Ref, stamps: list[L.Ref]) -> bool:
+    """Whether a line is the office printed in an annual-inspection stamp (「东莞市工商局」 /
+    「虎门分局」 over 「2010年度验讫」), not the registration authority: a 验讫/年检 line under it,
+    within three of its line heights, and across within two (a stamp's lines are centred)."""
+    b = ref.line.bbox
+    if b is None:
+        return False
+    h = b[3] - b[1]
+    return any(
+        s.page is ref.page
+        and s.line.bbox is not None
+        and 0 <= s.line.bbox[1] - b[1] <= 3 * h
+        and min(s.line.bbox[2], b[2]) > max(s.line.bbox[0], b[0]) - 2 * h
+        for s in stamps
+    )
