@@ -20,7 +20,7 @@ from extractor.normalize import region
 # the organs that register companies, longest first where one word holds another
 _ORGAN_WORDS = (
     "市场监督管理局", "工商行政管理局", "市场和质量监督管理局", "市场监督管理委员会", "行政审批服务管理局",
-    "行政审批服务局", "审批服务管理局",
+    "政务服务管理和行政审批局", "行政审批服务局", "审批服务管理局",
     "行政审批局", "市场监管局", "工商局",
 )  # fmt: skip
 # a branch of the organ: 北京市工商行政管理局海淀分局, 深圳市市场监督管理局福田监管局
@@ -215,6 +215,8 @@ def authority_from_seal(text: str, credit_code: str | None, address: str | None 
     '深圳市市场监督管理局'
     >>> authority_from_seal("太原市晋源区行政审批服务管理局", "91140110MA0LWELP73")  # the organ whole
     '太原市晋源区行政审批服务管理局'
+    >>> authority_from_seal("成都市金牛区政务服务管理和行政审批局", "91510106MA6CXXXXXX")  # Sichuan's districts
+    '成都市金牛区政务服务管理和行政审批局'
     >>> authority_from_seal("银川币审批服务管理局用", "9164000006476312X9", "宁夏银川市西夏区")  # without 行政
     '银川市审批服务管理局'
     >>> authority_from_seal("鹿城区市场监督管理局", "91330302MAE9XJ897G")   # a district names its city
