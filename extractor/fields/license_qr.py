@@ -13,6 +13,7 @@ field keys (:func:`qr_fields`). A scope is cut short in most payloads (「…***
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 from rapidfuzz import fuzz
@@ -21,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from extractor.normalize import normalize_name, parse_date, parse_money, round_money
 from extractor.normalize import uscc as _uscc
 from models.contract import FieldValue
-from models.page import Page
+from models.page import Barcode, Page
 
 # label → field key, longest labels first where one ends another (企业名称 before 名称)
 _LABELS: tuple[tuple[str, str], ...] = (
@@ -207,24 +208,34 @@ def qr_record(pages: list[Page]) -> dict[str, FieldValue]:
     """The fields the licence's QR codes state (method ``qr``), read once per licence; a QR
     holding a link states only the credit code the link names in clear (:func:`link_code`)."""
     out: dict[str, FieldValue] = {}
+    for page, bc, code in _stating(pages):
+        fields = {"credit_code": code} if code else qr_fields(bc.text)
+        for key, value in fields.items():
+            if key in out and not _replaces(key, out[key].value, value):
+                continue  # a second QR replaces the first as it would a print
+            out[key] = _qr_value(value, page, bc)
+    return out
+
+
+def _stating(pages: list[Page]) -> Iterator[tuple[Page, Barcode, str | None]]:
+    """The licence's QR codes that state something: (page, code, the credit code it names if it
+    is a registry link); a link naming nobody in clear is left out."""
     for page in pages:
         for bc in page.barcodes:
             code = link_code(bc.text)
-            if _is_link(bc.text) and code is None:
-                continue
-            fields = {"credit_code": code} if code else qr_fields(bc.text)
-            for key, value in fields.items():
-                if key in out and not _replaces(key, out[key].value, value):
-                    continue  # a second QR replaces the first as it would a print
-                out[key] = FieldValue(
-                    value=value,
-                    page=page.number,
-                    bbox=list(bc.bbox) if bc.bbox else None,
-                    confidence=0.97,
-                    source_text=readable(bc.text)[:200],
-                    method="qr",
-                )
-    return out
+            if not _is_link(bc.text) or code is not None:
+                yield page, bc, code
+
+
+def _qr_value(value: object, page: Page, bc: Barcode, source: str | None = None) -> FieldValue:
+    return FieldValue(
+        value=value,
+        page=page.number,
+        bbox=list(bc.bbox) if bc.bbox else None,
+        confidence=0.97,
+        source_text=(source if source is not None else readable(bc.text))[:200],
+        method="qr",
+    )
 
 
 def apply_qr(
@@ -255,31 +266,20 @@ def qr_identity(pages: list[Page]) -> FieldValue | None:
     >>> v["registration_no"], v["company_name"]
     ('410702000021739', '新乡市某某网络科技有限公司')
     """
-    for page in pages:
-        for bc in page.barcodes:
-            linked = link_code(bc.text)
-            if _is_link(bc.text) and linked is None:
-                continue
-            items = {"credit_code": linked} if linked else qr_items(bc.text)
-            ident: dict[str, str] = {}
-            code = _uscc.compact(items.get("credit_code", ""))
-            if code and _uscc.is_valid(code):
-                ident["credit_code"] = code
-            reg = re.sub(r"\s+", "", items.get("registration_no", ""))
-            if re.fullmatch(r"\d{13,15}", reg):
-                ident["registration_no"] = reg
-            if len(items.get("company_name", "")) >= 2:
-                ident["company_name"] = normalize_name(items["company_name"])
-            if ident:
-                ident["raw"] = readable(bc.text)[:300]
-                return FieldValue(
-                    value=ident,
-                    page=page.number,
-                    bbox=list(bc.bbox) if bc.bbox else None,
-                    confidence=0.97,
-                    source_text=ident["raw"][:200],
-                    method="qr",
-                )
+    for page, bc, linked in _stating(pages):
+        items = {"credit_code": linked} if linked else qr_items(bc.text)
+        ident: dict[str, str] = {}
+        code = _uscc.compact(items.get("credit_code", ""))
+        if code and _uscc.is_valid(code):
+            ident["credit_code"] = code
+        reg = re.sub(r"\s+", "", items.get("registration_no", ""))
+        if re.fullmatch(r"\d{13,15}", reg):
+            ident["registration_no"] = reg
+        if len(items.get("company_name", "")) >= 2:
+            ident["company_name"] = normalize_name(items["company_name"])
+        if ident:
+            ident["raw"] = readable(bc.text)[:300]
+            return _qr_value(ident, page, bc, ident["raw"])
     return None
 
 
