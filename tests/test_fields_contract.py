@@ -921,6 +921,17 @@ def test_values_typed_on_a_templates_fill_in_lines():
     assert f["amount_total"].value == Decimal("4000.00") and f["amount_in_words"].value == "肆仟元整"
 
 
+def _scan_page(rows: list[tuple[str, float, float, float, float]], width: float, height: float) -> Page:
+    """An OCR'd page of ``rows`` (text, x0, y0, x1, y1) as a scan's geometry gives them."""
+    return Page(
+        number=1,
+        width=width,
+        height=height,
+        method="ocr",
+        lines=[Line(text=t, bbox=(a, b, c, d), confidence=0.95, method="ocr") for t, a, b, c, d in rows],
+    )
+
+
 def test_title_naming_both_parties_over_three_lines():
     """A scanned cooperation agreement's cover (real geometry): the title names both parties
     over three lines, the first ending with 与; its print a little taller than the others."""
@@ -932,14 +943,7 @@ def test_title_naming_both_parties_over_three_lines():
         ("联系地址：", 112, 277, 206, 296),
         ("乙方：智慧足迹数据科技有限公司", 112, 439, 331, 457),
     ]
-    page = Page(
-        number=1,
-        width=602,
-        height=855,
-        method="ocr",
-        lines=[Line(text=t, bbox=(a, b, c, d), confidence=0.95, method="ocr") for t, a, b, c, d in rows],
-    )
-    f = extract([page])
+    f = extract([_scan_page(rows, 602, 855)])
     assert f["title"].value == "朴道征信有限公司与智慧足迹数据科技有限公司业务合作协议"
     assert (
         f["buyer_name"].value == "朴道征信有限公司" and f["seller_name"].value == "智慧足迹数据科技有限公司"
@@ -958,14 +962,7 @@ def test_cover_title_over_five_lines_filled_into_a_template():
         ("之", 247, 339, 282, 369),
         ("[大数据]产品服务合作协议", 124, 374, 405, 404),
     ]
-    page = Page(
-        number=1,
-        width=534,
-        height=756,
-        method="ocr",
-        lines=[Line(text=t, bbox=(a, b, c, d), confidence=0.95, method="ocr") for t, a, b, c, d in rows],
-    )
-    f = extract([page])
+    f = extract([_scan_page(rows, 534, 756)])
     assert f["title"].value == "中信百信银行股份有限公司与智慧足迹数据科技有限公司之大数据产品服务合作协议"
 
 
