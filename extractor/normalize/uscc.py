@@ -35,8 +35,9 @@ _TO_DIGIT = {
     "Z": "2", "S": "5", "B": "8", "G": "6", "A": "4",
 }  # fmt: skip
 _TO_LETTER = {"0": "DQ", "1": "LT", "2": "Z", "5": "", "8": "B", "6": "G", "4": "A", "7": "T"}
-# characters of the alphabet OCR reads for one another (ring-bound scans: F for E, 3 for J)
-_LOOKALIKE = {"E": "F", "F": "E", "J": "3", "3": "J"}
+# characters of the alphabet OCR reads for one another (ring-bound scans: F for E, 3 for J;
+# small print: N for H)
+_LOOKALIKE = {"E": "F", "F": "E", "J": "3", "3": "J", "N": "H", "H": "N"}
 # letters outside the alphabet that OCR produces for an alphabet letter
 _FIX_LETTER = {"O": "0DQ", "I": "1L", "Z": "2", "S": "59", "V": "UY"}
 
@@ -143,6 +144,8 @@ def normalize_credit_code(text: str | None) -> str | None:
     '91110108690017781B'
     >>> normalize_credit_code("91410821MA4485283F"), normalize_credit_code("91310120MA130Y455U")  # F for E, 3 for J
     ('91410821MA4485283E', '91310120MA1J0Y455U')
+    >>> normalize_credit_code("91310115MA1N912685")  # N for H
+    '91310115MA1H912685'
     >>> normalize_credit_code("统一社会信用代码：91460300MAA92DJN95")
     '91460300MAA92DJN95'
     >>> normalize_credit_code("9I11O1O869OO17781B")
