@@ -18,12 +18,15 @@ from review.view import jsonable, lookup_field
 
 
 def readable_qr(value: Any) -> str:
-    """An invoice QR payload as a reviewer reads it (not a raw dict or comma list).
+    """An invoice QR payload, or what a licence's QR registers, as a reviewer reads it (not a
+    raw dict or comma list).
 
     >>> readable_qr("01,10,034012000211,75505018,29.43,20210428,57948816702740209571,34F1")
     '增值税电子普通发票；发票代码 034012000211；发票号码 75505018；金额 29.43；开票日期 2021-04-28；校验码 57948816702740209571'
     >>> readable_qr({"invoice_number": "123", "amount": "1.00", "issue_date": "2023-05-01"})
     '发票号码 123；金额 1.00；开票日期 2023-05-01'
+    >>> readable_qr({"registration_no": "410702000021739", "company_name": "新乡市某某网络科技有限公司", "raw": "注册号:…"})
+    '名称 新乡市某某网络科技有限公司；注册号 410702000021739'
     """
     q: Any = value
     if isinstance(value, str):
@@ -41,6 +44,10 @@ def readable_qr(value: Any) -> str:
         ("amount", "金额"),
         ("issue_date", "开票日期"),
         ("check_code", "校验码"),
+        # a business licence's QR record (extractor.fields.license_qr.qr_identity)
+        ("company_name", "名称"),
+        ("credit_code", "统一社会信用代码"),
+        ("registration_no", "注册号"),
     ):
         v = q.get(key)
         if v not in (None, ""):
