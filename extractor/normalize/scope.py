@@ -157,13 +157,6 @@ def _is_heading(segment: str) -> bool:
     return all(part in ACTIVITIES for part in re.split(r"[、和及与]", seg))
 
 
-def _activities(word: str) -> bool:
-    """Whether a word is one activity, or two printed as one (「生产销售」)."""
-    return word in ACTIVITIES or any(
-        word[:i] in ACTIVITIES and word[i:] in ACTIVITIES for i in range(2, len(word) - 1)
-    )
-
-
 # short segments that introduce a list of what they cover (地籍测绘, 工程测量, 网上销售); an
 # object's 销售 (「医疗器械销售」) is an item, its colon a misread 「；」
 _LIST_ACTIVITIES = ("测绘", "测量", "网上销售", "互联网销售")
