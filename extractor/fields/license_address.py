@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import extractor.fields.layout as L
+from extractor.fields.license_authority import division_code
 from extractor.normalize import region
 from models.contract import FieldValue
 from models.page import Page
@@ -38,12 +39,8 @@ def _division_names(credit_code: str | None) -> list[str]:
     >>> _division_names("91310120MA1J0Y455U"), _division_names("440106000832441")
     (['上海市', '奉贤区'], ['广东省', '广州市', '天河区'])
     """
-    if credit_code and len(credit_code) == 15 and credit_code.isdigit():
-        d = region.lookup(credit_code[:6])
-    elif credit_code and len(credit_code) == 18:
-        d = region.lookup(credit_code[2:8])
-    else:
-        return []
+    div = division_code(credit_code)
+    d = region.lookup(div) if div else None
     return [n for _c, n in d.path] if d is not None else []
 
 

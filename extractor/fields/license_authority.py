@@ -41,10 +41,10 @@ FRAGMENT_RE = re.compile(r"(?P<p>[\u4e00-\u9fa5]{1,3})(?P<organ>市场监督管�
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 
-def _division(code: str | None) -> str | None:
+def division_code(code: str | None) -> str | None:
     """The GB/T 2260 division in a credit code (chars 3-8) or an old 15-digit 注册号 (chars 1-6).
 
-    >>> _division("91440300MA5DC0273T"), _division("360200210067973"), _division("123")
+    >>> division_code("91440300MA5DC0273T"), division_code("360200210067973"), division_code("123")
     ('440300', '360200', None)
     """
     if code and len(code) == 18:
@@ -63,7 +63,7 @@ def authority_place(credit_code: str | None) -> str | None:
     >>> authority_place("91350000MA3XXXXXXX"), authority_place(None)
     ('福建省', None)
     """
-    div = _division(credit_code)
+    div = division_code(credit_code)
     return _place_of(div) if div else None
 
 
@@ -141,7 +141,7 @@ def _paths(credit_code: str | None, address: str | None = None) -> list:
     """The divisions an authority of this company can be named after: the credit code's (chars
     3-8, GB/T 2260), and the one the licence's address names when it lies in the code's
     province."""
-    div = _division(credit_code)
+    div = division_code(credit_code)
     d = region.lookup(div) if div else None
     # a county abolished since: its own name first (章丘市 370181), then its city's counties
     former = [f for f in [region.former(div)] if f is not None] if div and d is None else []
@@ -172,7 +172,7 @@ def _abolished_own(place: str, credit_code: str | None, address: str | None) -> 
     >>> _abolished_own("即墨市", "370215228012762", "青岛即墨市马山镇"), _abolished_own("即墨市", "370282228012762", "青岛市")
     (False, False)
     """
-    div = _division(credit_code)
+    div = division_code(credit_code)
     return (
         div is not None
         and region.lookup(div) is None
@@ -197,7 +197,7 @@ def _real_place_in_province(place: str, credit_code: str | None) -> bool:
     if not found or "".join(n for n, _c, _s in found) != place or not credit_code:
         return False
     d = region.resolve(place)
-    div = _division(credit_code)
+    div = division_code(credit_code)
     if d is None or div is None or d.code[:2] != div[:2]:
         return False
     if d.code not in found[-1][1]:
@@ -325,12 +325,25 @@ def _misread_branch(tail: str, credit_code: str | None) -> str | None:
     (None, None)
     """
     m = re.fullmatch(r"(?P<p>[\u4e00-\u9fa5]{1,4})分[\u4e00-\u9fa5]", tail)
-    div = _division(credit_code)
-    d = region.lookup(div) if m and div and not div.endswith("00") else None
+    own = _own_county(credit_code) if m else None
+    if own is None:
+        return None
+    short = own[1]
+    return short + "分局" if len(short) == len(m.group("p")) else None
+
+
+def _own_county(credit_code: str | None) -> tuple[str, str] | None:
+    """The code's own county as a branch names it: (its name, the name without 区/县/市/旗);
+    None where the code names no county.
+
+    >>> _own_county("440106000832441"), _own_county("91430100MA4L6KXL2L")
+    (('天河区', '天河'), None)
+    """
+    div = division_code(credit_code)
+    d = region.lookup(div) if div and not div.endswith("00") else None
     if d is None or d.level != "county":
         return None
-    short = d.name[:-1] if len(d.name) > 2 and d.name[-1] in "区县市旗" else d.name
-    return short + "分局" if len(short) == len(m.group("p")) else None
+    return d.name, d.name[:-1] if len(d.name) > 2 and d.name[-1] in "区县市旗" else d.name
 
 
 def _own_branch(branch: str | None, credit_code: str | None) -> str | None:
@@ -344,17 +357,12 @@ def _own_branch(branch: str | None, credit_code: str | None) -> str | None:
     ('越秀分局', None)
     """
     m = re.fullmatch(r"(?P<p>[\u4e00-\u9fa5]+?)(?P<s>分局|监管局)", branch or "")
-    div = _division(credit_code)
-    d = region.lookup(div) if m and div and not div.endswith("00") else None
-    if m is None or d is None or d.level != "county":
+    own = _own_county(credit_code) if m else None
+    if m is None or own is None:
         return branch
-    short = d.name[:-1] if len(d.name) > 2 and d.name[-1] in "区县市旗" else d.name
+    name, short = own
     p = m.group("p")
-    if (
-        p in (short, d.name)
-        or not _same_slots(p, short)
-        or any(region.find_divisions(p + w) for w in "区县市")
-    ):
+    if p in (short, name) or not _same_slots(p, short) or any(region.find_divisions(p + w) for w in "区县市"):
         return branch
     return short + m.group("s")
 
@@ -383,7 +391,7 @@ def own_authority(credit_code: str | None, organ: str, branch: str | None = None
     >>> own_authority("431300000026471", "工商行政管理局"), own_authority("430111000287680", "工商行政管理局", "雨花分局")
     ('娄底市工商行政管理局', '长沙市工商行政管理局雨花分局')
     """
-    div = _division(credit_code)
+    div = division_code(credit_code)
     if div is None:
         return None
     if branch:
