@@ -21,9 +21,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from rapidfuzz import fuzz
-
-from extractor.fields.license_qr import CODE_FAR, NAME_FAR, qr_code_for
+from extractor.fields.license_qr import codes_far, names_far, qr_code_for
 from extractor.qr import parse_invoice_qr, qr_amount_field
 from models.contract import Document, FieldValue, Finding
 from verifiers.base import (
@@ -225,11 +223,11 @@ def _license_qr_matches(ctx: RuleContext) -> list[Finding]:
         wrong: list[str] = []
         if code and theirs:
             compared.append("credit_code")
-            if len(theirs) != len(code) or sum(a != b for a, b in zip(theirs, code, strict=True)) >= CODE_FAR:
+            if codes_far(theirs, code):
                 wrong.append("credit_code")
         if name and qr.get("company_name"):
             compared.append("company_name")
-            if fuzz.ratio(name, as_text(qr["company_name"])) < NAME_FAR:
+            if names_far(as_text(qr["company_name"]), name):
                 wrong.append("company_name")
         if not compared:
             continue

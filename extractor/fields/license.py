@@ -754,12 +754,13 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         fixed = with_code_divisions(without_label_glyph(without_tail(addr)), code)
         penalty = max(penalty, 0.1 if fixed != addr else 0.0)
         out["address"] = L.make_field(fixed, sp, confidence_penalty=penalty)
-    record = qr_record(pages)  # the registry's record in the QR, where the licence prints one
     ident = qr_identity(pages)
     if ident is not None:
         out["qr"] = ident
-        if names_another(ident.value, out):
-            record = {}  # a QR of another company's record (pasted from another licence) mends nothing
+    # the registry's record in the QR, where the licence prints one; a QR of another company's
+    # record (pasted from another licence) mends nothing
+    foreign = ident is not None and names_another(ident.value, out)
+    record = {} if foreign else qr_record(pages)
     apply_qr(record, out)  # before the authority: it is read against the code and the address
     _scope(pages, out)
     _authority(pages, out)

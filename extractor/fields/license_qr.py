@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Hamming, Levenshtein
 
 from extractor.normalize import normalize_name, parse_date, parse_money, round_money
 from extractor.normalize import uscc as _uscc
@@ -299,6 +299,22 @@ def qr_code_for(ident: dict, printed: str) -> str | None:
     return ident.get(key)
 
 
+def codes_far(theirs: str, printed: str) -> bool:
+    """Whether a QR's code and a printed one name two registrations: other lengths, or
+    ``CODE_FAR`` glyphs or more apart (OCR misreads one or two).
+
+    >>> codes_far("131024000000879", "131024000000870"), codes_far("410702000021739", "131024000000870")
+    (False, True)
+    """
+    return len(theirs) != len(printed) or Hamming.distance(theirs, printed) >= CODE_FAR
+
+
+def names_far(theirs: str, printed: str) -> bool:
+    """Whether a QR's name and a printed one are two companies' (ratio below ``NAME_FAR``), not
+    one name misread."""
+    return fuzz.ratio(theirs, printed) < NAME_FAR
+
+
 def names_another(ident: dict, out: dict[str, FieldValue]) -> bool:
     """Whether the QR registers another company than the licence prints: its code of the print's
     kind differs in ``CODE_FAR`` glyphs or more (or none to compare) and its name is unlike the
@@ -315,9 +331,7 @@ def names_another(ident: dict, out: dict[str, FieldValue]) -> bool:
     printed = str(out["credit_code"].value) if "credit_code" in out else ""
     theirs = qr_code_for(ident, printed) if printed else None
     name = str(out["company_name"].value) if "company_name" in out else ""
-    code_far = bool(theirs) and (
-        len(theirs) != len(printed) or sum(a != b for a, b in zip(theirs, printed, strict=True)) >= CODE_FAR
-    )
-    name_far = bool(name and ident.get("company_name")) and fuzz.ratio(name, ident["company_name"]) < NAME_FAR
+    code_far = bool(theirs) and codes_far(theirs, printed)
+    name_far = bool(name and ident.get("company_name")) and names_far(ident["company_name"], name)
     compared = bool(theirs) or bool(name and ident.get("company_name"))
     return compared and (code_far or not theirs) and (name_far or not (name and ident.get("company_name")))
