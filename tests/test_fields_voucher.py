@@ -491,3 +491,21 @@ def test_summary_made_of_transaction_words_gives_way_to_the_note(code):
 def test_summary_that_says_what_was_paid_for_is_the_purpose():
     rows = [("摘要：算力服务费", 10, 90), ("附言：转账", 10, 105)]
     assert extract([_page(rows, ocr=True)])["purpose"].value == "算力服务费"
+
+
+def test_real_ccb_ofd_receipt_sub_label_without_colon_and_date_alone_in_the_head() -> None:
+    """A real signed CCB 单位客户专用回单 OFD (realcorpus uw-002, tune set): the payer's name
+    follows a letter-spaced 「全 称」 with no colon, and the date stands alone under the title;
+    the 生成时间 further down is the print time, not the payment's."""
+    from pathlib import Path
+
+    from extractor.extract import extract_documents
+    from extractor.read import read_path
+
+    f = Path(__file__).resolve().parents[2] / "corpus" / "applications" / "uw-002" / "26050100800_00001.ofd"
+    if not f.is_file():
+        pytest.skip("real corpus not built (python3 scripts/realcorpus.py --out ../corpus)")
+    doc = next(d for d in extract_documents(read_path(f)) if d.doc_type == "payment_voucher")
+    assert doc.fields["payer_name"].value == "中国农业大学"
+    assert doc.fields["pay_date"].value == date(2026, 5, 12)
+    assert doc.fields["amount"].value == Decimal("27.00")

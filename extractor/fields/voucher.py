@@ -464,6 +464,9 @@ def _same_place(a: list[float] | None, b: list[float] | None) -> bool:
 _LEADING_LABEL_RE = re.compile(
     r"^(?:付款|收款|汇款|出账|入账|付方|收方)?(?:人|方|单位|账户|户)?(?:户名|名称|全称|账户名称|姓名)\s*[:：]\s*"
 )
+# a name's sub-label with no colon before the name (「全 称中国农业大学」, letter-spaced): no
+# organisation's name begins with one
+_SPACED_SUB_LABEL_RE = re.compile(r"^(?:全\s*称|户\s*名|名\s*称)\s*(?=\S{2})")
 
 
 def strip_label(text: str) -> str:
@@ -473,8 +476,13 @@ def strip_label(text: str) -> str:
     ('大唐国际燃料贸易有限公司', '泉州智算科技有限公司')
     >>> strip_label("泉州智算科技有限公司")
     '泉州智算科技有限公司'
+
+    A sub-label printed letter-spaced has no colon (a CCB OFD receipt):
+
+    >>> strip_label("全 称中国农业大学"), strip_label("全称中国农业大学"), strip_label("户 名 泉州智算科技有限公司")
+    ('中国农业大学', '中国农业大学', '泉州智算科技有限公司')
     """
-    return _LEADING_LABEL_RE.sub("", text, count=1)
+    return _SPACED_SUB_LABEL_RE.sub("", _LEADING_LABEL_RE.sub("", text, count=1), count=1)
 
 
 def _field(kind: str, sp: L.Span) -> FieldValue:
@@ -550,6 +558,17 @@ def _date(pages: list[Page], out: dict[str, FieldValue]) -> None:
     )
     if sp is not None:
         out["pay_date"] = L.make_field(parse(sp.match), sp)
+        return
+    # a receipt that prints its date alone in its head, with no label (a CCB 单位客户专用回单):
+    # the first line that is only a date; a labelled time (生成时间 …) is never alone on its line
+    for cand in L.find_pattern(pages[:1], _LONE_DATE_RE):
+        d = parse(cand.match)
+        if d is not None:
+            out["pay_date"] = L.make_field(d, cand, confidence_penalty=0.15)
+            return
+
+
+_LONE_DATE_RE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 
 
 # what a bank prints in 摘要 for its own bookkeeping: the kind of transaction, not its purpose —
