@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 
 from extractor import ocr_gaps
+from extractor.ocr_alts import keep_unsure_glyphs
 from extractor.ocr_runtime import (
     PROBE_MARGIN,
     RUNTIMES,
@@ -227,6 +228,7 @@ class OcrEngine:
             info.update(runtime_version=version_of("onnxruntime"), precision="f32")
         else:
             info.update(runtime_version=openvino_version(), precision=self._ov_sessions(ocr))
+        keep_unsure_glyphs(ocr)
         info.update(
             rapidocr=version_of("rapidocr"),
             threads=self.threads,
@@ -407,7 +409,8 @@ class OcrEngine:
                 float(q[:, 0].max()),
                 float(q[:, 1].max()),
             )
-            lines.append(Line(text=t, bbox=bbox, confidence=round(s, 4), method="ocr"))
+            alts = list(getattr(t, "alts", ()))
+            lines.append(Line(text=str(t), bbox=bbox, confidence=round(s, 4), method="ocr", alts=alts))
         return reading_order(lines)
 
     def _read_enlarged(self, img: np.ndarray, raw: _Raw) -> _Raw:

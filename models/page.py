@@ -26,6 +26,14 @@ class Word(_M):
     confidence: float = 1.0
 
 
+class GlyphAlts(_M):
+    """A glyph the OCR model was unsure of: its place in the line's text and the glyphs the
+    model weighed there with their probabilities, the one it read first."""
+
+    at: int
+    options: list[tuple[str, float]]
+
+
 class Line(_M):
     text: str
     bbox: BBox | None = None
@@ -36,6 +44,8 @@ class Line(_M):
     table: int | None = None
     row: int | None = None
     col: int | None = None
+    # OCR lines: the glyphs the model was unsure of (extractor.ocr_alts)
+    alts: list[GlyphAlts] = Field(default_factory=list)
 
 
 class Cell(_M):
