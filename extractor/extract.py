@@ -13,6 +13,7 @@ from typing import Any
 
 from extractor.classify import Segment, classify_pages
 from extractor.fields import extract_fields
+from extractor.glyph_choice import chosen_glyphs
 from extractor.profile import ExtractionProfile
 from extractor.qr import qr_amount_field, qr_field
 from extractor.script import printed_fields, printed_map, simplified_view
@@ -91,6 +92,8 @@ def extract_documents(read: ReadResult, profile: ExtractionProfile | None = None
     docs: list[Document] = []
     # traditional pages are classified and read in a simplified view (extractor.script)
     view, traditional = simplified_view(read.pages)
+    # the OCR's unsure glyphs chosen again by the words around them (not on traditional pages)
+    view = chosen_glyphs(view, skip=traditional)
     by_number = {p.number: p for p in view}
     printed = {p.number: p for p in read.pages}
     extra = profile.doc_types if profile is not None else ()

@@ -1,0 +1,272 @@
+"""Glyphs the OCR model was unsure of, chosen again with a language model.
+
+The recogniser reads one line at a time and knows no words: 「机器设各及配件」 came out with
+各 at 0.78 and 备 at 0.22 (:mod:`extractor.ocr_alts` keeps such runner-ups on the line). A
+reader of Chinese sees at once that 设备 is a word and 设各 is not. This step does what that
+reader does, as a noisy channel: at each unsure glyph, every glyph the model weighed is scored
+
+    log P_ocr(glyph) + WEIGHT · (log P_words(the text around it) − log P_words(glyph alone))
+
+where P_words is jieba's word-frequency model of general Chinese (its dictionary ships inside
+the wheel: nothing is downloaded), the best segmentation's probability of a window of
+``SPAN`` glyphs either side. The second term is what the glyph gains from its neighbours
+(设备 is a word, 设各 is not), not how common the glyph is. The glyph with the best score is
+kept when it beats the glyph read by ``MARGIN``. Only Han glyphs are
+exchanged for Han glyphs: digits, letters and codes have no words to judge them by, and their
+own validators (check digits, 大写 = 小写) decide them.
+
+The page is the OCR's reading with the glyphs chosen anew: the lines keep their boxes, and
+each changed line its text's length.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Iterator
+from functools import lru_cache
+from itertools import combinations, product
+from typing import Any
+
+from extractor.normalize.uscc import is_valid as valid_credit_code
+from models.page import GlyphAlts, Line, Page
+
+# how much the words count against the OCR model's own probabilities
+WEIGHT = 1.0
+# glyphs of context either side of the unsure one
+SPAN = 4
+# a choice must beat the glyph read by this much (log units) to replace it
+MARGIN = 3.0
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# numerals, in words and in 大写: the words cannot tell 叁 from 参 in an amount; the amount's
+# own checks do (大写 = 小写)
+NUMERALS = frozenset("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟萬億廿卅")
+# units of money and dates: numerals' too when they stand by one (「12日」, 「叁仟元整」)
+UNITS = frozenset("元圆圓角分整正年月日")
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _model() -> Any:
+    import jieba  # late: loading the dictionary takes a second
+
+    with _lock:
+        jieba.setLogLevel(60)
+        tk = jieba.Tokenizer()
+        tk.initialize()
+    return tk
+
+
+def words_logp(text: str) -> float:
+    """The log probability of ``text`` under the best segmentation into dictionary words.
+
+    >>> words_logp("机器设备及配件") > words_logp("机器设各及配件") + 5
+    True
+    """
+    tk = _model()
+    dag = tk.get_DAG(text)
+    route: dict[int, tuple[float, int]] = {}
+    tk.calc(text, dag, route)
+    return route[0][0] if text else 0.0
+
+
+def glyph_logp(glyph: str) -> float:
+    """The log probability of ``glyph`` as a word of its own.
+
+    The words' score of a window counts what the glyph adds *with its neighbours*: this is
+    taken off, so that a rare glyph of a place's name (姚砦路) is not traded for a common one
+    (姚岩路) only because the common one is common; the OCR model has weighed that already.
+    """
+    tk = _model()
+    return math.log(tk.FREQ.get(glyph) or 1) - math.log(tk.total)
+
+
+def choose(text: str, alts: list[Any]) -> str:
+    """``text`` with each unsure Han glyph replaced by the one the words and the OCR model
+    together find likeliest.
+
+    >>> from models.page import GlyphAlts
+    >>> choose("研发、销售：机器设各及配件", [GlyphAlts(at=9, options=[("各", 0.78), ("备", 0.22)])])
+    '研发、销售：机器设备及配件'
+
+    A numeral is never exchanged (「贰万叁仟」 read with 参 and 任 as runner-ups stays):
+
+    >>> choose("贰万叁仟元", [GlyphAlts(at=2, options=[("叁", 0.56), ("参", 0.44)])])
+    '贰万叁仟元'
+
+    A unit by a digit is a date's or an amount's; elsewhere it is a glyph like any other:
+
+    >>> choose("2023年5月12曰", [GlyphAlts(at=9, options=[("曰", 0.6), ("日", 0.4)])])
+    '2023年5月12曰'
+    >>> choose("西湖区天日山路", [GlyphAlts(at=4, options=[("日", 0.839), ("目", 0.072)])])
+    '西湖区天目山路'
+
+    Of two unsure glyphs, the one whose runner-up gains most is taken first:
+
+    >>> choose("有限资任公司", [GlyphAlts(at=1, options=[("限", 0.838), ("融", 0.019)]),
+    ...                        GlyphAlts(at=2, options=[("资", 0.823), ("责", 0.173)])])
+    '有限责任公司'
+
+    A glyph read surely enough stays when the words do not clearly prefer another:
+
+    >>> choose("成立日期", [GlyphAlts(at=1, options=[("立", 0.9), ("文", 0.1)])])
+    '成立日期'
+    """
+    chars = list(text)
+    open_ = {
+        a.at: a
+        for a in alts
+        if a.at < len(chars) and chars[a.at] == a.options[0][0] and _judged(chars, a.at, chars[a.at])
+    }
+    # best gain first: 「有限资任公司」 takes 责 for 资 (有限责任) before 限 could take 融 (融资)
+    while open_:
+        gain, at, glyph = max(_best(chars, alt) for alt in open_.values())
+        if gain <= 0:
+            break
+        chars[at] = glyph
+        del open_[at]
+    return "".join(chars)
+
+
+def _best(chars: list[str], alt: Any) -> tuple[float, int, str]:
+    """The best runner-up at ``alt``'s place: its gain over the glyph read (less ``MARGIN``)."""
+    at = alt.at
+    read = _score(chars, at, chars[at], alt.options[0][1]) + MARGIN
+    best = (float("-inf"), at, chars[at])
+    for glyph, p in alt.options[1:]:
+        if _judged(chars, at, glyph) and (gain := _score(chars, at, glyph, p) - read) > best[0]:
+            best = (gain, at, glyph)
+    return best
+
+
+def _score(chars: list[str], at: int, glyph: str, p: float) -> float:
+    """How likely ``glyph`` at ``at`` is: the OCR model's probability and what the glyph gains
+    from the words around it (``SPAN`` glyphs either side)."""
+    window = "".join([*chars[max(0, at - SPAN) : at], glyph, *chars[at + 1 : at + SPAN + 1]])
+    return math.log(max(p, 1e-6)) + WEIGHT * (words_logp(window) - glyph_logp(glyph))
+
+
+def _judged(chars: list[str], at: int, glyph: str) -> bool:
+    """Whether the words may judge ``glyph`` at ``at``: a Han glyph, not a numeral, and not a
+    unit standing by a numeral or a digit."""
+    if not _HAN.fullmatch(glyph) or glyph in NUMERALS:
+        return False
+    if glyph in UNITS or chars[at] in UNITS:
+        near = chars[max(0, at - 1) : at] + chars[at + 1 : at + 2]
+        return not any(c.isdigit() or c in NUMERALS for c in near)
+    return True
+
+
+# an 18-glyph credit code as OCR reads it (letters and digits, nothing around)
+_CODE = re.compile(r"(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])")
+_CODE_GLYPH = re.compile(r"[0-9A-Z]")
+
+
+def credit_codes(text: str, alts: list[GlyphAlts]) -> str:
+    """``text`` with each credit code that fails its check character mended from the glyphs
+    the model weighed: the one code, among those made by taking a runner-up at one or two
+    unsure places, whose check character holds.
+
+    >>> from models.page import GlyphAlts
+    >>> credit_codes("代码 913707008631296941", [GlyphAlts(at=20, options=[("1", 0.6), ("D", 0.3)])])
+    '代码 91370700863129694D'
+
+    Two readings that both hold leave the code as read (the check cannot choose):
+
+    >>> credit_codes("913707008631296941", [GlyphAlts(at=17, options=[("1", 0.6), ("D", 0.3)]),
+    ...                                     GlyphAlts(at=9, options=[("6", 0.6), ("0", 0.3)])])
+    '913707008631296941'
+    """
+    unsure = {a.at: [g for g, _ in a.options[1:] if _CODE_GLYPH.fullmatch(g)] for a in alts}
+    out = text
+    for m in _CODE.finditer(text):
+        if valid_credit_code(m.group()):
+            continue
+        options = {at - m.start(): gs for at, gs in unsure.items() if m.start() <= at < m.end() and gs}
+        found = {code for code in _readings(m.group(), options) if valid_credit_code(code)}
+        if len(found) == 1:
+            out = out[: m.start()] + found.pop() + out[m.end() :]
+    return out
+
+
+_RUN = re.compile(r"[0-9A-Za-z]+")
+# letters and digits in groups one space apart (a code printed 「91350582 MAH0T4YHRT」)
+_GROUPS = re.compile(r"[0-9A-Za-z]+(?: [0-9A-Za-z]+)*")
+
+
+def letters_and_digits(text: str, alts: list[GlyphAlts]) -> str:
+    """``text`` with an unsure digit among capital letters read as the letter the model weighed
+    (「S0H0楼」 → SOHO), and an unsure capital letter among digits read as the digit
+    (「1234S678」 → 12345678; a letter ending a number is a unit's, 「623C单元」): a word is one
+    when the glyphs the model read surely are all capitals, a number when they are all digits.
+    Letters and digits of 15 glyphs or more, in groups one space apart, are a code or a number
+    with its own checks (:func:`credit_codes`): left as read.
+
+    >>> from models.page import GlyphAlts
+    >>> letters_and_digits("28-2号S0H0楼", [GlyphAlts(at=6, options=[("0", 0.85), ("O", 0.15)]),
+    ...                                    GlyphAlts(at=8, options=[("0", 0.96), ("O", 0.04)])])
+    '28-2号SOHO楼'
+    >>> letters_and_digits("No 1234S678", [GlyphAlts(at=7, options=[("S", 0.7), ("5", 0.3)])])
+    'No 12345678'
+    >>> letters_and_digits("第六层623C单元", [GlyphAlts(at=6, options=[("C", 0.6), ("0", 0.4)])])  # kept
+    '第六层623C单元'
+    >>> letters_and_digits("RTX4090", [GlyphAlts(at=3, options=[("4", 0.7), ("A", 0.3)])])  # kept
+    'RTX4090'
+    >>> letters_and_digits("代码：91350582 MAH0T4YHRT", [GlyphAlts(at=15, options=[("0", 0.98), ("O", 0.02)])])
+    '代码：91350582 MAH0T4YHRT'
+    """
+    chars = list(text)
+    unsure = {a.at: a for a in alts if a.at < len(text) and text[a.at] == a.options[0][0]}
+    long = {g.start() for g in _GROUPS.finditer(text) if len(g.group().replace(" ", "")) >= 15}
+    for g in _GROUPS.finditer(text):
+        if g.start() in long:
+            continue
+        for m in _RUN.finditer(text, g.start(), g.end()):
+            sure = [text[i] for i in range(m.start(), m.end()) if i not in unsure]
+            if len(sure) < 2:
+                continue
+            if all("A" <= c <= "Z" for c in sure):  # a word in capitals: its digits are letters
+                want, last = _CAPITAL, m.end()
+            elif all(c.isdigit() for c in sure):  # a number: its letters are digits, but its last
+                want, last = _DIGIT, m.end() - 1  # glyph may be a unit's letter (「623C单元」)
+            else:
+                continue
+            for i in range(m.start(), last):
+                if i in unsure and not want.fullmatch(text[i]):
+                    chars[i] = next((a for a, _ in unsure[i].options[1:] if want.fullmatch(a)), chars[i])
+    return "".join(chars)
+
+
+_CAPITAL, _DIGIT = re.compile(r"[A-Z]"), re.compile(r"[0-9]")
+
+
+def _readings(code: str, options: dict[int, list[str]]) -> Iterator[str]:
+    """``code`` with a runner-up taken at one place, or at two, of ``options``."""
+    for k in (1, 2):
+        for places in combinations(sorted(options), k):
+            for glyphs in product(*(options[p] for p in places)):
+                chars = list(code)
+                for p, g in zip(places, glyphs, strict=True):
+                    chars[p] = g
+                yield "".join(chars)
+
+
+def _line(line: Line) -> Line:
+    if not line.alts or line.method != "ocr":
+        return line
+    text = letters_and_digits(credit_codes(choose(line.text, line.alts), line.alts), line.alts)
+    return line if text == line.text else line.model_copy(update={"text": text})
+
+
+def chosen_glyphs(pages: list[Page], skip: set[int] | frozenset[int] = frozenset()) -> list[Page]:
+    """The pages with the unsure glyphs of their OCR lines chosen anew (pages numbered in
+    ``skip`` as they are)."""
+    out = []
+    for page in pages:
+        if page.number in skip or not any(ln.alts for ln in page.lines):
+            out.append(page)
+            continue
+        out.append(page.model_copy(update={"lines": [_line(ln) for ln in page.lines]}))
+    return out
