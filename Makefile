@@ -76,6 +76,7 @@ e2e: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/read.py
 	$(PY) bench/extract.py
+	$(PY) bench/glyph_choice.py
 	$(PY) bench/signature.py
 	$(PY) bench/seals.py
 
