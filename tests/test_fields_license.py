@@ -1254,3 +1254,10 @@ def test_a_glyph_of_the_legal_form_read_as_a_look_alike(read):
     # ue-021's reading of a small photo: 限 read 很; a 司 read 可 likewise
     rows = [("名称", 100, 140, 40), (read, 200, 140, 300)]
     assert extract([_page(rows)])["company_name"].value == "长安融资租赁(深圳)有限公司"
+
+
+def test_term_without_end_worded_as_unlimited_is_long_term():
+    """「至无限期」 (a real Chongqing licence, corpus up-006) and 「至永久」 are 长期 too."""
+    for wording in ("2016年01月07日至无限期", "2016年01月07日至永久"):
+        rows = [(f"营业期限 {wording}", *r[1:]) if r[0].startswith("营业期限") else r for r in NEW_LAYOUT]
+        assert extract([_page(rows)])["business_term_end"].value == "长期", wording

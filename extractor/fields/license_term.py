@@ -43,7 +43,18 @@ def licence_date(text: str) -> dt.date | None:
     return d
 
 
+# a term without an end: 长期, and its other wordings (至永久, 至无限期, 不约定期限 …)
+OPEN_END_RE = re.compile(r"长期|永久|不约定|无固定|无限期|无期限")
+
+
 def term_end(sp: L.Span) -> tuple[object, float] | None:
+    """(the end of a 营业期限 value, a confidence penalty); 长期 for a term without an end.
+
+    >>> from models.page import Line
+    >>> ref = L.Ref(0, 0, Line(text="2016年01月07日至无限期", bbox=(0, 0, 10, 10)))
+    >>> term_end(L.Span("2016年01月07日至无限期", [ref], 0, 15))
+    ('长期', 0.0)
+    """
     t = L.norm(sp.text)
     two = re.fullmatch(f"({_FIGURE_DATE})({_FIGURE_DATE})", t)
     if two and _later_date(two.group(1), two.group(2)):
@@ -54,7 +65,7 @@ def term_end(sp: L.Span) -> tuple[object, float] | None:
     ):
         return None  # 「(自)2011年8月23日」: the start only (its 至 is on the next row, not read)
     tail = parts[1] if len(parts) > 1 else t
-    if re.search(r"长期|永久|不约定|无固定", tail):
+    if OPEN_END_RE.search(tail):
         return "长期", 0.0
     d = parse_date(tail)
     if d is not None:
