@@ -24,7 +24,9 @@ licence photos and e-invoices): first look 92.0 % of 1635 fields, tuned 94.6 % o
 (774 files, 778 documents; 33 new: licences, invoices, a bank receipt): first look 93.2 % of 1855
 fields, tuned 95.6 % of 4797, doc_type 99.5 % / 99.8 %. Session 16 (908 files, 912 documents; 134 new:
 116 licences, 18 invoices): first look 92.9 % of 2100 fields, tuned 95.5 % of 5611, doc_type
-99.6 % / 99.9 %.
+99.6 % / 99.9 %. Session 17 (974 files, 978 documents; 66 new: 31 licences, 28 invoices, 4 bank
+receipts, three page photos of a capital-verification report): first look 93.4 % of 2235 fields,
+tuned 95.8 % of 6105, doc_type 99.6 % / 99.9 %; floors raised to 0.92 / 0.955.
 """
 
 from __future__ import annotations
@@ -75,5 +77,5 @@ def test_real_corpus_first_look_and_tuned() -> None:
 
     # raised in session 13 (first look 92.0 %, tuned 94.6 %), a margin kept for OCR's run-to-run
     # differences and for harder documents joining either split
-    assert rate("firstlook") >= 0.91, f"first look {rate('firstlook'):.1%} (misses not shown)"
-    assert rate("tune") >= 0.95, tune_misses
+    assert rate("firstlook") >= 0.92, f"first look {rate('firstlook'):.1%} (misses not shown)"
+    assert rate("tune") >= 0.955, tune_misses
