@@ -11,9 +11,14 @@ where P_words is jieba's word-frequency model of general Chinese (its dictionary
 the wheel: nothing is downloaded), the best segmentation's probability of a window of
 ``SPAN`` glyphs either side. The second term is what the glyph gains from its neighbours
 (设备 is a word, 设各 is not), not how common the glyph is. The glyph with the best score is
-kept when it beats the glyph read by ``MARGIN``. Only Han glyphs are
-exchanged for Han glyphs: digits, letters and codes have no words to judge them by, and their
-own validators (check digits, 大写 = 小写) decide them.
+kept when it beats the glyph read by ``MARGIN``; the place with the largest gain is decided
+first. Only Han glyphs are exchanged for Han glyphs, and never numerals (大写 = 小写 decides
+those). Letters and digits have no words to judge them by, and two checks of their own:
+
+- a credit code that fails its check character takes the one runner-up reading whose check
+  character holds (:func:`credit_codes`);
+- in a word of capitals an unsure digit is the letter the model weighed, in a number an unsure
+  letter is the digit (:func:`letters_and_digits`).
 
 The page is the OCR's reading with the glyphs chosen anew: the lines keep their boxes, and
 each changed line its text's length.
@@ -83,7 +88,7 @@ def glyph_logp(glyph: str) -> float:
     return math.log(tk.FREQ.get(glyph) or 1) - math.log(tk.total)
 
 
-def choose(text: str, alts: list[Any]) -> str:
+def choose(text: str, alts: list[GlyphAlts]) -> str:
     """``text`` with each unsure Han glyph replaced by the one the words and the OCR model
     together find likeliest.
 
@@ -130,7 +135,7 @@ def choose(text: str, alts: list[Any]) -> str:
     return "".join(chars)
 
 
-def _best(chars: list[str], alt: Any) -> tuple[float, int, str]:
+def _best(chars: list[str], alt: GlyphAlts) -> tuple[float, int, str]:
     """The best runner-up at ``alt``'s place: its gain over the glyph read (less ``MARGIN``)."""
     at = alt.at
     read = _score(chars, at, chars[at], alt.options[0][1]) + MARGIN
@@ -192,6 +197,7 @@ def credit_codes(text: str, alts: list[GlyphAlts]) -> str:
 
 
 _RUN = re.compile(r"[0-9A-Za-z]+")
+_CAPITAL, _DIGIT = re.compile(r"[A-Z]"), re.compile(r"[0-9]")
 # letters and digits in groups one space apart (a code printed 「91350582 MAH0T4YHRT」)
 _GROUPS = re.compile(r"[0-9A-Za-z]+(?: [0-9A-Za-z]+)*")
 
@@ -237,9 +243,6 @@ def letters_and_digits(text: str, alts: list[GlyphAlts]) -> str:
                 if i in unsure and not want.fullmatch(text[i]):
                     chars[i] = next((a for a, _ in unsure[i].options[1:] if want.fullmatch(a)), chars[i])
     return "".join(chars)
-
-
-_CAPITAL, _DIGIT = re.compile(r"[A-Z]"), re.compile(r"[0-9]")
 
 
 def _readings(code: str, options: dict[int, list[str]]) -> Iterator[str]:
