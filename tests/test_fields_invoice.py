@@ -547,8 +547,8 @@ def test_small_print_item_name_wrapped_over_overlapping_lines():
     page = Page(number=1, width=1219, height=789, method="ocr", lines=rows)
     fields = extract([page])
     assert fields["item_names"].value == [
-        "*移动通信设备*Apple/苹果iPhone16ProMax（A3297）256GB原色钛金属支持移动联通电信5G双卡双待手机"
-    ]
+        "*移动通信设备*Apple/苹果iPhone16ProMax(A3297)256GB原色钛金属支持移动联通电信5G双卡双待手机"
+    ]  # a name NFKC-normalised (CONTRACT) in its wrapped rows too
     assert fields["line_items"].value[0]["amount"] == Decimal("8848.67")
 
 
@@ -988,4 +988,26 @@ def test_margin_glyphs_below_an_item_are_not_its_wrapped_name():
     ]
     assert extract([_ocr_page(rows, 2913, 1851)])["item_names"].value == ["特约服务费"]
     wrapped = [*rows[:-3], ("（季度）", 336, 782, 480, 820), *rows[-3:]]
-    assert extract([_ocr_page(wrapped, 2913, 1851)])["item_names"].value == ["特约服务费（季度）"]
+    assert extract([_ocr_page(wrapped, 2913, 1851)])["item_names"].value == ["特约服务费(季度)"]
+
+
+def test_fuel_item_name_wrapped_in_a_narrow_column_beside_its_model():
+    """A real 数电 成品油 invoice's text layer (corpus uy-001): the narrow name column wraps
+    「*汽油*92号车用汽油（VI」 / 「B）」, and the model 「92号」 printed under 规格型号 runs into the
+    name's line. The model is no part of the name, and the wrapped row's bracket is NFKC too."""
+    from pathlib import Path
+
+    from extractor.extract import extract_documents
+    from extractor.read import read_path
+
+    f = (
+        Path(__file__).resolve().parents[2]
+        / "corpus"
+        / "applications"
+        / "uy-001"
+        / "1760581215760-ggwwcs.pdf"
+    )
+    if not f.is_file():
+        pytest.skip("real corpus not built (python3 scripts/realcorpus.py --out ../corpus)")
+    inv = next(d for d in extract_documents(read_path(f)) if d.doc_type == "invoice")
+    assert inv.fields["item_names"].value == ["*汽油*92号车用汽油(VIB)"]

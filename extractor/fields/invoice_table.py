@@ -8,6 +8,7 @@ Totals: the 合计 row (金额/税额), 价税合计（小写）, 价税合计�
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
@@ -182,10 +183,10 @@ def _without_spec(ref: L.Ref, tok: str, start: int, spec_x0: float | None) -> st
     """A name token (starting at ``start`` in its line) run into the model printed under 规格型号
     (the text layer's one run 「*乙醇汽油*92号车用乙醇92号」, the last 「92号」 inside the spec
     column): the name ends where the spec column starts; a name's own words never reach into it
-    (names wrap)."""
+    (names wrap). A token that starts in the spec column is all the spec's: nothing is left."""
     if spec_x0 is None or not tok:
         return tok
-    for k in range(1, len(tok)):
+    for k in range(len(tok)):
         b = L.sub_bbox(ref.line, start + k, start + k + 1)
         if b is not None and (b[0] + b[2]) / 2 >= spec_x0:
             rest = tok[k:]
@@ -256,6 +257,8 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
                 )
                 if x0 < name_limit or runs_on:
                     tok = _without_spec(r, tok, at, spec_x0)
+                    if not tok:  # the spec's own word, the name's last one before it (「92号」)
+                        continue
                     if not re.fullmatch(r"-?\d+\.\d{3,}", tok):  # a quantity/price (26.5339805825243)
                         # a price read glued to the name (「*预付卡销售196.00」 on a roll invoice)
                         name_parts.append(re.sub(r"(?<=[\u4e00-\u9fff*])\d+\.\d{2}$", "", tok))
@@ -286,7 +289,8 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
             # wrapped item name; glyphs in the margin left of where the name starts (a binding
             # hole's letter, a stamp's edge) are not part of it
             name = "".join(t for t, end in zip(name_parts, name_ends, strict=True) if end > item_x0[-1])
-            items[-1]["name"] += name
+            # in the same forms as the name's first row (「(VI」 + 「B）」 → (VIB), 「Ⅵ」 → VI)
+            items[-1]["name"] += unicodedata.normalize("NFKC", name)
             item_refs[-1].extend(row)
             continue
         if not name and not values:
