@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import combinations, product
@@ -50,17 +49,15 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 NUMERALS = frozenset("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟萬億廿卅")
 # units of money and dates: numerals' too when they stand by one (「12日」, 「叁仟元整」)
 UNITS = frozenset("元圆圓角分整正年月日")
-_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
 def _model() -> Any:
     import jieba  # late: loading the dictionary takes a second
 
-    with _lock:
-        jieba.setLogLevel(60)
-        tk = jieba.Tokenizer()
-        tk.initialize()
+    jieba.setLogLevel(60)
+    tk = jieba.Tokenizer()
+    tk.initialize()  # under jieba's own lock
     return tk
 
 
@@ -125,13 +122,17 @@ def choose(text: str, alts: list[GlyphAlts]) -> str:
         for a in alts
         if a.at < len(chars) and chars[a.at] == a.options[0][0] and _judged(chars, a.at, chars[a.at])
     }
-    # best gain first: 「有限资任公司」 takes 责 for 资 (有限责任) before 限 could take 融 (融资)
-    while open_:
-        gain, at, glyph = max(_best(chars, alt) for alt in open_.values())
+    # best gain first: 「有限资任公司」 takes 责 for 资 (有限责任) before 限 could take 融 (融资);
+    # a change moves only the gains of the places whose window holds it
+    best = {at: _best(chars, alt) for at, alt in open_.items()}
+    while best:
+        gain, at, glyph = max(best.values())
         if gain <= 0:
             break
         chars[at] = glyph
-        del open_[at]
+        del best[at]
+        for near in [p for p in best if abs(p - at) <= SPAN]:
+            best[near] = _best(chars, open_[near])
     return "".join(chars)
 
 
@@ -225,9 +226,8 @@ def letters_and_digits(text: str, alts: list[GlyphAlts]) -> str:
     """
     chars = list(text)
     unsure = {a.at: a for a in alts if a.at < len(text) and text[a.at] == a.options[0][0]}
-    long = {g.start() for g in _GROUPS.finditer(text) if len(g.group().replace(" ", "")) >= 15}
     for g in _GROUPS.finditer(text):
-        if g.start() in long:
+        if len(g.group().replace(" ", "")) >= 15:
             continue
         for m in _RUN.finditer(text, g.start(), g.end()):
             sure = [text[i] for i in range(m.start(), m.end()) if i not in unsure]
