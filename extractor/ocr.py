@@ -48,6 +48,7 @@ from __future__ import annotations
 import gc
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -59,6 +60,13 @@ import numpy as np
 
 from extractor import ocr_gaps
 from extractor.ocr_alts import keep_unsure_glyphs
+from extractor.ocr_geometry import (
+    _rot90_cw,
+    _rotate_about_centre,
+    estimate_skew,
+    page_orientation,
+    reading_order,
+)
 from extractor.ocr_runtime import (
     PROBE_MARGIN,
     RUNTIMES,
@@ -79,9 +87,12 @@ from models.page import Line
 
 log = logging.getLogger(__name__)
 
-MAX_SKEW_DEGREES = 10.0
-MIN_SKEW_DEGREES = 0.3
 
+# a wrapped row's lost tail (_read_lost_wraps) is kept only read this surely, this short, and
+# holding Chinese or digits (not a mark or a stroke of the next row read as a letter)
+WRAP_MIN_SCORE = 0.9
+WRAP_MAX_GLYPHS = 6
+_WRAP_TEXT_RE = re.compile(r"[\u4e00-\u9fff0-9]")
 DET_MIN_SIDE = 736  # RapidOCR's detection default: short sides below it are scaled up
 # Recognition batch per runtime (RapidOCR's default is 6): measured in bench/read.py
 REC_BATCH = {"onnxruntime": 6, "openvino": 6}
@@ -187,6 +198,7 @@ class OcrEngine:
         self._error: str | None = None
         self._lock = threading.Lock()
         self._run_lock = threading.Lock()
+        self._frames_lock = threading.Lock()  # one recognition at a time while frames are kept
 
     # -- set-up -------------------------------------------------------------
     def _params(self, runtime: str = "onnxruntime") -> dict[str, Any]:
@@ -508,6 +520,43 @@ class OcrEngine:
             replace=True,
         )
 
+    def _read_lost_wraps(self, img: np.ndarray, raw: _Raw) -> _Raw:
+        """A wrapped row's last glyphs left alone under the row's start, which the page-wide
+        detection lost (:func:`extractor.ocr_gaps.lost_wraps`): the ink there is recognised
+        alone, and a short, sure reading of Chinese or digits is added as a line."""
+        if not self.fill_holes:
+            return raw
+        min_score = float(self._load().cfg.Global.text_score)
+        holes = ocr_gaps.lost_wraps(raw.quads, raw.texts, raw.scores, min_score)
+        if not holes:
+            return raw
+        gray = img if img.ndim == 2 else img[:, :, :3].mean(axis=2).astype(np.uint8)
+        added: list[tuple[np.ndarray, str, float]] = []
+        for hole in holes:
+            box = ocr_gaps.wrap_ink(gray, hole)
+            if box is None:
+                continue
+            x0, y0, x1, y1 = box
+            self.holes_read += 1
+            text, score = self.recognize_line(np.ascontiguousarray(img[y0:y1, x0:x1]))
+            if (
+                score < WRAP_MIN_SCORE
+                or not 0 < len(text.strip()) <= WRAP_MAX_GLYPHS
+                or not _WRAP_TEXT_RE.search(text)
+            ):
+                continue
+            added.append((np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32), text, score))
+            if len(added) >= ocr_gaps.MAX_WRAPS_PER_PAGE:
+                break
+        if not added:
+            return raw
+        return _Raw(
+            np.concatenate([raw.quads.reshape(-1, 4, 2), np.stack([a[0] for a in added])]).astype(np.float32),
+            list(raw.texts) + [a[1] for a in added],
+            list(raw.scores) + [a[2] for a in added],
+            list(raw.cls) + [("0", 1.0)] * len(added),
+        )
+
     def _read_again(
         self,
         img: np.ndarray,
@@ -556,16 +605,23 @@ class OcrEngine:
         raw = self._run(img)
         return self._lines(raw.quads, raw.texts, raw.scores)
 
-    def recognize_line(self, img: np.ndarray) -> tuple[str, float]:
+    def recognize_line(self, img: np.ndarray, *, frames: bool = False) -> tuple[str, float]:
         """Recognition only (no detection) of an RGB image holding one line of text, e.g. a
-        seal's unwrapped ring; returns the text and its score."""
+        seal's unwrapped ring; returns the text (an :class:`extractor.ocr_alts.ReadText`: with
+        its unsure glyphs, and with ``frames`` the model's view at every step) and its score."""
         ocr = self._load()
         if ocr is None:
             raise RuntimeError(f"OCR engine unavailable: {self._error}")
-        rec = ocr.recognize_txt([_to_bgr(img)])
+        with self._frames_lock:
+            decoder = keep_unsure_glyphs(ocr)
+            decoder.keep_frames = frames
+            try:
+                rec = ocr.recognize_txt([_to_bgr(img)])
+            finally:
+                decoder.keep_frames = False
         if rec.txts is None or not len(rec.txts):
             return "", 0.0
-        return str(rec.txts[0]), float(rec.scores[0])
+        return rec.txts[0], float(rec.scores[0])
 
     def read_upright(self, img: np.ndarray, *, deskew: bool = True) -> OcrPage:
         """OCR an RGB image, turning it upright first if needed (see module doc)."""
@@ -581,9 +637,8 @@ class OcrEngine:
             if rotation in (90, 270):
                 w, h = h, w
         raw = self._read_enlarged(upright, raw)
-        raw = self._read_beside_big_print(
-            upright, self._read_lost_heads(upright, self._fill_holes(upright, raw))
-        )
+        raw = self._read_lost_heads(upright, self._fill_holes(upright, raw))
+        raw = self._read_beside_big_print(upright, self._read_lost_wraps(upright, raw))
         quads, texts, scores = raw.quads, raw.texts, raw.scores
         skew = 0.0
         if deskew and len(quads):
@@ -678,106 +733,3 @@ def _to_bgr(img: np.ndarray) -> np.ndarray:
     if img.shape[2] == 4:
         return cv2.cvtColor(img, cv2.COLOR_RGBA2BGR)
     return cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
-
-
-def _rot90_cw(img: np.ndarray, degrees: int) -> np.ndarray:
-    import cv2  # late: see _to_bgr
-
-    code = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
-    return cv2.rotate(img, code[degrees]) if degrees in code else img
-
-
-def _rotate_about_centre(pts: np.ndarray, degrees: float, w: float, h: float) -> np.ndarray:
-    """Rotate points by ``degrees`` (positive = clockwise on screen) about the image centre."""
-    a = math.radians(degrees)
-    c, s = math.cos(a), math.sin(a)
-    cx, cy = w / 2.0, h / 2.0
-    x, y = pts[..., 0] - cx, pts[..., 1] - cy
-    nx = np.clip(c * x - s * y + cx, 0, w)
-    ny = np.clip(s * x + c * y + cy, 0, h)
-    return np.stack([nx, ny], axis=-1).astype(np.float32)
-
-
-def page_orientation(
-    quads: np.ndarray, texts: list[str], scores: list[float], cls: list[tuple[str, float]]
-) -> int:
-    """Clockwise degrees that turn the page upright, voted by the text lines.
-
-    A detected box much taller than wide is a line lying on its side: RapidOCR turns
-    such crops 90° counter-clockwise before the 0/180 classifier, so "tall + 0" means
-    the text runs top→bottom (page needs 270° clockwise) and "tall + 180" means it runs
-    bottom→top (page needs 90°). Wide boxes vote 0 or 180 from the classifier. Votes
-    are weighted by text length × recognition score; boxes near square are ignored.
-
-    >>> q = np.array([[[0, 0], [20, 0], [20, 200], [0, 200]]] * 3, np.float32)
-    >>> page_orientation(q, ["营业执照文字"] * 3, [0.9] * 3, [("0", 0.99)] * 3)
-    270
-    >>> page_orientation(q, ["营业执照文字"] * 3, [0.9] * 3, [("180", 0.99)] * 3)
-    90
-    >>> wide = np.array([[[0, 0], [200, 0], [200, 20], [0, 20]]] * 3, np.float32)
-    >>> page_orientation(wide, ["文字文字"] * 3, [0.9] * 3, [("180", 0.95)] * 3)
-    180
-    >>> page_orientation(wide, ["文字文字"] * 3, [0.9] * 3, [("0", 0.95)] * 3)
-    0
-    """
-    votes = {0: 0.0, 90: 0.0, 180: 0.0, 270: 0.0}
-    for q, t, s, c in zip(quads, texts, scores, cls, strict=False):
-        w = float(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[2] - q[3])))
-        h = float(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
-        if min(w, h) <= 0:
-            continue
-        flipped = "180" in str(c[0])
-        weight = max(len(t.strip()), 1) * max(s, 0.05) * (0.5 + 0.5 * float(c[1]))
-        if h / w >= 1.5:
-            votes[90 if flipped else 270] += weight * min(h / w / 1.5, 3.0)
-        elif w / h >= 1.5:
-            votes[180 if flipped else 0] += weight * min(w / h / 1.5, 3.0)
-    total = sum(votes.values())
-    if total <= 0:
-        return 0
-    best = max(votes, key=lambda k: votes[k])
-    # Stay upright unless another orientation clearly wins.
-    if best != 0 and votes[best] >= 0.6 * total:
-        return best
-    return 0
-
-
-def estimate_skew(quads: np.ndarray) -> float:
-    """Median angle (degrees, clockwise positive) of long, level-ish text boxes.
-
-    Returns 0.0 when fewer than 3 long boxes exist or the angle is negligible or
-    larger than ``MAX_SKEW_DEGREES`` (then it is not a skew).
-
-    >>> q = np.array([[[0, 0], [300, 21], [298, 51], [-2, 30]]] * 3, np.float32)
-    >>> estimate_skew(q)
-    4.0
-    """
-    top = quads[:, 1] - quads[:, 0]
-    widths = np.hypot(top[:, 0], top[:, 1])
-    heights = np.hypot(*(quads[:, 3] - quads[:, 0]).T)
-    keep = (widths >= 3 * np.maximum(heights, 1)) & (widths >= 40) & (top[:, 0] > 0)
-    if keep.sum() < 3:
-        return 0.0
-    angles = np.degrees(np.arctan2(top[keep, 1], top[keep, 0]))
-    angle = float(np.median(angles))
-    if abs(angle) < MIN_SKEW_DEGREES or abs(angle) > MAX_SKEW_DEGREES:
-        return 0.0
-    return round(angle, 1)
-
-
-def reading_order(lines: list[Line]) -> list[Line]:
-    """Sort lines top-to-bottom, left-to-right; lines sharing a row stay together."""
-    items = sorted((ln for ln in lines if ln.bbox), key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2)  # type: ignore[index]
-    rows: list[list[Line]] = []
-    for ln in items:
-        y0, y1 = ln.bbox[1], ln.bbox[3]  # type: ignore[index]
-        if rows:
-            r0 = rows[-1][0].bbox
-            ry0, ry1 = r0[1], r0[3]  # type: ignore[index]
-            overlap = min(y1, ry1) - max(y0, ry0)
-            if overlap >= 0.5 * min(y1 - y0, ry1 - ry0):
-                rows[-1].append(ln)
-                continue
-        rows.append([ln])
-    out = [ln for row in rows for ln in sorted(row, key=lambda ln: ln.bbox[0])]  # type: ignore[index]
-    return out + [ln for ln in lines if not ln.bbox]

@@ -290,6 +290,101 @@ def without_red(img: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.repeat(img[:, :, :1], 3, axis=2))
 
 
+# A value that wraps can leave its last glyph or two alone on the next row, right under the
+# row's start (measured on licence photos: 「…林宝路39号3幢354」 over a lone 「室」, 「…大道4518」
+# over 「号」); the page-wide detector drops such a short run. Under a read line's start, ink
+# that stops well short of the band's end, with nothing printed just left of it and no read
+# line in the band, is read again alone (recognition only).
+WRAP_MIN_CHARS = 6  # the line above is a value long enough to wrap
+WRAP_BAND = 0.8  # the wrapped row lies within this many line heights under the line
+WRAP_SPAN = 6.0  # ink is looked for this many line heights right of the line's start ...
+WRAP_STOP = 1.0  # ... and must stop this many line heights before the span's end
+MAX_WRAPS_PER_PAGE = 8
+
+
+def lost_wraps(
+    quads: np.ndarray, texts: list[str], scores: list[float], min_score: float = 0.5
+) -> list[Hole]:
+    """Bands under the start of read lines where a wrapped row's tail may have been lost: no
+    read line starts in the band or has its middle there (``x0..x1``: the span right of the
+    line's start; ``y0..y1``: ``WRAP_BAND`` line heights under the line).
+
+    >>> q = lambda x0, y0, x1, y1: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+    >>> quads = np.array([q(100, 100, 500, 120), q(100, 130, 500, 150), q(20, 160, 80, 180)], np.float32)
+    >>> [(h.x0, h.y0, h.y1) for h in lost_wraps(quads, ["甲乙丙丁戊己庚", "甲乙丙丁戊己庚", "姓名"], [1.0] * 3)]
+    [(100.0, 150.0, 166.0)]
+    >>> quads[2] = q(100, 160, 160, 180)   # a read line in the band
+    >>> lost_wraps(quads, ["甲乙丙丁戊己庚", "甲乙丙丁戊己庚", "姓名"], [1.0] * 3)
+    []
+    >>> len(lost_wraps(quads, ["甲乙丙丁戊己庚", "甲乙丙丁戊己庚", "季"], [1.0, 1.0, 0.13]))   # misread
+    1
+    """
+    b = _boxes(quads)
+    mid, top = (b[:, 1] + b[:, 3]) / 2, b[:, 1]
+    # a box read below the score threshold (the lone glyph found, but misread) does not count
+    read = np.array([s >= min_score and bool(t.strip()) for t, s in zip(texts, scores, strict=False)], bool)
+    out: list[Hole] = []
+    for i, (t, s) in enumerate(zip(texts, scores, strict=False)):
+        x0, y0, x1, y1 = (float(v) for v in b[i])
+        h = y1 - y0
+        if s < min_score or len(t.strip()) < WRAP_MIN_CHARS or x1 - x0 < 3 * h:
+            continue  # a label, a stray glyph or vertical print
+        span = x0 + WRAP_SPAN * h
+        across = (np.minimum(b[:, 2], span) > x0 - 0.3 * h) & (b[:, 0] < span)
+        inside = ((mid > y1 - 0.2 * h) & (mid < y1 + WRAP_BAND * h)) | (
+            (top > y1 - 0.5 * h) & (top < y1 + 0.7 * h)
+        )
+        inside[i] = False
+        if not (across & inside & read).any():
+            out.append(Hole(x0, span, y1, y1 + WRAP_BAND * h, y0, y1 + WRAP_BAND * h, h))
+    out.sort(key=lambda hl: hl.y0)
+    return out
+
+
+def wrap_ink(gray: np.ndarray, hole: Hole) -> tuple[int, int, int, int] | None:
+    """The box to read of a wrapped row's lost tail in ``hole`` (:func:`lost_wraps`), or None:
+    the band must hold a glyph's worth of ink that starts at the line's start, stops well short
+    of the span's end, and has nothing printed just left of it (a label and its value on the
+    next row).
+
+    >>> hl = Hole(100.0, 220.0, 120.0, 136.0, 100.0, 136.0, 20.0)
+    >>> g = np.full((200, 400), 240, np.uint8)
+    >>> wrap_ink(g, hl) is None   # blank
+    True
+    >>> g[122:136, 102:116] = 30   # a glyph under the line's start
+    >>> wrap_ink(g, hl)
+    (94, 119, 123, 138)
+    >>> g[122:136, 80:90] = 30   # print just left of it: a row of its own
+    >>> wrap_ink(g, hl) is None
+    True
+    """
+    h = hole.line_height
+    x0, y0, y1 = int(hole.x0), int(hole.y0 + 0.05 * h), int(hole.y0 + WRAP_BAND * h)
+    band = gray[max(0, y0) : max(0, y1), max(0, x0) : max(0, int(hole.x1))]
+    if band.size == 0 or band.shape[1] < WRAP_SPAN * h - 1:
+        return None
+    bg, lo = float(np.percentile(band, 90)), float(band.min())
+    if bg - lo < 60:
+        return None
+    cut = (bg + lo) / 2
+    dark = band < cut
+    cols = np.flatnonzero(dark.any(axis=0))
+    rows = np.count_nonzero(dark.any(axis=1))
+    if not len(cols) or rows < 0.3 * h or len(cols) < 0.25 * h:
+        return None
+    if cols[0] > 0.6 * h or cols[-1] >= band.shape[1] - WRAP_STOP * h:
+        return None
+    left = gray[max(0, y0) : max(0, y1), max(0, int(x0 - 1.2 * h)) : max(0, int(x0 - 0.15 * h))]
+    if left.size and np.count_nonzero(left < cut) > 0.02 * left.size:
+        return None
+    return (
+        max(0, int(x0 - 0.3 * h)),
+        max(0, int(hole.y0 - 0.05 * h)),
+        int(x0 + cols[-1] + 0.4 * h),
+        int(hole.y0 + (WRAP_BAND + 0.1) * h),
+    )
+
+
 # Big print (a document's title) is detected as boxes several lines tall; the detector may
 # swallow small print beside or under it into such a box (a licence's 统一社会信用代码 line
 # printed under 营业执照), and recognition of the big box then keeps only the big glyphs.

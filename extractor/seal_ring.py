@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from extractor.ocr import get_engine
+from extractor.ocr_alts import ReadText
 
 if TYPE_CHECKING:
     from extractor.seals import SealCandidate
@@ -206,14 +207,18 @@ def _grey(ink: np.ndarray) -> np.ndarray:
     return (255.0 - 255.0 * np.clip(ink, 0, 1)).astype(np.uint8)
 
 
-def _rec(engine, grey: np.ndarray) -> tuple[str, float]:
+def _rec(engine, grey: np.ndarray, frames: bool = False) -> tuple[str, float]:
+    """One line recognised; with ``frames`` the text carries the model's view at every step
+    (:func:`extractor.ocr_alts.frames_of`), for a reader that knows which names may stand there."""
     import cv2
 
     if grey.size == 0 or min(grey.shape[:2]) < 4:
         return "", 0.0
     padded = cv2.copyMakeBorder(grey, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=255)
-    text, score = engine.recognize_line(cv2.cvtColor(padded, cv2.COLOR_GRAY2RGB))
-    return re.sub(r"\s", "", text), round(score, 3)
+    text, score = engine.recognize_line(cv2.cvtColor(padded, cv2.COLOR_GRAY2RGB), frames=frames)
+    out = ReadText(re.sub(r"\s", "", text))
+    out.frames = getattr(text, "frames", ())
+    return out, round(score, 3)
 
 
 def _ring_text(engine, strip: np.ndarray) -> tuple[str, float]:
@@ -235,7 +240,7 @@ def _ring_text(engine, strip: np.ndarray) -> tuple[str, float]:
     def rec(x0: int, x1: int) -> tuple[str, float]:
         rows = _runs(inked[:, x0:x1].sum(axis=1) > 0, max_gap=max(1, h // 8))
         y0, y1 = (min(r[0] for r in rows), max(r[1] for r in rows)) if rows else (0, h)
-        return _rec(engine, grey[max(0, y0 - 2) : y1 + 2, max(0, x0) : x1])
+        return _rec(engine, grey[max(0, y0 - 2) : y1 + 2, max(0, x0) : x1], frames=True)
 
     tries = []
     m = int(0.12 * h)
@@ -340,7 +345,8 @@ def middle_band(
 def read_seal_text(
     crop: np.ndarray, cand: SealCandidate, ox: float = 0.0, oy: float = 0.0, ring_only: bool = False
 ) -> dict:
-    """OCR a seal cut out of a page: ``{"text", "text_confidence", "center_text", "tax_id"}``.
+    """OCR a seal cut out of a page: ``{"text", "text_confidence", "center_text", "tax_id",
+    "frames"}`` (``frames``: the ring reading's steps, see :func:`_rec`).
 
     ``crop`` is an RGB image holding the seal at a resolution fit for OCR, ``cand`` the seal
     in the crop's pixels shifted by (``ox``, ``oy``). Returns empty text when OCR is unavailable.
@@ -362,8 +368,15 @@ def read_seal_text(
         again = _ring_text(engine, ring_strip(dark, ellipse, _ring_band(dark, ellipse)))
         if ring_score(again) > ring_score((ring_text, ring_conf)):
             ring_text, ring_conf = again
+    frames = [list(ring_text.frames)] if getattr(ring_text, "frames", ()) else []
     if ring_only:
-        return {"text": ring_text, "text_confidence": ring_conf, "center_text": "", "tax_id": None}
+        return {
+            "text": ring_text,
+            "text_confidence": ring_conf,
+            "center_text": "",
+            "tax_id": None,
+            "frames": frames,
+        }
     centre = _centre_lines(engine, *middle_band(ink, ellipse, cand.shape == "round", band[1]))
     centre_text = " ".join(t for t, _ in centre if t)
     tax = None
@@ -372,4 +385,10 @@ def read_seal_text(
         if m:
             tax = m.group(0)
             break
-    return {"text": ring_text, "text_confidence": ring_conf, "center_text": centre_text, "tax_id": tax}
+    return {
+        "text": ring_text,
+        "text_confidence": ring_conf,
+        "center_text": centre_text,
+        "tax_id": tax,
+        "frames": frames,
+    }

@@ -46,7 +46,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pymupdf
 
-from extractor.ocr import _rot90_cw
+from extractor.ocr_geometry import _rot90_cw
 from extractor.seal_ring import ROUND_MIN_RATIO, read_seal_text, ring_score
 from models.page import Seal
 
@@ -358,6 +358,7 @@ def seal_from_candidate(
         text_confidence=float(t.get("text_confidence") or 0.0),
         center_text=t.get("center_text") or "",
         tax_id=t.get("tax_id"),
+        ring_frames=t.get("frames") or [],
     )
 
 
@@ -394,7 +395,8 @@ def seals_on_image(
             continue
         seal = seal_from_candidate(cand, scale, text)
         if read and assumed and ring_score((seal.text, seal.text_confidence)) < SURE_RING:
-            seal.alt_texts = _alt_readings(img, cand, px_per_mm, seal.text)
+            seal.alt_texts, frames = _alt_readings(img, cand, px_per_mm, seal.text)
+            seal.ring_frames += frames
         out.append(seal)
     return out
 
@@ -405,27 +407,33 @@ SURE_RING = 0.95
 ROUND_SEAL_MM = 42.0
 
 
-def _alt_readings(img: np.ndarray, cand: SealCandidate, px_per_mm: float, first: str) -> list[str]:
+def _alt_readings(
+    img: np.ndarray, cand: SealCandidate, px_per_mm: float, first: str
+) -> tuple[list[str], list[list]]:
     """The ring read again where the image's resolution was only assumed: as if the seal were
     an official seal's 42 mm across, and as if the page were 1.4× larger or smaller than
-    assumed; distinct readings other than ``first``, in that order. OCR of a curved ring
+    assumed; distinct readings other than ``first``, in that order, with the steps of every
+    reading (:func:`extractor.seal_ring.read_seal_text`). OCR of a curved ring
     depends on the size its strip is read at; which size suits a photo cannot be known first
     (``bench/seal_sizes.py`` on the real corpus's 285 tune licence photos: the authority read in
     253 with these readings, 249 without; reading 5 % slower)."""
     scales = [2 * max(cand.a, cand.b) / ROUND_SEAL_MM, px_per_mm / 1.4, px_per_mm / 0.7]
     out: list[str] = []
+    frames: list[list] = []
     tried = [px_per_mm]
     for ppm in scales:
         if any(abs(ppm - t) < 0.1 * t for t in tried):
             continue
         tried.append(ppm)
         try:
-            text = _read_on_image(img, cand, ppm, ring_only=True).get("text") or ""
+            got = _read_on_image(img, cand, ppm, ring_only=True)
         except Exception:  # reading a seal must never lose the page
             continue
+        text = got.get("text") or ""
+        frames += got.get("frames") or []
         if text and text != first and text not in out:
             out.append(text)
-    return out
+    return out, frames
 
 
 def grey_on_colour(

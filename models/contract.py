@@ -215,6 +215,11 @@ class Document(_Model):
     def _ser_items(self, v: list[dict[str, Any]]) -> Any:
         return to_json_value(v)
 
+    @field_serializer("seals")
+    def _ser_seals(self, v: list[Seal] | None) -> Any:
+        # a ring's step-by-step view serves the fields only; the result keeps what was read
+        return None if v is None else [x.model_dump(mode="json", exclude={"ring_frames"}) for x in v]
+
 
 class EvidenceRef(_Model):
     file: str | None = None

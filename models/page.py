@@ -98,6 +98,10 @@ class Seal(_M):
     tax_id: str | None = None
     page: int | None = None  # 1-based page of the file (set when the seal leaves its page)
     alt_texts: list[str] = Field(default_factory=list)
+    # the recogniser's view of each ring reading (the first, then alt_texts' and others'), step
+    # by step: each step's likeliest glyphs with their probabilities, "" the blank. Kept in the
+    # read cache for the fields; left out of the result JSON.
+    ring_frames: list[list[list[tuple[str, float]]]] = Field(default_factory=list)
 
 
 class Page(_M):
