@@ -92,7 +92,7 @@ log = logging.getLogger(__name__)
 # holding Chinese or digits (not a mark or a stroke of the next row read as a letter)
 WRAP_MIN_SCORE = 0.9
 WRAP_MAX_GLYPHS = 6
-_WRAP_TEXT_RE = re.compile(r"[\u4e00-\u9fff0-9]")
+_WRAP_TEXT_RE = re.compile(r"[\u4e00-\u9fff0-9０-９]")
 DET_MIN_SIDE = 736  # RapidOCR's detection default: short sides below it are scaled up
 # Recognition batch per runtime (RapidOCR's default is 6): measured in bench/read.py
 REC_BATCH = {"onnxruntime": 6, "openvino": 6}
@@ -533,15 +533,17 @@ class OcrEngine:
         gray = img if img.ndim == 2 else img[:, :, :3].mean(axis=2).astype(np.uint8)
         added: list[tuple[np.ndarray, str, float]] = []
         for hole in holes:
-            box = ocr_gaps.wrap_ink(gray, hole)
-            if box is None:
+            boxes = ocr_gaps.wrap_ink(gray, hole)
+            if not boxes:
                 continue
-            x0, y0, x1, y1 = box
             self.holes_read += 1
-            text, score = self.recognize_line(np.ascontiguousarray(img[y0:y1, x0:x1]))
+            reads = [
+                (self.recognize_line(np.ascontiguousarray(img[b[1] : b[3], b[0] : b[2]])), b) for b in boxes
+            ]
+            (text, score), (x0, y0, x1, y1) = max(reads, key=lambda r: r[0][1])
             if (
                 score < WRAP_MIN_SCORE
-                or not 0 < len(text.strip()) <= WRAP_MAX_GLYPHS
+                or not 0 < len(text.replace(" ", "")) <= WRAP_MAX_GLYPHS
                 or not _WRAP_TEXT_RE.search(text)
             ):
                 continue

@@ -299,6 +299,7 @@ WRAP_MIN_CHARS = 6  # the line above is a value long enough to wrap
 WRAP_BAND = 0.8  # the wrapped row lies within this many line heights under the line
 WRAP_SPAN = 6.0  # ink is looked for this many line heights right of the line's start ...
 WRAP_STOP = 1.0  # ... and must stop this many line heights before the span's end
+WRAP_DEPTH = 1.3  # a glyph found in the band is followed down to this many line heights under the line
 MAX_WRAPS_PER_PAGE = 8
 
 
@@ -341,48 +342,58 @@ def lost_wraps(
     return out
 
 
-def wrap_ink(gray: np.ndarray, hole: Hole) -> tuple[int, int, int, int] | None:
-    """The box to read of a wrapped row's lost tail in ``hole`` (:func:`lost_wraps`), or None:
-    the band must hold a glyph's worth of ink that starts at the line's start, stops well short
-    of the span's end, and has nothing printed just left of it (a label and its value on the
-    next row).
+def wrap_ink(gray: np.ndarray, hole: Hole) -> list[tuple[int, int, int, int]]:
+    """The boxes to read of a wrapped row's lost tail in ``hole`` (:func:`lost_wraps`), none
+    when the band holds no such tail: a glyph's worth of ink that starts at the line's start,
+    stops well short of the span's end, with nothing printed just left of it (a label and its
+    value on the next row). Two boxes: the band itself, and the rows the ink runs over (a
+    glyph may reach below the band; on a tight page the next row's top may join it).
 
     >>> hl = Hole(100.0, 220.0, 120.0, 136.0, 100.0, 136.0, 20.0)
     >>> g = np.full((200, 400), 240, np.uint8)
-    >>> wrap_ink(g, hl) is None   # blank
-    True
+    >>> wrap_ink(g, hl)   # blank
+    []
     >>> g[122:136, 102:116] = 30   # a glyph under the line's start
     >>> wrap_ink(g, hl)
-    (94, 119, 123, 138)
+    [(94, 119, 124, 138), (94, 119, 124, 139)]
     >>> g[122:136, 80:90] = 30   # print just left of it: a row of its own
-    >>> wrap_ink(g, hl) is None
-    True
+    >>> wrap_ink(g, hl)
+    []
     """
     h = hole.line_height
     x0, y0, y1 = int(hole.x0), int(hole.y0 + 0.05 * h), int(hole.y0 + WRAP_BAND * h)
     band = gray[max(0, y0) : max(0, y1), max(0, x0) : max(0, int(hole.x1))]
     if band.size == 0 or band.shape[1] < WRAP_SPAN * h - 1:
-        return None
+        return []
     bg, lo = float(np.percentile(band, 90)), float(band.min())
     if bg - lo < 60:
-        return None
+        return []
     cut = (bg + lo) / 2
     dark = band < cut
     cols = np.flatnonzero(dark.any(axis=0))
     rows = np.count_nonzero(dark.any(axis=1))
     if not len(cols) or rows < 0.3 * h or len(cols) < 0.25 * h:
-        return None
+        return []
     if cols[0] > 0.6 * h or cols[-1] >= band.shape[1] - WRAP_STOP * h:
-        return None
+        return []
     left = gray[max(0, y0) : max(0, y1), max(0, int(x0 - 1.2 * h)) : max(0, int(x0 - 0.15 * h))]
     if left.size and np.count_nonzero(left < cut) > 0.02 * left.size:
-        return None
-    return (
-        max(0, int(x0 - 0.3 * h)),
-        max(0, int(hole.y0 - 0.05 * h)),
-        int(x0 + cols[-1] + 0.4 * h),
-        int(hole.y0 + (WRAP_BAND + 0.1) * h),
-    )
+        return []
+    # the glyphs' rows: from the band's first inked row down while the ink goes on (a glyph
+    # may reach below the band), under the glyphs' columns only
+    x1 = x0 + int(cols[-1]) + 1
+    below = gray[max(0, y0) : max(0, int(hole.y0 + WRAP_DEPTH * h)), max(0, x0 + int(cols[0])) : max(0, x1)]
+    inked = np.flatnonzero((below < cut).any(axis=1))
+    top, bottom = int(inked[0]), int(inked[0])
+    for r in inked[1:]:
+        if r - bottom > max(2, 0.15 * h):
+            break
+        bottom = int(r)
+    left_x, right_x = max(0, int(x0 - 0.3 * h)), int(x1 + 0.4 * h)
+    return [
+        (left_x, max(0, int(hole.y0 - 0.05 * h)), right_x, int(hole.y0 + (WRAP_BAND + 0.1) * h)),
+        (left_x, max(0, int(y0 + top - 0.15 * h)), right_x, int(y0 + bottom + 0.15 * h) + 1),
+    ]
 
 
 # Big print (a document's title) is detected as boxes several lines tall; the detector may

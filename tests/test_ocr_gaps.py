@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -218,3 +219,77 @@ def test_licence_photo_with_small_print_reads_its_scope_whole() -> None:
     text = "".join(ln.text for p in res.pages for ln in p.lines)
     assert "会议及展览服务" in text and "广告发布（非广播电台" in text, text
     assert "从事语言能力、艺" in text and "凭营业执照依法自主开" in text, text
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace(" ", "")
+
+
+def wrapped_value_image(tail: str = "室", label_beside: bool = False) -> np.ndarray:
+    """A licence's 住所 row whose address wraps, leaving ``tail`` alone on the next row under
+    the value's start; the 法定代表人 row below. With ``label_beside``, a label is printed just
+    left of the tail (a row of its own, not a wrap)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=420, height=130)
+    page.insert_text((20, 35), "住    所", fontname="china-s", fontsize=13)
+    page.insert_text((90, 35), "上海市金山区亭林镇林宝路39号3幢354", fontname="china-s", fontsize=13)
+    page.insert_text((90, 52), tail, fontname="china-s", fontsize=13)
+    if label_beside:
+        page.insert_text((62, 52), "姓名", fontname="china-s", fontsize=13)
+    page.insert_text((20, 85), "法定代表人", fontname="china-s", fontsize=13)
+    page.insert_text((90, 85), "张三", fontname="china-s", fontsize=13)
+    pix = page.get_pixmap(dpi=200, alpha=False)
+    return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3).copy()
+
+
+@pytest.mark.parametrize("tail", ["室", "号楼"])
+def test_a_wrapped_rows_lone_tail_lost_by_detection_is_read_again(tail: str) -> None:
+    engine = get_engine()
+    if not engine.is_available():
+        pytest.skip("OCR engine unavailable")
+    img = wrapped_value_image(tail)
+    raw = engine._run(img)
+    value = next(i for i, t in enumerate(raw.texts) if "林宝路" in t)
+    lone = [i for i, t in enumerate(raw.texts) if _plain(t) == tail]
+    # read already: nothing read again
+    if lone:
+        assert engine._read_lost_wraps(img, raw) is raw
+    lost = _without(raw, set(lone))
+    before = engine.holes_read
+    back = engine._read_lost_wraps(img, lost)
+    assert engine.holes_read == before + 1
+    added = [i for i, t in enumerate(back.texts) if _plain(t) == tail]
+    assert len(added) == 1, back.texts
+    # its box: under the value's start, on the next row
+    q, v = back.quads[added[0]], raw.quads[value]
+    assert abs(float(q[:, 0].min()) - float(v[:, 0].min())) < 15
+    assert float(q[:, 1].min()) >= float(v[:, 1].max()) - 5
+    engine.fill_holes = False
+    try:
+        assert engine._read_lost_wraps(img, lost) is lost
+    finally:
+        engine.fill_holes = True
+
+
+def test_a_short_row_with_its_own_label_is_not_taken_for_a_wrap() -> None:
+    engine = get_engine()
+    if not engine.is_available():
+        pytest.skip("OCR engine unavailable")
+    img = wrapped_value_image("室", label_beside=True)
+    raw = engine._run(img)
+    lost = _without(raw, {i for i, t in enumerate(raw.texts) if "室" in _plain(t) and len(_plain(t)) <= 3})
+    assert engine._read_lost_wraps(img, lost).texts == lost.texts
+
+
+@pytest.mark.slow
+def test_licence_photo_address_tail_wrapped_alone_is_read() -> None:
+    """A real licence photo (realcorpus ro-019, tune set): the address's last glyph 室 stands
+    alone on the next row and page-wide detection misreads it below the score threshold."""
+    from extractor.extract import extract_documents
+    from extractor.read import read_path
+
+    f = CORPUS / "applications" / "ro-019" / "0127.jpg"
+    if not f.is_file():
+        pytest.skip("real corpus not built (python3 scripts/realcorpus.py --out ../corpus)")
+    lic = next(d for d in extract_documents(read_path(f)) if d.doc_type == "business_license")
+    assert lic.fields["address"].value == "上海市金山区亭林镇林宝路39号3幢354室"
