@@ -293,3 +293,56 @@ def test_licence_photo_address_tail_wrapped_alone_is_read() -> None:
         pytest.skip("real corpus not built (python3 scripts/realcorpus.py --out ../corpus)")
     lic = next(d for d in extract_documents(read_path(f)) if d.doc_type == "business_license")
     assert lic.fields["address"].value == "上海市金山区亭林镇林宝路39号3幢354室"
+
+
+def address_row_image() -> np.ndarray:
+    doc = pymupdf.open()
+    page = doc.new_page(width=420, height=60)
+    page.insert_text((20, 35), "福建省泉州市丰泽区东海街道通港西街华润大厦办公室", fontname="china-s", fontsize=13)
+    pix = page.get_pixmap(dpi=200, alpha=False)
+    return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3).copy()
+
+
+def test_a_row_whose_box_stopped_short_is_read_again_to_its_end() -> None:
+    engine = get_engine()
+    if not engine.is_available():
+        pytest.skip("OCR engine unavailable")
+    img = address_row_image()
+    raw = engine._run(img)
+    row = next(i for i, t in enumerate(raw.texts) if "华润" in _plain(t))
+    # read whole: nothing read again
+    assert engine._read_lost_tails(img, raw) is raw
+    # the detector cut the row after 「通港」: its box ends there, its text too
+    quads = raw.quads.copy()
+    x0, x1 = float(quads[row][:, 0].min()), float(quads[row][:, 0].max())
+    quads[row][[1, 2], 0] = x0 + 0.55 * (x1 - x0)
+    texts = list(raw.texts)
+    whole = raw.texts[row]
+    texts[row] = whole[: whole.index("通港") + 2]
+    cut = _Raw(quads, texts, raw.scores, raw.cls)
+    before = engine.holes_read
+    back = engine._read_lost_tails(img, cut)
+    assert engine.holes_read == before + 1
+    got = _plain(back.texts[row])
+    assert got.startswith(_plain(texts[row])) and got.endswith("办公室"), back.texts
+    assert len(got) == len(_plain(whole)) == len("福建省泉州市丰泽区东海街道通港西街华润大厦办公室")
+    assert float(back.quads[row][:, 0].max()) > x1 - 10
+    engine.fill_holes = False
+    try:
+        assert engine._read_lost_tails(img, cut) is cut
+    finally:
+        engine.fill_holes = True
+
+
+@pytest.mark.slow
+def test_licence_photo_term_cut_short_by_detection_is_read_whole() -> None:
+    """A real licence photo (realcorpus us-003, tune set): detection boxed the 营业期限 row only
+    to 「2015年04月24日至20」."""
+    from extractor.extract import extract_documents
+    from extractor.read import read_path
+
+    f = CORPUS / "applications" / "us-003" / "yingyezhizhao.jpg"
+    if not f.is_file():
+        pytest.skip("real corpus not built (python3 scripts/realcorpus.py --out ../corpus)")
+    lic = next(d for d in extract_documents(read_path(f)) if d.doc_type == "business_license")
+    assert str(lic.fields["business_term_end"].value) == "2035-04-23"
