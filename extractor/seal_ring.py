@@ -368,7 +368,8 @@ def read_seal_text(
         again = _ring_text(engine, ring_strip(dark, ellipse, _ring_band(dark, ellipse)))
         if ring_score(again) > ring_score((ring_text, ring_conf)):
             ring_text, ring_conf = again
-    frames = [list(ring_text.frames)] if getattr(ring_text, "frames", ()) else []
+    # as the page model holds them: each step a list of (glyph, probability)
+    frames = [[list(step) for step in ring_text.frames]] if getattr(ring_text, "frames", ()) else []
     if ring_only:
         return {
             "text": ring_text,
