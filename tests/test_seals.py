@@ -355,3 +355,52 @@ def test_authority_seal_on_a_licence_photo_is_read(app: str, want: str, confiden
     got = lic.fields.get("registration_authority")
     assert got is not None and got.value == want, [s.text for p in res.pages for s in p.seals]
     assert got.method == "seal" and got.confidence <= confidence
+
+
+def test_ring_readings_keep_the_recognisers_steps_for_the_fields_only():
+    """The pledge's seal ring is read with the recogniser's view at every step: kept in the
+    read (and its cache, serialised without a warning), left out of the result JSON."""
+    import json
+    import warnings
+
+    path = SAMPLES / "app-001" / "无涉黑失信承诺书.pdf"
+    if not path.exists():
+        pytest.skip("sample applications not generated")
+    read = read_path(path)
+    seal = read.pages[0].seals[0]
+    assert seal.ring_frames, "no steps kept for the ring's reading"
+    steps = seal.ring_frames[0]
+    # every step: options (glyph, probability), "" the blank; the glyphs read are among them
+    assert all(all(isinstance(g, str) and 0 < p <= 1 for g, p in step) for step in steps)
+    best = [max(step, key=lambda o: o[1])[0] for step in steps]
+    read_glyphs = "".join(g for k, g in enumerate(best) if g and (k == 0 or g != best[k - 1]))
+    assert read_glyphs == seal.text
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cached = read.model_dump_json()
+    assert "ring_frames" in cached
+    doc = extract_documents(read)[0]
+    assert doc.seals and "ring_frames" not in json.loads(doc.model_dump_json())["seals"][0]
+
+
+def test_a_rings_readings_at_other_sizes_keep_their_steps_too(monkeypatch):
+    """Where the image's resolution is only assumed, the ring is read again at other sizes
+    (alt_texts); those readings' steps are kept as well, in the model's form."""
+    import warnings
+
+    import pymupdf
+
+    import extractor.seals as S
+
+    path = SAMPLES / "app-001" / "无涉黑失信承诺书.pdf"
+    if not path.exists():
+        pytest.skip("sample applications not generated")
+    pix = pymupdf.open(path)[0].get_pixmap(dpi=150, alpha=False)
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3).copy()
+    monkeypatch.setattr(S, "SURE_RING", 1.01)  # every ring read again at the other sizes
+    seals = seals_on_image(img, img.shape[1] / 210, assumed=True)
+    assert seals and len(seals[0].ring_frames) >= 2
+    assert all(isinstance(step, list) for reading in seals[0].ring_frames for step in reading)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        seals[0].model_dump_json()
