@@ -59,7 +59,7 @@ from typing import Any
 import numpy as np
 
 from extractor import ocr_gaps
-from extractor.ocr_alts import keep_unsure_glyphs, reread_from
+from extractor.ocr_alts import keep_unsure_glyphs
 from extractor.ocr_geometry import (
     _rot90_cw,
     _rotate_about_centre,
@@ -91,7 +91,6 @@ log = logging.getLogger(__name__)
 # a wrapped row's lost tail (_read_lost_wraps) is kept only read this surely, this short, and
 # holding Chinese or digits (not a mark or a stroke of the next row read as a letter)
 WRAP_MIN_SCORE = 0.9
-TAIL_MIN_SCORE = 0.9  # a row read again wider (_read_lost_tails) replaces its first reading this sure
 WRAP_MAX_GLYPHS = 6
 _WRAP_TEXT_RE = re.compile(r"[\u4e00-\u9fff0-9０-９]")
 DET_MIN_SIDE = 736  # RapidOCR's detection default: short sides below it are scaled up
@@ -560,40 +559,6 @@ class OcrEngine:
             list(raw.cls) + [("0", 1.0)] * len(added),
         )
 
-    def _read_lost_tails(self, img: np.ndarray, raw: _Raw) -> _Raw:
-        """Rows whose box stopped short of their print (:func:`extractor.ocr_gaps.lost_tails`):
-        where the ink goes on right of the box, the row is read again from the box's start to
-        where the ink stops, and a sure reading that holds the first one and goes on past it
-        takes its place."""
-        if not self.fill_holes:
-            return raw
-        min_score = float(self._load().cfg.Global.text_score)
-        holes = ocr_gaps.lost_tails(raw.quads, raw.texts, raw.scores, min_score)
-        if not holes:
-            return raw
-        gray = img if img.ndim == 2 else img[:, :, :3].mean(axis=2).astype(np.uint8)
-        h_img, w_img = gray.shape[:2]
-        quads, texts, scores = raw.quads.copy(), list(raw.texts), list(raw.scores)
-        done = 0
-        for hole in holes:
-            stop = ocr_gaps.tail_ink(gray, hole)
-            if stop is None:
-                continue
-            m = hole.line_height
-            x0, x1 = max(0, int(hole.end - 0.2 * m)), min(w_img, int(stop + 0.4 * m))
-            y0, y1 = max(0, int(hole.y0 - 0.1 * m)), min(h_img, int(hole.y1 + 0.1 * m))
-            self.holes_read += 1
-            text, score = self.recognize_line(np.ascontiguousarray(img[y0:y1, x0:x1]))
-            longer = reread_from(text, texts[hole.line]) if score >= TAIL_MIN_SCORE else None
-            if longer is None:
-                continue
-            texts[hole.line], scores[hole.line] = longer, score
-            quads[hole.line][[1, 2], 0] = float(x1)
-            done += 1
-            if done >= ocr_gaps.MAX_TAILS_PER_PAGE:
-                break
-        return _Raw(quads, texts, scores, raw.cls) if done else raw
-
     def _read_again(
         self,
         img: np.ndarray,
@@ -675,8 +640,7 @@ class OcrEngine:
                 w, h = h, w
         raw = self._read_enlarged(upright, raw)
         raw = self._read_lost_heads(upright, self._fill_holes(upright, raw))
-        raw = self._read_lost_wraps(upright, self._read_lost_tails(upright, raw))
-        raw = self._read_beside_big_print(upright, raw)
+        raw = self._read_beside_big_print(upright, self._read_lost_wraps(upright, raw))
         quads, texts, scores = raw.quads, raw.texts, raw.scores
         skew = 0.0
         if deskew and len(quads):

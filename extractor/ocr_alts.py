@@ -130,27 +130,3 @@ def keep_unsure_glyphs(ocr: Any) -> GlyphDecoder:
     if not isinstance(rec.postprocess_op, GlyphDecoder):
         rec.postprocess_op = GlyphDecoder(rec.postprocess_op)
     return rec.postprocess_op
-
-
-def reread_from(new: str, old: str) -> str | None:
-    """``new``, a row read again wider, from where ``old`` (its first reading, cut short)
-    starts in it, when it goes on past ``old`` (spaces aside; ``old``'s last glyph may have been
-    cut in half and read otherwise); None when ``new`` does not hold ``old``. The unsure glyphs
-    of ``new`` stay with their glyphs.
-
-    >>> reread_from("所2015年04月24日至2035年04月23日止", "2015年04月24日至20")
-    '2015年04月24日至2035年04月23日止'
-    >>> reread_from("院内2号办公室", "院内2号办"), reread_from("经营范围", "院内2号办"), reread_from("院内2号办", "院内2号办")
-    ('院内2号办公室', None, None)
-    """
-    old_core = old.replace(" ", "")[:-1]
-    if len(old_core) < 3:
-        return None
-    squeezed = [(k, c) for k, c in enumerate(new) if c != " "]
-    flat = "".join(c for _k, c in squeezed)
-    at = flat.find(old_core)
-    if at < 0 or len(flat) - at <= len(old.replace(" ", "")):
-        return None
-    start = squeezed[at][0]
-    alts = [GlyphAlts(at=a.at - start, options=a.options) for a in getattr(new, "alts", ()) if a.at >= start]
-    return read_text(new[start:], alts)

@@ -43,7 +43,6 @@ class Hole:
     bottom: float
     line_height: float
     end: float = 0.0  # a lost head (see lost_heads): where the read line of its row ends
-    line: int = -1  # a lost tail (see lost_tails): the read line whose row goes on
 
 
 def _boxes(quads: np.ndarray) -> np.ndarray:
@@ -395,80 +394,6 @@ def wrap_ink(gray: np.ndarray, hole: Hole) -> list[tuple[int, int, int, int]]:
         (left_x, max(0, int(hole.y0 - 0.05 * h)), right_x, int(hole.y0 + (WRAP_BAND + 0.1) * h)),
         (left_x, max(0, int(y0 + top - 0.15 * h)), right_x, int(y0 + bottom + 0.15 * h) + 1),
     ]
-
-
-# A line's box can stop short of its print: the detector cut a long row at a wider gap
-# (「2015年04月24日至20」 of 「…至2035年04月23日止」, 「…2号办」 of 「…2号办公室」). Right of such a box
-# the row's ink goes on, no read line starts there, and the row is read again from the box's
-# start to where the ink stops.
-TAIL_MIN_CHARS = 4
-TAIL_SPAN = 8.0  # ink is followed this many line heights right of the box at most
-TAIL_GAP = 1.2  # a gap this many line heights wide ends the row's ink
-TAIL_START = 0.8  # the ink must go on within this many line heights of the box's end
-MAX_TAILS_PER_PAGE = 8
-
-
-def lost_tails(
-    quads: np.ndarray, texts: list[str], scores: list[float], min_score: float = 0.5
-) -> list[Hole]:
-    """Read lines whose row may go on right of their box: no read line starts on the row
-    within ``TAIL_SPAN`` line heights right of it. The hole is the band right of the box
-    (``end``: the box's left edge, where the row is read again from).
-
-    >>> q = lambda x0, y0, x1, y1: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
-    >>> quads = np.array([q(100, 100, 300, 120), q(320, 100, 500, 120), q(100, 130, 300, 150)], np.float32)
-    >>> [(h.x0, h.y0, h.end) for h in lost_tails(quads, ["甲乙丙丁戊"] * 3, [1.0] * 3)]
-    [(500.0, 100.0, 320.0), (300.0, 130.0, 100.0)]
-    """
-    b = _boxes(quads)
-    read = np.array([s >= min_score and bool(t.strip()) for t, s in zip(texts, scores, strict=False)], bool)
-    out: list[Hole] = []
-    for i, (t, s) in enumerate(zip(texts, scores, strict=False)):
-        x0, y0, x1, y1 = (float(v) for v in b[i])
-        h = y1 - y0
-        if s < min_score or len(t.replace(" ", "")) < TAIL_MIN_CHARS or x1 - x0 < 3 * h:
-            continue
-        level = np.clip(np.minimum(b[:, 3], y1) - np.maximum(b[:, 1], y0), 0, None) > 0.4 * h
-        beside = level & read & (b[:, 0] >= x1 - 0.5 * h) & (b[:, 0] < x1 + TAIL_SPAN * h)
-        beside[i] = False
-        if not beside.any():
-            out.append(Hole(x1, x1 + TAIL_SPAN * h, y0, y1, y0, y1, h, end=x0, line=i))
-    return out
-
-
-def tail_ink(gray: np.ndarray, hole: Hole) -> int | None:
-    """Where the row's ink right of a box stops (x, page pixels), or None when it does not go
-    on: ink must start within ``TAIL_START`` line heights of the box and run on, gaps at most
-    ``TAIL_GAP`` line heights wide, for at least ``TAIL_START`` line heights.
-
-    >>> hl = Hole(300.0, 460.0, 100.0, 120.0, 100.0, 120.0, 20.0, end=100.0)
-    >>> g = np.full((200, 600), 240, np.uint8)
-    >>> tail_ink(g, hl) is None
-    True
-    >>> g[104:116, 306:316] = 30; g[104:116, 322:332] = 30; g[104:116, 420:430] = 30
-    >>> tail_ink(g, hl)   # two glyphs go on; the third stands apart
-    331
-    """
-    h = hole.line_height
-    y0, y1 = int(hole.y0 + 0.15 * h), int(hole.y1 - 0.15 * h)
-    x0 = int(hole.x0)
-    band = gray[max(0, y0) : max(0, y1), max(0, x0) : max(0, int(hole.x1))]
-    if band.size == 0 or band.shape[1] < TAIL_START * h:
-        return None
-    bg, lo = float(np.percentile(band, 90)), float(band.min())
-    if bg - lo < 60:
-        return None
-    cols = np.flatnonzero((band < (bg + lo) / 2).sum(axis=0) >= 2)
-    if not len(cols) or cols[0] > TAIL_START * h:
-        return None
-    end = int(cols[0])
-    for c in cols[1:]:
-        if c - end > TAIL_GAP * h:
-            break
-        end = int(c)
-    if end < TAIL_START * h:
-        return None
-    return x0 + end
 
 
 # Big print (a document's title) is detected as boxes several lines tall; the detector may

@@ -30,6 +30,7 @@ from extractor.fields.license_authority import (
     FRAGMENT_RE,
     ORGAN_RE,
     authority_by_candidates,
+    authority_candidates,
     authority_from_seal,
     authority_place,
     in_inspection_stamp,
@@ -46,6 +47,7 @@ from extractor.fields.license_type import (
     unlabelled_type,
     without_noise_after_form,
 )
+from extractor.fields.ring_lattice import best_name
 from extractor.normalize import (
     find_credit_codes,
     normalize_credit_code,
@@ -565,6 +567,19 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
     if alts:
         _ratio, _k, name, seal, page, text = max(alts, key=lambda a: a[:2])
         out["registration_authority"] = _seal_field(name, seal, page, text, 0.4)
+        return
+    # no reading names it: each authority the company can have is scored on what the
+    # recogniser weighed along each ring (extractor.fields.ring_lattice); a clear winner is taken
+    names = authority_candidates(code, addr)
+    lattice = [
+        (got[2], got[0], seal, page)
+        for page in pages
+        for seal in page.seals
+        if (got := best_name(seal.ring_frames, names))
+    ]
+    if lattice:
+        _lead, name, seal, page = max(lattice, key=lambda c: c[0])
+        out["registration_authority"] = _seal_field(name, seal, page, seal.text, 0.35)
 
 
 def _ring_authority(text: str, code: str | None, addr: str | None) -> str | None:

@@ -265,6 +265,9 @@ CLAUSES = tuple(
         reverse=True,
     )
 )
+# wordings some registries print instead of a clause above (「依法需经批准的项目，需经相关部门…」):
+# read exactly, they stay as read (one or two glyphs from a clause, they would be taken for it)
+VARIANTS = ("依法需经批准的项目，需经相关部门批准后方可开展经营活动",)
 _CLAUSE_PUNCT = "，,、。.；;：:"
 _PUNCT_MARK = "\x00"
 _CJK_RE = re.compile(r"^[\u4e00-\u9fff]*$")
@@ -320,10 +323,15 @@ def restore_clause_glyphs(text: str) -> str:
     '经相关部门批准后方可开展生产活动'
     >>> restore_clause_glyphs("（依法须经批准的项目，经相关部门批准后方可开展经营活动）")  # the bracket stays
     '（依法须经批准的项目，经相关部门批准后方可开展经营活动）'
+    >>> restore_clause_glyphs("土地评估（以上项目依法需经批准的项目，需经相关部门批准后方可开展经营活动）")  # a variant
+    '土地评估（以上项目依法需经批准的项目，需经相关部门批准后方可开展经营活动）'
     """
     keyed_text = _keyed(text)
     found: dict[int, tuple[int, str]] = {}  # start → (end, restored)
     taken = [False] * len(text)
+    for variant in VARIANTS:
+        for m in re.finditer(re.escape(_keyed(variant)), keyed_text):
+            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
     for clause, keyed in _KEYED:
         segments = [(0, len(text))]
         while segments:
