@@ -575,7 +575,7 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
         (got[2], got[0], seal, page)
         for page in pages
         for seal in page.seals
-        if (got := best_name(seal.ring_frames, names))
+        if (got := best_name(seal.ring_frames, _lattice_names(names, seal.text)))
     ]
     if lattice:
         _lead, name, seal, page = max(lattice, key=lambda c: c[0])
@@ -586,6 +586,17 @@ def _ring_authority(text: str, code: str | None, addr: str | None) -> str | None
     """The authority a seal's ring reading names: an organ told in the ring (its place
     checked), else the candidate it reads as."""
     return authority_from_seal(text, code, addr) or authority_by_candidates(text, code, addr)
+
+
+def _lattice_names(names: list[str], ring_text: str) -> list[str]:
+    """The authorities a ring's steps are scored against: the organ's short form 市场监管局 only
+    where the ring reads it (a worn 市场监督管理局, 「市场监修售局」, is matched more cheaply by
+    the shorter word).
+
+    >>> _lattice_names(["梅州市市场监督管理局", "梅州市市场监管局"], "市场监修售局")
+    ['梅州市市场监督管理局']
+    """
+    return [n for n in names if not n.endswith("市场监管局") or "监管局" in ring_text]
 
 
 def _seal_field(name: str, seal: Seal, page: Page, text: str, confidence: float) -> FieldValue:
