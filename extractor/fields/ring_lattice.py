@@ -74,10 +74,6 @@ def word_cost(frames: Sequence[Frame], word: str) -> float:
         new_read = read if read and read != prev_read else ""
         prev_read = read
         extra = min(UNEXPLAINED, costs.get("", other)) if new_read else 0.0
-
-        def emit(label: str, costs=costs, other=other) -> float:
-            return costs.get(label, other)
-
         nxt = [inf] * n
         for s in range(n):
             best = cur[s]
@@ -88,7 +84,7 @@ def word_cost(frames: Sequence[Frame], word: str) -> float:
             if s <= 1:
                 best = min(best, before)
             if best < inf:
-                nxt[s] = best + emit(labels[s])
+                nxt[s] = best + costs.get(labels[s], other)
         after = min(after, cur[n - 1], cur[n - 2]) + extra
         before += extra
         cur = nxt
