@@ -402,6 +402,45 @@ def test_address_open_bracket_runs_on_beside_the_next_label():
     assert extract([_page(closed)])["address"].value == "重庆市永川区和顺大道799号永川区软件与信息服务"
 
 
+def test_address_left_on_a_lists_separator_runs_on_beside_the_next_label():
+    """「…SOHO楼1601、」: the list's next room 「1602」 is printed up against the 法定代表人 row
+    (realcorpus up-006, va-011's 「27楼C、」 over 「D座」); a value ending whole, or a
+    person's name on that row, is not run on."""
+    rows = [
+        ("名称", 60, 100, 60),
+        ("重庆云鹿羽科技有限公司", 200, 100, 300),
+        ("住所", 60, 140, 60),
+        ("重庆市沙坪坝区西永大道28-2号SOHO楼1601、", 200, 140, 500),
+        ("法定代表人", 60, 172, 120),
+        ("1602", 196, 162, 80),
+        ("注册资本", 60, 216, 100),
+        ("壹佰万元整", 200, 216, 120),
+    ]
+    f = extract([_page(rows)])
+    assert f["address"].value == "重庆市沙坪坝区西永大道28-2号SOHO楼1601、1602"
+    whole = [(t.rstrip("、"), *r) if t.startswith("重庆市沙坪坝") else (t, *r) for t, *r in rows]
+    assert extract([_page(whole)])["address"].value == "重庆市沙坪坝区西永大道28-2号SOHO楼1601"
+    named = [("王五", 196, 172, 60) if t == "1602" else (t, x, y, w, *h) for t, x, y, w, *h in rows]
+    assert extract([_page(named)])["address"].value == "重庆市沙坪坝区西永大道28-2号SOHO楼1601"
+
+
+def test_authority_fragment_of_the_city_above_the_district():
+    """「市市场监督管理局」 by 登记机关 (the seal hid 深圳): the 注册号's division is a district
+    (440306 宝安区), and the fragment names the city above it (realcorpus tg-008)."""
+    rows = [
+        ("企业法人营业执照", 400, 40, 300),
+        ("注册号 440306104414963", 560, 80, 300),
+        ("名称 深圳市福进鑫科技有限公司", 60, 200, 300),
+        ("登记机关", 620, 540, 80),
+        ("市市场监督管理局", 740, 540, 180),
+    ]
+    f = extract([_page(rows)])
+    assert f["registration_authority"].value == "深圳市市场监督管理局"
+    assert f["registration_authority"].confidence <= 0.7
+    county = [(t.replace("市市场", "县市场"), *r) if "市市场" in t else (t, *r) for t, *r in rows]
+    assert "registration_authority" not in extract([_page(county)])
+
+
 def test_label_read_as_value_is_no_value():
     """A blurred 个体工商户 licence: right of 经营者 and 经营范围 OCR reads only the next
     labels; they are not the address or the scope."""

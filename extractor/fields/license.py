@@ -32,7 +32,7 @@ from extractor.fields.license_authority import (
     authority_by_candidates,
     authority_candidates,
     authority_from_seal,
-    authority_place,
+    fragment_place,
     in_inspection_stamp,
     one_glyph_fixed,
 )
@@ -523,14 +523,14 @@ def _authority(pages: list[Page], out: dict[str, FieldValue]) -> None:
             out["registration_authority"] = L.make_field(name, ref, confidence_penalty=0.15)
             return
     # a fragment by 登记机关 (「区市场监督管理局」: the seal hid the place): the place is the
-    # credit code's division, named as authorities name themselves (no province before a city)
-    place = authority_place(code)
+    # credit code's division, or the division above it that the fragment ends like (「市市场监督
+    # 管理局」 of a Shenzhen district's company: the city's bureau), named as authorities name
+    # themselves (no province before a city)
     for ref in L.iter_refs(pages):
         m = FRAGMENT_RE.fullmatch(L.norm(ref.line.text))
         if (
             m
-            and place
-            and place.endswith(m.group("p"))
+            and (place := fragment_place(code, m.group("p")))
             and (ref.line.bbox is None or not ref.page.height or ref.line.bbox[1] > ref.page.height * 0.5)
         ):
             out["registration_authority"] = L.make_field(

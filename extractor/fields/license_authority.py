@@ -67,6 +67,31 @@ def authority_place(credit_code: str | None) -> str | None:
     return _place_of(div) if div else None
 
 
+def fragment_place(credit_code: str | None, fragment: str) -> str | None:
+    """The place of the credit code's division, or of a division above it, that ends with
+    ``fragment`` (the glyphs a seal left before the organ: 「区」, 「市」), as an authority names
+    it; the division itself first.
+
+    >>> fragment_place("91440306MA5XXXXXXX", "区"), fragment_place("440306104414963", "市")
+    ('深圳市宝安区', '深圳市')
+    >>> fragment_place("91440306MA5XXXXXXX", "县") is None, fragment_place(None, "市") is None
+    (True, True)
+    """
+    div = division_code(credit_code)
+    d = region.lookup(div) if div else None
+    if d is None or not fragment:
+        return None
+    names = [n for _c, n in d.path]
+    for k in range(len(names), 0, -1):
+        head = names[:k]
+        if len(head) > 1 and head[0] not in _MUNICIPALITIES:
+            head = head[1:]
+        place = "".join(head)
+        if place.endswith(fragment):
+            return place
+    return None
+
+
 def _place_of(div: str) -> str | None:
     """:func:`authority_place` of a six-digit division code."""
     d = region.lookup(div)

@@ -89,7 +89,7 @@ _OWNERSHIPS = (
     "自然人独资", "自然人投资或控股", "法人独资", "非自然人投资或控股的法人独资",
     "自然人投资或控股的法人独资", "国有独资", "国有控股", "外商投资", "外商独资", "外国法人独资",
     "中外合资", "中外合作", "台港澳法人独资", "台港澳自然人独资", "台港澳与境内合资",
-    "台港澳与境内合作", "台港澳投资", "港澳台投资", "外商投资企业法人独资", "外商投资企业投资",
+    "台港澳与境内合作", "台港澳投资", "港澳台投资", "港澳台自然人独资", "港澳台法人独资", "外商投资企业法人独资", "外商投资企业投资",
     "非上市", "上市", "非上市、自然人投资或控股", "非上市、国有控股", "上市、国有控股",
     "上市、自然人投资或控股", "国内合资", "外商投资、非独资", "外国自然人独资", "外商投资企业与内资合资",
     "外商投资企业合资", "台港澳与外国投资者合资", "港澳台投资、非独资", "台港澳投资、非独资",
@@ -98,6 +98,8 @@ _OWNERSHIPS = (
 )  # fmt: skip
 # words this short are one edit from each other (上市, 非上市): only read whole
 _FUZZY_MIN_LEN = 4
+# words this long are two edits or more from every other word of the set
+_TWO_EDITS_MIN_LEN = 7
 _BRACKETED = re.compile(r"(?P<head>.*?[(（])(?P<words>[^()（）]+)(?P<close>[)）]?)(?P<tail>.*)$")
 
 
@@ -122,13 +124,21 @@ def _ownership(words: str) -> str | None:
     ('中外合资、上市', '法人独资', '国内合资')
     >>> _ownership("韭上市") is None, _ownership("自然人") is None
     (True, True)
+    >>> _ownership("自然人价或控股"), _ownership("法人投资独资") is None
+    ('自然人投资或控股', True)
     """
     if words in _OWNERSHIPS:
         return words
     if len(words) < _FUZZY_MIN_LEN - 1:
         return None
-    near = [w for w in _OWNERSHIPS if len(w) >= _FUZZY_MIN_LEN and Levenshtein.distance(w, words) == 1]
-    return near[0] if len(near) == 1 else None
+    # a long word survives two glyphs misread (「自然人价或控股」: 投资 read as one glyph)
+    for edits in (1, 2) if len(words) >= _TWO_EDITS_MIN_LEN else (1,):
+        near = [
+            w for w in _OWNERSHIPS if len(w) >= _FUZZY_MIN_LEN and Levenshtein.distance(w, words) == edits
+        ]
+        if near:
+            return near[0] if len(near) == 1 else None
+    return None
 
 
 def _open_bracket_lost(t: str) -> str:

@@ -381,6 +381,40 @@ def _closing_line(
     return None
 
 
+# how a list's next item starts or ends on the next row: a number, a letter (a room, a block),
+# a building's part; not a person's name (the legal representative beside 法定代表人)
+_RUN_ON_RE = re.compile(r"[0-9A-Za-z]|[号室座楼层幢栋间户]$")
+
+
+def _run_on_line(
+    texts: list[str], row: list[Ref], x0: float, x1: float, last: BBox, gap: float, stop: Sequence[str]
+) -> Ref | None:
+    """The line of ``row`` in the column ``x0..x1`` that goes on with a value ``texts`` left
+    hanging on a list's separator (「…SOHO楼1601、」 over 「1602」 printed up against the next
+    field's row): the first such line, no label, that reads as a list's next item
+    (:data:`_RUN_ON_RE`), at most ``gap`` below ``last``; None when the value ends whole.
+
+    >>> a = Ref(None, Line(text="1602", bbox=(161, 344, 198, 358)), 0)
+    >>> lab = Ref(None, Line(text="法定代表人", bbox=(74, 351, 142, 368)), 1)
+    >>> _run_on_line(["西永大道28-2号SOHO楼1601、"], [a, lab], 150, 500, (166, 330, 415, 345), 18, ["法定代表人"]) is a
+    True
+    >>> name = Ref(None, Line(text="国王", bbox=(107, 294, 146, 310)), 2)
+    >>> _run_on_line(["二期15幢2层160、"], [name], 100, 500, (109, 274, 346, 288), 18, ["法定代表人"]) is None
+    True
+    """
+    if not "".join(texts).rstrip().endswith(("、", "，", ",")):
+        return None
+    for r in sorted(row, key=lambda r: r.line.bbox[1]):
+        t = r.line.text.strip()
+        if not (x0 <= r.line.bbox[0] < x1) or r.line.bbox[1] - last[3] > gap:
+            continue
+        if (m := find_all_in_line(t, stop)) and m[0][0] == 0:
+            continue
+        if _RUN_ON_RE.search(t):
+            return r
+    return None
+
+
 def _left_run(row: list[Ref], h: float, max_gap: float = 4.0) -> list[Ref]:
     """The lines of a row (sorted left to right) up to the first gap wider than ``max_gap``
     line heights: beyond it is another column's text (an old licence's 须知 notes level with
@@ -492,6 +526,9 @@ def extend_below(
             # a value whose bracket is still open runs on into the next field's row (a long
             # 住所 wrapping beside 法定代表人): the line of its column that closes it ends it
             tail = _closing_line(texts, row, x_left - x_tol * h, limit, last, max_gap * h)
+            if tail is None:
+                # a value left hanging on a list's 、 (「…楼1601、」) runs on there as well
+                tail = _run_on_line(texts, row, x_left - x_tol * h, limit, last, max_gap * h, stop)
             if tail is not None:
                 refs.append(tail)
                 texts.append(tail.line.text.strip())
