@@ -70,6 +70,11 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+# a run of 20 glyphs or more of a VAT invoice's cipher block, three of them its symbols, one
+# of those < or > (a masked account 「6217-****-****-1234」 has only stars)
+CIPHER_ROW = r"(?=[0-9+\-*/<>]{20})(?=[0-9+\-*/]*[<>])(?:[0-9+\-]*[*/<>]){3}"
+
+
 @dataclass
 class TypeRule:
     titles: list[Kw]
@@ -167,6 +172,9 @@ RULES: dict[str, TypeRule] = {
             Kw(r"税率", 1),
             # a paper railway ticket has no title: its fixed print says what it is
             Kw(r"限乘当日当次车|中国铁路祝您旅途愉快|买票请到12306", 4.5),
+            # the cipher block (密码区) of a VAT invoice before 数电: rows of digits and + - * / < >,
+            # which nothing else prints (it says invoice where OCR lost the title and labels)
+            Kw(CIPHER_ROW, 4),
         ],
         one_per_page=True,
     ),

@@ -350,3 +350,21 @@ def test_cover_page_with_its_title_in_the_middle_is_a_contract():
     lines = [Line(text=t, bbox=(x, y, x + w, y + h), confidence=0.95, method="ocr") for t, x, y, w, h in rows]
     page = Page(number=1, width=534, height=756, unit="px", method="ocr", lines=lines)
     assert classify_page(page).doc_type == "contract"
+
+
+def test_an_invoice_whose_title_and_labels_ocr_lost_is_told_by_its_cipher_block():
+    """A tiny photo of a 2018 toll e-invoice (realcorpus wc-002): OCR lost the title and read
+    发票代码 as 「光代」, 价税合计 as 「价航合计」; its 密码区 rows of digits and + - * / < >
+    still say invoice. A receipt's masked account (stars only) says nothing of the kind."""
+    body = ["光代：012001700112", "号码：06071016", "开：2018年03月20日", "0338+49/*<-8/<7-*10075->1320",
+            "552>8>804>06723>5+22/2+/6*54", "开户行及账号：中国工商银行莱山支行", "价航合计（大有）", "(小写)￥13.34"]  # fmt: skip
+    assert classify_pages([_page(1, None, body, ocr=True)])[0].doc_type == "invoice"
+    without = [t for t in body if not t[0].isdigit()]
+    assert classify_pages([_page(1, None, without, ocr=True)])[0].doc_type != "invoice"
+    receipt = [
+        "付款人账号 6217-0000-****-****-1234",
+        "收款人 泉州智算科技有限公司",
+        "交易流水号 2024030100012",
+    ]
+    assert classify_pages([_page(1, "电子回单", receipt)])[0].doc_type == "payment_voucher"
+    assert classify_page(_page(1, None, ["账号 6217-0000-****-****-1234-5678"])).scores["invoice"] == 0
