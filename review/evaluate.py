@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,8 @@ def field_matches(key: str, expected: Any, got: Any) -> bool:
     True
     >>> field_matches("item_names", ["*汽油*E92", "*柴油*0#"], ["*汽油*E92"])
     False
+    >>> field_matches("tax_rate", "0.00", "0"), field_matches("tax_rate", "0.06", "0.13")
+    (True, False)
     """
     if values_equal(expected, got):
         return True
@@ -78,6 +81,12 @@ def field_matches(key: str, expected: Any, got: Any) -> bool:
         return _WORDS_PREFIX.sub("", _norm_scalar(expected)) == _WORDS_PREFIX.sub("", _norm_scalar(got))
     if key == "invoice_kind" and isinstance(expected, str) and isinstance(got, str):
         return _KIND_PLACE.sub("", _norm_scalar(expected)) == _KIND_PLACE.sub("", _norm_scalar(got))
+    if key == "tax_rate" and isinstance(expected, str) and isinstance(got, str):
+        # a rate is a decimal string (CONTRACT): 「0%」 is "0" however many places are written
+        try:
+            return Decimal(expected) == Decimal(got)
+        except InvalidOperation:
+            return False
     if key in FREE_TEXT_FIELDS and isinstance(expected, str) and isinstance(got, str):
         e, g = _norm_scalar(expected), _norm_scalar(got)
         if e and g and (e in g or g in e):
