@@ -490,6 +490,33 @@ def test_machine_printed_paper_invoice_seal_tax_id_and_blank_customer():
     assert "seller_tax_id" not in extract([_page(bad, ocr=True)])
 
 
+def test_parties_codes_whose_labels_ocr_garbled_are_told_by_their_place():
+    """A tiny photo of a toll e-invoice (realcorpus wc-002): 纳税人识别号 read as 「人识号」 and
+    「纳代入识系书」. Two codes whose check digits hold, the buyer's printed above the seller's;
+    a code that fails its check, or a 代开 remark's, is no party's."""
+    rows = [
+        ("天津增值税电子普通发票", 150, 10),
+        ("发票号码：06071016", 400, 25),
+        ("：烟台杰瑞石油服务集团股份有限公司", 40, 60),
+        ("人识号：91370000720717309H", 20, 72),
+        ("项目名称", 40, 110),
+        ("金额", 330, 110),
+        ("价税合计（大写）", 25, 210),
+        ("：天津鑫宇高速公路有限责任公司", 40, 228),
+        ("纳代入识系书：9112011876126529X3", 20, 240),
+    ]
+    fields = extract([_page(rows, ocr=True)])
+    assert fields["buyer_tax_id"].value == "91370000720717309H"
+    assert fields["seller_tax_id"].value == "9112011876126529X3"
+    assert fields["seller_tax_id"].confidence < 0.8
+    upside = [(t, x, 300 - y) for t, x, y in rows]
+    assert extract([_page(upside, ocr=True)])["buyer_tax_id"].value == "9112011876126529X3"
+    bad = [(t.replace("309H", "309X"), x, y) for t, x, y in rows]
+    assert "buyer_tax_id" not in extract([_page(bad, ocr=True)])
+    remark = [(t.replace("纳代入识系书", "代开企业税号"), x, y) for t, x, y in rows]
+    assert "seller_tax_id" not in extract([_page(remark, ocr=True)])
+
+
 def test_a_bracketed_caption_is_no_party_name():
     rows = [*SHUDIAN_OCR]
     rows = [r if not r[0].startswith("名称:泉州") else ("名称:", 30, 60) for r in rows]

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 
 import extractor.fields.layout as L
 from extractor.fields.invoice_checks import mend_issue_year
+from extractor.fields.invoice_ids import seal_tax_id, unlabelled_tax_ids
 from extractor.fields.invoice_table import (
     TAXI_KIND_RE,
     columns,
@@ -661,25 +662,9 @@ def _parties(pages: list[Page], out: dict[str, FieldValue]) -> None:
             penalty += 0.2
         out.setdefault(f"{side}_tax_id", _fv(code, sp, penalty))
     if "seller_tax_id" not in out:
-        _seal_tax_id(page, out)
-
-
-def _seal_tax_id(page: Page, out: dict[str, FieldValue]) -> None:
-    """A paper invoice without a labelled seller tax id (通用机打发票): the seller's 发票专用章
-    prints it across its middle, read by OCR as a line of its own just above 「发票专用章」.
-    Only a code whose check digit holds is taken, at a lower confidence."""
-    refs = list(L.iter_refs([page]))
-    for seal in (r for r in refs if r.line.bbox and "发票专用章" in L.norm(r.line.text)):
-        sb = seal.line.bbox
-        h = sb[3] - sb[1]
-        for r in refs:
-            b = r.line.bbox
-            code = L.norm(r.line.text).upper()
-            if b is None or not (sb[1] - 3 * h <= b[1] < sb[1]) or L.h_overlap(b, sb) <= 0:
-                continue
-            if len(code) == 18 and uscc.is_valid(code):
-                out["seller_tax_id"] = _fv(code, L.span_of_line(r), 0.3)
-                return
+        seal_tax_id(page, out)
+    if "buyer_tax_id" not in out or "seller_tax_id" not in out:
+        unlabelled_tax_ids(page, out)
 
 
 def _sum_items(out: dict[str, FieldValue]) -> None:
