@@ -117,6 +117,10 @@ RULES: dict[str, TypeRule] = {
             Kw(r"营业期限|经营期限|合伙期限", 2),
             Kw(r"住所|经营场所|主要经营场所", 1),
             Kw(r"国家企业信用信息公示系统", 2.5),
+            # the form's imprint, on every licence since the 1990s (an accounting firm's licence
+            # names 审计报告 in its scope: its imprint says what the page is)
+            Kw(r"(?:工商行政管理|市场监督管理)总局监制", 3),
+            Kw(r"注册号", 1),
         ],
         one_per_page=True,
     ),

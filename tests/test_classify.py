@@ -368,3 +368,17 @@ def test_an_invoice_whose_title_and_labels_ocr_lost_is_told_by_its_cipher_block(
     ]
     assert classify_pages([_page(1, "电子回单", receipt)])[0].doc_type == "payment_voucher"
     assert classify_page(_page(1, None, ["账号 6217-0000-****-****-1234-5678"])).scores["invoice"] == 0
+
+
+def test_an_accounting_firms_licence_is_a_licence_though_its_scope_names_audit_reports():
+    """realcorpus va-010: OCR lost 营业执照; the scope of a 会计师事务所 names 审计报告 and
+    验资报告, which outweighed the licence's labels. The form's imprint (…总局监制) and the
+    注册号 say licence; an audit report without them stays one."""
+    body = ["注册号 530103100135670", "名称云南天远会计师事务所（普通合伙）", "类型普通合伙企业",
+            "成立日期2012年11月23日", "合伙期限2012年11月15日至2022年11月15日",
+            "经营范围审查企业会计报表、出具审计报告验证企业资本、出具验资报告", "登记机关",
+            "中华人民共和国国家工商行政管理总局监制"]  # fmt: skip
+    assert classify_pages([_page(1, None, body, ocr=True)])[0].doc_type == "business_license"
+    report = ["审计报告", "云南天远会计师事务所（普通合伙）", "我们审计了泉州智算科技有限公司财务报表",
+              "出具审计报告", "成立日期2012年11月23日"]  # fmt: skip
+    assert classify_pages([_page(1, None, report, ocr=True)])[0].doc_type == "audit_report"
