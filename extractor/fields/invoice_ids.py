@@ -46,7 +46,7 @@ def unlabelled_tax_ids(page: Page, out: dict[str, FieldValue]) -> None:
     one code and the other party's found: it is the missing side's if it sits where that side
     prints. Taken at a lower confidence."""
     found = {str(out[k].value) for k in ("buyer_tax_id", "seller_tax_id") if k in out}
-    cands: list[L.Ref] = []
+    cands: dict[str, L.Ref] = {}  # each code not found yet → the first line holding it
     for r in L.iter_refs([page]):
         m = _UNLABELLED_ID_RE.match(L.norm(r.line.text).upper())
         if (
@@ -54,25 +54,23 @@ def unlabelled_tax_ids(page: Page, out: dict[str, FieldValue]) -> None:
             or m is None
             or "代开" in m.group("head")
             or not uscc.is_valid(m.group("code"))
+            or m.group("code") in found
         ):
             continue
-        if m.group("code") not in found and all(m.group("code") not in L.norm(c.line.text) for c in cands):
-            cands.append(r)
-
-    def code(r: L.Ref) -> str:
-        return L.norm(r.line.text).upper()[-18:]
+        cands.setdefault(m.group("code"), r)
 
     def first(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
         """Whether ``a`` is printed before ``b``: left of it on its row, else above it."""
         return a[0] < b[0] if L.v_overlap(a, b) >= 0.5 else a[1] < b[1]
 
-    if not found and len(cands) == 2:
-        a, b = cands if first(cands[0].line.bbox, cands[1].line.bbox) else cands[::-1]
-        out["buyer_tax_id"] = _field(code(a), L.span_of_line(a), 0.3)
-        out["seller_tax_id"] = _field(code(b), L.span_of_line(b), 0.3)
-    elif len(found) == 1 and len(cands) == 1:
+    lines = list(cands.items())
+    if not found and len(lines) == 2:
+        (ca, a), (cb, b) = lines if first(lines[0][1].line.bbox, lines[1][1].line.bbox) else lines[::-1]
+        out["buyer_tax_id"] = _field(ca, L.span_of_line(a), 0.3)
+        out["seller_tax_id"] = _field(cb, L.span_of_line(b), 0.3)
+    elif len(found) == 1 and len(lines) == 1:
         side, other = ("seller", "buyer") if "buyer_tax_id" in out else ("buyer", "seller")
         ob = out[f"{other}_tax_id"].bbox
-        cb = cands[0].line.bbox
-        if ob is not None and first(cb, tuple(ob)) == (side == "buyer"):
-            out[f"{side}_tax_id"] = _field(code(cands[0]), L.span_of_line(cands[0]), 0.3)
+        code, ref = lines[0]
+        if ob is not None and first(ref.line.bbox, tuple(ob)) == (side == "buyer"):
+            out[f"{side}_tax_id"] = _field(code, L.span_of_line(ref), 0.3)

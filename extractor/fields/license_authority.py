@@ -83,10 +83,7 @@ def fragment_place(credit_code: str | None, fragment: str) -> str | None:
         return None
     names = [n for _c, n in d.path]
     for k in range(len(names), 0, -1):
-        head = names[:k]
-        if len(head) > 1 and head[0] not in _MUNICIPALITIES:
-            head = head[1:]
-        place = "".join(head)
+        place = _named_path(names[:k])
         if place.endswith(fragment):
             return place
     return None
@@ -100,7 +97,12 @@ def _place_of(div: str) -> str | None:
 
 def _named(d: region.Division) -> str:
     """A division's place as an authority names it (see :func:`authority_place`)."""
-    names = [n for _c, n in d.path]
+    return _named_path([n for _c, n in d.path])
+
+
+def _named_path(names: list[str]) -> str:
+    """The names of a division path, province down, as an authority names the place: without
+    the province, except for the four municipalities."""
     if len(names) > 1 and names[0] not in _MUNICIPALITIES:
         names = names[1:]
     return "".join(names)

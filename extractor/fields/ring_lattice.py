@@ -60,9 +60,13 @@ def word_cost(frames: Sequence[Frame], word: str) -> float:
     >>> word_cost([], "局") > 9
     True
     """
+    return _word_cost([_costs(f) for f in frames], word)
+
+
+def _word_cost(steps: Sequence[tuple[dict[str, float], float, str]], word: str) -> float:
+    """:func:`word_cost` on a reading's steps already costed (:func:`_costs`)."""
     if not word:
         return 0.0
-    steps = [_costs(f) for f in frames]
     labels = ["" if s % 2 == 0 else word[s // 2] for s in range(2 * len(word) + 1)]
     n = len(labels)
     inf = math.inf
@@ -112,7 +116,8 @@ def best_name(readings: Sequence[Sequence[Frame]], names: Sequence[str]) -> tupl
     """
     if not readings or not names:
         return None
-    scored = sorted((min(word_cost(r, name) for r in readings), name) for name in set(names))
+    steps = [[_costs(f) for f in r] for r in readings]  # a reading's steps cost the same for every name
+    scored = sorted((min(_word_cost(st, name) for st in steps), name) for name in set(names))
     cost, name = scored[0]
     lead = scored[1][0] - cost if len(scored) > 1 else math.inf
     if lead < MARGIN or cost > MAX_COST_PER_GLYPH * len(name):
