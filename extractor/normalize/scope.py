@@ -45,8 +45,9 @@ ACTIVITIES = frozenset(
         "经营",
     }
 )
-# a project heading after glued text (「…为准）一般项目」, 「许可经营项目：无一般经营项目」)
-_PROJECT_HEADING_RE = re.compile(r"(?:一般|许可)(?:经营)?项目$")
+# a project heading after glued text (「…为准）一般项目」, 「许可经营项目：无一般经营项目」), also
+# as Shenzhen prints it (「一般经营项目是：」)
+_PROJECT_HEADING_RE = re.compile(r"(?:一般|许可)(?:经营)?项目是?$")
 _COLON_RE = re.compile(r"[:：]")
 _SEG_START_RE = re.compile(r"[；;。，,）)（(：:]")
 # the closing clause, then up to 8 stray glyphs (which may end with a bracket of their own)
@@ -148,6 +149,8 @@ def _is_heading(segment: str) -> bool:
 
     >>> _is_heading("生产、销售"), _is_heading("***一般项目"), _is_heading("无一般经营项目")
     (True, True, True)
+    >>> _is_heading("，许可经营项目是")   # Shenzhen's wording
+    True
     >>> _is_heading("医疗器械销售"), _is_heading("代理、发布广告")
     (False, False)
     """
