@@ -54,8 +54,14 @@ def term_end(sp: L.Span) -> tuple[object, float] | None:
     >>> ref = L.Ref(0, 0, Line(text="2016年01月07日至无限期", bbox=(0, 0, 10, 10)))
     >>> term_end(L.Span("2016年01月07日至无限期", [ref], 0, 15))
     ('长期', 0.0)
+    >>> term_end(L.Span("二〇三〇年十一月十四日止", [ref], 0, 12))   # 「执照有效期限：…止」
+    (datetime.date(2030, 11, 14), 0.0)
+    >>> term_end(L.Span("自2010年11月15日至2030年11月14日止", [ref], 0, 22))
+    (datetime.date(2030, 11, 14), 0.0)
     """
     t = L.norm(sp.text)
+    if re.search(r"日止$", t):  # 「…十一月十四日止」: until that day, the end alone
+        t = t[:-1] if re.search(r"至|到", t) else "至" + t[:-1]
     two = re.fullmatch(f"({_FIGURE_DATE})({_FIGURE_DATE})", t)
     if two and _later_date(two.group(1), two.group(2)):
         return parse_date(two.group(2)), 0.1  # the start and the end, the 至 between them not read
