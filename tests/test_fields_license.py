@@ -424,6 +424,44 @@ def test_address_left_on_a_lists_separator_runs_on_beside_the_next_label():
     assert extract([_page(named)])["address"].value == "重庆市沙坪坝区西永大道28-2号SOHO楼1601"
 
 
+def test_room_number_cut_at_the_rows_end_runs_on():
+    """「…四巷18号40」 over 「1房」: the room's number was cut at the row's end, and its rest is
+    printed under the value's start, up against the 法定代表人 row (realcorpus ta-001); a
+    value ending whole, or a person's name there, is not run on."""
+    rows = [
+        ("名称", 400, 1280, 90, 60),
+        ("广州市欧韵电子有限公司", 834, 1280, 529, 60),
+        ("住所", 400, 1465, 90, 60),
+        ("广州市白云区嘉禾街鹤边员村军民东路四巷18号40", 825, 1465, 1083, 61),
+        ("1房", 822, 1518, 85, 62),
+        ("法定代表人", 396, 1548, 397, 114),
+        ("谭玉芹", 820, 1572, 158, 66),
+        ("注册资本", 402, 1663, 376, 83),
+        ("壹佰万元整", 819, 1663, 258, 67),
+    ]
+    big = {"width": 2200.0, "height": 3100.0}
+    f = extract([_page(rows, **big)])
+    assert f["address"].value == "广州市白云区嘉禾街鹤边员村军民东路四巷18号401房"
+    whole = [(t[:-2], *r) if t.endswith("18号40") else (t, *r) for t, *r in rows]
+    assert extract([_page(whole, **big)])["address"].value == "广州市白云区嘉禾街鹤边员村军民东路四巷18号"
+    named = [("王五", *r) if t == "1房" else (t, *r) for t, *r in rows]
+    assert extract([_page(named, **big)])["address"].value.endswith("18号40")
+
+
+def test_licence_validity_until_a_day():
+    """「执照有效期限:二〇三〇年十一月十四日止」: a licence's validity printed as the day it runs
+    until (realcorpus wa-014) is the term's end, not its start."""
+    rows = [
+        ("名称 湖南东飞医疗设备有限公司", 60, 100, 300),
+        ("执照有效期限:二〇三〇年十一月十四日止", 60, 300, 400),
+        ("成立日期 二〇一〇年十一月十五日", 60, 340, 300),
+    ]
+    f = extract([_page(rows)])
+    assert f["business_term_end"].value == date(2030, 11, 14)
+    start_only = [(t.replace("十四日止", "十四日"), *r) for t, *r in rows]
+    assert "business_term_end" not in extract([_page(start_only)])
+
+
 def test_authority_fragment_of_the_city_above_the_district():
     """「市市场监督管理局」 by 登记机关 (the seal hid 深圳): the 注册号's division is a district
     (440306 宝安区), and the fragment names the city above it (realcorpus tg-008)."""

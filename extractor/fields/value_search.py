@@ -384,6 +384,8 @@ def _closing_line(
 # how a list's next item starts or ends on the next row: a number, a letter (a room, a block),
 # a building's part; not a person's name (the legal representative beside 法定代表人)
 _RUN_ON_RE = re.compile(r"[0-9A-Za-z]|[号室座楼层幢栋间户]$")
+# the rest of a number an address's row cut: a few figures or letters and the room's word
+_ROOM_END_RE = re.compile(r"[0-9A-Za-z-]{0,4}[号室房座楼层幢栋间户]")
 
 
 def _run_on_line(
@@ -401,8 +403,21 @@ def _run_on_line(
     >>> name = Ref(None, Line(text="国王", bbox=(107, 294, 146, 310)), 2)
     >>> _run_on_line(["二期15幢2层160、"], [name], 100, 500, (109, 274, 346, 288), 18, ["法定代表人"]) is None
     True
+
+    A room number cut at the row's end goes on in a short line under the value's start:
+
+    >>> room = Ref(None, Line(text="1房", bbox=(822, 1518, 907, 1580)), 3)
+    >>> lab2 = Ref(None, Line(text="法定代表人", bbox=(396, 1548, 793, 1662)), 4)
+    >>> _run_on_line(["军民东路四巷18号40"], [room, lab2], 800, 2000, (825, 1465, 1908, 1526), 70, ["法定代表人"]) is room
+    True
+    >>> _run_on_line(["军民东路四巷18号"], [room, lab2], 800, 2000, (825, 1465, 1908, 1526), 70, ["法定代表人"]) is None
+    True
     """
-    if not "".join(texts).rstrip().endswith(("、", "，", ",")):
+    joined = "".join(texts).rstrip()
+    listed = joined.endswith(("、", "，", ","))
+    # a number cut at the row's end (「…18号40」 over 「1房」): a short line ending the room
+    cut = bool(re.search(r"[0-9A-Za-z]$", joined))
+    if not (listed or cut):
         return None
     for r in sorted(row, key=lambda r: r.line.bbox[1]):
         t = r.line.text.strip()
@@ -410,7 +425,7 @@ def _run_on_line(
             continue
         if (m := find_all_in_line(t, stop)) and m[0][0] == 0:
             continue
-        if _RUN_ON_RE.search(t):
+        if (listed and _RUN_ON_RE.search(t)) or (cut and _ROOM_END_RE.fullmatch(t)):
             return r
     return None
 
