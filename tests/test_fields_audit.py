@@ -5,6 +5,7 @@ scanned CPA report (slow, OCR)."""
 from __future__ import annotations
 
 import io
+import sys
 from datetime import date
 from decimal import Decimal
 
@@ -498,3 +499,25 @@ def test_non_profit_activity_statement_with_two_level_header():
     f = extract([_boxes_page(boxes)])
     assert f["revenue"].value == Decimal("2378247.23")
     assert f["net_profit"].value == Decimal("170387.53")
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "安永华明(2024)审字第70012345_A01号",
+        "德师报(审)字(24)第P01234号",
+        "毕马威华振审字第2400123号",
+        "XYZH/2024BJAA1B0123",
+        "普华永道中天审字(2024)第10012号",
+    ],
+)
+def test_large_firms_report_numbers(number, monkeypatch):
+    """The large firms number their reports in series of their own (the year before the
+    series, the kind in brackets, no year, a firm code): each is the report's number, ahead
+    of a regulator's document number the report quotes (财会〔2019〕6号)."""
+    page = list(OPINION_PAGE)
+    page[1] = number
+    page.insert(9, "我们按照财会〔2019〕6号的规定执行了审计工作。")
+    monkeypatch.setattr(sys.modules[__name__], "OPINION_PAGE", page)
+    f = extract(_read(build_report_pdf(), "审计报告.pdf"))
+    assert f["report_no"].value == number

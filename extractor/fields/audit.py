@@ -231,21 +231,37 @@ def _audit_firm(doc: Doc, start_k: int, end_k: int, out: dict[str, FieldValue]) 
 
 _REPORT_NO_RE = re.compile(
     r"(?P<v>(?:[\u4e00-\u9fffA-Za-z]{1,10}字|[\u4e00-\u9fff]{2,6})\s*[\[［〔【(（]\s*(?:19|20)\d{2}\s*[\]］〕】)）]"
-    r"\s*第?\s*[A-Za-z0-9\-－—]{1,20}\s*号)"
+    r"\s*第?\s*[A-Za-z0-9\-－—_]{1,20}\s*号"
+    # the year before the series (安永华明(2024)审字第70012345_A01号)
+    r"|[\u4e00-\u9fff]{2,8}\s*[(（]\s*(?:19|20)\d{2}\s*[)）]\s*[\u4e00-\u9fff]{1,3}字\s*第?\s*[A-Za-z0-9\-_]{4,20}\s*号"
+    # the kind in brackets and a two-digit year (德师报(审)字(24)第P01234号)
+    r"|[\u4e00-\u9fff]{2,6}\s*[(（]\s*审\s*[)）]\s*字\s*[(（]\s*\d{2}\s*[)）]\s*第?\s*[A-Za-z0-9\-_]{4,20}\s*号"
+    # no year at all (毕马威华振审字第2400123号)
+    r"|[\u4e00-\u9fff]{2,10}审字\s*第\s*[A-Za-z0-9\-_]{4,20}\s*号"
+    # a firm's code and year, no 号 (信永中和: XYZH/2024BJAA1B0123)
+    r"|XYZH\s*/\s*(?:19|20)\d{2}[A-Z0-9]{4,12})"
 )
 
 
 def _report_no(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
     """The report number an accounting firm gives its report (天职业字[2020]12328号,
     众环审字(2020)710008号): a number whose prefix names an audit (审) or a firm's series (…字)
-    beats other document numbers a report quotes (深证上〔2018〕600号, 财会[2019]6号)."""
+    beats other document numbers a report quotes (深证上〔2018〕600号, 财会[2019]6号).
+
+    The large firms' own series are numbers too:
+
+    >>> [m.group("v") for m in _REPORT_NO_RE.finditer(
+    ...     "安永华明(2024)审字第70012345_A01号 德师报(审)字(24)第P01234号 毕马威华振审字第2400123号 "
+    ...     "XYZH/2024BJAA1B0123 普华永道中天审字(2024)第10012号")]
+    ['安永华明(2024)审字第70012345_A01号', '德师报(审)字(24)第P01234号', '毕马威华振审字第2400123号', 'XYZH/2024BJAA1B0123', '普华永道中天审字(2024)第10012号']
+    """
     found = []
     for m in _REPORT_NO_RE.finditer(text):
         v = re.sub(r"^(?:报告编号|报告文号|文号|编号|报告号|本报告)", "", m.group("v"))
         v = re.sub(r"\s+", "", nfkc(v))
         if len(v) >= 6:
             prefix = re.split(r"[\[［〔【(（]", v, maxsplit=1)[0]
-            rank = 0 if "审" in prefix else (1 if prefix.endswith("字") else 2)
+            rank = 0 if "审" in prefix or v.startswith("XYZH") else (1 if prefix.endswith("字") else 2)
             found.append((rank, m.start(), v, m))
     if found:
         _rank, _pos, v, m = min(found, key=lambda x: (x[0], x[1]))
