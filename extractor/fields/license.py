@@ -32,11 +32,11 @@ from extractor.fields.license_authority import (
     authority_by_candidates,
     authority_candidates,
     authority_from_seal,
-    fragment_place,
     in_inspection_stamp,
     one_glyph_fixed,
 )
 from extractor.fields.license_capital import licence_capital, unlabelled_capital
+from extractor.fields.license_places import fragment_place
 from extractor.fields.license_qr import apply_qr, names_another, qr_identity, qr_record
 from extractor.fields.license_term import licence_date, term_continued, term_end
 from extractor.fields.license_type import (

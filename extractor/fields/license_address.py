@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import extractor.fields.layout as L
-from extractor.fields.license_authority import division_code
+from extractor.fields.license_places import division_code
 from extractor.normalize import region
 from models.contract import FieldValue
 from models.page import Page
