@@ -168,6 +168,49 @@ def _fit(points: np.ndarray) -> tuple[float, float, float, float, float] | None:
     return cx, cy, d1 / 2.0, d2 / 2.0, angle
 
 
+# a ring's circle found among its outline's points (:func:`_circle_in`) replaces the outline's
+# ellipse when its own outline is inked this fully (a seal whose blob took in print beside it)
+CIRCLE_MIN_COVER = 0.85
+_CIRCLE_TRIES = 300
+
+
+def _circle_in(points: np.ndarray, r_min: float, r_max: float) -> tuple[float, float, float] | None:
+    """The circle through most of an outline's points (RANSAC on three points at a time, a
+    fixed seed: the same page reads the same), of radius ``r_min..r_max``: the ring of a seal
+    whose outline also runs round print merged with it (a date under the seal, half the ring
+    cut off from the other by a white band).
+
+    >>> t = np.linspace(0, 2 * np.pi, 120, endpoint=False)
+    >>> ring = np.stack([100 + 60 * np.cos(t), 100 + 60 * np.sin(t)], 1)
+    >>> date = np.stack([np.linspace(20, 180, 40), np.full(40, 175.0)], 1)   # print under it
+    >>> [round(v) for v in _circle_in(np.concatenate([ring, date]), 30, 120)]
+    [100, 100, 60]
+    >>> _circle_in(ring, 70, 120) is None
+    True
+    """
+    pts = np.asarray(points, float).reshape(-1, 2)
+    if len(pts) < 12:
+        return None
+    rng = np.random.default_rng(0)
+    best, best_n = None, 0
+    for _ in range(_CIRCLE_TRIES):
+        a, b, c = pts[rng.choice(len(pts), 3, replace=False)]
+        d = 2 * (a[0] * (b[1] - c[1]) + b[0] * (c[1] - a[1]) + c[0] * (a[1] - b[1]))
+        if abs(d) < 1e-6:
+            continue
+        sa, sb, sc = a @ a, b @ b, c @ c
+        ux = (sa * (b[1] - c[1]) + sb * (c[1] - a[1]) + sc * (a[1] - b[1])) / d
+        uy = (sa * (c[0] - b[0]) + sb * (a[0] - c[0]) + sc * (b[0] - a[0])) / d
+        r = math.hypot(a[0] - ux, a[1] - uy)
+        if not r_min <= r <= r_max:
+            continue
+        dist = np.abs(np.hypot(pts[:, 0] - ux, pts[:, 1] - uy) - r)
+        n = int((dist <= max(1.5, 0.04 * r)).sum())
+        if n > best_n:
+            best, best_n = (float(ux), float(uy), float(r)), n
+    return best if best is not None and best_n >= 0.3 * len(pts) else None
+
+
 def _without_rules(mask: np.ndarray, px_per_mm: float) -> np.ndarray:
     """Remove long straight red lines (table frames of an invoice) that cross a seal."""
     import cv2
@@ -203,11 +246,21 @@ def _candidates_from_mask(
         fit = _fit(hull)
         if fit is None:
             continue
+        cover = _ring_cover(dil, *fit)
+        a, b = fit[2:4]
+        if min(a, b) / max(a, b) < ROUND_MIN_RATIO or cover < CIRCLE_MIN_COVER:
+            # an outline that is no clear ring may be a round seal merged with print beside it
+            # (a date under it) or cut in two: the circle most of its outline runs round
+            ring = _circle_in(c, lo / 2, hi / 2)
+            if ring is not None and (rc := _ring_cover(dil, ring[0], ring[1], ring[2], ring[2], 0.0)) >= max(
+                CIRCLE_MIN_COVER, cover
+            ):
+                fit, cover = (ring[0], ring[1], ring[2], ring[2], 0.0), rc
         cx, cy, a, b = fit[:4]
         major, minor = max(a, b), min(a, b)
         if 2 * major > hi * 1.1 or 2 * major < lo or minor / major < OVAL_MIN_RATIO:
             continue
-        if _ring_cover(dil, *fit) < min_cover:
+        if cover < min_cover:
             continue
         blob = np.zeros_like(mask)
         cv2.drawContours(blob, [c], -1, 255, thickness=cv2.FILLED)
@@ -259,6 +312,12 @@ def _detect(img: np.ndarray, px_per_mm: float) -> tuple[list[SealCandidate], np.
             ratio = min(a, b) / max(a, b)
             shape = "round" if ratio >= ROUND_MIN_RATIO else "oval"
             found.append(SealCandidate(cx, cy, a, b, angle, shape, "red", conf, needs_name=dense))
+    if int(cv2.countNonZero(pale)) >= 50:
+        found += [
+            c
+            for c in _arc_rings(img, pale, px_per_mm)
+            if not any(math.hypot(c.cx - o.cx, c.cy - o.cy) < max(o.a, o.b, c.a) for o in found)
+        ]
     if not _plain(found):
         colourless = is_colourless(img)
         if colourless:
@@ -271,6 +330,47 @@ def _detect(img: np.ndarray, px_per_mm: float) -> tuple[list[SealCandidate], np.
         if not any(math.hypot(c.cx - o.cx, c.cy - o.cy) < max(o.a, o.b, c.a, c.b) for o in sure)
     ]
     return sure + dense, pale, colourless
+
+
+# a ring of arcs (:func:`_arc_rings`): inked this much along the circle, and this little just
+# outside it (a ring stands alone; an emblem or a paragraph is inked around too)
+ARC_MIN_COVER = 0.6
+ARC_MAX_OUTSIDE = 0.2
+
+
+def _arc_rings(img: np.ndarray, pale: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
+    """Round seals whose pale or worn ring broke into arcs that no blob joins (a faint
+    impression, a seal half under the print of a date): circles of a seal's size found among
+    the red ink (Hough on the pale mask), inked along most of their outline and blank just
+    outside it. Each is a seal only if it reads as a name (``needs_name``)."""
+    import cv2
+
+    lo, hi = 15 * px_per_mm / 2, 50 * px_per_mm / 2
+    circles = cv2.HoughCircles(
+        cv2.GaussianBlur(pale, (5, 5), 1.5),
+        cv2.HOUGH_GRADIENT,
+        dp=1.0,
+        minDist=2 * lo,
+        param1=100,
+        param2=max(15, int(0.6 * lo)),
+        minRadius=int(lo),
+        maxRadius=int(hi),
+    )
+    if circles is None:
+        return []
+    dil = cv2.dilate(pale, np.ones((3, 3), np.uint8))
+    out = []
+    for x, y, r in circles[0][:8]:
+        x, y, r = float(x), float(y), float(r)
+        if _ring_cover(dil, x, y, r, r, 0.0) < ARC_MIN_COVER:
+            continue
+        if _ring_cover(dil, x, y, 1.25 * r, 1.25 * r, 0.0) > ARC_MAX_OUTSIDE:
+            continue
+        band = np.zeros_like(pale)
+        cv2.circle(band, (round(x), round(y)), round(r), 255, max(2, round(0.12 * r)))
+        conf = _colour_confidence(img, cv2.bitwise_and(pale, band))
+        out.append(SealCandidate(x, y, r, r, 0.0, "round", "red", conf, needs_name=True))
+    return out
 
 
 def _grey_seals(img: np.ndarray, px_per_mm: float) -> list[SealCandidate]:
@@ -451,7 +551,9 @@ def grey_on_colour(
     ``pale`` and ``colourless``, when given, are :func:`_detect`'s for the same image."""
     if img.ndim != 3 or img.shape[2] < 3 or min(img.shape[:2]) < 16:
         return []
-    if colourless if colourless is not None else is_colourless(img):
+    # a page with red seals found has colour, however little of it (a grey copy stamped red
+    # whose seal is its only colour counts as colourless by its share of coloured pixels)
+    if not found and (colourless if colourless is not None else is_colourless(img)):
         return []
     work = np.ascontiguousarray(img[..., :3]).copy()
     work[(pale if pale is not None else red_mask(work, min_sat=35, min_val=60)) > 0] = 255

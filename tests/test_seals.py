@@ -343,6 +343,12 @@ def test_seal_names_read_on_a_photo_and_a_scan():
         ("ub-005/133.jpg", "苏州市吴江工商行政管理局", 0.4),
         ("sf-005/0250.jpg", "镇江市京口区市场监督管理局", 0.4),
         ("ue-011/223.jpg", "晋州市工商行政管理局", 0.4),
+        # a round seal whose blob took in the date printed across it (fitted as a tilted oval),
+        # or whose ring a white band cut in two halves: the circle its outline runs round
+        ("ro-011/0116.jpg", "合肥市市场监督管理局", 0.6),
+        ("sk-012/0049.jpg", "厦门市海沧区市场监督管理局", 0.6),
+        # a grey copy stamped with the company's red seal: the authority's seal is grey
+        ("wa-016/u1367.jpg", "广州市工商行政管理局", 0.6),
     ],
 )
 def test_authority_seal_on_a_licence_photo_is_read(app: str, want: str, confidence: float) -> None:
@@ -355,6 +361,36 @@ def test_authority_seal_on_a_licence_photo_is_read(app: str, want: str, confiden
     got = lic.fields.get("registration_authority")
     assert got is not None and got.value == want, [s.text for p in res.pages for s in p.seals]
     assert got.method == "seal" and got.confidence <= confidence
+
+
+def _corpus_image(app: str) -> np.ndarray:
+    f = CORPUS / app
+    if not f.is_file():
+        pytest.skip("real corpus not built (python3 scripts/realcorpus.py --out ../corpus)")
+    img = _img(f)
+    import cv2
+
+    ppm = img.shape[1] / (225.0 if img.shape[1] >= img.shape[0] else 210.0)
+    return cv2.resize(img, None, fx=4.0 / ppm, fy=4.0 / ppm, interpolation=cv2.INTER_AREA)
+
+
+@pytest.mark.parametrize(
+    ("app", "centre"),
+    [
+        ("ro-011/0116.jpg", (710, 522)),  # the date printed across the seal joined its blob
+        ("sk-012/0049.jpg", (740, 472)),  # the ring in two halves
+        ("un-010/license.jpeg", (688, 380)),  # a faint ring broken into arcs
+    ],
+)
+def test_round_seal_found_whole_where_its_ink_is_not_one_ring(app, centre):
+    """Detection alone (no OCR), at the detector's 4 px/mm: the authority's round seal is one
+    candidate centred on the ring, about 21 mm in radius, not an oval half or nothing."""
+    from extractor.seals import _detect
+
+    found, _pale, _colourless = _detect(_corpus_image(app), 4.0)
+    near = [c for c in found if abs(c.cx - centre[0]) < 8 and abs(c.cy - centre[1]) < 8]
+    assert len(near) == 1, [(round(c.cx), round(c.cy), round(c.a), round(c.b)) for c in found]
+    assert near[0].shape == "round" and 50 <= near[0].a <= 72
 
 
 def test_ring_readings_keep_the_recognisers_steps_for_the_fields_only():
