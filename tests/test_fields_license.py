@@ -462,6 +462,45 @@ def test_licence_validity_until_a_day():
     assert "business_term_end" not in extract([_page(start_only)])
 
 
+def test_old_form_type_row_and_address_above_it():
+    """An old licence of a 个人独资企业 prints 「经济性质」 for its type, below the address, its
+    label letter-spaced and its last glyph read with the value (「质个人独资企业」, realcorpus
+    sd-013); the address whose 地址 label OCR lost is still the line under the name."""
+    rows = [
+        ("营业执照", 204, 74, 360, 116),
+        ("称东阿县龙泉水泵厂", 207, 184, 129, 29),
+        ("址东阿县姚寨镇范集", 206, 212, 136, 26),
+        ("名地负资经", 80, 186, 40, 133),
+        ("责", 145, 240, 60, 23),
+        ("人范志超", 204, 236, 73, 28),
+        ("济", 127, 289, 29, 24),
+        ("性", 147, 290, 51, 23),
+        ("质个人独资企业", 203, 288, 109, 26),
+    ]
+    f = extract([_page(rows)])
+    assert f["company_type"].value == "个人独资企业"
+    assert f["address"].value == "东阿县姚寨镇范集"
+
+
+def test_individual_business_form_names_its_type_and_its_keeper_is_not_the_address():
+    """「个体工商户营业执照」 is a 个体工商户's own form, with no 类型 row; its 经营者 label read
+    apart (「营」 「者傅万仙」) is the next row, not the address's last (realcorpus uj-008)."""
+    rows = [
+        ("个体工商户营业执照", 708, 478, 960, 197),
+        ("称深圳市龙岗区平湖万锋化工经营部", 799, 769, 501, 49),
+        ("营 场所深圳市龙岗区平湖街道禾花岭小区四排一栋一楼101号", 605, 826, 947, 64),
+        ("营", 604, 898, 195, 55),
+        ("者傅万仙", 783, 899, 160, 51),
+        ("成 立 日 期二○一三年十月廿二日", 506, 952, 647, 79),
+    ]
+    big = {"width": 2200.0, "height": 1500.0}
+    f = extract([_page(rows, **big)])
+    assert f["company_type"].value == "个体工商户"
+    assert f["address"].value == "深圳市龙岗区平湖街道禾花岭小区四排一栋一楼101号"
+    other = [("营业执照", *r) if t == "个体工商户营业执照" else (t, *r) for t, *r in rows]
+    assert "company_type" not in extract([_page(other, **big)])
+
+
 def test_authority_fragment_of_the_city_above_the_district():
     """「市市场监督管理局」 by 登记机关 (the seal hid 深圳): the 注册号's division is a district
     (440306 宝安区), and the fragment names the city above it (realcorpus tg-008)."""

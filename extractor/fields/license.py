@@ -71,7 +71,8 @@ from models.page import Page, Seal
 
 LABELS: dict[str, list[str]] = {
     "company_name": ["名称", "企业名称", "名 称"],
-    "company_type": ["类型", "企业类型", "主体类型"],
+    # 经济性质: an old licence's type row (「经济性质 个人独资企业」)
+    "company_type": ["类型", "企业类型", "主体类型", "经济性质"],
     # 个体工商户: 类型 个体工商户 / 组成形式 个人经营 — 类型 is the company type, 组成形式 only
     # stands in when no 类型 is read
     "company_form": ["组成形式"],
@@ -416,6 +417,7 @@ _GLUED_TAILS = {
     for key, labs in LABELS.items()
 }
 _GLUED_TAILS["business_term"] = ("期限", "限")
+_GLUED_TAILS["company_type"] += ("性质", "质")
 # what the rest of such a line must look like besides the field's own check: an address
 # starts with a place (「所」 starts other words too); a term runs to an end (a date is not
 # enough after a lone 「限」)
@@ -755,7 +757,11 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     penalty = 0.0
     if sp is None:
         taken = {str(v.value) for v in out.values()}
-        ref = unlabelled_address(pages, out.get("company_type") or out.get("company_name"), taken)
+        # under the type's value, else under the name's (an old form prints its type row
+        # below the address: 「经济性质」)
+        ref = unlabelled_address(pages, out.get("company_type"), taken) or unlabelled_address(
+            pages, out.get("company_name"), taken
+        )
         if ref is not None and _valid_address(ref.line.text):
             # no label read on its row: an address found by its place in the table is checked,
             # and wraps onto the rows below it like a labelled one

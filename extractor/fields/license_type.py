@@ -266,6 +266,11 @@ def unlabelled_type(pages: list[Page], out: dict[str, FieldValue]) -> str | None
         if ONLY_TYPE_RE.fullmatch(t):
             out["company_type"] = L.make_field(repair_type(t), ref, confidence_penalty=0.15)
             return str(out["company_type"].value)
+    # a 个体工商户's own form is titled so (「个体工商户营业执照」) and prints no 类型 row
+    for ref in L.iter_refs(pages):
+        if normalize_name(ref.line.text) == "个体工商户营业执照":
+            out["company_type"] = L.make_field("个体工商户", ref, confidence_penalty=0.15)
+            return "个体工商户"
     return None
 
 

@@ -430,6 +430,27 @@ def _run_on_line(
     return None
 
 
+def _split_label(row: list[Ref], stop: Sequence[str]) -> bool:
+    """Whether a row starts with the rest of a letter-spaced label whose first glyph OCR lost,
+    its glyphs boxed apart (「营」 「者傅万仙」: 经营者 without 经): the next field's row.
+
+    >>> row = [Ref(None, Line(text="营", bbox=(604, 898, 640, 953)), 0),
+    ...        Ref(None, Line(text="者傅万仙", bbox=(783, 899, 943, 950)), 1)]
+    >>> _split_label(row, ["经营者", "住所"]), _split_label(row[1:], ["经营者"])
+    (True, False)
+    """
+    lines = sorted(row, key=lambda r: r.line.bbox[0])
+    first = "".join(lines[0].line.text.split())
+    if not 1 <= len(first) <= 2 or len(lines) < 2:
+        return False
+    joined = "".join("".join(r.line.text.split()) for r in lines)
+    return any(
+        len(lab) >= 3 and len(lab) - k >= 2 and lab[k:].startswith(first) and joined.startswith(lab[k:])
+        for lab in stop
+        for k in range(1, len(lab) - 1)
+    )
+
+
 def _left_run(row: list[Ref], h: float, max_gap: float = 4.0) -> list[Ref]:
     """The lines of a row (sorted left to right) up to the first gap wider than ``max_gap``
     line heights: beyond it is another column's text (an old licence's 须知 notes level with
@@ -529,14 +550,17 @@ def extend_below(
         # a label of the value's own column block ends the value (the next field's row): a
         # label line that reaches to within 4 line heights of the value's left edge; a label
         # ending further left belongs to another column's row, beside the value, not below it
-        if stop and any(
-            r.line.bbox[2] >= x_left - 4 * h
-            # a label starting right of the value's first row is beside the value (登记机关
-            # in the right column, level with the scope's last rows), not below it
-            and r.line.bbox[0] < min(limit, vb[2] + h)
-            and (m := find_all_in_line(r.line.text, stop))
-            and m[0][0] == 0
-            for r in row
+        if stop and (
+            _split_label(row, stop)
+            or any(
+                r.line.bbox[2] >= x_left - 4 * h
+                # a label starting right of the value's first row is beside the value (登记机关
+                # in the right column, level with the scope's last rows), not below it
+                and r.line.bbox[0] < min(limit, vb[2] + h)
+                and (m := find_all_in_line(r.line.text, stop))
+                and m[0][0] == 0
+                for r in row
+            )
         ):
             # a value whose bracket is still open runs on into the next field's row (a long
             # 住所 wrapping beside 法定代表人): the line of its column that closes it ends it
