@@ -521,3 +521,32 @@ def test_large_firms_report_numbers(number, monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "OPINION_PAGE", page)
     f = extract(_read(build_report_pdf(), "审计报告.pdf"))
     assert f["report_no"].value == number
+
+
+def test_annual_report_audit_summary_and_unticked_options():
+    """A NEEQ/北交所 annual report: its audit summary names the firm and the report's date
+    (realcorpus xb-006, xb-009); the special paragraphs left unticked (□强调事项段) are not in the
+    report, so the opinion is standard; a list item 「（二）载有会计师事务所盖章…」 names no firm."""
+    summary = [
+        (40, 60, "第十一节 财务会计报告", 12),
+        (40, 90, "审计意见  无保留意见", 10),
+        (40, 110, "审计报告中的特别段落  √无  □强调事项段  □其他事项段  □持续经营重大不确定性段落", 10),
+        (40, 130, "审计报告编号  天职业字[2023]916号", 10),
+        (40, 150, "审计机构名称  天职国际会计师事务所（特殊普通合伙）", 10),
+        (40, 170, "审计报告日期  2023年4月16日", 10),
+        (260, 210, "审计报告", 14),
+        (40, 240, "天职业字[2023]916号", 10),
+        (40, 260, "湖南德众汽车销售服务股份有限公司全体股东：", 10),
+        (40, 280, "我们审计了湖南德众汽车销售服务股份有限公司财务报表，包括2022年12月31日的资产负债表。", 10),
+        (40, 300, "我们认为，后附的财务报表在所有重大方面按照企业会计准则的规定编制，公允反映了公司的财务状况。", 10),
+    ]
+    later = [
+        (40, 60, "备查文件目录", 12),
+        (40, 90, "（二）载有会计师事务所盖章、注册会计师签名并盖章的审计报告原件", 10),
+        (40, 120, "2021年6月30日", 10),
+    ]
+    f = extract(_read(_pdf([summary, later]), "年度报告.pdf"))
+    assert f["audit_firm"].value == "天职国际会计师事务所(特殊普通合伙)"
+    assert f["report_date"].value == date(2023, 4, 16)
+    assert f["opinion"].value == "标准无保留意见"
+    assert f["report_no"].value == "天职业字[2023]916号"

@@ -34,6 +34,7 @@ from decimal import Decimal, InvalidOperation
 
 import extractor.fields.layout as L
 from extractor.entities import find_entities
+from extractor.fields.audit_annual import _audit_summary, _issued_statement
 from extractor.fields.contract_text import Doc
 from extractor.fields.parties import clean_org as _clean_org
 from extractor.fields.parties import org_shape
@@ -205,6 +206,11 @@ def _audit_firm(doc: Doc, start_k: int, end_k: int, out: dict[str, FieldValue]) 
                 name, end = _clean_org(f"{name}({lost.group('form')})"), lost.end()
             if re.match(r"^(?:本|贵|该|其|此|上述|审计期间|改聘|聘任|聘请|续聘|变更)|注册会计师", name):
                 continue  # "本会计师事务所", "注册会计师及本会计师事务所"
+            if (
+                re.match(r"^[（(][一二三四五六七八九十\d]{1,3}[)）]|^[一二三四五六七八九十]{1,3}、", name)
+                or "载有" in name
+            ):
+                continue  # an item of a list of documents: 「（二）载有会计师事务所盖章…的审计报告原件」
             alone = len(L.norm(t)) <= len(L.norm(t[e.start : end])) + 6  # the signature line
             span = L.Span(t[e.start : end], [r], e.start, end)
             if alone and not re.search(r"合伙[)）]?$|公司$", name) and r.line.bbox is not None:
@@ -291,8 +297,24 @@ def _report_date(doc: Doc, start_k: int, end_k: int, out: dict[str, FieldValue])
                 return
 
 
+# an option left unticked in a form's list (an annual report's 「审计报告中的特别段落 √无 □强调事项段
+# □其他事项段 …」): what it names is not in the report
+_UNTICKED_RE = re.compile(r"[□☐][\u4e00-\u9fff、]{2,40}?(?:段落?|意见|说明)")
+
+
+def without_unticked(t: str) -> str:
+    """The text without the options a form's list leaves unticked.
+
+    >>> without_unticked("审计报告中的特别段落√无□强调事项段□其他事项段□持续经营重大不确定性段落审计报告编号")
+    '审计报告中的特别段落√无审计报告编号'
+    >>> without_unticked("审计报告中的特别段落□无√强调事项段")
+    '审计报告中的特别段落□无√强调事项段'
+    """
+    return _UNTICKED_RE.sub("", t)
+
+
 def _opinion(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
-    t = re.sub(r"\s+", "", nfkc(text))
+    t = without_unticked(re.sub(r"\s+", "", nfkc(text)))
     checks = [
         ("无法表示意见", r"无法表示意见|不对[^。]{0,40}发表审计意见"),
         ("否定意见", r"否定意见"),
@@ -721,13 +743,15 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     text = _report_text(doc, start_k, end_k)
     _audited_entity(doc, text, out)
     _fiscal_year(doc, text, out)
+    _audit_summary(doc, out)
     if start_k == 0:
         # the 重要提示 sentence of an annual report whose auditor's report is not inside
         _issued_statement(doc, out)
     if "audit_firm" not in out:
         _audit_firm(doc, start_k, end_k, out)
     _report_no(doc, text, out)
-    _report_date(doc, start_k, end_k, out)
+    if "report_date" not in out:
+        _report_date(doc, start_k, end_k, out)
     if "opinion" not in out:
         _opinion(doc, text, out)
     if start_k > 0 and ("opinion" not in out or "audit_firm" not in out):
@@ -735,33 +759,3 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         _issued_statement(doc, out)
     _statement_rows(doc, out, from_k=end_k if start_k > 0 else 0)
     return out
-
-
-_ISSUED_RE = re.compile(
-    r"(?P<firm>[\u4e00-\u9fff]{2,20}会计师事务所(?:[（(](?:特殊)?普通合伙[)）]|有限(?:责任)?公司)?)\s*"
-    r"(?:为本公司|为公司|对本公司[^。]{0,30})?\s*出具了?\s*(?:了)?\s*"
-    r"(?P<op>标准无保留|带强调事项段的无保留|无保留|保留|否定|无法表示)\s*意见的?审计报告"
-)
-
-
-def _issued_statement(doc: Doc, out: dict[str, FieldValue]) -> None:
-    """「天职国际会计师事务所（特殊普通合伙）为本公司出具了标准无保留意见的审计报告」 (an
-    annual report's 重要提示, a board's statement): the firm and the opinion in one sentence.
-
-    >>> m = _ISSUED_RE.search("三、天职国际会计师事务所（特殊普通合伙）为本公司出具了标准无保留意见的审计报告。")
-    >>> m.group("firm"), m.group("op")
-    ('天职国际会计师事务所（特殊普通合伙）', '标准无保留')
-    """
-    text = doc.stream.text
-    m = _ISSUED_RE.search(text)
-    if not m:
-        return
-    firm = _clean_org(m.group("firm"))
-    if re.match(r"^(?:本|贵|该|其|此|上述)", firm):
-        return
-    op = m.group("op")
-    value = "标准无保留意见" if op in ("标准无保留", "无保留") else f"{op}意见"
-    if "audit_firm" not in out:
-        out["audit_firm"] = field(firm, doc.stream.span(m.start("firm"), m.end("firm")), 0.1)
-    if "opinion" not in out:
-        out["opinion"] = field(value, doc.stream.span(m.start("op"), m.end("op")), 0.1)
