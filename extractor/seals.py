@@ -248,9 +248,10 @@ def _candidates_from_mask(
             continue
         cover = _ring_cover(dil, *fit)
         a, b = fit[2:4]
-        if min(a, b) / max(a, b) < ROUND_MIN_RATIO or cover < CIRCLE_MIN_COVER:
+        if cover < CIRCLE_MIN_COVER:
             # an outline that is no clear ring may be a round seal merged with print beside it
-            # (a date under it) or cut in two: the circle most of its outline runs round
+            # (a date under it) or cut in two: the circle most of its outline runs round (an
+            # outline inked all round keeps its ellipse: a photo's slant makes a seal oval)
             ring = _circle_in(c, lo / 2, hi / 2)
             if ring is not None and (rc := _ring_cover(dil, ring[0], ring[1], ring[2], ring[2], 0.0)) >= max(
                 CIRCLE_MIN_COVER, cover
