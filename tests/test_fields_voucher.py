@@ -509,3 +509,23 @@ def test_real_ccb_ofd_receipt_sub_label_without_colon_and_date_alone_in_the_head
     assert doc.fields["payer_name"].value == "中国农业大学"
     assert doc.fields["pay_date"].value == date(2026, 5, 12)
     assert doc.fields["amount"].value == Decimal("27.00")
+
+
+def test_bank_seal_misread_in_a_glyph_is_the_bank_the_page_prints():
+    """A bank's round seal read 「中渥建设银行股份有限公司」 (realcorpus rw-003): the bank the
+    page prints one glyph away (中国建设银行) is the receipt's bank, not the ring's misreading."""
+    from models.page import Seal
+
+    p = _page(
+        [
+            ("投标保证金", 250, 10),
+            ("付款人账号：4400 1234 5678", 20, 40),
+            ("收款人开户行：中国建设银行济南分行", 20, 60),
+            ("金额：50000.00", 20, 80),
+        ],
+        ocr=True,
+    )
+    p.seals = [Seal(box=(400, 100, 500, 200), text="中渥建设银行股份有限公司", text_confidence=0.9)]
+    assert extract([p])["bank_name"].value == "中国建设银行"
+    p.lines = [ln for ln in p.lines if "开户行" not in ln.text]
+    assert extract([p])["bank_name"].value == "中渥建设银行"  # nothing printed to correct it by

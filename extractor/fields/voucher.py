@@ -712,8 +712,16 @@ def _bank(pages: list[Page], out: dict[str, FieldValue]) -> None:
             if name:
                 out["bank_name"] = L.make_field(name, ref, confidence_penalty=0.05)
                 return
+    printed = {n for r in refs if (n := _bank_named(r.line.text))}
     for seal in pages[0].seals:
         name = _bank_named(seal.text)
+        # a ring misreads a glyph (「中渥建设银行」): a bank the page prints one glyph away is it
+        near = [
+            p
+            for p in printed
+            if len(p) == len(name or "") and sum(a != b for a, b in zip(p, name or "", strict=True)) == 1
+        ]
+        name = near[0] if len(near) == 1 else name
         if name:
             out["bank_name"] = FieldValue(
                 value=name,
