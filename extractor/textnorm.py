@@ -41,3 +41,14 @@ def normalize_ocr_text(s: str) -> str:
     s = unicodedata.normalize("NFKC", s).translate(_YEN)
     s = _SPACES.sub(" ", s).strip()
     return _CODE_CHAIN.sub(lambda m: m.group(0).replace(" ", ""), s)
+
+
+def one_glyph_apart(a: str, b: str) -> bool:
+    """Whether two readings of one length differ in exactly one glyph (OCR misread one).
+
+    >>> one_glyph_apart("中渥建设银行", "中国建设银行"), one_glyph_apart("中国建设银行", "中国建设银行")
+    (True, False)
+    >>> one_glyph_apart("钦南区", "坎北区"), one_glyph_apart("钦北区", "钦北区分")
+    (False, False)
+    """
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1

@@ -13,6 +13,7 @@ import re
 import extractor.fields.layout as L
 from extractor.fields.license_places import division_code
 from extractor.normalize import region
+from extractor.textnorm import one_glyph_apart
 from models.contract import FieldValue
 from models.page import Page
 
@@ -69,9 +70,8 @@ def with_code_divisions(addr: str, credit_code: str | None) -> str:
         sub = addr[at : at + len(name)]
         if (
             len(name) >= 3
-            and len(sub) == len(name)
+            and one_glyph_apart(sub, name)
             and sub[-1] == name[-1]
-            and sum(a != b for a, b in zip(sub, name, strict=True)) == 1
             and not any(n == sub for n, _c, _s in region.find_divisions(sub))
         ):
             addr = addr[:at] + name + addr[at + len(name) :]

@@ -30,6 +30,7 @@ from extractor.fields.license_places import (
     division_code,
 )
 from extractor.normalize import region
+from extractor.textnorm import one_glyph_apart
 
 # the organs that register companies, longest first where one word holds another
 _ORGAN_WORDS = (
@@ -616,7 +617,7 @@ def one_glyph_fixed(printed: str, code: str | None, addr: str | None) -> str:
     '鹿城区市场监督管理局'
     """
     fixed = authority_from_seal(printed, code, addr)
-    if fixed and len(fixed) == len(printed) and sum(a != b for a, b in zip(fixed, printed, strict=True)) == 1:
+    if fixed and one_glyph_apart(fixed, printed):
         return fixed
     return printed
 

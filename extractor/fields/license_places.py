@@ -6,6 +6,7 @@ as authorities name them (no province before a city; a county's branch by its sh
 from __future__ import annotations
 
 from extractor.normalize import region
+from extractor.textnorm import one_glyph_apart
 
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
@@ -129,6 +130,11 @@ def _successors(div: str | None) -> list:
     """
     if not div or div[4:] == "00" or region.lookup(div) is not None:
         return []
+    return _counties_of_city(div)
+
+
+def _counties_of_city(div: str) -> list:
+    """The counties the table knows under the city of a six-digit division code."""
     found = (region.lookup(f"{div[:4]}{i:02d}") for i in range(1, 100))
     return [d for d in found if d is not None and d.level == "county"]
 
@@ -148,10 +154,6 @@ def _paths(credit_code: str | None, address: str | None = None) -> list:
     return out
 
 
-def _one_off(a: str, b: str) -> bool:
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
-
-
 def _sibling_place(place: str, credit_code: str | None, own: list[str]) -> str | None:
     """Another county of the code's city that a ring's place misreads in one glyph while no
     place of the code's own is that near (「钦州市坎北区」: 钦北区, where the code keeps 钦南区,
@@ -163,16 +165,13 @@ def _sibling_place(place: str, credit_code: str | None, own: list[str]) -> str |
     True
     """
     div = division_code(credit_code)
-    if not div or div[4:] == "00" or any(_one_off(place, c) for c in own):
+    if not div or div[4:] == "00" or any(one_glyph_apart(place, c) for c in own):
         return None
     near = set()
-    for i in range(1, 100):
-        d = region.lookup(f"{div[:4]}{i:02d}")
-        if d is None or d.level != "county":
-            continue
+    for d in _counties_of_city(div):
         names = [n for _c, n in d.path]
         for n in (names[-1], "".join(names[-2:])):
-            if _one_off(place, n):
+            if one_glyph_apart(place, n):
                 near.add(n)
     return near.pop() if len(near) == 1 else None
 

@@ -10,6 +10,7 @@ from rapidfuzz.distance import Levenshtein
 
 import extractor.fields.layout as L
 from extractor.normalize import complete_legal_form, normalize_name
+from extractor.textnorm import one_glyph_apart
 from models.contract import FieldValue
 from models.page import Page
 
@@ -177,7 +178,7 @@ def _legal_form_glyphs(t: str) -> str:
         return t
     for form in _LEGAL_FORMS:
         head = t[: len(form)]
-        if len(head) == len(form) and sum(a != b for a, b in zip(head, form, strict=True)) == 1:
+        if one_glyph_apart(head, form):
             fixed = form + t[len(form) :]
             if COMPANY_TYPE_RE.match(normalize_name(fixed)):
                 return fixed

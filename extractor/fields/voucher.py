@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import extractor.fields.layout as L
 from extractor.normalize import complete_legal_form, normalize_name, parse_date, parse_money
+from extractor.textnorm import one_glyph_apart
 from models.contract import FieldValue
 from models.page import Page
 
@@ -715,14 +716,10 @@ def _bank(pages: list[Page], out: dict[str, FieldValue]) -> None:
     printed = {n for r in refs if (n := _bank_named(r.line.text))}
     for seal in pages[0].seals:
         name = _bank_named(seal.text)
-        # a ring misreads a glyph (「中渥建设银行」): a bank the page prints one glyph away is it
-        near = [
-            p
-            for p in printed
-            if len(p) == len(name or "") and sum(a != b for a, b in zip(p, name or "", strict=True)) == 1
-        ]
-        name = near[0] if len(near) == 1 else name
         if name:
+            # a ring misreads a glyph (「中渥建设银行」): a bank the page prints one glyph away is it
+            near = [p for p in printed if one_glyph_apart(p, name)]
+            name = near[0] if len(near) == 1 else name
             out["bank_name"] = FieldValue(
                 value=name,
                 page=pages[0].number,
