@@ -18,12 +18,11 @@ from stdnum.cn import uscc as _stdnum_uscc
 
 import extractor.fields.layout as L
 from extractor.fields.license_address import (
+    cleaned_address,
     foreign_rows,
     unlabelled_address,
     unlabelled_rows,
     with_code_divisions,
-    without_label_glyph,
-    without_tail,
 )
 from extractor.fields.license_authority import (
     AUTHORITY_RE,
@@ -783,7 +782,7 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
         addr = normalize_name(sp.text)
         if any(r.line.method == "ocr" for r in sp.refs):
             addr = drop_microprint(addr)
-        fixed = with_code_divisions(without_label_glyph(without_tail(addr)), code)
+        fixed = cleaned_address(addr, code)
         penalty = max(penalty, 0.1 if fixed != addr else 0.0)
         out["address"] = L.make_field(fixed, sp, confidence_penalty=penalty)
     ident = qr_identity(pages)

@@ -79,6 +79,59 @@ def with_code_divisions(addr: str, credit_code: str | None) -> str:
     return addr
 
 
+# a pilot free-trade zone's name, as every address in one starts: 「中国(上海)自由贸易试验区」
+_FTZ_RE = re.compile(r"^(?P<head>[^\d]{0,10}?)试验区")
+_FTZ_HEAD_ENDS = ("贸易", "易")
+# a province as a free-trade zone names it (「广西壮族自治区」: 广西)
+_PROVINCE_SHORT_RE = re.compile(r"(?:壮族|回族|维吾尔)?(?:自治区|省|市)$")
+
+
+def with_free_trade_zone(addr: str, credit_code: str | None) -> str:
+    """An address in a pilot free-trade zone with the zone's name restored where OCR lost or
+    misread its start (「白面贸易试验区浦明路160号」, 「试验区华京路8号」): the name is fixed
+    (中国, the province of the credit code's division, 自由贸易试验区), so the glyphs before
+    「试验区」 are replaced when there are none, or when they end like the name (…贸易).
+
+    >>> with_free_trade_zone("白面贸易试验区浦明路160号财富广场F幢", "913100007178520166")
+    '中国(上海)自由贸易试验区浦明路160号财富广场F幢'
+    >>> with_free_trade_zone("试验区华京路8号三层317室", "913101151322268960")
+    '中国(上海)自由贸易试验区华京路8号三层317室'
+    >>> with_free_trade_zone("中国（福建）自由贸易试验区福州片区", "91350105MA2XXXXXXX")
+    '中国（福建）自由贸易试验区福州片区'
+    >>> with_free_trade_zone("长株潭两型社会综合配套改革试验区", "91430100MA4XXXXXXX")
+    '长株潭两型社会综合配套改革试验区'
+    >>> with_free_trade_zone("中国(福建)自由贸易试验区厦门片区", "91310115MA1XXXXXXX")  # moved
+    '中国(福建)自由贸易试验区厦门片区'
+    >>> with_free_trade_zone("试验区华京路8号", None)
+    '试验区华京路8号'
+    """
+    m = _FTZ_RE.match(addr)
+    names = _division_names(credit_code)
+    if m is None or not names:
+        return addr
+    head = m.group("head")
+    if re.search(r"[（(][\u4e00-\u9fa5]{2,3}[)）]", head):
+        return addr  # a province printed in its brackets is the zone's, whatever the code's
+    province = _PROVINCE_SHORT_RE.sub("", names[0]) or names[0]
+    name = f"中国({province})自由贸易试验区"
+    if head and not head.endswith(_FTZ_HEAD_ENDS):
+        return addr
+    if L.norm(head + "试验区").replace("（", "(").replace("）", ")") == name:
+        return addr
+    return name + addr[m.end() :]
+
+
+def cleaned_address(addr: str, credit_code: str | None) -> str:
+    """The steps above, in order: a web address cut off, a label's glyph dropped, the code's
+    division names and a free-trade zone's name restored.
+
+    >>> cleaned_address("白面贸易试验区浦明路160号www.xx.com", "913100007178520166")
+    '中国(上海)自由贸易试验区浦明路160号'
+    """
+    addr = without_label_glyph(without_tail(addr))
+    return with_free_trade_zone(with_code_divisions(addr, credit_code), credit_code)
+
+
 # a row of an address holds one of these: a unit (号, 室, 楼 …), a figure or a letter
 _ADDRESS_MARK_RE = re.compile(
     r"[号楼室层栋幢座区路街道村镇乡巷弄门铺户组园场院里坊苑城期段房间侧旁内外口处店厅馆部所屋厦站"

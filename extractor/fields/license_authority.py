@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 import extractor.fields.layout as L
 from extractor.fields.license_places import (
@@ -619,7 +620,45 @@ def one_glyph_fixed(printed: str, code: str | None, addr: str | None) -> str:
     fixed = authority_from_seal(printed, code, addr)
     if fixed and one_glyph_apart(fixed, printed):
         return fixed
-    return printed
+    return _unplaced_fixed(printed, code, addr) or printed
+
+
+# how many glyphs a place that names no division may differ from the code's place it stands for
+UNPLACED_MAX_EDITS = 2
+
+
+def _unplaced_fixed(printed: str, code: str | None, addr: str | None) -> str | None:
+    """A printed authority whose place names no division at all (「圳市市场监督管理局」, its first
+    glyph lost; 「城市…」) is the one candidate of the code's places of the same
+    level (the same last glyph: 市, 区, 县) with the same organ within two glyphs of it. A real
+    place (「鹿城区」) is never replaced, nor a place two candidates are as near to.
+
+    >>> _unplaced_fixed("圳市市场监督管理局", "440301106184536", "深圳市罗湖区宝安北路")
+    '深圳市市场监督管理局'
+    >>> _unplaced_fixed("城市市场监督管理局", "440301106815252", "深圳市福田中心区益田路")
+    '深圳市市场监督管理局'
+    >>> _unplaced_fixed("鹿城区市场监督管理局", "91330302MAE9XJ897G", None) is None
+    True
+    >>> _unplaced_fixed("天河市场监督管理局", "440106000832441", None) is None  # 区 lost: no level
+    True
+    """
+    m = ORGAN_RE.fullmatch(L.norm(printed))
+    if m is None or m.group("branch"):
+        return None
+    place, organ = m.group("place"), m.group("organ")
+    level = place[-1:] if place[-1:] in "市区县旗" else ""
+    if len(place) < 2 or not level or region.find_divisions(place):
+        return None
+    scored = []
+    for cand in authority_candidates(code, addr):
+        if not cand.endswith(organ) or (cp := cand[: -len(organ)])[-1:] != level or not cp:
+            continue
+        if region.find_divisions(cp) and (d := Levenshtein.distance(place, cp)) <= UNPLACED_MAX_EDITS:
+            scored.append((d, cand))
+    scored.sort()
+    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
 
 
 def in_inspection_stamp(ref: L.Ref, stamps: list[L.Ref]) -> bool:
