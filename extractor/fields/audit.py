@@ -122,6 +122,31 @@ _ADDRESSEE_RE = re.compile(
 _ENTITY_LABELS = ["被审计单位", "被审验单位", "编制单位", "单位名称"]
 
 
+# what the entity layer may leave after a company's name that is still the name: a bracket it
+# stopped in (「金花企业（集团」 + 「）」) and the legal form (股份有限公司)
+_FORM_AFTER_RE = re.compile(r"^(?:[^（）()，,。]{0,8}[)）])?(?:股份有限公司|有限责任公司|有限公司)?")
+
+
+def _legal_form_after(name: str, rest: str) -> int:
+    """How many glyphs of ``rest`` still belong to the company ``name`` the entity layer
+    found: a closing bracket it stopped before (only when the name opened one) and a legal form
+    right after the name; the rest of the sentence (「（以下简称…）」) is not the name's.
+
+    >>> _legal_form_after("金花企业（集团", "）股份有限公司"), _legal_form_after("北京昭衍新药研究中心", "股份有限公司")
+    (7, 6)
+    >>> _legal_form_after("某某科技有限公司", "及其子公司"), _legal_form_after("某某", "（集团）")
+    (0, 0)
+    """
+    m = _FORM_AFTER_RE.match(rest)
+    got = m.group(0) if m else ""
+    opened = name.count("（") + name.count("(") > name.count("）") + name.count(")")
+    if got[:1] not in "股有" and not opened:
+        return 0
+    if not re.search(r"(?:公司)$", got) and not (opened and got):
+        return 0
+    return len(got)
+
+
 def _audited_entity(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
     for rx in (_AUDITED_RE, _ADDRESSEE_RE):
         for m in rx.finditer(text):
@@ -130,8 +155,9 @@ def _audited_entity(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
             orgs = [e for e in find_entities(seg) if e.label == "ORG"]
             if orgs:
                 e = orgs[0]
-                s, t_end = m.start(g) + e.start, m.start(g) + e.end
-                name = _clean_org(seg[e.start : e.end])
+                end = e.end + _legal_form_after(seg[e.start : e.end], seg[e.end :])
+                s, t_end = m.start(g) + e.start, m.start(g) + end
+                name = _clean_org(seg[e.start : end])
             else:
                 name = _clean_org(seg)
                 s, t_end = m.start(g), m.end(g)

@@ -22,6 +22,22 @@ from models.page import Page
 
 RATE_RE = re.compile(r"(\d{1,2}(?:\.\d+)?)\s*%|免税|不征税|\*\*\*")
 ITEM_NAME_RE = re.compile(r"^[*＊※][^*＊※]{1,20}[*＊※]")
+# an item's tax category (「*餐饮服务*」) with its first star lost: Han glyphs, one star, the name
+_LOST_STAR_RE = re.compile(r"^[\u4e00-\u9fff]{2,12}\*[^*]+$")
+
+
+def with_category_stars(name: str) -> str:
+    """An item name whose tax category lost its opening star (「餐饮服务*餐饮服务」) with it put
+    back: a category stands between two stars, and a name holds no other star.
+
+    >>> with_category_stars("餐饮服务*餐饮服务"), with_category_stars("*餐饮服务*餐饮服务")
+    ('*餐饮服务*餐饮服务', '*餐饮服务*餐饮服务')
+    >>> with_category_stars("技术服务费"), with_category_stars("A4纸*5包")
+    ('技术服务费', 'A4纸*5包')
+    """
+    return "*" + name if _LOST_STAR_RE.match(name) else name
+
+
 WORDS_RE = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正负]+")
 
 
@@ -306,7 +322,7 @@ def read_items(page: Page, out: dict[str, FieldValue], cols: dict[str, float] | 
                     items[-1][k] = values[k]
             item_refs[-1].extend(row)
             continue
-        item = {"name": normalize_name(name) if name else ""}
+        item = {"name": with_category_stars(normalize_name(name)) if name else ""}
         for k in ("amount", "tax_rate", "tax_amount"):
             if k in values:
                 item[k] = values[k]
