@@ -245,6 +245,42 @@ def letters_and_digits(text: str, alts: list[GlyphAlts]) -> str:
     return "".join(chars)
 
 
+# 大写 digits, and the glyphs that follow one in an amount in words
+_CAPITAL_DIGITS = frozenset("零壹贰叁肆伍陆柒捌玖")
+_CAPITAL_MULTIPLIERS = frozenset("拾佰仟万亿萬億")
+
+
+def capital_digits(text: str, alts: list[GlyphAlts]) -> str:
+    """``text`` with an unsure glyph right before a 大写 multiplier (拾佰仟万亿) read as the
+    大写 digit the model weighed, where the glyph read is no numeral: 「查仟万元整」 with 壹
+    the runner-up is 壹仟万元整. The words cannot judge numerals (:func:`choose` leaves
+    them); their place can: before 仟 stands a digit.
+
+    >>> from models.page import GlyphAlts
+    >>> capital_digits("注册资本查仟万元整", [GlyphAlts(at=4, options=[("查", 0.7), ("壹", 0.292)])])
+    '注册资本壹仟万元整'
+    >>> capital_digits("肆拾拥万元", [GlyphAlts(at=2, options=[("拥", 0.588), ("捌", 0.305)])])
+    '肆拾捌万元'
+    >>> capital_digits("查仟万元", [GlyphAlts(at=0, options=[("查", 0.7), ("杳", 0.2)])])  # no digit weighed
+    '查仟万元'
+    >>> capital_digits("数万人次", [GlyphAlts(at=0, options=[("数", 0.9), ("叁", 0.05)])])  # 万人: no amount
+    '数万人次'
+    """
+    chars = list(text)
+    for a in alts:
+        at = a.at
+        if at + 1 >= len(text) or text[at] != a.options[0][0] or text[at] in NUMERALS:
+            continue
+        after = text[at + 1 : at + 3]
+        if after[:1] not in _CAPITAL_MULTIPLIERS:
+            continue
+        # an amount goes on after the multiplier: a digit, another multiplier or its unit
+        if after[1:2] and after[1] not in _CAPITAL_DIGITS | _CAPITAL_MULTIPLIERS | set("元圆整"):
+            continue
+        chars[at] = next((g for g, _p in a.options[1:] if g in _CAPITAL_DIGITS), chars[at])
+    return "".join(chars)
+
+
 def _readings(code: str, options: dict[int, list[str]]) -> Iterator[str]:
     """``code`` with a runner-up taken at one place, or at two, of ``options``."""
     for k in (1, 2):
@@ -260,6 +296,7 @@ def _line(line: Line) -> Line:
     if not line.alts or line.method != "ocr":
         return line
     text = letters_and_digits(credit_codes(choose(line.text, line.alts), line.alts), line.alts)
+    text = capital_digits(text, line.alts)
     return line if text == line.text else line.model_copy(update={"text": text})
 
 
