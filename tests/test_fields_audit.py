@@ -538,7 +538,12 @@ def test_annual_report_audit_summary_and_unticked_options():
         (40, 240, "天职业字[2023]916号", 10),
         (40, 260, "湖南德众汽车销售服务股份有限公司全体股东：", 10),
         (40, 280, "我们审计了湖南德众汽车销售服务股份有限公司财务报表，包括2022年12月31日的资产负债表。", 10),
-        (40, 300, "我们认为，后附的财务报表在所有重大方面按照企业会计准则的规定编制，公允反映了公司的财务状况。", 10),
+        (
+            40,
+            300,
+            "我们认为，后附的财务报表在所有重大方面按照企业会计准则的规定编制，公允反映了公司的财务状况。",
+            10,
+        ),
     ]
     later = [
         (40, 60, "备查文件目录", 12),
@@ -550,3 +555,22 @@ def test_annual_report_audit_summary_and_unticked_options():
     assert f["report_date"].value == date(2023, 4, 16)
     assert f["opinion"].value == "标准无保留意见"
     assert f["report_no"].value == "天职业字[2023]916号"
+
+
+@pytest.mark.parametrize(
+    "entity",
+    ["金花企业（集团）股份有限公司", "北京昭衍新药研究中心股份有限公司"],
+)
+def test_audited_entity_goes_on_past_where_the_entity_layer_stops(entity):
+    """The entity layer stops inside a bracket (「金花企业（集团」) or before the legal form
+    (「北京昭衍新药研究中心」); the sentence 「我们审计了…（以下简称…）」 names the whole company
+    (realcorpus yb-007, yb-001)."""
+    page = _page(
+        [
+            "审计报告",
+            f"{entity}全体股东：",
+            "一、审计意见",
+            f"我们审计了{entity}（以下简称公司）财务报表，包括2024年12月31日的资产负债表。",
+        ]
+    )
+    assert extract([page])["audited_entity"].value == entity.replace("（", "(").replace("）", ")")

@@ -1377,3 +1377,29 @@ def test_term_without_end_worded_as_unlimited_is_long_term():
     for wording in ("2016年01月07日至无限期", "2016年01月07日至永久"):
         rows = [(f"营业期限 {wording}", *r[1:]) if r[0].startswith("营业期限") else r for r in NEW_LAYOUT]
         assert extract([_page(rows)])["business_term_end"].value == "长期", wording
+
+
+def test_free_trade_zone_address_and_an_authority_whose_place_names_no_division():
+    """A watermarked Shanghai licence: OCR lost the start of the zone's name in the address
+    (「试验区华京路8号…」), and read the authority's seal line without its first glyph
+    (「圳市…」 on a Shenzhen licence). The zone's name comes back with the code's province; the
+    authority is the code's city, the only place of that level two glyphs away (realcorpus
+    uo-006, ui-008)."""
+    rows = [
+        ("统一社会信用代码913101151322268960", 500, 80, 400),
+        ("名称 上海汽车集团财务有限责任公司", 60, 200, 400),
+        ("类型 有限责任公司（国内合资）", 60, 240, 400),
+        ("住所 试验区华京路8号三层317室", 60, 280, 400),
+    ]
+    f = extract([_page(rows)])
+    assert f["address"].value == "中国(上海)自由贸易试验区华京路8号三层317室"
+    rows = [
+        ("注册号 440301106184536", 560, 80, 300),
+        ("名称 深圳市易通商务服务有限公司", 60, 200, 300),
+        ("住所 深圳市罗湖区宝安北路国际商品交易大厦五楼B区B52", 60, 240, 500),
+        ("圳市市场监督管理局", 700, 560, 200),
+    ]
+    f = extract([_page(rows)])
+    assert f["registration_authority"].value == "深圳市市场监督管理局"
+    real = [(t.replace("圳市市场", "罗湖区市场"), *r) if "圳市市场" in t else (t, *r) for t, *r in rows]
+    assert extract([_page(real)])["registration_authority"].value == "罗湖区市场监督管理局"

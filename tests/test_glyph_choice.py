@@ -101,3 +101,15 @@ def test_real_licence_credit_code_takes_the_runner_up_its_check_character_accept
     assert any("913707008631296941" in ln.text for p in res.pages for ln in p.lines)
     lic = next(d for d in extract_documents(res) if d.doc_type == "business_license")
     assert lic.fields["credit_code"].value == "91370700863129694D"
+
+
+def test_a_capital_amount_takes_the_digit_the_model_weighed_before_its_multiplier() -> None:
+    """「注册资本查仟万元整」 with 壹 weighed at 查 (realcorpus yd-014): the page reads 壹仟万元整,
+    and the licence's capital is read from it."""
+    from extractor.fields.license import extract
+
+    alts = [GlyphAlts(at=4, options=[("查", 0.7), ("壹", 0.292)])]
+    page = _page(1, "注册资本查仟万元整", alts)
+    out = chosen_glyphs([page])
+    assert out[0].lines[0].text == "注册资本壹仟万元整"
+    assert str(extract(out)["registered_capital"].value) in ("10000000", "10000000.00")
