@@ -1038,3 +1038,22 @@ def test_fuel_item_name_wrapped_in_a_narrow_column_beside_its_model():
         pytest.skip("real corpus not built (python3 scripts/realcorpus.py --out ../corpus)")
     inv = next(d for d in extract_documents(read_path(f)) if d.doc_type == "invoice")
     assert inv.fields["item_names"].value == ["*汽油*92号车用汽油(VIB)"]
+
+
+def test_taxi_title_with_its_region_on_the_line_above():
+    """A phone photo of an Inner Mongolia taxi receipt: 「内蒙古」 is read on a line of its own
+    right above 「出租汽车通用机打发票」; the kind is the whole printed title (realcorpus
+    rv-007). A line above that is no place is not joined."""
+
+    def page(first: str) -> Page:
+        rows = [
+            (first, (183, 192, 356, 241)),
+            ("出租汽车通用机打发票", (65, 234, 483, 285)),
+            ("发票代码：115001934041", (35, 397, 499, 441)),
+            ("发票号码：77120424", (29, 469, 471, 531)),
+        ]
+        lines = [Line(text=t, bbox=b, confidence=0.9, method="ocr") for t, b in rows]
+        return Page(number=1, width=559, height=1501, method="ocr", lines=lines)
+
+    assert extract([page("内蒙古")])["invoice_kind"].value == "内蒙古出租汽车通用机打发票"
+    assert extract([page("国家税务总局")])["invoice_kind"].value == "出租汽车通用机打发票"

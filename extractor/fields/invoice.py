@@ -26,6 +26,7 @@ from extractor.fields.invoice_checks import mend_issue_year
 from extractor.fields.invoice_ids import seal_tax_id, unlabelled_tax_ids
 from extractor.fields.invoice_table import (
     TAXI_KIND_RE,
+    TITLE_PLACE,
     columns,
     is_taxi,
     quota_total,
@@ -36,7 +37,7 @@ from extractor.fields.invoice_table import (
     words_restored,
 )
 from extractor.fields.rail_ticket import is_rail_ticket, read_ticket
-from extractor.normalize import normalize_name, normalize_tax_id, parse_date, uscc
+from extractor.normalize import normalize_name, normalize_tax_id, parse_date, region, uscc
 from models.contract import FieldValue
 from models.page import Page
 
@@ -232,9 +233,7 @@ def normalize_kind(title: str) -> str | None:
         return m.group(0)
     # ... with a glyph or two of its wording misread (「深圳市出租汽晕传发票」): the one of the
     # two taxi wordings it is nearest to, when it is near
-    m = re.fullmatch(
-        r"(?P<place>[\u4e00-\u9fff]{2,8}?(?:省|市|自治区))(?P<rest>出租[\u4e00-\u9fff]{2,6}发票)", t
-    )
+    m = re.fullmatch(r"(?P<place>" + TITLE_PLACE + r")(?P<rest>出租[\u4e00-\u9fff]{2,6}发票)", t)
     if m:
         best = max(_TAXI_WORDINGS, key=lambda w: fuzz.ratio(m.group("rest"), w))
         if fuzz.ratio(m.group("rest"), best) >= 60:
@@ -276,7 +275,42 @@ def _title_rows(page: Page) -> list[tuple[str, list[L.Ref]]]:
                 break
             run.append(min(nxt, key=lambda x: x.line.bbox[0]))
             out.append(("".join(x.line.text for x in run), list(run)))
+        place = _place_above(r, boxed)
+        if place is not None:
+            out.append((place.line.text + r.line.text, [place, r]))
     return out
+
+
+_SHORT_REGIONS = frozenset({"内蒙古", "广西", "宁夏", "新疆", "西藏"})
+
+
+def _is_place(t: str) -> bool:
+    """Whether ``t`` is only division names (「内蒙古」, 「广东省广州市」), nothing else.
+
+    >>> _is_place("内蒙古"), _is_place("广东省广州市"), _is_place("国家税务总局北京市")
+    (True, True, False)
+    """
+    return t in _SHORT_REGIONS or (bool(t) and "".join(n for n, _c, _s in region.find_divisions(t)) == t)
+
+
+def _place_above(title: L.Ref, boxed: list[L.Ref]) -> L.Ref | None:
+    """The place printed over a non-VAT title on a line of its own (「内蒙古」 over
+    「出租汽车通用机打发票」): a line that is only a place, right above the title (its bottom
+    within a title's height of the title's top) and across its middle."""
+    if not re.search(r"出租|通用机打|定额", title.line.text):
+        return None
+    b = title.line.bbox
+    h = b[3] - b[1]
+    for x in boxed:
+        xb = x.line.bbox
+        if (
+            x is not title
+            and _is_place(L.norm(x.line.text))
+            and b[1] - h <= xb[3] <= b[1] + 0.5 * h
+            and b[0] <= (xb[0] + xb[2]) / 2 <= b[2]
+        ):
+            return x
+    return None
 
 
 def _kind(pages: list[Page]) -> tuple[str, L.Span | list[L.Ref]] | None:

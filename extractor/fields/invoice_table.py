@@ -380,10 +380,11 @@ def _join_fragments(row: list[L.Ref]) -> list[L.Ref]:
     return out
 
 
+# the place a non-VAT invoice's title starts with: a province or city, or an autonomous
+# region by its short name as titles print it (内蒙古出租汽车通用机打发票)
+TITLE_PLACE = r"(?:[\u4e00-\u9fff]{2,8}?(?:省|市|自治区)|内蒙古|广西|宁夏|新疆|西藏)"
 # a city's taxi receipt (深圳市出租汽车专用发票): its kind is its printed title
-TAXI_KIND_RE = re.compile(
-    r"(?:[\u4e00-\u9fff]{2,8}?(?:省|市|自治区))?出租(?:汽)?车(?:专用|客运|通用机打)?发票"
-)
+TAXI_KIND_RE = re.compile(TITLE_PLACE + r"?出租(?:汽)?车(?:专用|客运|通用机打)?发票")
 
 
 def is_taxi(out: dict[str, FieldValue]) -> bool:
