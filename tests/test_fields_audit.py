@@ -574,3 +574,20 @@ def test_audited_entity_goes_on_past_where_the_entity_layer_stops(entity):
         ]
     )
     assert extract([page])["audited_entity"].value == entity.replace("（", "(").replace("）", ")")
+
+
+def test_firm_cut_before_its_form_takes_the_form_printed_elsewhere():
+    """An annual report's page names the firm twice: in full in its table, and last on a line
+    cut inside the form (「天职国际会计师事务所（特」). The firm is the full name the document
+    prints (realcorpus xb-004); with no full name printed, the cut one stands."""
+    lines = [
+        "审计报告",
+        "南京化纤股份有限公司全体股东：",
+        "我们审计了南京化纤股份有限公司（以下简称公司）财务报表。",
+        "境内会计师事务所名称",
+        "天职国际会计师事务所（特殊普通合伙）",
+        "天职国际会计师事务所（特",
+    ]
+    assert extract([_page(lines)])["audit_firm"].value == "天职国际会计师事务所(特殊普通合伙)"
+    cut = lines[:4] + lines[5:]
+    assert extract([_page(cut)])["audit_firm"].value == "天职国际会计师事务所"

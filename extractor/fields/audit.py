@@ -258,7 +258,15 @@ def _audit_firm(doc: Doc, start_k: int, end_k: int, out: dict[str, FieldValue]) 
     in_report = [c for c in cands if start_k <= c[1] < end_k] or cands
     alone = [c for c in in_report if c[0]]
     best = alone[-1] if alone else in_report[0]
+    # a signature without the firm's legal form, which the document prints elsewhere with it
+    # (the annual report's 重要提示: 「天职国际会计师事务所（特殊普通合伙）为本公司出具…」)
+    formed = [c for c in cands if c[2].startswith(best[2]) and _FIRM_FORM_RE.fullmatch(c[2][len(best[2]) :])]
+    if formed and not re.search(r"合伙[)）]?$|公司$", best[2]):
+        best = formed[0]
     out["audit_firm"] = field(best[2], best[3])
+
+
+_FIRM_FORM_RE = re.compile(r"[(（](?:特殊)?普通合伙[)）]")
 
 
 _REPORT_NO_RE = re.compile(
