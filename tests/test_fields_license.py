@@ -1403,3 +1403,17 @@ def test_free_trade_zone_address_and_an_authority_whose_place_names_no_division(
     assert f["registration_authority"].value == "深圳市市场监督管理局"
     real = [(t.replace("圳市市场", "罗湖区市场"), *r) if "圳市市场" in t else (t, *r) for t, *r in rows]
     assert extract([_page(real)])["registration_authority"].value == "罗湖区市场监督管理局"
+
+
+def test_type_line_without_the_seal_name_read_after_its_owners():
+    """The company's seal printed over the 类型 row: OCR reads its name after the owners'
+    bracket (realcorpus yd-001). The type ends at the bracket; a branch's 分公司 after it stays."""
+    rows = [
+        ("统一社会信用代码", 150, 40, 300),
+        ("91610131322424287L", 150, 80, 300),
+        ("名称", 150, 160, 60),
+        ("陕西如高电气有限公司", 380, 160, 280),
+        ("类型", 150, 200, 60),
+        ("有限责任公司(自然人投资或控股)西如高电气有限公司", 380, 200, 700),
+    ]
+    assert extract([_page(rows, width=1900)])["company_type"].value == "有限责任公司(自然人投资或控股)"

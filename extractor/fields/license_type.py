@@ -82,7 +82,30 @@ def repair_type(t: str) -> str:
     if t.startswith("责任公司"):
         t = "有限" + t  # 有限 lost under a seal or a fold
     t = _legal_form_glyphs(t)
+    t = _without_text_after_owners(t)
     return "一" + t if t.startswith("人有限责任公司") else t
+
+
+# a legal form and its owners in brackets, then glyphs that are no part of a type (a seal's
+# name read into the line: 「有限责任公司(自然人投资或控股)西如高电气有限公司」)
+_AFTER_OWNERS_RE = re.compile(
+    r"^(?P<type>.*?(?:公司|企业)[(（][^()（）]{2,24}[)）])(?P<rest>[\u4e00-\u9fa5].*)$"
+)
+
+
+def _without_text_after_owners(t: str) -> str:
+    """The type without what follows its owners' bracket, where that is a name's glyphs and
+    not a branch's words (「…(自然人投资或控股)分公司」 keeps them).
+
+    >>> _without_text_after_owners("有限责任公司(自然人投资或控股)西如高电气有限公司")
+    '有限责任公司(自然人投资或控股)'
+    >>> _without_text_after_owners("有限责任公司(自然人投资或控股)分公司")
+    '有限责任公司(自然人投资或控股)分公司'
+    """
+    m = _AFTER_OWNERS_RE.match(t)
+    if m is None or re.match(r"分公司|分支机构|分店|非法人", m.group("rest")):
+        return t
+    return m.group("type")
 
 
 # what a 类型 line's brackets say of the owners (有限责任公司(自然人独资) …)
