@@ -386,6 +386,10 @@ def _closing_line(
 _RUN_ON_RE = re.compile(r"[0-9A-Za-z]|[号室座楼层幢栋间户]$")
 # the rest of a number an address's row cut: a few figures or letters and the room's word
 _ROOM_END_RE = re.compile(r"[0-9A-Za-z-]{0,4}[号室房座楼层幢栋间户]")
+# what an address ends with: a number's unit, a building's part, a place's word, a bracket
+_ADDRESS_END_RE = re.compile(r"[号室房座楼层幢栋间户村组院内处口铺厂场园区镇乡城路街道巷弄)）]$")
+# the rest of a street's name and its place on it (「路交叉口」, 「路东侧」, 「大道88号」)
+_STREET_REST_RE = re.compile(r"(?:大道|[路街巷弄])[\u4e00-\u9fff0-9A-Za-z-]{0,10}")
 
 
 def _run_on_line(
@@ -412,12 +416,25 @@ def _run_on_line(
     True
     >>> _run_on_line(["军民东路四巷18号"], [room, lab2], 800, 2000, (825, 1465, 1908, 1526), 70, ["法定代表人"]) is None
     True
+
+    A street's name cut before its 路 goes on in the line under it that starts with 路:
+
+    >>> rest = Ref(None, Line(text="路交叉口", bbox=(582, 1352, 757, 1419)), 5)
+    >>> lab3 = Ref(None, Line(text="法定代表人", bbox=(331, 1391, 536, 1442)), 6)
+    >>> _run_on_line(["齐河县经济开发区纬五路与名嘉西"], [rest, lab3], 570, 1500, (589, 1323, 1417, 1368), 70,
+    ...              ["法定代表人"]) is rest
+    True
+    >>> _run_on_line(["齐河县经济开发区纬五路18号"], [rest, lab3], 570, 1500, (589, 1323, 1417, 1368), 70,
+    ...              ["法定代表人"]) is None
+    True
     """
     joined = "".join(texts).rstrip()
     listed = joined.endswith(("、", "，", ","))
     # a number cut at the row's end (「…18号40」 over 「1房」): a short line ending the room
     cut = bool(re.search(r"[0-9A-Za-z]$", joined))
-    if not (listed or cut):
+    # a street's name cut before its 路 (「…纬五路与名嘉西」 over 「路交叉口」)
+    street = bool(re.search(r"[\u4e00-\u9fff]$", joined)) and not _ADDRESS_END_RE.search(joined)
+    if not (listed or cut or street):
         return None
     for r in sorted(row, key=lambda r: r.line.bbox[1]):
         t = r.line.text.strip()
@@ -425,7 +442,11 @@ def _run_on_line(
             continue
         if (m := find_all_in_line(t, stop)) and m[0][0] == 0:
             continue
-        if (listed and _RUN_ON_RE.search(t)) or (cut and _ROOM_END_RE.fullmatch(t)):
+        if (
+            (listed and _RUN_ON_RE.search(t))
+            or (cut and _ROOM_END_RE.fullmatch(t))
+            or (street and _STREET_REST_RE.fullmatch(t))
+        ):
             return r
     return None
 
