@@ -1417,3 +1417,15 @@ def test_type_line_without_the_seal_name_read_after_its_owners():
         ("有限责任公司(自然人投资或控股)西如高电气有限公司", 380, 200, 700),
     ]
     assert extract([_page(rows, width=1900)])["company_type"].value == "有限责任公司(自然人投资或控股)"
+
+
+def test_old_individual_form_whose_form_lost_its_first_glyph():
+    """An old 个体工商户 licence (no 类型 row) whose 组成形式 value lost its first glyph under the
+    label (「人经营」 for 个人经营, realcorpus ya-002): still a 个体工商户's."""
+    rows = [
+        ("注册号 1402003901544", 560, 80, 300),
+        ("字号名称 东方尚品装饰材料经销部", 60, 200, 400),
+        ("组成形式", 60, 240, 80),
+        ("人经营", 200, 240, 90),
+    ]
+    assert extract([_page(rows)])["company_type"].value == "个体工商户"

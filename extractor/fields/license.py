@@ -678,9 +678,9 @@ def extract(pages: list[Page]) -> dict[str, FieldValue]:
     if sp is None:
         sp = form = _simple(pages, "company_form", validate=_valid_type)
     ctype = repair_type(normalize_name(sp.match)) if sp is not None else None
-    if form is not None and ctype in _INDIVIDUAL_FORMS:
+    if form is not None and ctype and any(f.endswith(ctype[-3:]) for f in _INDIVIDUAL_FORMS):
         # only a 个体工商户's licence prints a 组成形式 (个人经营 / 家庭经营): with no 类型 row
-        # read (an old form has none), the form read tells the type
+        # read (an old form has none), the form read tells the type, its first glyph lost too
         ctype = "个体工商户"
     if sp is not None:
         penalty = 0.1 if ctype != normalize_name(sp.match) else 0.0
