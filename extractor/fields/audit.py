@@ -38,7 +38,7 @@ from extractor.fields.audit_annual import _audit_summary, _issued_statement
 from extractor.fields.contract_text import Doc
 from extractor.fields.parties import clean_org as _clean_org
 from extractor.fields.parties import org_shape
-from extractor.fields.prose import extend_legal_form, field, nfkc
+from extractor.fields.prose import extend_legal_form, field, legal_form_after, nfkc
 from extractor.normalize import find_dates, normalize_name, round_money
 from models.contract import FieldValue
 from models.page import Line, Page
@@ -122,31 +122,6 @@ _ADDRESSEE_RE = re.compile(
 _ENTITY_LABELS = ["被审计单位", "被审验单位", "编制单位", "单位名称"]
 
 
-# what the entity layer may leave after a company's name that is still the name: a bracket it
-# stopped in (「金花企业（集团」 + 「）」) and the legal form (股份有限公司)
-_FORM_AFTER_RE = re.compile(r"^(?:[^（）()，,。]{0,8}[)）])?(?:股份有限公司|有限责任公司|有限公司)?")
-
-
-def _legal_form_after(name: str, rest: str) -> int:
-    """How many glyphs of ``rest`` still belong to the company ``name`` the entity layer
-    found: a closing bracket it stopped before (only when the name opened one) and a legal form
-    right after the name; the rest of the sentence (「（以下简称…）」) is not the name's.
-
-    >>> _legal_form_after("金花企业（集团", "）股份有限公司"), _legal_form_after("北京昭衍新药研究中心", "股份有限公司")
-    (7, 6)
-    >>> _legal_form_after("某某科技有限公司", "及其子公司"), _legal_form_after("某某", "（集团）")
-    (0, 0)
-    """
-    m = _FORM_AFTER_RE.match(rest)
-    got = m.group(0) if m else ""
-    opened = name.count("（") + name.count("(") > name.count("）") + name.count(")")
-    if got[:1] not in "股有" and not opened:
-        return 0
-    if not re.search(r"(?:公司)$", got) and not (opened and got):
-        return 0
-    return len(got)
-
-
 def _audited_entity(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
     for rx in (_AUDITED_RE, _ADDRESSEE_RE):
         for m in rx.finditer(text):
@@ -155,7 +130,7 @@ def _audited_entity(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
             orgs = [e for e in find_entities(seg) if e.label == "ORG"]
             if orgs:
                 e = orgs[0]
-                end = e.end + _legal_form_after(seg[e.start : e.end], seg[e.end :])
+                end = e.end + legal_form_after(seg[e.start : e.end], seg[e.end :])
                 s, t_end = m.start(g) + e.start, m.start(g) + end
                 name = _clean_org(seg[e.start : end])
             else:
@@ -283,6 +258,11 @@ _REPORT_NO_RE = re.compile(
 )
 
 
+# prefixes of official documents' numbers (a general office's 厅字, a State Council's 国发, an
+# exchange's 深证上, the finance ministry's 财会): an annual report quotes them
+_OFFICIAL_PREFIX_RE = re.compile(r"(?:厅|办|委|部)字$|发$|函$|证上$|^财会$")
+
+
 def _report_no(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
     """The report number an accounting firm gives its report (天职业字[2020]12328号,
     众环审字(2020)710008号): a number whose prefix names an audit (审) or a firm's series (…字)
@@ -294,6 +274,13 @@ def _report_no(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
     ...     "安永华明(2024)审字第70012345_A01号 德师报(审)字(24)第P01234号 毕马威华振审字第2400123号 "
     ...     "XYZH/2024BJAA1B0123 普华永道中天审字(2024)第10012号")]
     ['安永华明(2024)审字第70012345_A01号', '德师报(审)字(24)第P01234号', '毕马威华振审字第2400123号', 'XYZH/2024BJAA1B0123', '普华永道中天审字(2024)第10012号']
+
+    An official document an annual report quotes is no report's number:
+
+    >>> out = {}
+    >>> _report_no(None, "按照《关于…的意见》（厅字〔2017〕42号）", out)
+    >>> out
+    {}
     """
     found = []
     for m in _REPORT_NO_RE.finditer(text):
@@ -301,6 +288,8 @@ def _report_no(doc: Doc, text: str, out: dict[str, FieldValue]) -> None:
         v = re.sub(r"\s+", "", nfkc(v))
         if len(v) >= 6:
             prefix = re.split(r"[\[［〔【(（]", v, maxsplit=1)[0]
+            if _OFFICIAL_PREFIX_RE.search(prefix):
+                continue  # an official document the report quotes (厅字〔2017〕42号), no report's
             rank = 0 if "审" in prefix or v.startswith("XYZH") else (1 if prefix.endswith("字") else 2)
             found.append((rank, m.start(), v, m))
     if found:

@@ -237,3 +237,28 @@ def find_title(
         if ok(r) and wanted(r):
             return L.span_of_line(r)
     return None
+
+
+# what the entity layer may leave after a company's name that is still the name: a bracket it
+# stopped in (「金花企业（集团」 + 「）」) and the legal form (股份有限公司)
+_FORM_AFTER_RE = re.compile(r"^(?:[^（）()，,。]{0,8}[)）])?(?:股份有限公司|有限责任公司|有限公司)?")
+
+
+def legal_form_after(name: str, rest: str) -> int:
+    """How many glyphs of ``rest`` still belong to the company ``name`` the entity layer
+    found: a closing bracket it stopped before (only when the name opened one) and a legal form
+    right after the name; the rest of the sentence (「（以下简称…）」) is not the name's.
+
+    >>> legal_form_after("金花企业（集团", "）股份有限公司"), legal_form_after("北京昭衍新药研究中心", "股份有限公司")
+    (7, 6)
+    >>> legal_form_after("某某科技有限公司", "及其子公司"), legal_form_after("某某", "（集团）")
+    (0, 0)
+    """
+    m = _FORM_AFTER_RE.match(rest)
+    got = m.group(0) if m else ""
+    opened = name.count("（") + name.count("(") > name.count("）") + name.count(")")
+    if got[:1] not in "股有" and not opened:
+        return 0
+    if not re.search(r"(?:公司)$", got) and not (opened and got):
+        return 0
+    return len(got)
