@@ -610,7 +610,8 @@ def authority_by_candidates(text: str, credit_code: str | None, address: str | N
 def one_glyph_fixed(printed: str, code: str | None, addr: str | None) -> str:
     """A printed authority with one glyph of its place misread (「湖圳市市场监督管理局」) restored
     as a seal's reading is (:func:`authority_from_seal`); only a single glyph is changed, so a
-    name printed whole, or printed without its city, stays as printed.
+    name printed whole, or printed without its city, stays as printed. A place that names no
+    division at all is mended further (:func:`_unplaced_fixed`).
 
     >>> one_glyph_fixed("湖圳市市场监督管理局", "440301104194898", None)
     '深圳市市场监督管理局'
