@@ -214,7 +214,7 @@ def _audit_firm(doc: Doc, start_k: int, end_k: int, out: dict[str, FieldValue]) 
                 continue  # an item of a list of documents: 「（二）载有会计师事务所盖章…的审计报告原件」
             alone = len(L.norm(t)) <= len(L.norm(t[e.start : end])) + 6  # the signature line
             span = L.Span(t[e.start : end], [r], e.start, end)
-            if alone and not re.search(r"合伙[)）]?$|公司$", name) and r.line.bbox is not None:
+            if alone and not _WITH_FORM_RE.search(name) and r.line.bbox is not None:
                 # the signature's legal form on the line below: 「致同会计师事务所」/「（特殊普通合伙）」
                 under = L.below(r, doc.refs, max_lines=1.5)[:1]
                 if under and re.fullmatch(r"\s*[（(](?:特殊)?普通合伙[)）]\s*", under[0].line.text):
@@ -236,12 +236,14 @@ def _audit_firm(doc: Doc, start_k: int, end_k: int, out: dict[str, FieldValue]) 
     # a signature without the firm's legal form, which the document prints elsewhere with it
     # (the annual report's 重要提示: 「天职国际会计师事务所（特殊普通合伙）为本公司出具…」)
     formed = [c for c in cands if c[2].startswith(best[2]) and _FIRM_FORM_RE.fullmatch(c[2][len(best[2]) :])]
-    if formed and not re.search(r"合伙[)）]?$|公司$", best[2]):
+    if formed and not _WITH_FORM_RE.search(best[2]):
         best = formed[0]
     out["audit_firm"] = field(best[2], best[3])
 
 
 _FIRM_FORM_RE = re.compile(r"[(（](?:特殊)?普通合伙[)）]")
+# a firm's name that ends with its legal form (…（特殊普通合伙）, …有限公司)
+_WITH_FORM_RE = re.compile(r"合伙[)）]?$|公司$")
 
 
 _REPORT_NO_RE = re.compile(

@@ -281,16 +281,14 @@ def _title_rows(page: Page) -> list[tuple[str, list[L.Ref]]]:
     return out
 
 
-_SHORT_REGIONS = frozenset({"内蒙古", "广西", "宁夏", "新疆", "西藏"})
-
-
 def _is_place(t: str) -> bool:
-    """Whether ``t`` is only division names (「内蒙古」, 「广东省广州市」), nothing else.
+    """Whether ``t`` is only division names, a province's short one too (「内蒙古」,
+    「广东省广州市」), nothing else.
 
     >>> _is_place("内蒙古"), _is_place("广东省广州市"), _is_place("国家税务总局北京市")
     (True, True, False)
     """
-    return t in _SHORT_REGIONS or (bool(t) and "".join(n for n, _c, _s in region.find_divisions(t)) == t)
+    return bool(t) and "".join(n for n, _c, _s in region.find_divisions(t)) == t
 
 
 def _place_above(title: L.Ref, boxed: list[L.Ref]) -> L.Ref | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import extractor.fields.layout as L
-from extractor.fields.license_places import division_code
+from extractor.fields.license_places import division_code, province_short
 from extractor.normalize import region
 from extractor.textnorm import one_glyph_apart
 from models.contract import FieldValue
@@ -82,8 +82,6 @@ def with_code_divisions(addr: str, credit_code: str | None) -> str:
 # a pilot free-trade zone's name, as every address in one starts: 「中国(上海)自由贸易试验区」
 _FTZ_RE = re.compile(r"^(?P<head>[^\d]{0,10}?)试验区")
 _FTZ_HEAD_ENDS = ("贸易", "易")
-# a province as a free-trade zone names it (「广西壮族自治区」: 广西)
-_PROVINCE_SHORT_RE = re.compile(r"(?:壮族|回族|维吾尔)?(?:自治区|省|市)$")
 
 
 def with_free_trade_zone(addr: str, credit_code: str | None) -> str:
@@ -112,8 +110,7 @@ def with_free_trade_zone(addr: str, credit_code: str | None) -> str:
     head = m.group("head")
     if re.search(r"[（(][\u4e00-\u9fa5]{2,3}[)）]", head):
         return addr  # a province printed in its brackets is the zone's, whatever the code's
-    province = _PROVINCE_SHORT_RE.sub("", names[0]) or names[0]
-    name = f"中国({province})自由贸易试验区"
+    name = f"中国({province_short(names[0])})自由贸易试验区"
     if head and not head.endswith(_FTZ_HEAD_ENDS):
         return addr
     if L.norm(head + "试验区").replace("（", "(").replace("）", ")") == name:

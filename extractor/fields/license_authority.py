@@ -29,6 +29,7 @@ from extractor.fields.license_places import (
     _sibling_place,
     authority_place,
     division_code,
+    province_short,
 )
 from extractor.normalize import region
 from extractor.textnorm import one_glyph_apart
@@ -326,11 +327,7 @@ def _zone_of_known_city(place: str, cands: list[str]) -> bool:
     if any(place.startswith(c) for c in cities if len(c) >= 2):
         return True
     # a national new area is named after its province (四川天府新区, spanning two cities)
-    provinces = {
-        re.sub(r"(?:省|壮族自治区|回族自治区|维吾尔自治区|自治区)$", "", c)
-        for c in cands
-        if re.search(r"省$|自治区$", c)
-    }
+    provinces = {province_short(c) for c in cands if re.search(r"省$|自治区$", c)}
     return place.endswith("新区") and any(place.startswith(pr) for pr in provinces if len(pr) >= 2)
 
 
@@ -352,7 +349,7 @@ def _zone_committee(t: str, credit_code: str | None, address: str | None = None)
     cands = _place_names(credit_code, address)
     zone = m.group("zone")
     for prov in (c for c in cands if c.endswith(("省", "自治区"))):
-        short = re.sub(r"(?:省|维吾尔自治区|壮族自治区|回族自治区|自治区)$", "", prov)
+        short = province_short(prov)
         for name in (prov, short):
             if zone.startswith(name) and not zone.startswith(name + "省"):
                 zone = zone[len(name) :]

@@ -5,10 +5,23 @@ as authorities name them (no province before a city; a county's branch by its sh
 
 from __future__ import annotations
 
+import re
+
 from extractor.normalize import region
 from extractor.textnorm import one_glyph_apart
 
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+# a province's level word, as its short name drops it (广西壮族自治区: 广西; 上海市: 上海)
+_PROVINCE_LEVEL_RE = re.compile(r"(?:壮族|回族|维吾尔)?(?:自治区|省|市)$")
+
+
+def province_short(name: str) -> str:
+    """A province's name as zones and bureaus print it, without its level word.
+
+    >>> province_short("广西壮族自治区"), province_short("福建省"), province_short("上海市"), province_short("省")
+    ('广西', '福建', '上海', '省')
+    """
+    return _PROVINCE_LEVEL_RE.sub("", name) or name
 
 
 def division_code(code: str | None) -> str | None:

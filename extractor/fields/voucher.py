@@ -713,11 +713,11 @@ def _bank(pages: list[Page], out: dict[str, FieldValue]) -> None:
             if name:
                 out["bank_name"] = L.make_field(name, ref, confidence_penalty=0.05)
                 return
-    printed = {n for r in refs if (n := _bank_named(r.line.text))}
     for seal in pages[0].seals:
         name = _bank_named(seal.text)
         if name:
             # a ring misreads a glyph (「中渥建设银行」): a bank the page prints one glyph away is it
+            printed = {n for r in refs if (n := _bank_named(r.line.text))}
             near = [p for p in printed if one_glyph_apart(p, name)]
             name = near[0] if len(near) == 1 else name
             out["bank_name"] = FieldValue(
